@@ -1,0 +1,137 @@
+"""Convert one document's body: shortcodes out, Markdown, shortcodes back in.
+
+This is the per-article unit of work (the part worth spreading over processes and
+caching); it depends on the text, the Markdown options, the shortcode templates
+and, for ``ref``/``relref``, the table of page URLs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import PurePosixPath
+from typing import Any
+
+import jinja2
+from pygments import highlight as pygments_highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import TextLexer, get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from .config import Config
+from .errors import Diagnostic
+from .frontmatter import Document
+from .markdown import MarkdownOptions, RenderedBody, render_inline_markdown, render_markdown
+from .shortcodes import ShortcodeCall, ShortcodeFailure, call_context, expand_shortcodes, restore_shortcodes
+from .templates import load_template, runtime_diagnostic, template_uses
+from .urls import Route, absolute, href
+
+
+def markdown_options(config: Config) -> MarkdownOptions:
+    md = config.markdown
+    return MarkdownOptions(smart_quotes=md.smart_quotes, unsafe=md.unsafe,
+                           toc_min_headings=md.toc_min_headings, summary_words=md.summary_words,
+                           has_cjk_language=md.has_cjk_language, cjk_lang=md.cjk_lang)
+
+
+@dataclass(frozen=True)
+class ConvertedBody:
+    body: RenderedBody
+    summary_html: str  # the front matter summary as HTML, else the body's summary
+    shortcodes: tuple[str, ...]  # names used, for the cache's dependency list
+
+
+class RefIndex:
+    """Resolve ref/relref targets the way Hugo does: by path, by file name or by stem."""
+
+    def __init__(self, routes: dict[str, Route]) -> None:
+        self.routes = routes
+        self.by_name: dict[str, list[str]] = {}
+        for content_path in routes:
+            pure = PurePosixPath(content_path)
+            for key in {pure.name, pure.stem, pure.parent.name if pure.stem in ("index", "_index") else ""}:
+                if key:
+                    self.by_name.setdefault(key.lower(), []).append(content_path)
+
+    def resolve(self, target: str) -> Route:
+        path, _, anchor = target.partition("#")
+        path = path.strip().lstrip("/")
+        route = self.routes.get(path) or self.routes.get(path + ".md")
+        if route is None:
+            matches = self.by_name.get(PurePosixPath(path).name.lower(), [])
+            if len(matches) > 1:
+                raise ShortcodeFailure(f"ref '{target}' is ambiguous: {', '.join(sorted(matches))}",
+                                       "give the path under content/, e.g. 2019/my-article.md")
+            route = self.routes.get(matches[0]) if matches else None
+        if route is None:
+            raise ShortcodeFailure(f"ref '{target}' does not match any page",
+                                   "give the path of a Markdown file under content/")
+        return replace(route, path=route.path + (f"#{anchor}" if anchor else ""))
+
+
+def highlight_code(code: str, lang: str = "", options: str = "") -> str:
+    """Pygments HTML for the highlight shortcode (Hugo's `linenos` and `hl_lines` options)."""
+    try:
+        lexer = get_lexer_by_name(lang) if lang else TextLexer()
+    except ClassNotFound:
+        lexer = TextLexer()
+    settings = dict(re.findall(r"(\w+)\s*=\s*(\[[^\]]*\]|\"[^\"]*\"|[^,\s]+)", options))
+    hl_lines = [int(n) for n in re.findall(r"\d+", settings.get("hl_lines", ""))]
+    linenos = settings.get("linenos", "").strip('"')
+    formatter = HtmlFormatter(cssclass="codehilite", hl_lines=hl_lines,
+                              linenos="table" if linenos in ("table", "true") else
+                              "inline" if linenos == "inline" else False)
+    return pygments_highlight(code.strip("\n") + "\n", lexer, formatter)
+
+
+class BodyConverter:
+    """Everything needed to convert bodies of one site; one per process."""
+
+    def __init__(self, config: Config, env: jinja2.Environment, routes: dict[str, Route]) -> None:
+        self.config = config
+        self.env = env
+        self.options = markdown_options(config)
+        self.refs = RefIndex(routes)
+        env.globals.setdefault("highlight", highlight_code)
+        self._known: dict[str, bool] = {}
+
+    def known(self, name: str) -> bool:
+        if name not in self._known:
+            self._known[name] = f"shortcodes/{name}.html" in self.env.list_templates()
+        return self._known[name]
+
+    def needs_inner(self, name: str) -> bool:
+        return template_uses(self.env, f"shortcodes/{name}.html", "inner")
+
+    def convert(self, doc: Document) -> tuple[ConvertedBody | None, list[Diagnostic]]:
+        """Convert one body; diagnostics name the file and line of each bad shortcode."""
+        path = doc.source.path
+        expansion = expand_shortcodes(doc.body, path, doc.body_line,
+                                      lambda call: self._render_call(call, doc),
+                                      self.known, self.needs_inner)
+        if expansion.diagnostics:
+            return None, expansion.diagnostics
+        body = render_markdown(expansion.text, self.options)
+        if expansion.stash:
+            body = replace(body, html=restore_shortcodes(body.html, expansion.stash),
+                           summary_html=restore_shortcodes(body.summary_html, expansion.stash),
+                           toc_html=restore_shortcodes(body.toc_html, expansion.stash))
+        summary = body.summary_html
+        if doc.meta.summary is not None:
+            summary = render_inline_markdown(doc.meta.summary, self.options)
+        return ConvertedBody(body, summary, tuple(sorted(expansion.names))), []
+
+    def _render_call(self, call: ShortcodeCall, doc: Document) -> str:
+        template = load_template(self.env, f"shortcodes/{call.name}.html")
+        context: dict[str, Any] = call_context(call)
+        context.update(page=doc.meta, site=self.config.site,
+                       ref=lambda target: absolute(self.config, self.refs.resolve(target).path),
+                       relref=lambda target: href(self.config, self.refs.resolve(target).path))
+        try:
+            return template.render(context)
+        except ShortcodeFailure:
+            raise
+        except jinja2.TemplateError as exc:
+            diagnostic = runtime_diagnostic(exc, self.env, f"shortcodes/{call.name}.html", doc.source.path)
+            raise ShortcodeFailure(f"shortcode '{call.name}' failed: {diagnostic.message}",
+                                   f"see {diagnostic.path}:{diagnostic.line}") from None

@@ -1,0 +1,141 @@
+"""The command line: `build` (the default), `check`, `new`, `import` and `serve`.
+
+`main(argv)` returns an exit code and never lets a traceback reach an editor
+(unless --debug): 0 ok, 1 content or build error, 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Sequence, TextIO
+
+from .config import Config, load_config
+from .errors import ConfigError, Diagnostic, SiteError
+from .pipeline import build
+
+COMMANDS = ("build", "check", "new", "import", "serve")
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--root", default=".", help="project folder holding config.yaml (default: .)")
+    parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
+    verbosity = parser.add_mutually_exclusive_group()
+    verbosity.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    verbosity.add_argument("-v", "--verbose", action="store_true", help="print warnings and timings")
+
+
+def _build_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--drafts", action="store_true", help="include drafts")
+    parser.add_argument("--future", action="store_true", help="include articles dated in the future")
+    parser.add_argument("--base-url", help="override site.base_url, e.g. https://example.org/archive/")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="build.py", description="Build the Treaty Commentary Archive from content/ into public/.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    build_cmd = commands.add_parser("build", help="build the site (the default command)")
+    _common(build_cmd)
+    _build_options(build_cmd)
+    build_cmd.add_argument("-o", "--output", help="output folder (default: paths.output, 'public')")
+    build_cmd.add_argument("--keep-foreign", action="store_true",
+                           help="keep files in the output folder that the build did not make")
+    check_cmd = commands.add_parser("check", help="check every file without writing the site")
+    _common(check_cmd)
+    _build_options(check_cmd)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
+         stderr: TextIO | None = None) -> int:
+    """Run one command; return its exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    out, err = stdout or sys.stdout, stderr or sys.stderr
+    if not argv or argv[0] not in COMMANDS and argv[0] not in ("-h", "--help"):
+        argv.insert(0, "build")
+    parser = make_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = {
+        "build": run_build, "check": run_check,
+    }[args.command]
+    try:
+        return handler(args, out, err)
+    except SiteError as exc:
+        if getattr(args, "debug", False):
+            raise
+        report_diagnostics(exc.diagnostics, err)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted; the previous site was left as it was", file=err)
+        return 130
+
+
+def load_project_config(args: argparse.Namespace) -> Config:
+    overrides: dict[str, object] = {}
+    if getattr(args, "base_url", None):
+        overrides["site.base_url"] = args.base_url
+    if getattr(args, "output", None):
+        overrides["paths.output"] = args.output
+    overrides["build_drafts"] = bool(getattr(args, "drafts", False))
+    overrides["build_future"] = bool(getattr(args, "future", False))
+    root = Path(args.root)
+    if not (root / "config.yaml").is_file():
+        raise ConfigError([Diagnostic("config.yaml", 0, 0, "error",
+                                      f"no config.yaml in {root.resolve().name or root}",
+                                      "run the command from the project folder, or pass --root")])
+    return load_config(root, overrides)
+
+
+def run_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    config = load_project_config(args)
+    now = datetime.now(timezone.utc)
+    report = build(config, now=now, keep_foreign=args.keep_foreign)
+    if args.strict and report.warnings:
+        report_diagnostics(report.warnings, err)
+        print(f"{len(report.warnings)} warning(s) with --strict: the site was built but the "
+              "build counts as failed", file=err)
+        return 1
+    if not args.quiet:
+        report_diagnostics(report.warnings, err)
+        write = report.write
+        assert write is not None
+        print(f"Built {report.pages} pages ({report.files} files: {write.written} written, "
+              f"{write.unchanged} unchanged, {len(write.removed)} removed) into "
+              f"{config.paths.output}/ in {report.seconds:.2f} s", file=out)
+        for foreign in write.foreign:
+            verb = "kept" if args.keep_foreign else "removed"
+            print(f"{config.paths.output}/{foreign}: {verb}: not made by the build "
+                  "(use --keep-foreign to keep such files)", file=err)
+        if args.verbose:
+            print("timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in report.timings.items()), file=out)
+    return 0
+
+
+def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .check import check_site
+
+    config = load_project_config(args)
+    diagnostics = check_site(config, now=datetime.now(timezone.utc))
+    report_diagnostics(diagnostics, err)
+    errors = [d for d in diagnostics if d.is_error]
+    warnings = [d for d in diagnostics if not d.is_error]
+    if not args.quiet:
+        print(f"check: {len(errors)} error(s), {len(warnings)} warning(s)", file=out)
+    return 1 if errors or (args.strict and warnings) else 0
+
+
+def report_diagnostics(diagnostics: Sequence[Diagnostic], err: TextIO) -> None:
+    for diagnostic in diagnostics:
+        print(diagnostic.format(), file=err)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

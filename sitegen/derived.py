@@ -1,0 +1,50 @@
+"""Files derived from the assembled site rather than rendered from templates.
+
+Feeds, the sitemap and robots.txt: each is built from the same `SiteView` and
+written with the pages, so they can never disagree with them.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from .config import Config
+from .feeds import site_feeds
+from .model import SiteView
+from .templates import RenderedFile
+from .urls import absolute
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def derive_outputs(site: SiteView, config: Config) -> list[RenderedFile]:
+    """Feeds, sitemap.xml and robots.txt for the site."""
+    return [*site_feeds(site, config), sitemap(site, config), robots(config)]
+
+
+def sitemap(site: SiteView, config: Config) -> RenderedFile:
+    """Every indexable page: articles with their last change, then lists."""
+    root = ET.Element("urlset", xmlns=SITEMAP_NS)
+    entries: list[tuple[str, str]] = [(absolute(config, "/"), "")]
+    for article in (*site.articles, *site.pages):
+        changed = article.lastmod or article.date
+        entries.append((article.permalink, changed.strftime("%Y-%m-%d") if changed else ""))
+    for taxonomy in site.taxonomies:
+        entries.append((absolute(config, f"/{taxonomy.plural}/"), ""))
+        entries.extend((absolute(config, f"/{taxonomy.plural}/{t.slug}/"), "") for t in taxonomy.terms)
+    for section in site.sections:
+        entries.append((absolute(config, "/" + section.url[len(config.base_path):]), ""))
+    entries.append((absolute(config, "/archive/"), ""))
+    for location, changed in entries:
+        url = ET.SubElement(root, "url")
+        ET.SubElement(url, "loc").text = location
+        if changed:
+            ET.SubElement(url, "lastmod").text = changed
+    ET.indent(root, space=" ")
+    data = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
+    return RenderedFile("sitemap.xml", data)
+
+
+def robots(config: Config) -> RenderedFile:
+    text = f"User-agent: *\nAllow: /\n\nSitemap: {absolute(config, '/sitemap.xml')}\n"
+    return RenderedFile("robots.txt", text.encode("utf-8"))

@@ -1,0 +1,128 @@
+"""Find and read every file under content/: the only stage that reads the content tree.
+
+Markdown files become `Source` values (text normalised to LF, BOM removed, with a
+digest for the cache); every other file is a `Resource` to copy beside the pages.
+Problems (bytes that are not UTF-8, links that leave content/) become diagnostics
+for the whole tree at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Config
+from .errors import Diagnostic
+
+PAGE_SUFFIXES = (".md", ".markdown")
+MAX_SOURCE_BYTES = 20 * 1024 * 1024  # far beyond any article; larger is a mistake
+IGNORED_NAMES = {".DS_Store", "Thumbs.db"}
+
+
+@dataclass(frozen=True)
+class Source:
+    """One Markdown file: where it is and what it says."""
+
+    path: str  # relative to the project root, with '/' separators: "content/2019/x.md"
+    content_path: str  # relative to content/: "2019/x.md"
+    text: str  # LF line endings, no BOM
+    digest: str  # sha256 of the raw bytes
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A non-Markdown file under content/ (an image beside a post), copied as is."""
+
+    path: str
+    content_path: str
+    absolute: Path
+
+
+@dataclass(frozen=True)
+class SourceTree:
+    sources: tuple[Source, ...]
+    resources: tuple[Resource, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def discover_sources(config: Config) -> SourceTree:
+    """Read every file under the content folder, in a stable (sorted) order."""
+    content_dir = config.path("content")
+    sources: list[Source] = []
+    resources: list[Resource] = []
+    problems: list[Diagnostic] = []
+    if not content_dir.is_dir():
+        problems.append(Diagnostic(config.paths.content, 0, 0, "error",
+                                   "the content folder does not exist",
+                                   f"create '{config.paths.content}/' and put articles in it"))
+        return SourceTree((), (), tuple(problems))
+    for absolute in _walk(content_dir):
+        rel_content = absolute.relative_to(content_dir).as_posix()
+        rel = f"{config.paths.content.rstrip('/')}/{rel_content}"
+        problem = _check_link(absolute, content_dir, rel)
+        if problem:
+            problems.append(problem)
+            continue
+        if absolute.suffix.lower() not in PAGE_SUFFIXES:
+            resources.append(Resource(rel, rel_content, absolute))
+            continue
+        source, problem = read_source(absolute, rel, rel_content)
+        if problem:
+            problems.append(problem)
+        elif source:
+            sources.append(source)
+    return SourceTree(tuple(sources), tuple(resources), tuple(problems))
+
+
+def read_source(absolute: Path, rel: str, rel_content: str) -> tuple[Source | None, Diagnostic | None]:
+    """Read one Markdown file, turning unreadable bytes into a diagnostic."""
+    size = absolute.stat().st_size
+    if size > MAX_SOURCE_BYTES:
+        return None, Diagnostic(rel, 0, 0, "error",
+                                f"file is {size // (1024 * 1024)} MB, larger than the "
+                                f"{MAX_SOURCE_BYTES // (1024 * 1024)} MB an article may be",
+                                "split it, or move data files out of content/")
+    raw = absolute.read_bytes()
+    if b"\x00" in raw:
+        return None, Diagnostic(rel, 0, 0, "error", "file is binary, not Markdown text",
+                                "rename it if it is not an article (e.g. .txt), or remove it")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, Diagnostic(rel, line, col, "error",
+                                f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+                                "save the file as UTF-8 (most editors offer this under "
+                                "'Save with encoding')")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return Source(rel, rel_content, text, hashlib.sha256(raw).hexdigest()), None
+
+
+def _walk(root: Path) -> list[Path]:
+    """All files under root, sorted, skipping hidden ones and editor clutter."""
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        # Symlinked folders are listed as files so that _check_link sees them.
+        for name in sorted(files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]):
+            if name.startswith(".") or name in IGNORED_NAMES or name.endswith("~"):
+                continue
+            found.append(Path(folder) / name)
+    return found
+
+
+def _check_link(absolute: Path, content_dir: Path, rel: str) -> Diagnostic | None:
+    """Refuse symlinks that point outside content/ or at folders: they could leak files."""
+    if not absolute.is_symlink():
+        return None
+    target = absolute.resolve()
+    if not target.is_relative_to(content_dir):
+        return Diagnostic(rel, 0, 0, "error", "symbolic link points outside the content folder",
+                          "copy the file into content/ instead of linking to it")
+    if target.is_dir():
+        return Diagnostic(rel, 0, 0, "error", "symbolic links to folders are not followed",
+                          "move the folder into place instead of linking to it")
+    return None

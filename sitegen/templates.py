@@ -1,0 +1,152 @@
+"""Jinja2 environment for pages and shortcodes, and rendering with file:line errors.
+
+Autoescaping is on and undefined variables are errors: a typo in a template must
+stop the build with the template's name and line, not publish an empty string.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import traceback
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jinja2.meta
+from markupsafe import Markup
+
+from .config import Config
+from .errors import Diagnostic, TemplateError
+from .urls import absolute, href
+
+
+@dataclass(frozen=True)
+class OutputPlan:
+    """One page to render: where it goes, with which template and variables."""
+
+    output: str  # file under the output folder
+    template: str
+    context: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    output: str
+    data: bytes
+
+
+def human_date(value: datetime | None) -> str:
+    return f"{value.day} {value.strftime('%B %Y')}" if value else ""
+
+
+def iso_date(value: datetime | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def short_date(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d") if value else ""
+
+
+def make_environment(config: Config) -> jinja2.Environment:
+    """The one environment for page and shortcode templates of this site."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(config.path("templates"))),
+        autoescape=jinja2.select_autoescape(["html", "xml", "htm"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters.update(human_date=human_date, iso_date=iso_date, short_date=short_date)
+    env.globals.update(
+        url_for=lambda path: href(config, path),
+        absolute_url=lambda path: absolute(config, path),
+        asset=lambda path: href(config, "/" + str(path).lstrip("/")),
+    )
+    return env
+
+
+def render_output(plan: OutputPlan, env: jinja2.Environment) -> RenderedFile:
+    """Render one plan; raises TemplateError pointing at the template line."""
+    template = load_template(env, plan.template)
+    try:
+        text = template.render(plan.context)
+    except jinja2.TemplateError as exc:
+        raise TemplateError([runtime_diagnostic(exc, env, plan.template, plan.output)]) from None
+    return RenderedFile(plan.output, text.encode("utf-8"))
+
+
+def load_template(env: jinja2.Environment, name: str) -> jinja2.Template:
+    try:
+        return env.get_template(name)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError([Diagnostic(
+            _template_path(env, exc.name or name), exc.lineno or 0, 0, "error",
+            f"template syntax error: {exc.message}", "check the {% %} and {{ }} tags on this line")]) from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError([Diagnostic(
+            _template_path(env, name), 0, 0, "error", f"template '{exc.name}' does not exist",
+            f"create {_template_path(env, str(exc.name))}, or restore it from the repository")]) from None
+
+
+def runtime_diagnostic(exc: BaseException, env: jinja2.Environment, name: str, output: str) -> Diagnostic:
+    """Find the template line a rendering error came from in the traceback."""
+    root = _templates_root(env)
+    line, file = 0, _template_path(env, name)
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename and root and frame.filename.startswith(root):
+            line, file = frame.lineno or 0, _template_path(env, frame.filename[len(root):].lstrip("/"))
+            break
+    message = getattr(exc, "message", None) or str(exc)
+    hint = ("check the variable's name against docs/templates.md"
+            if isinstance(exc, jinja2.UndefinedError) else f"while rendering {output}")
+    return Diagnostic(file, line, 0, "error", f"template error: {message}", hint)
+
+
+def _templates_root(env: jinja2.Environment) -> str:
+    loader = env.loader
+    if isinstance(loader, jinja2.FileSystemLoader):
+        return str(Path(loader.searchpath[0]).resolve())
+    return ""
+
+
+def _template_path(env: jinja2.Environment, name: str) -> str:
+    loader = env.loader
+    if isinstance(loader, jinja2.FileSystemLoader):
+        folder = Path(loader.searchpath[0])
+        return f"{folder.name}/{name}"
+    return name
+
+
+def template_uses(env: jinja2.Environment, name: str, variable: str) -> bool:
+    """Whether a template's source mentions a variable (e.g. a shortcode's `inner`)."""
+    return variable in _undeclared(env, name)
+
+
+@lru_cache(maxsize=256)
+def _undeclared_cached(source: str) -> frozenset[str]:
+    return frozenset(jinja2.meta.find_undeclared_variables(jinja2.Environment().parse(source)))
+
+
+def _undeclared(env: jinja2.Environment, name: str) -> frozenset[str]:
+    assert env.loader is not None
+    source, _, _ = env.loader.get_source(env, name)
+    return _undeclared_cached(source)
+
+
+def templates_fingerprint(config: Config) -> str:
+    """Digest of every template file: part of the cache key of every page."""
+    digest = hashlib.sha256()
+    root = config.path("templates")
+    for path in sorted(root.rglob("*")) if root.is_dir() else []:
+        if path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def safe(value: str) -> Markup:
+    return Markup(value)

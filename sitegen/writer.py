@@ -1,0 +1,180 @@
+"""Write the site: into a staging folder, then swap it into place in one step.
+
+The only stage that writes. A build that fails or is killed leaves the previous
+site as it was: nothing touches the output folder until the staging folder is
+complete, and the swap is one atomic `renameat2(RENAME_EXCHANGE)` on Linux (two
+renames elsewhere). Files whose bytes did not change are hard-linked from the old
+site rather than rewritten, so their modification times (and rsync, and CDNs)
+see no change. A manifest of what the build wrote tells stale files (ours,
+removed) from files someone else put there (reported, and kept on request).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import filecmp
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Config
+from .errors import BuildFailed, Diagnostic
+from .templates import RenderedFile
+
+MANIFEST = ".sitegen-manifest"
+_RENAME_EXCHANGE = 2
+
+
+@dataclass(frozen=True)
+class CopiedFile:
+    """A file copied as is (from static/ or beside an article in content/)."""
+
+    output: str
+    source: Path
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    written: int  # new or changed files
+    unchanged: int  # same bytes as before, not rewritten
+    removed: tuple[str, ...]  # files of the previous build that are gone now
+    foreign: tuple[str, ...]  # files the build never made, removed unless kept
+
+
+def check_output_dir(config: Config, out_dir: Path) -> None:
+    """Refuse an output folder that is, holds, or sits inside the project's own folders."""
+    out = out_dir.resolve()
+    protected = {"project root": config.root.resolve()}
+    for name in ("content", "templates", "static", "archetypes"):
+        protected[f"{name}/ folder"] = config.path(name)
+    for label, folder in protected.items():
+        if out == folder or folder.is_relative_to(out):
+            raise BuildFailed([Diagnostic("config.yaml", 0, 0, "error",
+                                          f"output folder '{out_dir}' is the {label} or contains it",
+                                          "building there would delete your sources; use e.g. 'public'")])
+        if label != "project root" and out.is_relative_to(folder):
+            raise BuildFailed([Diagnostic("config.yaml", 0, 0, "error",
+                                          f"output folder '{out_dir}' is inside the {label}",
+                                          "choose a folder outside content/, templates/ and static/")])
+
+
+def write_outputs(files: list[RenderedFile], copies: list[CopiedFile], out_dir: Path,
+                  keep_foreign: bool = False) -> WriteReport:
+    """Write every file into a fresh staging folder, then swap it with `out_dir`."""
+    out_dir = out_dir.resolve()
+    staging = out_dir.with_name(f".{out_dir.name}.staging")
+    if staging.exists():
+        shutil.rmtree(staging)  # left by a build that was killed
+    staging.mkdir(parents=True)
+    previous = _previous_files(out_dir)
+    made = _read_manifest(out_dir)
+    written = unchanged = 0
+    outputs: set[str] = set()
+    for item in files:
+        outputs.add(item.output)
+        if _place(staging, out_dir, item.output, data=item.data):
+            written += 1
+        else:
+            unchanged += 1
+    for copy in copies:
+        outputs.add(copy.output)
+        if _place(staging, out_dir, copy.output, source=copy.source):
+            written += 1
+        else:
+            unchanged += 1
+    gone = sorted(previous - outputs)
+    foreign = tuple(p for p in gone if p not in made) if previous else ()
+    if keep_foreign:
+        for rel in foreign:
+            outputs.add(rel)
+            _place(staging, out_dir, rel, source=out_dir / rel)
+    (staging / MANIFEST).write_text("\n".join(sorted(outputs)) + "\n", encoding="utf-8")
+    _swap(staging, out_dir)
+    removed = tuple(p for p in gone if p in made)
+    return WriteReport(written, unchanged, removed, foreign)
+
+
+def _place(staging: Path, out_dir: Path, rel: str, data: bytes | None = None,
+           source: Path | None = None) -> bool:
+    """Put one file in staging; link the old one if identical. True when written anew."""
+    dest = staging / rel
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    old = out_dir / rel
+    if old.is_file() and not old.is_symlink() and _same(old, data, source):
+        try:
+            os.link(old, dest)
+            return False
+        except OSError:
+            pass
+    if data is not None:
+        dest.write_bytes(data)
+    else:
+        assert source is not None
+        shutil.copyfile(source, dest)
+    return True
+
+
+def _same(old: Path, data: bytes | None, source: Path | None) -> bool:
+    if data is not None:
+        return old.stat().st_size == len(data) and old.read_bytes() == data
+    assert source is not None
+    return filecmp.cmp(old, source, shallow=False)
+
+
+def _previous_files(out_dir: Path) -> set[str]:
+    if not out_dir.is_dir():
+        return set()
+    found = set()
+    for folder, _, names in os.walk(out_dir):
+        for name in names:
+            rel = (Path(folder) / name).relative_to(out_dir).as_posix()
+            if rel != MANIFEST:
+                found.add(rel)
+    return found
+
+
+def _read_manifest(out_dir: Path) -> set[str]:
+    try:
+        return set((out_dir / MANIFEST).read_text(encoding="utf-8").split("\n")) - {""}
+    except OSError:
+        return set()
+
+
+def _swap(staging: Path, out_dir: Path) -> None:
+    """Make staging the output folder, atomically where the OS allows."""
+    if not out_dir.exists():
+        os.rename(staging, out_dir)
+        return
+    if _exchange(staging, out_dir):
+        shutil.rmtree(staging)
+        return
+    backup = out_dir.with_name(f".{out_dir.name}.previous")
+    if backup.exists():
+        shutil.rmtree(backup)
+    os.rename(out_dir, backup)
+    os.rename(staging, out_dir)
+    shutil.rmtree(backup)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step with Linux's renameat2; False where unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def recover_interrupted(out_dir: Path) -> None:
+    """Restore the previous site if a build died between the two fallback renames."""
+    out_dir = out_dir.resolve()
+    backup = out_dir.with_name(f".{out_dir.name}.previous")
+    if backup.is_dir() and not out_dir.exists():
+        os.rename(backup, out_dir)
