@@ -124,8 +124,7 @@ def _build(blocks: list[Block], options: ImportOptions, filename: str,
         raise ContentError([Diagnostic(filename or "<import>", 0, 0, "error",
                                        "nothing to import: the capture has no article text",
                                        "check that the file is the saved article")])
-    report: list[str] = []
-    outline = make_outline(blocks, report)
+    outline, report = make_outline(blocks)
     report += [*notes, *dropped]
     lang = options.lang or detect_lang(_all_text(outline))
     if not options.lang:
@@ -139,10 +138,10 @@ def _build(blocks: list[Block], options: ImportOptions, filename: str,
     return ImportedArticle(text, f"{folder}/{slug}.md", outline.title, tuple(report))
 
 
-def make_outline(blocks: list[Block], report: list[str]) -> Outline:
-    """Find title, byline, key points, headings and comments, noting each guess."""
+def make_outline(blocks: list[Block]) -> tuple[Outline, list[str]]:
+    """Find title, byline, key points, headings and comments; return them and each guess."""
     title_block, rest = take_title(blocks)
-    report.append(f"title: {title_block.text!r} ({_where(title_block)})")
+    report = [f"title: {title_block.text!r} ({_where(title_block)})"]
     byline, rest = take_byline(rest)
     if byline:
         report.append(_byline_note(byline))
@@ -156,7 +155,8 @@ def make_outline(blocks: list[Block], report: list[str]) -> Outline:
     body, heading_notes = classify_headings(article)
     report.extend(heading_notes)
     author, role = byline or ("", "")
-    return Outline(title_block.text, author, role, key_points, tuple(body), intro, comments)
+    outline = Outline(title_block.text, author, role, key_points, tuple(body), intro, comments)
+    return outline, report
 
 
 def _byline_note(byline: tuple[str, str]) -> str:
