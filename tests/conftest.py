@@ -1,0 +1,22 @@
+"""Test configuration: fixture plugins, and `slow` tests kept out unless asked for."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest_plugins = ["tests.support.fixtures"]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--run-slow", action="store_true", default=False,
+                     help="also run tests marked slow (deselected by default)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect `slow` tests unless --run-slow is given or `-m` names `slow`."""
+    if config.getoption("--run-slow") or "slow" in (config.getoption("markexpr") or ""):
+        return
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if not item.get_closest_marker("slow")]
