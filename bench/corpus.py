@@ -69,8 +69,7 @@ OBJECTS = (
 )
 CLAUSES = (
     "although nobody said so in public", "as the cabinet's own papers later showed",
-    "while the negotiations dragged on", "despite years of protest", "because the numbers "
-    "did not add up", "which surprised almost no one", "after the election", "in the end",
+    "while the negotiations dragged on", "despite years of protest", "because the numbers did not add up", "which surprised almost no one", "after the election", "in the end",
     "for reasons that were never explained", "as one diplomat put it", "at least on paper",
     "when the crisis came", "long before the cameras arrived", "in the same breath",
 )
@@ -320,12 +319,12 @@ def _write_ours_site(root: Path) -> None:
 
 
 def _write_hugo_site(root: Path) -> None:
-    from hugo_site import write_hugo_site  # noqa: PLC0415 - sibling module, bench/ on sys.path
+    from hugo_site import write_hugo_site
     write_hugo_site(root, title=SITE_TITLE, base_url=BASE_URL, page_size=PAGE_SIZE)
 
 
 def _write_pelican_site(root: Path) -> None:
-    from pelican_site import write_pelican_site  # noqa: PLC0415
+    from pelican_site import write_pelican_site
     write_pelican_site(root, title=SITE_TITLE, base_url=BASE_URL, page_size=PAGE_SIZE)
 
 

@@ -54,7 +54,7 @@ def markdown_extensions() -> tuple[list[Any], dict[str, dict[str, Any]]]:
 def _default_options(engine: Any) -> Any:
     if hasattr(engine, "MarkdownOptions"):
         return engine.MarkdownOptions()
-    from sitegen.config import MarkdownSection  # noqa: PLC0415 - optional dependency
+    from sitegen.config import MarkdownSection
     return MarkdownSection()
 
 
@@ -71,7 +71,7 @@ def _engine_markdown_module() -> Any:
     if str(REPO) not in sys.path:
         sys.path.append(str(REPO))
     try:
-        import sitegen.markdown as engine  # noqa: PLC0415
+        import sitegen.markdown as engine
     except ImportError:
         return None
     return engine
@@ -100,7 +100,7 @@ _converter: Any = None
 
 def _init_worker() -> None:
     global _converter
-    import markdown  # noqa: PLC0415
+    import markdown
 
     extensions, configs = markdown_extensions()
     _converter = markdown.Markdown(extensions=extensions, extension_configs=configs,

@@ -20,6 +20,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 SAMPLE_SECONDS = 0.01
@@ -73,7 +74,7 @@ def _kill_group(pid: int) -> None:
         pass
 
 
-def _tail(*files: "tempfile._TemporaryFileWrapper[bytes]", lines: int = 15) -> str:
+def _tail(*files: IO[bytes], lines: int = 15) -> str:
     for handle in files:
         handle.seek(0)
         text = handle.read().decode("utf-8", "replace").strip()

@@ -29,8 +29,8 @@ def render_size(n: int, scenarios: list[tuple[str, str]], tools: list[str],
                 cells: dict[tuple[str, str], Cell]) -> str:
     """The section of the report for one corpus size."""
     lines = [f"## {n:,} articles", "",
-             "| scenario | builder | wall s, median (min–max) | CPU s | peak RSS tree MB "
-             "| max RSS 1 proc MB | pages | touched |",
+             ("| scenario | builder | wall s, median (min–max) | CPU s | peak RSS tree MB "
+              "| max RSS 1 proc MB | pages | touched |"),
              "|---|---|---|---|---|---|---|---|"]
     for key, title in scenarios:
         for tool in tools:

@@ -19,9 +19,9 @@ import hashlib
 import os
 import secrets
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import corpus
 import tools as t
@@ -62,8 +62,11 @@ def main(argv: list[str] | None = None) -> int:
         section = run_size(n, args)
         print(section, flush=True)
         sections.append(section)
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"Load average at the end: {load}.")
     if args.out:
-        args.out.write_text(header + "\n" + "\n".join(sections), encoding="utf-8")
+        args.out.write_text(header + "\n" + "\n".join(sections)
+                            + f"\nLoad average at the end: {load}.\n", encoding="utf-8")
         print(f"report written to {args.out}", file=sys.stderr)
     return 0
 
@@ -95,20 +98,21 @@ def _names(known: dict[str, Scenario]) -> Callable[[str], list[str]]:
         if unknown:
             raise argparse.ArgumentTypeError(f"unknown scenario {unknown[0]!r}; "
                                              f"choose from {', '.join(known)}")
-        return names
+        order = list(known)
+        return sorted(set(names), key=order.index)  # cold first: it leaves the caches empty
     return parse
 
 
 def _header(args: argparse.Namespace, versions: dict[str, str], hugo_from: str) -> str:
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     lines = ["# Benchmark: ours vs Hugo vs Pelican", "",
-             f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} CPUs; "
-             f"load average at start {load}; {args.runs} timed runs per cell; seed {args.seed}.",
+             (f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} CPUs; "
+              f"load average at start {load}; {args.runs} timed runs per cell; seed {args.seed}."),
              "", *[f"- {name}: {version}" for name, version in versions.items()],
              f"- hugo binary: {hugo_from}", "",
-             "Wall and CPU are medians over the runs; CPU is user+system of the whole process "
-             "tree; peak RSS tree is the sampled sum over the tree; pages are the .html files "
-             "in the output afterwards, touched those written or rewritten by the run.", ""]
+             ("Wall and CPU are medians over the runs; CPU is user+system of the whole process "
+              "tree; peak RSS tree is the sampled sum over the tree; pages are the .html files "
+              "in the output afterwards, touched those written or rewritten by the run."), ""]
     return "\n".join(lines)
 
 

@@ -9,16 +9,16 @@ import importlib.util
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import corpus
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench"
 
-Revert = Callable[[], None]
+Revert = Callable[[], object]
 
 
 class NotApplicable(Exception):
@@ -40,6 +40,7 @@ class Tool:
     command: tuple[str, ...]
     cold_paths: tuple[Path, ...]  # removed before a cold run: output and caches
     template: Path | None  # the article template the "template" scenario edits
+    template_anchor: str  # the edit goes just before the last occurrence (inside the block)
     config: Path  # the file whose site title the "config" scenario edits
 
 
@@ -82,7 +83,8 @@ def make_tools(work: Path, peers: list[str], hugo: str | None,
                   (python, str(REPO / "build.py"), "--root", str(ours_root),
                    "--output", str(ours_root / "public"), "--quiet"),
                   (ours_root / "public", ours_root / ".cache"),
-                  ours_root / "templates" / "article.html", ours_root / "config.yaml")]
+                  ours_root / "templates" / "article.html", "{% endblock %}",
+                  ours_root / "config.yaml")]
     notes = []
     if "hugo" in peers:
         if hugo is None:
@@ -91,9 +93,10 @@ def make_tools(work: Path, peers: list[str], hugo: str | None,
             root = work / "hugo"
             tools.append(Tool("hugo", "hugo", root, root / "public",
                               (hugo, "--source", str(root), "--destination", str(root / "public"),
-                               "--cacheDir", str(root / ".hugo_cache"), "--quiet"),
+                               "--cacheDir", str(root / ".hugo_cache"), "--cleanDestinationDir",
+                               "--quiet"),
                               (root / "public", root / ".hugo_cache", root / "resources"),
-                              root / "layouts" / "single.html", root / "hugo.yaml"))
+                              root / "layouts" / "single.html", "{{ end }}", root / "hugo.yaml"))
     if "pelican" in peers:
         if importlib.util.find_spec("pelican") is None:
             notes.append("pelican skipped: not installed (pip install pelican)")
@@ -103,12 +106,13 @@ def make_tools(work: Path, peers: list[str], hugo: str | None,
                               (python, "-m", "pelican", "-s", str(root / "pelicanconf.py"),
                                "-o", str(root / "output"), "-q"),
                               (root / "output", root / ".pelican-cache", root / "__pycache__"),
-                              None, root / "pelicanconf.py"))
+                              None, "", root / "pelicanconf.py"))
     unknown = sorted(set(peers) - {"hugo", "pelican"})
     notes += [f"{name} skipped: unknown peer" for name in unknown]
     tools.append(Tool("floor", "ours", ours_root, None,
                       (python, str(BENCH / "floor.py"), str(ours_root / "content"),
-                       "--processes", str(floor_processes)), (), None, ours_root / "config.yaml"))
+                       "--processes", str(floor_processes)), (), None, "",
+                      ours_root / "config.yaml"))
     return tools, notes
 
 
@@ -130,9 +134,18 @@ def edit_article(tool: Tool, n: int, seed: int, nonce: str) -> Revert:
 
 
 def edit_template(tool: Tool, n: int, seed: int, nonce: str) -> Revert:
+    """Add an HTML comment inside the article template's main block, so every page changes."""
     if tool.template is None:
         raise NotApplicable("no template of ours to edit (built-in theme)")
-    return _append(tool.template, f"<!-- bench edit {nonce} -->\n")
+    original = _read(tool.template)
+    text = original.decode("utf-8")
+    at = text.rfind(tool.template_anchor)
+    if at == -1:
+        raise SetupFailed(f"{tool.template.name} has no {tool.template_anchor!r} to edit before")
+    edited = f"{text[:at]}<!-- bench edit {nonce} -->\n{text[at:]}"
+    tool.template.write_bytes(edited.encode("utf-8"))
+    template = tool.template
+    return lambda: template.write_bytes(original)
 
 
 def add_article(tool: Tool, n: int, seed: int, nonce: str) -> Revert:
