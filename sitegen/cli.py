@@ -47,7 +47,62 @@ def make_parser() -> argparse.ArgumentParser:
     check_cmd = commands.add_parser("check", help="check every file without writing the site")
     _common(check_cmd)
     _build_options(check_cmd)
+    new_cmd = commands.add_parser("new", help="scaffold a new article from archetypes/")
+    _common(new_cmd)
+    new_cmd.add_argument("title", help="the article's title, in quotes")
+    new_cmd.add_argument("--section", help="folder under content/ (default: the current year)")
+    new_cmd.add_argument("--kind", default="default", help="archetype to use (default: default)")
+    import_cmd = commands.add_parser(
+        "import", help="turn plain-text or HTML captures of web articles into Markdown articles")
+    _common(import_cmd)
+    import_cmd.add_argument("files", nargs="+", metavar="FILE", help="captures to import (.txt or .html)")
+    import_cmd.add_argument("--date", default="", help="date of the original article, YYYY-MM-DD")
+    import_cmd.add_argument("--author", default="", help="author, when the byline is missing or wrong")
+    import_cmd.add_argument("--source-url", default="", help="URL of the original article")
+    import_cmd.add_argument("--source-name", default="", help="publication the article comes from")
+    import_cmd.add_argument("--category", action="append", default=[], help="category (repeatable)")
+    import_cmd.add_argument("--tag", action="append", default=[], help="tag (repeatable)")
+    import_cmd.add_argument("--slug", default="", help="URL slug (default: from the title)")
+    import_cmd.add_argument("--lang", default="", help="language code (default: detected)")
+    import_cmd.add_argument("--dry-run", action="store_true",
+                            help="print the article instead of writing it; the report goes to stderr")
+    import_cmd.add_argument("--force", action="store_true", help="overwrite an existing article")
+    serve_cmd = commands.add_parser("serve", help="build, serve on 127.0.0.1:1313 and rebuild on change")
+    _common(serve_cmd)
+    serve_cmd.add_argument("--host", help="address to listen on (default: server.host, 127.0.0.1)")
+    serve_cmd.add_argument("--port", type=int, help="port (default: server.port, 1313)")
+    serve_cmd.add_argument("--no-drafts", action="store_true", help="hide drafts (shown by default)")
+    serve_cmd.add_argument("--future", action="store_true", help="include future-dated articles")
+    serve_cmd.add_argument("--base-url", help="override site.base_url")
+    serve_cmd.add_argument("-o", "--output", help="folder to build into (default: paths.output)")
     return parser
+
+
+def run_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .scaffold import scaffold_article
+
+    config = load_project_config(args)
+    path = scaffold_article(config, args.title, section=args.section, kind=args.kind,
+                            today=datetime.now(timezone.utc).date())
+    print(f"created {path}", file=out)
+    return 0
+
+
+def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .import_command import import_files
+
+    config = load_project_config(args)
+    return import_files(config, args, out, err)
+
+
+def run_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .server import serve
+
+    args.drafts = not args.no_drafts
+    config = load_project_config(args)
+    host = args.host or config.server.host
+    port = config.server.port if args.port is None else args.port
+    return serve(config, host=host, port=port, out=out, err=err)
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
@@ -63,7 +118,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
     except SystemExit as exc:
         return int(exc.code or 0)
     handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = {
-        "build": run_build, "check": run_check,
+        "build": run_build, "check": run_check, "new": run_new, "import": run_import,
+        "serve": run_serve,
     }[args.command]
     try:
         return handler(args, out, err)
@@ -96,12 +152,7 @@ def load_project_config(args: argparse.Namespace) -> Config:
 def run_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     config = load_project_config(args)
     now = datetime.now(timezone.utc)
-    report = build(config, now=now, keep_foreign=args.keep_foreign)
-    if args.strict and report.warnings:
-        report_diagnostics(report.warnings, err)
-        print(f"{len(report.warnings)} warning(s) with --strict: the site was built but the "
-              "build counts as failed", file=err)
-        return 1
+    report = build(config, now=now, keep_foreign=args.keep_foreign, strict=args.strict)
     if not args.quiet:
         report_diagnostics(report.warnings, err)
         write = report.write

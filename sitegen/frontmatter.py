@@ -31,7 +31,7 @@ KNOWN_KEYS = (
     "author", "authors", "draft", "summary", "description", "aliases", "weight", "lang",
     "hascjklanguage", "source_name", "source_url", "original_title", "original_language",
     "original_date", "translator", "date_inferred", "author_role", "type", "layout",
-    "toc", "images", "series",
+    "toc", "images", "series", "date_todo", "imported_from",
 )
 
 
@@ -270,7 +270,7 @@ def build_front_matter(raw: dict[str, Any], path: str, block: str, block_line: i
         keywords=checker.terms(values, "keywords"),
         authors=checker.terms(values, "authors") or checker.terms(values, "author"),
         draft=checker.flag(values, "draft"),
-        summary=checker.text(values, "summary") if "summary" in values else None,
+        summary=checker.text(values, "summary") or None,
         description=checker.text(values, "description"),
         aliases=checker.terms(values, "aliases"),
         weight=checker.whole(values, "weight"),

@@ -15,11 +15,13 @@ from .assemble import PageInput, assemble_site
 from .bodies import BodyConverter
 from .config import Config
 from .derived import derive_outputs
-from .errors import ContentError, Diagnostic, OutputConflictError, SiteError, TemplateError
+from .errors import (BuildFailed, ContentError, Diagnostic, OutputConflictError, SiteError,
+                     TemplateError)
+from .model import SiteView
 from .frontmatter import Document, parse_source
 from .routes import plan_outputs
 from .sources import SourceTree, discover_sources
-from .templates import RenderedFile, make_environment, render_output
+from .templates import OutputPlan, RenderedFile, make_environment, render_output
 from .urls import Route, route_document
 from .writer import CopiedFile, WriteReport, check_output_dir, recover_interrupted, write_outputs
 
@@ -90,35 +92,64 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     return CheckedSite(tuple(documents), routes, tuple(pages), tree, warnings)
 
 
-def build(config: Config, *, now: datetime, keep_foreign: bool = False) -> BuildReport:
-    """Build the whole site into the output folder; raises SiteError on any problem."""
+@dataclass(frozen=True)
+class PlannedSite:
+    """The assembled site and every file it will contain, before any template runs."""
+
+    site: SiteView
+    plans: tuple[OutputPlan, ...]
+    derived: tuple[RenderedFile, ...]
+    copies: tuple[CopiedFile, ...]
+
+    def outputs(self) -> set[str]:
+        return ({p.output for p in self.plans} | {d.output for d in self.derived}
+                | {c.output for c in self.copies})
+
+
+def plan_site(config: Config, checked: CheckedSite) -> PlannedSite:
+    """Assemble the site and plan every output file; raises on URL conflicts."""
+    site = assemble_site(list(checked.pages), config)
+    plans = plan_outputs(site, checked.routes, config)
+    derived = derive_outputs(site, config)
+    copies = _copies(config, checked)
+    _check_copy_conflicts([*(RenderedFile(p.output, b"") for p in plans), *derived], copies)
+    return PlannedSite(site, tuple(plans), tuple(derived), tuple(copies))
+
+
+def build(config: Config, *, now: datetime, keep_foreign: bool = False,
+          strict: bool = False) -> BuildReport:
+    """Build the whole site into the output folder; raises SiteError on any problem.
+
+    With `strict`, warnings fail the build too, before anything is written.
+    """
     started = time.perf_counter()
     timings: dict[str, float] = {}
     out_dir = config.path("output")
     check_output_dir(config, out_dir)
     recover_interrupted(out_dir)
     checked = load_site(config, now, timings)
+    if strict and checked.warnings:
+        raise BuildFailed(list(checked.warnings) + [Diagnostic(
+            "", 0, 0, "error", f"{len(checked.warnings)} warning(s) with --strict; nothing was written",
+            "fix the warnings above, or build without --strict")])
     clock = time.perf_counter()
-    site = assemble_site(list(checked.pages), config)
-    plans = plan_outputs(site, checked.routes, config)
+    planned = plan_site(config, checked)
     env = make_environment(config)
     rendered: list[RenderedFile] = []
     problems: list[Diagnostic] = []
-    for plan in plans:
+    for plan in planned.plans:
         try:
             rendered.append(render_output(plan, env))
         except TemplateError as exc:
             problems.extend(d for d in exc.diagnostics if d not in problems)
     _raise_errors(problems, TemplateError)
-    rendered.extend(derive_outputs(site, config))
+    rendered.extend(planned.derived)
     timings["render"] = time.perf_counter() - clock
-    copies = _copies(config, checked)
-    _check_copy_conflicts(rendered, copies)
     clock = time.perf_counter()
-    report = write_outputs(rendered, copies, out_dir, keep_foreign=keep_foreign)
+    report = write_outputs(rendered, list(planned.copies), out_dir, keep_foreign=keep_foreign)
     timings["write"] = time.perf_counter() - clock
-    return BuildReport(len(plans), len(rendered) + len(copies), report, checked.warnings,
-                       time.perf_counter() - started, timings)
+    return BuildReport(len(planned.plans), len(rendered) + len(planned.copies), report,
+                       checked.warnings, time.perf_counter() - started, timings)
 
 
 def _route_all(documents: list[Document], config: Config) -> tuple[dict[str, Route], list[Diagnostic]]:
@@ -162,7 +193,7 @@ def _copies(config: Config, checked: CheckedSite) -> list[CopiedFile]:
     return copies
 
 
-def _check_copy_conflicts(rendered: list[RenderedFile], copies: list[CopiedFile]) -> None:
+def _check_copy_conflicts(rendered: list[RenderedFile], copies: tuple[CopiedFile, ...] | list[CopiedFile]) -> None:
     pages = {r.output for r in rendered}
     clashes = [Diagnostic(str(c.source.name), 0, 0, "error",
                           f"{c.output} is both a generated page and a copied file",
@@ -176,7 +207,3 @@ def _raise_errors(problems: list[Diagnostic], kind: type[SiteError]) -> None:
     errors = [d for d in problems if d.is_error]
     if errors:
         raise kind(errors + [d for d in problems if not d.is_error])
-
-
-def project_root(path: str | Path) -> Path:
-    return Path(path).resolve()

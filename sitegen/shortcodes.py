@@ -168,8 +168,8 @@ def _expand(text: str, masked: str, offset: int, path: str, body_line: int, rend
         except ShortcodeFailure as failure:
             expansion.diagnostics.append(Diagnostic(path, line, 0, "error", str(failure), failure.hint))
             output = ""
-        if call.markdown or not top:
-            out.append(output)
+        if call.markdown or not top or ("<" not in output and "\n" not in output.strip()):
+            out.append(output.strip() if not call.markdown else output)
         else:
             out.append(_stash_output(output, text, match.start(), end, expansion))
         pos = end
