@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -239,3 +240,33 @@ def test_a_missing_tool_fails_on_ci(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match=r"CI=true"):
         require_file(tmp_path / "vnu.jar", "run npm ci")
+
+
+def load_screenshots_script():
+    """Import scripts/screenshots.py, which is a script, not a package module."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "scripts" / "screenshots.py"
+    spec = importlib.util.spec_from_file_location("screenshots_script", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_screenshots_asks_for_a_build_when_the_site_is_missing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = load_screenshots_script()
+    assert script.main(["--site", str(tmp_path / "public")]) == 2
+    assert "run `python build.py` first" in capsys.readouterr().err
+
+
+def test_screenshots_picks_home_japanese_and_tag_pages(site: Path) -> None:
+    for folder, lang in [("tags/b-tag", "en"), ("tags/a-tag", "en"), ("posts/ja", "ja")]:
+        (site / folder).mkdir(parents=True)
+        (site / folder / "index.html").write_text(
+            f'<html lang="{lang}"><title>x</title></html>', encoding="utf-8")
+    script = load_screenshots_script()
+    assert [(shot.name, shot.page) for shot in script.find_shots(site)] == [
+        ("home", ""), ("japanese", "posts/ja/"), ("tag", "tags/a-tag/")]

@@ -11,8 +11,6 @@ import shutil
 from pathlib import Path
 from typing import NoReturn
 
-import pytest
-
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = REPO_ROOT / "node_modules"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -28,6 +26,8 @@ def on_ci() -> bool:
 
 def missing_tool(message: str) -> NoReturn:
     """Skip the test on a developer's machine, fail it on CI."""
+    import pytest  # here, so that scripts can use the paths above without pytest
+
     if on_ci():
         pytest.fail(f"{message} (CI=true: .ci/run should have installed it)", pytrace=False)
     pytest.skip(message)
