@@ -55,10 +55,15 @@ def measure(command: list[str], cwd: Path, timeout: float = 900.0) -> Measuremen
         sampler.start(proc.pid)
         timer = threading.Timer(timeout, _kill_group, (proc.pid,))
         timer.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        timer.cancel()
-        sampler.stop()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+            wall = time.perf_counter() - start
+        except BaseException:  # Ctrl-C: do not leave the build running on its own
+            _kill_group(proc.pid)
+            raise
+        finally:
+            timer.cancel()
+            sampler.stop()
         proc.returncode = os.waitstatus_to_exitcode(status)
         tail = "" if proc.returncode == 0 else _tail(err, out)
         if proc.returncode == -signal.SIGKILL and wall >= timeout:
