@@ -13,6 +13,7 @@ import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
@@ -23,7 +24,7 @@ from tests.support.server import serve_directory
 from tests.support.tools import CHROMIUM
 
 VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
-SCHEMES = ("light", "dark")
+SCHEMES: tuple[Literal["light"], Literal["dark"]] = ("light", "dark")
 SKIPPED_PAGES = ("404.html",)
 
 
