@@ -81,12 +81,13 @@ def _term_names(pages: list[PageInput], config: Config) -> dict[tuple[str, str],
 def _article(page: PageInput, config: Config, term_names: dict[tuple[str, str], str]) -> Article:
     meta, body, route = page.document.meta, page.body, page.route
     terms: dict[str, tuple[TermRef, ...]] = {}
-    for taxonomy in config.taxonomies.values():
+    for singular, taxonomy in sorted(config.taxonomies.items(), key=lambda kv: kv[1]):
         refs: dict[str, TermRef] = {}
         for name in meta.taxonomies.get(taxonomy, ()):
             key = slugify(name) or name
             path = term_path(taxonomy, name)
-            refs.setdefault(key, TermRef(term_names[(taxonomy, key)], key, href(config, path), taxonomy))
+            refs.setdefault(key, TermRef(term_names[(taxonomy, key)], key, href(config, path),
+                                          taxonomy, singular))
         terms[taxonomy] = tuple(refs.values())
     summary_text = body.summary_text if meta.summary is None else meta.summary
     return Article(

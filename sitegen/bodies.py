@@ -84,14 +84,58 @@ def highlight_code(code: str, lang: str = "", options: str = "") -> str:
     return pygments_highlight(code.strip("\n") + "\n", lexer, formatter)
 
 
+_REF_TOKEN_RE = re.compile(r"SITEGENREF([AR])([0-9a-f]*)X")
+
+
+def ref_token(kind: str, target: str) -> str:
+    """A placeholder for a page URL, resolved once every page's URL is known.
+
+    Bodies are converted before (and apart from) routing, in worker processes and
+    from the cache, so ref/relref cannot know URLs yet; the token is letters and
+    digits only, so Markdown leaves it alone wherever it stands.
+    """
+    return f"SITEGENREF{kind}{target.encode('utf-8').hex()}X"
+
+
+def resolve_refs(converted: ConvertedBody, doc: Document, refs: RefIndex,
+                 config: Config) -> tuple[ConvertedBody, list[Diagnostic]]:
+    """Replace ref tokens with URLs; a target that matches no page is an error."""
+    if "SITEGENREF" not in converted.body.html and "SITEGENREF" not in converted.summary_html:
+        return converted, []
+    problems: list[Diagnostic] = []
+
+    def url(match: re.Match[str]) -> str:
+        target = bytes.fromhex(match.group(2)).decode("utf-8")
+        try:
+            path = refs.resolve(target).path
+        except ShortcodeFailure as failure:
+            line = _line_containing(doc, target)
+            problems.append(Diagnostic(doc.source.path, line, 0, "error", str(failure), failure.hint))
+            return "#"
+        return absolute(config, path) if match.group(1) == "A" else href(config, path)
+
+    body = converted.body
+    body = replace(body, html=_REF_TOKEN_RE.sub(url, body.html),
+                   summary_html=_REF_TOKEN_RE.sub(url, body.summary_html),
+                   links=tuple(_REF_TOKEN_RE.sub(url, link) for link in body.links))
+    summary = _REF_TOKEN_RE.sub(url, converted.summary_html)
+    return replace(converted, body=body, summary_html=summary), problems
+
+
+def _line_containing(doc: Document, text: str) -> int:
+    for number, line in enumerate(doc.source.text.split("\n"), start=1):
+        if text in line and number >= doc.body_line:
+            return number
+    return doc.body_line
+
+
 class BodyConverter:
     """Everything needed to convert bodies of one site; one per process."""
 
-    def __init__(self, config: Config, env: jinja2.Environment, routes: dict[str, Route]) -> None:
+    def __init__(self, config: Config, env: jinja2.Environment) -> None:
         self.config = config
         self.env = env
         self.options = markdown_options(config)
-        self.refs = RefIndex(routes)
         env.globals.setdefault("highlight", highlight_code)
         self._known: dict[str, bool] = {}
 
@@ -125,8 +169,8 @@ class BodyConverter:
         template = load_template(self.env, f"shortcodes/{call.name}.html")
         context: dict[str, Any] = call_context(call)
         context.update(page=doc.meta, site=self.config.site,
-                       ref=lambda target: absolute(self.config, self.refs.resolve(target).path),
-                       relref=lambda target: href(self.config, self.refs.resolve(target).path))
+                       ref=lambda target: ref_token("A", target),
+                       relref=lambda target: ref_token("R", target))
         try:
             return template.render(context)
         except ShortcodeFailure:

@@ -44,6 +44,9 @@ def make_parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("-o", "--output", help="output folder (default: paths.output, 'public')")
     build_cmd.add_argument("--keep-foreign", action="store_true",
                            help="keep files in the output folder that the build did not make")
+    build_cmd.add_argument("--no-cache", action="store_true",
+                           help="ignore and do not update the build cache (.cache/)")
+    build_cmd.add_argument("-j", "--jobs", type=int, help="worker processes (default: one per core)")
     check_cmd = commands.add_parser("check", help="check every file without writing the site")
     _common(check_cmd)
     _build_options(check_cmd)
@@ -152,7 +155,8 @@ def load_project_config(args: argparse.Namespace) -> Config:
 def run_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     config = load_project_config(args)
     now = datetime.now(timezone.utc)
-    report = build(config, now=now, keep_foreign=args.keep_foreign, strict=args.strict)
+    report = build(config, now=now, keep_foreign=args.keep_foreign, strict=args.strict,
+                   use_cache=not args.no_cache, jobs=args.jobs)
     if not args.quiet:
         report_diagnostics(report.warnings, err)
         write = report.write
@@ -165,6 +169,7 @@ def run_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(f"{config.paths.output}/{foreign}: {verb}: not made by the build "
                   "(use --keep-foreign to keep such files)", file=err)
         if args.verbose:
+            print(f"{report.rendered} pages rendered, {report.pages - report.rendered} unchanged", file=out)
             print("timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in report.timings.items()), file=out)
     return 0
 

@@ -52,7 +52,7 @@ class Article:
     date: datetime | None
     lastmod: datetime | None
     authors: tuple[str, ...]
-    terms: dict[str, tuple[TermRef, ...]]  # taxonomy plural -> the article's terms
+    terms: dict[str, tuple[TermRef, ...]]  # taxonomy plural -> the article's terms, by plural
     keywords: tuple[str, ...]
     description: str  # front matter description, else the plain-text summary
     summary: Markup  # HTML: <!--more--> part, front matter summary, or automatic

@@ -6,24 +6,32 @@ first byte is written, so a broken edit never publishes half a site.
 
 from __future__ import annotations
 
+import dataclasses
 import time
+
+import jinja2
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from .assemble import PageInput, assemble_site
-from .bodies import BodyConverter
+from .bodies import ConvertedBody, RefIndex, resolve_refs
+from .cache import BuildCache, digest
 from .config import Config
 from .derived import derive_outputs
 from .errors import (BuildFailed, ContentError, Diagnostic, OutputConflictError, SiteError,
                      TemplateError)
 from .model import SiteView
-from .frontmatter import Document, parse_source
+
+ENGINE_VERSION = "0.1.0"
+from .frontmatter import Document
 from .routes import plan_outputs
 from .sources import SourceTree, discover_sources
-from .templates import OutputPlan, RenderedFile, make_environment, render_output
+from .templates import OutputPlan, RenderedFile, make_environment, render_output, templates_fingerprint
 from .urls import Route, route_document
-from .writer import CopiedFile, WriteReport, check_output_dir, recover_interrupted, write_outputs
+from .workers import SourceResult, process_sources
+from .fingerprint import Fingerprinter
+from .writer import CopiedFile, KeptFile, WriteReport, check_output_dir, recover_interrupted, write_outputs
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,7 @@ class BuildReport:
     warnings: tuple[Diagnostic, ...]
     seconds: float
     timings: dict[str, float] = field(default_factory=dict)
+    rendered: int = 0  # pages actually rendered (the rest were unchanged)
 
 
 @dataclass(frozen=True)
@@ -60,36 +69,61 @@ def is_published(doc: Document, config: Config, now: datetime) -> bool:
     return True
 
 
-def load_site(config: Config, now: datetime, timings: dict[str, float] | None = None) -> CheckedSite:
+def conversion_fingerprint(config: Config) -> str:
+    """Everything besides a source's own bytes that shapes how it parses and converts."""
+    settings = dataclasses.replace(config, root=Path("."), build_drafts=False, build_future=False,
+                                   paths=dataclasses.replace(config.paths, output="", cache=""))
+    return digest(ENGINE_VERSION, repr(settings),
+                  templates_fingerprint(config, "shortcodes"))
+
+
+def load_site(config: Config, now: datetime, timings: dict[str, float] | None = None,
+              cache: BuildCache | None = None, jobs: int | None = None) -> CheckedSite:
     """Read, parse, route and convert every page; raise one SiteError listing every problem."""
     timings = {} if timings is None else timings
+    cache = cache or BuildCache(None)
     clock = time.perf_counter()
     tree = discover_sources(config)
+    timings["read"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    results = _source_results(config, tree, cache, jobs)
+    timings["convert"] = time.perf_counter() - clock
     problems = list(tree.diagnostics)
-    taxonomies = tuple(config.taxonomies.values())
-    documents: list[Document] = []
-    for source in tree.sources:
-        result = parse_source(source, taxonomies)
+    published: list[tuple[Document, ConvertedBody | None]] = []
+    for result in results:
         problems.extend(result.diagnostics)
         if result.document and is_published(result.document, config, now):
-            documents.append(result.document)
-    timings["parse"] = time.perf_counter() - clock
+            published.append((result.document, result.converted))
+    documents = [doc for doc, _ in published]
     routes, route_problems = _route_all(documents, config)
     problems.extend(route_problems)
     _raise_errors(problems, ContentError)
-    clock = time.perf_counter()
-    env = make_environment(config)
-    converter = BodyConverter(config, env, {d.source.content_path: routes[d.source.path] for d in documents})
+    refs = RefIndex({d.source.content_path: routes[d.source.path] for d in documents})
     pages: list[PageInput] = []
-    for doc in documents:
-        converted, diagnostics = converter.convert(doc)
-        problems.extend(diagnostics)
-        if converted:
-            pages.append(PageInput(doc, routes[doc.source.path], converted.body, converted.summary_html))
-    timings["convert"] = time.perf_counter() - clock
+    for doc, converted in published:
+        if converted is None:
+            continue
+        converted, ref_problems = resolve_refs(converted, doc, refs, config)
+        problems.extend(ref_problems)
+        pages.append(PageInput(doc, routes[doc.source.path], converted.body, converted.summary_html))
     _raise_errors(problems, ContentError)
     warnings = tuple(sorted(d for d in problems if not d.is_error))
     return CheckedSite(tuple(documents), routes, tuple(pages), tree, warnings)
+
+
+def _source_results(config: Config, tree: SourceTree, cache: BuildCache,
+                    jobs: int | None) -> list[SourceResult]:
+    """Results for every source: from the cache where its key matches, else computed."""
+    base = conversion_fingerprint(config) if cache.enabled else ""
+    keys = [digest(base, s.path, s.digest) for s in tree.sources]
+    known = cache.get_sources(keys)
+    missing = [s for s, k in zip(tree.sources, keys) if k not in known]
+    fresh = dict(zip((digest(base, s.path, s.digest) for s in missing),
+                     process_sources(config, missing, jobs)))
+    cache.put_sources(fresh)
+    if fresh:
+        cache.prune_sources(set(keys))
+    return [known.get(k) or fresh[k] for k in keys]
 
 
 @dataclass(frozen=True)
@@ -116,40 +150,73 @@ def plan_site(config: Config, checked: CheckedSite) -> PlannedSite:
     return PlannedSite(site, tuple(plans), tuple(derived), tuple(copies))
 
 
-def build(config: Config, *, now: datetime, keep_foreign: bool = False,
-          strict: bool = False) -> BuildReport:
+def build(config: Config, *, now: datetime, keep_foreign: bool = False, strict: bool = False,
+          use_cache: bool = True, jobs: int | None = None) -> BuildReport:
     """Build the whole site into the output folder; raises SiteError on any problem.
 
-    With `strict`, warnings fail the build too, before anything is written.
+    With `strict`, warnings fail the build too, before anything is written. With the
+    cache, unchanged sources are neither parsed nor converted and pages whose inputs
+    did not change are not rendered again: their previous file is kept.
     """
     started = time.perf_counter()
     timings: dict[str, float] = {}
     out_dir = config.path("output")
     check_output_dir(config, out_dir)
     recover_interrupted(out_dir)
-    checked = load_site(config, now, timings)
-    if strict and checked.warnings:
-        raise BuildFailed(list(checked.warnings) + [Diagnostic(
-            "", 0, 0, "error", f"{len(checked.warnings)} warning(s) with --strict; nothing was written",
-            "fix the warnings above, or build without --strict")])
-    clock = time.perf_counter()
-    planned = plan_site(config, checked)
-    env = make_environment(config)
-    rendered: list[RenderedFile] = []
+    cache = BuildCache(config.path("cache") if use_cache else None)
+    try:
+        checked = load_site(config, now, timings, cache, jobs)
+        if strict and checked.warnings:
+            raise BuildFailed(list(checked.warnings) + [Diagnostic(
+                "", 0, 0, "error", f"{len(checked.warnings)} warning(s) with --strict; nothing was written",
+                "fix the warnings above, or build without --strict")])
+        clock = time.perf_counter()
+        planned = plan_site(config, checked)
+        timings["plan"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        env = make_environment(config)
+        fingerprints = _page_fingerprints(config, env, planned, checked)
+        previous = cache.page_fingerprints()
+        outputs, rendered_count = _render_pages(planned, env, fingerprints, previous, out_dir)
+        outputs.extend(planned.derived)
+        timings["render"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        report = write_outputs(outputs, list(planned.copies), out_dir, keep_foreign=keep_foreign)
+        cache.put_page_fingerprints(fingerprints)
+        timings["write"] = time.perf_counter() - clock
+    finally:
+        cache.close()
+    return BuildReport(len(planned.plans), len(outputs) + len(planned.copies), report,
+                       checked.warnings, time.perf_counter() - started, timings, rendered_count)
+
+
+def _page_fingerprints(config: Config, env: jinja2.Environment, planned: PlannedSite,
+                       checked: CheckedSite) -> dict[str, str]:
+    base = digest(conversion_fingerprint(config), templates_fingerprint(config))
+    article_digests = {p.document.source.path: digest(p.document.source.digest, p.route.path,
+                                                      repr(sorted(p.document.meta.taxonomies.items())))
+                       for p in checked.pages}
+    fingerprinter = Fingerprinter(env, base, planned.site, article_digests)
+    return {plan.output: fingerprinter.plan(plan) for plan in planned.plans}
+
+
+def _render_pages(planned: PlannedSite, env: jinja2.Environment, fingerprints: dict[str, str],
+                  previous: dict[str, str], out_dir: Path) -> tuple[list[RenderedFile | KeptFile], int]:
+    """Render the pages whose fingerprint changed; keep the previous file of the others."""
+    outputs: list[RenderedFile | KeptFile] = []
     problems: list[Diagnostic] = []
+    rendered = 0
     for plan in planned.plans:
+        if previous.get(plan.output) == fingerprints[plan.output] and (out_dir / plan.output).is_file():
+            outputs.append(KeptFile(plan.output))
+            continue
         try:
-            rendered.append(render_output(plan, env))
+            outputs.append(render_output(plan, env))
+            rendered += 1
         except TemplateError as exc:
             problems.extend(d for d in exc.diagnostics if d not in problems)
     _raise_errors(problems, TemplateError)
-    rendered.extend(planned.derived)
-    timings["render"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    report = write_outputs(rendered, list(planned.copies), out_dir, keep_foreign=keep_foreign)
-    timings["write"] = time.perf_counter() - clock
-    return BuildReport(len(planned.plans), len(rendered) + len(planned.copies), report,
-                       checked.warnings, time.perf_counter() - started, timings)
+    return outputs, rendered
 
 
 def _route_all(documents: list[Document], config: Config) -> tuple[dict[str, Route], list[Diagnostic]]:

@@ -7,6 +7,8 @@ stop the build with the template's name and line, not publish an empty string.
 from __future__ import annotations
 
 import hashlib
+import re
+import sys
 import traceback
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,7 +21,7 @@ import jinja2.meta
 from markupsafe import Markup
 
 from .config import Config
-from .errors import Diagnostic, TemplateError
+from .errors import Diagnostic, TemplateError, did_you_mean
 from .urls import absolute, href
 
 
@@ -75,8 +77,9 @@ def render_output(plan: OutputPlan, env: jinja2.Environment) -> RenderedFile:
     template = load_template(env, plan.template)
     try:
         text = template.render(plan.context)
-    except jinja2.TemplateError as exc:
-        raise TemplateError([runtime_diagnostic(exc, env, plan.template, plan.output)]) from None
+    except Exception as exc:  # any failure inside a template is the template's, with its line
+        raise TemplateError([runtime_diagnostic(exc, env, plan.template, plan.output,
+                                                tuple(plan.context))]) from None
     return RenderedFile(plan.output, text.encode("utf-8"))
 
 
@@ -84,27 +87,81 @@ def load_template(env: jinja2.Environment, name: str) -> jinja2.Template:
     try:
         return env.get_template(name)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError([Diagnostic(
-            _template_path(env, exc.name or name), exc.lineno or 0, 0, "error",
-            f"template syntax error: {exc.message}", "check the {% %} and {{ }} tags on this line")]) from None
+        raise TemplateError([syntax_diagnostic(exc, env, name)]) from None
     except jinja2.TemplateNotFound as exc:
         raise TemplateError([Diagnostic(
             _template_path(env, name), 0, 0, "error", f"template '{exc.name}' does not exist",
             f"create {_template_path(env, str(exc.name))}, or restore it from the repository")]) from None
 
 
-def runtime_diagnostic(exc: BaseException, env: jinja2.Environment, name: str, output: str) -> Diagnostic:
-    """Find the template line a rendering error came from in the traceback."""
+_UNCLOSED_RE = re.compile(r"The innermost block that needs to be closed is '(\w+)'")
+_UNKNOWN_TAG_RE = re.compile(r"^Encountered unknown tag '(\w+)'")
+_NO_FILTER_RE = re.compile(r"^No filter named '([^']+)'")
+
+
+def syntax_diagnostic(exc: jinja2.TemplateSyntaxError, env: jinja2.Environment, name: str) -> Diagnostic:
+    """A template that does not compile: its file, its line and the tag to fix."""
+    path = _template_path(env, exc.name or name)
+    message = exc.message or "could not be read"
+    hint = "check the {% %} and {{ }} tags on this line"
+    unclosed, unknown = _UNCLOSED_RE.search(message), _UNKNOWN_TAG_RE.match(message)
+    if unknown and unclosed:
+        message = f"'{{% {unknown.group(1)} %}}' does not match the open '{{% {unclosed.group(1)} %}}'"
+        hint = f"close '{{% {unclosed.group(1)} %}}' with '{{% end{unclosed.group(1)} %}}' first"
+    elif unclosed and message.startswith("Unexpected end of template"):
+        message = f"'{{% {unclosed.group(1)} %}}' is never closed"
+        hint = f"add '{{% end{unclosed.group(1)} %}}' where the {unclosed.group(1)} ends"
+    elif _NO_FILTER_RE.match(message):
+        wanted = _NO_FILTER_RE.match(message).group(1)  # type: ignore[union-attr]
+        message = f"no filter named '{wanted}'"
+        hint = did_you_mean(wanted, env.filters) or "the filters are listed in docs/templates.md"
+    return Diagnostic(path, exc.lineno or 0, 0, "error", f"template syntax error: {message}", hint)
+
+
+_NO_ATTRIBUTE_RE = re.compile(r"^'(?:(?P<module>[\w.]+)\.)?(?P<cls>\w+) object' has no attribute '(?P<attr>\w+)'$")
+_UNDEFINED_RE = re.compile(r"^'(?P<name>\w+)' is undefined$")
+
+
+def runtime_diagnostic(exc: BaseException, env: jinja2.Environment, name: str, output: str,
+                       names: tuple[str, ...] = ()) -> Diagnostic:
+    """Find the template line a rendering error came from in the traceback.
+
+    `names` are the variables the template was given, for a did-you-mean on a typo.
+    """
+    if isinstance(exc, jinja2.TemplateSyntaxError):  # an extended or included template
+        return syntax_diagnostic(exc, env, name)
     root = _templates_root(env)
     line, file = 0, _template_path(env, name)
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if frame.filename and root and frame.filename.startswith(root):
             line, file = frame.lineno or 0, _template_path(env, frame.filename[len(root):].lstrip("/"))
             break
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return Diagnostic(file, line, 0, "error", f"template '{exc.name}' does not exist",
+                          f"create {_template_path(env, str(exc.name))}, or correct the name on this line")
+    if isinstance(exc, jinja2.UndefinedError):
+        message, hint = _undefined(exc.message or str(exc), env, names)
+        return Diagnostic(file, line, 0, "error", f"template error: {message}", hint)
     message = getattr(exc, "message", None) or str(exc)
-    hint = ("check the variable's name against docs/templates.md"
-            if isinstance(exc, jinja2.UndefinedError) else f"while rendering {output}")
-    return Diagnostic(file, line, 0, "error", f"template error: {message}", hint)
+    if not isinstance(exc, jinja2.TemplateError):
+        message = f"{type(exc).__name__}: {message}"
+    return Diagnostic(file, line, 0, "error", f"template error: {message}", f"while rendering {output}")
+
+
+def _undefined(message: str, env: jinja2.Environment, names: tuple[str, ...]) -> tuple[str, str]:
+    """Say which name is unknown, with a did-you-mean when a known one is close."""
+    fallback = "check the variable's name against docs/templates.md"
+    undefined = _UNDEFINED_RE.match(message)
+    if undefined:
+        return message, did_you_mean(undefined.group("name"), {*names, *env.globals}) or fallback
+    attribute = _NO_ATTRIBUTE_RE.match(message)
+    if not attribute:
+        return message, fallback
+    cls_name, attr = attribute.group("cls"), attribute.group("attr")
+    module = sys.modules.get(attribute.group("module") or "builtins")
+    cls = getattr(module, cls_name, None)
+    known = {n for n in dir(cls) if not n.startswith("_")} if isinstance(cls, type) else set()
+    return f"{cls_name} has no attribute '{attr}'", did_you_mean(attr, known) or fallback
 
 
 def _templates_root(env: jinja2.Environment) -> str:
@@ -138,10 +195,10 @@ def _undeclared(env: jinja2.Environment, name: str) -> frozenset[str]:
     return _undeclared_cached(source)
 
 
-def templates_fingerprint(config: Config) -> str:
-    """Digest of every template file: part of the cache key of every page."""
+def templates_fingerprint(config: Config, subfolder: str = "") -> str:
+    """Digest of every template file (or of one subfolder): part of every cache key."""
     digest = hashlib.sha256()
-    root = config.path("templates")
+    root = config.path("templates") / subfolder
     for path in sorted(root.rglob("*")) if root.is_dir() else []:
         if path.is_file():
             digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())

@@ -36,6 +36,13 @@ class CopiedFile:
 
 
 @dataclass(frozen=True)
+class KeptFile:
+    """A page whose inputs did not change: the previous build's file is kept as is."""
+
+    output: str
+
+
+@dataclass(frozen=True)
 class WriteReport:
     written: int  # new or changed files
     unchanged: int  # same bytes as before, not rewritten
@@ -60,7 +67,7 @@ def check_output_dir(config: Config, out_dir: Path) -> None:
                                           "choose a folder outside content/, templates/ and static/")])
 
 
-def write_outputs(files: list[RenderedFile], copies: list[CopiedFile], out_dir: Path,
+def write_outputs(files: list[RenderedFile | KeptFile], copies: list[CopiedFile], out_dir: Path,
                   keep_foreign: bool = False) -> WriteReport:
     """Write every file into a fresh staging folder, then swap it with `out_dir`."""
     out_dir = out_dir.resolve()
@@ -74,7 +81,10 @@ def write_outputs(files: list[RenderedFile], copies: list[CopiedFile], out_dir: 
     outputs: set[str] = set()
     for item in files:
         outputs.add(item.output)
-        if _place(staging, out_dir, item.output, data=item.data):
+        if isinstance(item, KeptFile):
+            _keep(staging, out_dir, item.output)
+            unchanged += 1
+        elif _place(staging, out_dir, item.output, data=item.data):
             written += 1
         else:
             unchanged += 1
@@ -114,6 +124,15 @@ def _place(staging: Path, out_dir: Path, rel: str, data: bytes | None = None,
         assert source is not None
         shutil.copyfile(source, dest)
     return True
+
+
+def _keep(staging: Path, out_dir: Path, rel: str) -> None:
+    dest = staging / rel
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(out_dir / rel, dest)
+    except OSError:
+        shutil.copyfile(out_dir / rel, dest)
 
 
 def _same(old: Path, data: bytes | None, source: Path | None) -> bool:

@@ -1,0 +1,129 @@
+"""The persistent build cache: one SQLite file under `.cache/`, safe to delete or restore.
+
+It remembers, per source, the parsed and converted result (keyed by the source's
+digest plus the fingerprint of everything that shapes conversion: config, shortcode
+templates, engine version), and per output file the fingerprint of the inputs it
+was rendered from. SQLite gives atomic commits, so a build killed mid-way leaves a
+cache that is merely older, never corrupt; a cache that cannot be read is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = "3"
+
+
+def digest(*parts: str | bytes) -> str:
+    """sha256 of the parts, separated so that ("ab", "c") and ("a", "bc") differ."""
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(part if isinstance(part, bytes) else part.encode("utf-8"))
+        hasher.update(b"\x00")
+    return hasher.hexdigest()
+
+
+class BuildCache:
+    """Key-value tables for converted sources and rendered pages."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.db: sqlite3.Connection | None = None
+        if folder is None:
+            return
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(folder / "build.sqlite3", isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+            row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            if row is None or row[0] != SCHEMA_VERSION:
+                self.db.execute("DROP TABLE IF EXISTS sources")
+                self.db.execute("DROP TABLE IF EXISTS pages")
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+            self.db.execute("CREATE TABLE IF NOT EXISTS sources (key TEXT PRIMARY KEY, value BLOB)")
+            self.db.execute("CREATE TABLE IF NOT EXISTS pages (output TEXT PRIMARY KEY, fingerprint TEXT)")
+        except (sqlite3.Error, OSError):
+            self.db = None  # an unreadable cache only costs time
+
+    @property
+    def enabled(self) -> bool:
+        return self.db is not None
+
+    def get_sources(self, keys: list[str]) -> dict[str, Any]:
+        """Cached values for the keys that have one."""
+        if self.db is None or not keys:
+            return {}
+        found: dict[str, Any] = {}
+        try:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                for key, blob in self.db.execute(
+                        f"SELECT key, value FROM sources WHERE key IN ({marks})", chunk):
+                    found[key] = pickle.loads(blob)
+        except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return {}
+        return found
+
+    def put_sources(self, items: dict[str, Any]) -> None:
+        if self.db is None or not items:
+            return
+        rows = [(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)) for key, value in items.items()]
+        self._write("INSERT OR REPLACE INTO sources VALUES (?, ?)", rows)
+
+    def page_fingerprints(self) -> dict[str, str]:
+        if self.db is None:
+            return {}
+        try:
+            return dict(self.db.execute("SELECT output, fingerprint FROM pages"))
+        except sqlite3.Error:
+            return {}
+
+    def put_page_fingerprints(self, fingerprints: dict[str, str]) -> None:
+        if self.db is None:
+            return
+        try:
+            self.db.execute("BEGIN")
+            self.db.execute("DELETE FROM pages")
+            self.db.executemany("INSERT INTO pages VALUES (?, ?)", sorted(fingerprints.items()))
+            self.db.execute("COMMIT")
+        except sqlite3.Error:
+            self._rollback()
+
+    def prune_sources(self, keep: set[str]) -> None:
+        """Forget entries no current source uses, so the cache does not grow forever."""
+        if self.db is None:
+            return
+        try:
+            stored = [row[0] for row in self.db.execute("SELECT key FROM sources")]
+            stale = [(key,) for key in stored if key not in keep]
+            if stale:
+                self._write("DELETE FROM sources WHERE key = ?", stale)
+        except sqlite3.Error:
+            pass
+
+    def _write(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        assert self.db is not None
+        try:
+            self.db.execute("BEGIN")
+            self.db.executemany(sql, rows)
+            self.db.execute("COMMIT")
+        except sqlite3.Error:
+            self._rollback()
+
+    def _rollback(self) -> None:
+        try:
+            assert self.db is not None
+            self.db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None

@@ -1,0 +1,130 @@
+"""Fingerprints of what each page is rendered from, so unchanged pages are not re-rendered.
+
+A page's fingerprint hashes its template set, the config, the engine version and
+every value in its context, where an article stands for the digest of its source
+and URL. `site` is in every context, but most templates read only a few of its
+attributes: the templates are parsed (following extends, include and import) to
+learn which, so that a page that shows only `site.title` does not re-render when
+an unrelated article changes, while the archive page, which walks
+`site.archive`, does. A template that uses `site` in a way we cannot follow
+depends on all of it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+import jinja2
+from jinja2 import nodes
+
+from .cache import digest
+from .model import Article, SiteView
+from .templates import OutputPlan
+
+_SCALARS = ("title", "description", "base_url", "base_path", "language", "author", "copyright",
+            "extra", "search_enabled", "feeds_full_content")
+ALL = "*"
+
+
+class Fingerprinter:
+    """Computes page fingerprints for one build."""
+
+    def __init__(self, env: jinja2.Environment, base: str, site: SiteView,
+                 article_digests: dict[str, str]) -> None:
+        self.env, self.base, self.site = env, base, site
+        self.articles = article_digests
+        self._site_parts: dict[str, str] = {}
+        self._uses: dict[str, frozenset[str]] = {}
+
+    def plan(self, plan: OutputPlan) -> str:
+        parts = [self.base, plan.template, plan.output]
+        for key in sorted(plan.context):
+            value = plan.context[key]
+            if isinstance(value, SiteView):
+                parts.append(key + "=" + self._site(plan.template))
+            else:
+                parts.append(key + "=" + self.value(value))
+        return digest(*parts)
+
+    def value(self, value: Any) -> str:
+        """A stable text standing for a context value."""
+        if isinstance(value, Article):
+            return "A" + self.articles[value.source_path]
+        if isinstance(value, (str, int, float, bool, type(None), datetime)):
+            return repr(value)
+        if isinstance(value, (list, tuple)):
+            return "[" + ",".join(self.value(v) for v in value) + "]"
+        if isinstance(value, dict):
+            return "{" + ",".join(f"{k!r}:{self.value(value[k])}" for k in sorted(value, key=repr)) + "}"
+        if dataclasses.is_dataclass(value):
+            fields = (f"{f.name}:{self.value(getattr(value, f.name))}" for f in dataclasses.fields(value))
+            return type(value).__name__ + "(" + ",".join(fields) + ")"
+        return repr(value)
+
+    def _site(self, template: str) -> str:
+        used = self._uses.get(template)
+        if used is None:
+            used = self._uses[template] = site_attributes(self.env, template)
+        if ALL in used:
+            used = frozenset(f.name for f in dataclasses.fields(SiteView))
+        return digest(*(self._site_part(name) for name in sorted(used | set(_SCALARS))))
+
+    def _site_part(self, name: str) -> str:
+        if name not in self._site_parts:
+            attr = "taxonomies" if name == "taxonomy" else name
+            value = getattr(self.site, attr, None)
+            self._site_parts[name] = name + "=" + digest(self.value(value))
+        return self._site_parts[name]
+
+
+def site_attributes(env: jinja2.Environment, name: str) -> frozenset[str]:
+    """Attributes of `site` a template reads, through everything it extends or includes."""
+    seen: set[str] = set()
+    found: set[str] = set()
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        attrs, children = _scan(env, current)
+        found |= attrs
+        pending.extend(children)
+    return frozenset(found)
+
+
+def _scan(env: jinja2.Environment, name: str) -> tuple[set[str], list[str]]:
+    assert env.loader is not None
+    try:
+        source, _, _ = env.loader.get_source(env, name)
+    except jinja2.TemplateNotFound:
+        return set(), []
+    return _scan_source(source)
+
+
+@lru_cache(maxsize=128)
+def _scan_source(source: str) -> tuple[set[str], list[str]]:
+    tree = jinja2.Environment().parse(source)
+    attrs: set[str] = set()
+    owned: set[int] = set()
+    for node in tree.find_all(nodes.Getattr):
+        if isinstance(node.node, nodes.Name) and node.node.name == "site":
+            attrs.add(node.attr)
+            owned.add(id(node.node))
+    for node in tree.find_all(nodes.Getitem):
+        if isinstance(node.node, nodes.Name) and node.node.name == "site":
+            attrs.add(ALL)
+    for node in tree.find_all(nodes.Name):
+        if node.name == "site" and id(node) not in owned:
+            attrs.add(ALL)
+    children = []
+    for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+        template = node.template
+        if isinstance(template, nodes.Const) and isinstance(template.value, str):
+            children.append(template.value)
+        else:
+            attrs.add(ALL)
+    return attrs, children

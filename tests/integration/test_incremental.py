@@ -1,0 +1,153 @@
+"""A cached rebuild must be byte-identical to a clean build of the same input.
+
+For each scenario: build with the cache, change the input, rebuild with the cache,
+then build the changed input from scratch (no cache, empty output folder) and
+compare every file. A stale page after any edit is a bug, not a speed-up. The
+report's counters show the cache actually did its job.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from tests.support.sites import REPO, build_site, read_tree
+
+sys.path.insert(0, str(REPO / "bench"))
+import corpus  # noqa: E402
+
+Edit = Callable[[Path], None]
+
+
+def _first_article(root: Path) -> Path:
+    return sorted((root / "content").rglob("*.md"))[0]
+
+
+def _edit_body(root: Path) -> None:
+    path = _first_article(root)
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more sentence about the treaty.\n",
+                    encoding="utf-8")
+
+
+def _edit_title(root: Path) -> None:
+    path = _first_article(root)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("title:", "title: Renamed —", 1), encoding="utf-8")
+
+
+def _retag(root: Path) -> None:
+    path = _first_article(root)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("tags:\n", "tags:\n- Brand New Tag\n", 1), encoding="utf-8")
+
+
+def _add_article(root: Path) -> None:
+    (root / "content" / "2030").mkdir(parents=True, exist_ok=True)
+    (root / "content" / "2030" / "added.md").write_text(
+        "---\ntitle: An added article\ndate: 2020-06-01\ntags: [futenma]\ncategories: [bases]\n---\n"
+        "Text of the added article.\n", encoding="utf-8")
+
+
+def _remove_article(root: Path) -> None:
+    _first_article(root).unlink()
+
+
+def _edit_template(root: Path) -> None:
+    path = root / "templates" / "article.html"
+    path.write_text(path.read_text(encoding="utf-8").replace("</article>", "<!-- edited --></article>", 1),
+                    encoding="utf-8")
+
+
+def _edit_partial(root: Path) -> None:
+    partials = sorted((root / "templates" / "partials").glob("*.html"))
+    partials[0].write_text(partials[0].read_text(encoding="utf-8") + "\n<!-- edited partial -->\n",
+                           encoding="utf-8")
+
+
+def _edit_config(root: Path) -> None:
+    path = root / "config.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("title:", "title: Edited", 1), encoding="utf-8")
+
+
+def _edit_shortcode(root: Path) -> None:
+    path = root / "templates" / "shortcodes" / "rawhtml.html"
+    path.write_text("<div class=\"raw\">" + path.read_text(encoding="utf-8") + "</div>", encoding="utf-8")
+
+
+def _edit_static(root: Path) -> None:
+    css = sorted((root / "static").rglob("*.css"))[0]
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* edited */\n", encoding="utf-8")
+
+
+def _nothing(root: Path) -> None:
+    return None
+
+
+SCENARIOS: dict[str, Edit] = {
+    "no change": _nothing, "body edited": _edit_body, "title edited": _edit_title,
+    "tag added": _retag, "article added": _add_article, "article removed": _remove_article,
+    "template edited": _edit_template, "partial edited": _edit_partial, "config edited": _edit_config,
+    "shortcode template edited": _edit_shortcode, "static file edited": _edit_static,
+}
+
+
+@pytest.fixture(scope="module")
+def corpus_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("corpus")
+    corpus.generate(root, 40, seed=3, flavor="ours")
+    post = root / "content" / "2001" / "with-shortcode.md"
+    post.parent.mkdir(parents=True, exist_ok=True)
+    post.write_text("---\ntitle: With a shortcode\ndate: 2001-01-01\ntags: [futenma]\n---\n"
+                    "{{< rawhtml >}}\n<p>raw</p>\n{{< /rawhtml >}}\n\nSee {{< relref \"with-shortcode.md\" >}}.\n",
+                    encoding="utf-8")
+    return root
+
+
+def _rendered(output: str) -> int:
+    match = re.search(r"^(\d+) pages rendered", output, re.MULTILINE)
+    assert match, output
+    return int(match.group(1))
+
+
+@pytest.mark.parametrize("name", list(SCENARIOS))
+def test_cached_rebuild_equals_clean_build(name: str, corpus_site: Path, tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    shutil.copytree(corpus_site, work)
+    first = build_site(work)
+    assert first.code == 0, first.err
+    SCENARIOS[name](work)
+    again = build_site(work, "-v")
+    assert again.code == 0, again.err
+    clean = tmp_path / "clean"
+    shutil.copytree(work, clean, ignore=shutil.ignore_patterns("public", ".cache"))
+    fresh = build_site(clean, "--no-cache")
+    assert fresh.code == 0, fresh.err
+    incremental, reference = read_tree(work / "public"), read_tree(clean / "public")
+    assert sorted(incremental) == sorted(reference)
+    changed = [name for name in reference if incremental[name] != reference[name]]
+    assert changed == []
+
+
+def test_no_change_rebuild_renders_and_writes_nothing(corpus_site: Path, tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    shutil.copytree(corpus_site, work)
+    assert build_site(work).code == 0
+    again = build_site(work, "-v")
+    assert "0 written" in again.out
+    assert "0 pages rendered" in again.out
+
+
+def test_one_body_edit_renders_few_pages(corpus_site: Path, tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    shutil.copytree(corpus_site, work)
+    first = build_site(work, "-v")
+    _edit_body(work)
+    again = build_site(work, "-v")
+    total = _rendered(first.out)
+    rendered = _rendered(again.out)
+    assert 1 <= rendered < total / 4
