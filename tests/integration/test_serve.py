@@ -1,0 +1,272 @@
+"""`build.py serve` for real: a server on a free port, real edits on disk, a real browser.
+
+Each test starts `sitegen.server.Server` on 127.0.0.1, port 0, against a mini-site, talks
+to it over HTTP (http.client, so paths such as `/../x` go out unnormalised) and stops it.
+"""
+
+from __future__ import annotations
+
+import http.client
+import io
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+import pytest
+
+from sitegen.config import load_config
+from sitegen.server import Server, serve
+from tests.support.sites import REPO, article, write_site
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+SITE: dict[str, str | bytes] = {
+    "content/2019/first.md": article("First light", slug="first", body="The original text."),
+    "content/2019/plans.md": article("Secret plans", slug="plans", draft="true",
+                                     body="Not yet published."),
+}
+BROKEN = "---\ntitle: [unclosed\ndate: 2019-07-07\nslug: first\n---\nHalf-edited.\n"
+WAIT = 10.0  # seconds a rebuild may take to show up, at most
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    headers: http.client.HTTPMessage
+    text: str
+
+
+@dataclass
+class Live:
+    """A running server, its project folder, and what it printed."""
+
+    server: Server
+    root: Path
+    out: io.StringIO
+    err: io.StringIO
+
+    @property
+    def address(self) -> tuple[str, int]:
+        parts = urlsplit(self.server.url)
+        return parts.hostname or "", parts.port or 0
+
+    def get(self, path: str, method: str = "GET") -> Response:
+        """Send `path` exactly as given, without following redirects."""
+        conn = http.client.HTTPConnection(*self.address, timeout=10)
+        try:
+            conn.request(method, path)
+            response = conn.getresponse()
+            return Response(response.status, response.headers,
+                            response.read().decode("utf-8", "replace"))
+        finally:
+            conn.close()
+
+    def edit(self, name: str, text: str) -> None:
+        (self.root / name).write_text(text, encoding="utf-8")
+
+
+class EventStream:
+    """Read the live-reload event stream the way a page's EventSource does."""
+
+    def __init__(self, live: Live) -> None:
+        self._conn = http.client.HTTPConnection(*live.address, timeout=WAIT)
+        self._conn.request("GET", "/__livereload")
+        self.response = self._conn.getresponse()
+
+    def next_event(self) -> tuple[str, str]:
+        name, data = "message", list[str]()
+        while True:
+            line = self.response.readline().decode("utf-8").rstrip("\n")
+            if not line and (data or name != "message"):
+                return name, "\n".join(data)
+            if line.startswith("event: "):
+                name = line[7:]
+            elif line.startswith("data: "):
+                data.append(line[6:])
+
+    def wait_for(self, name: str, accept: Callable[[str], bool] = lambda _: True) -> str:
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            event, data = self.next_event()
+            if event == name and accept(data):
+                return data
+        raise AssertionError(f"no {name!r} event within {WAIT} s")
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+@pytest.fixture
+def start(tmp_path: Path) -> Iterator[Callable[..., Live]]:
+    """Start a server on a free port for a mini-site; stopped after the test."""
+    with ExitStack() as stack:
+        def run(files: dict[str, str | bytes] = SITE, **overrides: object) -> Live:
+            root = write_site(tmp_path / "site", files)
+            config = load_config(root, {"build_drafts": True, **overrides})
+            out, err = io.StringIO(), io.StringIO()
+            server = Server(config, host="127.0.0.1", port=0, out=out, err=err)
+            server.start()
+            stack.callback(server.stop)
+            return Live(server, root, out, err)
+
+        yield run
+
+
+def test_serves_pages_drafts_and_the_custom_404(start: Callable[..., Live]) -> None:
+    live = start()
+    assert live.server.url.startswith("http://127.0.0.1:")
+    home = live.get("/")
+    assert home.status == 200 and home.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "The original text." in live.get("/2019/first/").text
+    assert "Not yet published." in live.get("/2019/plans/").text  # drafts are on
+    assert live.get("/2019/first").headers["Location"] == "/2019/first/"
+    missing = live.get("/no/such/page/")
+    assert missing.status == 404 and "Page not found" in missing.text
+    assert live.get("/no/such/page/", method="HEAD").status == 404
+    assert live.get("/css/site.css").headers["Content-Type"] == "text/css; charset=utf-8"
+
+
+def test_injects_live_reload_in_served_html_only(start: Callable[..., Live]) -> None:
+    live = start()
+    served = live.get("/2019/first/").text
+    assert '<script src="/__livereload.js" data-build="' in served
+    assert served.index("/__livereload.js") < served.rindex("</body>")
+    on_disk = (live.root / "public" / "2019" / "first" / "index.html").read_text("utf-8")
+    assert "__livereload" not in on_disk
+    assert "__livereload" not in live.get("/css/site.css").text
+    script = live.get("/__livereload.js")
+    assert script.status == 200 and "EventSource" in script.text
+    assert script.headers["Content-Type"].startswith("text/javascript")
+
+
+OUTSIDE = ["/../config.yaml", "/%2e%2e/config.yaml", "/%2E%2E%2Fconfig.yaml",
+           "/2019/..%2f..%2fconfig.yaml", "/..%5cconfig.yaml", "//etc/passwd",
+           "/%2Fetc%2Fpasswd", "/leak.yaml", "/leakdir/config.yaml"]
+
+
+def test_refuses_everything_outside_the_output(start: Callable[..., Live]) -> None:
+    live = start()
+    (live.root / "public" / "leak.yaml").symlink_to(live.root / "config.yaml")
+    (live.root / "public" / "leakdir").symlink_to(live.root, target_is_directory=True)
+    answers = {path: live.get(path) for path in OUTSIDE}
+    assert {p: r.status for p, r in answers.items() if r.status not in (403, 404)} == {}
+    assert [p for p, r in answers.items() if "base_url" in r.text or "root:" in r.text] == []
+    assert answers["/leak.yaml"].status == 403  # the symlink was found, and refused
+
+
+def test_mounts_the_site_under_its_base_path(start: Callable[..., Live]) -> None:
+    live = start(**{"site.base_url": "https://example.org/archive/"})
+    assert live.server.url.endswith("/archive/")
+    root = live.get("/")
+    assert root.status == 301 and root.headers["Location"] == "/archive/"
+    assert "The original text." in live.get("/archive/2019/first/").text
+    assert live.get("/2019/first/").status == 404
+
+
+def test_broken_edit_keeps_the_last_good_build_then_recovers(start: Callable[..., Live]) -> None:
+    live = start()
+    events = EventStream(live)
+    try:
+        first_token = events.wait_for("reload")
+        live.edit("content/2019/first.md", BROKEN)
+        error = events.wait_for("build-error")
+        assert "content/2019/first.md:3:5: error: invalid YAML" in error
+        assert "content/2019/first.md:3:5: error: invalid YAML" in live.err.getvalue()
+        assert "still serving the last good build" in live.err.getvalue()
+        still = live.get("/2019/first/")
+        assert still.status == 200 and "The original text." in still.text
+        live.edit("content/2019/first.md", article("First light", slug="first", body="Fixed."))
+        events.wait_for("reload", lambda token: token != first_token)
+    finally:
+        events.close()
+    assert "Fixed." in live.get("/2019/first/").text
+
+
+def test_a_config_edit_is_rebuilt_with_the_same_overrides(start: Callable[..., Live]) -> None:
+    live = start()
+    events = EventStream(live)
+    try:
+        first_token = events.wait_for("reload")
+        config = live.root / "config.yaml"
+        replacement = live.root / "config.yaml.new"  # saved the way editors do: rename over
+        replacement.write_text(config.read_text("utf-8").replace("Test archive", "Renamed"),
+                               encoding="utf-8")
+        os.replace(replacement, config)
+        events.wait_for("reload", lambda token: token != first_token)
+    finally:
+        events.close()
+    assert "Renamed" in live.get("/").text
+    assert live.get("/2019/plans/").status == 200  # drafts still on after the reload
+
+
+def test_survives_a_flood_of_requests(start: Callable[..., Live]) -> None:
+    live = start()
+    paths = ["/", "/2019/first/", "/css/site.css", "/nope/", "/../config.yaml"] * 100
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        statuses = list(pool.map(lambda p: live.get(p).status, paths))
+    assert len(statuses) == 500
+    assert sorted(set(statuses)) == [200, 403, 404]
+    assert live.get("/").status == 200
+
+
+def test_a_busy_port_is_a_clear_error(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "site", SITE)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        err = io.StringIO()
+        code = serve(load_config(root), host="127.0.0.1", port=port, out=io.StringIO(), err=err)
+    assert code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in err.getvalue()
+
+
+def test_the_command_serves_drafts_on_localhost_until_ctrl_c(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "site", SITE)
+    command = [sys.executable, str(REPO / "build.py"), "serve", "--root", str(root), "--port", "0"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, cwd=REPO)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        while line and not line.startswith("Serving "):
+            line = process.stdout.readline()
+        assert line.startswith("Serving http://127.0.0.1:") and line.endswith("(Ctrl+C to stop)\n")
+        url = urlsplit(line.split()[1])
+        conn = http.client.HTTPConnection(url.hostname or "", url.port, timeout=10)
+        conn.request("GET", "/2019/plans/")
+        assert conn.getresponse().status == 200
+        conn.close()
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+@pytest.mark.browser
+def test_the_browser_follows_edits_and_shows_errors(start: Callable[..., Live],
+                                                    page: Page) -> None:
+    live = start()
+    page.goto(live.server.url + "2019/first/")
+    assert page.get_by_text("The original text.").is_visible()
+    live.edit("content/2019/first.md", BROKEN)
+    alert = page.get_by_role("alert")
+    alert.wait_for(timeout=WAIT * 1000)
+    assert "content/2019/first.md:3:5: error:" in alert.inner_text()
+    assert page.get_by_text("The original text.").is_visible()  # the last good page stays
+    live.edit("content/2019/first.md", article("First light", slug="first", body="Edited live."))
+    page.get_by_text("Edited live.").wait_for(timeout=WAIT * 1000)
+    assert page.get_by_role("alert").count() == 0
