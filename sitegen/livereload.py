@@ -113,7 +113,7 @@ class BuildState:
 class LiveReloadHub:
     """Hold the latest build state and wake the event streams waiting for a change."""
 
-    def __init__(self, max_streams: int = 16) -> None:
+    def __init__(self, max_streams: int = 32) -> None:
         self._run = secrets.token_hex(4)
         self._generation = 0
         self._version = 0
@@ -293,20 +293,24 @@ class Watcher:
         self._lock = threading.Lock()
         self._changed: list[str] = []
         self._threads: list[threading.Thread] = []
+        self._ready: list[threading.Event] = []
 
     def start(self) -> None:
-        """Start watching; changes made once this returns are seen."""
+        """Start watching in threads; see `wait_until_ready`."""
         config = self._rebuilder.config
         folders = [config.path(n) for n in ("content", "templates", "static")]
         config_file = config.root / CONFIG_NAME
-        ready = [self._spawn([f for f in folders if f.is_dir()], True,
-                             SourceFilter([config.path("output"), config.path("cache")])),
-                 self._spawn([config.root], False, lambda _c, p: Path(p) == config_file)]
+        self._ready = [self._spawn([f for f in folders if f.is_dir()], True,
+                                   SourceFilter([config.path("output"), config.path("cache")])),
+                       self._spawn([config.root], False, lambda _c, p: Path(p) == config_file)]
         thread = threading.Thread(target=self._build_loop, name="rebuild", daemon=True)
         thread.start()
         self._threads.append(thread)
-        for event in ready:
-            event.wait(timeout=5)
+
+    def wait_until_ready(self, timeout: float = 5.0) -> None:
+        """Return once the OS watches are in place: edits made after this are seen."""
+        for event in self._ready:
+            event.wait(timeout)
 
     def stop(self) -> None:
         """Stop watching and wait for a build in progress to end."""

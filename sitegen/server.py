@@ -37,7 +37,7 @@ from .livereload import (
     inject_script,
 )
 
-KEEPALIVE_SECONDS = 15.0  # an idle event stream sends a comment this often to notice closed tabs
+KEEPALIVE_SECONDS = 5.0  # an idle event stream sends a comment this often, to notice closed tabs
 MAX_THREADS = 64  # requests handled at once; more wait in the listen queue
 
 _TYPES = {".html": "text/html", ".htm": "text/html", ".css": "text/css", ".js": "text/javascript",
@@ -84,12 +84,19 @@ def resolve_target(output: Path, base_path: str, path: str) -> Target:
     if any(part == ".." or "\\" in part or "\0" in part for part in parts):
         return Target(HTTPStatus.FORBIDDEN)
     parts = [part for part in parts if part not in ("", ".")]
-    root = output.resolve()
+    try:
+        return _locate(output.resolve(), parts, base_path, path.endswith("/"))
+    except (OSError, RuntimeError):  # a name too long, a symlink loop: nothing to serve
+        return Target(HTTPStatus.NOT_FOUND)
+
+
+def _locate(root: Path, parts: list[str], base_path: str, slash: bool) -> Target:
+    """Find clean path segments under `root`, following symlinks only to inside it."""
     candidate = root.joinpath(*parts).resolve()
     if not candidate.is_relative_to(root):
         return Target(HTTPStatus.FORBIDDEN)
     if candidate.is_dir():
-        if not path.endswith("/"):
+        if not slash:
             return Target(HTTPStatus.MOVED_PERMANENTLY,
                           location=base_path + "".join(quote(p) + "/" for p in parts))
         candidate = (candidate / "index.html").resolve()
@@ -156,14 +163,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._send_page(HTTPStatus.OK, data, content_type(file), token, send_body)
 
     def _send_not_found(self, config: Config, token: str, send_body: bool) -> None:
-        page = resolve_target(config.path("output"), "/", "/404.html")
-        data = _FALLBACK_404
-        if page.file is not None:
-            try:
-                data = page.file.read_bytes()
-            except OSError:
-                pass  # fall back to the built-in page: the site's own is mid-rebuild
-        self._send_page(HTTPStatus.NOT_FOUND, data, "text/html; charset=utf-8", token, send_body)
+        self._send_page(HTTPStatus.NOT_FOUND, _not_found_page(config.path("output")),
+                        "text/html; charset=utf-8", token, send_body)
 
     def _send_page(self, status: HTTPStatus, data: bytes, kind: str, token: str,
                    send_body: bool) -> None:
@@ -213,6 +214,15 @@ class _Handler(BaseHTTPRequestHandler):
             seen = state.version
 
 
+def _not_found_page(output: Path) -> bytes:
+    """The site's own 404.html, or a minimal page while the site has none."""
+    page = resolve_target(output, "/", "/404.html")
+    try:
+        return page.file.read_bytes() if page.file else _FALLBACK_404
+    except OSError:  # replaced while we read it, by a rebuild
+        return _FALLBACK_404
+
+
 class _DevHTTPServer(ThreadingHTTPServer):
     """A threading server with a bounded number of handler threads."""
 
@@ -239,6 +249,11 @@ class _DevHTTPServer(ThreadingHTTPServer):
         except BaseException:
             self._slots.release()
             raise
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up is no error; anything else is a bug: show its traceback."""
+        if not isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            super().handle_error(request, client_address)
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:
@@ -287,6 +302,7 @@ class Server:
         self._httpd = _DevHTTPServer(self._address, self, self._max_threads)
         self._watcher.start()
         self._rebuilder.rebuild()
+        self._watcher.wait_until_ready()
         self._serving = threading.Thread(target=self._httpd.serve_forever, args=(0.1,),
                                          name="serve", daemon=True)
         self._serving.start()

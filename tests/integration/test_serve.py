@@ -36,6 +36,7 @@ SITE: dict[str, str | bytes] = {
     "content/2019/plans.md": article("Secret plans", slug="plans", draft="true",
                                      body="Not yet published."),
 }
+SOURCE = "content/2019/first.md"
 BROKEN = "---\ntitle: [unclosed\ndate: 2019-07-07\nslug: first\n---\nHalf-edited.\n"
 WAIT = 10.0  # seconds a rebuild may take to show up, at most
 
@@ -111,11 +112,13 @@ class EventStream:
 def start(tmp_path: Path) -> Iterator[Callable[..., Live]]:
     """Start a server on a free port for a mini-site; stopped after the test."""
     with ExitStack() as stack:
-        def run(files: dict[str, str | bytes] = SITE, **overrides: object) -> Live:
+        def run(files: dict[str, str | bytes] = SITE, max_threads: int = 64,
+                **overrides: object) -> Live:
             root = write_site(tmp_path / "site", files)
             config = load_config(root, {"build_drafts": True, **overrides})
             out, err = io.StringIO(), io.StringIO()
-            server = Server(config, host="127.0.0.1", port=0, out=out, err=err)
+            server = Server(config, host="127.0.0.1", port=0, out=out, err=err,
+                            max_threads=max_threads)
             server.start()
             stack.callback(server.stop)
             return Live(server, root, out, err)
@@ -179,14 +182,14 @@ def test_broken_edit_keeps_the_last_good_build_then_recovers(start: Callable[...
     events = EventStream(live)
     try:
         first_token = events.wait_for("reload")
-        live.edit("content/2019/first.md", BROKEN)
+        live.edit(SOURCE, BROKEN)
         error = events.wait_for("build-error")
         assert "content/2019/first.md:3:5: error: invalid YAML" in error
         assert "content/2019/first.md:3:5: error: invalid YAML" in live.err.getvalue()
         assert "still serving the last good build" in live.err.getvalue()
         still = live.get("/2019/first/")
         assert still.status == 200 and "The original text." in still.text
-        live.edit("content/2019/first.md", article("First light", slug="first", body="Fixed."))
+        live.edit(SOURCE, article("First light", slug="first", body="Fixed."))
         events.wait_for("reload", lambda token: token != first_token)
     finally:
         events.close()
@@ -211,7 +214,7 @@ def test_a_config_edit_is_rebuilt_with_the_same_overrides(start: Callable[..., L
 
 
 def test_survives_a_flood_of_requests(start: Callable[..., Live]) -> None:
-    live = start()
+    live = start(max_threads=4)  # 32 clients, 4 handler threads: the rest wait their turn
     paths = ["/", "/2019/first/", "/css/site.css", "/nope/", "/../config.yaml"] * 100
     with ThreadPoolExecutor(max_workers=32) as pool:
         statuses = list(pool.map(lambda p: live.get(p).status, paths))
@@ -262,11 +265,31 @@ def test_the_browser_follows_edits_and_shows_errors(start: Callable[..., Live],
     live = start()
     page.goto(live.server.url + "2019/first/")
     assert page.get_by_text("The original text.").is_visible()
-    live.edit("content/2019/first.md", BROKEN)
+    live.edit(SOURCE, BROKEN)
     alert = page.get_by_role("alert")
     alert.wait_for(timeout=WAIT * 1000)
     assert "content/2019/first.md:3:5: error:" in alert.inner_text()
     assert page.get_by_text("The original text.").is_visible()  # the last good page stays
-    live.edit("content/2019/first.md", article("First light", slug="first", body="Edited live."))
+    live.edit(SOURCE, article("First light", slug="first", body="Edited live."))
     page.get_by_text("Edited live.").wait_for(timeout=WAIT * 1000)
     assert page.get_by_role("alert").count() == 0
+
+
+@pytest.mark.browser
+def test_an_open_page_reloads_after_a_server_restart(tmp_path: Path, page: Page) -> None:
+    root = write_site(tmp_path / "site", SITE)
+    config = load_config(root, {"build_drafts": True})
+    quiet = io.StringIO()
+    first = Server(config, port=0, out=quiet, err=quiet)
+    first.start()
+    try:
+        url = first.url
+        page.goto(url + "2019/first/")
+        page.get_by_text("The original text.").wait_for()
+    finally:
+        first.stop()
+    (root / SOURCE).write_text(article("First light", slug="first", body="After restart."),
+                               encoding="utf-8")
+    port = urlsplit(url).port or 0
+    with Server(config, port=port, out=quiet, err=quiet):
+        page.get_by_text("After restart.").wait_for(timeout=WAIT * 1000)

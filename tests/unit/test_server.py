@@ -98,6 +98,12 @@ def test_resolve_target_copes_with_a_missing_output(tmp_path: Path) -> None:
     assert resolve_target(tmp_path / "never-built", "/", "/").status == NOT_FOUND
 
 
+def test_resolve_target_answers_odd_names_with_not_found(output: Path) -> None:
+    (output / "loop").symlink_to(output / "loop")
+    assert resolve_target(output, "/", "/loop").status == NOT_FOUND
+    assert resolve_target(output, "/", "/" + "a" * 5000).status == NOT_FOUND
+
+
 @pytest.mark.parametrize(("raw", "path"), [
     ("/a/b/?q=1", "/a/b/"),
     ("/a#frag", "/a"),
