@@ -2,7 +2,8 @@
 
 Everything here is sorted explicitly, so output never depends on the order files
 came off the disk. Taxonomy terms that differ only in case or spacing share one
-page (Hugo merges them too); the most used spelling names the term.
+page (Hugo merges them too: terms are keyed by their URL segment, as Hugo's urlize makes
+it); the most used spelling names the term, where Hugo would title-case it.
 """
 
 from __future__ import annotations
@@ -11,16 +12,17 @@ import calendar
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import PurePosixPath
 
 from markupsafe import Markup
 
 from .config import Config
 from .frontmatter import Document
 from .markdown import RenderedBody
-from .model import (Article, ArchiveMonth, ArchiveYear, Heading, Section, SiteView, Taxonomy, Term,
-                    TermRef)
-from .text import slugify
-from .urls import Route, absolute, href, term_path
+from .model import (Article, ArchiveMonth, ArchiveYear, Heading, Section, SiteView, Taxonomy,
+                    TaxonomyLink, Term, TermRef)
+from .text import plain_text, slugify
+from .urls import Route, absolute, href, term_path, term_slug
 
 _EPOCH = datetime(1, 1, 1, tzinfo=timezone.utc)
 
@@ -48,7 +50,9 @@ def assemble_site(pages: list[PageInput], config: Config) -> SiteView:
     dated = tuple(sorted((a for a in articles if a.kind == "article"), key=article_sort_key))
     standalone = tuple(sorted((a for a in articles if a.kind == "page"),
                               key=lambda a: (a.weight, a.title.lower(), a.source_path)))
-    section_pages = {p.route.section: p for p in pages if p.route.kind == "section"}
+    section_pages = {p.route.bundle_dir: p for p in pages if p.route.kind == "section"}
+    taxonomies = _taxonomies(dated, config)
+    folders = {p.document.source.path: p.document.source.content_path for p in pages}
     return SiteView(
         title=config.site.title,
         description=config.site.description,
@@ -59,8 +63,9 @@ def assemble_site(pages: list[PageInput], config: Config) -> SiteView:
         copyright=config.site.copyright,
         articles=dated,
         pages=standalone,
-        taxonomies=_taxonomies(dated, config),
-        sections=_sections(dated, section_pages, config),
+        taxonomies=taxonomies,
+        taxonomy_links=tuple(TaxonomyLink(t.plural, t.singular, t.title, t.url) for t in taxonomies),
+        sections=_sections(dated, section_pages, folders, config),
         archive=_archive(dated),
         extra=dict(config.extra),
         search_enabled=config.search.enabled,
@@ -74,7 +79,7 @@ def _term_names(pages: list[PageInput], config: Config) -> dict[tuple[str, str],
     for page in sorted(pages, key=lambda p: p.document.source.path):
         for taxonomy, names in page.document.meta.taxonomies.items():
             for name in names:
-                spellings[(taxonomy, slugify(name) or name)][name] += 1
+                spellings[(taxonomy, term_slug(name))][name] += 1
     return {key: counts.most_common(1)[0][0] for key, counts in spellings.items()}
 
 
@@ -84,12 +89,12 @@ def _article(page: PageInput, config: Config, term_names: dict[tuple[str, str], 
     for singular, taxonomy in sorted(config.taxonomies.items(), key=lambda kv: kv[1]):
         refs: dict[str, TermRef] = {}
         for name in meta.taxonomies.get(taxonomy, ()):
-            key = slugify(name) or name
+            key = term_slug(name)
             path = term_path(taxonomy, name)
             refs.setdefault(key, TermRef(term_names[(taxonomy, key)], key, href(config, path),
                                           taxonomy, singular))
         terms[taxonomy] = tuple(refs.values())
-    summary_text = body.summary_text if meta.summary is None else meta.summary
+    summary_text = " ".join(plain_text(page.summary_html).split())
     return Article(
         source_path=page.document.source.path,
         kind=route.kind,
@@ -114,12 +119,33 @@ def _article(page: PageInput, config: Config, term_names: dict[tuple[str, str], 
         reading_time=body.reading_time,
         lang=meta.lang or body.lang_hint or config.site.language,
         draft=meta.draft,
-        aliases=tuple(href(config, "/" + a.strip("/") + "/") for a in meta.aliases),
+        aliases=tuple(href(config, alias_path(a, page.document.source.content_path))
+                      for a in meta.aliases),
         weight=meta.weight,
         provenance=meta.provenance,
         date_inferred=meta.date_inferred,
         params=dict(meta.params),
     )
+
+
+def alias_path(alias: str, content_path: str) -> str:
+    """Site path of a front matter alias; a relative one is taken from the page's folder.
+
+    ``renamed`` on posts/x.md is /posts/renamed/, as in Hugo; an alias ending in a file
+    name (``/old/page.html``) is that file, others are folders.
+    """
+    folder = PurePosixPath(content_path).parent
+    if PurePosixPath(content_path).stem == "index":
+        folder = folder.parent  # a page bundle: beside the bundle's folder
+    path = alias.strip() if alias.strip().startswith("/") else f"/{folder.as_posix()}/{alias.strip()}"
+    segments: list[str] = []
+    for segment in path.split("/"):
+        if segment == "..":
+            segments = segments[:-1]  # never above the site's root
+        elif segment and segment != ".":
+            segments.append(segment)
+    path = "/" + "/".join(segments)
+    return path if PurePosixPath(path).suffix else path.rstrip("/") + "/"
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -147,11 +173,15 @@ def _taxonomies(articles: tuple[Article, ...], config: Config) -> tuple[Taxonomy
 
 
 def _sections(articles: tuple[Article, ...], section_pages: dict[str, PageInput],
-              config: Config) -> tuple[Section, ...]:
+              folders: dict[str, str], config: Config) -> tuple[Section, ...]:
+    """Top-level folders, and nested folders with an _index.md (as Hugo), each listing the
+    articles anywhere below it, newest first."""
     grouped: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
-        if article.section:
-            grouped[article.section].append(article)
+        parents = PurePosixPath(folders[article.source_path]).parents
+        for folder in (f.as_posix() for f in parents):
+            if folder != "." and (folder == article.section or folder in section_pages):
+                grouped[folder].append(article)
     sections = []
     for name in sorted(grouped, reverse=True):
         page = section_pages.get(name)

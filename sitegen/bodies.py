@@ -22,7 +22,7 @@ from .config import Config
 from .errors import Diagnostic
 from .frontmatter import Document
 from .markdown import MarkdownOptions, RenderedBody, render_inline_markdown, render_markdown
-from .shortcodes import ShortcodeCall, ShortcodeFailure, call_context, expand_shortcodes, restore_shortcodes
+from .shortcodes import ShortcodeCall, ShortcodeFailure, call_context, expand_shortcodes
 from .templates import load_template, runtime_diagnostic, template_uses
 from .urls import Route, absolute, href
 
@@ -129,6 +129,38 @@ def _line_containing(doc: Document, text: str) -> int:
     return doc.body_line
 
 
+_LEADING_H1_RE = re.compile(r"\A(\s*)#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+_FOOTNOTE_REF_RE = re.compile(r'<sup id="fnref[^"]*"><a [^>]*class="footnote-ref"[^>]*>.*?</a></sup>')
+_TABLE_OPEN_RE = re.compile(r"<table(?=[\s>])")
+_PRE_OPEN_RE = re.compile(r"<pre(?=[\s>])(?![^>]*tabindex)")
+
+
+def drop_repeated_title(body: str, title: str) -> str:
+    """Blank a first-line `# Title` that repeats the front matter title (a blogdown habit).
+
+    The page template already shows the title as its h1; a second one confuses
+    readers and screen readers. The line is blanked, not removed, so line numbers
+    in diagnostics stay right. See README, "Differences from Hugo".
+    """
+    match = _LEADING_H1_RE.match(body)
+    if match and _comparable(match.group(2)) == _comparable(title):
+        return match.group(1) + body[match.end():]
+    return body
+
+
+def _comparable(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.lower().translate(str.maketrans("‘’“”", "''\"\"")))
+
+
+def _accessible_blocks(html: str) -> str:
+    """Let keyboard users scroll wide code and tables: focusable, labelled regions."""
+    html = _PRE_OPEN_RE.sub('<pre tabindex="0"', html)
+    if "<table" in html:
+        html = _TABLE_OPEN_RE.sub('<div class="table-scroll" role="region" tabindex="0" '
+                                  'aria-label="Table"><table', html).replace("</table>", "</table></div>")
+    return html
+
+
 class BodyConverter:
     """Everything needed to convert bodies of one site; one per process."""
 
@@ -150,16 +182,14 @@ class BodyConverter:
     def convert(self, doc: Document) -> tuple[ConvertedBody | None, list[Diagnostic]]:
         """Convert one body; diagnostics name the file and line of each bad shortcode."""
         path = doc.source.path
-        expansion = expand_shortcodes(doc.body, path, doc.body_line,
+        expansion = expand_shortcodes(drop_repeated_title(doc.body, doc.meta.title), path, doc.body_line,
                                       lambda call: self._render_call(call, doc),
                                       self.known, self.needs_inner)
         if expansion.diagnostics:
             return None, expansion.diagnostics
-        body = render_markdown(expansion.text, self.options)
-        if expansion.stash:
-            body = replace(body, html=restore_shortcodes(body.html, expansion.stash),
-                           summary_html=restore_shortcodes(body.summary_html, expansion.stash),
-                           toc_html=restore_shortcodes(body.toc_html, expansion.stash))
+        body = render_markdown(expansion.text, self.options, expansion.stash)
+        body = replace(body, html=_accessible_blocks(body.html),
+                       summary_html=_FOOTNOTE_REF_RE.sub("", body.summary_html))
         summary = body.summary_html
         if doc.meta.summary is not None:
             summary = render_inline_markdown(doc.meta.summary, self.options)

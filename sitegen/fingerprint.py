@@ -38,6 +38,7 @@ class Fingerprinter:
         self.articles = article_digests
         self._site_parts: dict[str, str] = {}
         self._uses: dict[str, frozenset[str]] = {}
+        self._memo: dict[int, tuple[Any, str]] = {}  # id -> (object kept alive, text)
 
     def plan(self, plan: OutputPlan) -> str:
         parts = [self.base, plan.template, plan.output]
@@ -56,12 +57,19 @@ class Fingerprinter:
         if isinstance(value, (str, int, float, bool, type(None), datetime)):
             return repr(value)
         if isinstance(value, (list, tuple)):
+            if len(value) > 8:
+                return "L" + digest(*(self.value(v) for v in value))
             return "[" + ",".join(self.value(v) for v in value) + "]"
         if isinstance(value, dict):
             return "{" + ",".join(f"{k!r}:{self.value(value[k])}" for k in sorted(value, key=repr)) + "}"
         if dataclasses.is_dataclass(value):
+            known = self._memo.get(id(value))
+            if known is not None and known[0] is value:
+                return known[1]
             fields = (f"{f.name}:{self.value(getattr(value, f.name))}" for f in dataclasses.fields(value))
-            return type(value).__name__ + "(" + ",".join(fields) + ")"
+            text = "D" + digest(type(value).__name__, *fields)
+            self._memo[id(value)] = (value, text)
+            return text
         return repr(value)
 
     def _site(self, template: str) -> str:

@@ -29,6 +29,7 @@ class TermRef:
     slug: str  # URL segment, e.g. "burden-sharing"
     url: str  # site-relative URL with the base path, e.g. "/tags/burden-sharing/"
     taxonomy: str  # plural name, e.g. "tags"
+    singular: str = ""  # e.g. "tag", for labels such as "Tag:"
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,20 @@ class Listing:
 
 
 @dataclass(frozen=True)
+class TaxonomyLink:
+    """A taxonomy's names and URL without its terms: enough for menus and labels.
+
+    Templates that only need these should use `site.taxonomy_links`, so their pages
+    do not depend on (and re-render with) every article's terms.
+    """
+
+    plural: str
+    singular: str
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
 class SiteView:
     """Site-wide values every template gets as `site`."""
 
@@ -183,6 +198,7 @@ class SiteView:
     articles: tuple[Article, ...]  # dated articles, newest first
     pages: tuple[Article, ...]  # standalone pages (about), by weight then title
     taxonomies: tuple[Taxonomy, ...]
+    taxonomy_links: tuple[TaxonomyLink, ...]
     sections: tuple[Section, ...]
     archive: tuple[ArchiveYear, ...]
     extra: dict[str, Any]

@@ -31,7 +31,7 @@ from .templates import OutputPlan, RenderedFile, make_environment, render_output
 from .urls import Route, route_document
 from .workers import SourceResult, process_sources
 from .fingerprint import Fingerprinter
-from .writer import CopiedFile, KeptFile, WriteReport, check_output_dir, recover_interrupted, write_outputs
+from .writer import CopiedFile, StagedOutput, WriteReport, check_output_dir, recover_interrupted
 
 
 @dataclass(frozen=True)
@@ -176,17 +176,26 @@ def build(config: Config, *, now: datetime, keep_foreign: bool = False, strict: 
         clock = time.perf_counter()
         env = make_environment(config)
         fingerprints = _page_fingerprints(config, env, planned, checked)
-        previous = cache.page_fingerprints()
-        outputs, rendered_count = _render_pages(planned, env, fingerprints, previous, out_dir)
-        outputs.extend(planned.derived)
-        timings["render"] = time.perf_counter() - clock
+        timings["fingerprint"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        report = write_outputs(outputs, list(planned.copies), out_dir, keep_foreign=keep_foreign)
+        staged = StagedOutput(out_dir, keep_foreign)
+        try:
+            rendered_count = _render_pages(planned, env, fingerprints, cache.page_fingerprints(), staged)
+            for item in planned.derived:
+                staged.put(item.output, item.data)
+            for copy in planned.copies:
+                staged.copy(copy.output, copy.source)
+            timings["render"] = time.perf_counter() - clock
+            clock = time.perf_counter()
+            report = staged.commit()
+        except BaseException:
+            staged.abort()
+            raise
         cache.put_page_fingerprints(fingerprints)
-        timings["write"] = time.perf_counter() - clock
+        timings["swap"] = time.perf_counter() - clock
     finally:
         cache.close()
-    return BuildReport(len(planned.plans), len(outputs) + len(planned.copies), report,
+    return BuildReport(len(planned.plans), len(staged.outputs), report,
                        checked.warnings, time.perf_counter() - started, timings, rendered_count)
 
 
@@ -201,22 +210,24 @@ def _page_fingerprints(config: Config, env: jinja2.Environment, planned: Planned
 
 
 def _render_pages(planned: PlannedSite, env: jinja2.Environment, fingerprints: dict[str, str],
-                  previous: dict[str, str], out_dir: Path) -> tuple[list[RenderedFile | KeptFile], int]:
-    """Render the pages whose fingerprint changed; keep the previous file of the others."""
-    outputs: list[RenderedFile | KeptFile] = []
+                  previous: dict[str, str], staged: StagedOutput) -> int:
+    """Render the pages whose fingerprint changed; keep the previous file of the others.
+
+    Template errors are collected for every page, then raised together.
+    """
     problems: list[Diagnostic] = []
     rendered = 0
     for plan in planned.plans:
-        if previous.get(plan.output) == fingerprints[plan.output] and (out_dir / plan.output).is_file():
-            outputs.append(KeptFile(plan.output))
+        if previous.get(plan.output) == fingerprints[plan.output] and (staged.out_dir / plan.output).is_file():
+            staged.keep(plan.output)
             continue
         try:
-            outputs.append(render_output(plan, env))
+            staged.put(plan.output, render_output(plan, env).data)
             rendered += 1
         except TemplateError as exc:
             problems.extend(d for d in exc.diagnostics if d not in problems)
     _raise_errors(problems, TemplateError)
-    return outputs, rendered
+    return rendered
 
 
 def _route_all(documents: list[Document], config: Config) -> tuple[dict[str, Route], list[Diagnostic]]:

@@ -67,43 +67,86 @@ def check_output_dir(config: Config, out_dir: Path) -> None:
                                           "choose a folder outside content/, templates/ and static/")])
 
 
+class StagedOutput:
+    """A site being written: files go to a staging folder, `commit()` swaps it into place.
+
+    Pages are handed over one by one as they render, so the whole site never has to
+    sit in memory. `abort()` (or an exception before `commit()`) throws the staging
+    folder away and leaves the previous site untouched.
+    """
+
+    def __init__(self, out_dir: Path, keep_foreign: bool = False) -> None:
+        self.out_dir = out_dir.resolve()
+        self.keep_foreign = keep_foreign
+        self.staging = self.out_dir.with_name(f".{self.out_dir.name}.staging")
+        if self.staging.exists():
+            shutil.rmtree(self.staging)  # left by a build that was killed
+        self.staging.mkdir(parents=True)
+        self.outputs: set[str] = set()
+        self.written = self.unchanged = 0
+
+    def put(self, output: str, data: bytes) -> None:
+        """A rendered file; linked from the previous site instead when its bytes are the same."""
+        self._claim(output)
+        if _place(self.staging, self.out_dir, output, data=data):
+            self.written += 1
+        else:
+            self.unchanged += 1
+
+    def keep(self, output: str) -> None:
+        """A page known to be unchanged: take the previous build's file."""
+        self._claim(output)
+        _keep(self.staging, self.out_dir, output)
+        self.unchanged += 1
+
+    def copy(self, output: str, source: Path) -> None:
+        self._claim(output)
+        if _place(self.staging, self.out_dir, output, source=source):
+            self.written += 1
+        else:
+            self.unchanged += 1
+
+    def _claim(self, output: str) -> None:
+        if output in self.outputs:
+            raise BuildFailed([Diagnostic(output, 0, 0, "error", f"{output} was produced twice",
+                                          "two pages or files claim this path; rename one")])
+        self.outputs.add(output)
+
+    def commit(self) -> WriteReport:
+        """Swap the staging folder into place; report what changed."""
+        previous = _previous_files(self.out_dir)
+        made = _read_manifest(self.out_dir)
+        gone = sorted(previous - self.outputs)
+        foreign = tuple(p for p in gone if p not in made) if previous else ()
+        if self.keep_foreign:
+            for rel in foreign:
+                self.outputs.add(rel)
+                _place(self.staging, self.out_dir, rel, source=self.out_dir / rel)
+        (self.staging / MANIFEST).write_text("\n".join(sorted(self.outputs)) + "\n", encoding="utf-8")
+        _swap(self.staging, self.out_dir)
+        removed = tuple(p for p in gone if p in made)
+        return WriteReport(self.written, self.unchanged, removed, foreign)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
 def write_outputs(files: list[RenderedFile | KeptFile], copies: list[CopiedFile], out_dir: Path,
                   keep_foreign: bool = False) -> WriteReport:
-    """Write every file into a fresh staging folder, then swap it with `out_dir`."""
-    out_dir = out_dir.resolve()
-    staging = out_dir.with_name(f".{out_dir.name}.staging")
-    if staging.exists():
-        shutil.rmtree(staging)  # left by a build that was killed
-    staging.mkdir(parents=True)
-    previous = _previous_files(out_dir)
-    made = _read_manifest(out_dir)
-    written = unchanged = 0
-    outputs: set[str] = set()
-    for item in files:
-        outputs.add(item.output)
-        if isinstance(item, KeptFile):
-            _keep(staging, out_dir, item.output)
-            unchanged += 1
-        elif _place(staging, out_dir, item.output, data=item.data):
-            written += 1
-        else:
-            unchanged += 1
-    for copy in copies:
-        outputs.add(copy.output)
-        if _place(staging, out_dir, copy.output, source=copy.source):
-            written += 1
-        else:
-            unchanged += 1
-    gone = sorted(previous - outputs)
-    foreign = tuple(p for p in gone if p not in made) if previous else ()
-    if keep_foreign:
-        for rel in foreign:
-            outputs.add(rel)
-            _place(staging, out_dir, rel, source=out_dir / rel)
-    (staging / MANIFEST).write_text("\n".join(sorted(outputs)) + "\n", encoding="utf-8")
-    _swap(staging, out_dir)
-    removed = tuple(p for p in gone if p in made)
-    return WriteReport(written, unchanged, removed, foreign)
+    """Write a whole list of files at once (see StagedOutput)."""
+    staged = StagedOutput(out_dir, keep_foreign)
+    try:
+        for item in files:
+            if isinstance(item, KeptFile):
+                staged.keep(item.output)
+            else:
+                staged.put(item.output, item.data)
+        for copy in copies:
+            staged.copy(copy.output, copy.source)
+        return staged.commit()
+    except BaseException:
+        staged.abort()
+        raise
 
 
 def _place(staging: Path, out_dir: Path, rel: str, data: bytes | None = None,
