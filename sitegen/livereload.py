@@ -64,14 +64,17 @@ CLIENT_SCRIPT = """\
       box = document.createElement("div");
       box.id = BOX_ID;
       box.setAttribute("role", "alert");
-      box.style.cssText = "position:fixed;top:0;left:0;right:0;z-index:2147483647;" +
-        "max-height:70vh;overflow:auto;padding:1rem 1.25rem;background:#3b0d0c;color:#fff;" +
+      // all:initial / all:unset keep the site's own CSS (pre, strong, ...) out of the box.
+      box.style.cssText = "all:initial;display:block;position:fixed;top:0;left:0;right:0;" +
+        "z-index:2147483647;max-height:70vh;overflow:auto;padding:1rem 1.25rem;" +
+        "background:#3b0d0c;color:#fff;border-bottom:4px solid #e5484d;" +
         "font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,monospace;" +
-        "border-bottom:4px solid #e5484d;box-shadow:0 4px 16px rgba(0,0,0,.4)";
+        "box-shadow:0 4px 16px rgba(0,0,0,.4)";
       const title = document.createElement("strong");
+      title.style.cssText = "all:unset;display:block;font-weight:bold";
       title.textContent = "Build failed: this page shows the last good build.";
       const details = document.createElement("pre");
-      details.style.cssText = "margin:.5rem 0 0;white-space:pre-wrap;font:inherit";
+      details.style.cssText = "all:unset;display:block;margin-top:.5rem;white-space:pre-wrap";
       box.append(title, details);
       document.body.append(box);
     }
