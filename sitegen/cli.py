@@ -134,6 +134,13 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
     except KeyboardInterrupt:
         print("interrupted; the previous site was left as it was", file=err)
         return 130
+    except Exception as exc:  # a bug, not a problem in the editor's files: one line, no traceback
+        if getattr(args, "debug", False):
+            raise
+        report_diagnostics([Diagnostic("", 0, 0, "error", f"internal error: {type(exc).__name__}: {exc}",
+                                       "this is a bug in the site generator: run "
+                                       "again with --debug to see the traceback, and report it")], err)
+        return 1
 
 
 def load_project_config(args: argparse.Namespace) -> Config:

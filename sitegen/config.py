@@ -9,15 +9,14 @@ did-you-mean hint, all at once rather than one per run.
 from __future__ import annotations
 
 import dataclasses
-import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
-import yaml
-
-from .errors import ConfigError, Diagnostic, did_you_mean
+from .errors import ConfigError, Diagnostic, byte_position, did_you_mean
+from .yamldoc import KeyPath, YamlDoc, YamlProblem, load_yaml
 
 CONFIG_NAME = "config.yaml"
 
@@ -130,105 +129,160 @@ _FILE_KEYS = {"root", "build_drafts", "build_future"}
 def load_config(root: Path, overrides: Mapping[str, Any] | None = None) -> Config:
     """Read ``root/config.yaml``, apply dotted-key overrides, and check everything.
 
-    Raises ConfigError listing every problem with its key path.
+    Raises ConfigError listing every problem with its key path and its line in the file.
     """
     root = Path(root)
-    config_file = root / CONFIG_NAME
-    raw: Any = {}
-    if config_file.exists():
-        try:
-            raw = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_loader()) or {}
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark else 0
-            col = mark.column + 1 if mark else 0
-            problem = getattr(exc, "problem", None) or str(exc)
-            raise ConfigError(
-                [Diagnostic(CONFIG_NAME, line, col, "error", f"invalid YAML: {problem}",
-                            "check indentation and quotes around this line")]
-            ) from None
-        except UnicodeDecodeError:
-            raise ConfigError([Diagnostic(CONFIG_NAME, message="config.yaml is not UTF-8 text",
-                                          hint="save the file as UTF-8")]) from None
-    if not isinstance(raw, dict):
-        raise ConfigError([Diagnostic(CONFIG_NAME, 1, 0, "error",
-                                      "config.yaml must be a mapping of keys to values",
-                                      "start with a line such as 'site:'")])
+    doc = read_config_file(root / CONFIG_NAME)
+    raw = doc.data
     overrides = dict(overrides or {})
     file_level = {k: overrides.pop(k) for k in list(overrides) if k in _FILE_KEYS}
     for dotted, value in overrides.items():
         _set_dotted(raw, dotted, value)
     problems: list[Diagnostic] = []
-    values = _build_section(Config, raw, "", problems, skip=_FILE_KEYS)
+    values = _Checker(doc, problems).section(Config, raw, (), skip=_FILE_KEYS)
     if problems:
         raise ConfigError(problems)
     return dataclasses.replace(Config(**values), root=root.resolve(), **file_level)
 
 
-def _loader() -> type:
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def read_config_file(config_file: Path) -> YamlDoc:
+    """Parse config.yaml (absent: all defaults); raise ConfigError if it cannot be read."""
+    if not config_file.exists():
+        return YamlDoc({}, {})
+    data = config_file.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = byte_position(data, exc.start)
+        raise ConfigError([Diagnostic(CONFIG_NAME, line, col, "error",
+                                      f"byte 0x{data[exc.start]:02x} is not valid UTF-8",
+                                      "save config.yaml as UTF-8")]) from None
+    try:
+        doc = load_yaml(text.removeprefix("\ufeff"), CONFIG_NAME)
+    except YamlProblem as exc:
+        raise ConfigError(exc.diagnostics) from None
+    if doc.data is None:
+        return YamlDoc({}, {})
+    if not isinstance(doc.data, dict):
+        raise ConfigError([Diagnostic(CONFIG_NAME, 1, 1, "error",
+                                      "config.yaml must be a mapping of keys to values",
+                                      "start with a line such as 'site:', its keys indented below it")])
+    return doc
 
 
 def _set_dotted(raw: dict[str, Any], dotted: str, value: Any) -> None:
     node = raw
     *parents, last = dotted.split(".")
     for key in parents:
-        node = node.setdefault(key, {})
+        child = node.get(key)
+        if not isinstance(child, dict):
+            child = node[key] = {} if child is None else child
+        if not isinstance(child, dict):
+            return  # the section itself is wrong; that is reported with its line
+        node = child
     node[last] = value
-
-
-def _build_section(cls: type, raw: Mapping[str, Any], prefix: str,
-                   problems: list[Diagnostic], skip: set[str] = frozenset()) -> dict[str, Any]:
-    """Check one mapping against one dataclass; return keyword arguments for it."""
-    hints = typing.get_type_hints(cls)
-    names = [f.name for f in dataclasses.fields(cls) if f.name not in skip]
-    values: dict[str, Any] = {}
-    for key, value in raw.items():
-        path = f"{prefix}{key}"
-        if key not in names:
-            hint = did_you_mean(str(key), names) or f"known keys here: {', '.join(names)}"
-            problems.append(Diagnostic(CONFIG_NAME, 0, 0, "error", f"unknown key '{path}'", hint))
-            continue
-        checked = _check_value(hints[key], value, path, problems)
-        if checked is not _INVALID:
-            values[key] = checked
-    return values
 
 
 _INVALID = object()
 
 
-def _check_value(expected: Any, value: Any, path: str, problems: list[Diagnostic]) -> Any:
-    if dataclasses.is_dataclass(expected):
-        if not isinstance(value, dict):
-            problems.append(_type_problem(path, "a mapping", value))
-            return _INVALID
-        return expected(**_build_section(expected, value, path + ".", problems))
-    origin = typing.get_origin(expected)
-    if origin is dict:
-        if not isinstance(value, dict):
-            problems.append(_type_problem(path, "a mapping", value))
-            return _INVALID
-        key_type, value_type = typing.get_args(expected)
-        if value_type is str and any(not isinstance(v, str) for v in value.values()):
-            problems.append(_type_problem(path, "a mapping of names to text", value))
-            return _INVALID
-        return dict(value)
-    if expected is bool and not isinstance(value, bool):
-        problems.append(_type_problem(path, "true or false", value))
-        return _INVALID
-    if expected is int and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-        problems.append(_type_problem(path, "a whole number of 0 or more", value))
-        return _INVALID
-    if expected is str and not isinstance(value, str):
-        problems.append(_type_problem(path, "text", value))
-        return _INVALID
-    if isinstance(expected, types.UnionType):  # pragma: no cover - no such option yet
+class _Checker:
+    """Checks raw values against the declared options, recording each problem with its line."""
+
+    def __init__(self, doc: YamlDoc, problems: list[Diagnostic]) -> None:
+        self.doc, self.problems = doc, problems
+
+    def section(self, cls: type, raw: Mapping[Any, Any], prefix: KeyPath,
+                skip: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
+        """Check one mapping against one dataclass; return keyword arguments for it."""
+        hints = typing.get_type_hints(cls)
+        fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in skip}
+        values: dict[str, Any] = {}
+        for key, value in raw.items():
+            path = (*prefix, str(key))
+            if key not in fields:
+                hint = did_you_mean(str(key), fields) or f"known keys here: {', '.join(fields)}"
+                line, col = self.doc.where(path)
+                self.problems.append(Diagnostic(CONFIG_NAME, line, col, "error",
+                                                f"unknown key '{'.'.join(path)}'", hint))
+                continue
+            checked = self.value(hints[key], value, path, _default(fields[key]))
+            if checked is not _INVALID:
+                values[key] = checked
+        return values
+
+    def value(self, expected: Any, value: Any, path: KeyPath, default: Any) -> Any:
+        name = path[-1]
+        if dataclasses.is_dataclass(expected) or typing.get_origin(expected) is dict:
+            if value is None:
+                value = {}
+            if not isinstance(value, dict):
+                return self.wrong(path, "a group of settings", value, _section_hint(name, default))
+            if dataclasses.is_dataclass(expected):
+                section = typing.cast(type, expected)
+                return section(**self.section(section, value, path))
+            return self.names(path, value) if typing.get_args(expected)[1] is str else dict(value)
+        if value is None:
+            return self.report(path, f"'{'.'.join(path)}' has no value",
+                               f"write a value after '{name}:', or delete the line to use "
+                               f"the default ({_yaml(default)})")
+        if expected is bool and not isinstance(value, bool):
+            return self.wrong(path, "true or false", value, f"write '{name}: true' or '{name}: false'")
+        if expected is int and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            return self.wrong(path, "a whole number of 0 or more", value,
+                              f"write a number, e.g. '{name}: {default}' (the default)")
+        if expected is str and not isinstance(value, str):
+            return self.wrong(path, "text", value, f"put the value in quotes: {name}: \"{value}\"")
         return value
-    return value
+
+    def names(self, path: KeyPath, value: dict[Any, Any]) -> Any:
+        """A mapping of names to text (taxonomies, permalinks): check every entry."""
+        ok = True
+        for key, item in value.items():
+            if not isinstance(item, str):
+                self.wrong((*path, str(key)), "text", item, f"write one value, e.g. '{key}: {key}s'"
+                           if path == ("taxonomies",) else f"put the value in quotes: {key}: \"...\"")
+                ok = False
+        return dict(value) if ok else _INVALID
+
+    def wrong(self, path: KeyPath, wanted: str, value: Any, hint: str) -> Any:
+        return self.report(path, f"'{'.'.join(path)}' must be {wanted}, got {_describe(value)}", hint)
+
+    def report(self, path: KeyPath, message: str, hint: str) -> Any:
+        line, col = self.doc.where_value(path)
+        self.problems.append(Diagnostic(CONFIG_NAME, line, col, "error", message, hint))
+        return _INVALID
 
 
-def _type_problem(path: str, wanted: str, value: Any) -> Diagnostic:
-    return Diagnostic(CONFIG_NAME, 0, 0, "error",
-                      f"'{path}' must be {wanted}, got {value!r}",
-                      "see the configuration reference in README.md")
+def _default(spec: dataclasses.Field[Any]) -> Any:
+    if spec.default is not dataclasses.MISSING:
+        return spec.default
+    if spec.default_factory is not dataclasses.MISSING:
+        return spec.default_factory()
+    return None
+
+
+def _section_hint(name: str, default: Any) -> str:
+    if dataclasses.is_dataclass(default):
+        first = dataclasses.fields(default)[0].name
+        example = f"{first}: {_yaml(getattr(default, first))}"
+    elif isinstance(default, dict) and default:
+        key = next(iter(default))
+        example = f"{key}: {_yaml(default[key])}"
+    else:
+        example = "key: value"
+    return f"write '{name}:' alone on its line and its keys indented below it, e.g. '  {example}'"
+
+
+def _yaml(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value) if value not in ("", None) else '""'
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, list):
+        return f"a list {value!r}"
+    if isinstance(value, dict):
+        return "a group of settings"
+    return repr(value)

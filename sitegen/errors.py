@@ -19,8 +19,9 @@ Each carries the list of diagnostics that explain it.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, Literal
+from typing import Literal
 
 Severity = Literal["error", "warning"]
 
@@ -37,13 +38,16 @@ class Diagnostic:
     hint: str = ""
 
     def format(self) -> str:
-        """Render as ``path:line:col: severity: message`` plus an indented hint line."""
+        """Render as ``path:line:col: severity: message`` plus an indented hint line.
+
+        Without a path (a problem of the whole build) it is ``severity: message``.
+        """
         where = self.path
         if self.line:
             where += f":{self.line}"
             if self.col:
                 where += f":{self.col}"
-        text = f"{where}: {self.severity}: {self.message}"
+        text = f"{where}: {self.severity}: {self.message}" if where else f"{self.severity}: {self.message}"
         if self.hint:
             text += f"\n  hint: {self.hint}"
         return text
@@ -112,3 +116,9 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """Return a ``did you mean 'x'?`` hint for a near-miss, or an empty string."""
     matches = difflib.get_close_matches(word.lower(), sorted(choices), n=1, cutoff=0.7)
     return f"did you mean '{matches[0]}'?" if matches else ""
+
+
+def byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column of a byte offset, the column in characters as editors count."""
+    start = raw.rfind(b"\n", 0, offset) + 1
+    return raw.count(b"\n", 0, offset) + 1, len(raw[start:offset].decode("utf-8", "replace")) + 1

@@ -8,13 +8,14 @@ for the whole tree at once.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config
-from .errors import Diagnostic
+from .errors import Diagnostic, byte_position
 
 PAGE_SUFFIXES = (".md", ".markdown")
 MAX_SOURCE_BYTES = 20 * 1024 * 1024  # far beyond any article; larger is a mistake
@@ -78,27 +79,42 @@ def discover_sources(config: Config) -> SourceTree:
 
 def read_source(absolute: Path, rel: str, rel_content: str) -> tuple[Source | None, Diagnostic | None]:
     """Read one Markdown file, turning unreadable bytes into a diagnostic."""
-    size = absolute.stat().st_size
+    try:
+        size = absolute.stat().st_size
+        raw = b"" if size > MAX_SOURCE_BYTES else absolute.read_bytes()
+    except OSError as exc:
+        return None, Diagnostic(rel, 1, 1, "error", f"file cannot be read: {exc.strerror}",
+                                "check that the file exists and that you may read it")
     if size > MAX_SOURCE_BYTES:
-        return None, Diagnostic(rel, 0, 0, "error",
+        return None, Diagnostic(rel, 1, 1, "error",
                                 f"file is {size // (1024 * 1024)} MB, larger than the "
                                 f"{MAX_SOURCE_BYTES // (1024 * 1024)} MB an article may be",
                                 "split it, or move data files out of content/")
-    raw = absolute.read_bytes()
+    text, problem = decode_text(raw, rel)
+    if problem:
+        return None, problem
+    assert text is not None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return Source(rel, rel_content, text, hashlib.sha256(raw).hexdigest()), None
+
+
+def decode_text(raw: bytes, rel: str) -> tuple[str | None, Diagnostic | None]:
+    """Decode UTF-8 (with or without BOM); explain UTF-16, binary data and stray bytes."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None, Diagnostic(rel, 1, 1, "error", "file is UTF-16 text, not UTF-8",
+                                "save the file as UTF-8 (most editors offer this under "
+                                "'Save with encoding')")
     if b"\x00" in raw:
-        return None, Diagnostic(rel, 0, 0, "error", "file is binary, not Markdown text",
+        return None, Diagnostic(rel, 1, 1, "error", "file is binary, not Markdown text",
                                 "rename it if it is not an article (e.g. .txt), or remove it")
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8"), None
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, col = byte_position(raw, exc.start)
         return None, Diagnostic(rel, line, col, "error",
                                 f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
                                 "save the file as UTF-8 (most editors offer this under "
                                 "'Save with encoding')")
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    return Source(rel, rel_content, text, hashlib.sha256(raw).hexdigest()), None
 
 
 def _walk(root: Path) -> list[Path]:
@@ -119,10 +135,13 @@ def _check_link(absolute: Path, content_dir: Path, rel: str) -> Diagnostic | Non
     if not absolute.is_symlink():
         return None
     target = absolute.resolve()
+    if not target.exists():
+        return Diagnostic(rel, 1, 1, "error", "symbolic link points to nothing",
+                          f"its target {os.readlink(absolute)} does not exist: remove the link")
     if not target.is_relative_to(content_dir):
-        return Diagnostic(rel, 0, 0, "error", "symbolic link points outside the content folder",
+        return Diagnostic(rel, 1, 1, "error", "symbolic link points outside the content folder",
                           "copy the file into content/ instead of linking to it")
     if target.is_dir():
-        return Diagnostic(rel, 0, 0, "error", "symbolic links to folders are not followed",
+        return Diagnostic(rel, 1, 1, "error", "symbolic links to folders are not followed",
                           "move the folder into place instead of linking to it")
     return None

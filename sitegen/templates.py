@@ -6,6 +6,7 @@ stop the build with the template's name and line, not publish an empty string.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import sys
@@ -77,7 +78,7 @@ def render_output(plan: OutputPlan, env: jinja2.Environment) -> RenderedFile:
     template = load_template(env, plan.template)
     try:
         text = template.render(plan.context)
-    except Exception as exc:  # any failure inside a template is the template's, with its line
+    except Exception as exc:  # noqa: BLE001 - any failure in a template is the template's, with its line
         raise TemplateError([runtime_diagnostic(exc, env, plan.template, plan.output,
                                                 tuple(plan.context))]) from None
     return RenderedFile(plan.output, text.encode("utf-8"))
@@ -160,7 +161,10 @@ def _undefined(message: str, env: jinja2.Environment, names: tuple[str, ...]) ->
     cls_name, attr = attribute.group("cls"), attribute.group("attr")
     module = sys.modules.get(attribute.group("module") or "builtins")
     cls = getattr(module, cls_name, None)
-    known = {n for n in dir(cls) if not n.startswith("_")} if isinstance(cls, type) else set()
+    known: set[str] = set()
+    if isinstance(cls, type):
+        known = {n for n in dir(cls) if not n.startswith("_")}
+        known |= {f.name for f in dataclasses.fields(cls)} if dataclasses.is_dataclass(cls) else set()
     return f"{cls_name} has no attribute '{attr}'", did_you_mean(attr, known) or fallback
 
 
