@@ -88,5 +88,7 @@ def _ratio(ours: Cell | None, other: Cell | None, attribute: str) -> str:
 
 
 def _first_line(text: str) -> str:
-    lines = [line for line in text.splitlines() if line.strip()]
-    return (lines[-1] if lines else "").replace("|", "\\|")[:120]
+    """The line that says what went wrong: the last one mentioning an error, else the last."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    errors = [line for line in lines if "error" in line.lower()]
+    return (errors or lines or [""])[-1].replace("|", "\\|")[:160]

@@ -112,7 +112,8 @@ def _header(args: argparse.Namespace, versions: dict[str, str], hugo_from: str) 
              f"- hugo binary: {hugo_from}", "",
              ("Wall and CPU are medians over the runs; CPU is user+system of the whole process "
               "tree; peak RSS tree is the sampled sum over the tree; pages are the .html files "
-              "in the output afterwards, touched those written or rewritten by the run."), ""]
+              "in the output afterwards, touched those written or rewritten by the run. "
+              "On a loaded machine wall time includes waiting for a core: compare CPU too."), ""]
     return "\n".join(lines)
 
 
