@@ -8,13 +8,24 @@ timezone), so output never depends on the machine's clock settings.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 _DATE_RE = re.compile(
     r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
     r"(?:[Tt ]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<f>\d+))?)?)?"
-    r"\s*(?P<z>[Zz]|[+-]\d{2}(?::?\d{2})?|UTC)?$"
+    r"\s*(?P<z>[Zz]|[+-]\d{2}(?::?\d{2})?|UTC)?(?:\s+[A-Z]{2,5})?$"
 )
+# Go's other layouts that Hugo reads (time.RFC1123, RFC1123Z, RFC822, RFC822Z, RFC850,
+# ANSIC, UnixDate, RubyDate, "02 Jan 2006"). A zone name such as "MST" counts as UTC, as
+# Go reads an abbreviation it does not know; numeric offsets are kept.
+_WORDY_RES = (
+    re.compile(r"^(?:[A-Za-z]+,\s*)?(?P<d>\d{1,2})[ -](?P<mon>[A-Za-z]{3})[ -](?P<y>\d{2}|\d{4})"
+               r"(?:\s+(?P<H>\d{2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?(?:\s+(?P<z>[+-]\d{4}|[A-Z]{1,5}))?)?$"),
+    re.compile(r"^[A-Za-z]{3}\s+(?P<mon>[A-Za-z]{3})\s+(?P<d>\d{1,2})\s+(?P<H>\d{2}):(?P<M>\d{2}):(?P<S>\d{2})"
+               r"(?:\s+(?P<z>[+-]\d{4}|[A-Z]{1,5}))?\s+(?P<y>\d{4})$"),
+)
+_MONTHS = {name: number for number, name in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 
 
 class DateError(ValueError):
@@ -24,15 +35,15 @@ class DateError(ValueError):
 def parse_date(value: object) -> datetime:
     """Return an aware datetime for a YAML/TOML date value or a date string."""
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, date):
-        return datetime.combine(value, time(0), tzinfo=timezone.utc)
+        return datetime.combine(value, time(0), tzinfo=UTC)
     if not isinstance(value, str):
         raise DateError(f"must be a date such as 2019-07-07, got {value!r}")
     text = value.strip()
     match = _DATE_RE.match(text)
     if not match:
-        raise DateError(f"must be a date such as 2019-07-07, got '{text}'")
+        return _parse_wordy(text)
     parts = match.groupdict()
     try:
         return datetime(
@@ -45,9 +56,27 @@ def parse_date(value: object) -> datetime:
         raise DateError(f"is not a real date: '{text}' ({exc})") from None
 
 
+def _parse_wordy(text: str) -> datetime:
+    """Dates with month names: "Mon, 02 Jan 2006 15:04:05 -0700", "02 Jan 2006", ..."""
+    for pattern in _WORDY_RES:
+        match = pattern.match(text)
+        month = _MONTHS.get(match.group("mon").lower()) if match else None
+        if match and month:
+            year = int(match.group("y"))
+            year += 2000 if year < 69 else 1900 if year < 100 else 0  # Go's two-digit years
+            zone = match.group("z") or ""
+            try:
+                return datetime(year, month, int(match.group("d")), int(match.group("H") or 0),
+                                int(match.group("M") or 0), int(match.group("S") or 0),
+                                tzinfo=_zone(zone if zone[:1] in "+-" else None))
+            except ValueError as exc:
+                raise DateError(f"is not a real date: '{text}' ({exc})") from None
+    raise DateError(f"must be a date such as 2019-07-07, got '{text}'")
+
+
 def _zone(text: str | None) -> timezone:
     if not text or text.upper() in ("Z", "UTC"):
-        return timezone.utc
+        return UTC
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:4] or 0)

@@ -30,9 +30,23 @@ KNOWN_KEYS = (
     "title", "date", "lastmod", "publishdate", "expirydate", "slug", "url", "keywords",
     "author", "authors", "draft", "summary", "description", "aliases", "weight", "lang",
     "hascjklanguage", "source_name", "source_url", "original_title", "original_language",
-    "original_date", "translator", "date_inferred", "author_role", "type", "layout",
-    "toc", "images", "series", "date_todo", "imported_from",
+    "original_date", "translator", "date_inferred",
 )
+# Keys templates and `check` read from `params`: known (no did-you-mean warning), untyped.
+PARAM_KEYS = ("author_role", "type", "layout", "toc", "images", "series", "date_todo",
+              "imported_from")
+# Hugo's page keys, and its other names for the dates: read without a did-you-mean warning
+# (``linkTitle`` is not a typo of ``title``) and kept in `params` unless typed above.
+HUGO_KEYS = (
+    "linktitle", "iscjklanguage", "pubdate", "published", "modified", "unpublishdate",
+    "headless", "markup", "outputs", "resources", "cascade", "build", "_build", "sitemap",
+    "menu", "menus", "translationkey", "audio", "videos",
+)
+# Hugo's default front matter date settings: the first key present wins.
+DATE_KEYS = ("date", "publishdate", "pubdate", "published", "lastmod", "modified")
+LASTMOD_KEYS = ("lastmod", "modified", "date", "publishdate", "pubdate", "published")
+PUBLISH_KEYS = ("publishdate", "pubdate", "published", "date")
+EXPIRY_KEYS = ("expirydate", "unpublishdate")
 
 
 @dataclass(frozen=True)
@@ -70,10 +84,32 @@ class FrontMatter:
     aliases: tuple[str, ...] = ()
     weight: int = 0
     lang: str = ""
-    has_cjk_language: bool | None = None
+    has_cjk_language: bool | None = None  # hasCJKLanguage in front matter (not Hugo's)
+    is_cjk_language: bool | None = None  # Hugo's per-page isCJKLanguage; None when not given
     date_inferred: str = ""
     provenance: Provenance = field(default_factory=Provenance)
     params: dict[str, Any] = field(default_factory=dict)
+
+
+    def param(self, key: str) -> Any:
+        """A front matter value by its key in any case, as Hugo's .Page.Param finds it; else None."""
+        key = key.lower()
+        if key in self.params:
+            return self.params[key]
+        if key in self.taxonomies:
+            return list(self.taxonomies[key]) or None
+        field_name = _PARAM_FIELDS.get(key)
+        value = getattr(self, field_name) if field_name else None
+        return None if value in ("", (), None) else value
+
+
+# Front matter keys whose values are typed fields of FrontMatter rather than `params`.
+_PARAM_FIELDS = {
+    "title": "title", "date": "date", "lastmod": "lastmod", "publishdate": "publish_date",
+    "expirydate": "expiry_date", "slug": "slug", "url": "url", "keywords": "keywords",
+    "authors": "authors", "author": "authors", "draft": "draft", "summary": "summary",
+    "description": "description", "aliases": "aliases", "weight": "weight", "lang": "lang",
+}
 
 
 @dataclass(frozen=True)
@@ -252,18 +288,19 @@ def build_front_matter(raw: dict[str, Any], path: str, block: str, block_line: i
     checker = _Checker(path, lines)
     values = {str(k).lower(): v for k, v in raw.items()}
     known = set(KNOWN_KEYS) | set(taxonomies)
+    recognised = known | set(PARAM_KEYS)
     for key in values:
-        if key not in known:
-            hint = did_you_mean(key, known)
+        if key not in recognised and key not in HUGO_KEYS:
+            hint = did_you_mean(key, recognised)
             if hint:
                 checker.warn(key, f"unknown front matter key '{key}'", hint)
-    title = checker.text(values, "title", required=True)
+    dates = {key: checker.date(values, key) for key in DATE_KEYS + EXPIRY_KEYS}
     meta = FrontMatter(
-        title=title,
-        date=checker.date(values, "date"),
-        lastmod=checker.date(values, "lastmod"),
-        publish_date=checker.date(values, "publishdate"),
-        expiry_date=checker.date(values, "expirydate"),
+        title=checker.title(values),
+        date=_first(dates, DATE_KEYS),
+        lastmod=_first(dates, LASTMOD_KEYS),
+        publish_date=_first(dates, PUBLISH_KEYS),
+        expiry_date=_first(dates, EXPIRY_KEYS),
         slug=checker.text(values, "slug"),
         url=checker.text(values, "url"),
         taxonomies={name: checker.terms(values, name) for name in taxonomies},
@@ -276,6 +313,7 @@ def build_front_matter(raw: dict[str, Any], path: str, block: str, block_line: i
         weight=checker.whole(values, "weight"),
         lang=checker.text(values, "lang"),
         has_cjk_language=checker.flag(values, "hascjklanguage") if "hascjklanguage" in values else None,
+        is_cjk_language=checker.flag(values, "iscjklanguage") if "iscjklanguage" in values else None,
         date_inferred=checker.text(values, "date_inferred"),
         provenance=Provenance(
             source_name=checker.text(values, "source_name"),
@@ -288,6 +326,11 @@ def build_front_matter(raw: dict[str, Any], path: str, block: str, block_line: i
         params={k: v for k, v in values.items() if k not in known},
     )
     return meta, checker.diagnostics
+
+
+def _first(dates: dict[str, datetime | None], keys: tuple[str, ...]) -> datetime | None:
+    """The first date given among keys, as Hugo's front matter date settings pick it."""
+    return next((dates[key] for key in keys if dates[key] is not None), None)
 
 
 class _Checker:
@@ -318,6 +361,18 @@ class _Checker:
             self.error(key, f"{key} is empty", f"write the {key} after '{key}:'")
         return value
 
+    def title(self, values: dict[str, Any]) -> str:
+        """The title; a missing or empty one is a warning, as Hugo builds such pages too."""
+        value = values.get("title")
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)  # title: 2019, as Hugo shows it
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self.warn("title", "missing title" if value is None else "title is empty",
+                      "add a line 'title: ...' to the front matter; pages without one "
+                      "have no heading or link text")
+            return ""
+        return self.text(values, "title")
+
     def flag(self, values: dict[str, Any], key: str) -> bool:
         value = values.get(key, False)
         if isinstance(value, str) and value.lower() in ("true", "false"):
@@ -347,22 +402,26 @@ class _Checker:
             return None
 
     def terms(self, values: dict[str, Any], key: str) -> tuple[str, ...]:
-        """A list of names; a single string is one name; [] or null is none (as Hugo)."""
+        """A list of names; a single string is one name; [] or null is none (as Hugo).
+
+        Whole numbers are names as written (``tags: [1960]``, as Hugo); other numbers are
+        refused, because YAML has already changed them (``1.10`` arrives as 1.1).
+        """
         value = values.get(key)
         if value is None:
             return ()
-        items = [value] if isinstance(value, str) else value
+        items = [value] if isinstance(value, (str, int)) and not isinstance(value, bool) else value
         if not isinstance(items, list) or any(isinstance(i, (bool, dict, list)) or i is None
                                               for i in items):
             self.error(key, f"{key} must be a list of names, got {_describe(value)}",
                        f"write '{key}: [first, second]' or one '- name' per line")
             return ()
-        if any(not isinstance(i, str) for i in items):
-            bad = next(i for i in items if not isinstance(i, str))
-            self.error(key, f"{key} must be a list of names, got the number {bad!r}",
+        if any(not isinstance(i, (str, int)) for i in items):
+            bad = next(i for i in items if not isinstance(i, (str, int)))
+            self.error(key, f"{key} must be a list of names, got {_describe(bad)}",
                        f"put numbers in quotes so they stay as written: {key}: [\"{bad}\"]")
             return ()
-        names = tuple(" ".join(i.split()) for i in items)
+        names = tuple(" ".join(str(i).split()) for i in items)
         return tuple(n for n in names if n)
 
 

@@ -10,16 +10,17 @@ between documents, because building one costs more than converting a short artic
 
 from __future__ import annotations
 
-import html
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import markdown as python_markdown
 
-from .markdown_ext import (
-    MORE_TOKEN, BodyCollector, HugoCompatExtension, heading_slug)
-from .text import count_words, dominant_cjk_lang, has_cjk, plain_text, summarize_text
+from .goldmark import GoldmarkBlocksExtension
+from .markdown_ext import MORE_TOKEN, BodyCollector, HugoCompatExtension, heading_slug
+from .shortcodes import code_regions, restore_shortcodes
+from .text import count_html_words, dominant_cjk_lang, has_cjk, plain_text, summary_cut
 
 # Extensions shared by the engine and the benchmark's floor measurement.
 BASE_EXTENSIONS: tuple[str, ...] = (
@@ -27,7 +28,7 @@ BASE_EXTENSIONS: tuple[str, ...] = (
     "toc", "pymdownx.superfences", "pymdownx.highlight", "pymdownx.magiclink", "pymdownx.tilde",
 )
 
-MORE_RE = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.MULTILINE | re.IGNORECASE)
+MORE_DIVIDER = "<!--more-->"  # exactly: Hugo takes `<!-- more -->` for a comment
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class MarkdownOptions:
     summary_words: int = 70
     has_cjk_language: bool = True
     cjk_lang: str = "ja"
+    cjk_detect: bool = True  # count CJK characters only on pages that have some (Hugo's rule)
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class RenderedBody:
     lang_hint: str  # "ja" etc. when the body is mostly CJK text, else ""
     links: tuple[str, ...]  # every href and src, in document order
     ids: tuple[str, ...]  # every id attribute, for #anchor checks
+    has_more: bool = False  # the summary is the text before <!--more-->, which beats any other
 
 
 def markdown_extensions(options: MarkdownOptions) -> list[object]:
@@ -66,6 +69,7 @@ def markdown_extensions(options: MarkdownOptions) -> list[object]:
         *BASE_EXTENSIONS,
         HugoCompatExtension(smart_quotes=options.smart_quotes, unsafe=options.unsafe,
                             cjk_lang=options.cjk_lang),
+        GoldmarkBlocksExtension(),
     ]
 
 
@@ -76,7 +80,8 @@ def _extension_configs() -> dict[str, dict[str, object]]:
                                "pygments_lang_class": True},
         "pymdownx.magiclink": {"hide_protocol": False},
         "pymdownx.tilde": {"subscript": False},
-        "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
+        "footnotes": {"BACKLINK_TITLE": "Back to reference %d",
+                      "BACKLINK_TEXT": "&#8617;&#xfe0e;"},  # text-style arrow, as Goldmark
     }
 
 
@@ -87,34 +92,60 @@ def _converter(options: MarkdownOptions) -> python_markdown.Markdown:
                                     output_format="html")
 
 
-def render_markdown(text: str, options: MarkdownOptions) -> RenderedBody:
-    """Convert one body; `<!--more-->` on a line of its own ends the summary."""
+def page_options(options: MarkdownOptions, is_cjk_language: bool | None) -> MarkdownOptions:
+    """Options for one page: Hugo's per-page isCJKLanguage turns CJK word counting on or off.
+
+    With the site-wide has_cjk_language on, Hugo detects CJK text on every page itself and
+    the page's flag is not read; so it is here.
+    """
+    if is_cjk_language is None or options.has_cjk_language:
+        return options
+    return replace(options, has_cjk_language=is_cjk_language, cjk_detect=False)
+
+
+def mark_more(text: str) -> str:
+    """Put the first `<!--more-->` outside code on a paragraph of its own, as a token."""
+    start = 0
+    regions = None
+    while (at := text.find(MORE_DIVIDER, start)) >= 0:
+        regions = code_regions(text) if regions is None else regions
+        if not any(begin <= at < end for begin, end in regions):
+            before, after = text[:at].rstrip(" \t"), text[at + len(MORE_DIVIDER):].lstrip(" \t")
+            return f"{before}\n\n{MORE_TOKEN}\n\n{after}"
+        start = at + len(MORE_DIVIDER)
+    return text
+
+
+def render_markdown(text: str, options: MarkdownOptions, stash: Sequence[str] = ()) -> RenderedBody:
+    """Convert one body; `<!--more-->` ends the summary.
+
+    `stash` is the raw HTML of shortcodes cut out of `text`: it is put back before
+    words are counted and the summary is taken, so that a shortcode's text counts.
+    """
     md = _converter(options)
     md.reset()
-    marked = MORE_RE.sub(f"\n{MORE_TOKEN}\n", text, count=1)
-    body = md.convert(marked)
+    body = md.convert(mark_more(text))
     collector: BodyCollector = md.body_collector  # type: ignore[attr-defined]
+    toc_html = md.toc if len(collector.headings) >= options.toc_min_headings else ""  # type: ignore[attr-defined]
+    if stash:
+        body = restore_shortcodes(body, list(stash))
+        toc_html = restore_shortcodes(toc_html, list(stash))
     token_para = f"<p>{MORE_TOKEN}</p>"
     has_more = token_para in body
+    before, _, after = body.partition(token_para)
     if has_more:
-        before, _, after = body.partition(token_para)
         body = before.rstrip("\n") + "\n" + after.lstrip("\n")
     plain = plain_text(body)
-    is_cjk = options.has_cjk_language and has_cjk(plain)
-    words = count_words(plain, cjk=is_cjk)
+    is_cjk = options.has_cjk_language and (has_cjk(plain) or not options.cjk_detect)
+    words = count_html_words(body, cjk=is_cjk)
     if has_more:
-        summary_html = before.strip()
-        summary_text = plain_text(summary_html)
-        truncated = bool(after.strip())
+        summary_html, truncated = before.strip(), bool(after.strip())
     else:
-        summary_text, truncated = summarize_text(_paragraph_texts(body), options.summary_words,
-                                                 cjk=is_cjk)
-        summary_html = f"<p>{html.escape(summary_text, quote=False)}</p>" if summary_text else ""
-    toc_html = md.toc if len(collector.headings) >= options.toc_min_headings else ""  # type: ignore[attr-defined]
+        summary_html, truncated = summary_cut(body, options.summary_words, cjk=is_cjk)
     return RenderedBody(
         html=body,
         summary_html=summary_html,
-        summary_text=summary_text,
+        summary_text=" ".join(plain_text(summary_html).split()),
         truncated=truncated,
         toc_html=toc_html.strip(),
         headings=tuple(collector.headings),
@@ -124,24 +155,23 @@ def render_markdown(text: str, options: MarkdownOptions) -> RenderedBody:
         lang_hint=dominant_cjk_lang(plain, options.cjk_lang),
         links=tuple(collector.links),
         ids=tuple(collector.ids),
+        has_more=has_more,
     )
 
 
+_WRAPPING_P_RE = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
+
+
 def render_inline_markdown(text: str, options: MarkdownOptions) -> str:
-    """Convert a short front matter text (a summary) to HTML."""
+    """Convert a short front matter text (a summary) to HTML, without a wrapping <p> (as Hugo)."""
     md = _converter(options)
     md.reset()
-    return md.convert(text)
+    html_text = md.convert(text).strip()
+    match = _WRAPPING_P_RE.match(html_text)
+    return match.group(1) if match and "<p" not in match.group(1) else html_text
 
 
 def reading_minutes(words: int, cjk: bool) -> int:
-    """Hugo's reading time: 213 words a minute, or 501 characters for CJK text."""
+    """Hugo's reading time: 213 words a minute, or 501 characters for CJK text; 0 for no words."""
     rate = 501 if cjk else 213
-    return max(1, (words + rate - 1) // rate)
-
-
-_PARAGRAPH_RE = re.compile(r"<p>(.*?)</p>", re.DOTALL)
-
-
-def _paragraph_texts(body: str) -> list[str]:
-    return [plain_text(p) for p in _PARAGRAPH_RE.findall(body)]
+    return (words + rate - 1) // rate

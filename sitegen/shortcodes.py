@@ -3,8 +3,9 @@
 ``{{< name args >}}inner{{< /name >}}``: the output is raw HTML, kept away from
 Markdown behind a placeholder. ``{{% name %}}inner{{% /name %}}``: the output is
 Markdown, inserted into the body before conversion. ``{{</* x */>}}`` prints a
-literal ``{{< x >}}``. Text inside fenced code and code spans is left alone
-(Hugo would run the shortcode there too; see README, "Differences from Hugo").
+literal ``{{< x >}}``, in code too, where Hugo sites use it to show shortcodes. Other
+text inside fenced code and code spans is left alone (Hugo would run a shortcode there
+too; see docs/hugo-differences.md).
 
 Every shortcode is a Jinja template in ``templates/shortcodes/NAME.html``.
 """
@@ -12,8 +13,9 @@ Every shortcode is a Jinja template in ``templates/shortcodes/NAME.html``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from .errors import Diagnostic
 
@@ -25,6 +27,7 @@ _TAG_RE = re.compile(
 _ARG_RE = re.compile(
     r"""(?:(?P<key>[\w-]+)=)?(?:"(?P<dq>(?:[^"\\]|\\.)*)"|`(?P<bq>[^`]*)`|(?P<bare>[^\s"`]+))""")
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
+_COMMENTED_TAG_RE = re.compile(r"\{\{(?:<\s*/\*.*?\*/\s*>|%\s*/\*.*?\*/\s*%)\}\}", re.DOTALL)
 _CODE_SPAN_RE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
 
 
@@ -55,6 +58,7 @@ def expand_shortcodes(body: str, path: str, body_line: int, render: Renderer,
                       known: Callable[[str], bool], needs_inner: Callable[[str], bool]) -> Expansion:
     """Replace every shortcode in `body`; `render` turns a call into its output text."""
     expansion = Expansion(text="")
+    body = _uncomment_in_code(body)
     masked = _mask_code(body)
     expansion.text = _expand(body, masked, 0, path, body_line, render, known, needs_inner,
                              expansion, top=True)
@@ -78,14 +82,29 @@ def restore_shortcodes(html: str, stash: list[str]) -> str:
 def _mask_code(text: str) -> str:
     """Same length as text, with code regions blanked so tags inside are not seen."""
     chars = list(text)
-    for start, end in _code_regions(text):
+    for start, end in code_regions(text):
         for i in range(start, end):
             if chars[i] != "\n":
                 chars[i] = " "
     return "".join(chars)
 
 
-def _code_regions(text: str) -> list[tuple[int, int]]:
+def _uncomment_in_code(text: str) -> str:
+    """``{{</* x */>}}`` inside code becomes ``{{< x >}}``, as Hugo prints it there."""
+    if "/*" not in text:
+        return text
+    pieces: list[str] = []
+    pos = 0
+    for start, end in code_regions(text):
+        pieces.append(text[pos:start])
+        pieces.append(_COMMENTED_TAG_RE.sub(lambda m: _uncomment(m.group(0)), text[start:end]))
+        pos = end
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+def code_regions(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each fenced code block and code span in Markdown text, in order."""
     regions: list[tuple[int, int]] = []
     pos = 0
     while True:

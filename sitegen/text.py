@@ -54,8 +54,93 @@ def count_words(text: str, cjk: bool) -> int:
     return sum(len(word) if CJK_RE.search(word) else 1 for word in text.split())
 
 
+_COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
+_LINE_BREAK_RE = re.compile(r"</p>|</pre>|<br\s*/?>", re.IGNORECASE)
+
+
+def strip_tags(fragment: str) -> str:
+    """Text of HTML as Hugo measures it: tags and comments removed, entities left as written.
+
+    Adjacent elements join (``<td>a</td><td>b</td>`` is one word, as in Hugo); the ends
+    of paragraphs and preformatted blocks, and line breaks, separate words (the
+    ``</pre>`` rule keeps a line-number column apart from the code beside it, which
+    Hugo's markup does with a newline).
+    """
+    if "<" not in fragment:
+        return fragment
+    text = _LINE_BREAK_RE.sub("\n", _COMMENT_RE.sub("", fragment))
+    return _TAG_RE.sub("", text)
+
+
+def count_html_words(fragment: str, cjk: bool) -> int:
+    """Words of an HTML fragment, counted as Hugo's WordCount counts them."""
+    return count_words(strip_tags(fragment), cjk)
+
+
+_PARAGRAPH_END_RE = re.compile(r"</p>", re.IGNORECASE)
+_CONTAINER_RE = re.compile(
+    r"<(/?)(blockquote|ul|ol|li|dl|div|details|table|figure|section|aside|pre)\b[^>]*>",
+    re.IGNORECASE)
+
+
+def summary_cut(html_text: str, limit: int, cjk: bool) -> tuple[str, bool]:
+    """Hugo's automatic summary: whole paragraphs until `limit` words are reached.
+
+    The words of everything before a paragraph's end (headings and lists included) are
+    counted; the summary ends with the first top-level paragraph at which they reach
+    `limit`, or is the whole text. Unlike Hugo, a paragraph that alone is longer than
+    twice the limit is cut at the first sentence end that reaches the limit, so one very
+    long paragraph does not become a summary as long as the article.
+    Returns (summary HTML, whether anything was left out).
+    """
+    for end in _top_level_paragraph_ends(html_text):
+        if count_html_words(html_text[:end], cjk) < limit:
+            continue
+        summary = html_text[:end]
+        truncated = bool(html_text[end:].strip())
+        opening = _last_paragraph_start(summary)
+        if opening >= 0 and count_html_words(summary[opening:], cjk) > 2 * limit:
+            cut = _cut_paragraph(summary, opening, limit, cjk)
+            truncated = truncated or cut != summary
+            summary = cut
+        return summary.strip(), truncated
+    return html_text.strip(), False
+
+
+_PARAGRAPH_START_RE = re.compile(r"<p[\s>]", re.IGNORECASE)
+
+
+def _last_paragraph_start(summary: str) -> int:
+    starts = [m.start() for m in _PARAGRAPH_START_RE.finditer(summary)]
+    return starts[-1] if starts else -1
+
+
+def _top_level_paragraph_ends(html_text: str) -> list[int]:
+    """Offsets just after each </p> that is not inside a list, quote, table or other block."""
+    ends: list[int] = []
+    depth = 0
+    pos = 0
+    for match in _PARAGRAPH_END_RE.finditer(html_text):
+        for tag in _CONTAINER_RE.finditer(html_text, pos, match.start()):
+            depth = max(0, depth + (-1 if tag.group(1) else 1))
+        pos = match.end()
+        if depth == 0:
+            ends.append(match.end())
+    return ends
+
+
+def _cut_paragraph(summary: str, opening: int, limit: int, cjk: bool) -> str:
+    """Replace the last paragraph of `summary` with its first sentences reaching `limit`."""
+    budget = limit - count_html_words(summary[:opening], cjk)
+    text = " ".join(plain_text(summary[opening:]).split())
+    cut = _cut_at_sentence(text, max(1, budget), cjk)
+    if cut == text:
+        return summary
+    return summary[:opening] + "<p>" + html.escape(cut, quote=False) + "</p>"
+
+
 def summarize_text(paragraphs: list[str], limit: int, cjk: bool) -> tuple[str, bool]:
-    """Whole paragraphs until `limit` words are reached, cut at a sentence end.
+    """Plain-text form of `summary_cut`: whole paragraphs until `limit` words are reached.
 
     Returns the summary and whether anything was left out.
     """
@@ -65,14 +150,16 @@ def summarize_text(paragraphs: list[str], limit: int, cjk: bool) -> tuple[str, b
     paragraphs = [p for p in paragraphs if p]
     for index, paragraph in enumerate(paragraphs):
         size = count_words(paragraph, cjk)
-        if words + size <= limit:
+        words += size
+        if words < limit:
             taken.append(paragraph)
-            words += size
-            if words == limit:
-                return " ".join(taken), index + 1 < len(paragraphs)
             continue
-        taken.append(_cut_at_sentence(paragraph, limit - words, cjk))
-        return " ".join(taken), True
+        if size > 2 * limit:
+            cut = _cut_at_sentence(paragraph, limit - (words - size), cjk)
+            taken.append(cut)
+            return " ".join(taken), cut != paragraph or index + 1 < len(paragraphs)
+        taken.append(paragraph)
+        return " ".join(taken), index + 1 < len(paragraphs)
     return " ".join(taken), False
 
 
@@ -100,3 +187,31 @@ def slugify(text: str) -> str:
     text = _SLUG_DROP_RE.sub("", text)
     text = _SLUG_SPACE_RE.sub("-", text.strip())
     return _SLUG_DASHES_RE.sub("-", text).strip("-")
+
+
+_URLIZE_KEEP = frozenset("._~+@-")
+
+
+def urlize(text: str) -> str:
+    """A taxonomy term as a URL segment, as Hugo's urlize makes it.
+
+    Lower-cased; letters, digits, marks and ``. _ ~ + @ -`` are kept; a run of spaces
+    becomes one hyphen; everything else is dropped: ``U.S. Forces`` gives
+    ``u.s.-forces``, ``Two-plus-Two (2+2)`` gives ``two-plus-two-2+2``. Unlike Hugo,
+    ``/``, ``\\``, ``#`` and ``%`` are dropped too (Hugo keeps them, making nested or
+    broken term URLs), and a term of nothing but dots becomes its code points.
+    """
+    out: list[str] = []
+    pending_hyphen = False
+    for char in unicodedata.normalize("NFC", text).lower():
+        if char.isalnum() or char in _URLIZE_KEEP or unicodedata.category(char).startswith("M"):
+            if pending_hyphen and char != "-" and out[-1] != "-":
+                out.append("-")
+            pending_hyphen = False
+            out.append(char)
+        elif char.isspace() and out:
+            pending_hyphen = True
+    slug = "".join(out)
+    if slug.strip(".") == "":
+        return "-".join(f"{ord(c):x}" for c in text.strip()) if text.strip() else ""
+    return slug

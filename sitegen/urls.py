@@ -16,7 +16,7 @@ from urllib.parse import quote
 from .config import Config
 from .errors import Diagnostic
 from .frontmatter import Document
-from .text import slugify
+from .text import slugify, urlize
 
 _TOKEN_RE = re.compile(r":(year|month|day|slug|title|sections|section|filename|contentbasename)")
 _SEGMENT_DROP_RE = re.compile(r"[^\w.~-]", re.UNICODE)
@@ -36,7 +36,7 @@ class Route:
 
 def href(config: Config, path: str) -> str:
     """The URL to put in links: base path prepended, non-ASCII percent-encoded."""
-    return quote(config.base_path.rstrip("/") + path, safe="/#?=&~%:")
+    return quote(config.base_path.rstrip("/") + path, safe="/#?=&~%:+@")
 
 
 def absolute(config: Config, path: str) -> str:
@@ -74,7 +74,7 @@ def route_document(doc: Document, config: Config) -> tuple[Route | None, Diagnos
     section = dirs[0] if dirs else ""
     kind = "page" if (meta.params.get("type") == "page" or not dirs) else "article"
     if meta.url:
-        path, problem = _from_url(meta.url, doc)
+        path, problem = _from_url(meta.url, doc)  # kept as written, capitals too (as Hugo)
     else:
         slug, problem = _slug(meta.slug, doc) if meta.slug else (_clean(stem), None)
         if problem:
@@ -84,9 +84,10 @@ def route_document(doc: Document, config: Config) -> tuple[Route | None, Diagnos
             path = _expand_pattern(pattern, doc, dirs, stem, slug)
         else:
             path = "/" + "/".join([*(_clean(d) for d in dirs), slug]) + "/"
+        path = path.lower()
     if problem:
         return None, problem
-    path = re.sub(r"/{2,}", "/", path.lower())
+    path = re.sub(r"/{2,}", "/", path)
     slug = PurePosixPath(path.rstrip("/")).name
     return Route(path, output_file(path), section, slug, kind, bundle_dir), None
 
@@ -156,6 +157,14 @@ def _expand_pattern(pattern: str, doc: Document, dirs: list[str], stem: str, slu
     return "/" + path.strip("/") + ("/" if not PurePosixPath(path).suffix else "")
 
 
+def term_slug(term: str) -> str:
+    """A term's URL segment, as Hugo's urlize: ``U.S. Forces`` -> ``u.s.-forces``.
+
+    Terms with the same slug are one term (``Japan`` and ``japan``).
+    """
+    return urlize(term) or quote(term)
+
+
 def term_path(taxonomy: str, term: str) -> str:
     """Site path of a taxonomy term page: /tags/burden-sharing/."""
-    return f"/{taxonomy}/{slugify(term) or quote(term)}/"
+    return f"/{taxonomy}/{term_slug(term)}/"

@@ -1,0 +1,235 @@
+"""Goldmark's (CommonMark's) block rules where Python-Markdown differs, as one preprocessor.
+
+Hugo's Markdown is CommonMark; Python-Markdown predates it. This pass rewrites the source
+lines, before any other Markdown processing, so that Python-Markdown builds what Goldmark
+would:
+
+- a list may start right after a paragraph line (a bullet, or an ordered list starting
+  at 1; CommonMark 5.3), so a blank line is put before it;
+- a nested list or continuation is indented relative to its item's text, whatever the
+  width (CommonMark 5.2: two spaces after ``- ``, three after ``1. ``): lines inside lists
+  are re-indented to Python-Markdown's four spaces per level;
+- a fence never closed runs to the end of the document (CommonMark 4.5), so it is closed;
+- Hugo's fence attributes ````go {linenos=table,hl_lines=[2]}``` become superfences
+  options (``linenums``, ``hl_lines``), and R Markdown chunk headers ````{r setup}```
+  become the language ``r`` (Hugo fails on those; blogdown sites have them).
+
+Maintained extensions cover parts of this (mdx_truly_sane_lists, mdx_breakless_lists),
+but each fixes one indent width, so a site mixing two- and four-space lists (which
+Goldmark reads alike) would break; hence this one pass.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markdown import Extension, Markdown
+from markdown.preprocessors import Preprocessor
+
+_ITEM_RE = re.compile(r"^(?P<indent> *)(?P<marker>[-+*]|(?P<number>\d{1,9})[.)])(?P<gap> +|$)(?P<rest>.*)$")
+_FENCE_RE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>[^`]*)$")
+_HR_RE = re.compile(r"^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_INTERRUPTS_RE = re.compile(r"^ {0,3}(?:#{1,6}(?:\s|$)|>|<|```|~~~)")
+_HUGO_ATTRS_RE = re.compile(r"^(?P<lang>[\w+#.-]*)\s*\{(?P<attrs>[^}]*)\}\s*$")
+_CHUNK_RE = re.compile(r"^\{\s*(?P<lang>[A-Za-z]\w*)\b[^}]*\}\s*$")
+
+
+@dataclass
+class _Item:
+    marker_col: int
+    content_col: int
+
+
+@dataclass
+class _Fence:
+    char: str
+    length: int
+    old_indent: int
+    new_indent: int
+
+
+def fence_info(info: str) -> str:
+    """Translate a fence's info string: Hugo attributes and R chunk headers to superfences."""
+    info = info.strip()
+    chunk = _CHUNK_RE.match(info)
+    if chunk:
+        return chunk.group("lang")
+    hugo = _HUGO_ATTRS_RE.match(info)
+    if not hugo or hugo.group("attrs").lstrip().startswith((".", "#")):
+        return info
+    options = dict(re.findall(r"(\w+)\s*=\s*(\[[^\]]*\]|\"[^\"]*\"|[^,\s]+)", hugo.group("attrs")))
+    parts = [hugo.group("lang")] if hugo.group("lang") else []
+    linenos = options.get("linenos", "").strip('"').lower()
+    if linenos in ("table", "true", "inline"):
+        parts.append(f'linenums="{options.get("linenostart", "1").strip(chr(34))}"')
+    lines = _line_numbers(options.get("hl_lines", ""))
+    if lines:
+        parts.append(f'hl_lines="{lines}"')
+    return " ".join(parts)
+
+
+def _line_numbers(spec: str) -> str:
+    """Hugo's hl_lines ([2], "2 4-5", [2, "4-5"]) as superfences wants it: "2 4 5"."""
+    numbers: list[str] = []
+    for start, end in re.findall(r"(\d+)(?:-(\d+))?", spec):
+        numbers.extend(str(n) for n in range(int(start), int(end or start) + 1))
+    return " ".join(numbers)
+
+
+def normalize_blocks(lines: list[str]) -> list[str]:
+    """Rewrite CommonMark block structure into the form Python-Markdown reads the same way."""
+    return _Normalizer().run(lines)
+
+
+class _Normalizer:
+    """One pass over the lines, tracking open list items, an open fence and the last block."""
+
+    def __init__(self) -> None:
+        self.out: list[str] = []
+        self.items: list[_Item] = []
+        self.fence: _Fence | None = None
+        self.previous = "blank"  # blank, paragraph, list, code, html or block
+        self.after_blank = True
+        self.blank_in_item = False  # a blank line since the current item began
+        self.after_fence = False  # the previous line closed a fence inside a list
+
+    def run(self, lines: list[str]) -> list[str]:
+        for line in lines:
+            if self.fence:
+                self._in_fence(line)
+            elif not line.strip():
+                self.out.append("")
+                self.blank_in_item = bool(self.items)
+                if self.previous != "code":
+                    self.previous = "blank"
+            elif self.items:
+                self._in_list(line)
+            else:
+                self._top_level(line)
+            self.after_blank = not line.strip()
+            self.after_fence = self.after_fence and not line.strip()
+        if self.fence:
+            self.out.append(" " * self.fence.new_indent + self.fence.char * self.fence.length)
+        return self.out
+
+    def _in_fence(self, line: str) -> None:
+        fence = self.fence
+        assert fence is not None
+        indent = _indent(line)
+        body = line[min(indent, fence.old_indent):]
+        self.out.append(" " * fence.new_indent + body if line.strip() else "")
+        closing = line.strip()
+        if (set(closing) == {fence.char} and len(closing) >= fence.length
+                and indent - fence.old_indent < 4):
+            self.fence = None
+            self.after_fence = bool(self.items)
+            return
+
+    def _open_fence(self, line: str, old_indent: int, new_indent: int) -> bool:
+        """Open a fence if `line` starts one (its indent already checked by the caller)."""
+        match = _FENCE_RE.match(line.lstrip(" "))
+        if not match or (match.group("fence")[0] == "`" and "`" in match.group("info")):
+            return False
+        fence = match.group("fence")
+        self.fence = _Fence(fence[0], len(fence), old_indent, new_indent)
+        self.out.append(" " * new_indent + fence + fence_info(match.group("info")))
+        self.previous = "block"
+        return True
+
+    def _top_level(self, line: str) -> None:
+        indent = _indent(line)
+        if self.previous == "code" and indent >= 4:
+            self.out.append(line)
+            return
+        if self.previous == "html" and not self.after_blank:
+            self.out.append(line)
+            return
+        item = _ITEM_RE.match(line) if indent < 4 and not _HR_RE.match(line) else None
+        if item and (self.previous not in ("paragraph", "html") or _can_interrupt(item)):
+            if self.previous not in ("blank", "code", "list"):
+                self.out.append("")
+            self._start_item(item, depth=0)
+            return
+        if indent < 4 and self._open_fence(line, indent, indent):
+            return
+        self.out.append(line)
+        if indent >= 4 and self.previous == "blank":
+            self.previous = "code"
+        elif line.lstrip().startswith("<") and self.previous != "paragraph":
+            self.previous = "html"
+        elif _INTERRUPTS_RE.match(line) or _HR_RE.match(line) or line.lstrip().startswith("|"):
+            self.previous = "block"
+        else:
+            self.previous = "paragraph"
+
+    def _in_list(self, line: str) -> None:
+        """A line while a list is open: a new item, a continuation, or the list's end.
+
+        Python-Markdown needs a blank line after a fence, and before an item that follows
+        a paragraph written after a blank line, where CommonMark needs none.
+        """
+        indent = _indent(line)
+        if self.after_fence or (self.blank_in_item and not self.after_blank
+                                and _ITEM_RE.match(line) and not _HR_RE.match(line)):
+            self.out.append("")
+            self.after_fence = False
+        item = _ITEM_RE.match(line) if not _HR_RE.match(line) else None
+        if item and indent < self.items[-1].content_col + 4:
+            while self.items and self.items[-1].content_col > indent:
+                self.items.pop()
+            self._start_item(item, depth=len(self.items))
+            return
+        if self.after_blank or (indent < self.items[-1].content_col
+                                and (_INTERRUPTS_RE.match(line) or _HR_RE.match(line))):
+            while self.items and self.items[-1].content_col > indent:
+                self.items.pop()
+            if not self.items:
+                if not self.after_blank:
+                    self.out.append("")
+                self.previous = "blank"
+                self._top_level(line)
+                return
+        top = self.items[-1]
+        new_indent = 4 * len(self.items) + max(0, indent - top.content_col)
+        if 0 <= indent - top.content_col < 4 and self._open_fence(line, indent, new_indent):
+            return
+        if not self.after_blank and self.previous == "list":
+            self.out.append(line.lstrip(" "))  # a paragraph's continuation: lazy, as CommonMark allows
+            return
+        self.out.append(" " * new_indent + line.lstrip(" "))
+        self.previous = "list"
+
+    def _start_item(self, item: re.Match[str], depth: int) -> None:
+        indent = len(item.group("indent"))
+        gap = len(item.group("gap"))
+        marker_end = indent + len(item.group("marker"))
+        content_col = marker_end + (gap if 0 < gap <= 4 else 1)
+        self.items.append(_Item(indent, content_col))
+        self.blank_in_item = False
+        self.out.append(" " * (4 * depth) + item.group("marker") + " " + item.group("rest"))
+        self.previous = "list"
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _can_interrupt(item: re.Match[str]) -> bool:
+    """CommonMark: only a non-empty bullet or ordered item starting at 1 interrupts a paragraph."""
+    if not item.group("rest").strip():
+        return False
+    number = item.group("number")
+    return number is None or int(number) == 1
+
+
+class _GoldmarkBlocks(Preprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        return normalize_blocks(lines)
+
+
+class GoldmarkBlocksExtension(Extension):
+    """Register the pass before fenced code and HTML blocks are cut out (priority 27)."""
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        md.preprocessors.register(_GoldmarkBlocks(md), "goldmark_blocks", 27)

@@ -1,0 +1,62 @@
+"""Routes of pages written for Hugo (sitegen/urls.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitegen.config import Config
+from sitegen.frontmatter import parse_source
+from sitegen.sources import Source
+from sitegen.urls import Route, href, route_document, term_path
+
+CONFIG = Config(root=Path("."))
+
+
+def route(name: str, front: str = "") -> Route:
+    result = parse_source(Source(f"content/{name}", name, f"---\ntitle: T\n{front}---\nBody\n", "0"))
+    assert result.document is not None
+    found, problem = route_document(result.document, CONFIG)
+    assert problem is None and found is not None
+    return found
+
+
+@pytest.mark.parametrize(("name", "front", "path"), [
+    ("posts/slug-plain.md", "slug: treaty-of-1960\n", "/posts/treaty-of-1960/"),
+    ("posts/slug-upper.md", "slug: Okinawa-Bases\n", "/posts/okinawa-bases/"),  # lower-cased
+    ("posts/x.md", "slug: Alliance/History\n", "/posts/alliance/history/"),
+    ("notes/Note-Upper.md", "", "/notes/note-upper/"),
+    ("notes/note with spaces.md", "", "/notes/note-with-spaces/"),
+    ("notes/note-toml.toml.md", "", "/notes/note-toml.toml/"),
+    ("posts/2019/slugged.md", "slug: Year-End\n", "/posts/2019/year-end/"),
+    ("posts/bundle-post/index.md", "", "/posts/bundle-post/"),
+    ("posts/x.md", "url: /Special/Alliance-Overview/\n", "/Special/Alliance-Overview/"),  # kept
+    ("posts/x.md", "url: /archive/plain-url\n", "/archive/plain-url/"),  # gets its slash
+    ("posts/x.md", "url: /legacy/treaty.html\n", "/legacy/treaty.html"),
+    ("posts/2019/_index.md", "", "/posts/2019/"),
+])
+def test_routes_as_hugo(name: str, front: str, path: str) -> None:
+    assert route(name, front).path == path
+
+
+def test_a_url_keeps_its_case_in_the_output_file() -> None:
+    assert route("posts/x.md", "url: /Special/Page/\n").output == "Special/Page/index.html"
+
+
+def test_a_bundle_owns_its_folder() -> None:
+    assert route("posts/bundle-post/index.md").bundle_dir == "posts/bundle-post"
+
+
+@pytest.mark.parametrize(("term", "path"), [
+    ("U.S. Forces", "/tags/u.s.-forces/"),
+    ("Two-plus-Two (2+2)", "/tags/two-plus-two-2+2/"),
+    ("日米安保", "/tags/日米安保/"),
+])
+def test_term_paths(term: str, path: str) -> None:
+    assert term_path("tags", term) == path
+
+
+def test_links_keep_plus_and_encode_cjk_as_hugo() -> None:
+    assert href(CONFIG, "/tags/two-plus-two-2+2/") == "/tags/two-plus-two-2+2/"
+    assert href(CONFIG, "/tags/日米/") == "/tags/%E6%97%A5%E7%B1%B3/"
