@@ -120,13 +120,14 @@ def _line_of(doc: Document, key: str) -> int:
 def check_terms(documents: tuple[Document, ...]) -> list[Diagnostic]:
     """Warn about spellings of one term: Japan/japan, burden sharing/burden-sharing, japn."""
     problems = []
+    by_path = {doc.source.path: doc for doc in documents}
     for taxonomy, spellings in _spellings(documents).items():
         names = sorted(spellings)
         groups = _near_groups(names)
         for group in groups:
             files = sorted({f for name in group for f in spellings[name]})
             problems.append(Diagnostic(
-                files[0], 0, 0, "warning",
+                files[0], _line_of(by_path[files[0]], taxonomy), 1, "warning",
                 f"{taxonomy} {', '.join(repr(n) for n in group)} look like one term spelt differently",
                 f"use one spelling; found in {', '.join(files)}"))
     return problems

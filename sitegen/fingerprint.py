@@ -115,7 +115,10 @@ def _scan(env: jinja2.Environment, name: str) -> tuple[set[str], list[str]]:
 
 @lru_cache(maxsize=128)
 def _scan_source(source: str) -> tuple[set[str], list[str]]:
-    tree = jinja2.Environment().parse(source)
+    try:
+        tree = jinja2.Environment().parse(source)
+    except jinja2.TemplateSyntaxError:
+        return {ALL}, []  # rendering reports the error with its file and line
     attrs: set[str] = set()
     owned: set[int] = set()
     for node in tree.find_all(nodes.Getattr):

@@ -7,6 +7,7 @@ first byte is written, so a broken edit never publishes half a site.
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 
 import jinja2
@@ -143,10 +144,13 @@ class PlannedSite:
 def plan_site(config: Config, checked: CheckedSite) -> PlannedSite:
     """Assemble the site and plan every output file; raises on URL conflicts."""
     site = assemble_site(list(checked.pages), config)
-    plans = plan_outputs(site, checked.routes, config)
+    try:
+        plans = plan_outputs(site, checked.routes, config)
+    except OutputConflictError as exc:
+        raise OutputConflictError(_with_key_lines(exc.diagnostics, checked, "aliases", "alias ")) from None
     derived = derive_outputs(site, config)
     copies = _copies(config, checked)
-    _check_copy_conflicts([*(RenderedFile(p.output, b"") for p in plans), *derived], copies)
+    _check_copy_conflicts(plans, derived, copies, config)
     return PlannedSite(site, tuple(plans), tuple(derived), tuple(copies))
 
 
@@ -271,14 +275,47 @@ def _copies(config: Config, checked: CheckedSite) -> list[CopiedFile]:
     return copies
 
 
-def _check_copy_conflicts(rendered: list[RenderedFile], copies: tuple[CopiedFile, ...] | list[CopiedFile]) -> None:
-    pages = {r.output for r in rendered}
-    clashes = [Diagnostic(str(c.source.name), 0, 0, "error",
-                          f"{c.output} is both a generated page and a copied file",
-                          "rename or move the file in static/ or content/")
-               for c in copies if c.output in pages]
+def _check_copy_conflicts(plans: list[OutputPlan], derived: list[RenderedFile],
+                          copies: list[CopiedFile], config: Config) -> None:
+    """A file from static/ or content/ must not land where a page is generated."""
+    makers = {d.output: "the build itself" for d in derived}
+    for plan in plans:
+        article = plan.context.get("article")
+        makers[plan.output] = (f"the page made from {article.source_path}" if article is not None
+                               else f"the {plan.context['page'].kind} page")
+    root = config.root.resolve()
+    clashes = []
+    for copy in copies:
+        if copy.output in makers:
+            path = _relative(copy.source, root)
+            clashes.append(Diagnostic(path, 0, 0, "error",
+                                      f"this file would overwrite {makers[copy.output]}",
+                                      f"rename or move {path}"))
     if clashes:
         raise OutputConflictError(clashes)
+
+
+def _with_key_lines(diagnostics: list[Diagnostic], checked: CheckedSite, key: str,
+                    prefix: str) -> list[Diagnostic]:
+    """Point diagnostics about a front matter key at the line where the key is written."""
+    texts = {doc.source.path: doc.source.text for doc in checked.documents}
+    result = []
+    for diagnostic in diagnostics:
+        text = texts.get(diagnostic.path)
+        if text is not None and diagnostic.line == 0 and diagnostic.message.startswith(prefix):
+            for number, line in enumerate(text.split("\n"), start=1):
+                if re.match(rf"^\s*{key}\s*[:=]", line, re.IGNORECASE):
+                    diagnostic = dataclasses.replace(diagnostic, line=number, col=1)
+                    break
+        result.append(diagnostic)
+    return result
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.name
 
 
 def _raise_errors(problems: list[Diagnostic], kind: type[SiteError]) -> None:

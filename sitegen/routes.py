@@ -87,7 +87,8 @@ class _Planner:
         for article in (*self.site.articles, *self.site.pages):
             for alias in self.config_aliases(article):
                 page = self.meta(alias, "alias", article.title, noindex=True)
-                yield OutputPlan(output_file(alias), "alias.html", self.context(page, target=article.permalink))
+                yield OutputPlan(output_file(alias), "alias.html",
+                                 self.context(page, target=article.permalink, article=article))
 
     def config_aliases(self, article: Article) -> list[str]:
         base = self.config.base_path.rstrip("/")
@@ -131,6 +132,12 @@ def _check_conflicts(plans: list[OutputPlan]) -> None:
         other = seen.get(plan.output)
         if other is None:
             seen[plan.output] = plan
+            continue
+        if plan.context["page"].kind == "alias":
+            problems.append(Diagnostic(
+                _origin(plan), 0, 0, "error",
+                f"alias {unquote(plan.context['page'].url)} is the URL of {_origin(other)}",
+                "remove the alias, or point it at a URL no page uses"))
             continue
         problems.append(Diagnostic(
             _origin(plan), 0, 0, "error",

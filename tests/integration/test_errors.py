@@ -272,18 +272,14 @@ CASES: list[Any] = [  # Case, or pytest.param(Case) when marked xfail
          "content/2019/two.md:1:1: error: URL /same/ is claimed by both content/2019/one.md "
          "and content/2019/two.md\n"
          "  hint: give one of them a different slug or url in its front matter\n"),
-    xfail(Case("alias-on-another-page", {BAD: page("Alias", "Text.", "2019-07-08",
-                                                   "aliases: [/2019/a-good-article/]")},
-               f"{BAD}:4:1: error: alias /2019/a-good-article/ is the URL of content/2019/good.md\n"
-               "  hint: remove the alias, or point it at a URL no page uses\n"),
-          "needs change in routes.py: the conflict names 'the alias page' as its path; name the "
-          "file that declares the alias, at the aliases line"),
-    xfail(Case("static-file-on-a-page", {"static/2019/a-good-article/index.html": "<p>old copy</p>\n"},
-               "static/2019/a-good-article/index.html: error: this file would overwrite the page "
-               "made from content/2019/good.md\n"
-               "  hint: rename or move static/2019/a-good-article/index.html\n"),
-          "needs change in pipeline.py: _check_copy_conflicts uses the bare file name "
-          "('index.html') as the path; give the static or content path and the page's source"),
+    Case("alias-on-another-page", {BAD: page("Alias", "Text.", "2019-07-08",
+                                             "aliases: [/2019/a-good-article/]")},
+         f"{BAD}:4:1: error: alias /2019/a-good-article/ is the URL of content/2019/good.md\n"
+         "  hint: remove the alias, or point it at a URL no page uses\n"),
+    Case("static-file-on-a-page", {"static/2019/a-good-article/index.html": "<p>old copy</p>\n"},
+         "static/2019/a-good-article/index.html: error: this file would overwrite the page "
+         "made from content/2019/good.md\n"
+         "  hint: rename or move static/2019/a-good-article/index.html\n"),
     # --- links ----------------------------------------------------------------------------------
     Case("symlink-outside-content", {BAD: Link("../../outside.md"), "outside.md": page("Outside")},
          f"{BAD}:1:1: error: symbolic link points outside the content folder\n"
@@ -314,23 +310,18 @@ CASES: list[Any] = [  # Case, or pytest.param(Case) when marked xfail
          f"{BAD}:5: error: shortcode 'note' failed: template error: 'nope' is undefined\n"
          "  hint: see templates/shortcodes/note.html:1\n"),
     # --- templates ------------------------------------------------------------------------------------
-    xfail(Case("template-syntax-error",
-               {"templates/article.html": ARTICLE.replace("{{ article.title }}", "{{ article.title }")},
-               "templates/article.html:3: error: template syntax error: unexpected '}'\n"
-               "  hint: check the {% %} and {{ }} tags on this line\n"),
-          "needs change in fingerprint.py: site_attributes parses templates with a bare "
-          "jinja2.Environment().parse, so a syntax error escapes as an internal error; let "
-          "templates.load_template (syntax_diagnostic) report it"),
-    xfail(Case("template-block-never-closed",
-               {"templates/article.html": '{% extends "base.html" %}\n{% block content %}\n<h1>{{ article.title }}</h1>\n'},
-               "templates/article.html:3: error: template syntax error: '{% block %}' is never closed\n"
-               "  hint: add '{% endblock %}' where the block ends\n"),
-          "needs change in fingerprint.py: same bare parse of templates"),
-    xfail(Case("template-syntax-error-in-base",
-               {"templates/base.html": "<title>{{ page.title }}</title>\n{% if page %}\n{% block content %}{% endblock %}\n"},
-               "templates/base.html:3: error: template syntax error: '{% if %}' is never closed\n"
-               "  hint: add '{% endif %}' where the if ends\n"),
-          "needs change in fingerprint.py: same bare parse of templates"),
+    Case("template-syntax-error",
+         {"templates/article.html": ARTICLE.replace("{{ article.title }}", "{{ article.title }")},
+         "templates/article.html:3: error: template syntax error: unexpected '}'\n"
+         "  hint: check the {% %} and {{ }} tags on this line\n"),
+    Case("template-block-never-closed",
+         {"templates/article.html": '{% extends "base.html" %}\n{% block content %}\n<h1>{{ article.title }}</h1>\n'},
+         "templates/article.html:3: error: template syntax error: '{% block %}' is never closed\n"
+         "  hint: add '{% endblock %}' where the block ends\n"),
+    Case("template-syntax-error-in-base",
+         {"templates/base.html": "<title>{{ page.title }}</title>\n{% if page %}\n{% block content %}{% endblock %}\n"},
+         "templates/base.html:3: error: template syntax error: '{% if %}' is never closed\n"
+         "  hint: add '{% endif %}' where the if ends\n"),
     Case("template-unknown-attribute",
          {"templates/article.html": ARTICLE.replace("article.title", "article.titel")},
          "templates/article.html:3: error: template error: Article has no attribute 'titel'\n"
