@@ -35,11 +35,11 @@ def sitemap(site: SiteView, config: Config) -> RenderedFile:
     for section in site.sections:
         entries.append((absolute(config, "/" + section.url[len(config.base_path):]), ""))
     entries.append((absolute(config, "/archive/"), ""))
-    for location, changed in entries:
+    for location, lastmod in entries:
         url = ET.SubElement(root, "url")
         ET.SubElement(url, "loc").text = location
-        if changed:
-            ET.SubElement(url, "lastmod").text = changed
+        if lastmod:
+            ET.SubElement(url, "lastmod").text = lastmod
     ET.indent(root, space=" ")
     data = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
     return RenderedFile("sitemap.xml", data)

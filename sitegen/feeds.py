@@ -8,9 +8,11 @@ links when base_url has a host; content is the whole article or its summary
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
+from urllib.parse import urljoin
 
 from .config import Config
 from .model import Article, SiteView
@@ -18,7 +20,10 @@ from .templates import RenderedFile
 from .urls import absolute
 
 ATOM = "http://www.w3.org/2005/Atom"
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
+# href/src values in article HTML; a feed reader has no page URL to resolve them against.
+_LINK_ATTR_RE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _updated(article: Article) -> datetime:
@@ -61,9 +66,9 @@ def atom_feed(site: SiteView, config: Config, title: str, path: str, html_path: 
         for refs in article.terms.values():
             for ref in refs:
                 ET.SubElement(entry, f"{{{ATOM}}}category", term=ref.name)
-        _text(entry, "summary", str(article.summary), type="html")
+        _text(entry, "summary", absolute_links(str(article.summary), article.permalink), type="html")
         if config.feeds.full_content:
-            _text(entry, "content", str(article.content), type="html")
+            _text(entry, "content", absolute_links(str(article.content), article.permalink), type="html")
     return RenderedFile(path.lstrip("/"), _serialise(feed))
 
 
@@ -71,6 +76,7 @@ def rss_feed(site: SiteView, config: Config, path: str) -> RenderedFile:
     """RSS 2.0 for readers that still want it."""
     rss = ET.Element("rss", version="2.0")
     rss.set("xmlns:atom", ATOM)
+    rss.set("xmlns:dc", DUBLIN_CORE)
     channel = ET.SubElement(rss, "channel")
     articles = _limit(site.articles, config)
     ET.SubElement(channel, "title").text = site.title
@@ -88,11 +94,31 @@ def rss_feed(site: SiteView, config: Config, path: str) -> RenderedFile:
         ET.SubElement(item, "guid", isPermaLink="true").text = article.permalink
         if article.date:
             ET.SubElement(item, "pubDate").text = format_datetime(article.date)
+        for name in article.authors or ((site.author,) if site.author else ()):
+            ET.SubElement(item, "dc:creator").text = name
         body = article.content if config.feeds.full_content else article.summary
-        ET.SubElement(item, "description").text = str(body)
+        ET.SubElement(item, "description").text = absolute_links(str(body), article.permalink)
         for ref in article.categories:
             ET.SubElement(item, "category").text = ref.name
     return RenderedFile(path.lstrip("/"), _serialise(rss))
+
+
+def absolute_links(html: str, page_url: str) -> str:
+    """Resolve every relative href and src in `html` against the article's own URL.
+
+    Fragment-only links (`#fn:1`) are kept: they point inside the entry itself. Nothing
+    changes when the site has no host in base_url (page_url is then relative too).
+    """
+    if "://" not in page_url:
+        return html
+
+    def resolve(match: re.Match[str]) -> str:
+        value = match.group(2)
+        if not value or value.startswith("#") or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value):
+            return match.group(0)
+        return match.group(1) + urljoin(page_url, value) + match.group(3)
+
+    return _LINK_ATTR_RE.sub(resolve, html)
 
 
 def site_feeds(site: SiteView, config: Config) -> list[RenderedFile]:
@@ -108,7 +134,7 @@ def site_feeds(site: SiteView, config: Config) -> list[RenderedFile]:
 
 
 def _text(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", **attrs)
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", dict(attrs))
     element.text = text
     return element
 

@@ -21,8 +21,10 @@ import jinja2
 import jinja2.meta
 from markupsafe import Markup
 
+from .citation import TEMPLATE_GLOBALS as CITATION_GLOBALS
 from .config import Config
 from .errors import Diagnostic, TemplateError, did_you_mean
+from .structured import TEMPLATE_GLOBALS as STRUCTURED_GLOBALS
 from .urls import absolute, href
 
 
@@ -70,6 +72,7 @@ def make_environment(config: Config) -> jinja2.Environment:
         absolute_url=lambda path: absolute(config, path),
         asset=lambda path: href(config, "/" + str(path).lstrip("/")),
     )
+    env.globals.update(STRUCTURED_GLOBALS, **CITATION_GLOBALS)
     return env
 
 
