@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 NORMAL_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "250"))
@@ -27,8 +27,6 @@ BUDGETS = pytest.mark.parametrize("examples", [
 def run_property(examples: int, strategy: st.SearchStrategy[Any], check: Callable[[Any], None],
                  *explicit: Any) -> None:
     """Check `check` on `examples` draws from `strategy`, plus the `explicit` cases first."""
-    for case in explicit:
-        check(case)
 
     @settings(max_examples=examples, deadline=None, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
@@ -37,4 +35,6 @@ def run_property(examples: int, strategy: st.SearchStrategy[Any], check: Callabl
     def run(value: Any) -> None:
         check(value)
 
+    for case in reversed(explicit):  # hypothesis runs examples in decorator order
+        run = example(case)(run)
     run()
