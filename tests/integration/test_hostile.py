@@ -210,7 +210,7 @@ def harmless(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
 # --- front matter everywhere ---------------------------------------------------------------
 
 SOURCE_URL_BUG = (
-    "templates/partials/provenance.html lines 13-14: href=\"{{ p.source_url }}\" prints a "
+    "templates/partials/provenance.html (both href=\"{{ p.source_url }}\" lines) prints a "
     "`javascript:` source_url as a live link (Jinja escapes quotes, not URL schemes; Hugo's "
     "html/template would print #ZgotmplZ). Either check the scheme in sitegen/frontmatter.py "
     "(source_url must be http(s) or site-relative: an error on the key's line) or give "
@@ -439,7 +439,8 @@ def test_javascript_source_url_is_not_a_live_link(tmp_path: Path) -> None:
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "templates/shortcodes/figure.html lines 13-14 and 24: src, link and attrlink go into "
+    "templates/shortcodes/figure.html (the <a href={{ link }}>, <img src={{ src }}> and "
+    "<a href={{ attrlink }}> lines): src, link and attrlink go into "
     "src=/href= unchecked, and shortcode output is put back after BodyCollector has "
     "neutralised the Markdown links, so `{{< figure link=\"javascript:...\" >}}` is a live "
     "link even when markdown.unsafe is false (Hugo prints #ZgotmplZ); a safe_url filter "
