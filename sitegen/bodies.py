@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 from pygments import highlight as pygments_highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import TextLexer, get_lexer_by_name
@@ -21,7 +22,8 @@ from pygments.util import ClassNotFound
 from .config import Config
 from .errors import Diagnostic
 from .frontmatter import Document
-from .markdown import MarkdownOptions, RenderedBody, render_inline_markdown, render_markdown
+from .markdown import (MarkdownOptions, RenderedBody, page_options, render_inline_markdown,
+                       render_markdown)
 from .shortcodes import ShortcodeCall, ShortcodeFailure, call_context, expand_shortcodes
 from .templates import load_template, runtime_diagnostic, template_uses
 from .urls import Route, absolute, href
@@ -187,20 +189,33 @@ class BodyConverter:
                                       self.known, self.needs_inner)
         if expansion.diagnostics:
             return None, expansion.diagnostics
-        body = render_markdown(expansion.text, self.options, expansion.stash)
+        options = page_options(self.options, doc.meta.is_cjk_language)
+        body = render_markdown(expansion.text, options, expansion.stash)
         body = replace(body, html=_accessible_blocks(body.html),
                        summary_html=_FOOTNOTE_REF_RE.sub("", body.summary_html))
         summary = body.summary_html
-        if doc.meta.summary is not None:
-            summary = render_inline_markdown(doc.meta.summary, self.options)
+        if doc.meta.summary is not None and not body.has_more:  # <!--more--> wins, as in Hugo
+            summary = render_inline_markdown(doc.meta.summary, options)
         return ConvertedBody(body, summary, tuple(sorted(expansion.names))), []
+
+    def _param(self, doc: Document, key: str) -> Any:
+        """Hugo's .Page.Param: the page's front matter value, else the site's (config extra)."""
+        value = doc.meta.param(key)
+        if value is None:
+            value = self.config.extra.get(key, self.config.extra.get(key.lower()))
+        if value is None:
+            raise ShortcodeFailure(f"param '{key}' is not set in the front matter or in config extra",
+                                   f"add '{key}: ...' to the front matter, or under extra: in config.yaml")
+        return value
 
     def _render_call(self, call: ShortcodeCall, doc: Document) -> str:
         template = load_template(self.env, f"shortcodes/{call.name}.html")
         context: dict[str, Any] = call_context(call)
         context.update(page=doc.meta, site=self.config.site,
                        ref=lambda target: ref_token("A", target),
-                       relref=lambda target: ref_token("R", target))
+                       relref=lambda target: ref_token("R", target),
+                       param=lambda key: self._param(doc, key),
+                       markdownify=lambda text: Markup(render_markdown(text, self.options).html))
         try:
             return template.render(context)
         except ShortcodeFailure:

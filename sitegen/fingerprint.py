@@ -27,6 +27,23 @@ from .templates import OutputPlan
 _SCALARS = ("title", "description", "base_url", "base_path", "language", "author", "copyright",
             "extra", "search_enabled", "feeds_full_content")
 ALL = "*"
+BODY_FIELDS = ("content", "toc", "headings")
+
+
+def uses_other_bodies(env: jinja2.Environment) -> bool:
+    """Whether any template reads the body of an article other than the page's `article`."""
+    assert env.loader is not None
+    for name in env.list_templates():
+        try:
+            source, _, _ = env.loader.get_source(env, name)
+            tree = jinja2.Environment().parse(source)
+        except (jinja2.TemplateError, UnicodeDecodeError):
+            continue
+        for node in tree.find_all(nodes.Getattr):
+            if node.attr in BODY_FIELDS and not (isinstance(node.node, nodes.Name)
+                                                 and node.node.name == "article"):
+                return True
+    return False
 
 
 class Fingerprinter:
@@ -39,6 +56,7 @@ class Fingerprinter:
         self._site_parts: dict[str, str] = {}
         self._uses: dict[str, frozenset[str]] = {}
         self._memo: dict[int, tuple[Any, str]] = {}  # id -> (object kept alive, text)
+        self.full_articles = uses_other_bodies(env)
 
     def plan(self, plan: OutputPlan) -> str:
         parts = [self.base, plan.template, plan.output]
@@ -46,14 +64,27 @@ class Fingerprinter:
             value = plan.context[key]
             if isinstance(value, SiteView):
                 parts.append(key + "=" + self._site(plan.template))
+            elif key == "article" and isinstance(value, Article):
+                parts.append(key + "=" + self.primary(value))
             else:
                 parts.append(key + "=" + self.value(value))
         return digest(*parts)
 
+    def primary(self, article: Article) -> str:
+        """The page's own article: everything about it, body included."""
+        return "P" + digest(self.articles[article.source_path], self._dataclass(article))
+
     def value(self, value: Any) -> str:
-        """A stable text standing for a context value."""
+        """A stable text standing for a context value.
+
+        Other articles (neighbours, related, list items) stand for every field but their
+        body, so editing a paragraph re-renders the article and the lists that show its
+        summary, not every page that merely links to it. Should a template read the body
+        of such an article, `uses_other_bodies` makes the body count everywhere.
+        """
         if isinstance(value, Article):
-            return "A" + self.articles[value.source_path]
+            if self.full_articles:
+                return self.primary(value)
         if isinstance(value, (str, int, float, bool, type(None), datetime)):
             return repr(value)
         if isinstance(value, (list, tuple)):
@@ -63,14 +94,19 @@ class Fingerprinter:
         if isinstance(value, dict):
             return "{" + ",".join(f"{k!r}:{self.value(value[k])}" for k in sorted(value, key=repr)) + "}"
         if dataclasses.is_dataclass(value):
-            known = self._memo.get(id(value))
-            if known is not None and known[0] is value:
-                return known[1]
-            fields = (f"{f.name}:{self.value(getattr(value, f.name))}" for f in dataclasses.fields(value))
-            text = "D" + digest(type(value).__name__, *fields)
-            self._memo[id(value)] = (value, text)
-            return text
+            return self._dataclass(value)
         return repr(value)
+
+    def _dataclass(self, value: Any) -> str:
+        """Digest of a dataclass's fields (an article's without its body), once per object."""
+        known = self._memo.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        fields = (f"{f.name}:{self.value(getattr(value, f.name))}" for f in dataclasses.fields(value)
+                  if not (isinstance(value, Article) and f.name in BODY_FIELDS))
+        text = "D" + digest(type(value).__name__, *fields)
+        self._memo[id(value)] = (value, text)
+        return text
 
     def _site(self, template: str) -> str:
         used = self._uses.get(template)

@@ -63,7 +63,7 @@ class Article:
     toc: Markup  # nested <ul> of headings, "" when the article has too few
     headings: tuple[Heading, ...]
     word_count: int
-    reading_time: int  # minutes, at least 1
+    reading_time: int  # minutes (Hugo's formula); 0 for an empty body
     lang: str  # "en", "ja", ...: the article's main language
     draft: bool
     aliases: tuple[str, ...]  # extra URLs that redirect here (with base path)

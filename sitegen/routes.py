@@ -11,7 +11,7 @@ from urllib.parse import unquote
 
 from .config import Config
 from .errors import Diagnostic, OutputConflictError
-from .model import Article, Feed, Listing, PageMeta, SiteView
+from .model import Article, Feed, Listing, PageMeta, SiteView, TermRef
 from .relations import neighbours, related_articles
 from .templates import OutputPlan
 from .urls import Route, absolute, href, output_file
@@ -95,21 +95,27 @@ class _Planner:
         return [a[len(base):] if base and a.startswith(base) else a for a in article.aliases]
 
     def taxonomies(self) -> Iterator[OutputPlan]:
+        links = {link.plural: link for link in self.site.taxonomy_links}
         for taxonomy in self.site.taxonomies:
+            link = links[taxonomy.plural]
             path = f"/{taxonomy.plural}/"
             page = self.meta(path, "taxonomy", taxonomy.title)
             yield OutputPlan(output_file(path), "taxonomy.html", self.context(page, taxonomy=taxonomy))
             for term in taxonomy.terms:
+                # Term pages get the term as a reference (no article list) and the taxonomy's
+                # names only, so they depend on the articles they list and nothing more.
+                ref = TermRef(term.name, term.slug, term.url, taxonomy.plural, taxonomy.singular)
                 term_path = f"/{taxonomy.plural}/{term.slug}/"
                 feeds = (Feed(f"{self.site.title}: {term.name} (Atom)",
-                              href(self.config, term_path + "feed.xml"), "application/atom+xml"),)
+                              href(self.config, term_path + "feed.xml"), "application/atom+xml"),
+                         *self.site_feeds())
                 for path, listing in self.paginate(term_path, term.articles):
                     title = f"{taxonomy.singular.capitalize()}: {term.name}"
                     if listing.number > 1:
                         title += f", page {listing.number}"
                     page = self.meta(path, "term", title, feeds=feeds)
                     yield OutputPlan(output_file(path), "term.html",
-                                     self.context(page, taxonomy=taxonomy, term=term, listing=listing))
+                                     self.context(page, taxonomy=link, term=ref, listing=listing))
 
     def sections(self) -> Iterator[OutputPlan]:
         base = self.config.base_path.rstrip("/")

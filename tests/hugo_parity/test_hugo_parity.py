@@ -43,22 +43,7 @@ ALLOWED_DIFFERENCES: list[tuple[str, str, str]] = [
 # done and unit-tested: markdown.page_options (isCJKLanguage), RenderedBody.has_more,
 # FrontMatter.param. When a row here starts matching, delete it:
 # test_awaiting_differences_still_differ fails to say so.
-_CJK = "per-page isCJKLanguage: bodies.py must pass page_options(options, meta.is_cjk_language)"
-AWAITING_INTEGRATION: list[tuple[str, str, str]] = [
-    ("notes/note-cjk-ファイル.md", "word_count", _CJK),
-    ("posts/cjk-auto-truncated.md", "word_count", _CJK),
-    ("posts/cjk-auto-truncated.md", "plain_summary", _CJK),
-    ("posts/cjk-flagged.md", "word_count", _CJK),
-    ("posts/cjk-long-flagged.md", "word_count", _CJK),
-    ("posts/cjk-mixed.md", "word_count", _CJK),
-    ("posts/cjk-spaced-flagged.md", "word_count", _CJK),
-    ("posts/sc-details.md", "plain_summary",
-     "details renders its inner text as Markdown: a markdownify() for shortcode templates"),
-    ("posts/sc-param.md", "error",
-     "param reads any front matter key, then config extra: param() for shortcode templates"),
-    ("posts/summary-frontmatter-and-more.md", "plain_summary",
-     "<!--more--> beats a front matter summary: bodies.py must check RenderedBody.has_more"),
-]
+AWAITING_INTEGRATION: list[tuple[str, str, str]] = []
 
 
 @pytest.fixture(scope="module")
