@@ -107,7 +107,10 @@ def resolve_refs(converted: ConvertedBody, doc: Document, refs: RefIndex,
     problems: list[Diagnostic] = []
 
     def url(match: re.Match[str]) -> str:
-        target = bytes.fromhex(match.group(2)).decode("utf-8")
+        try:
+            target = bytes.fromhex(match.group(2)).decode("utf-8")
+        except ValueError:  # body text that merely looks like a token
+            return match.group(0)
         try:
             path = refs.resolve(target).path
         except ShortcodeFailure as failure:
@@ -172,6 +175,7 @@ class BodyConverter:
         self.options = markdown_options(config)
         env.globals.setdefault("highlight", highlight_code)
         self._known: dict[str, bool] = {}
+        self._inner: dict[str, bool] = {}
 
     def known(self, name: str) -> bool:
         if name not in self._known:
@@ -179,7 +183,9 @@ class BodyConverter:
         return self._known[name]
 
     def needs_inner(self, name: str) -> bool:
-        return template_uses(self.env, f"shortcodes/{name}.html", "inner")
+        if name not in self._inner:
+            self._inner[name] = template_uses(self.env, f"shortcodes/{name}.html", "inner")
+        return self._inner[name]
 
     def convert(self, doc: Document) -> tuple[ConvertedBody | None, list[Diagnostic]]:
         """Convert one body; diagnostics name the file and line of each bad shortcode."""
@@ -217,7 +223,12 @@ class BodyConverter:
                        param=lambda key: self._param(doc, key),
                        markdownify=lambda text: Markup(render_markdown(text, self.options).html))
         try:
-            return template.render(context)
+            output = template.render(context)
+            if call.name == "rawhtml" and self.config.markdown.sanitize_rawhtml:
+                from .sanitize import sanitize_html  # nh3 only for sites that ask for it
+
+                output = sanitize_html(output)
+            return output
         except ShortcodeFailure:
             raise
         except jinja2.TemplateError as exc:

@@ -52,7 +52,6 @@ class MarkdownSection:
     smart_quotes: bool = True  # straight quotes to curly ones; curly ones are left alone
     unsafe: bool = False  # Hugo's markup.goldmark.renderer.unsafe: keep raw HTML in bodies
     sanitize_rawhtml: bool = False  # pass rawhtml shortcode output through an allow-list
-    highlight_style: str = "friendly"  # a Pygments style name
     toc_min_headings: int = 3  # show a table of contents from this many headings
     summary_words: int = 70  # automatic summary length in words (Hugo's summaryLength)
     has_cjk_language: bool = True  # count each CJK character as a word, as Hugo's hasCJKLanguage

@@ -23,11 +23,10 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from .text import dominant_cjk_lang
+from .urlsafety import is_unsafe_url
 
 MORE_TOKEN = "SITEGENMOREMARKER"
 OMITTED_HTML = "<!-- raw HTML omitted -->"
-_UNSAFE_URL_RE = re.compile(r"^\s*(?:javascript|vbscript|data(?!:image/(?:png|gif|jpe?g|webp);))\s*:",
-                            re.IGNORECASE)
 _SKIP_TYPOGRAPHY = {"code", "pre", "kbd", "samp", "script", "style", "math"}
 
 
@@ -166,11 +165,13 @@ class BodyCollector(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         self.reset()
         for element in root.iter():
+            for name in [n for n in element.attrib if n.lower().startswith("on")]:
+                del element.attrib[name]  # attr_list could add event handlers: {: onclick=...}
             for attr in ("href", "src"):
                 value = element.get(attr)
                 if value is None:
                     continue
-                if _UNSAFE_URL_RE.match(value):
+                if is_unsafe_url(value):
                     del element.attrib[attr]
                 else:
                     self.links.append(value)

@@ -71,7 +71,10 @@ def restore_shortcodes(html: str, stash: list[str]) -> str:
         return html
 
     def put_back(match: re.Match[str]) -> str:
-        output = stash[int(match.group(2))]
+        index = int(match.group(2))
+        if index >= len(stash):  # text that merely looks like a placeholder
+            return match.group(0)
+        output = stash[index]
         if match.group(1) and match.group(3):
             return output
         return (match.group(1) or "") + output + (match.group(3) or "")

@@ -26,6 +26,7 @@ from .config import Config
 from .errors import Diagnostic, TemplateError, did_you_mean
 from .structured import TEMPLATE_GLOBALS as STRUCTURED_GLOBALS
 from .urls import absolute, href
+from .urlsafety import safe_url
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,8 @@ def make_environment(config: Config) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.filters.update(human_date=human_date, iso_date=iso_date, short_date=short_date)
+    env.filters.update(human_date=human_date, iso_date=iso_date, short_date=short_date,
+                       safe_url=safe_url)
     env.globals.update(
         url_for=lambda path: href(config, path),
         absolute_url=lambda path: absolute(config, path),
@@ -188,18 +190,13 @@ def _template_path(env: jinja2.Environment, name: str) -> str:
 
 def template_uses(env: jinja2.Environment, name: str, variable: str) -> bool:
     """Whether a template's source mentions a variable (e.g. a shortcode's `inner`)."""
-    return variable in _undeclared(env, name)
-
-
-@lru_cache(maxsize=256)
-def _undeclared_cached(source: str) -> frozenset[str]:
-    return frozenset(jinja2.meta.find_undeclared_variables(jinja2.Environment().parse(source)))
-
-
-def _undeclared(env: jinja2.Environment, name: str) -> frozenset[str]:
     assert env.loader is not None
     source, _, _ = env.loader.get_source(env, name)
-    return _undeclared_cached(source)
+    try:
+        # The site's own environment, so its filters (safe_url, ...) are known when compiling.
+        return variable in jinja2.meta.find_undeclared_variables(env.parse(source))
+    except jinja2.TemplateError:
+        return True  # rendering it reports the error with its line
 
 
 def templates_fingerprint(config: Config, subfolder: str = "") -> str:

@@ -186,7 +186,8 @@ def slugify(text: str) -> str:
     text = unicodedata.normalize("NFC", text).lower().replace("/", " ").replace(".", " ")
     text = _SLUG_DROP_RE.sub("", text)
     text = _SLUG_SPACE_RE.sub("-", text.strip())
-    return _SLUG_DASHES_RE.sub("-", text).strip("-")
+    # Normalise again: dropping punctuation can join characters that compose (idempotence).
+    return unicodedata.normalize("NFC", _SLUG_DASHES_RE.sub("-", text).strip("-"))
 
 
 _URLIZE_KEEP = frozenset("._~+@-")

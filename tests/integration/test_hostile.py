@@ -209,15 +209,7 @@ def harmless(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
 
 # --- front matter everywhere ---------------------------------------------------------------
 
-SOURCE_URL_BUG = (
-    "templates/partials/provenance.html (both href=\"{{ p.source_url }}\" lines) prints a "
-    "`javascript:` source_url as a live link (Jinja escapes quotes, not URL schemes; Hugo's "
-    "html/template would print #ZgotmplZ). Either check the scheme in sitegen/frontmatter.py "
-    "(source_url must be http(s) or site-relative: an error on the key's line) or give "
-    "templates a safe_url filter that returns '#' for other schemes")
-CASES = [pytest.param(value, None, id=name, marks=[pytest.mark.xfail(strict=True, reason=SOURCE_URL_BUG)]
-                      if name == "javascript-url" else [])
-         for name, value in PAYLOADS.items()]
+CASES = [pytest.param(value, None, id=name) for name, value in PAYLOADS.items()]
 # The same payload everywhere but in source_url, so the other fields are checked meanwhile.
 CASES.append(pytest.param(PAYLOADS["javascript-url"], "https://example.net/a",
                           id="javascript-url-except-source_url"))
@@ -375,21 +367,12 @@ def test_javascript_link_in_markdown_is_neutralised(tmp_path: Path) -> None:
     assert [a.text for a in body_of(page).iter("a")] == ["plain", "upper", "spaced", "ref"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "sitegen/markdown_ext.py BodyCollector: _UNSAFE_URL_RE is matched against the href as "
-    "Python-Markdown keeps it, with character references undecoded; the browser decodes "
-    "`jav&#x61;script:` and strips the tab of `java&#x09;script:`, so both run. "
-    "html.unescape the value and drop tab/CR/LF and leading C0/space before matching"))
 def test_entity_encoded_javascript_link_is_neutralised(tmp_path: Path) -> None:
     page = article_page(tmp_path / "site", one_article(
         "[a](jav&#x61;script:alert(1)) [b](&#106;avascript:alert(1)) [c](java&#x09;script:alert(1))\n"))
     assert not script_problems("a", page)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "sitegen/markdown_ext.py (attr_list is in markdown.BASE_EXTENSIONS): `{: onclick=...}` "
-    "puts event handlers on headings, paragraphs and table cells even when markdown.unsafe "
-    "is false; BodyCollector should drop on* attributes (and style, arguably) in safe mode"))
 def test_attribute_lists_cannot_add_event_handlers(tmp_path: Path) -> None:
     page = article_page(tmp_path / "site", one_article(
         "## Heading {: onclick=\"alert(1)\" }\n\nParagraph\n{: onmouseover=alert(1) }\n\n"
@@ -413,10 +396,6 @@ def test_rawhtml_shortcode_is_kept_verbatim_without_sanitising(tmp_path: Path) -
     assert body.find(".//script") is not None
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "sitegen/bodies.py BodyConverter._render_call: markdown.sanitize_rawhtml is declared in "
-    "config.py but not applied; when it is true, pass the rendered output of the `rawhtml` "
-    "shortcode through sitegen.sanitize.sanitize_html (and put the flag in the cache key)"))
 def test_rawhtml_shortcode_is_sanitised_when_the_site_asks(tmp_path: Path) -> None:
     page = article_page(tmp_path / "site", one_article(RAWHTML, sanitize=True))
     body = body_of(page)
@@ -429,7 +408,6 @@ def test_rawhtml_shortcode_is_sanitised_when_the_site_asks(tmp_path: Path) -> No
     assert [a.get("href") for a in body.iter("a")] == ["https://example.net/x", None]
 
 
-@pytest.mark.xfail(strict=True, reason=SOURCE_URL_BUG)
 def test_javascript_source_url_is_not_a_live_link(tmp_path: Path) -> None:
     page = build(tmp_path / "site", {
         "config.yaml": config(),
@@ -438,13 +416,6 @@ def test_javascript_source_url_is_not_a_live_link(tmp_path: Path) -> None:
     assert not script_problems("a", page)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "templates/shortcodes/figure.html (the <a href={{ link }}>, <img src={{ src }}> and "
-    "<a href={{ attrlink }}> lines): src, link and attrlink go into "
-    "src=/href= unchecked, and shortcode output is put back after BodyCollector has "
-    "neutralised the Markdown links, so `{{< figure link=\"javascript:...\" >}}` is a live "
-    "link even when markdown.unsafe is false (Hugo prints #ZgotmplZ); a safe_url filter "
-    "in sitegen/templates.py used by the template would fix it"))
 def test_figure_shortcode_urls_cannot_run_script(tmp_path: Path) -> None:
     page = article_page(tmp_path / "site", one_article(
         '{{< figure src="javascript:alert(1)" link="javascript:alert(2)" '
