@@ -10,6 +10,7 @@ first 1,000 articles of a corpus of 4,000), and nothing depends on the clock.
 from __future__ import annotations
 
 import argparse
+import os
 import datetime as dt
 import random
 import shutil
@@ -306,9 +307,13 @@ def write_site_files(root: Path, flavor: str) -> None:
     {"ours": _write_ours_site, "hugo": _write_hugo_site, "pelican": _write_pelican_site}[flavor](root)
 
 
-def _write_ours_site(root: Path) -> None:
+def _write_ours_site(root: Path, search: bool = False) -> None:
+    """Our config; search is off by default because neither peer builds a search index
+    (set BENCH_SEARCH=1 to include Pagefind's indexing in our figures)."""
+    search = search or os.environ.get("BENCH_SEARCH") == "1"
     (root / "config.yaml").write_text(
-        f"site:\n  title: {_yaml_str(SITE_TITLE)}\n  base_url: {_yaml_str(BASE_URL)}\n",
+        f"site:\n  title: {_yaml_str(SITE_TITLE)}\n  base_url: {_yaml_str(BASE_URL)}\n"
+        f"search:\n  enabled: {'true' if search else 'false'}\n",
         encoding="utf-8")
     for folder in ("templates", "static"):
         shutil.rmtree(root / folder, ignore_errors=True)
