@@ -88,7 +88,15 @@ class StagedOutput:
     def put(self, output: str, data: bytes) -> None:
         """A rendered file; linked from the previous site instead when its bytes are the same."""
         self._claim(output)
-        if _place(self.staging, self.out_dir, output, data=data):
+        if place_file(self.staging, self.out_dir, output, data=data):
+            self.written += 1
+        else:
+            self.unchanged += 1
+
+    def record(self, output: str, written: bool) -> None:
+        """A file another process already placed in the staging folder (see render_pool)."""
+        self._claim(output)
+        if written:
             self.written += 1
         else:
             self.unchanged += 1
@@ -101,7 +109,7 @@ class StagedOutput:
 
     def copy(self, output: str, source: Path) -> None:
         self._claim(output)
-        if _place(self.staging, self.out_dir, output, source=source):
+        if place_file(self.staging, self.out_dir, output, source=source):
             self.written += 1
         else:
             self.unchanged += 1
@@ -121,7 +129,7 @@ class StagedOutput:
         if self.keep_foreign:
             for rel in foreign:
                 self.outputs.add(rel)
-                _place(self.staging, self.out_dir, rel, source=self.out_dir / rel)
+                place_file(self.staging, self.out_dir, rel, source=self.out_dir / rel)
         (self.staging / MANIFEST).write_text("\n".join(sorted(self.outputs)) + "\n", encoding="utf-8")
         _swap(self.staging, self.out_dir)
         removed = tuple(p for p in gone if p in made)
@@ -149,7 +157,7 @@ def write_outputs(files: list[RenderedFile | KeptFile], copies: list[CopiedFile]
         raise
 
 
-def _place(staging: Path, out_dir: Path, rel: str, data: bytes | None = None,
+def place_file(staging: Path, out_dir: Path, rel: str, data: bytes | None = None,
            source: Path | None = None) -> bool:
     """Put one file in staging; link the old one if identical. True when written anew."""
     dest = staging / rel
