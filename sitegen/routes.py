@@ -11,7 +11,7 @@ from urllib.parse import unquote
 
 from .config import Config
 from .errors import Diagnostic, OutputConflictError
-from .model import Article, Feed, Listing, PageMeta, SiteView, TermRef
+from .model import Article, Feed, Listing, PageMeta, SiteView
 from .relations import neighbours, related_articles
 from .templates import OutputPlan
 from .urls import Route, absolute, href, output_file
@@ -102,9 +102,8 @@ class _Planner:
             page = self.meta(path, "taxonomy", taxonomy.title)
             yield OutputPlan(output_file(path), "taxonomy.html", self.context(page, taxonomy=taxonomy))
             for term in taxonomy.terms:
-                # Term pages get the term as a reference (no article list) and the taxonomy's
-                # names only, so they depend on the articles they list and nothing more.
-                ref = TermRef(term.name, term.slug, term.url, taxonomy.plural, taxonomy.singular)
+                # Term pages get the taxonomy's names only (not every term's articles), so an
+                # edit re-renders the pages of the article's own terms and no others.
                 term_path = f"/{taxonomy.plural}/{term.slug}/"
                 feeds = (Feed(f"{self.site.title}: {term.name} (Atom)",
                               href(self.config, term_path + "feed.xml"), "application/atom+xml"),
@@ -115,7 +114,7 @@ class _Planner:
                         title += f", page {listing.number}"
                     page = self.meta(path, "term", title, feeds=feeds)
                     yield OutputPlan(output_file(path), "term.html",
-                                     self.context(page, taxonomy=link, term=ref, listing=listing))
+                                     self.context(page, taxonomy=link, term=term, listing=listing))
 
     def sections(self) -> Iterator[OutputPlan]:
         base = self.config.base_path.rstrip("/")

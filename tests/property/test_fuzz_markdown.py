@@ -131,13 +131,6 @@ def check_no_script(text: str) -> None:
     assert not script_free(html), f"{script_free(html)} from {text!r}"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "sitegen/markdown_ext.py BodyCollector: (1) attr_list lets `{: onclick=\"alert(1)\"}` put "
-    "on* attributes on headings, paragraphs and table cells in safe mode - drop every on* "
-    "attribute unless markdown.unsafe; (2) _UNSAFE_URL_RE tests the href as Python-Markdown "
-    "stores it, with character references undecoded, so `[x](jav&#x61;script:alert(1))` and "
-    "`[x](java&#x09;script:...)` reach the browser as javascript: URLs - html.unescape the "
-    "value and remove tab/CR/LF and leading C0/space before matching"))
 @BUDGETS
 def test_markdown_safe_mode_runs_no_script(examples: int) -> None:
     run_property(examples, bodies, check_no_script,
