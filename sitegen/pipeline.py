@@ -27,6 +27,7 @@ from .model import SiteView
 ENGINE_VERSION = "0.1.0"
 from .frontmatter import Document
 from .routes import plan_outputs
+from .search import index_search
 from .sources import SourceTree, discover_sources
 from .templates import OutputPlan, RenderedFile, make_environment, render_output, templates_fingerprint
 from .urls import Route, route_document
@@ -190,6 +191,9 @@ def build(config: Config, *, now: datetime, keep_foreign: bool = False, strict: 
             for copy in planned.copies:
                 staged.copy(copy.output, copy.source)
             timings["render"] = time.perf_counter() - clock
+            if config.search.enabled:
+                searched = index_search(staged, planned.plans, fingerprints, cache.page_fingerprints(), config)
+                timings["search" if searched.indexed else "search kept"] = searched.seconds
             clock = time.perf_counter()
             report = staged.commit()
         except BaseException:
