@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from functools import lru_cache
 import time
 
 import jinja2
@@ -26,6 +27,7 @@ from .model import SiteView
 
 ENGINE_VERSION = "0.1.0"
 from .frontmatter import Document
+from .render_pool import render_plans
 from .routes import plan_outputs
 from .search import index_search
 from .sources import SourceTree, discover_sources
@@ -71,11 +73,27 @@ def is_published(doc: Document, config: Config, now: datetime) -> bool:
     return True
 
 
+@lru_cache(maxsize=1)
+def engine_fingerprint() -> str:
+    """Digest of the engine's own source: a new engine never reuses an old build's pages."""
+    package = Path(__file__).resolve().parent
+    return digest(*(p.read_bytes() for p in sorted(package.glob("*.py"))))
+
+
 def conversion_fingerprint(config: Config) -> str:
-    """Everything besides a source's own bytes that shapes how it parses and converts."""
-    settings = dataclasses.replace(config, root=Path("."), build_drafts=False, build_future=False,
-                                   paths=dataclasses.replace(config.paths, output="", cache=""))
-    return digest(ENGINE_VERSION, repr(settings),
+    """Everything besides a source's own bytes that shapes how it parses and converts.
+
+    Only the settings conversion reads: Markdown options, taxonomy names, `extra` (for
+    the param shortcode), the shortcode templates, and `site` only when a shortcode
+    template reads it. Changing the site's title re-renders pages but converts nothing.
+    """
+    shortcodes = config.path("templates") / "shortcodes"
+    reads_site = any(re.search(r"\bsite\.", re.sub(r"\{#.*?#\}", "", p.read_text(
+        encoding="utf-8", errors="replace"), flags=re.DOTALL))
+        for p in sorted(shortcodes.glob("*.html"))) if shortcodes.is_dir() else False
+    return digest(ENGINE_VERSION, engine_fingerprint(), repr(config.markdown),
+                  repr(sorted(config.taxonomies.items())), repr(sorted(config.extra.items(), key=str)),
+                  repr(config.site) if reads_site else "",
                   templates_fingerprint(config, "shortcodes"))
 
 
@@ -185,7 +203,8 @@ def build(config: Config, *, now: datetime, keep_foreign: bool = False, strict: 
         clock = time.perf_counter()
         staged = StagedOutput(out_dir, keep_foreign)
         try:
-            rendered_count = _render_pages(planned, env, fingerprints, cache.page_fingerprints(), staged)
+            rendered_count = _render_pages(planned, env, fingerprints, cache.page_fingerprints(), staged,
+                                           jobs)
             for item in planned.derived:
                 staged.put(item.output, item.data)
             for copy in planned.copies:
@@ -209,33 +228,26 @@ def build(config: Config, *, now: datetime, keep_foreign: bool = False, strict: 
 
 def _page_fingerprints(config: Config, env: jinja2.Environment, planned: PlannedSite,
                        checked: CheckedSite) -> dict[str, str]:
-    base = digest(conversion_fingerprint(config), templates_fingerprint(config))
-    article_digests = {p.document.source.path: digest(p.document.source.digest, p.route.path,
-                                                      repr(sorted(p.document.meta.taxonomies.items())))
-                       for p in checked.pages}
+    base = digest(conversion_fingerprint(config), templates_fingerprint(config), engine_fingerprint())
+    article_digests = {p.document.source.path: p.document.source.digest for p in checked.pages}
     fingerprinter = Fingerprinter(env, base, planned.site, article_digests)
     return {plan.output: fingerprinter.plan(plan) for plan in planned.plans}
 
 
 def _render_pages(planned: PlannedSite, env: jinja2.Environment, fingerprints: dict[str, str],
-                  previous: dict[str, str], staged: StagedOutput) -> int:
+                  previous: dict[str, str], staged: StagedOutput, jobs: int | None = None) -> int:
     """Render the pages whose fingerprint changed; keep the previous file of the others.
 
     Template errors are collected for every page, then raised together.
     """
-    problems: list[Diagnostic] = []
-    rendered = 0
+    todo = []
     for plan in planned.plans:
         if previous.get(plan.output) == fingerprints[plan.output] and (staged.out_dir / plan.output).is_file():
             staged.keep(plan.output)
-            continue
-        try:
-            staged.put(plan.output, render_output(plan, env).data)
-            rendered += 1
-        except TemplateError as exc:
-            problems.extend(d for d in exc.diagnostics if d not in problems)
-    _raise_errors(problems, TemplateError)
-    return rendered
+        else:
+            todo.append(plan)
+    _raise_errors(render_plans(todo, env, staged, jobs), TemplateError)
+    return len(todo)
 
 
 def _route_all(documents: list[Document], config: Config) -> tuple[dict[str, Route], list[Diagnostic]]:
