@@ -76,6 +76,19 @@ class BuildCache:
         rows = [(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)) for key, value in items.items()]
         self._write("INSERT OR REPLACE INTO sources VALUES (?, ?)", rows)
 
+    def get_meta(self, key: str) -> str | None:
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row else None
+
+    def put_meta(self, values: dict[str, str]) -> None:
+        if self.db is not None:
+            self._write("INSERT OR REPLACE INTO meta VALUES (?, ?)", sorted(values.items()))
+
     def page_fingerprints(self) -> dict[str, str]:
         if self.db is None:
             return {}

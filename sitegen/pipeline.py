@@ -35,7 +35,8 @@ from .templates import OutputPlan, RenderedFile, make_environment, render_output
 from .urls import Route, route_document
 from .workers import SourceResult, process_sources
 from .fingerprint import Fingerprinter
-from .writer import CopiedFile, StagedOutput, WriteReport, check_output_dir, recover_interrupted
+from .writer import (CopiedFile, StagedOutput, WriteReport, check_output_dir, output_matches_manifest,
+                     read_manifest, recover_interrupted)
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,14 @@ def build(config: Config, *, now: datetime, keep_foreign: bool = False, strict: 
             raise BuildFailed(list(checked.warnings) + [Diagnostic(
                 "", 0, 0, "error", f"{len(checked.warnings)} warning(s) with --strict; nothing was written",
                 "fix the warnings above, or build without --strict")])
+        inputs = _input_digest(config, checked, keep_foreign)
+        if cache.enabled and cache.get_meta("inputs") == inputs and output_matches_manifest(out_dir):
+            pages = cache.get_meta("pages") or "0"
+            files = len(read_manifest(out_dir))
+            if config.search.enabled:
+                timings["search kept"] = 0.0  # the whole previous site stands, index included
+            return BuildReport(int(pages), files, WriteReport(0, files, (), ()), checked.warnings,
+                               time.perf_counter() - started, timings, 0)
         clock = time.perf_counter()
         planned = plan_site(config, checked)
         timings["plan"] = time.perf_counter() - clock
@@ -219,11 +228,31 @@ def build(config: Config, *, now: datetime, keep_foreign: bool = False, strict: 
             staged.abort()
             raise
         cache.put_page_fingerprints(fingerprints)
+        cache.put_meta({"inputs": inputs, "pages": str(len(planned.plans))})
         timings["swap"] = time.perf_counter() - clock
     finally:
         cache.close()
     return BuildReport(len(planned.plans), len(staged.outputs), report,
                        checked.warnings, time.perf_counter() - started, timings, rendered_count)
+
+
+def _input_digest(config: Config, checked: CheckedSite, keep_foreign: bool) -> str:
+    """Everything a build reads: if it equals the last build's, that build's output stands.
+
+    Sources count by digest, static files and resources by size and modification time,
+    templates by content; `now` counts through which pages are published.
+    """
+    def stat_key(path: Path) -> str:
+        info = path.stat()
+        return f"{path}:{info.st_size}:{info.st_mtime_ns}"
+
+    static = config.path("static")
+    statics = sorted(p for p in static.rglob("*") if p.is_file()) if static.is_dir() else []
+    return digest(
+        engine_fingerprint(), repr(config), templates_fingerprint(config), str(keep_foreign),
+        *(f"{d.source.path}:{d.source.digest}" for d in checked.documents),
+        *(stat_key(p) for p in statics),
+        *(stat_key(r.absolute) for r in checked.tree.resources))
 
 
 def _page_fingerprints(config: Config, env: jinja2.Environment, planned: PlannedSite,

@@ -123,7 +123,7 @@ class StagedOutput:
     def commit(self) -> WriteReport:
         """Swap the staging folder into place; report what changed."""
         previous = _previous_files(self.out_dir)
-        made = _read_manifest(self.out_dir)
+        made = read_manifest(self.out_dir)
         gone = sorted(previous - self.outputs)
         foreign = tuple(p for p in gone if p not in made) if previous else ()
         if self.keep_foreign:
@@ -205,7 +205,13 @@ def _previous_files(out_dir: Path) -> set[str]:
     return found
 
 
-def _read_manifest(out_dir: Path) -> set[str]:
+def output_matches_manifest(out_dir: Path) -> bool:
+    """True when the output folder holds exactly the files the last build wrote."""
+    made = read_manifest(out_dir)
+    return bool(made) and _previous_files(out_dir.resolve()) == made
+
+
+def read_manifest(out_dir: Path) -> set[str]:
     try:
         return set((out_dir / MANIFEST).read_text(encoding="utf-8").split("\n")) - {""}
     except OSError:
