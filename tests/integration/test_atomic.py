@@ -1,0 +1,111 @@
+"""Nothing half-written, nothing lost: killed builds, unsafe output folders, foreign files."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from tests.support.sites import REPO, article, build_site, read_tree
+
+sys.path.insert(0, str(REPO / "bench"))
+import corpus  # noqa: E402
+
+
+def _build_process(root: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(root), "--no-cache",
+                             "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def test_a_build_killed_at_random_moments_leaves_a_whole_site(tmp_path: Path) -> None:
+    """Kill a build many times at random points: public/ is always the old or the new site."""
+    root = tmp_path / "site"
+    corpus.generate(root, 60, seed=5, flavor="ours")
+    (root / "config.yaml").write_text((root / "config.yaml").read_text(encoding="utf-8")
+                                      .replace("enabled: true", "enabled: false"), encoding="utf-8")
+    assert build_site(root, "--no-cache").code == 0
+    old = read_tree(root / "public")
+    for path in sorted((root / "content").rglob("*.md"))[:5]:
+        path.write_text(path.read_text(encoding="utf-8") + "\nA new closing sentence.\n", encoding="utf-8")
+    started = time.perf_counter()
+    assert _build_process(root).wait() == 0
+    duration = time.perf_counter() - started
+    new = read_tree(root / "public")
+    assert new != old
+    # Put the old site back, then kill builds of the new content at random moments.
+    rng = random.Random(7)
+    outcomes = {"old": 0, "new": 0}
+    for _ in range(12):
+        _restore(root / "public", old)
+        process = _build_process(root)
+        time.sleep(rng.uniform(0.05, duration))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        now = read_tree(root / "public")
+        assert now in (old, new), "a killed build left a mixed or partial site"
+        outcomes["old" if now == old else "new"] += 1
+    assert outcomes["old"] >= 1
+    # The next build cleans up whatever the killed ones left and finishes the job.
+    assert build_site(root, "--no-cache").code == 0
+    assert read_tree(root / "public") == new
+    assert not [p for p in root.iterdir() if p.name.startswith(".public")]
+
+
+def _restore(public: Path, tree: dict[str, bytes]) -> None:
+    for path in sorted(public.rglob("*"), reverse=True):
+        if path.is_file() or path.is_symlink():
+            path.unlink()
+        else:
+            path.rmdir()
+    for rel, data in tree.items():
+        target = public / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+@pytest.mark.parametrize("output", [".", "content", "templates", "static", "..", "content/2019"])
+def test_the_output_folder_can_never_hold_or_be_the_sources(output: str,
+                                                             make_site: Callable[..., Path]) -> None:
+    root = make_site({"content/2019/a.md": article("A")})
+    before = read_tree(root)
+    run = build_site(root, "--output", output)
+    assert run.code == 1
+    assert "output folder" in run.err and "Traceback" not in run.err
+    assert read_tree(root) == before
+
+
+def test_files_the_build_did_not_make_are_reported_and_removed(make_site: Callable[..., Path]) -> None:
+    root = make_site({"content/2019/a.md": article("A")})
+    assert build_site(root).code == 0
+    (root / "public" / "notes.txt").write_text("an editor's notes", encoding="utf-8")
+    run = build_site(root)
+    assert run.code == 0
+    assert "public/notes.txt: removed: not made by the build (use --keep-foreign to keep such files)" in run.err
+    assert not (root / "public" / "notes.txt").exists()
+
+
+def test_keep_foreign_keeps_files_the_build_did_not_make(make_site: Callable[..., Path]) -> None:
+    root = make_site({"content/2019/a.md": article("A")})
+    assert build_site(root).code == 0
+    (root / "public" / "notes.txt").write_text("an editor's notes", encoding="utf-8")
+    run = build_site(root, "--keep-foreign")
+    assert "public/notes.txt: kept" in run.err
+    assert (root / "public" / "notes.txt").read_text(encoding="utf-8") == "an editor's notes"
+    again = build_site(root, "--keep-foreign")
+    assert (root / "public" / "notes.txt").is_file() and again.code == 0
+
+
+def test_stale_pages_of_earlier_builds_go_quietly(make_site: Callable[..., Path]) -> None:
+    root = make_site({"content/2019/a.md": article("A"), "content/2019/b.md": article("B")})
+    assert build_site(root).code == 0
+    os.remove(root / "content/2019/b.md")
+    run = build_site(root)
+    assert "not made by the build" not in run.err
+    assert not (root / "public/2019/b").exists()
