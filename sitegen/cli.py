@@ -15,6 +15,7 @@ from typing import Callable, Sequence, TextIO
 from .config import Config, load_config
 from .errors import ConfigError, Diagnostic, SiteError
 from .pipeline import build
+from .progress import Progress
 
 COMMANDS = ("build", "check", "new", "import", "serve")
 
@@ -162,8 +163,17 @@ def load_project_config(args: argparse.Namespace) -> Config:
 def run_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     config = load_project_config(args)
     now = datetime.now(timezone.utc)
+    meters: list[Progress] = []
+
+    def progress(done: int, total: int) -> None:
+        if not meters:
+            meters.append(Progress(err, total=total, label="converting", quiet=args.quiet))
+        meters[0].step()
+        if done == total:
+            meters[0].done()
+
     report = build(config, now=now, keep_foreign=args.keep_foreign, strict=args.strict,
-                   use_cache=not args.no_cache, jobs=args.jobs)
+                   use_cache=not args.no_cache, jobs=args.jobs, progress=progress)
     if not args.quiet:
         report_diagnostics(report.warnings, err)
         write = report.write

@@ -11,6 +11,8 @@ import re
 from functools import lru_cache
 import time
 
+from typing import Callable, Iterator
+
 import jinja2
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -99,7 +101,8 @@ def conversion_fingerprint(config: Config) -> str:
 
 
 def load_site(config: Config, now: datetime, timings: dict[str, float] | None = None,
-              cache: BuildCache | None = None, jobs: int | None = None) -> CheckedSite:
+              cache: BuildCache | None = None, jobs: int | None = None,
+              progress: ProgressCallback | None = None) -> CheckedSite:
     """Read, parse, route and convert every page; raise one SiteError listing every problem."""
     timings = {} if timings is None else timings
     cache = cache or BuildCache(None)
@@ -107,7 +110,7 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     tree = discover_sources(config)
     timings["read"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    results = _source_results(config, tree, cache, jobs)
+    results = _source_results(config, tree, cache, jobs, progress)
     timings["convert"] = time.perf_counter() - clock
     problems = list(tree.diagnostics)
     published: list[tuple[Document, ConvertedBody | None]] = []
@@ -132,19 +135,31 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     return CheckedSite(tuple(documents), routes, tuple(pages), tree, warnings)
 
 
-def _source_results(config: Config, tree: SourceTree, cache: BuildCache,
-                    jobs: int | None) -> list[SourceResult]:
+ProgressCallback = Callable[[int, int], None]  # (done, total), for a terminal's progress line
+
+
+def _source_results(config: Config, tree: SourceTree, cache: BuildCache, jobs: int | None,
+                    progress: ProgressCallback | None = None) -> list[SourceResult]:
     """Results for every source: from the cache where its key matches, else computed."""
     base = conversion_fingerprint(config) if cache.enabled else ""
     keys = [digest(base, s.path, s.digest) for s in tree.sources]
     known = cache.get_sources(keys)
     missing = [s for s, k in zip(tree.sources, keys) if k not in known]
-    fresh = dict(zip((digest(base, s.path, s.digest) for s in missing),
-                     process_sources(config, missing, jobs)))
+    computed = process_sources(config, missing, jobs)
+    if progress is not None:
+        computed = _reporting(computed, len(missing), progress)
+    fresh = dict(zip((digest(base, s.path, s.digest) for s in missing), computed))
     cache.put_sources(fresh)
     if fresh:
         cache.prune_sources(set(keys))
     return [known.get(k) or fresh[k] for k in keys]
+
+
+def _reporting(results: Iterator[SourceResult], total: int,
+               progress: ProgressCallback) -> Iterator[SourceResult]:
+    for done, result in enumerate(results, start=1):
+        progress(done, total)
+        yield result
 
 
 @dataclass(frozen=True)
@@ -175,7 +190,8 @@ def plan_site(config: Config, checked: CheckedSite) -> PlannedSite:
 
 
 def build(config: Config, *, now: datetime, keep_foreign: bool = False, strict: bool = False,
-          use_cache: bool = True, jobs: int | None = None) -> BuildReport:
+          use_cache: bool = True, jobs: int | None = None,
+          progress: ProgressCallback | None = None) -> BuildReport:
     """Build the whole site into the output folder; raises SiteError on any problem.
 
     With `strict`, warnings fail the build too, before anything is written. With the
@@ -189,7 +205,7 @@ def build(config: Config, *, now: datetime, keep_foreign: bool = False, strict: 
     recover_interrupted(out_dir)
     cache = BuildCache(config.path("cache") if use_cache else None)
     try:
-        checked = load_site(config, now, timings, cache, jobs)
+        checked = load_site(config, now, timings, cache, jobs, progress)
         if strict and checked.warnings:
             raise BuildFailed(list(checked.warnings) + [Diagnostic(
                 "", 0, 0, "error", f"{len(checked.warnings)} warning(s) with --strict; nothing was written",
