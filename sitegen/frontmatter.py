@@ -163,6 +163,17 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bo
 _FrontMatterLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    """An unquoted impossible date (2019-02-30) stays text, so the date check can say why."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
 def split_front_matter(text: str) -> tuple[str, str, str, int, int]:
     """Return (format, block, body, block_first_line, body_first_line).
 
@@ -202,6 +213,8 @@ def parse_source(source: Source, taxonomies: tuple[str, ...] = ("categories", "t
     raw, problem = _load_block(kind, block, block_line, path)
     if problem:
         return ParseResult(None, (problem,))
+    if raw is None:
+        raw = {}  # an empty block is an empty mapping, as in Hugo
     if not isinstance(raw, dict):
         shape = "a list" if isinstance(raw, list) else "empty" if raw is None else "a single value"
         return ParseResult(None, (Diagnostic(
