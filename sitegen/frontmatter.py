@@ -8,6 +8,7 @@ keys silently overwritten) are caught instead of published.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ import yaml
 
 from .dates import DateError, parse_date
 from .errors import Diagnostic, did_you_mean
+from .yamldoc import describe_yaml_error
 from .sources import Source
 
 _TOML_HANDLER = python_frontmatter.default_handlers.BaseHandler(
@@ -266,6 +268,13 @@ def _load_block(kind: str, block: str, block_line: int, path: str) -> tuple[Any,
                                 f"duplicate key '{dup.key}' in front matter",
                                 "keys are case-insensitive; keep one and delete the other")
     except yaml.YAMLError as exc:
+        context = str(getattr(exc, "context", None) or "")
+        if "quoted scalar" in context or "flow" in context:
+            # Point at the quote or bracket that is never closed, not at the end of the block.
+            found = describe_yaml_error(exc, block, path)
+            return None, dataclasses.replace(
+                found, line=found.line + block_line - 1,
+                message=found.message.replace("invalid YAML", "invalid YAML front matter", 1))
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = block_line + mark.line if mark else block_line
         col = mark.column + 1 if mark else 0

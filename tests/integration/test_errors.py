@@ -125,19 +125,15 @@ CASES: list[Any] = [  # Case, or pytest.param(Case) when marked xfail
     Case("yaml-list-indent", {BAD: fm("title: Bad indent", "tags:", "  - one", " - two", "date: 2019-07-07")},
          f"{BAD}:5:2: error: invalid YAML front matter: did not find expected key\n"
          "  hint: check that keys at the same level are indented by the same number of spaces\n"),
-    xfail(Case("yaml-unclosed-double-quote", {BAD: fm('title: "Unclosed', "date: 2019-07-07")},
-               f'{BAD}:2:8: error: invalid YAML front matter: the " opened here is never closed\n'
-               '  hint: add the closing " at the end of the value\n'),
-          "needs change in frontmatter.py: report the quote's context_mark, not the end of the "
-          "block (sitegen.yamldoc.describe_yaml_error does this for config.yaml)"),
-    xfail(Case("yaml-unclosed-single-quote", {BAD: fm("title: 'Unclosed", "date: 2019-07-07")},
-               f"{BAD}:2:8: error: invalid YAML front matter: the ' opened here is never closed\n"
-               "  hint: add the closing ' at the end of the value\n"),
-          "needs change in frontmatter.py: report the quote's context_mark, not the end of the block"),
-    xfail(Case("yaml-unclosed-bracket", {BAD: fm("title: Brackets", "tags: [one, two", "date: 2019-07-07")},
-               f"{BAD}:3:7: error: invalid YAML front matter: the '[' opened here is never closed\n"
-               "  hint: add ']' at the end of the value, on the same line\n"),
-          "needs change in frontmatter.py: report the flow sequence's context_mark with a plain message"),
+    Case("yaml-unclosed-double-quote", {BAD: fm('title: "Unclosed', "date: 2019-07-07")},
+         f'{BAD}:2:8: error: invalid YAML front matter: the " opened here is never closed\n'
+         '  hint: add the closing " at the end of the value\n'),
+    Case("yaml-unclosed-single-quote", {BAD: fm("title: 'Unclosed", "date: 2019-07-07")},
+         f"{BAD}:2:8: error: invalid YAML front matter: the ' opened here is never closed\n"
+         "  hint: add the closing ' at the end of the value\n"),
+    Case("yaml-unclosed-bracket", {BAD: fm("title: Brackets", "tags: [one, two", "date: 2019-07-07")},
+         f"{BAD}:3:7: error: invalid YAML front matter: the '[' opened here is never closed\n"
+         "  hint: add ']' at the end of the value, on the same line\n"),
     Case("yaml-duplicate-key", {BAD: fm("title: One", "date: 2019-07-07", "title: Two")},
          f"{BAD}:4:1: error: duplicate key 'title' in front matter\n"
          "  hint: keys are case-insensitive; keep one and delete the other\n"),
