@@ -145,9 +145,9 @@ _FrontMatterLoader.add_implicit_resolver(
 
 
 class _DuplicateKey(Exception):
-    def __init__(self, key: str, line: int, col: int) -> None:
+    def __init__(self, key: str, index: int) -> None:
         super().__init__(key)
-        self.key, self.line, self.col = key, line, col
+        self.key, self.index = key, index  # character offset in the front matter block
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
@@ -157,7 +157,7 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bo
         folded = key.lower() if isinstance(key, str) else key
         if folded in seen:
             mark = key_node.start_mark
-            raise _DuplicateKey(str(key), mark.line + 1, mark.column + 1)
+            raise _DuplicateKey(str(key), mark.index)
         seen.add(folded)
     return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 
@@ -264,7 +264,9 @@ def _load_block(kind: str, block: str, block_line: int, path: str) -> tuple[Any,
     try:
         return yaml.load(block, Loader=_FrontMatterLoader), None
     except _DuplicateKey as dup:
-        return None, Diagnostic(path, block_line + dup.line - 1, dup.col, "error",
+        line = block.count("\n", 0, dup.index)  # \n only: YAML also breaks at NEL, LS, PS
+        col = dup.index - (block.rfind("\n", 0, dup.index) + 1) + 1
+        return None, Diagnostic(path, block_line + line, col, "error",
                                 f"duplicate key '{dup.key}' in front matter",
                                 "keys are case-insensitive; keep one and delete the other")
     except yaml.YAMLError as exc:
@@ -272,12 +274,15 @@ def _load_block(kind: str, block: str, block_line: int, path: str) -> tuple[Any,
         if "quoted scalar" in context or "flow" in context:
             # Point at the quote or bracket that is never closed, not at the end of the block.
             found = describe_yaml_error(exc, block, path)
+            start = getattr(exc, "context_mark", None)
+            line = block.count("\n", 0, start.index) + 1 if start else found.line
             return None, dataclasses.replace(
-                found, line=found.line + block_line - 1,
+                found, line=line + block_line - 1,
                 message=found.message.replace("invalid YAML", "invalid YAML front matter", 1))
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = block_line + mark.line if mark else block_line
-        col = mark.column + 1 if mark else 0
+        # Count only \n: YAML's own line count also breaks at NEL, LS and PS.
+        line = block_line + block.count("\n", 0, mark.index) if mark else block_line
+        col = mark.index - (block.rfind("\n", 0, mark.index) + 1) + 1 if mark else 0
         problem = getattr(exc, "problem", None) or "could not be read"
         return None, Diagnostic(path, line, col, "error", f"invalid YAML front matter: {problem}",
                                 _yaml_hint(problem))

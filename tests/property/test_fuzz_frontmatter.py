@@ -36,7 +36,7 @@ def parse_text(text: str) -> ParseResult:
 
 # YAML also breaks lines at NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR; see the xfail
 # test_yaml_error_line_with_unicode_line_separators. Set to False once that bug is fixed.
-TOLERATE_YAML_LINE_BREAKS = True
+TOLERATE_YAML_LINE_BREAKS = False
 _YAML_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")
 
 
@@ -86,11 +86,6 @@ _UNICODE_BREAKS = ("---\ntitle: a\u2028\u2028\u2028\u2028\u2028x: [\n---\nbody\n
                    "---\nx: 1\u2029y: 2\u2029\u2029title: x\ntitle: y\n---\n")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "sitegen/frontmatter.py _load_block/_construct_mapping: YAML error and duplicate-key lines "
-    "come from yaml Mark.line, which counts U+0085/U+2028/U+2029 as line breaks, so the line "
-    "can lie past the end of the file; compute it from mark.index as block.count('\\n', 0, "
-    "mark.index)"))
 @pytest.mark.parametrize("text", _UNICODE_BREAKS, ids=("LS", "NEL", "PS-duplicate"))
 def test_yaml_error_line_with_unicode_line_separators(text: str) -> None:
     assert_located(parse_text(text), text, tolerate=False)
