@@ -184,8 +184,8 @@ def test_broken_edit_keeps_the_last_good_build_then_recovers(start: Callable[...
         first_token = events.wait_for("reload")
         live.edit(SOURCE, BROKEN)
         error = events.wait_for("build-error")
-        assert "content/2019/first.md:3:5: error: invalid YAML" in error
-        assert "content/2019/first.md:3:5: error: invalid YAML" in live.err.getvalue()
+        assert "content/2019/first.md:2:8: error: invalid YAML front matter: the '[' opened here is never closed" in error
+        assert "content/2019/first.md:2:8: error: invalid YAML front matter: the '[' opened here is never closed" in live.err.getvalue()
         assert "still serving the last good build" in live.err.getvalue()
         still = live.get("/2019/first/")
         assert still.status == 200 and "The original text." in still.text
@@ -268,7 +268,7 @@ def test_the_browser_follows_edits_and_shows_errors(start: Callable[..., Live],
     live.edit(SOURCE, BROKEN)
     alert = page.get_by_role("alert")
     alert.wait_for(timeout=WAIT * 1000)
-    assert "content/2019/first.md:3:5: error:" in alert.inner_text()
+    assert "content/2019/first.md:2:8: error:" in alert.inner_text()
     assert page.get_by_text("The original text.").is_visible()  # the last good page stays
     live.edit(SOURCE, article("First light", slug="first", body="Edited live."))
     page.get_by_text("Edited live.").wait_for(timeout=WAIT * 1000)
