@@ -18,7 +18,6 @@ from .config import Config
 from .errors import Diagnostic, SiteError
 from .frontmatter import Document
 from .pipeline import CheckedSite, load_site, plan_site
-from .text import slugify
 from .urls import Route
 
 
@@ -42,7 +41,7 @@ def check_dates(checked: CheckedSite) -> list[Diagnostic]:
         route = checked.routes[doc.source.path]
         todo = doc.meta.params.get("date_todo")
         if todo:
-            problems.append(Diagnostic(doc.source.path, _line_of(doc, "date_todo"), 1, "warning",
+            problems.append(Diagnostic(doc.source.path, doc.key_line("date_todo"), 1, "warning",
                                        f"importer TODO: {todo}",
                                        "add 'date: YYYY-MM-DD', delete date_todo and draft: true"))
         elif route.kind == "article" and doc.meta.date is None:
@@ -110,13 +109,6 @@ def _link_position(doc: Document, link: str) -> tuple[int, int]:
     return doc.body_line, 0
 
 
-def _line_of(doc: Document, key: str) -> int:
-    for number, text in enumerate(doc.source.text.split("\n")[: doc.body_line], start=1):
-        if re.match(rf"^\s*{key}\s*[:=]", text, re.IGNORECASE):
-            return number
-    return 1
-
-
 def check_terms(documents: tuple[Document, ...]) -> list[Diagnostic]:
     """Warn about spellings of one term: Japan/japan, burden sharing/burden-sharing, japn."""
     problems = []
@@ -127,7 +119,7 @@ def check_terms(documents: tuple[Document, ...]) -> list[Diagnostic]:
         for group in groups:
             files = sorted({f for name in group for f in spellings[name]})
             problems.append(Diagnostic(
-                files[0], _line_of(by_path[files[0]], taxonomy), 1, "warning",
+                files[0], by_path[files[0]].key_line(taxonomy), 1, "warning",
                 f"{taxonomy} {', '.join(repr(n) for n in group)} look like one term spelt differently",
                 f"use one spelling; found in {', '.join(files)}"))
     return problems
@@ -160,7 +152,7 @@ def _near_groups(names: list[str]) -> list[list[str]]:
     groups: dict[str, list[str]] = defaultdict(list)
     for name in names:
         groups[root(name)].append(name)
-    return [sorted(g) for g in groups.values() if len(g) > 1 and len({slugify(n) for n in g}) >= 1]
+    return [sorted(g) for g in groups.values() if len(g) > 1]
 
 
 def _one_edit(a: str, b: str) -> bool:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -89,27 +89,6 @@ class OutputConflictError(SiteError):
 
 class BuildFailed(SiteError):
     """The build cannot go on for a reason outside any one content file."""
-
-
-@dataclass
-class DiagnosticSink:
-    """Collects diagnostics from every file so the build can fail once, with all of them."""
-
-    items: list[Diagnostic] = field(default_factory=list)
-
-    def add(self, diagnostic: Diagnostic) -> None:
-        self.items.append(diagnostic)
-
-    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
-        self.items.extend(diagnostics)
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        return sorted(d for d in self.items if d.is_error)
-
-    @property
-    def warnings(self) -> list[Diagnostic]:
-        return sorted(d for d in self.items if not d.is_error)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -124,6 +124,14 @@ class Document:
     body_line: int  # 1-based line of the file on which the body starts
     has_front_matter: bool
 
+    def key_line(self, key: str) -> int:
+        """Line of a front matter key in the file (1 when it is absent), for diagnostics."""
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*[:=]", re.IGNORECASE)
+        for number, text in enumerate(self.source.text.split("\n")[: self.body_line], start=1):
+            if pattern.match(text):
+                return number
+        return 1
+
 
 @dataclass(frozen=True)
 class ParseResult:

@@ -33,7 +33,7 @@ from .render_pool import render_plans
 from .routes import plan_outputs
 from .search import index_search
 from .sources import SourceTree, discover_sources
-from .templates import OutputPlan, RenderedFile, make_environment, render_output, templates_fingerprint
+from .templates import OutputPlan, RenderedFile, make_environment, templates_fingerprint
 from .urls import Route, route_document
 from .workers import SourceResult, process_sources
 from .fingerprint import Fingerprinter
@@ -359,15 +359,12 @@ def _check_copy_conflicts(plans: list[OutputPlan], derived: list[RenderedFile],
 def _with_key_lines(diagnostics: list[Diagnostic], checked: CheckedSite, key: str,
                     prefix: str) -> list[Diagnostic]:
     """Point diagnostics about a front matter key at the line where the key is written."""
-    texts = {doc.source.path: doc.source.text for doc in checked.documents}
+    documents = {doc.source.path: doc for doc in checked.documents}
     result = []
     for diagnostic in diagnostics:
-        text = texts.get(diagnostic.path)
-        if text is not None and diagnostic.line == 0 and diagnostic.message.startswith(prefix):
-            for number, line in enumerate(text.split("\n"), start=1):
-                if re.match(rf"^\s*{key}\s*[:=]", line, re.IGNORECASE):
-                    diagnostic = dataclasses.replace(diagnostic, line=number, col=1)
-                    break
+        doc = documents.get(diagnostic.path)
+        if doc is not None and diagnostic.line == 0 and diagnostic.message.startswith(prefix):
+            diagnostic = dataclasses.replace(diagnostic, line=doc.key_line(key), col=1)
         result.append(diagnostic)
     return result
 

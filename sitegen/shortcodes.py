@@ -60,7 +60,7 @@ def expand_shortcodes(body: str, path: str, body_line: int, render: Renderer,
     expansion = Expansion(text="")
     body = _uncomment_in_code(body)
     masked = _mask_code(body)
-    expansion.text = _expand(body, masked, 0, path, body_line, render, known, needs_inner,
+    expansion.text = _expand(body, masked, path, body_line, render, known, needs_inner,
                              expansion, top=True)
     return expansion
 
@@ -136,7 +136,7 @@ def code_regions(text: str) -> list[tuple[int, int]]:
     return sorted(regions)
 
 
-def _expand(text: str, masked: str, offset: int, path: str, body_line: int, render: Renderer,
+def _expand(text: str, masked: str, path: str, body_line: int, render: Renderer,
             known: Callable[[str], bool], needs_inner: Callable[[str], bool],
             expansion: Expansion, top: bool) -> str:
     out: list[str] = []
@@ -173,7 +173,7 @@ def _expand(text: str, masked: str, offset: int, path: str, body_line: int, rend
         if closing:
             inner = text[match.end():closing[0]]
             inner_masked = masked[match.end():closing[0]]
-            inner = _expand(inner, inner_masked, 0, path, line, render, known, needs_inner,
+            inner = _expand(inner, inner_masked, path, line, render, known, needs_inner,
                             expansion, top=False)
             inner = _inline_stash(inner, expansion) if match.group("open") == "<" else inner
             end = closing[1]

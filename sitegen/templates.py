@@ -13,7 +13,6 @@ import sys
 import traceback
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 

@@ -109,21 +109,14 @@ def _slug(raw: str, doc: Document) -> tuple[str, Diagnostic | None]:
 
 
 def _slug_problem(doc: Document, raw: str, what: str, hint: str) -> Diagnostic:
-    line = _key_line(doc, "slug")
+    line = doc.key_line("slug")
     return Diagnostic(doc.source.path, line, 1, "error", f"slug '{raw}' {what}", hint)
-
-
-def _key_line(doc: Document, key: str) -> int:
-    for number, text in enumerate(doc.source.text.split("\n")[: doc.body_line], start=1):
-        if re.match(rf"^\s*{key}\s*[:=]", text, re.IGNORECASE):
-            return number
-    return 1
 
 
 def _from_url(raw: str, doc: Document) -> tuple[str, Diagnostic | None]:
     segments = [s for s in raw.strip().split("/") if s]
     if ".." in segments or "://" in raw:
-        return "", Diagnostic(doc.source.path, _key_line(doc, "url"), 1, "error",
+        return "", Diagnostic(doc.source.path, doc.key_line("url"), 1, "error",
                               f"url '{raw}' must be a path inside the site",
                               "write a path such as url: /about/")
     path = "/" + "/".join(segments)
