@@ -46,7 +46,8 @@ def article_sort_key(article: Article) -> tuple:
 def assemble_site(pages: list[PageInput], config: Config) -> SiteView:
     """Build articles, taxonomies, sections and the archive from converted pages."""
     term_names = _term_names(pages, config)
-    articles = [_article(p, config, term_names) for p in pages if p.route.kind != "section"]
+    term_refs: dict[tuple[str, str], TermRef] = {}
+    articles = [_article(p, config, term_names, term_refs) for p in pages if p.route.kind != "section"]
     dated = tuple(sorted((a for a in articles if a.kind == "article"), key=article_sort_key))
     standalone = tuple(sorted((a for a in articles if a.kind == "page"),
                               key=lambda a: (a.weight, a.title.lower(), a.source_path)))
@@ -83,16 +84,22 @@ def _term_names(pages: list[PageInput], config: Config) -> dict[tuple[str, str],
     return {key: counts.most_common(1)[0][0] for key, counts in spellings.items()}
 
 
-def _article(page: PageInput, config: Config, term_names: dict[tuple[str, str], str]) -> Article:
+def _article(page: PageInput, config: Config, term_names: dict[tuple[str, str], str],
+             term_refs: dict[tuple[str, str], TermRef]) -> Article:
+    """One article's view; `term_refs` shares each term's TermRef among all its articles."""
     meta, body, route = page.document.meta, page.body, page.route
     terms: dict[str, tuple[TermRef, ...]] = {}
     for singular, taxonomy in sorted(config.taxonomies.items(), key=lambda kv: kv[1]):
         refs: dict[str, TermRef] = {}
         for name in meta.taxonomies.get(taxonomy, ()):
             key = term_slug(name)
-            path = term_path(taxonomy, name)
-            refs.setdefault(key, TermRef(term_names[(taxonomy, key)], key, href(config, path),
-                                          taxonomy, singular))
+            if key not in refs:
+                ref = term_refs.get((taxonomy, key))
+                if ref is None:
+                    ref = term_refs[(taxonomy, key)] = TermRef(
+                        term_names[(taxonomy, key)], key, href(config, term_path(taxonomy, name)),
+                        taxonomy, singular)
+                refs[key] = ref
         terms[taxonomy] = tuple(refs.values())
     summary_text = " ".join(plain_text(page.summary_html).split())
     return Article(

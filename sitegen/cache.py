@@ -32,6 +32,7 @@ class BuildCache:
 
     def __init__(self, folder: Path | None) -> None:
         self.db: sqlite3.Connection | None = None
+        self.folder = folder
         if folder is None:
             return
         try:
@@ -53,6 +54,10 @@ class BuildCache:
     @property
     def enabled(self) -> bool:
         return self.db is not None
+
+    def trash_folder(self) -> Path | None:
+        """Where a replaced site waits to be deleted (see writer._discard); None without a cache."""
+        return self.folder / "trash" if self.folder is not None and self.enabled else None
 
     def get_sources(self, keys: list[str]) -> dict[str, Any]:
         """Cached values for the keys that have one."""

@@ -24,10 +24,15 @@ from .cache import digest
 from .model import Article, SiteView
 from .templates import OutputPlan
 
+_SCALAR_TYPES = frozenset({str, int, float, bool, type(None), datetime})
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # a dataclass's hashed fields, per class
 _SCALARS = ("title", "description", "base_url", "base_path", "language", "author", "copyright",
             "extra", "search_enabled", "feeds_full_content")
 ALL = "*"
 BODY_FIELDS = ("content", "toc", "headings")
+# Names whose bodies always count: the page's own article, and a section page's `section`
+# (a Section, whose `content` from _index.md is hashed with its other fields anyway).
+OWN_BODIES = ("article", "section")
 
 
 def uses_other_bodies(env: jinja2.Environment) -> bool:
@@ -41,7 +46,7 @@ def uses_other_bodies(env: jinja2.Environment) -> bool:
             continue
         for node in tree.find_all(nodes.Getattr):
             if node.attr in BODY_FIELDS and not (isinstance(node.node, nodes.Name)
-                                                 and node.node.name == "article"):
+                                                 and node.node.name in OWN_BODIES):
                 return True
     return False
 
@@ -82,16 +87,16 @@ class Fingerprinter:
         summary, not every page that merely links to it. Should a template read the body
         of such an article, `uses_other_bodies` makes the body count everywhere.
         """
-        if isinstance(value, Article):
-            if self.full_articles:
-                return self.primary(value)
-        if isinstance(value, (str, int, float, bool, type(None), datetime)):
+        kind = type(value)
+        if kind in _SCALAR_TYPES:
             return repr(value)
-        if isinstance(value, (list, tuple)):
+        if kind is Article and self.full_articles:
+            return self.primary(value)
+        if kind is list or kind is tuple:
             if len(value) > 8:
                 return "L" + digest(*(self.value(v) for v in value))
             return "[" + ",".join(self.value(v) for v in value) + "]"
-        if isinstance(value, dict):
+        if kind is dict:
             return "{" + ",".join(f"{k!r}:{self.value(value[k])}" for k in sorted(value, key=repr)) + "}"
         if dataclasses.is_dataclass(value):
             return self._dataclass(value)
@@ -102,9 +107,13 @@ class Fingerprinter:
         known = self._memo.get(id(value))
         if known is not None and known[0] is value:
             return known[1]
-        fields = (f"{f.name}:{self.value(getattr(value, f.name))}" for f in dataclasses.fields(value)
-                  if not (isinstance(value, Article) and f.name in BODY_FIELDS))
-        text = "D" + digest(type(value).__name__, *fields)
+        kind = type(value)
+        names = _FIELD_NAMES.get(kind)
+        if names is None:
+            names = _FIELD_NAMES[kind] = tuple(
+                f.name for f in dataclasses.fields(value)
+                if not (kind is Article and f.name in BODY_FIELDS))
+        text = "D" + digest(kind.__name__, *(f"{name}:{self.value(getattr(value, name))}" for name in names))
         self._memo[id(value)] = (value, text)
         return text
 

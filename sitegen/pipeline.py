@@ -33,7 +33,7 @@ from .render_pool import render_plans
 from .routes import plan_outputs
 from .search import index_search
 from .sources import SourceTree, discover_sources
-from .templates import OutputPlan, RenderedFile, make_environment, templates_fingerprint
+from .templates import OutputPlan, RenderedFile, make_environment, templates_fingerprint, with_site
 from .urls import Route, route_document
 from .workers import SourceResult, process_sources
 from .fingerprint import Fingerprinter
@@ -222,11 +222,11 @@ def build(config: Config, *, now: datetime, keep_foreign: bool = False, strict: 
         planned = plan_site(config, checked)
         timings["plan"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        env = make_environment(config)
+        env = with_site(make_environment(config), planned.site)
         fingerprints = _page_fingerprints(config, env, planned, checked)
         timings["fingerprint"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        staged = StagedOutput(out_dir, keep_foreign)
+        staged = StagedOutput(out_dir, keep_foreign, cache.trash_folder())
         try:
             rendered_count = _render_pages(planned, env, fingerprints, cache.page_fingerprints(), staged,
                                            jobs)

@@ -7,6 +7,8 @@ are refused before anything is rendered.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -150,10 +152,12 @@ def _expand_pattern(pattern: str, doc: Document, dirs: list[str], stem: str, slu
     return "/" + path.strip("/") + ("/" if not PurePosixPath(path).suffix else "")
 
 
+@lru_cache(maxsize=65536)
 def term_slug(term: str) -> str:
     """A term's URL segment, as Hugo's urlize: ``U.S. Forces`` -> ``u.s.-forces``.
 
-    Terms with the same slug are one term (``Japan`` and ``japan``).
+    Terms with the same slug are one term (``Japan`` and ``japan``). Cached: a site has
+    few terms, each met once per article that carries it.
     """
     return urlize(term) or quote(term)
 

@@ -16,6 +16,8 @@ import ctypes.util
 import filecmp
 import os
 import shutil
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,15 +77,17 @@ class StagedOutput:
     folder away and leaves the previous site untouched.
     """
 
-    def __init__(self, out_dir: Path, keep_foreign: bool = False) -> None:
+    def __init__(self, out_dir: Path, keep_foreign: bool = False, trash: Path | None = None) -> None:
         self.out_dir = out_dir.resolve()
         self.keep_foreign = keep_foreign
+        self.trash = trash  # where the replaced site goes to be deleted in the background
         self.staging = self.out_dir.with_name(f".{self.out_dir.name}.staging")
         if self.staging.exists():
             shutil.rmtree(self.staging)  # left by a build that was killed
         self.staging.mkdir(parents=True)
         self.outputs: set[str] = set()
         self.written = self.unchanged = 0
+        self._folders: set[str] = set()  # staging folders known to exist
 
     def put(self, output: str, data: bytes) -> None:
         """A rendered file; linked from the previous site instead when its bytes are the same."""
@@ -104,6 +108,10 @@ class StagedOutput:
     def keep(self, output: str) -> None:
         """A page known to be unchanged: take the previous build's file."""
         self._claim(output)
+        folder, _, _ = output.rpartition("/")
+        if folder not in self._folders:
+            os.makedirs(os.path.join(self.staging, folder), exist_ok=True)
+            self._folders.add(folder)
         _keep(self.staging, self.out_dir, output)
         self.unchanged += 1
 
@@ -131,7 +139,7 @@ class StagedOutput:
                 self.outputs.add(rel)
                 place_file(self.staging, self.out_dir, rel, source=self.out_dir / rel)
         (self.staging / MANIFEST).write_text("\n".join(sorted(self.outputs)) + "\n", encoding="utf-8")
-        _swap(self.staging, self.out_dir)
+        _swap(self.staging, self.out_dir, self.trash)
         removed = tuple(p for p in gone if p in made)
         return WriteReport(self.written, self.unchanged, removed, foreign)
 
@@ -178,12 +186,12 @@ def place_file(staging: Path, out_dir: Path, rel: str, data: bytes | None = None
 
 
 def _keep(staging: Path, out_dir: Path, rel: str) -> None:
-    dest = staging / rel
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    """Link the previous build's file into staging (its folder already exists)."""
+    dest, old = os.path.join(staging, rel), os.path.join(out_dir, rel)
     try:
-        os.link(out_dir / rel, dest)
+        os.link(old, dest)
     except OSError:
-        shutil.copyfile(out_dir / rel, dest)
+        shutil.copyfile(old, dest)
 
 
 def _same(old: Path, data: bytes | None, source: Path | None) -> bool:
@@ -194,14 +202,22 @@ def _same(old: Path, data: bytes | None, source: Path | None) -> bool:
 
 
 def _previous_files(out_dir: Path) -> set[str]:
-    if not out_dir.is_dir():
-        return set()
-    found = set()
-    for folder, _, names in os.walk(out_dir):
-        for name in names:
-            rel = (Path(folder) / name).relative_to(out_dir).as_posix()
-            if rel != MANIFEST:
-                found.add(rel)
+    """Every file under the output folder, relative and with '/' (the manifest left out)."""
+    found: set[str] = set()
+    pending = [("", os.fspath(out_dir))]
+    while pending:
+        prefix, folder = pending.pop()
+        try:
+            entries = os.scandir(folder)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        with entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((prefix + entry.name + "/", entry.path))
+                else:
+                    found.add(prefix + entry.name)
+    found.discard(MANIFEST)
     return found
 
 
@@ -218,13 +234,13 @@ def read_manifest(out_dir: Path) -> set[str]:
         return set()
 
 
-def _swap(staging: Path, out_dir: Path) -> None:
+def _swap(staging: Path, out_dir: Path, trash: Path | None = None) -> None:
     """Make staging the output folder, atomically where the OS allows."""
     if not out_dir.exists():
         os.rename(staging, out_dir)
         return
     if _exchange(staging, out_dir):
-        shutil.rmtree(staging)
+        _discard(staging, trash)
         return
     backup = out_dir.with_name(f".{out_dir.name}.previous")
     if backup.exists():
@@ -232,6 +248,66 @@ def _swap(staging: Path, out_dir: Path) -> None:
     os.rename(out_dir, backup)
     os.rename(staging, out_dir)
     shutil.rmtree(backup)
+
+
+TRASH_GRACE_SECONDS = 600
+
+
+def _discard(tree: Path, trash: Path | None) -> None:
+    """Delete the replaced site: in a background process when there is a trash folder.
+
+    Unlinking every file of the old site costs as much as a small rebuild, and nothing
+    waits for it: the new site is already in place. The old tree is renamed into the
+    trash folder (in the cache, on the same file system) and a detached process deletes
+    it, with any trash left by a deleter that was killed more than ten minutes ago.
+    Without a trash folder, or when the rename fails, it is deleted here.
+    """
+    if trash is not None:
+        try:
+            trash.mkdir(parents=True, exist_ok=True)
+            target = trash / f"site-{os.getpid()}-{time.time_ns()}"
+            os.rename(tree, target)
+        except OSError:
+            pass
+        else:
+            stale = [str(p) for p in trash.iterdir()
+                     if p != target and _age(p) > TRASH_GRACE_SECONDS]
+            _delete_in_background([str(target), *stale])
+            return
+    shutil.rmtree(tree, ignore_errors=True)
+
+
+def _age(path: Path) -> float:
+    try:
+        return time.time() - path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+_DELETERS: list[int] = []  # pids of background deleters, reaped by the next call
+_DELETE_SCRIPT = "import shutil, sys\nfor p in sys.argv[1:]: shutil.rmtree(p, ignore_errors=True)"
+
+
+def _delete_in_background(paths: list[str]) -> None:
+    for pid in list(_DELETERS):  # a long-running `serve` must not collect zombies
+        try:
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                _DELETERS.remove(pid)
+        except ChildProcessError:
+            _DELETERS.remove(pid)
+    try:
+        devnull = os.open(os.devnull, os.O_RDWR)
+        try:
+            _DELETERS.append(os.posix_spawn(
+                sys.executable, [sys.executable, "-S", "-c", _DELETE_SCRIPT, *paths], os.environ,
+                file_actions=[(os.POSIX_SPAWN_DUP2, devnull, 0), (os.POSIX_SPAWN_DUP2, devnull, 1),
+                              (os.POSIX_SPAWN_DUP2, devnull, 2)],
+                setsid=True))
+        finally:
+            os.close(devnull)
+    except (OSError, AttributeError):  # no posix_spawn here: delete in this process
+        for path in paths:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _exchange(a: Path, b: Path) -> bool:
