@@ -8,6 +8,8 @@ did-you-mean hint, all at once rather than one per run.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import dataclasses
 import typing
 from collections.abc import Mapping
@@ -110,10 +112,7 @@ class Config:
     @property
     def base_path(self) -> str:
         """The path part of base_url, always starting and ending with '/'."""
-        url = self.site.base_url
-        if "://" in url:
-            url = "/" + url.split("://", 1)[1].partition("/")[2]
-        return "/" + url.strip("/") + "/" if url.strip("/") else "/"
+        return _base_path(self.site.base_url)
 
     @property
     def absolute_base(self) -> str:
@@ -285,3 +284,11 @@ def _describe(value: Any) -> str:
     if isinstance(value, dict):
         return "a group of settings"
     return repr(value)
+
+
+@lru_cache(maxsize=16)
+def _base_path(url: str) -> str:
+    """The path part of a base URL; asked for with every URL a build makes, so cached."""
+    if "://" in url:
+        url = "/" + url.split("://", 1)[1].partition("/")[2]
+    return "/" + url.strip("/") + "/" if url.strip("/") else "/"

@@ -8,7 +8,9 @@ terms: a term shared by thousands of articles would otherwise make it quadratic.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import heapq
+from collections import Counter
+from operator import itemgetter
 
 from .model import Article, SiteView
 
@@ -29,30 +31,36 @@ def neighbours(site: SiteView) -> dict[str, tuple[Article | None, Article | None
 
 
 def related_articles(site: SiteView, limit: int = RELATED_LIMIT) -> dict[str, tuple[Article, ...]]:
-    """Up to `limit` related articles for each article, by source path; deterministic."""
-    order = {a.source_path: i for i, a in enumerate(site.articles)}
-    positions: dict[str, dict[str, int]] = defaultdict(dict)  # term url -> source -> index
-    members: dict[str, tuple[Article, ...]] = {}
+    """Up to `limit` related articles for each article, by source path; deterministic.
+
+    Articles are counted by their index in the site's newest-first order, so ties break
+    newest first by comparing integers, and the window of each term is counted by
+    `Counter.update` in C: this runs on every build, incremental ones included.
+    """
+    articles = site.articles
+    order = {a.source_path: i for i, a in enumerate(articles)}
+    members: dict[str, tuple[int, ...]] = {}  # term url -> indices of its articles, in order
+    positions: dict[str, dict[int, int]] = {}  # term url -> article index -> place in the term
     weights: dict[str, int] = {}
     for taxonomy in site.taxonomies:
         weight = WEIGHTS.get(taxonomy.plural, 1)
         for term in taxonomy.terms:
-            members[term.url] = term.articles
+            indices = tuple(order[a.source_path] for a in term.articles)
+            members[term.url] = indices
+            positions[term.url] = {index: place for place, index in enumerate(indices)}
             weights[term.url] = weight
-            for index, article in enumerate(term.articles):
-                positions[term.url][article.source_path] = index
     result: dict[str, tuple[Article, ...]] = {}
-    for article in site.articles:
-        scores: dict[str, int] = defaultdict(int)
-        by_path: dict[str, Article] = {}
+    for own, article in enumerate(articles):
+        scores: Counter[int] = Counter()
         for refs in article.terms.values():
             for ref in refs:
                 group = members.get(ref.url, ())
-                at = positions[ref.url].get(article.source_path, 0)
-                for other in group[max(0, at - WINDOW): at + WINDOW + 1]:
-                    if other.source_path != article.source_path:
-                        scores[other.source_path] += weights[ref.url]
-                        by_path[other.source_path] = other
-        ranked = sorted(scores, key=lambda path: (-scores[path], order[path]))
-        result[article.source_path] = tuple(by_path[p] for p in ranked[:limit])
+                at = positions[ref.url].get(own, 0) if group else 0
+                window = group[max(0, at - WINDOW): at + WINDOW + 1]
+                for _ in range(weights.get(ref.url, 0)):
+                    scores.update(window)
+        scores.pop(own, None)
+        # Highest score first; nlargest keeps the index order of equal scores: newest first.
+        ranked = heapq.nlargest(limit, sorted(scores.items()), key=itemgetter(1))
+        result[article.source_path] = tuple(articles[index] for index, _ in ranked)
     return result

@@ -28,6 +28,7 @@ def plan_outputs(site: SiteView, routes: dict[str, Route], config: Config) -> li
 class _Planner:
     def __init__(self, site: SiteView, routes: dict[str, Route], config: Config) -> None:
         self.site, self.routes, self.config = site, routes, config
+        self._site_feeds: tuple[Feed, ...] | None = None
 
     def all(self) -> Iterator[OutputPlan]:
         yield from self.home()
@@ -50,6 +51,12 @@ class _Planner:
         return {"site": self.site, "page": page, **values}
 
     def site_feeds(self) -> tuple[Feed, ...]:
+        """The site's feeds, one tuple shared by every page (fingerprints hash it once)."""
+        if self._site_feeds is None:
+            self._site_feeds = self._make_site_feeds()
+        return self._site_feeds
+
+    def _make_site_feeds(self) -> tuple[Feed, ...]:
         return (Feed(f"{self.site.title} (Atom)", href(self.config, "/feed.xml"), "application/atom+xml"),
                 Feed(f"{self.site.title} (RSS)", href(self.config, "/index.xml"), "application/rss+xml"))
 

@@ -38,7 +38,13 @@ class Route:
 
 def href(config: Config, path: str) -> str:
     """The URL to put in links: base path prepended, non-ASCII percent-encoded."""
-    return quote(config.base_path.rstrip("/") + path, safe="/#?=&~%:+@")
+    return _encoded(config.base_path.rstrip("/") + path)
+
+
+@lru_cache(maxsize=1 << 16)
+def _encoded(url: str) -> str:
+    """Percent-encoding is the costly part of a URL, and a build asks for each many times."""
+    return quote(url, safe="/#?=&~%:+@")
 
 
 def absolute(config: Config, path: str) -> str:
@@ -46,8 +52,13 @@ def absolute(config: Config, path: str) -> str:
     base = config.site.base_url
     if "://" not in base:
         return href(config, path)
-    origin = base.split("://", 1)[0] + "://" + base.split("://", 1)[1].split("/", 1)[0]
-    return origin + href(config, path)
+    return _origin(base) + href(config, path)
+
+
+@lru_cache(maxsize=16)
+def _origin(base_url: str) -> str:
+    scheme, rest = base_url.split("://", 1)
+    return scheme + "://" + rest.split("/", 1)[0]
 
 
 def output_file(path: str) -> str:

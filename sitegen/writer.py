@@ -16,6 +16,7 @@ import ctypes.util
 import filecmp
 import os
 import shutil
+import stat
 import sys
 import time
 from dataclasses import dataclass
@@ -85,9 +86,9 @@ class StagedOutput:
         if self.staging.exists():
             shutil.rmtree(self.staging)  # left by a build that was killed
         self.staging.mkdir(parents=True)
+        _MADE_FOLDERS.clear()  # a new staging folder: none of the remembered ones exist
         self.outputs: set[str] = set()
         self.written = self.unchanged = 0
-        self._folders: set[str] = set()  # staging folders known to exist
 
     def put(self, output: str, data: bytes) -> None:
         """A rendered file; linked from the previous site instead when its bytes are the same."""
@@ -108,10 +109,10 @@ class StagedOutput:
     def keep(self, output: str) -> None:
         """A page known to be unchanged: take the previous build's file."""
         self._claim(output)
-        folder, _, _ = output.rpartition("/")
-        if folder not in self._folders:
-            os.makedirs(os.path.join(self.staging, folder), exist_ok=True)
-            self._folders.add(folder)
+        folder = os.path.dirname(os.path.join(self.staging, output))
+        if folder not in _MADE_FOLDERS:
+            os.makedirs(folder, exist_ok=True)
+            _remember_folder(folder)
         _keep(self.staging, self.out_dir, output)
         self.unchanged += 1
 
@@ -166,23 +167,45 @@ def write_outputs(files: list[RenderedFile | KeptFile], copies: list[CopiedFile]
 
 
 def place_file(staging: Path, out_dir: Path, rel: str, data: bytes | None = None,
-           source: Path | None = None) -> bool:
-    """Put one file in staging; link the old one if identical. True when written anew."""
-    dest = staging / rel
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    old = out_dir / rel
-    if old.is_file() and not old.is_symlink() and _same(old, data, source):
+               source: Path | None = None) -> bool:
+    """Put one file in staging; link the old one if identical. True when written anew.
+
+    Called for every file of a build, so it works on plain strings and one `lstat` of
+    the old file rather than on Path objects.
+    """
+    dest, old = os.path.join(staging, rel), os.path.join(out_dir, rel)
+    folder = os.path.dirname(dest)
+    if folder not in _MADE_FOLDERS:
+        os.makedirs(folder, exist_ok=True)
+        _remember_folder(folder)
+    try:
+        info = os.lstat(old)
+    except OSError:
+        info = None
+    if info is not None and stat.S_ISREG(info.st_mode) and _same(old, info.st_size, data, source):
         try:
             os.link(old, dest)
             return False
         except OSError:
             pass
     if data is not None:
-        dest.write_bytes(data)
+        with open(dest, "wb") as handle:
+            handle.write(data)
     else:
         assert source is not None
         shutil.copyfile(source, dest)
     return True
+
+
+# Staging folders this process has made (a build makes thousands of files in hundreds of
+# folders); cleared by each new StagedOutput, whose staging folder starts empty.
+_MADE_FOLDERS: set[str] = set()
+
+
+def _remember_folder(folder: str) -> None:
+    if len(_MADE_FOLDERS) > 100_000:
+        _MADE_FOLDERS.clear()
+    _MADE_FOLDERS.add(folder)
 
 
 def _keep(staging: Path, out_dir: Path, rel: str) -> None:
@@ -194,9 +217,12 @@ def _keep(staging: Path, out_dir: Path, rel: str) -> None:
         shutil.copyfile(old, dest)
 
 
-def _same(old: Path, data: bytes | None, source: Path | None) -> bool:
+def _same(old: str, size: int, data: bytes | None, source: Path | None) -> bool:
     if data is not None:
-        return old.stat().st_size == len(data) and old.read_bytes() == data
+        if size != len(data):
+            return False
+        with open(old, "rb") as handle:
+            return handle.read() == data
     assert source is not None
     return filecmp.cmp(old, source, shallow=False)
 
