@@ -18,6 +18,7 @@ from functools import lru_cache
 import markdown as python_markdown
 
 from .goldmark import GoldmarkBlocksExtension
+from .inline_pruning import InlinePruningExtension
 from .markdown_ext import MORE_TOKEN, BodyCollector, HugoCompatExtension, heading_slug
 from .shortcodes import code_regions, restore_shortcodes
 from .text import count_html_words, dominant_cjk_lang, has_cjk, plain_text, summary_cut
@@ -86,8 +87,16 @@ def _extension_configs() -> dict[str, dict[str, object]]:
 
 
 @lru_cache(maxsize=8)
-def _converter(options: MarkdownOptions) -> python_markdown.Markdown:
-    return python_markdown.Markdown(extensions=markdown_extensions(options),
+def _converter(options: MarkdownOptions, prune_inline: bool = True) -> python_markdown.Markdown:
+    """The converter for these options; `prune_inline` skips inline patterns that cannot match.
+
+    Pruning (sitegen/inline_pruning.py) changes no output, only the time taken; it is not in
+    `markdown_extensions()`, so the benchmark's floor runs Python-Markdown without it.
+    """
+    extensions = markdown_extensions(options)
+    if prune_inline:
+        extensions.append(InlinePruningExtension())
+    return python_markdown.Markdown(extensions=extensions,
                                     extension_configs=_extension_configs(),
                                     output_format="html")
 

@@ -216,3 +216,13 @@ class HugoCompatExtension(Extension):
         collector = BodyCollector(md)
         md.body_collector = collector  # type: ignore[attr-defined]
         md.treeprocessors.register(collector, "body_collector", 4)
+        self._collector = collector
+        md.registerExtension(self)  # so that md.reset() calls reset() below
+
+    def reset(self) -> None:
+        """Forget the last document's headings, links and ids.
+
+        A blank body never reaches the tree processors, so without this it would report
+        those of the document converted before it.
+        """
+        self._collector.reset()

@@ -1,0 +1,117 @@
+"""Convert Markdown with and without inline-pattern pruning, and check the two agree.
+
+`check_pruning(text, options)` converts `text` with the engine's converter (pruning on) and
+with a converter built without `InlinePruningExtension`, through `render_markdown` and
+`render_inline_markdown`, and asserts:
+
+- every field of the two `RenderedBody`s, and the two inline renderings, are equal;
+- soundness, which is stronger than equal output: every pattern whose regular expression
+  finds a match in any string the unpruned inline processor tries it on is among the
+  patterns the pruned run kept.
+
+It returns the names the pruned run kept, so tests can also check that pruning happened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from markdown.treeprocessors import InlineProcessor
+
+import sitegen.markdown as engine
+from sitegen.inline_pruning import PruningInlineProcessor
+from sitegen.markdown import MarkdownOptions, render_inline_markdown, render_markdown
+
+_APPLY = "_InlineProcessor__applyPattern"
+
+
+def unpruned(options: MarkdownOptions) -> Any:
+    """The Markdown instance for `options` without pruning (cached like the engine's)."""
+    return engine._converter(options, False)  # noqa: SLF001
+
+
+def pruned(options: MarkdownOptions) -> Any:
+    return engine._converter(options)  # noqa: SLF001
+
+
+@contextmanager
+def pruning_off() -> Iterator[None]:
+    """Make render_markdown and render_inline_markdown use unpruned converters."""
+    original = engine._converter  # noqa: SLF001
+    engine._converter = lambda options, prune_inline=True: original(options, False)  # noqa: SLF001
+    try:
+        yield
+    finally:
+        engine._converter = original  # noqa: SLF001
+
+
+@contextmanager
+def spying() -> Iterator[dict[str, Any]]:
+    """Record the patterns kept by pruned runs and those that could match in unpruned runs."""
+    seen: dict[str, Any] = {"kept": set(), "matchable": set(), "tried": set(), "runs": 0}
+    original_apply = getattr(InlineProcessor, _APPLY)
+    original_registry = PruningInlineProcessor.registry_for
+
+    def apply(self: InlineProcessor, pattern: Any, data: str, index: int, start: int = 0) -> Any:
+        if not isinstance(self, PruningInlineProcessor):
+            name = _name(self, pattern)
+            seen["tried"].add(name)
+            if pattern.getCompiledRegExp().search(data):
+                seen["matchable"].add(name)
+        return original_apply(self, pattern, data, index, start)
+
+    def registry_for(self: PruningInlineProcessor, text: str) -> Any:
+        registry = original_registry(self, text)
+        seen["runs"] += 1
+        seen["kept"].update(name for name in self.md.inlinePatterns._data if name in registry)  # noqa: SLF001
+        return registry
+
+    setattr(InlineProcessor, _APPLY, apply)
+    PruningInlineProcessor.registry_for = registry_for  # type: ignore[method-assign]
+    try:
+        yield seen
+    finally:
+        setattr(InlineProcessor, _APPLY, original_apply)
+        PruningInlineProcessor.registry_for = original_registry  # type: ignore[method-assign]
+
+
+def _name(processor: InlineProcessor, pattern: Any) -> str:
+    for name, item in processor.md.inlinePatterns._data.items():  # noqa: SLF001
+        if item is pattern:
+            return name
+    raise AssertionError(f"unregistered pattern {pattern!r}")
+
+
+def check_pruning(text: str, options: MarkdownOptions = MarkdownOptions()) -> frozenset[str]:
+    """Assert pruning changes nothing for `text`; return the pattern names the pruned run kept."""
+    with spying() as seen:
+        with_pruning = render_markdown(text, options)
+        kept = frozenset(seen["kept"])
+        assert seen["runs"] or not text.strip(), "the pruned converter never chose its patterns"
+        with pruning_off():
+            without = render_markdown(text, options)
+        _assert_sound(seen)
+        inline_with = render_inline_markdown(text, options)
+        with pruning_off():
+            inline_without = render_inline_markdown(text, options)
+        _assert_sound(seen)
+    assert with_pruning == without, _first_difference(with_pruning, without)
+    assert inline_with == inline_without
+    return kept
+
+
+def _assert_sound(seen: dict[str, Any]) -> None:
+    missing = seen["matchable"] - seen["kept"]
+    assert not missing, f"pruned patterns that could have matched: {sorted(missing)}"
+    seen["matchable"].clear()
+    seen["kept"].clear()
+    seen["runs"] = 0
+
+
+def _first_difference(a: Any, b: Any) -> str:
+    for field in a.__dataclass_fields__:
+        if getattr(a, field) != getattr(b, field):
+            return f"{field} differs:\n{getattr(a, field)!r}\n{getattr(b, field)!r}"
+    return "equal"
