@@ -120,9 +120,14 @@ class Document:
 
     source: Source
     meta: FrontMatter
-    body: str
+    body_start: int  # offset in source.text where the body starts
     body_line: int  # 1-based line of the file on which the body starts
     has_front_matter: bool
+
+    @property
+    def body(self) -> str:
+        """The text after the front matter; a slice, so it is not kept (or cached) twice."""
+        return self.source.text[self.body_start:]
 
     def key_line(self, key: str) -> int:
         """Line of a front matter key in the file (1 when it is absent), for diagnostics."""
@@ -184,15 +189,15 @@ def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
 _FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
-def split_front_matter(text: str) -> tuple[str, str, str, int, int]:
-    """Return (format, block, body, block_first_line, body_first_line).
+def split_front_matter(text: str) -> tuple[str, str, int, int, int]:
+    """Return (format, block, body_offset, block_first_line, body_first_line).
 
     format is "yaml", "toml" or "" (no front matter). Raises ValueError when an
     opening fence has no closing one.
     """
     handler = python_frontmatter.detect_format(text, [_YAML_HANDLER, _TOML_HANDLER])
     if handler is None:
-        return "", "", text, 0, 1
+        return "", "", 0, 0, 1
     assert handler.FM_BOUNDARY is not None
     fences = list(handler.FM_BOUNDARY.finditer(text))
     if len(fences) < 2:
@@ -205,14 +210,14 @@ def split_front_matter(text: str) -> tuple[str, str, str, int, int]:
     block_line = text.count("\n", 0, block_start) + 1
     body_line = text.count("\n", 0, body_start) + 1
     kind = "toml" if handler is _TOML_HANDLER else "yaml"
-    return kind, block, text[body_start:], block_line, body_line
+    return kind, block, body_start, block_line, body_line
 
 
 def parse_source(source: Source, taxonomies: tuple[str, ...] = ("categories", "tags")) -> ParseResult:
     """Parse one source into a Document, or explain with diagnostics why it cannot be."""
     path = source.path
     try:
-        kind, block, body, block_line, body_line = split_front_matter(source.text)
+        kind, block, body_start, block_line, body_line = split_front_matter(source.text)
     except ValueError:
         fence = "+++" if source.text.startswith("+++") else "---"
         return ParseResult(None, (Diagnostic(
@@ -233,7 +238,7 @@ def parse_source(source: Source, taxonomies: tuple[str, ...] = ("categories", "t
     meta, diagnostics = build_front_matter(raw, path, block, block_line, kind, taxonomies)
     if any(d.is_error for d in diagnostics):
         return ParseResult(None, tuple(diagnostics))
-    return ParseResult(Document(source, meta, body, body_line, True), tuple(diagnostics))
+    return ParseResult(Document(source, meta, body_start, body_line, True), tuple(diagnostics))
 
 
 def _missing_front_matter(source: Source) -> Diagnostic:

@@ -35,7 +35,7 @@ from .search import index_search
 from .sources import SourceTree, discover_sources
 from .templates import OutputPlan, RenderedFile, make_environment, templates_fingerprint, with_site
 from .urls import Route, route_document
-from .workers import SourceResult, process_sources
+from .workers import SourceResult, attach_source, detach_source, process_sources
 from .fingerprint import Fingerprinter
 from .writer import (CopiedFile, StagedOutput, WriteReport, check_output_dir, output_matches_manifest,
                      read_manifest, recover_interrupted)
@@ -149,10 +149,10 @@ def _source_results(config: Config, tree: SourceTree, cache: BuildCache, jobs: i
     if progress is not None:
         computed = _reporting(computed, len(missing), progress)
     fresh = dict(zip((digest(base, s.path, s.digest) for s in missing), computed))
-    cache.put_sources(fresh)
+    cache.put_sources({key: detach_source(result) for key, result in fresh.items()})
     if fresh:
         cache.prune_sources(set(keys))
-    return [known.get(k) or fresh[k] for k in keys]
+    return [fresh[k] if k in fresh else attach_source(known[k], s) for s, k in zip(tree.sources, keys)]
 
 
 def _reporting(results: Iterator[SourceResult], total: int,

@@ -1,4 +1,4 @@
-"""Render pages with Jinja, in this process or in forked workers that write straight to staging.
+"""Render pages with Jinja, in this process and forked workers that write straight to staging.
 
 After Markdown, rendering templates is a cold build's largest cost, and pages are
 independent once the site is assembled. Forked workers inherit the assembled site and
@@ -39,8 +39,13 @@ def render_plans(plans: Sequence[OutputPlan], env: jinja2.Environment, staged: S
         _job = (plans, env, staged)
         try:
             shares = [list(range(start, len(plans), workers)) for start in range(workers)]
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                results = [r for share in pool.map(_render_share, shares) for r in share]
+            # This process renders the first share itself while workers-1 forks render the
+            # rest: as fast as a pool of `workers`, with one copy fewer of the whole site
+            # counted in the memory of the process tree.
+            with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+                others = pool.map_async(_render_share, shares[1:])
+                results = _render_share(shares[0])
+                results += [r for share in others.get() for r in share]
         finally:
             _job = None
     problems: list[Diagnostic] = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator
 
 from .bodies import BodyConverter, ConvertedBody
@@ -32,6 +32,26 @@ class SourceResult:
     document: Document | None
     converted: ConvertedBody | None
     diagnostics: tuple[Diagnostic, ...]
+
+
+def detach_source(result: SourceResult) -> SourceResult:
+    """The result without its source's text: what crosses between processes and is cached.
+
+    The main process already holds every source's text (it read and hashed them), so
+    sending it back from workers, or storing it in the cache, would only double it.
+    """
+    doc = result.document
+    if doc is None or not doc.source.text:
+        return result
+    return replace(result, document=replace(doc, source=replace(doc.source, text="")))
+
+
+def attach_source(result: SourceResult, source: Source) -> SourceResult:
+    """Give a detached result back the source it came from (the same path and digest)."""
+    doc = result.document
+    if doc is None or doc.source is source:
+        return result
+    return replace(result, document=replace(doc, source=source))
 
 
 class SourceProcessor:
@@ -62,7 +82,7 @@ def _init_worker(config: Config) -> None:
 
 def _process_in_worker(source: Source) -> SourceResult:
     assert _worker is not None
-    return _worker.process(source)
+    return detach_source(_worker.process(source))
 
 
 def worker_count(jobs: int | None = None) -> int:
@@ -85,4 +105,5 @@ def process_sources(config: Config, sources: list[Source], jobs: int | None = No
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
                                           else "spawn")
     with context.Pool(workers, initializer=_init_worker, initargs=(config,)) as pool:
-        yield from pool.imap(_process_in_worker, sources, chunksize=CHUNK_SIZE)
+        for source, result in zip(sources, pool.imap(_process_in_worker, sources, chunksize=CHUNK_SIZE)):
+            yield attach_source(result, source)
