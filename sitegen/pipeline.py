@@ -33,7 +33,8 @@ from .render_pool import render_plans
 from .routes import plan_outputs
 from .search import index_search
 from .sources import SourceTree, discover_sources
-from .templates import OutputPlan, RenderedFile, make_environment, templates_fingerprint, with_site
+from .templates import (OutputPlan, RenderedFile, compile_all, make_environment, templates_fingerprint,
+                        with_site)
 from .urls import Route, route_document
 from .workers import SourceResult, attach_source, detach_source, process_sources
 from .fingerprint import Fingerprinter
@@ -136,6 +137,7 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
 
 
 ProgressCallback = Callable[[int, int], None]  # (done, total), for a terminal's progress line
+CACHE_BATCH = 256  # converted sources per cache transaction
 
 
 def _source_results(config: Config, tree: SourceTree, cache: BuildCache, jobs: int | None,
@@ -148,8 +150,15 @@ def _source_results(config: Config, tree: SourceTree, cache: BuildCache, jobs: i
     computed = process_sources(config, missing, jobs)
     if progress is not None:
         computed = _reporting(computed, len(missing), progress)
-    fresh = dict(zip((digest(base, s.path, s.digest) for s in missing), computed))
-    cache.put_sources({key: detach_source(result) for key, result in fresh.items()})
+    fresh: dict[str, SourceResult] = {}
+    batch: dict[str, SourceResult] = {}
+    for source, result in zip(missing, computed):
+        key = digest(base, source.path, source.digest)
+        fresh[key] = batch[key] = result
+        if len(batch) >= CACHE_BATCH:  # stored while workers convert the rest
+            cache.put_sources({k: detach_source(r) for k, r in batch.items()})
+            batch = {}
+    cache.put_sources({k: detach_source(r) for k, r in batch.items()})
     if fresh:
         cache.prune_sources(set(keys))
     return [fresh[k] if k in fresh else attach_source(known[k], s) for s, k in zip(tree.sources, keys)]
@@ -222,7 +231,8 @@ def build(config: Config, *, now: datetime, keep_foreign: bool = False, strict: 
         planned = plan_site(config, checked)
         timings["plan"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        env = with_site(make_environment(config), planned.site)
+        env = with_site(make_environment(config, cache.compiled_templates()), planned.site)
+        compile_all(env, {plan.template for plan in planned.plans})
         fingerprints = _page_fingerprints(config, env, planned, checked)
         timings["fingerprint"] = time.perf_counter() - clock
         clock = time.perf_counter()

@@ -94,10 +94,22 @@ def other_lang(lang: str, around: str) -> Markup:
     return Markup(' lang="%s"') % lang if lang and lang != around else Markup("")
 
 
-def make_environment(config: Config) -> jinja2.Environment:
-    """The one environment for page and shortcode templates of this site."""
+def make_environment(config: Config, compiled: Path | None = None) -> jinja2.Environment:
+    """The one environment for page and shortcode templates of this site.
+
+    `compiled`: a folder (in the build cache) where Jinja keeps compiled templates, so a
+    build does not compile them again; Jinja checks each file's modification time.
+    """
+    bytecode = None
+    if compiled is not None:
+        try:
+            compiled.mkdir(parents=True, exist_ok=True)
+            bytecode = jinja2.FileSystemBytecodeCache(str(compiled))
+        except OSError:
+            bytecode = None  # an unwritable cache only costs time
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(config.path("templates"))),
+        bytecode_cache=bytecode,
         autoescape=jinja2.select_autoescape(["html", "xml", "htm"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -115,6 +127,19 @@ def make_environment(config: Config) -> jinja2.Environment:
     env.globals.update(STRUCTURED_GLOBALS, **CITATION_GLOBALS)
     env.globals.update(cached=RenderMemo(), ui_lang=ui_lang, other_lang=other_lang)
     return env
+
+
+def compile_all(env: jinja2.Environment, names: set[str]) -> None:
+    """Load (compile, or read from the bytecode cache) the named templates and all partials
+    now, before renderers fork, so each does not compile them again. Errors are left for
+    rendering to report with their page."""
+    assert env.loader is not None
+    partials = {n for n in env.list_templates() if n.startswith("partials/")}
+    for name in sorted(names | partials):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError:
+            pass
 
 
 def with_site(env: jinja2.Environment, site: Any) -> jinja2.Environment:
