@@ -233,20 +233,22 @@ def build(config: Config, *, now: datetime, keep_foreign: bool = False, strict: 
         clock = time.perf_counter()
         env = with_site(make_environment(config, cache.compiled_templates()), planned.site)
         compile_all(env, {plan.template for plan in planned.plans})
-        fingerprints = _page_fingerprints(config, env, planned, checked)
-        timings["fingerprint"] = time.perf_counter() - clock
+        fingerprinter = _fingerprinter(config, env, planned, checked)
+        previous = cache.page_fingerprints()
+        timings["templates"] = time.perf_counter() - clock
         clock = time.perf_counter()
         staged = StagedOutput(out_dir, keep_foreign, cache.trash_folder())
         try:
-            rendered_count = _render_pages(planned, env, fingerprints, cache.page_fingerprints(), staged,
-                                           jobs)
+            rendered = render_plans(planned.plans, env, staged, fingerprinter.plan, previous, jobs)
+            _raise_errors(rendered.problems, TemplateError)
+            fingerprints, rendered_count = rendered.fingerprints, rendered.rendered
             for item in planned.derived:
                 staged.put(item.output, item.data)
             for copy in planned.copies:
                 staged.copy(copy.output, copy.source)
             timings["render"] = time.perf_counter() - clock
             if config.search.enabled:
-                searched = index_search(staged, planned.plans, fingerprints, cache.page_fingerprints(), config)
+                searched = index_search(staged, planned.plans, fingerprints, previous, config)
                 timings["search" if searched.indexed else "search kept"] = searched.seconds
             clock = time.perf_counter()
             report = staged.commit()
@@ -281,28 +283,11 @@ def _input_digest(config: Config, checked: CheckedSite, keep_foreign: bool) -> s
         *(stat_key(r.absolute) for r in checked.tree.resources))
 
 
-def _page_fingerprints(config: Config, env: jinja2.Environment, planned: PlannedSite,
-                       checked: CheckedSite) -> dict[str, str]:
+def _fingerprinter(config: Config, env: jinja2.Environment, planned: PlannedSite,
+                   checked: CheckedSite) -> Fingerprinter:
     base = digest(conversion_fingerprint(config), templates_fingerprint(config), engine_fingerprint())
     article_digests = {p.document.source.path: p.document.source.digest for p in checked.pages}
-    fingerprinter = Fingerprinter(env, base, planned.site, article_digests)
-    return {plan.output: fingerprinter.plan(plan) for plan in planned.plans}
-
-
-def _render_pages(planned: PlannedSite, env: jinja2.Environment, fingerprints: dict[str, str],
-                  previous: dict[str, str], staged: StagedOutput, jobs: int | None = None) -> int:
-    """Render the pages whose fingerprint changed; keep the previous file of the others.
-
-    Template errors are collected for every page, then raised together.
-    """
-    todo = []
-    for plan in planned.plans:
-        if previous.get(plan.output) == fingerprints[plan.output] and (staged.out_dir / plan.output).is_file():
-            staged.keep(plan.output)
-        else:
-            todo.append(plan)
-    _raise_errors(render_plans(todo, env, staged, jobs), TemplateError)
-    return len(todo)
+    return Fingerprinter(env, base, planned.site, article_digests)
 
 
 def _route_all(documents: list[Document], config: Config) -> tuple[dict[str, Route], list[Diagnostic]]:

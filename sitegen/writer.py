@@ -109,11 +109,8 @@ class StagedOutput:
     def keep(self, output: str) -> None:
         """A page known to be unchanged: take the previous build's file."""
         self._claim(output)
-        folder = os.path.dirname(os.path.join(self.staging, output))
-        if folder not in _MADE_FOLDERS:
-            os.makedirs(folder, exist_ok=True)
-            _remember_folder(folder)
-        _keep(self.staging, self.out_dir, output)
+        if not link_previous(self.staging, self.out_dir, output):
+            raise FileNotFoundError(self.out_dir / output)
         self.unchanged += 1
 
     def copy(self, output: str, source: Path) -> None:
@@ -208,13 +205,23 @@ def _remember_folder(folder: str) -> None:
     _MADE_FOLDERS.add(folder)
 
 
-def _keep(staging: Path, out_dir: Path, rel: str) -> None:
-    """Link the previous build's file into staging (its folder already exists)."""
+def link_previous(staging: Path, out_dir: Path, rel: str) -> bool:
+    """Link the previous build's file into staging; False when there is no such file."""
     dest, old = os.path.join(staging, rel), os.path.join(out_dir, rel)
+    folder = os.path.dirname(dest)
+    if folder not in _MADE_FOLDERS:
+        os.makedirs(folder, exist_ok=True)
+        _remember_folder(folder)
     try:
         os.link(old, dest)
-    except OSError:
-        shutil.copyfile(old, dest)
+    except FileNotFoundError:
+        return False
+    except OSError:  # no hard links here (another file system, or not allowed)
+        try:
+            shutil.copyfile(old, dest)
+        except FileNotFoundError:
+            return False
+    return True
 
 
 def _same(old: str, size: int, data: bytes | None, source: Path | None) -> bool:
