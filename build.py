@@ -8,6 +8,8 @@ from sitegen.cli import main
 
 if __name__ == "__main__":
     code = main()
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(code)  # a profiler or coverage tool writes its report at a normal exit
     # Everything is written, closed and swapped into place by now; tearing down the
     # interpreter's objects one by one would only add a fifth of a second to a large build.
     sys.stdout.flush()

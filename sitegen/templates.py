@@ -14,7 +14,7 @@ import traceback
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import jinja2
 import jinja2.meta
@@ -76,17 +76,21 @@ class RenderMemo:
         return known[1]
 
 
-@jinja2.pass_context
-def ui_lang(context: jinja2.runtime.Context, around: str) -> Markup:
-    """` lang="<site.language>"` on interface text (labels, dates, "min read") that sits
-    inside content in another language (`around`), so screen readers and fonts treat the
-    English interface as English; nothing when the languages agree.
+def ui_lang_for(site_language: str) -> Callable[[str], Markup]:
+    """`ui_lang(around)`: ` lang="<site.language>"` on interface text (labels, dates,
+    "min read") that sits inside content in another language (`around`), so screen
+    readers and fonts treat the English interface as English; nothing when they agree.
 
-    Python rather than a template macro: pages call it a dozen times each, and a Jinja
-    macro call costs ten times a function call.
+    A plain function closed over the site's language, not a template macro (a Jinja
+    macro call costs ten times a function call, and pages make a dozen) nor a
+    pass_context function (Jinja copies the context for those inside loops).
     """
-    language = context["site"].language
-    return Markup(' lang="%s"') % language if around and around != language else Markup("")
+    attribute = Markup(' lang="%s"') % site_language
+
+    def ui_lang(around: str) -> Markup:
+        return attribute if around and around != site_language else Markup("")
+
+    return ui_lang
 
 
 def other_lang(lang: str, around: str) -> Markup:
@@ -125,7 +129,7 @@ def make_environment(config: Config, compiled: Path | None = None) -> jinja2.Env
         asset=lambda path: href(config, "/" + str(path).lstrip("/")),
     )
     env.globals.update(STRUCTURED_GLOBALS, **CITATION_GLOBALS)
-    env.globals.update(cached=RenderMemo(), ui_lang=ui_lang, other_lang=other_lang)
+    env.globals.update(cached=RenderMemo(), ui_lang=ui_lang_for(config.site.language), other_lang=other_lang)
     return env
 
 
