@@ -116,11 +116,11 @@ def _article(page: PageInput, config: Config, term_names: dict[tuple[str, str], 
         terms=terms,
         keywords=meta.keywords,
         description=meta.description or _shorten(summary_text, 200),
-        summary=Markup(page.summary_html),
+        summary=_markup(page.summary_html),
         summary_text=summary_text,
         truncated=body.truncated or meta.summary is not None,
-        content=Markup(body.html),
-        toc=Markup(body.toc_html),
+        content=_markup(body.html),
+        toc=_markup(body.toc_html),
         headings=tuple(Heading(level, id_, text) for level, id_, text in body.headings),
         word_count=body.word_count,
         reading_time=body.reading_time,
@@ -133,6 +133,11 @@ def _article(page: PageInput, config: Config, term_names: dict[tuple[str, str], 
         date_inferred=meta.date_inferred,
         params=dict(meta.params),
     )
+
+
+def _markup(html: str) -> Markup:
+    """HTML for templates; load_site has usually made it Markup already (see as_markup)."""
+    return html if isinstance(html, Markup) else Markup(html)
 
 
 def alias_path(alias: str, content_path: str) -> str:
@@ -193,7 +198,7 @@ def _sections(articles: tuple[Article, ...], section_pages: dict[str, PageInput]
     for name in sorted(grouped, reverse=True):
         page = section_pages.get(name)
         title = page.document.meta.title if page else name
-        content = Markup(page.body.html) if page else Markup("")
+        content = _markup(page.body.html) if page else Markup("")
         path = page.route.path if page else "/" + slugify(name) + "/"
         sections.append(Section(name, href(config, path), title, content, tuple(grouped[name])))
     return tuple(sections)

@@ -127,6 +127,24 @@ def resolve_refs(converted: ConvertedBody, doc: Document, refs: RefIndex,
     return replace(converted, body=body, summary_html=summary), problems
 
 
+def as_markup(converted: ConvertedBody) -> ConvertedBody:
+    """The same converted body with its HTML as the Markup templates print.
+
+    Wrapping a str in Markup copies it. Done once, where the body is converted (so the
+    cache stores Markup and loading it makes no second copy), and again after ref tokens
+    are resolved, for the few bodies that had some; Markup is left as it is.
+    """
+    body = converted.body
+    summary = _markup(converted.summary_html)
+    own = summary if body.summary_html == converted.summary_html else _markup(body.summary_html)
+    body = replace(body, html=_markup(body.html), toc_html=_markup(body.toc_html), summary_html=own)
+    return replace(converted, body=body, summary_html=summary)
+
+
+def _markup(html: str) -> Markup:
+    return html if isinstance(html, Markup) else Markup(html)
+
+
 def _line_containing(doc: Document, text: str) -> int:
     for number, line in enumerate(doc.source.text.split("\n"), start=1):
         if text in line and number >= doc.body_line:
@@ -202,7 +220,7 @@ class BodyConverter:
         summary = body.summary_html
         if doc.meta.summary is not None and not body.has_more:  # <!--more--> wins, as in Hugo
             summary = render_inline_markdown(doc.meta.summary, options)
-        return ConvertedBody(body, summary, tuple(sorted(expansion.names))), []
+        return as_markup(ConvertedBody(body, summary, tuple(sorted(expansion.names)))), []
 
     def _param(self, doc: Document, key: str) -> Any:
         """Hugo's .Page.Param: the page's front matter value, else the site's (config extra)."""

@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from .assemble import PageInput, assemble_site
-from .bodies import ConvertedBody, RefIndex, resolve_refs
+from .bodies import ConvertedBody, RefIndex, as_markup, resolve_refs
 from .cache import BuildCache, digest
 from .config import Config
 from .derived import derive_outputs
@@ -130,6 +130,7 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
             continue
         converted, ref_problems = resolve_refs(converted, doc, refs, config)
         problems.extend(ref_problems)
+        converted = as_markup(converted)
         pages.append(PageInput(doc, routes[doc.source.path], converted.body, converted.summary_html))
     _raise_errors(problems, ContentError)
     warnings = tuple(sorted(d for d in problems if not d.is_error))

@@ -22,7 +22,7 @@ from .templates import OutputPlan, render_output
 from .workers import worker_count
 from .writer import StagedOutput, link_previous, place_file
 
-PARALLEL_THRESHOLD = 150
+PARALLEL_THRESHOLD = 400  # below this, forking (and copying the site) costs more than it saves
 
 Fingerprint = Callable[[OutputPlan], str]
 

@@ -151,3 +151,23 @@ def test_one_body_edit_renders_few_pages(corpus_site: Path, tmp_path: Path) -> N
     total = _rendered(first.out)
     rendered = _rendered(again.out)
     assert 1 <= rendered < total / 4
+
+
+@pytest.mark.parametrize("name", ["config edited", "partial edited", "body edited"])
+def test_cached_rebuild_of_a_large_site_equals_clean_build(name: str, tmp_path: Path) -> None:
+    """A site large enough that a rebuild touching every page renders in forked workers
+    (past render_pool.PARALLEL_THRESHOLD) with fingerprints computed beforehand."""
+    work = tmp_path / "work"
+    corpus.generate(work, 240, seed=5, flavor="ours")
+    assert build_site(work).code == 0
+    SCENARIOS[name](work)
+    again = build_site(work, "-v", "--jobs", "2")
+    assert again.code == 0, again.err
+    if name != "body edited":
+        assert _rendered(again.out) > 400
+    clean = tmp_path / "clean"
+    shutil.copytree(work, clean, ignore=shutil.ignore_patterns("public", ".cache"))
+    assert build_site(clean, "--no-cache", "--jobs", "1").code == 0
+    incremental, reference = read_tree(work / "public"), read_tree(clean / "public")
+    assert sorted(incremental) == sorted(reference)
+    assert [name for name in reference if incremental[name] != reference[name]] == []
