@@ -109,3 +109,40 @@ def test_stale_pages_of_earlier_builds_go_quietly(make_site: Callable[..., Path]
     run = build_site(root)
     assert "not made by the build" not in run.err
     assert not (root / "public/2019/b").exists()
+
+
+def _wait_until_empty(folder: Path, seconds: float = 30.0) -> list[str]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        left = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+        if not left:
+            return []
+        time.sleep(0.05)
+    return left
+
+
+def test_the_replaced_site_is_deleted_in_the_background(make_site: Callable[..., Path]) -> None:
+    root = make_site({"content/2019/first.md": article("First")})
+    assert build_site(root).code == 0
+    trash = root / ".cache" / "trash"
+    stale = trash / "site-left-by-a-killed-deleter"
+    (stale / "2019").mkdir(parents=True)
+    (stale / "2019" / "index.html").write_text("old", encoding="utf-8")
+    an_hour_ago = time.time() - 3600
+    os.utime(stale, (an_hour_ago, an_hour_ago))
+    (root / "content" / "2019" / "second.md").write_text(article("Second"), encoding="utf-8")
+    rebuilt = build_site(root)
+    assert rebuilt.code == 0, rebuilt.err
+    assert _wait_until_empty(trash) == []  # the old site, and the stale one with it
+    assert not [p for p in root.iterdir() if p.name.startswith(".public")]
+    assert any("second" in name for name in read_tree(root / "public"))
+
+
+def test_without_a_cache_the_replaced_site_is_deleted_before_the_build_returns(
+        make_site: Callable[..., Path]) -> None:
+    root = make_site({"content/2019/first.md": article("First")})
+    assert build_site(root, "--no-cache").code == 0
+    (root / "content" / "2019" / "second.md").write_text(article("Second"), encoding="utf-8")
+    assert build_site(root, "--no-cache").code == 0
+    assert not (root / ".cache").exists()
+    assert not [p for p in root.iterdir() if p.name.startswith(".public")]
