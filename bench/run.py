@@ -19,7 +19,6 @@ import hashlib
 import os
 import secrets
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -180,7 +179,6 @@ def _timed_run(scenario: Scenario, tool: t.Tool, n: int, args: argparse.Namespac
     before = _snapshot(tool.output)
     try:
         result = measure(list(tool.command), tool.root, args.timeout)
-        _wait_for_background(tool)
     finally:
         revert()
     _record(cell, result, tool.output, before)
@@ -191,17 +189,8 @@ def _timed_run(scenario: Scenario, tool: t.Tool, n: int, args: argparse.Namespac
     return not scenario.settle or _untimed_build(tool, args, cell, "rebuild after the run")
 
 
-def _wait_for_background(tool: t.Tool, limit: float = 120.0) -> None:
-    """Wait, untimed, for work the builder left running after it exited (see Tool.background)."""
-    folder = tool.background
-    deadline = time.monotonic() + limit
-    while folder is not None and folder.is_dir() and any(folder.iterdir()) and time.monotonic() < deadline:
-        time.sleep(0.02)
-
-
 def _untimed_build(tool: t.Tool, args: argparse.Namespace, cell: Cell, why: str) -> bool:
     result = measure(list(tool.command), tool.root, args.timeout)
-    _wait_for_background(tool)
     if not result.ok:
         cell.status, cell.detail = "failed", f"{why} failed:\n{result.output_tail}"
         _progress(f"[{why}] {tool.name:8} {_summary(result)}")

@@ -42,10 +42,6 @@ class Tool:
     template: Path | None  # the article template the "template" scenario edits
     template_anchor: str  # the edit goes just before the last occurrence (inside the block)
     config: Path  # the file whose site title the "config" scenario edits
-    # A folder the builder empties in the background after it exits (ours deletes the
-    # replaced site from .cache/trash); the bench waits, untimed, until it is empty, so
-    # that work is not done during the next builder's timed run.
-    background: Path | None = None
 
 
 def find_hugo() -> tuple[str | None, str]:
@@ -88,7 +84,7 @@ def make_tools(work: Path, peers: list[str], hugo: str | None,
                    "--output", str(ours_root / "public"), "--quiet"),
                   (ours_root / "public", ours_root / ".cache"),
                   ours_root / "templates" / "article.html", "{% endblock %}",
-                  ours_root / "config.yaml", ours_root / ".cache" / "trash")]
+                  ours_root / "config.yaml")]
     notes = []
     if "hugo" in peers:
         if hugo is None:

@@ -65,9 +65,12 @@ class BuildCache:
         """Where Jinja keeps compiled templates between builds; None without a cache."""
         return self.folder / "templates" if self.folder is not None and self.enabled else None
 
-    def trash_folder(self) -> Path | None:
-        """Where a replaced site waits to be deleted (see writer._discard); None without a cache."""
-        return self.folder / "trash" if self.folder is not None and self.enabled else None
+    def spare_site(self) -> Path | None:
+        """Where the replaced site is kept for the next build to update (see writer._set_aside).
+
+        None without a cache. Holds hard links to the live site's unchanged files, so it
+        costs the space of the files that changed."""
+        return self.folder / "spare-site" if self.folder is not None and self.enabled else None
 
     def get_sources(self, keys: list[str]) -> dict[str, Any]:
         """Cached values for the keys that have one."""

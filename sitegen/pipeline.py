@@ -238,7 +238,7 @@ def build(config: Config, *, now: datetime, keep_foreign: bool = False, strict: 
         previous = cache.page_fingerprints()
         timings["templates"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        staged = StagedOutput(out_dir, keep_foreign, cache.trash_folder())
+        staged = StagedOutput(out_dir, keep_foreign, cache.spare_site())
         try:
             rendered = render_plans(planned.plans, env, staged, fingerprinter.plan, previous, jobs)
             _raise_errors(rendered.problems, TemplateError)

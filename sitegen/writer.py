@@ -7,6 +7,9 @@ renames elsewhere). Files whose bytes did not change are hard-linked from the ol
 site rather than rewritten, so their modification times (and rsync, and CDNs)
 see no change. A manifest of what the build wrote tells stale files (ours,
 removed) from files someone else put there (reported, and kept on request).
+The replaced site is kept in the cache and becomes the next build's staging folder,
+so an incremental build replaces the files that changed instead of making every
+folder and link of the site again.
 """
 
 from __future__ import annotations
@@ -17,8 +20,6 @@ import filecmp
 import os
 import shutil
 import stat
-import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,15 +79,20 @@ class StagedOutput:
     folder away and leaves the previous site untouched.
     """
 
-    def __init__(self, out_dir: Path, keep_foreign: bool = False, trash: Path | None = None) -> None:
+    def __init__(self, out_dir: Path, keep_foreign: bool = False, spare: Path | None = None) -> None:
         self.out_dir = out_dir.resolve()
         self.keep_foreign = keep_foreign
-        self.trash = trash  # where the replaced site goes to be deleted in the background
+        self.spare = spare  # where the replaced site is kept, to be the next build's staging
         self.staging = self.out_dir.with_name(f".{self.out_dir.name}.staging")
-        if self.staging.exists():
-            shutil.rmtree(self.staging)  # left by a build that was killed
-        self.staging.mkdir(parents=True)
-        _MADE_FOLDERS.clear()  # a new staging folder: none of the remembered ones exist
+        if not self.staging.is_dir() and spare is not None and spare.is_dir():
+            try:
+                os.rename(spare, self.staging)
+            except OSError:
+                shutil.rmtree(spare, ignore_errors=True)
+        if self.staging.is_dir() and spare is None:
+            shutil.rmtree(self.staging)  # left by a build that was killed; no reuse without a cache
+        self.staging.mkdir(parents=True, exist_ok=True)
+        _MADE_FOLDERS.clear()  # the staging folder's contents are not known yet
         self.outputs: set[str] = set()
         self.written = self.unchanged = 0
 
@@ -136,13 +142,20 @@ class StagedOutput:
             for rel in foreign:
                 self.outputs.add(rel)
                 place_file(self.staging, self.out_dir, rel, source=self.out_dir / rel)
-        (self.staging / MANIFEST).write_text("\n".join(sorted(self.outputs)) + "\n", encoding="utf-8")
-        _swap(self.staging, self.out_dir, self.trash)
+        _prune(self.staging, self.outputs)
+        manifest = self.staging / MANIFEST
+        _clear(str(manifest))
+        manifest.write_text("\n".join(sorted(self.outputs)) + "\n", encoding="utf-8")
+        _swap(self.staging, self.out_dir, self.spare)
         removed = tuple(p for p in gone if p in made)
         return WriteReport(self.written, self.unchanged, removed, foreign)
 
     def abort(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
+        """Give up: the output folder is untouched; a reusable staging folder is kept."""
+        if self.spare is None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+        else:
+            _set_aside(self.staging, self.spare)
 
 
 def write_outputs(files: list[RenderedFile | KeptFile], copies: list[CopiedFile], out_dir: Path,
@@ -168,30 +181,81 @@ def place_file(staging: Path, out_dir: Path, rel: str, data: bytes | None = None
     """Put one file in staging; link the old one if identical. True when written anew.
 
     Called for every file of a build, so it works on plain strings and one `lstat` of
-    the old file rather than on Path objects.
+    the old file rather than on Path objects. The staging folder may be the site of the
+    build before last, whose files can be hard links to the live site's: a file there
+    is replaced, never written into.
     """
     dest, old = os.path.join(staging, rel), os.path.join(out_dir, rel)
-    folder = os.path.dirname(dest)
-    if folder not in _MADE_FOLDERS:
-        os.makedirs(folder, exist_ok=True)
-        _remember_folder(folder)
+    _ensure_folder(os.path.dirname(dest))
     try:
         info = os.lstat(old)
     except OSError:
         info = None
     if info is not None and stat.S_ISREG(info.st_mode) and _same(old, info.st_size, data, source):
+        if _is_link_of(dest, info):
+            return False
+        _clear(dest)
         try:
             os.link(old, dest)
             return False
         except OSError:
             pass
+    _clear(dest)
     if data is not None:
-        with open(dest, "wb") as handle:
+        with open(dest, "xb") as handle:
             handle.write(data)
     else:
         assert source is not None
         shutil.copyfile(source, dest)
     return True
+
+
+def _is_link_of(dest: str, info: os.stat_result) -> bool:
+    """Whether dest is already the very file `info` describes (a hard link of it)."""
+    try:
+        here = os.lstat(dest)
+    except OSError:
+        return False
+    return here.st_ino == info.st_ino and here.st_dev == info.st_dev
+
+
+def _clear(dest: str) -> None:
+    """Remove whatever a reused staging folder has at dest (a file, or a folder)."""
+    try:
+        os.unlink(dest)
+    except FileNotFoundError:
+        pass
+    except (IsADirectoryError, PermissionError):
+        if os.path.isdir(dest) and not os.path.islink(dest):
+            shutil.rmtree(dest)
+
+
+def _ensure_folder(folder: str) -> None:
+    if folder in _MADE_FOLDERS:
+        return
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):  # a file stands where a folder must be
+        parent = folder
+        while parent and not os.path.isdir(parent):
+            if os.path.lexists(parent):
+                _clear(parent)
+                break
+            parent = os.path.dirname(parent)
+        os.makedirs(folder, exist_ok=True)
+    _remember_folder(folder)
+
+
+def _prune(staging: Path, outputs: set[str]) -> None:
+    """Remove from a reused staging folder every file and folder the new site lacks."""
+    for rel in _previous_files(staging) - outputs:
+        _clear(os.path.join(staging, rel))
+    for folder, subfolders, names in os.walk(staging, topdown=False):
+        if folder != os.fspath(staging) and not subfolders and not names:
+            try:
+                os.rmdir(folder)
+            except OSError:
+                pass
 
 
 # Staging folders this process has made (a build makes thousands of files in hundreds of
@@ -208,10 +272,14 @@ def _remember_folder(folder: str) -> None:
 def link_previous(staging: Path, out_dir: Path, rel: str) -> bool:
     """Link the previous build's file into staging; False when there is no such file."""
     dest, old = os.path.join(staging, rel), os.path.join(out_dir, rel)
-    folder = os.path.dirname(dest)
-    if folder not in _MADE_FOLDERS:
-        os.makedirs(folder, exist_ok=True)
-        _remember_folder(folder)
+    try:
+        info = os.lstat(old)
+    except FileNotFoundError:
+        return False
+    if _is_link_of(dest, info):
+        return True  # a reused staging folder already holds this very file
+    _ensure_folder(os.path.dirname(dest))
+    _clear(dest)
     try:
         os.link(old, dest)
     except FileNotFoundError:
@@ -267,80 +335,39 @@ def read_manifest(out_dir: Path) -> set[str]:
         return set()
 
 
-def _swap(staging: Path, out_dir: Path, trash: Path | None = None) -> None:
+def _swap(staging: Path, out_dir: Path, spare: Path | None = None) -> None:
     """Make staging the output folder, atomically where the OS allows."""
     if not out_dir.exists():
         os.rename(staging, out_dir)
         return
     if _exchange(staging, out_dir):
-        _discard(staging, trash)
+        _set_aside(staging, spare)
         return
     backup = out_dir.with_name(f".{out_dir.name}.previous")
     if backup.exists():
         shutil.rmtree(backup)
     os.rename(out_dir, backup)
     os.rename(staging, out_dir)
-    shutil.rmtree(backup)
+    _set_aside(backup, spare)
 
 
-TRASH_GRACE_SECONDS = 600
+def _set_aside(tree: Path, spare: Path | None) -> None:
+    """Keep the replaced site as the next build's staging folder, or delete it.
 
-
-def _discard(tree: Path, trash: Path | None) -> None:
-    """Delete the replaced site: in a background process when there is a trash folder.
-
-    Unlinking every file of the old site costs as much as a small rebuild, and nothing
-    waits for it: the new site is already in place. The old tree is renamed into the
-    trash folder (in the cache, on the same file system) and a detached process deletes
-    it, with any trash left by a deleter that was killed more than ten minutes ago.
-    Without a trash folder, or when the rename fails, it is deleted here.
+    Reused, the next build replaces only the files that differ: deleting a site of
+    7,000 pages and making its 7,000 folders again cost more than a one-article edit.
+    The spare sits in the cache (same file system); without a cache it is deleted.
     """
-    if trash is not None:
+    if spare is not None:
         try:
-            trash.mkdir(parents=True, exist_ok=True)
-            target = trash / f"site-{os.getpid()}-{time.time_ns()}"
-            os.rename(tree, target)
+            if spare.exists():
+                shutil.rmtree(spare)
+            spare.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(tree, spare)
+            return
         except OSError:
             pass
-        else:
-            stale = [str(p) for p in trash.iterdir()
-                     if p != target and _age(p) > TRASH_GRACE_SECONDS]
-            _delete_in_background([str(target), *stale])
-            return
     shutil.rmtree(tree, ignore_errors=True)
-
-
-def _age(path: Path) -> float:
-    try:
-        return time.time() - path.stat().st_mtime
-    except OSError:
-        return 0.0
-
-
-_DELETERS: list[int] = []  # pids of background deleters, reaped by the next call
-_DELETE_SCRIPT = "import shutil, sys\nfor p in sys.argv[1:]: shutil.rmtree(p, ignore_errors=True)"
-
-
-def _delete_in_background(paths: list[str]) -> None:
-    for pid in list(_DELETERS):  # a long-running `serve` must not collect zombies
-        try:
-            if os.waitpid(pid, os.WNOHANG)[0]:
-                _DELETERS.remove(pid)
-        except ChildProcessError:
-            _DELETERS.remove(pid)
-    try:
-        devnull = os.open(os.devnull, os.O_RDWR)
-        try:
-            _DELETERS.append(os.posix_spawn(
-                sys.executable, [sys.executable, "-S", "-c", _DELETE_SCRIPT, *paths], os.environ,
-                file_actions=[(os.POSIX_SPAWN_DUP2, devnull, 0), (os.POSIX_SPAWN_DUP2, devnull, 1),
-                              (os.POSIX_SPAWN_DUP2, devnull, 2)],
-                setsid=True))
-        finally:
-            os.close(devnull)
-    except (OSError, AttributeError):  # no posix_spawn here: delete in this process
-        for path in paths:
-            shutil.rmtree(path, ignore_errors=True)
 
 
 def _exchange(a: Path, b: Path) -> bool:

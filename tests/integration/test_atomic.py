@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -111,31 +112,42 @@ def test_stale_pages_of_earlier_builds_go_quietly(make_site: Callable[..., Path]
     assert not (root / "public/2019/b").exists()
 
 
-def _wait_until_empty(folder: Path, seconds: float = 30.0) -> list[str]:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        left = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
-        if not left:
-            return []
-        time.sleep(0.05)
-    return left
-
-
-def test_the_replaced_site_is_deleted_in_the_background(make_site: Callable[..., Path]) -> None:
-    root = make_site({"content/2019/first.md": article("First")})
+def test_the_replaced_site_is_kept_and_updated_by_the_next_build(make_site: Callable[..., Path]) -> None:
+    root = make_site({"content/2019/first.md": article("First"), "content/2019/second.md": article("Second")})
     assert build_site(root).code == 0
-    trash = root / ".cache" / "trash"
-    stale = trash / "site-left-by-a-killed-deleter"
-    (stale / "2019").mkdir(parents=True)
-    (stale / "2019" / "index.html").write_text("old", encoding="utf-8")
-    an_hour_ago = time.time() - 3600
-    os.utime(stale, (an_hour_ago, an_hour_ago))
-    (root / "content" / "2019" / "second.md").write_text(article("Second"), encoding="utf-8")
+    spare = root / ".cache" / "spare-site"
+    (root / "content" / "2019" / "third.md").write_text(article("Third"), encoding="utf-8")
+    assert build_site(root).code == 0
+    first_site = read_tree(spare)  # the site as the first build made it
+    assert not any("third" in name for name in first_site)
+    (root / "content" / "2019" / "second.md").unlink()
+    (root / "content" / "2019" / "first.md").write_text(article("First, edited"), encoding="utf-8")
+    junk = spare / "2019" / "junk" / "index.html"  # the spare is ours: anything in it goes
+    junk.parent.mkdir(parents=True)
+    junk.write_text("junk", encoding="utf-8")
+    live_before = read_tree(root / "public")
     rebuilt = build_site(root)
     assert rebuilt.code == 0, rebuilt.err
-    assert _wait_until_empty(trash) == []  # the old site, and the stale one with it
+    assert read_tree(spare) == live_before  # the replaced site, untouched by the update
+    clean = root.parent / (root.name + "-clean")
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("public", ".cache"))
+    assert build_site(clean, "--no-cache").code == 0
+    assert read_tree(root / "public") == read_tree(clean / "public")
     assert not [p for p in root.iterdir() if p.name.startswith(".public")]
-    assert any("second" in name for name in read_tree(root / "public"))
+
+
+def test_a_reused_staging_folder_never_writes_into_the_live_site(make_site: Callable[..., Path]) -> None:
+    """Files in the spare can be hard links to live files: they are replaced, not written into."""
+    root = make_site({"content/2019/first.md": article("First")})
+    assert build_site(root).code == 0
+    assert build_site(root, "--keep-foreign").code == 0  # a full rebuild: the spare shares files
+    live_before = read_tree(root / "public")
+    config = root / "config.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("Test archive", "Renamed archive"),
+                      encoding="utf-8")
+    (root / "templates" / "404.html").write_text("<p>gone</p>\n", encoding="utf-8")
+    assert build_site(root).code == 0
+    assert read_tree(root / ".cache" / "spare-site") == live_before
 
 
 def test_without_a_cache_the_replaced_site_is_deleted_before_the_build_returns(
