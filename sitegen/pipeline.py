@@ -62,6 +62,7 @@ class CheckedSite:
     pages: tuple[PageInput, ...]
     tree: SourceTree
     warnings: tuple[Diagnostic, ...]
+    conversion: str  # conversion_fingerprint, read once per build: it reads the shortcode templates
 
 
 def is_published(doc: Document, config: Config, now: datetime) -> bool:
@@ -111,7 +112,8 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     tree = discover_sources(config)
     timings["read"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    results = _source_results(config, tree, cache, jobs, progress)
+    conversion = conversion_fingerprint(config)
+    results = _source_results(config, tree, cache, conversion, jobs, progress)
     timings["convert"] = time.perf_counter() - clock
     problems = list(tree.diagnostics)
     published: list[tuple[Document, ConvertedBody | None]] = []
@@ -128,23 +130,23 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     for doc, converted in published:
         if converted is None:
             continue
-        converted, ref_problems = resolve_refs(converted, doc, refs, config)
+        resolved, ref_problems = resolve_refs(converted, doc, refs, config)
         problems.extend(ref_problems)
-        converted = as_markup(converted)
+        converted = converted if resolved is converted else as_markup(resolved)  # tokens gave plain str
         pages.append(PageInput(doc, routes[doc.source.path], converted.body, converted.summary_html))
     _raise_errors(problems, ContentError)
     warnings = tuple(sorted(d for d in problems if not d.is_error))
-    return CheckedSite(tuple(documents), routes, tuple(pages), tree, warnings)
+    return CheckedSite(tuple(documents), routes, tuple(pages), tree, warnings, conversion)
 
 
 ProgressCallback = Callable[[int, int], None]  # (done, total), for a terminal's progress line
 CACHE_BATCH = 256  # converted sources per cache transaction
 
 
-def _source_results(config: Config, tree: SourceTree, cache: BuildCache, jobs: int | None,
-                    progress: ProgressCallback | None = None) -> list[SourceResult]:
+def _source_results(config: Config, tree: SourceTree, cache: BuildCache, conversion: str,
+                    jobs: int | None, progress: ProgressCallback | None = None) -> list[SourceResult]:
     """Results for every source: from the cache where its key matches, else computed."""
-    base = conversion_fingerprint(config) if cache.enabled else ""
+    base = conversion if cache.enabled else ""
     keys = [digest(base, s.path, s.digest) for s in tree.sources]
     known = cache.get_sources(keys)
     missing = [s for s, k in zip(tree.sources, keys) if k not in known]
@@ -220,7 +222,8 @@ def build(config: Config, *, now: datetime, keep_foreign: bool = False, strict: 
             raise BuildFailed(list(checked.warnings) + [Diagnostic(
                 "", 0, 0, "error", f"{len(checked.warnings)} warning(s) with --strict; nothing was written",
                 "fix the warnings above, or build without --strict")])
-        inputs = _input_digest(config, checked, keep_foreign)
+        templates = templates_fingerprint(config)  # read once: the input digest and page fingerprints
+        inputs = _input_digest(config, checked, templates, keep_foreign)
         if cache.enabled and cache.get_meta("inputs") == inputs and output_matches_manifest(out_dir):
             pages = cache.get_meta("pages") or "0"
             files = len(read_manifest(out_dir))
@@ -234,7 +237,7 @@ def build(config: Config, *, now: datetime, keep_foreign: bool = False, strict: 
         clock = time.perf_counter()
         env = with_site(make_environment(config, cache.compiled_templates()), planned.site)
         compile_all(env, {plan.template for plan in planned.plans})
-        fingerprinter = _fingerprinter(config, env, planned, checked)
+        fingerprinter = _fingerprinter(env, planned, checked, templates)
         previous = cache.page_fingerprints()
         timings["templates"] = time.perf_counter() - clock
         clock = time.perf_counter()
@@ -265,7 +268,7 @@ def build(config: Config, *, now: datetime, keep_foreign: bool = False, strict: 
                        checked.warnings, time.perf_counter() - started, timings, rendered_count)
 
 
-def _input_digest(config: Config, checked: CheckedSite, keep_foreign: bool) -> str:
+def _input_digest(config: Config, checked: CheckedSite, templates: str, keep_foreign: bool) -> str:
     """Everything a build reads: if it equals the last build's, that build's output stands.
 
     Sources count by digest, static files and resources by size and modification time,
@@ -278,15 +281,15 @@ def _input_digest(config: Config, checked: CheckedSite, keep_foreign: bool) -> s
     static = config.path("static")
     statics = sorted(p for p in static.rglob("*") if p.is_file()) if static.is_dir() else []
     return digest(
-        engine_fingerprint(), repr(config), templates_fingerprint(config), str(keep_foreign),
+        engine_fingerprint(), repr(config), templates, str(keep_foreign),
         *(f"{d.source.path}:{d.source.digest}" for d in checked.documents),
         *(stat_key(p) for p in statics),
         *(stat_key(r.absolute) for r in checked.tree.resources))
 
 
-def _fingerprinter(config: Config, env: jinja2.Environment, planned: PlannedSite,
-                   checked: CheckedSite) -> Fingerprinter:
-    base = digest(conversion_fingerprint(config), templates_fingerprint(config), engine_fingerprint())
+def _fingerprinter(env: jinja2.Environment, planned: PlannedSite, checked: CheckedSite,
+                   templates: str) -> Fingerprinter:
+    base = digest(checked.conversion, templates, engine_fingerprint())
     article_digests = {p.document.source.path: p.document.source.digest for p in checked.pages}
     return Fingerprinter(env, base, planned.site, article_digests)
 

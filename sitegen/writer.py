@@ -25,7 +25,6 @@ from pathlib import Path
 
 from .config import Config
 from .errors import BuildFailed, Diagnostic
-from .templates import RenderedFile
 
 MANIFEST = ".sitegen-manifest"
 _RENAME_EXCHANGE = 2
@@ -37,13 +36,6 @@ class CopiedFile:
 
     output: str
     source: Path
-
-
-@dataclass(frozen=True)
-class KeptFile:
-    """A page whose inputs did not change: the previous build's file is kept as is."""
-
-    output: str
 
 
 @dataclass(frozen=True)
@@ -158,24 +150,6 @@ class StagedOutput:
             _set_aside(self.staging, self.spare)
 
 
-def write_outputs(files: list[RenderedFile | KeptFile], copies: list[CopiedFile], out_dir: Path,
-                  keep_foreign: bool = False) -> WriteReport:
-    """Write a whole list of files at once (see StagedOutput)."""
-    staged = StagedOutput(out_dir, keep_foreign)
-    try:
-        for item in files:
-            if isinstance(item, KeptFile):
-                staged.keep(item.output)
-            else:
-                staged.put(item.output, item.data)
-        for copy in copies:
-            staged.copy(copy.output, copy.source)
-        return staged.commit()
-    except BaseException:
-        staged.abort()
-        raise
-
-
 def place_file(staging: Path, out_dir: Path, rel: str, data: bytes | None = None,
                source: Path | None = None) -> bool:
     """Put one file in staging; link the old one if identical. True when written anew.
@@ -243,7 +217,7 @@ def _ensure_folder(folder: str) -> None:
                 break
             parent = os.path.dirname(parent)
         os.makedirs(folder, exist_ok=True)
-    _remember_folder(folder)
+    _MADE_FOLDERS.add(folder)
 
 
 def _prune(staging: Path, outputs: set[str]) -> None:
@@ -258,15 +232,9 @@ def _prune(staging: Path, outputs: set[str]) -> None:
                 pass
 
 
-# Staging folders this process has made (a build makes thousands of files in hundreds of
-# folders); cleared by each new StagedOutput, whose staging folder starts empty.
+# Staging folders this process knows to exist, so each is made (or checked) once per build;
+# cleared by each new StagedOutput, since folders of another build prove nothing.
 _MADE_FOLDERS: set[str] = set()
-
-
-def _remember_folder(folder: str) -> None:
-    if len(_MADE_FOLDERS) > 100_000:
-        _MADE_FOLDERS.clear()
-    _MADE_FOLDERS.add(folder)
 
 
 def link_previous(staging: Path, out_dir: Path, rel: str) -> bool:

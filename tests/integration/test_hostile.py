@@ -23,7 +23,7 @@ import lxml.etree
 import lxml.html
 import pytest
 
-from tests.support.sites import build_site, read_tree, write_site
+from tests.support.sites import DEFAULT_CONFIG, build_site, read_tree, write_site
 
 PAYLOADS = {
     "script": "<script>alert(1)</script>",
@@ -46,15 +46,8 @@ TEXT_FIELDS = ("title", "description", "summary", "author", "source_name", "orig
 LIST_FIELDS = ("tags", "categories", "keywords")
 URL_FIELDS = ("source_url",)
 
-CONFIG = """\
-site:
-  title: Hostile test
-  description: A test site.
-  base_url: https://example.org/
-  language: en
-  author: Test Editors
-permalinks:
-  default: /:section/:slug/
+# The mini-sites' usual settings, with raw HTML switched on or off.
+CONFIG = DEFAULT_CONFIG + """\
 markdown:
   unsafe: {unsafe}
   sanitize_rawhtml: {sanitize}

@@ -16,6 +16,7 @@ import pytest
 from markdown.inlinepatterns import InlineProcessor as InlinePattern
 from markdown.treeprocessors import InlineProcessor
 
+from sitegen.frontmatter import split_front_matter
 from sitegen.inline_pruning import PruningInlineProcessor, pattern_triggers
 from sitegen.markdown import MarkdownOptions, markdown_extensions, render_markdown
 from tests.support.pruning import check_pruning, pruned, spying, unpruned
@@ -94,12 +95,11 @@ def _markdown_files() -> list[Path]:
 
 
 def _body(text: str) -> str:
-    for fence in ("---", "+++"):
-        if text.startswith(fence + "\n"):
-            end = text.find("\n" + fence + "\n", len(fence))
-            if end != -1:
-                return text[end + len(fence) + 2:]
-    return text
+    """The text after any front matter, split as the engine splits it."""
+    try:
+        return text[split_front_matter(text)[2]:]
+    except ValueError:  # an opening fence never closed: all of it is body
+        return text
 
 
 @pytest.mark.parametrize("options", OPTION_SETS, ids=OPTION_IDS)
