@@ -1,4 +1,4 @@
-"""Skip the inline patterns that cannot match anywhere in a document.
+"""Skip the inline patterns that cannot match: in a document, and in each string of it.
 
 Why: most of Python-Markdown's conversion time is `InlineProcessor.__applyPattern`, because
 every registered inline pattern (about twenty with our extensions) is tried on every text
@@ -14,7 +14,9 @@ patterns have their trigger text in it, and runs the unchanged library code with
 ``self.inlinePatterns`` set, for that one run, to a `Registry` of only those patterns (the
 same objects, priorities and order; one registry is built per set of names and reused).
 The full registry is put back afterwards, so a reused `Markdown` instance starts every
-document with all patterns.
+document with all patterns. Then, for each string the processor works on, a kept pattern
+whose trigger is missing from that string is skipped too (`_InlineProcessor__handleInline`):
+most paragraphs have no link, code or entity even when the document has some.
 
 Why the output cannot change: a pattern whose regular expression finds no match in a
 string returns ``(data, False, 0)`` from ``__applyPattern`` without calling ``handleMatch``
@@ -48,6 +50,7 @@ from markdown.util import AtomicString, Registry
 # A trigger set is a tuple of alternatives; an alternative is a tuple of strings that must all
 # occur (each exactly as written; "www." is also matched case-insensitively, as magic-link does).
 Triggers = tuple[tuple[str, ...], ...]
+_PatternList = list[tuple[Any, "Triggers | None"]]  # (pattern, its triggers), in registry order
 
 _LINK_RE = r"(?<!\!)\["
 _IMAGE_RE = r"\!\["
@@ -124,50 +127,67 @@ class PruningInlineProcessor(InlineProcessor):
         super().__init__(md)
         self._signature: tuple[object, ...] = ()
         self._triggers: list[tuple[str, Triggers | None]] = []
-        self._registries: dict[frozenset[str], Registry[Any]] = {}
+        self._registries: dict[frozenset[str], tuple[Registry[Any], _PatternList]] = {}
         self._extra_text = ""
+        self._patterns: _PatternList = []  # this run's patterns, with their triggers
 
     def run(self, tree: etree.Element, ancestors: list[str] | None = None) -> etree.Element:
         full = self.md.inlinePatterns
-        self.inlinePatterns = self.registry_for(_inline_text(tree))
+        self.inlinePatterns, self._patterns = self._pruned(_inline_text(tree))
         try:
             return super().run(tree, ancestors)
         finally:
             self.inlinePatterns = full
 
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802,N803
+        """The library's loop over patterns, skipping each whose trigger `data` lacks.
+
+        Overrides the name-mangled private method the library calls for every string. A
+        skipped pattern is one whose expression cannot match in `data`, for which the
+        library's `__applyPattern` returns `(data, False, 0)` with no side effect: the
+        same as moving on to the next pattern from offset 0, which is what we do.
+        """
+        if isinstance(data, AtomicString):
+            return data
+        patterns = self._patterns
+        apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
+        start = 0
+        count = len(patterns)
+        while patternIndex < count:
+            pattern, triggers = patterns[patternIndex]
+            if triggers is not None and not may_match(triggers, data):
+                patternIndex += 1
+                start = 0
+                continue
+            data, matched, start = apply(pattern, data, patternIndex, start)
+            if not matched:
+                patternIndex += 1
+        return data
+
     def active_names(self, text: str) -> frozenset[str]:
         """The names of the registered patterns that could match somewhere in `text`."""
         self._refresh()
         text += self._extra_text
-        found: dict[str, bool] = {}
-
-        def present(part: str) -> bool:
-            hit = found.get(part)
-            if hit is None:
-                # Looking for each character first is quicker than a failing substring search.
-                hit = all(char in text for char in part) and part in text
-                if not hit and part == "www.":  # magic-link's expression ignores case
-                    hit = part in text.lower()
-                found[part] = hit
-            return hit
-
         return frozenset(name for name, triggers in self._triggers
-                         if triggers is None
-                         or any(all(present(part) for part in alternative)
-                                for alternative in triggers))
+                         if triggers is None or may_match(triggers, text))
 
     def registry_for(self, text: str) -> Registry[Any]:
         """A registry of the patterns that could match in `text` (cached per set of names)."""
+        return self._pruned(text)[0]
+
+    def _pruned(self, text: str) -> tuple[Registry[Any], _PatternList]:
         names = self.active_names(text)
-        registry = self._registries.get(names)
-        if registry is None:
+        known = self._registries.get(names)
+        if known is None:
             full = self.md.inlinePatterns
-            registry = Registry()
+            registry: Registry[Any] = Registry()
             for name, priority in _prioritised(full):
                 if name in names:
                     registry.register(full[name], name, priority)
-            self._registries[names] = registry
-        return registry
+            triggers = dict(self._triggers)
+            patterns = [(full[name], triggers[name]) for name, _ in _prioritised(registry)]
+            known = self._registries[names] = (registry, patterns)
+        return known
 
     def _refresh(self) -> None:
         """Re-read the patterns if the registry changed since the last document."""
@@ -185,6 +205,17 @@ class PruningInlineProcessor(InlineProcessor):
         # The footnote pattern writes SUPERSCRIPT_TEXT into a text that later patterns read.
         extra = footnotes.getConfig("SUPERSCRIPT_TEXT") if footnotes is not None else ""
         self._extra_text = "\x00" + extra if isinstance(extra, str) else "\x00"
+
+
+def may_match(triggers: Triggers, text: str) -> bool:
+    """Whether `text` holds every part of one of the alternatives ("www." in any case)."""
+    for alternative in triggers:
+        for part in alternative:
+            if part not in text and not (part == "www." and part in text.lower()):
+                break
+        else:
+            return True
+    return False
 
 
 def _prioritised(registry: Registry[Any]) -> list[tuple[str, float]]:

@@ -7,7 +7,8 @@ with a converter built without `InlinePruningExtension`, through `render_markdow
 - every field of the two `RenderedBody`s, and the two inline renderings, are equal;
 - soundness, which is stronger than equal output: every pattern whose regular expression
   finds a match in any string the unpruned inline processor tries it on is among the
-  patterns the pruned run kept.
+  patterns the pruned run kept, and the pruned run tried it on that very string (the
+  per-string check skips a pattern only where its trigger is missing).
 
 It returns the names the pruned run kept, so tests can also check that pruning happened.
 """
@@ -50,31 +51,35 @@ def pruning_off() -> Iterator[None]:
 @contextmanager
 def spying() -> Iterator[dict[str, Any]]:
     """Record the patterns kept by pruned runs and those that could match in unpruned runs."""
-    seen: dict[str, Any] = {"kept": set(), "matchable": set(), "tried": set(), "runs": 0}
+    seen: dict[str, Any] = {"kept": set(), "matchable": set(), "tried": set(), "runs": 0,
+                            "matchable_on": set(), "tried_on": set()}
     original_apply = getattr(InlineProcessor, _APPLY)
-    original_registry = PruningInlineProcessor.registry_for
+    original_pruned = PruningInlineProcessor._pruned  # noqa: SLF001
 
     def apply(self: InlineProcessor, pattern: Any, data: str, index: int, start: int = 0) -> Any:
         if not isinstance(self, PruningInlineProcessor):
             name = _name(self, pattern)
             seen["tried"].add(name)
-            if pattern.getCompiledRegExp().search(data):
+            if pattern.getCompiledRegExp().search(data, start):
                 seen["matchable"].add(name)
+                seen["matchable_on"].add((name, data, start))
+        else:
+            seen["tried_on"].add((_name(self, pattern), data, start))
         return original_apply(self, pattern, data, index, start)
 
-    def registry_for(self: PruningInlineProcessor, text: str) -> Any:
-        registry = original_registry(self, text)
+    def pruned_for(self: PruningInlineProcessor, text: str) -> Any:
+        registry, patterns = original_pruned(self, text)
         seen["runs"] += 1
         seen["kept"].update(name for name in self.md.inlinePatterns._data if name in registry)  # noqa: SLF001
-        return registry
+        return registry, patterns
 
     setattr(InlineProcessor, _APPLY, apply)
-    PruningInlineProcessor.registry_for = registry_for  # type: ignore[method-assign]
+    PruningInlineProcessor._pruned = pruned_for  # type: ignore[method-assign]  # noqa: SLF001
     try:
         yield seen
     finally:
         setattr(InlineProcessor, _APPLY, original_apply)
-        PruningInlineProcessor.registry_for = original_registry  # type: ignore[method-assign]
+        PruningInlineProcessor._pruned = original_pruned  # type: ignore[method-assign]  # noqa: SLF001
 
 
 def _name(processor: InlineProcessor, pattern: Any) -> str:
@@ -105,8 +110,10 @@ def check_pruning(text: str, options: MarkdownOptions = MarkdownOptions()) -> fr
 def _assert_sound(seen: dict[str, Any]) -> None:
     missing = seen["matchable"] - seen["kept"]
     assert not missing, f"pruned patterns that could have matched: {sorted(missing)}"
-    seen["matchable"].clear()
-    seen["kept"].clear()
+    skipped = seen["matchable_on"] - seen["tried_on"]
+    assert not skipped, f"patterns skipped on strings they match: {sorted(skipped)[:3]}"
+    for key in ("matchable", "kept", "matchable_on", "tried_on"):
+        seen[key].clear()
     seen["runs"] = 0
 
 
