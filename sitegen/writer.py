@@ -83,6 +83,8 @@ class StagedOutput:
                 shutil.rmtree(spare, ignore_errors=True)
         if self.staging.is_dir() and spare is None:
             shutil.rmtree(self.staging)  # left by a build that was killed; no reuse without a cache
+        # A new, empty staging folder holds nothing stale: commit() need not look through it.
+        self.reused = self.staging.is_dir()
         self.staging.mkdir(parents=True, exist_ok=True)
         _MADE_FOLDERS.clear()  # the staging folder's contents are not known yet
         self.outputs: set[str] = set()
@@ -134,7 +136,8 @@ class StagedOutput:
             for rel in foreign:
                 self.outputs.add(rel)
                 place_file(self.staging, self.out_dir, rel, source=self.out_dir / rel)
-        _prune(self.staging, self.outputs)
+        if self.reused:
+            _prune(self.staging, self.outputs)
         manifest = self.staging / MANIFEST
         _clear(str(manifest))
         manifest.write_text("\n".join(sorted(self.outputs)) + "\n", encoding="utf-8")
@@ -221,11 +224,27 @@ def _ensure_folder(folder: str) -> None:
 
 
 def _prune(staging: Path, outputs: set[str]) -> None:
-    """Remove from a reused staging folder every file and folder the new site lacks."""
-    for rel in _previous_files(staging) - outputs:
-        _clear(os.path.join(staging, rel))
-    for folder, subfolders, names in os.walk(staging, topdown=False):
-        if folder != os.fspath(staging) and not subfolders and not names:
+    """Remove from a reused staging folder every file and folder the new site lacks.
+
+    One walk, deepest folders first, so a folder emptied of stale files is removed too.
+    """
+    root = os.fspath(staging)
+    prefix = len(root) + 1
+    for folder, subfolders, names in os.walk(root, topdown=False):
+        rel_folder = folder[prefix:] + "/" if folder != root else ""
+        kept = 0
+        for name in names:
+            if rel_folder + name in outputs:
+                kept += 1
+            else:
+                _clear(os.path.join(folder, name))
+        for sub in subfolders:
+            path = os.path.join(folder, sub)
+            if os.path.islink(path):  # os.walk lists links to folders with the folders
+                _clear(path)
+            else:
+                kept += os.path.isdir(path)  # still there: not emptied below
+        if folder != root and not kept:
             try:
                 os.rmdir(folder)
             except OSError:

@@ -125,6 +125,8 @@ def test_the_replaced_site_is_kept_and_updated_by_the_next_build(make_site: Call
     junk = spare / "2019" / "junk" / "index.html"  # the spare is ours: anything in it goes
     junk.parent.mkdir(parents=True)
     junk.write_text("junk", encoding="utf-8")
+    (spare / "2019" / "linked").symlink_to(root / "content")  # a link to a folder goes too
+    (spare / "empty" / "deeper").mkdir(parents=True)  # and empty folders
     live_before = read_tree(root / "public")
     rebuilt = build_site(root)
     assert rebuilt.code == 0, rebuilt.err
@@ -133,6 +135,8 @@ def test_the_replaced_site_is_kept_and_updated_by_the_next_build(make_site: Call
     shutil.copytree(root, clean, ignore=shutil.ignore_patterns("public", ".cache"))
     assert build_site(clean, "--no-cache").code == 0
     assert read_tree(root / "public") == read_tree(clean / "public")
+    assert not (root / "public" / "2019" / "linked").is_symlink()
+    assert not (root / "public" / "empty").exists()
     assert not [p for p in root.iterdir() if p.name.startswith(".public")]
 
 
