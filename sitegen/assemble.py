@@ -19,8 +19,8 @@ from markupsafe import Markup
 from .config import Config
 from .frontmatter import Document
 from .markdown import RenderedBody
-from .model import (Article, ArchiveMonth, ArchiveYear, Heading, Section, SiteView, Taxonomy,
-                    TaxonomyLink, Term, TermRef)
+from .model import (Article, ArchiveMonth, ArchiveYear, ArticleBody, Heading, Section, SiteView,
+                    Taxonomy, TaxonomyLink, Term, TermRef)
 from .text import plain_text, slugify
 from .urls import Route, absolute, href, term_path, term_slug
 
@@ -33,8 +33,9 @@ class PageInput:
 
     document: Document
     route: Route
-    body: RenderedBody
+    body: RenderedBody  # without its HTML and table of contents: those are in `content`
     summary_html: str  # front matter summary converted, or the body's own summary
+    content: ArticleBody
 
 
 def article_sort_key(article: Article) -> tuple:
@@ -119,8 +120,7 @@ def _article(page: PageInput, config: Config, term_names: dict[tuple[str, str], 
         summary=_markup(page.summary_html),
         summary_text=summary_text,
         truncated=body.truncated or meta.summary is not None,
-        content=_markup(body.html),
-        toc=_markup(body.toc_html),
+        body=page.content,
         headings=tuple(Heading(level, id_, text) for level, id_, text in body.headings),
         word_count=body.word_count,
         reading_time=body.reading_time,
@@ -198,7 +198,7 @@ def _sections(articles: tuple[Article, ...], section_pages: dict[str, PageInput]
     for name in sorted(grouped, reverse=True):
         page = section_pages.get(name)
         title = page.document.meta.title if page else name
-        content = _markup(page.body.html) if page else Markup("")
+        content = page.content.html if page else Markup("")
         path = page.route.path if page else "/" + slugify(name) + "/"
         sections.append(Section(name, href(config, path), title, content, tuple(grouped[name])))
     return tuple(sections)

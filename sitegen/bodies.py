@@ -19,6 +19,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from .cache import Body
 from .config import Config
 from .errors import Diagnostic
 from .frontmatter import Document
@@ -38,9 +39,20 @@ def markdown_options(config: Config) -> MarkdownOptions:
 
 @dataclass(frozen=True)
 class ConvertedBody:
-    body: RenderedBody
+    body: RenderedBody  # its html and toc_html are "" once split off (see `split_body`)
     summary_html: str  # the front matter summary as HTML, else the body's summary
     shortcodes: tuple[str, ...]  # names used, for the cache's dependency list
+    has_refs: bool = False  # ref/relref tokens wait in the HTML for every page's URL
+
+
+def split_body(converted: ConvertedBody) -> tuple[ConvertedBody, Body]:
+    """The converted source without its HTML and table of contents, and those two.
+
+    The HTML is most of a converted source's size and only its own page reads it, so it
+    travels and is stored apart (see cache.get_body) while the rest stays in memory.
+    """
+    body = converted.body
+    return replace(converted, body=replace(body, html="", toc_html="")), (body.html, body.toc_html)
 
 
 class RefIndex:
@@ -86,7 +98,8 @@ def highlight_code(code: str, lang: str = "", options: str = "") -> str:
     return pygments_highlight(code.strip("\n") + "\n", lexer, formatter)
 
 
-_REF_TOKEN_RE = re.compile(r"SITEGENREF([AR])([0-9a-f]*)X")
+_REF_MARK = "SITEGENREF"
+_REF_TOKEN_RE = re.compile(_REF_MARK + r"([AR])([0-9a-f]*)X")
 
 
 def ref_token(kind: str, target: str) -> str:
@@ -96,14 +109,15 @@ def ref_token(kind: str, target: str) -> str:
     from the cache, so ref/relref cannot know URLs yet; the token is letters and
     digits only, so Markdown leaves it alone wherever it stands.
     """
-    return f"SITEGENREF{kind}{target.encode('utf-8').hex()}X"
+    return f"{_REF_MARK}{kind}{target.encode('utf-8').hex()}X"
 
 
-def resolve_refs(converted: ConvertedBody, doc: Document, refs: RefIndex,
-                 config: Config) -> tuple[ConvertedBody, list[Diagnostic]]:
-    """Replace ref tokens with URLs; a target that matches no page is an error."""
-    if "SITEGENREF" not in converted.body.html and "SITEGENREF" not in converted.summary_html:
-        return converted, []
+def resolve_refs(converted: ConvertedBody, html: str, doc: Document, refs: RefIndex,
+                 config: Config) -> tuple[ConvertedBody, str, list[Diagnostic]]:
+    """Replace ref tokens in the summary, links and `html` (the body) with URLs.
+
+    A target that matches no page is an error at the line that names it.
+    """
     problems: list[Diagnostic] = []
 
     def url(match: re.Match[str]) -> str:
@@ -119,26 +133,26 @@ def resolve_refs(converted: ConvertedBody, doc: Document, refs: RefIndex,
             return "#"
         return absolute(config, path) if match.group(1) == "A" else href(config, path)
 
+    html = _REF_TOKEN_RE.sub(url, html)
     body = converted.body
-    body = replace(body, html=_REF_TOKEN_RE.sub(url, body.html),
-                   summary_html=_REF_TOKEN_RE.sub(url, body.summary_html),
+    body = replace(body, summary_html=_REF_TOKEN_RE.sub(url, body.summary_html),
                    links=tuple(_REF_TOKEN_RE.sub(url, link) for link in body.links))
     summary = _REF_TOKEN_RE.sub(url, converted.summary_html)
-    return replace(converted, body=body, summary_html=summary), problems
+    return replace(converted, body=body, summary_html=summary), html, problems
 
 
 def as_markup(converted: ConvertedBody) -> ConvertedBody:
-    """The same converted body with its HTML as the Markup templates print.
+    """The same converted source with its summary as the Markup templates print.
 
-    Wrapping a str in Markup copies it. Done once, where the body is converted (so the
+    Wrapping a str in Markup copies it. Done once, where the source is converted (so the
     cache stores Markup and loading it makes no second copy), and again after ref tokens
-    are resolved, for the few bodies that had some; Markup is left as it is.
+    are resolved, for the few summaries that had some; Markup is left as it is. The body's
+    HTML stays a str: it is stored apart and wrapped when its page reads it.
     """
     body = converted.body
     summary = _markup(converted.summary_html)
     own = summary if body.summary_html == converted.summary_html else _markup(body.summary_html)
-    body = replace(body, html=_markup(body.html), toc_html=_markup(body.toc_html), summary_html=own)
-    return replace(converted, body=body, summary_html=summary)
+    return replace(converted, body=replace(body, summary_html=own), summary_html=summary)
 
 
 def _markup(html: str) -> Markup:
@@ -146,7 +160,7 @@ def _markup(html: str) -> Markup:
 
 
 def _line_containing(doc: Document, text: str) -> int:
-    for number, line in enumerate(doc.source.text.split("\n"), start=1):
+    for number, line in enumerate(doc.source.read_text().split("\n"), start=1):
         if text in line and number >= doc.body_line:
             return number
     return doc.body_line
@@ -220,7 +234,8 @@ class BodyConverter:
         summary = body.summary_html
         if doc.meta.summary is not None and not body.has_more:  # <!--more--> wins, as in Hugo
             summary = render_inline_markdown(doc.meta.summary, options)
-        return as_markup(ConvertedBody(body, summary, tuple(sorted(expansion.names)))), []
+        has_refs = any(_REF_MARK in text for text in (body.html, body.toc_html, summary, *body.links))
+        return as_markup(ConvertedBody(body, summary, tuple(sorted(expansion.names)), has_refs)), []
 
     def _param(self, doc: Document, key: str) -> Any:
         """Hugo's .Page.Param: the page's front matter value, else the site's (config extra)."""

@@ -2,20 +2,24 @@
 
 It remembers, per source, the parsed and converted result (keyed by the source's
 digest plus the fingerprint of everything that shapes conversion: config, shortcode
-templates, engine version), and per output file the fingerprint of the inputs it
-was rendered from. SQLite gives atomic commits, so a build killed mid-way leaves a
+templates, engine version) with its body's HTML in a table of its own, and per output
+file the fingerprint of the inputs it was rendered from. Bodies are most of a site's
+bytes and only an article's own page (and full-content feeds) read them, so a build
+keeps them here, not in memory, and reads each when its page renders (`get_body`). SQLite gives atomic commits, so a build killed mid-way leaves a
 cache that is merely older, never corrupt; a cache that cannot be read is ignored.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import sqlite3
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
+Body = tuple[str, str]  # (HTML, table of contents) of one converted source
 
 
 def digest(*parts: str | bytes) -> str:
@@ -39,6 +43,9 @@ class BuildCache:
     def __init__(self, folder: Path | None) -> None:
         self.db: sqlite3.Connection | None = None
         self.folder = folder
+        self._bodies: dict[str, Body] = {}  # without a database, bodies are kept here
+        self._pid = os.getpid()
+        self._reader: sqlite3.Connection | None = None  # a forked renderer's own connection
         if folder is None:
             return
         try:
@@ -51,9 +58,11 @@ class BuildCache:
             if row is None or row[0] != SCHEMA_VERSION:
                 self.db.execute("DROP TABLE IF EXISTS sources")
                 self.db.execute("DROP TABLE IF EXISTS pages")
+                self.db.execute("DROP TABLE IF EXISTS bodies")
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
             self.db.execute("CREATE TABLE IF NOT EXISTS sources (key TEXT PRIMARY KEY, value BLOB)")
             self.db.execute("CREATE TABLE IF NOT EXISTS pages (output TEXT PRIMARY KEY, fingerprint TEXT)")
+            self.db.execute("CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT, toc TEXT)")
         except (sqlite3.Error, OSError):
             self.db = None  # an unreadable cache only costs time
 
@@ -88,11 +97,46 @@ class BuildCache:
             return {}
         return found
 
-    def put_sources(self, items: dict[str, Any]) -> None:
-        if self.db is None or not items:
+    def put_sources(self, items: dict[str, Any], bodies: dict[str, Body]) -> None:
+        """Store converted sources and their bodies, in one transaction."""
+        if self.db is None:
+            self._bodies.update(bodies)
             return
         rows = [(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)) for key, value in items.items()]
-        self._write("INSERT OR REPLACE INTO sources VALUES (?, ?)", rows)
+        try:
+            self.db.execute("BEGIN")
+            self.db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?)", rows)
+            self.db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)",
+                                [(key, html, toc) for key, (html, toc) in bodies.items()])
+            self.db.execute("COMMIT")
+        except sqlite3.Error:
+            self._rollback()
+            self._bodies.update(bodies)  # this build still needs them
+
+    def get_body(self, key: str) -> Body | None:
+        """One stored body; in a forked process, through a connection of its own."""
+        known = self._bodies.get(key)
+        if known is not None or self.db is None:
+            return known
+        try:
+            row = self._connection().execute("SELECT html, toc FROM bodies WHERE key = ?",
+                                             (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return (row[0], row[1]) if row else None
+
+    def hold_body(self, key: str, body: Body) -> None:
+        """Keep a body for this build only, in memory (one whose ref links were resolved)."""
+        self._bodies[key] = body
+
+    def _connection(self) -> sqlite3.Connection:
+        """SQLite connections must not cross a fork: a forked renderer opens its own."""
+        assert self.db is not None and self.folder is not None
+        if os.getpid() == self._pid:
+            return self.db
+        if self._reader is None:
+            self._reader = sqlite3.connect(self.folder / "build.sqlite3")
+        return self._reader
 
     def get_meta(self, key: str) -> str | None:
         if self.db is None:
@@ -131,12 +175,15 @@ class BuildCache:
         if self.db is None:
             return
         try:
-            stored = [row[0] for row in self.db.execute("SELECT key FROM sources")]
-            stale = [(key,) for key in stored if key not in keep]
+            stored = {row[0] for row in self.db.execute("SELECT key FROM sources UNION SELECT key FROM bodies")}
+            stale = [(key,) for key in sorted(stored - keep)]
             if stale:
-                self._write("DELETE FROM sources WHERE key = ?", stale)
+                self.db.execute("BEGIN")
+                self.db.executemany("DELETE FROM sources WHERE key = ?", stale)
+                self.db.executemany("DELETE FROM bodies WHERE key = ?", stale)
+                self.db.execute("COMMIT")
         except sqlite3.Error:
-            pass
+            self._rollback()
 
     def _write(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         assert self.db is not None
@@ -155,6 +202,9 @@ class BuildCache:
             pass
 
     def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
         if self.db is not None:
             self.db.close()
             self.db = None

@@ -64,12 +64,13 @@ def check_links(config: Config, checked: CheckedSite, outputs: set[str]) -> list
                 continue
             output, anchor = target
             found = _find_output(output, outputs)
-            line, col = _link_position(page.document, link)
             if found is None:
+                line, col = _link_position(page.document, link)
                 problems.append(Diagnostic(page.document.source.path, line, col, "error",
                                            f"link to {link} does not match any page or file",
                                            "check the path; pages end with '/', e.g. /2019/my-article/"))
             elif anchor and found in anchors_by_output and anchor not in anchors_by_output[found]:
+                line, col = _link_position(page.document, link)
                 problems.append(Diagnostic(page.document.source.path, line, col, "error",
                                            f"link to {link}: no heading or element with id '{anchor}'",
                                            "heading ids are the heading text in lower case with "
@@ -101,7 +102,7 @@ def _find_output(path: str, outputs: set[str]) -> str | None:
 
 def _link_position(doc: Document, link: str) -> tuple[int, int]:
     """Line and column of a link's target in the source, for the editor to jump to."""
-    lines = doc.source.text.split("\n")
+    lines = doc.source.read_text().split("\n")
     for number in range(doc.body_line, len(lines) + 1):
         column = lines[number - 1].find(link)
         if column >= 0:

@@ -29,7 +29,7 @@ _FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # a dataclass's hashed fields, p
 _SCALARS = ("title", "description", "base_url", "base_path", "language", "author", "copyright",
             "extra", "search_enabled", "feeds_full_content")
 ALL = "*"
-BODY_FIELDS = ("content", "toc", "headings")
+BODY_FIELDS = ("content", "toc", "headings", "body")  # `body` is the field behind content and toc
 # Names whose bodies always count: the page's own article, and a section page's `section`
 # (a Section, whose `content` from _index.md is hashed with its other fields anyway).
 OWN_BODIES = ("article", "section")

@@ -126,13 +126,15 @@ class Document:
 
     @property
     def body(self) -> str:
-        """The text after the front matter; a slice, so it is not kept (or cached) twice."""
+        """The text after the front matter; a slice, so it is not kept (or cached) twice.
+
+        Only where the source's text is held: in the process that converts it."""
         return self.source.text[self.body_start:]
 
     def key_line(self, key: str) -> int:
         """Line of a front matter key in the file (1 when it is absent), for diagnostics."""
         pattern = re.compile(rf"^\s*{re.escape(key)}\s*[:=]", re.IGNORECASE)
-        for number, text in enumerate(self.source.text.split("\n")[: self.body_line], start=1):
+        for number, text in enumerate(self.source.read_text().split("\n")[: self.body_line], start=1):
             if pattern.match(text):
                 return number
         return 1

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable
 
 from markupsafe import Markup
 
@@ -39,6 +39,43 @@ class Heading:
     text: str
 
 
+class ArticleBody:
+    """An article's HTML and table of contents, read when a template asks for them.
+
+    Bodies are most of a site's bytes, and only the article's own page and full-content
+    feeds read them: the build keeps them in its cache (cache.get_body), not in memory.
+    """
+
+    __slots__ = ("_load", "_source_path")
+
+    def __init__(self, load: Callable[[], tuple[str, str] | None], source_path: str) -> None:
+        self._load = load
+        self._source_path = source_path
+
+    @classmethod
+    def of(cls, html: str, toc: str = "") -> ArticleBody:
+        """A body held in memory (tests, and pages built without a cache)."""
+        return cls(lambda: (html, toc), "")
+
+    def parts(self) -> tuple[Markup, Markup]:
+        loaded = self._load()
+        if loaded is None:
+            raise LookupError(f"the converted body of {self._source_path} is missing from the build "
+                              "cache; build again (the cache was removed or changed during the build)")
+        return Markup(loaded[0]), Markup(loaded[1])
+
+    @property
+    def html(self) -> Markup:
+        return self.parts()[0]
+
+    @property
+    def toc(self) -> Markup:
+        return self.parts()[1]
+
+    def __repr__(self) -> str:
+        return f"ArticleBody({self._source_path!r})"
+
+
 @dataclass(frozen=True)
 class Article:
     """One rendered article (or standalone page such as About)."""
@@ -59,8 +96,7 @@ class Article:
     summary: Markup  # HTML: <!--more--> part, front matter summary, or automatic
     summary_text: str  # the same as plain text, for meta tags and feeds
     truncated: bool  # True when the summary is shorter than the content
-    content: Markup  # the body HTML
-    toc: Markup  # nested <ul> of headings, "" when the article has too few
+    body: ArticleBody  # read through `content` and `toc`
     headings: tuple[Heading, ...]
     word_count: int
     reading_time: int  # minutes (Hugo's formula); 0 for an empty body
@@ -71,6 +107,16 @@ class Article:
     provenance: Provenance
     date_inferred: str  # why the date is a guess, "" when stated by the source
     params: dict[str, Any] = field(default_factory=dict)  # every other front matter key
+
+    @property
+    def content(self) -> Markup:
+        """The body HTML."""
+        return self.body.html
+
+    @property
+    def toc(self) -> Markup:
+        """Nested <ul> of headings, "" when the article has too few."""
+        return self.body.toc
 
     @property
     def categories(self) -> tuple[TermRef, ...]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
 import time
 
 from typing import Callable, Iterator
@@ -20,12 +20,12 @@ from pathlib import Path, PurePosixPath
 
 from .assemble import PageInput, assemble_site
 from .bodies import ConvertedBody, RefIndex, as_markup, resolve_refs
-from .cache import BuildCache, digest
+from .cache import Body, BuildCache, digest
 from .config import Config
 from .derived import derive_outputs
 from .errors import (BuildFailed, ContentError, Diagnostic, OutputConflictError, SiteError,
                      TemplateError)
-from .model import SiteView
+from .model import ArticleBody, SiteView
 
 ENGINE_VERSION = "0.1.0"
 from .frontmatter import Document
@@ -36,7 +36,7 @@ from .sources import SourceTree, discover_sources
 from .templates import (OutputPlan, RenderedFile, compile_all, make_environment, templates_fingerprint,
                         with_site)
 from .urls import Route, route_document
-from .workers import SourceResult, attach_source, detach_source, process_sources
+from .workers import SourceResult, attach_source, process_sources
 from .fingerprint import Fingerprinter
 from .writer import (CopiedFile, StagedOutput, WriteReport, check_output_dir, output_matches_manifest,
                      read_manifest, recover_interrupted)
@@ -105,7 +105,11 @@ def conversion_fingerprint(config: Config) -> str:
 def load_site(config: Config, now: datetime, timings: dict[str, float] | None = None,
               cache: BuildCache | None = None, jobs: int | None = None,
               progress: ProgressCallback | None = None) -> CheckedSite:
-    """Read, parse, route and convert every page; raise one SiteError listing every problem."""
+    """Read, parse, route and convert every page; raise one SiteError listing every problem.
+
+    Converted bodies go to `cache` (its database, or its memory without one); the pages
+    returned read them from there when a template asks (model.ArticleBody).
+    """
     timings = {} if timings is None else timings
     cache = cache or BuildCache(None)
     clock = time.perf_counter()
@@ -116,27 +120,37 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     results = _source_results(config, tree, cache, conversion, jobs, progress)
     timings["convert"] = time.perf_counter() - clock
     problems = list(tree.diagnostics)
-    published: list[tuple[Document, ConvertedBody | None]] = []
-    for result in results:
+    published: list[tuple[Document, ConvertedBody | None, str]] = []
+    for key, result in results:
         problems.extend(result.diagnostics)
         if result.document and is_published(result.document, config, now):
-            published.append((result.document, result.converted))
-    documents = [doc for doc, _ in published]
+            published.append((result.document, result.converted, key))
+    documents = [doc for doc, _, _ in published]
     routes, route_problems = _route_all(documents, config)
     problems.extend(route_problems)
     _raise_errors(problems, ContentError)
     refs = RefIndex({d.source.content_path: routes[d.source.path] for d in documents})
     pages: list[PageInput] = []
-    for doc, converted in published:
+    for doc, converted, key in published:
         if converted is None:
             continue
-        resolved, ref_problems = resolve_refs(converted, doc, refs, config)
-        problems.extend(ref_problems)
-        converted = converted if resolved is converted else as_markup(resolved)  # tokens gave plain str
-        pages.append(PageInput(doc, routes[doc.source.path], converted.body, converted.summary_html))
+        if converted.has_refs:
+            converted, ref_problems = _resolve_refs(config, cache, key, converted, doc, refs)
+            problems.extend(ref_problems)
+        content = ArticleBody(partial(cache.get_body, key), doc.source.path)
+        pages.append(PageInput(doc, routes[doc.source.path], converted.body, converted.summary_html, content))
     _raise_errors(problems, ContentError)
     warnings = tuple(sorted(d for d in problems if not d.is_error))
     return CheckedSite(tuple(documents), routes, tuple(pages), tree, warnings, conversion)
+
+
+def _resolve_refs(config: Config, cache: BuildCache, key: str, converted: ConvertedBody, doc: Document,
+                  refs: RefIndex) -> tuple[ConvertedBody, list[Diagnostic]]:
+    """Put page URLs in place of a body's ref tokens; this build keeps the result in memory."""
+    html, toc = cache.get_body(key) or ("", "")
+    resolved, html, problems = resolve_refs(converted, html, doc, refs, config)
+    cache.hold_body(key, (html, toc))
+    return as_markup(resolved), problems  # the tokens' URLs made the summary a plain str
 
 
 ProgressCallback = Callable[[int, int], None]  # (done, total), for a terminal's progress line
@@ -144,8 +158,13 @@ CACHE_BATCH = 256  # converted sources per cache transaction
 
 
 def _source_results(config: Config, tree: SourceTree, cache: BuildCache, conversion: str,
-                    jobs: int | None, progress: ProgressCallback | None = None) -> list[SourceResult]:
-    """Results for every source: from the cache where its key matches, else computed."""
+                    jobs: int | None, progress: ProgressCallback | None = None
+                    ) -> list[tuple[str, SourceResult]]:
+    """(cache key, result) for every source: from the cache where its key matches, else computed.
+
+    Computed results are stored, bodies apart, while the workers convert the rest; only
+    the results without their bodies are kept in memory.
+    """
     base = conversion if cache.enabled else ""
     keys = [digest(base, s.path, s.digest) for s in tree.sources]
     known = cache.get_sources(keys)
@@ -155,16 +174,20 @@ def _source_results(config: Config, tree: SourceTree, cache: BuildCache, convers
         computed = _reporting(computed, len(missing), progress)
     fresh: dict[str, SourceResult] = {}
     batch: dict[str, SourceResult] = {}
+    bodies: dict[str, Body] = {}
     for source, result in zip(missing, computed):
         key = digest(base, source.path, source.digest)
+        if result.body is not None:
+            bodies[key] = result.body
+            result = dataclasses.replace(result, body=None)
         fresh[key] = batch[key] = result
         if len(batch) >= CACHE_BATCH:  # stored while workers convert the rest
-            cache.put_sources({k: detach_source(r) for k, r in batch.items()})
-            batch = {}
-    cache.put_sources({k: detach_source(r) for k, r in batch.items()})
+            cache.put_sources(batch, bodies)
+            batch, bodies = {}, {}
+    cache.put_sources(batch, bodies)
     if fresh:
         cache.prune_sources(set(keys))
-    return [fresh[k] if k in fresh else attach_source(known[k], s) for s, k in zip(tree.sources, keys)]
+    return [(k, fresh[k] if k in fresh else attach_source(known[k], s)) for s, k in zip(tree.sources, keys)]
 
 
 def _reporting(results: Iterator[SourceResult], total: int,

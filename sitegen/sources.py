@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .config import Config
@@ -28,8 +28,16 @@ class Source:
 
     path: str  # relative to the project root, with '/' separators: "content/2019/x.md"
     content_path: str  # relative to content/: "2019/x.md"
-    text: str  # LF line endings, no BOM
+    text: str  # LF line endings, no BOM; "" once hashed by discover_sources (see read_text)
     digest: str  # sha256 of the raw bytes
+    file: str = ""  # the file's absolute path
+
+    def read_text(self) -> str:
+        """The text: this source's own, else read again from its file ("" if that fails)."""
+        if self.text or not self.file:
+            return self.text
+        read, _ = read_source(Path(self.file), self.path, self.content_path)
+        return read.text if read is not None else ""
 
 
 @dataclass(frozen=True)
@@ -49,7 +57,13 @@ class SourceTree:
 
 
 def discover_sources(config: Config) -> SourceTree:
-    """Read every file under the content folder, in a stable (sorted) order."""
+    """Read, check and hash every file under the content folder, in a stable (sorted) order.
+
+    The sources come without their text: holding every article's text would make the
+    build's memory grow with the site, and only the processes that convert a source need
+    it (they read it again, see workers.SourceProcessor; `Source.read_text` reads it for a
+    diagnostic's line).
+    """
     content_dir = config.path("content")
     sources: list[Source] = []
     resources: list[Resource] = []
@@ -73,7 +87,7 @@ def discover_sources(config: Config) -> SourceTree:
         if problem:
             problems.append(problem)
         elif source:
-            sources.append(source)
+            sources.append(replace(source, text=""))  # hashed and checked; converting reads it again
     return SourceTree(tuple(sources), tuple(resources), tuple(problems))
 
 
@@ -95,7 +109,7 @@ def read_source(absolute: Path, rel: str, rel_content: str) -> tuple[Source | No
         return None, problem
     assert text is not None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    return Source(rel, rel_content, text, hashlib.sha256(raw).hexdigest()), None
+    return Source(rel, rel_content, text, hashlib.sha256(raw).hexdigest(), str(absolute)), None
 
 
 def decode_text(raw: bytes, rel: str) -> tuple[str | None, Diagnostic | None]:

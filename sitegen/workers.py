@@ -4,7 +4,8 @@ Converting Markdown is most of a cold build's cost and each article is independe
 so large builds hand sources to one process per core. Small builds stay serial:
 starting workers costs more than it saves below `PARALLEL_THRESHOLD` sources.
 Results are plain frozen dataclasses, so they pickle to and from workers and into
-the cache unchanged.
+the cache unchanged. Each process reads the files it converts itself: the main process
+only hashes them, so it never holds every article's text (nor do the workers it forks).
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ from __future__ import annotations
 import multiprocessing
 import os
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Iterator
 
-from .bodies import BodyConverter, ConvertedBody
+from .bodies import BodyConverter, ConvertedBody, split_body
+from .cache import Body
 from .config import Config
 from .errors import Diagnostic
 from .frontmatter import Document, parse_source
-from .sources import Source
+from .sources import Source, read_source
 from .templates import TemplateError, make_environment
 
 PARALLEL_THRESHOLD = 96
@@ -30,15 +33,16 @@ class SourceResult:
     """Everything learnt from one source, independent of the date and build flags."""
 
     document: Document | None
-    converted: ConvertedBody | None
+    converted: ConvertedBody | None  # without the body's HTML and table of contents...
     diagnostics: tuple[Diagnostic, ...]
+    body: Body | None = None  # ...which travel here from the worker to the cache, then go
 
 
 def detach_source(result: SourceResult) -> SourceResult:
     """The result without its source's text: what crosses between processes and is cached.
 
-    The main process already holds every source's text (it read and hashed them), so
-    sending it back from workers, or storing it in the cache, would only double it.
+    The main process does not keep sources' text (the processes that convert them read
+    them), so neither the results it keeps nor the cache carry it.
     """
     doc = result.document
     if doc is None or not doc.source.text:
@@ -62,6 +66,12 @@ class SourceProcessor:
         self.converter = BodyConverter(config, make_environment(config))
 
     def process(self, source: Source) -> SourceResult:
+        """Parse and convert one source, read from its file unless its text is given."""
+        if not source.text:
+            read, problem = self.read(source)
+            if read is None:
+                return SourceResult(None, None, (problem,) if problem else ())
+            source = read
         parsed = parse_source(source, self.taxonomies)
         if parsed.document is None:
             return SourceResult(None, None, parsed.diagnostics)
@@ -69,7 +79,18 @@ class SourceProcessor:
             converted, problems = self.converter.convert(parsed.document)
         except TemplateError as exc:
             return SourceResult(parsed.document, None, parsed.diagnostics + tuple(exc.diagnostics))
-        return SourceResult(parsed.document, converted, parsed.diagnostics + tuple(problems))
+        if converted is None:
+            return SourceResult(parsed.document, None, parsed.diagnostics + tuple(problems))
+        light, body = split_body(converted)
+        return SourceResult(parsed.document, light, parsed.diagnostics + tuple(problems), body)
+
+    def read(self, source: Source) -> tuple[Source | None, Diagnostic | None]:
+        """The file's text, as long as it still has the bytes the build hashed."""
+        read, problem = read_source(Path(source.file), source.path, source.content_path)
+        if read is not None and read.digest != source.digest:
+            return None, Diagnostic(source.path, 1, 1, "error", "file changed while the site was building",
+                                    "build again once the file is saved")
+        return read, problem
 
 
 _worker: SourceProcessor | None = None
@@ -100,7 +121,7 @@ def process_sources(config: Config, sources: list[Source], jobs: int | None = No
     workers = min(worker_count(jobs), max(1, len(sources) // CHUNK_SIZE))
     if workers < 2 or len(sources) < PARALLEL_THRESHOLD:
         processor = SourceProcessor(config)
-        yield from (processor.process(source) for source in sources)
+        yield from (attach_source(detach_source(processor.process(source)), source) for source in sources)
         return
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
                                           else "spawn")

@@ -9,7 +9,7 @@ from typing import Any
 from markupsafe import Markup
 
 from sitegen.frontmatter import Provenance
-from sitegen.model import Article, SiteView, TermRef
+from sitegen.model import Article, ArticleBody, SiteView, TermRef
 
 
 def when(text: str) -> datetime:
@@ -29,7 +29,8 @@ def make_article(title: str = "An article", *, date: str | None = "2019-07-07",
                  url: str = "/2019/an-article/", provenance: Provenance | None = None,
                  tags: tuple[str, ...] = (), categories: tuple[str, ...] = (),
                  **fields: Any) -> Article:
-    """An article as templates see it; every field has a plain default."""
+    """An article as templates see it; every field has a plain default (`content` and `toc`
+    may be given as text, for the body)."""
     values: dict[str, Any] = {
         "source_path": "content" + url.rstrip("/") + ".md", "kind": "article",
         "section": url.strip("/").split("/")[0], "title": title, "slug": url.strip("/").split("/")[-1],
@@ -38,11 +39,12 @@ def make_article(title: str = "An article", *, date: str | None = "2019-07-07",
         "authors": authors, "terms": {"categories": terms("categories", *categories),
                                       "tags": terms("tags", *tags)},
         "keywords": (), "description": "What the article says.", "summary": Markup("<p>Summary.</p>"),
-        "summary_text": "Summary.", "truncated": True, "content": Markup("<p>Body.</p>"), "toc": Markup(""),
+        "summary_text": "Summary.", "truncated": True,
         "headings": (), "word_count": 120, "reading_time": 1, "lang": lang, "draft": False,
         "aliases": (), "weight": 0, "provenance": provenance or Provenance(), "date_inferred": "",
     }
-    values.update(fields)
+    body = ArticleBody.of(fields.pop("content", "<p>Body.</p>"), fields.pop("toc", ""))
+    values.update(fields, body=body)
     return Article(**values)
 
 

@@ -1,0 +1,108 @@
+"""Bodies and sources' text stay out of the main process: the cache holds them.
+
+A build hashes every source without keeping its text, converts it in a process that
+reads the file itself, and keeps the converted HTML in the cache's database until the
+article's page renders. These tests build real sites and look at what the build keeps.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from sitegen.cache import BuildCache
+from sitegen.config import load_config
+from sitegen.model import ArticleBody
+from sitegen.pipeline import load_site
+from sitegen.sources import discover_sources
+from sitegen.workers import SourceProcessor
+from tests.support.sites import build_site
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def article(title: str, body: str = "Some *words* here.") -> str:
+    return f"---\ntitle: {title}\ndate: 2019-07-07\ntags: [a]\n---\n{body}\n"
+
+
+def test_the_loaded_site_holds_no_text_and_no_body_but_pages_read_them(
+        make_site: Callable[..., Path]) -> None:
+    root = make_site({"content/2019/one.md": article("One", "First *body*.\n\n## A\n\n## B\n\n## C"),
+                      "content/2019/two.md": article("Two", "Second body.")})
+    config = load_config(root)
+    cache = BuildCache(config.path("cache"))
+    try:
+        checked = load_site(config, NOW, cache=cache)
+        assert [d.source.text for d in checked.documents] == ["", ""]
+        assert [(p.body.html, p.body.toc_html) for p in checked.pages] == [("", ""), ("", "")]
+        bodies = {p.document.source.path: p.content for p in checked.pages}
+        assert bodies["content/2019/one.md"].html.startswith("<p>First <em>body</em>.</p>")
+        assert 'href="#a"' in bodies["content/2019/one.md"].toc
+        assert bodies["content/2019/two.md"].html == "<p>Second body.</p>"
+    finally:
+        cache.close()
+    stored = sqlite3.connect(root / ".cache" / "build.sqlite3").execute(
+        "SELECT html FROM bodies ORDER BY html").fetchall()
+    assert [row[0][:20] for row in stored] == ["<p>First <em>body</e", "<p>Second body.</p>"]
+
+
+def test_without_a_cache_bodies_stay_in_memory(make_site: Callable[..., Path]) -> None:
+    root = make_site({"content/2019/one.md": article("One", "Only body.")})
+    checked = load_site(load_config(root), NOW)
+    assert checked.pages[0].content.html == "<p>Only body.</p>"
+    assert not (root / ".cache").exists()
+
+
+def test_a_file_changed_after_it_was_hashed_is_an_error_not_a_stale_page(
+        make_site: Callable[..., Path]) -> None:
+    root = make_site({"content/2019/one.md": article("One")})
+    config = load_config(root)
+    (source,) = discover_sources(config).sources
+    (root / "content" / "2019" / "one.md").write_text(article("One, saved again"), encoding="utf-8")
+    result = SourceProcessor(config).process(source)
+    assert result.document is None
+    assert [d.format() for d in result.diagnostics] == [
+        "content/2019/one.md:1:1: error: file changed while the site was building\n"
+        "  hint: build again once the file is saved"]
+
+
+def test_a_body_missing_from_the_cache_names_its_article() -> None:
+    body = ArticleBody(lambda: None, "content/2019/x.md")
+    with pytest.raises(LookupError, match=r"converted body of content/2019/x\.md is missing"):
+        body.html
+
+
+def test_bodies_of_removed_articles_leave_the_cache(make_site: Callable[..., Path]) -> None:
+    root = make_site({"content/2019/one.md": article("One", "First."),
+                      "content/2019/two.md": article("Two", "Second.")})
+    assert build_site(root).code == 0
+    (root / "content" / "2019" / "two.md").unlink()
+    (root / "content" / "2019" / "one.md").write_text(article("One", "First, edited."), encoding="utf-8")
+    assert build_site(root).code == 0
+    db = sqlite3.connect(root / ".cache" / "build.sqlite3")
+    assert [row[0] for row in db.execute("SELECT html FROM bodies")] == ["<p>First, edited.</p>"]
+    assert db.execute("SELECT COUNT(*) FROM sources").fetchone() == (1,)
+    assert "First, edited." in (root / "public" / "2019" / "one" / "index.html").read_text(encoding="utf-8")
+
+
+def test_ref_links_are_resolved_in_the_page_and_the_cache_keeps_the_tokens(
+        make_site: Callable[..., Path]) -> None:
+    """A body's ref targets depend on other pages' URLs, so the cached body keeps the token
+    and each build resolves it afresh."""
+    root = make_site({"content/2019/one.md": article("One", 'See [two]({{< relref "two.md" >}}).'),
+                      "content/2019/two.md": article("Two", "Second.")})
+    assert build_site(root).code == 0
+    page = (root / "public" / "2019" / "one" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="/2019/two/">two</a>' in page
+    (root / "content" / "2019" / "two.md").write_text(
+        article("Two", "Second.").replace("date:", "slug: renamed\ndate:"), encoding="utf-8")
+    assert build_site(root).code == 0
+    page = (root / "public" / "2019" / "one" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="/2019/renamed/">two</a>' in page
+    (html,) = sqlite3.connect(root / ".cache" / "build.sqlite3").execute(
+        "SELECT html FROM bodies WHERE html LIKE '%two</a>%'").fetchone()
+    assert "SITEGENREF" in html
