@@ -128,10 +128,13 @@ def run_size(n: int, args: argparse.Namespace) -> str:
     if "cold" not in args.scenarios:
         scenarios.insert(0, FLOOR_ONLY)
     cells: dict[tuple[str, str], Cell] = {}
-    for scenario in scenarios:
-        here = [x for x in tools if scenario.key == "cold"
-                or (x.name == "floor") == (scenario.key == "floor")]
-        run_scenario(scenario, here, n, args, cells)
+    try:
+        for scenario in scenarios:
+            here = [x for x in tools if scenario.key == "cold"
+                    or (x.name == "floor") == (scenario.key == "floor")]
+            run_scenario(scenario, here, n, args, cells)
+    finally:
+        t.empty_trash(work)
     section = render_size(n, [(s.key, s.title) for s in scenarios], [x.name for x in tools], cells)
     return section + "".join(f"\nNote: {note}\n" for note in notes)
 
