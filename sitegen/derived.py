@@ -1,28 +1,34 @@
 """Files derived from the assembled site rather than rendered from templates.
 
 Feeds, the sitemap and robots.txt: each is built from the same `SiteView` and
-written with the pages, so they can never disagree with them.
+written with the pages, so they can never disagree with them. They are planned
+here (name and how to build it) and built by the renderers, beside the pages:
+full-content feeds read many bodies, which are not held in memory.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from functools import partial
+
 from .config import Config
 from .feeds import site_feeds
 from .model import SiteView
-from .templates import RenderedFile
+from .templates import DerivedFile
 from .urls import absolute
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
-def derive_outputs(site: SiteView, config: Config) -> list[RenderedFile]:
-    """Feeds, sitemap.xml and robots.txt for the site."""
-    return [*site_feeds(site, config), sitemap(site, config), robots(config)]
+def derive_outputs(site: SiteView, config: Config) -> list[DerivedFile]:
+    """Feeds, sitemap.xml and robots.txt for the site, to be built by the renderers."""
+    return [*site_feeds(site, config),
+            DerivedFile("sitemap.xml", partial(sitemap, site, config)),
+            DerivedFile("robots.txt", partial(robots, config))]
 
 
-def sitemap(site: SiteView, config: Config) -> RenderedFile:
+def sitemap(site: SiteView, config: Config) -> bytes:
     """Every indexable page: articles with their last change, then lists."""
     root = ET.Element("urlset", xmlns=SITEMAP_NS)
     entries: list[tuple[str, str]] = [(absolute(config, "/"), "")]
@@ -41,10 +47,8 @@ def sitemap(site: SiteView, config: Config) -> RenderedFile:
         if lastmod:
             ET.SubElement(url, "lastmod").text = lastmod
     ET.indent(root, space=" ")
-    data = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
-    return RenderedFile("sitemap.xml", data)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
 
 
-def robots(config: Config) -> RenderedFile:
-    text = f"User-agent: *\nAllow: /\n\nSitemap: {absolute(config, '/sitemap.xml')}\n"
-    return RenderedFile("robots.txt", text.encode("utf-8"))
+def robots(config: Config) -> bytes:
+    return f"User-agent: *\nAllow: /\n\nSitemap: {absolute(config, '/sitemap.xml')}\n".encode("utf-8")

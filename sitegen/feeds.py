@@ -16,7 +16,9 @@ from urllib.parse import urljoin
 
 from .config import Config
 from .model import Article, SiteView
-from .templates import RenderedFile
+from functools import partial
+
+from .templates import DerivedFile
 from .urls import absolute
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -35,8 +37,8 @@ def _limit(articles: tuple[Article, ...], config: Config) -> tuple[Article, ...]
 
 
 def atom_feed(site: SiteView, config: Config, title: str, path: str, html_path: str,
-              articles: tuple[Article, ...]) -> RenderedFile:
-    """One Atom document listing `articles`, written at `path`."""
+              articles: tuple[Article, ...]) -> bytes:
+    """One Atom document listing `articles`, to be written at `path`."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     articles = _limit(articles, config)
@@ -69,10 +71,10 @@ def atom_feed(site: SiteView, config: Config, title: str, path: str, html_path: 
         _text(entry, "summary", absolute_links(str(article.summary), article.permalink), type="html")
         if config.feeds.full_content:
             _text(entry, "content", absolute_links(str(article.content), article.permalink), type="html")
-    return RenderedFile(path.lstrip("/"), _serialise(feed))
+    return _serialise(feed)
 
 
-def rss_feed(site: SiteView, config: Config, path: str) -> RenderedFile:
+def rss_feed(site: SiteView, config: Config, path: str) -> bytes:
     """RSS 2.0 for readers that still want it."""
     rss = ET.Element("rss", version="2.0")
     rss.set("xmlns:atom", ATOM)
@@ -100,7 +102,7 @@ def rss_feed(site: SiteView, config: Config, path: str) -> RenderedFile:
         ET.SubElement(item, "description").text = absolute_links(str(body), article.permalink)
         for ref in article.categories:
             ET.SubElement(item, "category").text = ref.name
-    return RenderedFile(path.lstrip("/"), _serialise(rss))
+    return _serialise(rss)
 
 
 def absolute_links(html: str, page_url: str) -> str:
@@ -121,15 +123,17 @@ def absolute_links(html: str, page_url: str) -> str:
     return _LINK_ATTR_RE.sub(resolve, html)
 
 
-def site_feeds(site: SiteView, config: Config) -> list[RenderedFile]:
+def site_feeds(site: SiteView, config: Config) -> list[DerivedFile]:
     """The site's Atom and RSS feeds and one Atom feed per taxonomy term."""
-    files = [atom_feed(site, config, site.title, "/feed.xml", "/", site.articles),
-             rss_feed(site, config, "/index.xml")]
+    files = [DerivedFile("feed.xml", partial(atom_feed, site, config, site.title, "/feed.xml", "/",
+                                             site.articles)),
+             DerivedFile("index.xml", partial(rss_feed, site, config, "/index.xml"))]
     for taxonomy in site.taxonomies:
         for term in taxonomy.terms:
             base = f"/{taxonomy.plural}/{term.slug}/"
-            files.append(atom_feed(site, config, f"{site.title}: {term.name}", base + "feed.xml",
-                                   base, term.articles))
+            files.append(DerivedFile((base + "feed.xml").lstrip("/"), partial(
+                atom_feed, site, config, f"{site.title}: {term.name}", base + "feed.xml", base,
+                term.articles)))
     return files
 
 

@@ -33,7 +33,7 @@ from .render_pool import render_plans
 from .routes import plan_outputs
 from .search import index_search
 from .sources import SourceTree, discover_sources
-from .templates import (OutputPlan, RenderedFile, compile_all, make_environment, templates_fingerprint,
+from .templates import (DerivedFile, OutputPlan, compile_all, make_environment, templates_fingerprint,
                         with_site)
 from .urls import Route, route_document
 from .workers import SourceResult, attach_source, process_sources
@@ -203,7 +203,7 @@ class PlannedSite:
 
     site: SiteView
     plans: tuple[OutputPlan, ...]
-    derived: tuple[RenderedFile, ...]
+    derived: tuple[DerivedFile, ...]
     copies: tuple[CopiedFile, ...]
 
     def outputs(self) -> set[str]:
@@ -266,11 +266,10 @@ def build(config: Config, *, now: datetime, keep_foreign: bool = False, strict: 
         clock = time.perf_counter()
         staged = StagedOutput(out_dir, keep_foreign, cache.spare_site())
         try:
-            rendered = render_plans(planned.plans, env, staged, fingerprinter.plan, previous, jobs)
+            rendered = render_plans(planned.plans, planned.derived, env, staged, fingerprinter.plan,
+                                    previous, jobs)
             _raise_errors(rendered.problems, TemplateError)
             fingerprints, rendered_count = rendered.fingerprints, rendered.rendered
-            for item in planned.derived:
-                staged.put(item.output, item.data)
             for copy in planned.copies:
                 staged.copy(copy.output, copy.source)
             timings["render"] = time.perf_counter() - clock
@@ -358,7 +357,7 @@ def _copies(config: Config, checked: CheckedSite) -> list[CopiedFile]:
     return copies
 
 
-def _check_copy_conflicts(plans: list[OutputPlan], derived: list[RenderedFile],
+def _check_copy_conflicts(plans: list[OutputPlan], derived: list[DerivedFile],
                           copies: list[CopiedFile], config: Config) -> None:
     """A file from static/ or content/ must not land where a page is generated."""
     makers = {d.output: "the build itself" for d in derived}

@@ -2,9 +2,9 @@
 
 After Markdown, rendering templates is a cold build's largest cost, and pages are
 independent once the site is assembled. Forked workers inherit the assembled site and
-the environment without pickling them, render a share of the pages each and write the
-files into the staging folder themselves; only file names, fingerprints and
-diagnostics come back. Pages whose fingerprint is the one their previous file was
+the environment without pickling them, render a share of the pages each (and build the
+derived files: feeds, sitemap) and write the files into the staging folder themselves;
+only file names, fingerprints and diagnostics come back. Pages whose fingerprint is the one their previous file was
 made from are not rendered: that file is linked into staging instead.
 Small sites stay serial, where starting workers would cost more than it saves.
 """
@@ -12,17 +12,18 @@ Small sites stay serial, where starting workers would cost more than it saves.
 from __future__ import annotations
 
 import multiprocessing
-from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Sequence
 
 import jinja2
 
 from .errors import Diagnostic, TemplateError
-from .templates import OutputPlan, render_output
+from .templates import DerivedFile, OutputPlan, render_output
 from .workers import worker_count
 from .writer import StagedOutput, link_previous, place_file
 
 PARALLEL_THRESHOLD = 400  # below this, forking (and copying the site) costs more than it saves
+CHUNK = 24  # standalone pages taken from the shared queue at a time
 
 Fingerprint = Callable[[OutputPlan], str]
 
@@ -32,9 +33,13 @@ class _Job:
     """What forked workers render: set just before the pool forks, read only in workers."""
 
     plans: Sequence[OutputPlan]
+    derived: Sequence[DerivedFile]
     env: jinja2.Environment
     staged: StagedOutput
     fingerprint: Fingerprint
+    listings: Sequence[int] = ()  # indices of list pages, all rendered by one process
+    standalone: Sequence[int] = ()  # indices of the other pages, dealt out in chunks
+    taken: Any = None  # a shared counter: how many standalone pages have been taken
 
 
 _job: _Job | None = None
@@ -52,10 +57,11 @@ class RenderOutcome:
     problems: list[Diagnostic] = field(default_factory=list)
 
 
-def render_plans(plans: Sequence[OutputPlan], env: jinja2.Environment, staged: StagedOutput,
-                 fingerprint: Fingerprint, previous: dict[str, str],
+def render_plans(plans: Sequence[OutputPlan], derived: Sequence[DerivedFile], env: jinja2.Environment,
+                 staged: StagedOutput, fingerprint: Fingerprint, previous: dict[str, str],
                  jobs: int | None = None) -> RenderOutcome:
-    """Fingerprint every plan, keep the unchanged, render and stage the rest.
+    """Fingerprint every plan, keep the unchanged, render and stage the rest, and the
+    derived files (which have no fingerprint: they are built every time).
 
     After an earlier build, this process fingerprints every page first and forks workers
     only when enough pages changed: an edit re-renders a handful, and forking would copy
@@ -72,49 +78,79 @@ def render_plans(plans: Sequence[OutputPlan], env: jinja2.Environment, staged: S
                 results.append((plan.output, print_, KEPT, ()))
             else:
                 todo.append(index)
-        job = _Job(plans, env, staged, lambda plan: prints[plan.output])
+        job = _Job(plans, derived, env, staged, lambda plan: prints[plan.output])
     else:
         todo = list(range(len(plans)))
-        job = _Job(plans, env, staged, fingerprint)
+        job = _Job(plans, derived, env, staged, fingerprint)
     results += _run(todo, job, jobs)
     outcome = RenderOutcome()
     for output, print_, how, diagnostics in sorted(results, key=lambda r: r[0]):
-        outcome.fingerprints[output] = print_
         if how == FAILED:
             outcome.problems.extend(d for d in diagnostics if d not in outcome.problems)
             continue
         staged.record(output, how == WRITTEN)
-        outcome.rendered += how != KEPT
+        if print_:
+            outcome.fingerprints[output] = print_
+            outcome.rendered += how != KEPT
     return outcome
 
 
 def _run(todo: list[int], job: _Job, jobs: int | None) -> list[Result]:
-    """Render the plans at these indices, here or shared with forked workers."""
+    """Render the plans at these indices and build the derived files, here or with forks.
+
+    One forked worker renders the list pages and the derived files (list items are
+    rendered once per process, see templates.RenderMemo, so lists are not split), while
+    this process starts on the standalone pages (articles); whoever is free takes the
+    next chunk of those from a shared counter, so the work evens out whatever the mix.
+    """
     workers = min(worker_count(jobs), 8)
     can_fork = "fork" in multiprocessing.get_all_start_methods()
     if len(todo) < PARALLEL_THRESHOLD or workers < 2 or not can_fork:
-        return _render_share(todo, job)
+        return _render_share(todo, job) + _build_derived(job)
+    context = multiprocessing.get_context("fork")
+    standalone = [i for i in todo if "article" in job.plans[i].context]
+    listings = [i for i in todo if "article" not in job.plans[i].context]
     global _job  # inherited by the forked workers; cleared once they are done
-    _job = job
+    _job = replace(job, listings=listings, standalone=standalone, taken=context.Value("q", 0))
     try:
-        shares = [todo[start::workers] for start in range(workers)]
-        # This process takes the first share itself while workers-1 forks take the rest:
-        # as fast as a pool of `workers`, with one copy fewer of the whole site counted
-        # in the memory of the process tree.
-        with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
-            others = pool.map_async(_render_forked, shares[1:])
-            results = _render_share(shares[0], job)
+        with context.Pool(workers - 1) as pool:
+            others = pool.map_async(_render_forked, [True] + [False] * (workers - 2), chunksize=1)
+            results = _render_queue(_job)
             return results + [r for share in others.get() for r in share]
     finally:
         _job = None
 
 
-def _render_forked(indices: list[int]) -> list[Result]:
+def _render_forked(takes_listings: bool) -> list[Result]:
     assert _job is not None
-    return _render_share(indices, _job)
+    results = []
+    if takes_listings:
+        results = _render_share(_job.listings, _job) + _build_derived(_job)
+    return results + _render_queue(_job)
 
 
-def _render_share(indices: list[int], job: _Job) -> list[Result]:
+def _render_queue(job: _Job) -> list[Result]:
+    """Render chunks of the standalone pages until none are left."""
+    results: list[Result] = []
+    total = len(job.standalone)
+    while True:
+        with job.taken.get_lock():
+            start = job.taken.value
+            job.taken.value = min(total, start + CHUNK)
+        if start >= total:
+            return results
+        results += _render_share(job.standalone[start:start + CHUNK], job)
+
+
+def _build_derived(job: _Job) -> list[Result]:
+    results: list[Result] = []
+    for item in job.derived:
+        written = place_file(job.staged.staging, job.staged.out_dir, item.output, data=item.build())
+        results.append((item.output, "", WRITTEN if written else UNCHANGED, ()))
+    return results
+
+
+def _render_share(indices: Sequence[int], job: _Job) -> list[Result]:
     results: list[Result] = []
     for index in indices:
         plan = job.plans[index]

@@ -43,6 +43,15 @@ class RenderedFile:
     data: bytes
 
 
+@dataclass(frozen=True)
+class DerivedFile:
+    """A file made from the site without a template (a feed, the sitemap): where it goes,
+    and how to make its bytes, which the renderers call beside the pages."""
+
+    output: str
+    build: Callable[[], bytes]
+
+
 def human_date(value: datetime | None) -> str:
     return f"{value.day} {value.strftime('%B %Y')}" if value else ""
 

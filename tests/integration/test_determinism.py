@@ -138,3 +138,15 @@ def _corpus(tmp_path: Path, articles: int) -> Path:
 def test_generated_corpus_builds_are_byte_identical(articles: int, tmp_path: Path) -> None:
     built = check_two_builds(_corpus(tmp_path, articles), tmp_path)
     assert sum(path.endswith("/index.html") for path in built) > articles
+
+
+def test_three_renderers_build_the_same_site_as_one(tmp_path: Path) -> None:
+    """With --jobs 3, one fork renders the lists and derived files while this process and a
+    second fork share the articles from a queue: the site is the one a serial build makes."""
+    source = _corpus(tmp_path, 240)
+    serial, forked = tmp_path / "serial" / "site", tmp_path / "forked" / "site"
+    copy_project(source, serial, reverse=False)
+    copy_project(source, forked, reverse=True)
+    run_build(serial, hash_seed=1, tz="UTC", jobs=1)
+    run_build(forked, hash_seed=2, tz="UTC", jobs=3)
+    assert_same_tree(read_tree(serial / "public"), read_tree(forked / "public"), "serial and 3 renderers")
