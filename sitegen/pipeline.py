@@ -36,7 +36,7 @@ from .sources import SourceTree, discover_sources
 from .templates import (DerivedFile, OutputPlan, compile_all, make_environment, templates_fingerprint,
                         with_site)
 from .urls import Route, route_document
-from .workers import SourceResult, attach_source, process_sources
+from .workers import Processed, SourceResult, attach_source, process_sources
 from .fingerprint import Fingerprinter
 from .writer import (CopiedFile, StagedOutput, WriteReport, check_output_dir, output_matches_manifest,
                      read_manifest, recover_interrupted)
@@ -173,14 +173,14 @@ def _source_results(config: Config, tree: SourceTree, cache: BuildCache, convers
     if progress is not None:
         computed = _reporting(computed, len(missing), progress)
     fresh: dict[str, SourceResult] = {}
-    batch: dict[str, SourceResult] = {}
+    batch: dict[str, bytes] = {}
     bodies: dict[str, Body] = {}
-    for source, result in zip(missing, computed):
+    for source, processed in zip(missing, computed):
         key = digest(base, source.path, source.digest)
-        if result.body is not None:
-            bodies[key] = result.body
-            result = dataclasses.replace(result, body=None)
-        fresh[key] = batch[key] = result
+        fresh[key] = processed.result(source)
+        batch[key] = processed.pickled
+        if processed.body is not None:
+            bodies[key] = processed.body
         if len(batch) >= CACHE_BATCH:  # stored while workers convert the rest
             cache.put_sources(batch, bodies)
             batch, bodies = {}, {}
@@ -190,8 +190,8 @@ def _source_results(config: Config, tree: SourceTree, cache: BuildCache, convers
     return [(k, fresh[k] if k in fresh else attach_source(known[k], s)) for s, k in zip(tree.sources, keys)]
 
 
-def _reporting(results: Iterator[SourceResult], total: int,
-               progress: ProgressCallback) -> Iterator[SourceResult]:
+def _reporting(results: Iterator[Processed], total: int,
+               progress: ProgressCallback) -> Iterator[Processed]:
     for done, result in enumerate(results, start=1):
         progress(done, total)
         yield result

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
@@ -93,6 +94,23 @@ class SourceProcessor:
         return read, problem
 
 
+@dataclass(frozen=True)
+class Processed:
+    """A result as it leaves the process that made it, pickled once: the same bytes cross
+    to the main process and go into the cache. The body travels apart, to its own table."""
+
+    pickled: bytes  # the SourceResult, without its source's text and its body
+    body: Body | None
+
+    def result(self, source: Source) -> SourceResult:
+        return attach_source(pickle.loads(self.pickled), source)
+
+
+def pack(result: SourceResult) -> Processed:
+    light = replace(detach_source(result), body=None)
+    return Processed(pickle.dumps(light, protocol=pickle.HIGHEST_PROTOCOL), result.body)
+
+
 _worker: SourceProcessor | None = None
 
 
@@ -101,9 +119,9 @@ def _init_worker(config: Config) -> None:
     _worker = SourceProcessor(config)
 
 
-def _process_in_worker(source: Source) -> SourceResult:
+def _process_in_worker(source: Source) -> Processed:
     assert _worker is not None
-    return detach_source(_worker.process(source))
+    return pack(_worker.process(source))
 
 
 def worker_count(jobs: int | None = None) -> int:
@@ -116,15 +134,14 @@ def worker_count(jobs: int | None = None) -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def process_sources(config: Config, sources: list[Source], jobs: int | None = None) -> Iterator[SourceResult]:
+def process_sources(config: Config, sources: list[Source], jobs: int | None = None) -> Iterator[Processed]:
     """Results in the order of `sources`."""
     workers = min(worker_count(jobs), max(1, len(sources) // CHUNK_SIZE))
     if workers < 2 or len(sources) < PARALLEL_THRESHOLD:
         processor = SourceProcessor(config)
-        yield from (attach_source(detach_source(processor.process(source)), source) for source in sources)
+        yield from (pack(processor.process(source)) for source in sources)
         return
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
                                           else "spawn")
     with context.Pool(workers, initializer=_init_worker, initargs=(config,)) as pool:
-        for source, result in zip(sources, pool.imap(_process_in_worker, sources, chunksize=CHUNK_SIZE)):
-            yield attach_source(result, source)
+        yield from pool.imap(_process_in_worker, sources, chunksize=CHUNK_SIZE)
