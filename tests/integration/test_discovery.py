@@ -247,13 +247,14 @@ def test_related_articles_rank_tags_over_categories_and_are_deterministic(make_s
         "content/2019/c.md": article("C", "2019-01-03", categories="[c]"),
         "content/2019/d.md": article("D", "2019-01-06", tags="[x]", categories="[c]"),
         "content/2019/e.md": article("E", "2019-01-07", tags="[z]"),
+        "content/2019/f.md": article("F", "2019-01-02", tags="[x]", categories="[c]"),  # ties D: older
     }
     outputs = []
     for _ in range(2):
         root = make_site(files)
         assert build_site(root, "--no-cache").code == 0
         outputs.append(related_of(root / "public", "2019/a/"))
-    assert outputs[0] == outputs[1] == ["2019/b/", "2019/d/", "2019/c/"]
+    assert outputs[0] == outputs[1] == ["2019/b/", "2019/d/", "2019/f/", "2019/c/"]
 
 
 def test_previous_next_chain_walks_every_article_in_date_order(public: Path) -> None:
