@@ -46,6 +46,7 @@ class BuildCache:
         self._bodies: dict[str, Body] = {}  # without a database, bodies are kept here
         self._pid = os.getpid()
         self._reader: sqlite3.Connection | None = None  # a forked renderer's own connection
+        self._last: tuple[str, Body] | None = None  # a page reads its body two or three times
         if folder is None:
             return
         try:
@@ -121,12 +122,17 @@ class BuildCache:
         known = self._bodies.get(key)
         if known is not None or self.db is None:
             return known
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
         try:
             row = self._connection().execute("SELECT html, toc FROM bodies WHERE key = ?",
                                              (key,)).fetchone()
         except sqlite3.Error:
             return None
-        return (row[0], row[1]) if row else None
+        if row is None:
+            return None
+        self._last = (key, (row[0], row[1]))
+        return self._last[1]
 
     def hold_body(self, key: str, body: Body) -> None:
         """Keep a body for this build only, in memory (one whose ref links were resolved)."""

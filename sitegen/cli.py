@@ -186,7 +186,9 @@ def run_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(f"{config.paths.output}/{foreign}: {verb}: not made by the build "
                   "(use --keep-foreign to keep such files)", file=err)
         if args.verbose:
-            print(f"{report.rendered} pages rendered, {report.pages - report.rendered} unchanged", file=out)
+            made, derived = report.derived
+            print(f"{report.rendered} pages rendered, {report.pages - report.rendered} unchanged; "
+                  f"{made} of {derived} feeds and other derived files made", file=out)
             print("timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in report.timings.items()), file=out)
     return 0
 

@@ -23,8 +23,12 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 def derive_outputs(site: SiteView, config: Config) -> list[DerivedFile]:
     """Feeds, sitemap.xml and robots.txt for the site, to be built by the renderers."""
+    # What the sitemap shows, for its fingerprint: every page's URL and date.
+    listed = [f"{a.permalink} {a.lastmod or a.date}" for a in (*site.articles, *site.pages)]
+    listed += [f"{t.plural}/{term.slug}" for t in site.taxonomies for term in t.terms]
+    listed += [section.url for section in site.sections]
     return [*site_feeds(site, config),
-            DerivedFile("sitemap.xml", partial(sitemap, site, config)),
+            DerivedFile("sitemap.xml", partial(sitemap, site, config), extra="\n".join(listed)),
             DerivedFile("robots.txt", partial(robots, config))]
 
 

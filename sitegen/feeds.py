@@ -125,15 +125,17 @@ def absolute_links(html: str, page_url: str) -> str:
 
 def site_feeds(site: SiteView, config: Config) -> list[DerivedFile]:
     """The site's Atom and RSS feeds and one Atom feed per taxonomy term."""
+    newest = _limit(site.articles, config)
     files = [DerivedFile("feed.xml", partial(atom_feed, site, config, site.title, "/feed.xml", "/",
-                                             site.articles)),
-             DerivedFile("index.xml", partial(rss_feed, site, config, "/index.xml"))]
+                                             site.articles), newest),
+             DerivedFile("index.xml", partial(rss_feed, site, config, "/index.xml"), newest)]
     for taxonomy in site.taxonomies:
         for term in taxonomy.terms:
             base = f"/{taxonomy.plural}/{term.slug}/"
+            title = f"{site.title}: {term.name}"
             files.append(DerivedFile((base + "feed.xml").lstrip("/"), partial(
-                atom_feed, site, config, f"{site.title}: {term.name}", base + "feed.xml", base,
-                term.articles)))
+                atom_feed, site, config, title, base + "feed.xml", base, term.articles),
+                _limit(term.articles, config), title))
     return files
 
 

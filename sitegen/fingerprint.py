@@ -22,7 +22,7 @@ from jinja2 import nodes
 
 from .cache import digest
 from .model import Article, SiteView
-from .templates import OutputPlan
+from .templates import DerivedFile, OutputPlan
 
 _SCALAR_TYPES = frozenset({str, int, float, bool, type(None), datetime})
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # a dataclass's hashed fields, per class
@@ -55,8 +55,9 @@ class Fingerprinter:
     """Computes page fingerprints for one build."""
 
     def __init__(self, env: jinja2.Environment, base: str, site: SiteView,
-                 article_digests: dict[str, str]) -> None:
+                 article_digests: dict[str, str], config: str) -> None:
         self.env, self.base, self.site = env, base, site
+        self.config = config  # repr of the whole config, which derived files read
         self.articles = article_digests
         self._site_parts: dict[str, str] = {}
         self._uses: dict[str, frozenset[str]] = {}
@@ -74,6 +75,11 @@ class Fingerprinter:
             else:
                 parts.append(key + "=" + self.value(value))
         return digest(*parts)
+
+    def derived(self, item: DerivedFile) -> str:
+        """A derived file's: the config, its articles with their bodies, and its `extra`."""
+        return digest(self.base, self.config, item.output, item.extra,
+                      *(self.primary(article) for article in item.articles))
 
     def primary(self, article: Article) -> str:
         """The page's own article: everything about it, body included."""

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from functools import lru_cache, partial
 import time
-
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache, partial
+from pathlib import Path, PurePosixPath
 from typing import Callable, Iterator
 
 import jinja2
-from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path, PurePosixPath
 
 from .assemble import PageInput, assemble_site
 from .bodies import ConvertedBody, RefIndex, as_markup, resolve_refs
@@ -25,21 +24,21 @@ from .config import Config
 from .derived import derive_outputs
 from .errors import (BuildFailed, ContentError, Diagnostic, OutputConflictError, SiteError,
                      TemplateError)
-from .model import ArticleBody, SiteView
-
-ENGINE_VERSION = "0.1.0"
+from .fingerprint import Fingerprinter
 from .frontmatter import Document
+from .model import ArticleBody, SiteView
 from .render_pool import render_plans
 from .routes import plan_outputs
 from .search import index_search
 from .sources import SourceTree, discover_sources
 from .templates import (DerivedFile, OutputPlan, compile_all, make_environment, templates_fingerprint,
                         with_site)
+from .unchanged import LastBuild, input_digest, is_published, next_change, output_stands, remember_build
 from .urls import Route, route_document
 from .workers import Processed, SourceResult, attach_source, process_sources
-from .fingerprint import Fingerprinter
-from .writer import (CopiedFile, StagedOutput, WriteReport, check_output_dir, output_matches_manifest,
-                     read_manifest, recover_interrupted)
+from .writer import CopiedFile, StagedOutput, WriteReport, check_output_dir, read_manifest, recover_interrupted
+
+ENGINE_VERSION = "0.1.0"
 
 
 @dataclass(frozen=True)
@@ -51,6 +50,7 @@ class BuildReport:
     seconds: float
     timings: dict[str, float] = field(default_factory=dict)
     rendered: int = 0  # pages actually rendered (the rest were unchanged)
+    derived: tuple[int, int] = (0, 0)  # feeds, sitemap and the like: (made, of how many)
 
 
 @dataclass(frozen=True)
@@ -63,19 +63,7 @@ class CheckedSite:
     tree: SourceTree
     warnings: tuple[Diagnostic, ...]
     conversion: str  # conversion_fingerprint, read once per build: it reads the shortcode templates
-
-
-def is_published(doc: Document, config: Config, now: datetime) -> bool:
-    """Drafts, future and expired pages are left out, as Hugo does, unless asked for."""
-    meta = doc.meta
-    if meta.draft and not config.build_drafts:
-        return False
-    publish = meta.publish_date or meta.date
-    if publish and publish > now and not config.build_future:
-        return False
-    if meta.expiry_date and meta.expiry_date <= now:
-        return False
-    return True
+    stable_until: float | None = None  # when time alone next changes which pages are published
 
 
 @lru_cache(maxsize=1)
@@ -102,29 +90,41 @@ def conversion_fingerprint(config: Config) -> str:
                   templates_fingerprint(config, "shortcodes"))
 
 
-def load_site(config: Config, now: datetime, timings: dict[str, float] | None = None,
-              cache: BuildCache | None = None, jobs: int | None = None,
-              progress: ProgressCallback | None = None) -> CheckedSite:
-    """Read, parse, route and convert every page; raise one SiteError listing every problem.
-
-    Converted bodies go to `cache` (its database, or its memory without one); the pages
-    returned read them from there when a template asks (model.ArticleBody).
-    """
-    timings = {} if timings is None else timings
-    cache = cache or BuildCache(None)
+def read_sources(config: Config, timings: dict[str, float]) -> SourceTree:
     clock = time.perf_counter()
     tree = discover_sources(config)
     timings["read"] = time.perf_counter() - clock
+    return tree
+
+
+def load_site(config: Config, now: datetime, timings: dict[str, float] | None = None,
+              cache: BuildCache | None = None, jobs: int | None = None,
+              progress: ProgressCallback | None = None, tree: SourceTree | None = None) -> CheckedSite:
+    """Read, parse, route and convert every page; raise one SiteError listing every problem.
+
+    Converted bodies go to `cache` (its database, or its memory without one); the pages
+    returned read them from there when a template asks (model.ArticleBody). `tree`: the
+    sources if already discovered.
+    """
+    timings = {} if timings is None else timings
+    cache = cache or BuildCache(None)
+    tree = tree or read_sources(config, timings)
     clock = time.perf_counter()
     conversion = conversion_fingerprint(config)
     results = _source_results(config, tree, cache, conversion, jobs, progress)
     timings["convert"] = time.perf_counter() - clock
     problems = list(tree.diagnostics)
     published: list[tuple[Document, ConvertedBody | None, str]] = []
+    changes: list[datetime] = []
     for key, result in results:
         problems.extend(result.diagnostics)
-        if result.document and is_published(result.document, config, now):
+        if result.document is None:
+            continue
+        if is_published(result.document, config, now):
             published.append((result.document, result.converted, key))
+        change = next_change(result.document, config, now)
+        if change is not None:
+            changes.append(change)
     documents = [doc for doc, _, _ in published]
     routes, route_problems = _route_all(documents, config)
     problems.extend(route_problems)
@@ -141,7 +141,8 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
         pages.append(PageInput(doc, routes[doc.source.path], converted.body, converted.summary_html, content))
     _raise_errors(problems, ContentError)
     warnings = tuple(sorted(d for d in problems if not d.is_error))
-    return CheckedSite(tuple(documents), routes, tuple(pages), tree, warnings, conversion)
+    stable_until = min(changes).timestamp() if changes else None
+    return CheckedSite(tuple(documents), routes, tuple(pages), tree, warnings, conversion, stable_until)
 
 
 def _resolve_refs(config: Config, cache: BuildCache, key: str, converted: ConvertedBody, doc: Document,
@@ -240,36 +241,35 @@ def build(config: Config, *, now: datetime, keep_foreign: bool = False, strict: 
     recover_interrupted(out_dir)
     cache = BuildCache(config.path("cache") if use_cache else None)
     try:
-        checked = load_site(config, now, timings, cache, jobs, progress)
-        if strict and checked.warnings:
-            raise BuildFailed(list(checked.warnings) + [Diagnostic(
-                "", 0, 0, "error", f"{len(checked.warnings)} warning(s) with --strict; nothing was written",
-                "fix the warnings above, or build without --strict")])
+        tree = read_sources(config, timings)
         templates = templates_fingerprint(config)  # read once: the input digest and page fingerprints
-        inputs = _input_digest(config, checked, templates, keep_foreign)
-        if cache.enabled and cache.get_meta("inputs") == inputs and output_matches_manifest(out_dir):
-            pages = cache.get_meta("pages") or "0"
+        inputs = input_digest(config, tree, templates, engine_fingerprint(), keep_foreign)
+        last = output_stands(cache, out_dir, inputs, now)
+        if last is not None:
+            _refuse_warnings(strict, last.warnings)
             files = len(read_manifest(out_dir))
             if config.search.enabled:
                 timings["search kept"] = 0.0  # the whole previous site stands, index included
-            return BuildReport(int(pages), files, WriteReport(0, files, (), ()), checked.warnings,
+            return BuildReport(last.pages, files, WriteReport(0, files, (), ()), last.warnings,
                                time.perf_counter() - started, timings, 0)
+        checked = load_site(config, now, timings, cache, jobs, progress, tree)
+        _refuse_warnings(strict, checked.warnings)
         clock = time.perf_counter()
         planned = plan_site(config, checked)
         timings["plan"] = time.perf_counter() - clock
         clock = time.perf_counter()
         env = with_site(make_environment(config, cache.compiled_templates()), planned.site)
         compile_all(env, {plan.template for plan in planned.plans})
-        fingerprinter = _fingerprinter(env, planned, checked, templates)
+        fingerprinter = _fingerprinter(config, env, planned, checked, templates)
         previous = cache.page_fingerprints()
         timings["templates"] = time.perf_counter() - clock
         clock = time.perf_counter()
         staged = StagedOutput(out_dir, keep_foreign, cache.spare_site())
         try:
-            rendered = render_plans(planned.plans, planned.derived, env, staged, fingerprinter.plan,
+            rendered = render_plans(planned.plans, planned.derived, env, staged, fingerprinter,
                                     previous, jobs)
             _raise_errors(rendered.problems, TemplateError)
-            fingerprints, rendered_count = rendered.fingerprints, rendered.rendered
+            fingerprints = rendered.fingerprints
             for copy in planned.copies:
                 staged.copy(copy.output, copy.source)
             timings["render"] = time.perf_counter() - clock
@@ -282,38 +282,28 @@ def build(config: Config, *, now: datetime, keep_foreign: bool = False, strict: 
             staged.abort()
             raise
         cache.put_page_fingerprints(fingerprints)
-        cache.put_meta({"inputs": inputs, "pages": str(len(planned.plans))})
+        remember_build(cache, LastBuild(inputs, len(planned.plans), checked.warnings, checked.stable_until))
         timings["swap"] = time.perf_counter() - clock
     finally:
         cache.close()
-    return BuildReport(len(planned.plans), len(staged.outputs), report,
-                       checked.warnings, time.perf_counter() - started, timings, rendered_count)
+    return BuildReport(len(planned.plans), len(staged.outputs), report, checked.warnings,
+                       time.perf_counter() - started, timings, rendered.rendered,
+                       (rendered.derived_made, len(planned.derived)))
 
 
-def _input_digest(config: Config, checked: CheckedSite, templates: str, keep_foreign: bool) -> str:
-    """Everything a build reads: if it equals the last build's, that build's output stands.
-
-    Sources count by digest, static files and resources by size and modification time,
-    templates by content; `now` counts through which pages are published.
-    """
-    def stat_key(path: Path) -> str:
-        info = path.stat()
-        return f"{path}:{info.st_size}:{info.st_mtime_ns}"
-
-    static = config.path("static")
-    statics = sorted(p for p in static.rglob("*") if p.is_file()) if static.is_dir() else []
-    return digest(
-        engine_fingerprint(), repr(config), templates, str(keep_foreign),
-        *(f"{d.source.path}:{d.source.digest}" for d in checked.documents),
-        *(stat_key(p) for p in statics),
-        *(stat_key(r.absolute) for r in checked.tree.resources))
+def _refuse_warnings(strict: bool, warnings: tuple[Diagnostic, ...]) -> None:
+    """With --strict, warnings fail the build, before anything is written."""
+    if strict and warnings:
+        raise BuildFailed(list(warnings) + [Diagnostic(
+            "", 0, 0, "error", f"{len(warnings)} warning(s) with --strict; nothing was written",
+            "fix the warnings above, or build without --strict")])
 
 
-def _fingerprinter(env: jinja2.Environment, planned: PlannedSite, checked: CheckedSite,
+def _fingerprinter(config: Config, env: jinja2.Environment, planned: PlannedSite, checked: CheckedSite,
                    templates: str) -> Fingerprinter:
     base = digest(checked.conversion, templates, engine_fingerprint())
     article_digests = {p.document.source.path: p.document.source.digest for p in checked.pages}
-    return Fingerprinter(env, base, planned.site, article_digests)
+    return Fingerprinter(env, base, planned.site, article_digests, repr(config))
 
 
 def _route_all(documents: list[Document], config: Config) -> tuple[dict[str, Route], list[Diagnostic]]:

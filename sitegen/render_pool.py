@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 import jinja2
 
@@ -25,7 +25,12 @@ from .writer import StagedOutput, link_previous, place_file
 PARALLEL_THRESHOLD = 400  # below this, forking (and copying the site) costs more than it saves
 CHUNK = 24  # standalone pages taken from the shared queue at a time
 
-Fingerprint = Callable[[OutputPlan], str]
+class Fingerprints(Protocol):
+    """What a page or derived file is made from, as a digest (see fingerprint.Fingerprinter)."""
+
+    def plan(self, plan: OutputPlan) -> str: ...
+
+    def derived(self, item: DerivedFile) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -33,10 +38,11 @@ class _Job:
     """What forked workers render: set just before the pool forks, read only in workers."""
 
     plans: Sequence[OutputPlan]
-    derived: Sequence[DerivedFile]
+    derived: Sequence[DerivedFile]  # the derived files to build
     env: jinja2.Environment
     staged: StagedOutput
-    fingerprint: Fingerprint
+    fingerprint: Callable[[OutputPlan], str]
+    derived_fingerprint: Callable[[DerivedFile], str]
     listings: Sequence[int] = ()  # indices of list pages, all rendered by one process
     standalone: Sequence[int] = ()  # indices of the other pages, dealt out in chunks
     taken: Any = None  # a shared counter: how many standalone pages have been taken
@@ -50,47 +56,51 @@ WRITTEN, UNCHANGED, KEPT, FAILED = "written", "unchanged", "kept", "failed"
 
 @dataclass
 class RenderOutcome:
-    """Fingerprints of every page, how many were rendered, and the template problems."""
+    """Fingerprints of every page and derived file, how many pages were rendered, and the
+    template problems."""
 
     fingerprints: dict[str, str] = field(default_factory=dict)
     rendered: int = 0
+    derived_made: int = 0  # derived files built (the rest were kept from the previous site)
     problems: list[Diagnostic] = field(default_factory=list)
 
 
 def render_plans(plans: Sequence[OutputPlan], derived: Sequence[DerivedFile], env: jinja2.Environment,
-                 staged: StagedOutput, fingerprint: Fingerprint, previous: dict[str, str],
+                 staged: StagedOutput, fingerprints: Fingerprints, previous: dict[str, str],
                  jobs: int | None = None) -> RenderOutcome:
-    """Fingerprint every plan, keep the unchanged, render and stage the rest, and the
-    derived files (which have no fingerprint: they are built every time).
+    """Fingerprint every plan and derived file, keep the unchanged, make and stage the rest.
 
-    After an earlier build, this process fingerprints every page first and forks workers
+    After an earlier build, this process fingerprints everything first and forks workers
     only when enough pages changed: an edit re-renders a handful, and forking would copy
-    the whole site for nothing. With no earlier build every page renders, and workers
+    the whole site for nothing. With no earlier build everything is made, and workers
     fingerprint their own share as they go.
     """
     results: list[Result] = []
     if previous:
-        prints = {plan.output: fingerprint(plan) for plan in plans}
-        todo = []
-        for index, plan in enumerate(plans):
-            print_ = prints[plan.output]
-            if previous.get(plan.output) == print_ and link_previous(staged.staging, staged.out_dir, plan.output):
-                results.append((plan.output, print_, KEPT, ()))
-            else:
-                todo.append(index)
-        job = _Job(plans, derived, env, staged, lambda plan: prints[plan.output])
+        prints = {plan.output: fingerprints.plan(plan) for plan in plans}
+        prints.update((item.output, fingerprints.derived(item)) for item in derived)
+        unchanged = {output for output, print_ in prints.items()
+                     if previous.get(output) == print_
+                     and link_previous(staged.staging, staged.out_dir, output)}
+        results += [(output, prints[output], KEPT, ()) for output in sorted(unchanged)]
+        todo = [index for index, plan in enumerate(plans) if plan.output not in unchanged]
+        job = _Job(plans, [item for item in derived if item.output not in unchanged], env, staged,
+                   lambda plan: prints[plan.output], lambda item: prints[item.output])
     else:
         todo = list(range(len(plans)))
-        job = _Job(plans, derived, env, staged, fingerprint)
+        job = _Job(plans, derived, env, staged, fingerprints.plan, fingerprints.derived)
     results += _run(todo, job, jobs)
     outcome = RenderOutcome()
+    files = {item.output for item in derived}
     for output, print_, how, diagnostics in sorted(results, key=lambda r: r[0]):
         if how == FAILED:
             outcome.problems.extend(d for d in diagnostics if d not in outcome.problems)
             continue
         staged.record(output, how == WRITTEN)
-        if print_:
-            outcome.fingerprints[output] = print_
+        outcome.fingerprints[output] = print_
+        if output in files:
+            outcome.derived_made += how != KEPT
+        else:
             outcome.rendered += how != KEPT
     return outcome
 
@@ -145,8 +155,9 @@ def _render_queue(job: _Job) -> list[Result]:
 def _build_derived(job: _Job) -> list[Result]:
     results: list[Result] = []
     for item in job.derived:
+        print_ = job.derived_fingerprint(item)
         written = place_file(job.staged.staging, job.staged.out_dir, item.output, data=item.build())
-        results.append((item.output, "", WRITTEN if written else UNCHANGED, ()))
+        results.append((item.output, print_, WRITTEN if written else UNCHANGED, ()))
     return results
 
 

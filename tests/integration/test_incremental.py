@@ -153,6 +153,21 @@ def test_one_body_edit_renders_few_pages(corpus_site: Path, tmp_path: Path) -> N
     assert 1 <= rendered < total / 4
 
 
+def test_a_body_edit_makes_only_the_feeds_that_show_the_article(corpus_site: Path, tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    shutil.copytree(corpus_site, work)
+    first = build_site(work, "-v")
+    made, derived = re.search(r"(\d+) of (\d+) feeds and other derived files made", first.out).groups()
+    assert made == derived and int(derived) > 10  # a cold build makes every one
+    before = {p: p.read_bytes() for p in (work / "public").rglob("*.xml")}
+    _edit_body(work)
+    again = build_site(work, "-v")
+    changed = sorted(p.relative_to(work / "public").as_posix() for p in before if p.read_bytes() != before[p])
+    made = re.search(r"(\d+) of \d+ feeds and other derived files made", again.out).group(1)
+    assert "sitemap.xml" not in changed  # the article's URL and date did not change
+    assert 1 <= len(changed) == int(made) < int(derived)
+
+
 @pytest.mark.parametrize("name", ["config edited", "partial edited", "body edited"])
 def test_cached_rebuild_of_a_large_site_equals_clean_build(name: str, tmp_path: Path) -> None:
     """A site large enough that a rebuild touching every page renders in forked workers
