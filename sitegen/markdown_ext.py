@@ -22,7 +22,7 @@ from markdown.inlinepatterns import HtmlInlineProcessor, InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from .text import dominant_cjk_lang
+from .text import dominant_cjk_lang, has_cjk
 from .urlsafety import is_unsafe_url
 
 MORE_TOKEN = "SITEGENMOREMARKER"
@@ -50,6 +50,8 @@ def educate(text: str, previous: str) -> tuple[str, str]:
     """Typographic quotes and dashes in `text`; `previous` is the character before it."""
     if not text:
         return text, previous
+    if "'" not in text and '"' not in text and "--" not in text and "..." not in text:
+        return text, text[-1]  # most text nodes: four substring checks are cheaper than the search
 
     def replace(match: re.Match[str]) -> str:
         token = match.group(0)
@@ -138,7 +140,8 @@ class _LangMarker(Treeprocessor):
         self.han_lang = han_lang
 
     def run(self, root: etree.Element) -> None:
-        self._mark(root)
+        if has_cjk("".join(text for element in root.iter() for text in (element.text, element.tail) if text)):
+            self._mark(root)  # a document without any CJK character has no block to mark
 
     def _mark(self, element: etree.Element) -> None:
         for child in element:
