@@ -1,6 +1,7 @@
 """The persistent build cache: one SQLite file under `.cache/`, safe to delete or restore.
 
-It remembers, per source, the parsed and converted result (keyed by the source's
+It remembers the size, times and digest of each source file (so that an unchanged file
+is not read again), per source the parsed and converted result (keyed by the source's
 digest plus the fingerprint of everything that shapes conversion: config, shortcode
 templates, engine version) with its body's HTML in a table of its own, and per output
 file the fingerprint of the inputs it was rendered from. Bodies are most of a site's
@@ -18,7 +19,9 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = "5"
+from .sources import FileStamp
+
+SCHEMA_VERSION = "6"
 Body = tuple[str, str]  # (HTML, table of contents) of one converted source
 
 
@@ -63,10 +66,13 @@ class BuildCache:
                 self.db.execute("DROP TABLE IF EXISTS sources")
                 self.db.execute("DROP TABLE IF EXISTS pages")
                 self.db.execute("DROP TABLE IF EXISTS bodies")
+                self.db.execute("DROP TABLE IF EXISTS stamps")
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
             self.db.execute("CREATE TABLE IF NOT EXISTS sources (key TEXT PRIMARY KEY, value BLOB)")
             self.db.execute("CREATE TABLE IF NOT EXISTS pages (output TEXT PRIMARY KEY, fingerprint TEXT)")
             self.db.execute("CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT, toc TEXT)")
+            self.db.execute("CREATE TABLE IF NOT EXISTS stamps (path TEXT PRIMARY KEY, size INTEGER, "
+                            "mtime INTEGER, ctime INTEGER, inode INTEGER, digest TEXT)")
         except (sqlite3.Error, OSError):
             self.db = None  # an unreadable cache only costs time
 
@@ -146,6 +152,29 @@ class BuildCache:
         if self._reader is None:
             self._reader = sqlite3.connect(self.folder / "build.sqlite3")
         return self._reader
+
+    def file_stamps(self) -> dict[str, FileStamp]:
+        """What the last build learnt of each source file (see sources.FileStamp)."""
+        if self.db is None:
+            return {}
+        try:
+            return {row[0]: FileStamp(*row[1:]) for row in self.db.execute("SELECT * FROM stamps")}
+        except (sqlite3.Error, TypeError):
+            return {}
+
+    def put_file_stamps(self, stamps: dict[str, FileStamp], previous: dict[str, FileStamp]) -> None:
+        """Store this build's stamps, when they differ from those it started with."""
+        if self.db is None or stamps == previous:
+            return
+        try:
+            self.db.execute("BEGIN")
+            self.db.execute("DELETE FROM stamps")
+            self.db.executemany("INSERT INTO stamps VALUES (?, ?, ?, ?, ?, ?)",
+                                [(path, s.size, s.mtime_ns, s.ctime_ns, s.inode, s.digest)
+                                 for path, s in sorted(stamps.items())])
+            self.db.execute("COMMIT")
+        except sqlite3.Error:
+            self._rollback()
 
     def get_meta(self, key: str) -> str | None:
         if self.db is None:

@@ -90,9 +90,13 @@ def conversion_fingerprint(config: Config) -> str:
                   templates_fingerprint(config, "shortcodes"))
 
 
-def read_sources(config: Config, timings: dict[str, float]) -> SourceTree:
+def read_sources(config: Config, timings: dict[str, float], cache: BuildCache | None = None) -> SourceTree:
+    """Discover the sources, taking unchanged files' digests from the cache's stamps."""
     clock = time.perf_counter()
-    tree = discover_sources(config)
+    stamps = cache.file_stamps() if cache is not None else {}
+    tree = discover_sources(config, stamps)
+    if cache is not None:
+        cache.put_file_stamps(tree.stamps, stamps)
     timings["read"] = time.perf_counter() - clock
     return tree
 
@@ -241,7 +245,7 @@ def build(config: Config, *, now: datetime, keep_foreign: bool = False, strict: 
     recover_interrupted(out_dir)
     cache = BuildCache(config.path("cache") if use_cache else None)
     try:
-        tree = read_sources(config, timings)
+        tree = read_sources(config, timings, cache)
         templates = templates_fingerprint(config)  # read once: the input digest and page fingerprints
         inputs = input_digest(config, tree, templates, engine_fingerprint(), keep_foreign)
         last = output_stands(cache, out_dir, inputs, now)

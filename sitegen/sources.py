@@ -11,7 +11,9 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
-from dataclasses import dataclass, replace
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .config import Config
@@ -41,6 +43,31 @@ class Source:
 
 
 @dataclass(frozen=True)
+class FileStamp:
+    """What `os.stat` said of a source file, and the digest of the bytes it held then.
+
+    A build that finds a file with the same size, times and inode takes the digest from
+    here instead of reading and hashing the file again, as git's index does. The change
+    time (`ctime`) cannot be set back by any tool, so a file edited since cannot match.
+    """
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+    digest: str
+
+    def matches(self, info: os.stat_result) -> bool:
+        return (self.size, self.mtime_ns, self.ctime_ns, self.inode) == (
+            info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+# A file changed this recently may change again within the file system's timestamp
+# granularity without its times changing: it is hashed again next time, not stamped.
+RACY_NS = 2_000_000_000
+
+
+@dataclass(frozen=True)
 class Resource:
     """A non-Markdown file under content/ (an image beside a post), copied as is."""
 
@@ -54,16 +81,21 @@ class SourceTree:
     sources: tuple[Source, ...]
     resources: tuple[Resource, ...]
     diagnostics: tuple[Diagnostic, ...]
+    stamps: dict[str, FileStamp] = field(default_factory=dict)  # by source path, for the next build
 
 
-def discover_sources(config: Config) -> SourceTree:
+def discover_sources(config: Config, stamps: Mapping[str, FileStamp] | None = None) -> SourceTree:
     """Read, check and hash every file under the content folder, in a stable (sorted) order.
 
     The sources come without their text: holding every article's text would make the
     build's memory grow with the site, and only the processes that convert a source need
     it (they read it again, see workers.SourceProcessor; `Source.read_text` reads it for a
-    diagnostic's line).
+    diagnostic's line). A file whose `stamps` entry (from the last build) still matches is
+    not read at all: its digest is the stamp's.
     """
+    stamps = stamps or {}
+    fresh: dict[str, FileStamp] = {}
+    now_ns = time.time_ns()
     content_dir = config.path("content")
     sources: list[Source] = []
     resources: list[Resource] = []
@@ -73,22 +105,34 @@ def discover_sources(config: Config) -> SourceTree:
                                    "the content folder does not exist",
                                    f"create '{config.paths.content}/' and put articles in it"))
         return SourceTree((), (), tuple(problems))
-    for absolute in _walk(content_dir):
-        rel_content = absolute.relative_to(content_dir).as_posix()
-        rel = f"{config.paths.content.rstrip('/')}/{rel_content}"
-        problem = _check_link(absolute, content_dir, rel)
+    prefix = config.paths.content.rstrip("/")
+    for absolute, rel_content, is_link in _walk(str(content_dir)):
+        rel = f"{prefix}/{rel_content}"
+        problem = _check_link(Path(absolute), content_dir, rel) if is_link else None
         if problem:
             problems.append(problem)
             continue
-        if absolute.suffix.lower() not in PAGE_SUFFIXES:
-            resources.append(Resource(rel, rel_content, absolute))
+        if os.path.splitext(absolute)[1].lower() not in PAGE_SUFFIXES:
+            resources.append(Resource(rel, rel_content, Path(absolute)))
             continue
-        source, problem = read_source(absolute, rel, rel_content)
+        try:
+            info = os.stat(absolute)
+        except OSError:
+            info = None
+        known = stamps.get(rel)
+        if info is not None and known is not None and known.matches(info):
+            sources.append(Source(rel, rel_content, "", known.digest, absolute))
+            fresh[rel] = known
+            continue
+        source, problem = read_source(Path(absolute), rel, rel_content)
         if problem:
             problems.append(problem)
         elif source:
             sources.append(replace(source, text=""))  # hashed and checked; converting reads it again
-    return SourceTree(tuple(sources), tuple(resources), tuple(problems))
+            if info is not None and now_ns - info.st_mtime_ns > RACY_NS:
+                fresh[rel] = FileStamp(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino,
+                                       source.digest)
+    return SourceTree(tuple(sources), tuple(resources), tuple(problems), fresh)
 
 
 def read_source(absolute: Path, rel: str, rel_content: str) -> tuple[Source | None, Diagnostic | None]:
@@ -131,16 +175,32 @@ def decode_text(raw: bytes, rel: str) -> tuple[str | None, Diagnostic | None]:
                                 "'Save with encoding')")
 
 
-def _walk(root: Path) -> list[Path]:
-    """All files under root, sorted, skipping hidden ones and editor clutter."""
-    found: list[Path] = []
-    for folder, dirs, files in os.walk(root, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        # Symlinked folders are listed as files so that _check_link sees them.
-        for name in sorted(files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]):
-            if name.startswith(".") or name in IGNORED_NAMES or name.endswith("~"):
+def _walk(root: str) -> list[tuple[str, str, bool]]:
+    """(absolute path, path relative to root, is a symlink) of every file under root, sorted:
+    a folder's files, then its subfolders'. Hidden names and editor clutter are skipped;
+    symlinked folders are listed as files, so that _check_link refuses them.
+
+    Strings and directory entries, not Path objects: a site has thousands of files and
+    every build lists them all."""
+    found: list[tuple[str, str, bool]] = []
+    pending = [(root, "")]
+    while pending:
+        folder, rel = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            continue
+        subfolders = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
                 continue
-            found.append(Path(folder) / name)
+            if entry.is_dir(follow_symlinks=False):
+                subfolders.append((entry.path, rel + name + "/"))
+            elif name not in IGNORED_NAMES and not name.endswith("~"):
+                found.append((entry.path, rel + name, entry.is_symlink()))
+        pending.extend(reversed(subfolders))
     return found
 
 

@@ -1,4 +1,5 @@
-"""A rebuild with nothing changed stops after hashing the sources, and only then.
+"""A rebuild with nothing changed stops after hashing the sources, and only then; and a
+source is hashed again whenever it may have changed.
 
 It must still say what the last build said (its warnings, and fail with --strict), and
 it must not stand when time alone changes the site: a future-dated article comes due,
@@ -7,6 +8,8 @@ or an expiry date passes.
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Callable
@@ -79,3 +82,41 @@ def test_a_file_deleted_from_the_output_is_made_again(make_site: Callable[..., P
     page.unlink()
     assert build_site(root).code == 0
     assert page.read_bytes() == expected
+
+
+def _stamped(root: Path) -> dict[str, str]:
+    db = sqlite3.connect(root / ".cache" / "build.sqlite3")
+    return dict(db.execute("SELECT path, digest FROM stamps"))
+
+
+def test_an_edit_that_keeps_the_size_and_modification_time_is_still_seen(
+        make_site: Callable[..., Path]) -> None:
+    """The digest of an unchanged file is taken from the last build's stamp of its size,
+    times and inode; the change time cannot be set back, so a sneaky edit is still seen."""
+    root = make_site({"content/2019/one.md": article("One", "2019-07-07")})
+    path = root / "content" / "2019" / "one.md"
+    old = path.stat().st_mtime_ns - 10_000_000_000
+    os.utime(path, ns=(old, old))  # old enough to be trusted next time
+    assert build_site(root).code == 0
+    assert "content/2019/one.md" in _stamped(root)
+    path.write_text(path.read_text(encoding="utf-8").replace("Text of", "Text on"), encoding="utf-8")
+    os.utime(path, ns=(old, old))  # same size, same modification time
+    assert build_site(root).code == 0
+    page = (root / "public" / "2019" / "one" / "index.html").read_text(encoding="utf-8")
+    assert "Text on One." in page and "Text of One." not in page
+
+
+def test_a_file_written_just_before_a_build_is_hashed_again_next_time(
+        make_site: Callable[..., Path]) -> None:
+    """Within the file system's timestamp granularity a second write can leave every time
+    as it was: a file changed in the last two seconds gets no stamp."""
+    root = make_site({"content/2019/old.md": article("Old", "2019-07-07"),
+                      "content/2019/new.md": article("New", "2019-07-08")})
+    old = root / "content" / "2019" / "old.md"
+    past = old.stat().st_mtime_ns - 10_000_000_000
+    os.utime(old, ns=(past, past))
+    assert build_site(root).code == 0
+    assert sorted(_stamped(root)) == ["content/2019/old.md"]
+    old.unlink()
+    assert build_site(root).code == 0
+    assert _stamped(root) == {}
