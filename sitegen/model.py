@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from markupsafe import Markup
 
@@ -32,8 +32,9 @@ class TermRef:
     singular: str = ""  # e.g. "tag", for labels such as "Tag:"
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(NamedTuple):
+    """One heading of an article (a named tuple: a site has tens of thousands of them)."""
+
     level: int
     id: str
     text: str
