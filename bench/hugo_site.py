@@ -4,6 +4,10 @@ Article pages (title, date, author, terms, table of contents, body, previous/nex
 related articles), a home list, the posts section list and one list per taxonomy term,
 all paginated 10 per page, plus a page per taxonomy listing its terms with counts.
 Written for the template lookup of Hugo 0.146 and later (layouts/ without _default/).
+The home page paginates `site.RegularPages` (every regular page is a post here): filtering
+with `where` inside `.Paginate` is evaluated again for each of the home page's 400 pages,
+which made Hugo's build grow with the square of the corpus. List items show the summary's
+HTML, as ours do.
 """
 
 from __future__ import annotations
@@ -68,7 +72,7 @@ LAYOUTS = {
 <article class="summary">
 <h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
 <p><time datetime="{{ .Date.Format "2006-01-02" }}">{{ .Date.Format "2 January 2006" }}</time>{{ with .Params.author }} by {{ . }}{{ end }}</p>
-<p>{{ .Summary | plainify | truncate 300 }}</p>
+<div class="summary-text">{{ .Summary }}</div>
 </article>
 """,
     "layouts/_partials/pager.html": """\
@@ -82,7 +86,7 @@ LAYOUTS = {
     "layouts/home.html": """\
 {{ define "main" }}
 <h1>{{ site.Title }}</h1>
-{{ $p := .Paginate (where site.RegularPages "Section" "posts") }}
+{{ $p := .Paginate site.RegularPages }}
 {{ range $p.Pages }}{{ partial "summary.html" . }}{{ end }}
 {{ partial "pager.html" $p }}
 {{ end }}

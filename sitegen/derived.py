@@ -9,7 +9,6 @@ full-content feeds read many bodies, which are not held in memory.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-
 from functools import partial
 
 from .config import Config

@@ -101,3 +101,10 @@ def byte_position(raw: bytes, offset: int) -> tuple[int, int]:
     """1-based line and column of a byte offset, the column in characters as editors count."""
     start = raw.rfind(b"\n", 0, offset) + 1
     return raw.count(b"\n", 0, offset) + 1, len(raw[start:offset].decode("utf-8", "replace")) + 1
+
+
+def raise_errors(problems: list[Diagnostic], kind: type[SiteError]) -> None:
+    """Raise `kind` with every error and then every warning, if there is any error."""
+    errors = [d for d in problems if d.is_error]
+    if errors:
+        raise kind(errors + [d for d in problems if not d.is_error])

@@ -12,12 +12,11 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from functools import partial
 from urllib.parse import urljoin
 
 from .config import Config
 from .model import Article, SiteView
-from functools import partial
-
 from .templates import DerivedFile
 from .urls import absolute
 
