@@ -18,6 +18,7 @@ from functools import lru_cache
 import markdown as python_markdown
 
 from .goldmark import GoldmarkBlocksExtension
+from .block_pruning import BlockPruningExtension
 from .inline_pruning import InlinePruningExtension
 from .markdown_ext import MORE_TOKEN, BodyCollector, HugoCompatExtension, heading_slug
 from .shortcodes import code_regions, restore_shortcodes
@@ -88,14 +89,16 @@ def _extension_configs() -> dict[str, dict[str, object]]:
 
 @lru_cache(maxsize=8)
 def _converter(options: MarkdownOptions, prune_inline: bool = True) -> python_markdown.Markdown:
-    """The converter for these options; `prune_inline` skips inline patterns that cannot match.
+    """The converter for these options; `prune_inline` skips inline patterns and block tests
+    that cannot match.
 
-    Pruning (sitegen/inline_pruning.py) changes no output, only the time taken; it is not in
-    `markdown_extensions()`, so the benchmark's floor runs Python-Markdown without it.
+    Pruning (sitegen/inline_pruning.py, sitegen/block_pruning.py) changes no output, only
+    the time taken; it is not in `markdown_extensions()`, so the benchmark's floor runs
+    Python-Markdown without it.
     """
     extensions = markdown_extensions(options)
     if prune_inline:
-        extensions.append(InlinePruningExtension())
+        extensions += [InlinePruningExtension(), BlockPruningExtension()]
     return python_markdown.Markdown(extensions=extensions,
                                     extension_configs=_extension_configs(),
                                     output_format="html")

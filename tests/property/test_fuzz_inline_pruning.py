@@ -1,5 +1,6 @@
-"""Fuzz inline-pattern pruning: text built from every pattern's trigger characters converts
-exactly as it does without pruning, and no pattern that could match is ever dropped.
+"""Fuzz inline-pattern and block-test pruning: text built from every pattern's trigger
+characters converts exactly as it does without pruning, no pattern that could match is ever
+dropped, and no guarded block processor refuses a block it would take.
 
 Runs as ``[normal]`` and as ``[long]`` (10,000 cases, marked slow); see budget.py.
 """
@@ -23,6 +24,8 @@ TRIGGER_TOKENS = (
     "\x02klzzwxh:0000\x03", "{: .c }", "\n- ", "\n1. ", "\n> ", "\n    ", "\n```\n", "|",
     "\n|---|---|\n", "*[a]: b\n", "\nT\n: d\n", '<div markdown="1">\n', "\n</div>\n", "\"",
     "'", "-", "=", "日本", "<!--more-->", "\n[r]: /u\n", "[r]", "{{<", ">}}",
+    # and those the block guards look for (sitegen/block_pruning.py)
+    "\n---", "\n=", "___", "* * *", "]:", ": ", "\n###", "\n   >", "*[",
 )
 soups = st.lists(st.one_of(st.sampled_from(TRIGGER_TOKENS), st.text(any_char, max_size=3)),
                  max_size=40).map("".join)

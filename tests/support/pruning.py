@@ -8,7 +8,9 @@ with a converter built without `InlinePruningExtension`, through `render_markdow
 - soundness, which is stronger than equal output: every pattern whose regular expression
   finds a match in any string the unpruned inline processor tries it on is among the
   patterns the pruned run kept, and the pruned run tried it on that very string (the
-  per-string check skips a pattern only where its trigger is missing).
+  per-string check skips a pattern only where its trigger is missing);
+- for the block processors (sitegen/block_pruning.py): every block the unpruned parser
+  offers a guarded processor, and that the processor would take, passes its guard.
 
 It returns the names the pruned run kept, so tests can also check that pruning happened.
 """
@@ -18,10 +20,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from xml.etree import ElementTree as etree
 
 from markdown.treeprocessors import InlineProcessor
 
 import sitegen.markdown as engine
+from sitegen.block_pruning import guard_for
 from sitegen.inline_pruning import PruningInlineProcessor
 from sitegen.markdown import MarkdownOptions, render_inline_markdown, render_markdown
 
@@ -95,9 +99,10 @@ def check_pruning(text: str, options: MarkdownOptions = MarkdownOptions()) -> fr
         with_pruning = render_markdown(text, options)
         kept = frozenset(seen["kept"])
         assert seen["runs"] or not text.strip(), "the pruned converter never chose its patterns"
-        with pruning_off():
+        with pruning_off(), offered_blocks(unpruned(options)) as offered:
             without = render_markdown(text, options)
         _assert_sound(seen)
+        assert_guards_hold(offered)
         inline_with = render_inline_markdown(text, options)
         with pruning_off():
             inline_without = render_inline_markdown(text, options)
@@ -122,3 +127,37 @@ def _first_difference(a: Any, b: Any) -> str:
         if getattr(a, field) != getattr(b, field):
             return f"{field} differs:\n{getattr(a, field)!r}\n{getattr(b, field)!r}"
     return "equal"
+
+
+# Processors whose `test` accepts every block and whose `run` looks for a definition,
+# giving the block back when its expression finds none: they "take" a block it matches.
+_TAKEN_IN_RUN = ("FootnoteBlockProcessor", "AbbrBlockprocessor", "ReferenceProcessor")
+
+
+@contextmanager
+def offered_blocks(md: Any) -> Iterator[list[tuple[Any, str]]]:
+    """Record (processor, block) for every block the parser of `md` offers a guarded processor."""
+    offered: list[tuple[Any, str]] = []
+    guarded = [p for p in md.parser.blockprocessors if guard_for(p) is not None]
+    for processor in guarded:
+        def test(parent: Any, block: str, processor: Any = processor) -> bool:
+            offered.append((processor, block))
+            return type(processor).test(processor, parent, block)
+        processor.test = test
+    try:
+        yield offered
+    finally:
+        for processor in guarded:
+            del processor.test
+
+
+def assert_guards_hold(offered: list[tuple[Any, str]]) -> None:
+    """A block the library's processor would take must pass that processor's guard."""
+    parent = etree.Element("div")
+    for processor, block in offered:
+        name = type(processor).__name__
+        takes = (bool(processor.RE.search(block)) if name in _TAKEN_IN_RUN
+                 else type(processor).test(processor, parent, block))
+        guard = guard_for(processor)
+        assert guard is not None
+        assert not takes or guard(block), f"{name}'s guard refuses a block it takes: {block!r}"
