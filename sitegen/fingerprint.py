@@ -99,14 +99,25 @@ class Fingerprinter:
         if kind is Article and self.full_articles:
             return self.primary(value)
         if kind is list or kind is tuple:
-            if len(value) > 8:
-                return "L" + digest(*(self.value(v) for v in value))
+            if len(value) > 8:  # long ones are shared (a list's page URLs, a term's articles)
+                return self._long_sequence(value)
             return "[" + ",".join(self.value(v) for v in value) + "]"
         if kind is dict:
             return "{" + ",".join(f"{k!r}:{self.value(value[k])}" for k in sorted(value, key=repr)) + "}"
         if dataclasses.is_dataclass(value):
             return self._dataclass(value)
         return repr(value)
+
+    def _long_sequence(self, value: list[Any] | tuple[Any, ...]) -> str:
+        """Digest of a long list or tuple, once per object: every page of a 400-page list
+        holds the same tuple of its pages' URLs, which must not cost 400 x 400 values."""
+        known = self._memo.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        text = "L" + digest(*(self.value(v) for v in value))
+        if type(value) is tuple:  # a list could change between two pages; a tuple cannot
+            self._memo[id(value)] = (value, text)
+        return text
 
     def _dataclass(self, value: Any) -> str:
         """Digest of a dataclass's fields (an article's without its body), once per object."""
@@ -119,7 +130,13 @@ class Fingerprinter:
             names = _FIELD_NAMES[kind] = tuple(
                 f.name for f in dataclasses.fields(value)
                 if not (kind is Article and f.name in BODY_FIELDS))
-        text = "D" + digest(kind.__name__, *(f"{name}:{self.value(getattr(value, name))}" for name in names))
+        if kind is Article:
+            # Its fields hold only front matter values, dates, strings and small frozen
+            # dataclasses, whose reprs are stable: one repr of them all is enough.
+            text = "D" + digest("Article", repr(tuple(getattr(value, name) for name in names)))
+        else:
+            text = "D" + digest(kind.__name__, *(f"{name}:{self.value(getattr(value, name))}"
+                                                 for name in names))
         self._memo[id(value)] = (value, text)
         return text
 
