@@ -148,7 +148,8 @@ def render_markdown(text: str, options: MarkdownOptions, stash: Sequence[str] = 
     if has_more:
         body = before.rstrip("\n") + "\n" + after.lstrip("\n")
     plain = plain_text(body)
-    is_cjk = options.has_cjk_language and (has_cjk(plain) or not options.cjk_detect)
+    cjk_present = has_cjk(plain)
+    is_cjk = options.has_cjk_language and (cjk_present or not options.cjk_detect)
     words = count_html_words(body, cjk=is_cjk)
     if has_more:
         summary_html, truncated = before.strip(), bool(after.strip())
@@ -164,7 +165,7 @@ def render_markdown(text: str, options: MarkdownOptions, stash: Sequence[str] = 
         word_count=words,
         reading_time=reading_minutes(words, is_cjk),
         is_cjk=is_cjk,
-        lang_hint=dominant_cjk_lang(plain, options.cjk_lang),
+        lang_hint=dominant_cjk_lang(plain, options.cjk_lang) if cjk_present else "",
         links=tuple(collector.links),
         ids=tuple(collector.ids),
         has_more=has_more,

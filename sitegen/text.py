@@ -49,9 +49,11 @@ def plain_text(fragment: str) -> str:
 
 def count_words(text: str, cjk: bool) -> int:
     """Words as Hugo counts them (see the module docstring)."""
+    words = text.split()
     if not cjk:
-        return len(text.split())
-    return sum(len(word) if CJK_RE.search(word) else 1 for word in text.split())
+        return len(words)
+    search = CJK_RE.search  # only words with a non-ASCII character can hold CJK (isascii is O(1))
+    return len(words) + sum([len(word) - 1 for word in words if not word.isascii() and search(word)])
 
 
 _COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
