@@ -263,12 +263,7 @@ def _load_block(kind: str, block: str, block_line: int, path: str) -> tuple[Any,
         try:
             return tomllib.loads(block), None
         except tomllib.TOMLDecodeError as exc:
-            match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-            line, col = (int(match.group(1)), int(match.group(2))) if match else (1, 0)
-            message = re.sub(r"\s*\(at line.*\)$", "", str(exc)).rstrip(".").lower()
-            return None, Diagnostic(path, block_line + line - 1, col, "error",
-                                    f"invalid TOML front matter: {message}",
-                                    "TOML needs quoted strings: title = \"My article\"")
+            return None, _toml_error(exc, block, block_line, path)
     if "\t" in block:
         offset = block.index("\t")
         line = block.count("\n", 0, offset)
@@ -299,8 +294,69 @@ def _load_block(kind: str, block: str, block_line: int, path: str) -> tuple[Any,
         line = block_line + block.count("\n", 0, mark.index) if mark else block_line
         col = mark.index - (block.rfind("\n", 0, mark.index) + 1) + 1 if mark else 0
         problem = getattr(exc, "problem", None) or "could not be read"
+        if mark and "mapping values are not allowed" in problem:
+            indented = _indented_key(block, mark.index)
+            if indented is not None:
+                key, column = indented
+                return None, Diagnostic(
+                    path, line, column, "error",
+                    f"invalid YAML front matter: '{key}' is indented more than the key above it",
+                    "start every key of the front matter at the beginning of its line")
         return None, Diagnostic(path, line, col, "error", f"invalid YAML front matter: {problem}",
                                 _yaml_hint(problem))
+
+
+def _indented_key(block: str, colon: int) -> tuple[str, int] | None:
+    """(key, column) when the colon YAML refused ends a key indented under a scalar value:
+    YAML reads the line as more of the value above, which then may not contain ': '."""
+    start = block.rfind("\n", 0, colon) + 1
+    match = re.fullmatch(r"( +)([\"']?)([\w-]+)\2\s*", block[start:colon])
+    if match is None:
+        return None
+    return match.group(3), len(match.group(1)) + 1
+
+
+def _toml_error(exc: tomllib.TOMLDecodeError, block: str, block_line: int, path: str) -> Diagnostic:
+    """tomllib's message, in an editor's terms where we can tell what went wrong."""
+    match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+    line, col = (int(match.group(1)), int(match.group(2))) if match else (1, 0)
+    message = re.sub(r"\s*\(at line.*\)$", "", str(exc)).rstrip(".").lower()
+    text = block.split("\n")[line - 1] if 0 < line <= block.count("\n") + 1 else ""
+    if message == "illegal character '\\n'":
+        opened = _unclosed_toml_string(text)
+        if opened is not None:
+            quote, at = opened
+            return Diagnostic(path, block_line + line - 1, at + 1, "error",
+                              f"invalid TOML front matter: the {quote} opened here is never closed",
+                              f"add the closing {quote} at the end of the value")
+    if message == "cannot overwrite a value":
+        key = re.match(r"\s*[\"']?([\w.-]+)", text)
+        if key:
+            column = len(text) - len(text.lstrip()) + 1  # where the key (or its quote) starts
+            return Diagnostic(path, block_line + line - 1, column,
+                              "error", f"duplicate key '{key.group(1)}' in front matter",
+                              "keys are case-insensitive; keep one and delete the other")
+    return Diagnostic(path, block_line + line - 1, col, "error", f"invalid TOML front matter: {message}",
+                      "TOML needs quoted strings: title = \"My article\"")
+
+
+def _unclosed_toml_string(line: str) -> tuple[str, int] | None:
+    """The quote character and offset of a string still open at the end of `line`."""
+    opened: tuple[str, int] | None = None
+    escaped = False
+    for offset, char in enumerate(line):
+        if opened is None:
+            if char == "#":
+                return None
+            if char in "\"'":
+                opened = (char, offset)
+        elif escaped:
+            escaped = False
+        elif char == "\\" and opened[0] == '"':
+            escaped = True
+        elif char == opened[0]:
+            opened = None
+    return opened
 
 
 def _yaml_hint(problem: str) -> str:

@@ -144,6 +144,7 @@ def _expand(text: str, masked: str, path: str, body_line: int, render: Renderer,
     while True:
         match = _TAG_RE.search(masked, pos)
         if not match:
+            _report_unterminated(text, masked, pos, path, body_line, expansion)
             out.append(text[pos:])
             return "".join(out)
         out.append(text[pos:match.start()])
@@ -195,6 +196,23 @@ def _expand(text: str, masked: str, path: str, body_line: int, render: Renderer,
         else:
             out.append(_stash_output(output, text, match.start(), end, expansion))
         pos = end
+
+
+_UNTERMINATED_RE = re.compile(r"\{\{(?P<open>[<%])\s*/?\s*(?P<name>[\w./-]+)")
+
+
+def _report_unterminated(text: str, masked: str, pos: int, path: str, body_line: int,
+                         expansion: Expansion) -> None:
+    """An opening '{{<' or '{{%' with a name but no '>}}' after it: an error, as in Hugo,
+    rather than a tag published as text."""
+    for found in _UNTERMINATED_RE.finditer(masked, pos):
+        opener = found.group("open")
+        closer = ">}}" if opener == "<" else "%}}"
+        name = found.group("name")
+        expansion.diagnostics.append(Diagnostic(
+            path, body_line + text.count("\n", 0, found.start()), 0, "error",
+            f"shortcode '{name}' has no closing '{closer}'",
+            f"end the tag with '{closer}', e.g. {{{{{opener} {name} {closer}"))
 
 
 def _uncomment(tag: str) -> str:
