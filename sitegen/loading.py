@@ -47,13 +47,11 @@ class CheckedSite:
     stable_until: float | None = None  # when time alone next changes which pages are published
 
 
-
 @lru_cache(maxsize=1)
 def engine_fingerprint() -> str:
     """Digest of the engine's own source: a new engine never reuses an old build's pages."""
     package = Path(__file__).resolve().parent
     return digest(*(p.read_bytes() for p in sorted(package.glob("*.py"))))
-
 
 
 def conversion_fingerprint(config: Config) -> str:
@@ -73,7 +71,6 @@ def conversion_fingerprint(config: Config) -> str:
                   templates_fingerprint(config, "shortcodes"))
 
 
-
 def read_sources(config: Config, timings: dict[str, float], cache: BuildCache | None = None) -> SourceTree:
     """Discover the sources, taking unchanged files' digests from the cache's stamps."""
     clock = time.perf_counter()
@@ -83,7 +80,6 @@ def read_sources(config: Config, timings: dict[str, float], cache: BuildCache | 
         cache.put_file_stamps(tree.stamps, stamps)
     timings["read"] = time.perf_counter() - clock
     return tree
-
 
 
 def load_site(config: Config, now: datetime, timings: dict[str, float] | None = None,
@@ -134,7 +130,6 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     return CheckedSite(tuple(documents), routes, tuple(pages), tree, warnings, conversion, stable_until)
 
 
-
 def _resolve_refs(config: Config, cache: BuildCache, key: str, converted: ConvertedBody, doc: Document,
                   refs: RefIndex) -> tuple[ConvertedBody, list[Diagnostic]]:
     """Put page URLs in place of a body's ref tokens; this build keeps the result in memory."""
@@ -142,7 +137,6 @@ def _resolve_refs(config: Config, cache: BuildCache, key: str, converted: Conver
     resolved, html, problems = resolve_refs(converted, html, doc, refs, config)
     cache.hold_body(key, (html, toc))
     return as_markup(resolved), problems  # the tokens' URLs made the summary a plain str
-
 
 
 def _source_results(config: Config, tree: SourceTree, cache: BuildCache, conversion: str,
@@ -178,13 +172,11 @@ def _source_results(config: Config, tree: SourceTree, cache: BuildCache, convers
     return [(k, fresh[k] if k in fresh else attach_source(known[k], s)) for s, k in zip(tree.sources, keys)]
 
 
-
 def _reporting(results: Iterator[Processed], total: int,
                progress: ProgressCallback) -> Iterator[Processed]:
     for done, result in enumerate(results, start=1):
         progress(done, total)
         yield result
-
 
 
 def _route_all(documents: list[Document], config: Config) -> tuple[dict[str, Route], list[Diagnostic]]:

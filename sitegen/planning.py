@@ -35,7 +35,6 @@ class PlannedSite:
                 | {c.output for c in self.copies})
 
 
-
 def plan_site(config: Config, checked: CheckedSite) -> PlannedSite:
     """Assemble the site and plan every output file; raises on URL conflicts."""
     site = assemble_site(list(checked.pages), config)
@@ -47,7 +46,6 @@ def plan_site(config: Config, checked: CheckedSite) -> PlannedSite:
     copies = _copies(config, checked)
     _check_copy_conflicts(plans, derived, copies, config)
     return PlannedSite(site, tuple(plans), tuple(derived), tuple(copies))
-
 
 
 def _copies(config: Config, checked: CheckedSite) -> list[CopiedFile]:
@@ -67,7 +65,6 @@ def _copies(config: Config, checked: CheckedSite) -> list[CopiedFile]:
             target = resource.content_path
         copies.append(CopiedFile(target, resource.absolute))
     return copies
-
 
 
 def _check_copy_conflicts(plans: list[OutputPlan], derived: list[DerivedFile],
@@ -90,7 +87,6 @@ def _check_copy_conflicts(plans: list[OutputPlan], derived: list[DerivedFile],
         raise OutputConflictError(clashes)
 
 
-
 def _with_key_lines(diagnostics: list[Diagnostic], checked: CheckedSite, key: str,
                     prefix: str) -> list[Diagnostic]:
     """Point diagnostics about a front matter key at the line where the key is written."""
@@ -102,7 +98,6 @@ def _with_key_lines(diagnostics: list[Diagnostic], checked: CheckedSite, key: st
             diagnostic = dataclasses.replace(diagnostic, line=doc.key_line(key), col=1)
         result.append(diagnostic)
     return result
-
 
 
 def _relative(path: Path, root: Path) -> str:
