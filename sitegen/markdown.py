@@ -147,6 +147,8 @@ def render_markdown(text: str, options: MarkdownOptions, stash: Sequence[str] = 
     before, _, after = body.partition(token_para)
     if has_more:
         body = before.rstrip("\n") + "\n" + after.lstrip("\n")
+    elif MORE_TOKEN in body:  # the divider was inside a raw HTML block: it stays a comment there
+        body = body.replace(MORE_TOKEN, MORE_DIVIDER)
     plain = plain_text(body)
     cjk_present = has_cjk(plain)
     is_cjk = options.has_cjk_language and (cjk_present or not options.cjk_detect)
