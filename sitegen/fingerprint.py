@@ -7,7 +7,10 @@ attributes: the templates are parsed (following extends, include and import) to
 learn which, so that a page that shows only `site.title` does not re-render when
 an unrelated article changes, while the archive page, which walks
 `site.archive`, does. A template that uses `site` in a way we cannot follow
-depends on all of it.
+depends on all of it. Likewise a term or section stands for its members' identities (which
+articles, in which order) unless a template reads some object's `articles`: its list
+pages show only their own page of items, which are hashed in full, so editing one article
+re-renders the page of the list that shows it, not every page of the list.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import jinja2
 from jinja2 import nodes
 
 from .cache import digest
-from .model import Article, SiteView
+from .model import Article, Section, SiteView, Term
 from .templates import DerivedFile, OutputPlan
 
 _SCALAR_TYPES = frozenset({str, int, float, bool, type(None), datetime})
@@ -29,6 +32,8 @@ _FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # a dataclass's hashed fields, p
 _SCALARS = ("title", "description", "base_url", "base_path", "language", "author", "copyright",
             "extra", "search_enabled", "feeds_full_content")
 ALL = "*"
+MEMBERS = "#articles"  # in a template's reads: it reads the `articles` of a term, section ...
+_MEMBER_HOLDERS = (Term, Section)
 BODY_FIELDS = ("content", "toc", "headings", "body")  # `body` is the field behind content and toc
 # Names whose bodies always count: the page's own article, and a section page's `section`
 # (a Section, whose `content` from _index.md is hashed with its other fields anyway).
@@ -62,6 +67,7 @@ class Fingerprinter:
         self._site_parts: dict[str, str] = {}
         self._uses: dict[str, frozenset[str]] = {}
         self._memo: dict[int, tuple[Any, str]] = {}  # id -> (object kept alive, text)
+        self._holders: dict[int, tuple[Any, str]] = {}  # the same, for terms and sections
         self.full_articles = uses_other_bodies(env)
 
     def plan(self, plan: OutputPlan) -> str:
@@ -70,6 +76,8 @@ class Fingerprinter:
             value = plan.context[key]
             if isinstance(value, SiteView):
                 parts.append(key + "=" + self._site(plan.template))
+            elif type(value) in _MEMBER_HOLDERS and MEMBERS not in self._reads(plan.template):
+                parts.append(key + "=" + self._holder(value))
             elif key == "article" and isinstance(value, Article):
                 parts.append(key + "=" + self.primary(value))
             else:
@@ -140,10 +148,25 @@ class Fingerprinter:
         self._memo[id(value)] = (value, text)
         return text
 
-    def _site(self, template: str) -> str:
+    def _reads(self, template: str) -> frozenset[str]:
         used = self._uses.get(template)
         if used is None:
             used = self._uses[template] = site_attributes(self.env, template)
+        return used
+
+    def _holder(self, value: Any) -> str:
+        """A term or section without its articles' contents: their paths, in order."""
+        known = self._holders.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        fields = [f"{f.name}:{self.value(getattr(value, f.name))}" for f in dataclasses.fields(value)
+                  if f.name != "articles"]
+        text = "H" + digest(type(value).__name__, *fields, *(a.source_path for a in value.articles))
+        self._holders[id(value)] = (value, text)
+        return text
+
+    def _site(self, template: str) -> str:
+        used = self._reads(template) - {MEMBERS}
         if ALL in used:
             used = frozenset(f.name for f in dataclasses.fields(SiteView))
         return digest(*(self._site_part(name) for name in sorted(used | set(_SCALARS))))
@@ -196,6 +219,8 @@ def _scan_source(source: str) -> tuple[set[str], list[str]]:
     for node in tree.find_all(nodes.Getitem):
         if isinstance(node.node, nodes.Name) and node.node.name == "site":
             attrs.add(ALL)
+    if _reads_member_articles(tree):
+        attrs.add(MEMBERS)
     for node in tree.find_all(nodes.Name):
         if node.name == "site" and id(node) not in owned:
             attrs.add(ALL)
@@ -207,3 +232,20 @@ def _scan_source(source: str) -> tuple[set[str], list[str]]:
         else:
             attrs.add(ALL)
     return attrs, children
+
+
+def _reads_member_articles(tree: nodes.Template) -> bool:
+    """Whether the template may read the `articles` of anything but `site`: as an attribute
+    (`term.articles`, `month.articles`), a subscript (`x["articles"]`) or the name given to a
+    filter, test or call (`map(attribute="articles")`, `attr("articles")`)."""
+    for node in tree.find_all(nodes.Getattr):
+        if node.attr == "articles" and not (isinstance(node.node, nodes.Name) and node.node.name == "site"):
+            return True
+    for node in tree.find_all(nodes.Getitem):
+        if isinstance(node.arg, nodes.Const) and node.arg.value == "articles":
+            return True
+    for node in tree.find_all((nodes.Filter, nodes.Test, nodes.Call)):
+        values = [*node.args, *(kw.value for kw in node.kwargs)]
+        if any(isinstance(v, nodes.Const) and v.value == "articles" for v in values):
+            return True
+    return False

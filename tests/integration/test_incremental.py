@@ -16,7 +16,7 @@ from typing import Callable
 
 import pytest
 
-from tests.support.sites import REPO, build_site, read_tree
+from tests.support.sites import REPO, article, build_site, read_tree, write_site
 
 sys.path.insert(0, str(REPO / "bench"))
 import corpus  # noqa: E402
@@ -186,3 +186,36 @@ def test_cached_rebuild_of_a_large_site_equals_clean_build(name: str, tmp_path: 
     incremental, reference = read_tree(work / "public"), read_tree(clean / "public")
     assert sorted(incremental) == sorted(reference)
     assert [name for name in reference if incremental[name] != reference[name]] == []
+
+
+
+def test_a_body_edit_re_renders_only_the_list_pages_that_show_the_article(tmp_path: Path) -> None:
+    """A term's list pages depend on the term's members, not on their contents, unless a
+    template reads the term's articles: then every page of the list follows any edit."""
+    files = {f"content/2019/a{n:02}.md": article(f"Article {n}", f"2019-01-{n:02}", f"Text {n}.",
+                                                 tags="[alliance]")
+             for n in range(1, 13)}  # 12 articles, 6 pages of the term list; a01 is the oldest
+    rendered = {}
+    for variant, reads_members in (("items only", False), ("reads term.articles", True)):
+        work = write_site(tmp_path / variant, files)
+        with (work / "config.yaml").open("a", encoding="utf-8") as config:
+            config.write("pagination:\n  page_size: 2\n")
+        if reads_members:  # the last article of the term is the one edited below
+            term = work / "templates" / "term.html"
+            term.write_text(term.read_text(encoding="utf-8").replace(
+                "{% block content %}", "{% block content %}<!-- {{ term.articles[-1].word_count }} -->", 1),
+                encoding="utf-8")
+        assert build_site(work).code == 0
+        assert len(list((work / "public" / "tags" / "alliance").rglob("index.html"))) == 6
+        oldest = work / "content" / "2019" / "a01.md"
+        oldest.write_text(oldest.read_text(encoding="utf-8") + "\nThree more words.\n", encoding="utf-8")
+        again = build_site(work, "-v")
+        assert again.code == 0, again.err
+        rendered[variant] = _rendered(again.out)
+        clean = tmp_path / f"{variant} clean"
+        shutil.copytree(work, clean, ignore=shutil.ignore_patterns("public", ".cache"))
+        assert build_site(clean, "--no-cache").code == 0
+        assert read_tree(work / "public") == read_tree(clean / "public")
+    # The other five pages of the term's list follow the edit only when the template reads
+    # the term's articles.
+    assert rendered["reads term.articles"] - rendered["items only"] == 5
