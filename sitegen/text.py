@@ -43,7 +43,12 @@ def dominant_cjk_lang(text: str, han_lang: str = "ja") -> str:
 
 
 def plain_text(fragment: str) -> str:
-    """Text of an HTML fragment: tags removed, entities decoded, spaces kept."""
+    """Text of an HTML fragment: tags removed, entities decoded, spaces kept.
+
+    Always a plain str: given Markup without tags or entities, html.unescape would hand
+    the Markup back, and splitting Markup makes a Markup of every word.
+    """
+    fragment = str(fragment)
     return html.unescape(_TAG_RE.sub(" ", fragment)) if "<" in fragment else html.unescape(fragment)
 
 

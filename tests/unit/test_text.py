@@ -71,3 +71,15 @@ def test_summary_cut_cuts_a_very_long_paragraph_at_a_sentence() -> None:
 def test_summarize_text_follows_the_same_rule() -> None:
     assert summarize_text(["a " * 50, "b " * 23, "c"], 70, cjk=False)[1] is True
     assert summarize_text(["a " * 10], 70, cjk=False) == (" ".join(["a"] * 10), False)
+
+
+def test_plain_text_of_markup_is_a_plain_str() -> None:
+    """Markup without tags or entities must not come back as Markup: its words would each
+    become Markup when split (a measurable cost over thousands of summaries)."""
+    from markupsafe import Markup
+
+    from sitegen.text import plain_text
+
+    for fragment in (Markup("plain words only"), Markup("<p>with a tag</p>"), Markup("AT&amp;T")):
+        assert type(plain_text(fragment)) is str
+    assert plain_text(Markup("AT&amp;T <b>x</b>")) == "AT&T  x "
