@@ -143,10 +143,13 @@ class Fingerprinter:
             # dataclasses, whose reprs are stable: one repr of them all is enough.
             text = "D" + digest("Article", repr(tuple(getattr(value, name) for name in names)))
         else:
-            text = "D" + digest(kind.__name__, *(f"{name}:{self.value(getattr(value, name))}"
-                                                 for name in names))
+            text = "D" + self._fields(value, names)
         self._memo[id(value)] = (value, text)
         return text
+
+    def _fields(self, value: Any, names: tuple[str, ...], *more: str) -> str:
+        return digest(type(value).__name__, *(f"{name}:{self.value(getattr(value, name))}"
+                                              for name in names), *more)
 
     def _reads(self, template: str) -> frozenset[str]:
         used = self._uses.get(template)
@@ -159,9 +162,8 @@ class Fingerprinter:
         known = self._holders.get(id(value))
         if known is not None and known[0] is value:
             return known[1]
-        fields = [f"{f.name}:{self.value(getattr(value, f.name))}" for f in dataclasses.fields(value)
-                  if f.name != "articles"]
-        text = "H" + digest(type(value).__name__, *fields, *(a.source_path for a in value.articles))
+        names = tuple(f.name for f in dataclasses.fields(value) if f.name != "articles")
+        text = "H" + self._fields(value, names, *(a.source_path for a in value.articles))
         self._holders[id(value)] = (value, text)
         return text
 

@@ -40,27 +40,32 @@ class LastBuild:
 def is_published(doc: Document, config: Config, now: datetime) -> bool:
     """Drafts, future and expired pages are left out, as Hugo does, unless asked for."""
     meta = doc.meta
-    if meta.draft and not config.build_drafts:
+    if _left_out_as_draft(doc, config) or _not_yet_due(doc, config, now) is not None:
         return False
-    publish = meta.publish_date or meta.date
-    if publish and publish > now and not config.build_future:
-        return False
-    if meta.expiry_date and meta.expiry_date <= now:
-        return False
-    return True
+    return not (meta.expiry_date and meta.expiry_date <= now)
 
 
 def next_change(doc: Document, config: Config, now: datetime) -> datetime | None:
     """When time alone changes whether `doc` is published: its future date comes due, or
     its expiry passes; None when neither will (or it is a draft left out anyway)."""
-    meta = doc.meta
-    if meta.draft and not config.build_drafts:
+    if _left_out_as_draft(doc, config):
         return None
-    moments = [meta.expiry_date] if meta.expiry_date and meta.expiry_date > now else []
-    publish = meta.publish_date or meta.date
-    if publish and publish > now and not config.build_future:
-        moments.append(publish)
+    expiry = doc.meta.expiry_date
+    moments = [expiry] if expiry and expiry > now else []
+    due = _not_yet_due(doc, config, now)
+    if due is not None:
+        moments.append(due)
     return min(moments, default=None)
+
+
+def _left_out_as_draft(doc: Document, config: Config) -> bool:
+    return bool(doc.meta.draft and not config.build_drafts)
+
+
+def _not_yet_due(doc: Document, config: Config, now: datetime) -> datetime | None:
+    """The publish date (else the date) while it is in the future and futures are left out."""
+    publish = doc.meta.publish_date or doc.meta.date
+    return publish if publish and publish > now and not config.build_future else None
 
 
 def input_digest(config: Config, tree: SourceTree, templates: str, engine: str, keep_foreign: bool) -> str:
