@@ -20,7 +20,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 
-# Used until the engine's sitegen/markdown.py exposes its own list (see markdown_extensions).
+# Used until the engine's sitegen/markup/markdown.py exposes its own list (see markdown_extensions).
 # "smarty" stands for the engine's default `markdown.smart_quotes: true`.
 FALLBACK_EXTENSIONS = ["extra", "codehilite", "toc", "sane_lists", "smarty",
                        "pymdownx.magiclink", "pymdownx.tilde"]
@@ -29,7 +29,7 @@ FALLBACK_EXTENSIONS = ["extra", "codehilite", "toc", "sane_lists", "smarty",
 def markdown_extensions() -> tuple[list[Any], dict[str, dict[str, Any]]]:
     """Return (extensions, extension_configs) as our engine configures Python-Markdown.
 
-    The one place to change if the engine's API differs: it asks `sitegen.markdown` for
+    The one place to change if the engine's API differs: it asks `sitegen.markup.markdown` for
     `markdown_extensions(options)` (called with the default `MarkdownOptions()`) or a list
     `EXTENSIONS`; either may give a list, a {name: config} dict, or (list, configs).
     Configs come from the result, else from `extension_configs()` or `_extension_configs()`.
@@ -54,7 +54,7 @@ def markdown_extensions() -> tuple[list[Any], dict[str, dict[str, Any]]]:
 def _default_options(engine: Any) -> Any:
     if hasattr(engine, "MarkdownOptions"):
         return engine.MarkdownOptions()
-    from sitegen.config import MarkdownSection
+    from sitegen.config.settings import MarkdownSection
     return MarkdownSection()
 
 
@@ -63,7 +63,7 @@ def extensions_source() -> str:
     engine = _engine_markdown_module()
     for name in ("markdown_extensions", "EXTENSIONS"):
         if engine is not None and hasattr(engine, name):
-            return f"sitegen.markdown.{name}"
+            return f"sitegen.markup.markdown.{name}"
     return "bench/floor.py FALLBACK_EXTENSIONS"
 
 
@@ -71,7 +71,7 @@ def _engine_markdown_module() -> Any:
     if str(REPO) not in sys.path:
         sys.path.append(str(REPO))
     try:
-        import sitegen.markdown as engine
+        import sitegen.markup.markdown as engine
     except ImportError:
         return None
     return engine

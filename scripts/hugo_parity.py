@@ -195,9 +195,9 @@ def collect_ours(site_dir: Path, tmp: Path) -> Entries:
     """
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    from sitegen.config import load_config
+    from sitegen.config.settings import load_config
     from sitegen.errors import SiteError
-    from sitegen.pipeline import build
+    from sitegen.build.pipeline import build
 
     root = make_ours_project(site_dir, tmp)
     config = load_config(root)
@@ -221,7 +221,7 @@ def collect_ours(site_dir: Path, tmp: Path) -> Entries:
 
 def plainify(fragment: str) -> str:
     """Hugo's `plainify | htmlUnescape` of our summary HTML: the same text on both sides."""
-    from sitegen.text import strip_tags
+    from sitegen.markup.text import strip_tags
 
     return html.unescape(strip_tags(fragment))
 

@@ -3,11 +3,11 @@
 Public names: `load_config`, `build`, `main` (the command line), and the error types.
 """
 
-from .cli import main
-from .config import Config, load_config
-from .errors import (BuildFailed, ConfigError, ContentError, Diagnostic, OutputConflictError,
+from sitegen.commands.cli import main
+from sitegen.config.settings import Config, load_config
+from sitegen.errors import (BuildFailed, ConfigError, ContentError, Diagnostic, OutputConflictError,
                      SiteError, TemplateError)
-from .pipeline import BuildReport, build
+from sitegen.build.pipeline import BuildReport, build
 
 __all__ = ["BuildFailed", "BuildReport", "Config", "ConfigError", "ContentError", "Diagnostic",
            "OutputConflictError", "SiteError", "TemplateError", "build", "load_config", "main"]

@@ -38,7 +38,7 @@ ALLOWED_DIFFERENCES: list[tuple[str, str, str]] = [
     ("posts/footnote.md", "plain_summary", "footnote reference numbers are dropped from summaries"),
 ]
 
-# Differences that disappear once the lead's side is wired up (sitegen/bodies.py and the
+# Differences that disappear once the lead's side is wired up (sitegen/render/bodies.py and the
 # shortcode templates; see docs/hugo-differences.md, "Integration"). The engine parts are
 # done and unit-tested: markdown.page_options (isCJKLanguage), RenderedBody.has_more,
 # FrontMatter.param. When a row here starts matching, delete it:

@@ -14,12 +14,12 @@ from typing import Callable
 
 import pytest
 
-from sitegen.cache import BuildCache
-from sitegen.config import load_config
-from sitegen.model import ArticleBody
-from sitegen.pipeline import load_site
-from sitegen.sources import discover_sources
-from sitegen.workers import SourceProcessor
+from sitegen.incremental.cache import BuildCache
+from sitegen.config.settings import load_config
+from sitegen.site.model import ArticleBody
+from sitegen.build.pipeline import load_site
+from sitegen.content.sources import discover_sources
+from sitegen.build.workers import SourceProcessor
 from tests.support.sites import build_site
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)

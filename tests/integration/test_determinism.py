@@ -29,7 +29,7 @@ PROJECT = ("config.yaml", "content", "templates", "static")
 # `build.py`, with the build's clock moved 400 days and 7 hours on.
 LATER = """\
 import datetime as _dt, sys
-import sitegen.cli as cli
+import sitegen.commands.cli as cli
 
 class Later(_dt.datetime):
     @classmethod

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from sitegen.errors import BuildFailed
-from sitegen.search import find_pagefind
+from sitegen.search.indexing import find_pagefind
 from tests.support.browser import describe_violations, run_axe
 from tests.support.server import serve_directory
 from tests.support.sites import REPO, build_site

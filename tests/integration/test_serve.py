@@ -1,6 +1,6 @@
 """`build.py serve` for real: a server on a free port, real edits on disk, a real browser.
 
-Each test starts `sitegen.server.Server` on 127.0.0.1, port 0, against a mini-site, talks
+Each test starts `sitegen.serve.server.Server` on 127.0.0.1, port 0, against a mini-site, talks
 to it over HTTP (http.client, so paths such as `/../x` go out unnormalised) and stops it.
 """
 
@@ -24,8 +24,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from sitegen.config import load_config
-from sitegen.server import Server, serve
+from sitegen.config.settings import load_config
+from sitegen.serve.server import Server, serve
 from tests.support.sites import REPO, article, write_site
 
 if TYPE_CHECKING:

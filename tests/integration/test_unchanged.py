@@ -14,8 +14,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Callable
 
-from sitegen.config import load_config
-from sitegen.pipeline import build
+from sitegen.config.settings import load_config
+from sitegen.build.pipeline import build
 from tests.support.sites import build_site
 
 NOW = datetime(2026, 1, 1, 12, tzinfo=UTC)

@@ -13,11 +13,11 @@ import pytest
 import yaml
 from hypothesis import strategies as st
 
-from sitegen.dates import parse_date
-from sitegen.frontmatter import ParseResult, parse_source
-from sitegen.importer import slugify as import_slugify
-from sitegen.sources import Source, read_source
-from sitegen.text import slugify as text_slugify
+from sitegen.content.dates import parse_date
+from sitegen.content.frontmatter import ParseResult, parse_source
+from sitegen.importer.capture import slugify as import_slugify
+from sitegen.content.sources import Source, read_source
+from sitegen.markup.text import slugify as text_slugify
 from tests.property.budget import BUDGETS, run_property
 from tests.property.strategies import (
     TRICKY_TOKENS,
@@ -180,7 +180,7 @@ def test_dump_then_parse_keeps_typed_values(examples: int) -> None:
 
 def check_yaml_round_trip(mapping: dict[str, Any]) -> None:
     """The front matter loader reads what safe_dump writes as the same typed values."""
-    from sitegen.frontmatter import _FrontMatterLoader  # the loader's own contract
+    from sitegen.content.frontmatter import _FrontMatterLoader  # the loader's own contract
     block = yaml.safe_dump(mapping, allow_unicode=True)
     assert yaml.load(block, Loader=_FrontMatterLoader) == mapping
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from sitegen.markdown import MarkdownOptions
+from sitegen.markup.markdown import MarkdownOptions
 from tests.property.budget import BUDGETS, run_property
 from tests.property.strategies import any_char
 from tests.support.pruning import check_pruning
@@ -24,7 +24,7 @@ TRIGGER_TOKENS = (
     "\x02klzzwxh:0000\x03", "{: .c }", "\n- ", "\n1. ", "\n> ", "\n    ", "\n```\n", "|",
     "\n|---|---|\n", "*[a]: b\n", "\nT\n: d\n", '<div markdown="1">\n', "\n</div>\n", "\"",
     "'", "-", "=", "日本", "<!--more-->", "\n[r]: /u\n", "[r]", "{{<", ">}}",
-    # and those the block guards look for (sitegen/block_pruning.py)
+    # and those the block guards look for (sitegen/markup/block_pruning.py)
     "\n---", "\n=", "___", "* * *", "]:", ": ", "\n###", "\n   >", "*[",
 )
 soups = st.lists(st.one_of(st.sampled_from(TRIGGER_TOKENS), st.text(any_char, max_size=3)),

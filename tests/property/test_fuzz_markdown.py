@@ -18,13 +18,13 @@ import pytest
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from sitegen.bodies import BodyConverter
-from sitegen.config import load_config
-from sitegen.frontmatter import Document, parse_source
-from sitegen.markdown import MarkdownOptions, render_markdown
-from sitegen.sanitize import sanitize_html
-from sitegen.sources import Source
-from sitegen.templates import make_environment
+from sitegen.render.bodies import BodyConverter
+from sitegen.config.settings import load_config
+from sitegen.content.frontmatter import Document, parse_source
+from sitegen.markup.markdown import MarkdownOptions, render_markdown
+from sitegen.markup.sanitize import sanitize_html
+from sitegen.content.sources import Source
+from sitegen.render.templates import make_environment
 from tests.property.budget import BUDGETS, LONG_EXAMPLES, NORMAL_EXAMPLES, run_property
 from tests.property.strategies import any_char, documents
 from tests.support.sites import build_site, write_site
@@ -191,7 +191,7 @@ def test_shortcodes_and_markdown_convert_or_are_located(examples: int,
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "sitegen/shortcodes.py restore_shortcodes: body text that happens to read "
+    "sitegen/markup/shortcodes.py restore_shortcodes: body text that happens to read "
     "'SITEGENSHORTCODE<n>X' is taken for a placeholder: IndexError when n is past the stash, "
     "else another shortcode's output is pasted in; escape the token in the source text "
     "first (or use a token Markdown cannot contain, e.g. with a private-use character)"))
@@ -203,7 +203,7 @@ def test_placeholder_text_in_body_is_kept_as_text(converter: BodyConverter) -> N
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "sitegen/bodies.py resolve_refs: body text that reads like a ref token "
+    "sitegen/render/bodies.py resolve_refs: body text that reads like a ref token "
     "('SITEGENREF' + A|R + hex + 'X') is decoded as one: an odd number of hex digits raises "
     "ValueError (bytes.fromhex), non-UTF-8 bytes raise UnicodeDecodeError (both 'internal "
     "error'), and a valid one silently becomes a page URL ('SITEGENREFA78X' -> the URL of x.md); "

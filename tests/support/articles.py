@@ -8,8 +8,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from sitegen.frontmatter import Provenance
-from sitegen.model import Article, ArticleBody, SiteView, TermRef
+from sitegen.content.frontmatter import Provenance
+from sitegen.site.model import Article, ArticleBody, SiteView, TermRef
 
 
 def when(text: str) -> datetime:

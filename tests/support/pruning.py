@@ -9,7 +9,7 @@ with a converter built without `InlinePruningExtension`, through `render_markdow
   finds a match in any string the unpruned inline processor tries it on is among the
   patterns the pruned run kept, and the pruned run tried it on that very string (the
   per-string check skips a pattern only where its trigger is missing);
-- for the block processors (sitegen/block_pruning.py): every block the unpruned parser
+- for the block processors (sitegen/markup/block_pruning.py): every block the unpruned parser
   offers a guarded processor, and that the processor would take, passes its guard.
 
 It returns the names the pruned run kept, so tests can also check that pruning happened.
@@ -24,10 +24,10 @@ from xml.etree import ElementTree as etree
 
 from markdown.treeprocessors import InlineProcessor
 
-import sitegen.markdown as engine
-from sitegen.block_pruning import guard_for
-from sitegen.inline_pruning import PruningInlineProcessor
-from sitegen.markdown import MarkdownOptions, render_inline_markdown, render_markdown
+import sitegen.markup.markdown as engine
+from sitegen.markup.block_pruning import guard_for
+from sitegen.markup.inline_pruning import PruningInlineProcessor
+from sitegen.markup.markdown import MarkdownOptions, render_inline_markdown, render_markdown
 
 _APPLY = "_InlineProcessor__applyPattern"
 

@@ -15,7 +15,7 @@ from typing import Callable
 
 import pytest
 
-from sitegen.cli import main
+from sitegen.commands.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 

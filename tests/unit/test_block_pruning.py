@@ -1,4 +1,4 @@
-"""Block-test guards (sitegen/block_pruning.py): they refuse only blocks the library refuses.
+"""Block-test guards (sitegen/markup/block_pruning.py): they refuse only blocks the library refuses.
 
 The conversions in test_inline_pruning.py run with both kinds of pruning and compare the
 output with an unpruned converter's; `check_pruning` also asserts, for every block offered
@@ -13,8 +13,8 @@ import re
 import pytest
 from markdown.blockprocessors import HashHeaderProcessor
 
-from sitegen.block_pruning import guard_for
-from sitegen.markdown import MarkdownOptions
+from sitegen.markup.block_pruning import guard_for
+from sitegen.markup.markdown import MarkdownOptions
 from tests.support.pruning import check_pruning, pruned, unpruned
 
 # Blocks that each guarded processor takes with the least text its guard allows, and

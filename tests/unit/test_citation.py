@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from sitegen.citation import (
+from sitegen.render.citation import (
     apa_citation,
     apa_names,
     bibtex,
@@ -15,8 +15,8 @@ from sitegen.citation import (
     quote_title,
     split_name,
 )
-from sitegen.frontmatter import Provenance
-from sitegen.model import Article
+from sitegen.content.frontmatter import Provenance
+from sitegen.site.model import Article
 from tests.support.articles import ASAHI, make_article, make_site_view, when
 
 SITE = make_site_view()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.config import Config, FeedsSection, load_config
+from sitegen.config.settings import Config, FeedsSection, load_config
 from sitegen.errors import ConfigError
 
 

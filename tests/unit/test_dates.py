@@ -1,4 +1,4 @@
-"""Front matter dates in every form Hugo reads (sitegen/dates.py)."""
+"""Front matter dates in every form Hugo reads (sitegen/content/dates.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from sitegen.dates import DateError, parse_date
+from sitegen.content.dates import DateError, parse_date
 
 TOKYO = timezone(timedelta(hours=9))
 

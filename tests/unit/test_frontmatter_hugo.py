@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from sitegen.frontmatter import FrontMatter, ParseResult, parse_source
-from sitegen.sources import Source
+from sitegen.content.frontmatter import FrontMatter, ParseResult, parse_source
+from sitegen.content.sources import Source
 
 
 def parse(text: str, name: str = "posts/x.md") -> ParseResult:

@@ -1,4 +1,4 @@
-"""Tests for sitegen.importer: each heuristic on tiny inputs, then the real captures.
+"""Tests for sitegen.importer.capture: each heuristic on tiny inputs, then the real captures.
 
 The seed captures live outside the repository (a clone may not have them), so the tests that
 compare the importer with the hand-made articles in content/ skip when they are absent.
@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen.errors import ConfigError, ContentError
-from sitegen.frontmatter import parse_source
-from sitegen.importer import (
+from sitegen.content.frontmatter import parse_source
+from sitegen.importer.capture import (
     COMMENT_SEPARATOR,
     ImportOptions,
     detect_lang,
@@ -29,7 +29,7 @@ from sitegen.importer import (
     slugify,
     split_byline,
 )
-from sitegen.sources import Source
+from sitegen.content.sources import Source
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / ".." / "shared" / "seeds"

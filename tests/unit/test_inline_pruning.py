@@ -1,4 +1,4 @@
-"""Inline-pattern pruning (sitegen/inline_pruning.py) changes no output byte, and does prune.
+"""Inline-pattern pruning (sitegen/markup/inline_pruning.py) changes no output byte, and does prune.
 
 Every document here is converted with the engine's converter and with one built without
 pruning; the HTML, table of contents, headings, links, ids and summaries must be equal, and
@@ -16,9 +16,9 @@ import pytest
 from markdown.inlinepatterns import InlineProcessor as InlinePattern
 from markdown.treeprocessors import InlineProcessor
 
-from sitegen.frontmatter import split_front_matter
-from sitegen.inline_pruning import PruningInlineProcessor, pattern_triggers
-from sitegen.markdown import MarkdownOptions, markdown_extensions, render_markdown
+from sitegen.content.frontmatter import split_front_matter
+from sitegen.markup.inline_pruning import PruningInlineProcessor, pattern_triggers
+from sitegen.markup.markdown import MarkdownOptions, markdown_extensions, render_markdown
 from tests.support.pruning import check_pruning, pruned, spying, unpruned
 
 REPO = Path(__file__).resolve().parents[2]

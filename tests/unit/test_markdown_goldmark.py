@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from sitegen.goldmark import fence_info, normalize_blocks
-from sitegen.markdown import (
+from sitegen.markup.goldmark import fence_info, normalize_blocks
+from sitegen.markup.markdown import (
     MarkdownOptions,
     page_options,
     reading_minutes,

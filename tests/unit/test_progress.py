@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from sitegen.progress import Progress
+from sitegen.commands.progress import Progress
 
 
 class Terminal(io.StringIO):

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from sitegen.config import Config, SiteSection
+from sitegen.config.settings import Config, SiteSection
 from sitegen.errors import BuildFailed
-from sitegen.pagefind_bundle import (
+from sitegen.search.bundle import (
     SIGNATURE,
     FormatError,
     canonicalize_bundle,
@@ -25,7 +25,7 @@ from sitegen.pagefind_bundle import (
     encode_cbor,
     read_pagefind_file,
 )
-from sitegen.search import (
+from sitegen.search.indexing import (
     EXCLUDE_SELECTORS,
     STAMP,
     SearchBundle,
@@ -35,7 +35,7 @@ from sitegen.search import (
     plan_bundles,
     searchable_outputs,
 )
-from sitegen.templates import OutputPlan
+from sitegen.render.templates import OutputPlan
 from tests.support.sites import article, build_site, read_tree
 from tests.support.tools import missing_tool
 
@@ -289,7 +289,7 @@ def test_search_disabled_writes_no_index(make_site: Any) -> None:
 
 def test_a_missing_binary_is_a_build_error_with_a_hint(make_site: Any,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    from sitegen import search
+    from sitegen.search import indexing as search
 
     def missing(name: str) -> None:
         raise ImportError(name)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.config import load_config
-from sitegen.livereload import (
+from sitegen.config.settings import load_config
+from sitegen.serve.livereload import (
     BuildState,
     LiveReloadHub,
     encode_state,
@@ -17,7 +17,7 @@ from sitegen.livereload import (
     inject_script,
     pinned_overrides,
 )
-from sitegen.server import content_type, request_path, resolve_target
+from sitegen.serve.server import content_type, request_path, resolve_target
 from tests.support.sites import write_site
 
 OK, MOVED, FORBIDDEN, NOT_FOUND = (HTTPStatus.OK, HTTPStatus.MOVED_PERMANENTLY,

@@ -1,8 +1,8 @@
-"""Shortcodes as Hugo sites write them (sitegen/shortcodes.py)."""
+"""Shortcodes as Hugo sites write them (sitegen/markup/shortcodes.py)."""
 
 from __future__ import annotations
 
-from sitegen.shortcodes import Expansion, ShortcodeCall, code_regions, expand_shortcodes
+from sitegen.markup.shortcodes import Expansion, ShortcodeCall, code_regions, expand_shortcodes
 
 KNOWN = {"figure", "rawhtml", "param", "details"}
 

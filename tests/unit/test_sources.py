@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import sources
-from sitegen.config import Config
+from sitegen.content import sources
+from sitegen.config.settings import Config
 from sitegen.errors import Diagnostic
-from sitegen.sources import Resource, SourceTree, decode_text, discover_sources, read_source
+from sitegen.content.sources import Resource, SourceTree, decode_text, discover_sources, read_source
 
 HINT_UTF8 = "save the file as UTF-8 (most editors offer this under 'Save with encoding')"
 

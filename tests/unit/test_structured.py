@@ -1,4 +1,4 @@
-"""JSON-LD from sitegen/structured.py: the right schema.org fields, and no way out of <script>."""
+"""JSON-LD from sitegen/render/structured.py: the right schema.org fields, and no way out of <script>."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import json
 import jinja2
 import pytest
 
-from sitegen.frontmatter import Provenance
-from sitegen.structured import (
+from sitegen.content.frontmatter import Provenance
+from sitegen.render.structured import (
     TEMPLATE_GLOBALS,
     article_data,
     article_json_ld,

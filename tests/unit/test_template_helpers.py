@@ -10,8 +10,8 @@ from pathlib import Path
 
 import jinja2
 
-from sitegen.config import load_config
-from sitegen.templates import RenderMemo, make_environment, other_lang, ui_lang_for
+from sitegen.config.settings import load_config
+from sitegen.render.templates import RenderMemo, make_environment, other_lang, ui_lang_for
 
 
 class Item:

@@ -1,10 +1,10 @@
-"""Word counts, summaries and term slugs as Hugo makes them (sitegen/text.py)."""
+"""Word counts, summaries and term slugs as Hugo makes them (sitegen/markup/text.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from sitegen.text import count_html_words, strip_tags, summarize_text, summary_cut, urlize
+from sitegen.markup.text import count_html_words, strip_tags, summarize_text, summary_cut, urlize
 
 
 @pytest.mark.parametrize(("term", "slug"), [
@@ -78,7 +78,7 @@ def test_plain_text_of_markup_is_a_plain_str() -> None:
     become Markup when split (a measurable cost over thousands of summaries)."""
     from markupsafe import Markup
 
-    from sitegen.text import plain_text
+    from sitegen.markup.text import plain_text
 
     for fragment in (Markup("plain words only"), Markup("<p>with a tag</p>"), Markup("AT&amp;T")):
         assert type(plain_text(fragment)) is str

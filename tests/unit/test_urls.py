@@ -1,4 +1,4 @@
-"""Routes of pages written for Hugo (sitegen/urls.py)."""
+"""Routes of pages written for Hugo (sitegen/content/urls.py)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.config import Config
-from sitegen.frontmatter import parse_source
-from sitegen.sources import Source
-from sitegen.urls import Route, href, route_document, term_path
+from sitegen.config.settings import Config
+from sitegen.content.frontmatter import parse_source
+from sitegen.content.sources import Source
+from sitegen.content.urls import Route, href, route_document, term_path
 
 CONFIG = Config(root=Path("."))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sitegen.errors import Diagnostic
-from sitegen.yamldoc import Place, YamlProblem, load_yaml
+from sitegen.config.yamldoc import Place, YamlProblem, load_yaml
 
 
 def test_keeps_the_place_of_every_key_and_value() -> None:

@@ -1,0 +1,107 @@
+"""Assemble the loaded site and plan every file it will contain, before any template runs.
+
+URL clashes (two pages, an alias on a page, a static file on a page) are found here,
+so a build that would overwrite one output with another fails before writing anything.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from sitegen.site.assemble import assemble_site
+from sitegen.config.settings import Config
+from sitegen.render.derived import derive_outputs
+from sitegen.errors import Diagnostic, OutputConflictError
+from sitegen.build.loading import CheckedSite
+from sitegen.site.model import SiteView
+from sitegen.render.routes import plan_outputs
+from sitegen.render.templates import DerivedFile, OutputPlan
+from sitegen.output.writer import CopiedFile
+
+
+@dataclass(frozen=True)
+class PlannedSite:
+    """The assembled site and every file it will contain, before any template runs."""
+
+    site: SiteView
+    plans: tuple[OutputPlan, ...]
+    derived: tuple[DerivedFile, ...]
+    copies: tuple[CopiedFile, ...]
+
+    def outputs(self) -> set[str]:
+        return ({p.output for p in self.plans} | {d.output for d in self.derived}
+                | {c.output for c in self.copies})
+
+
+def plan_site(config: Config, checked: CheckedSite) -> PlannedSite:
+    """Assemble the site and plan every output file; raises on URL conflicts."""
+    site = assemble_site(list(checked.pages), config)
+    try:
+        plans = plan_outputs(site, checked.routes, config)
+    except OutputConflictError as exc:
+        raise OutputConflictError(_with_key_lines(exc.diagnostics, checked, "aliases", "alias ")) from None
+    derived = derive_outputs(site, config)
+    copies = _copies(config, checked)
+    _check_copy_conflicts(plans, derived, copies, config)
+    return PlannedSite(site, tuple(plans), tuple(derived), tuple(copies))
+
+
+def _copies(config: Config, checked: CheckedSite) -> list[CopiedFile]:
+    """Static files, and files beside articles (page bundles) next to their pages."""
+    copies: list[CopiedFile] = []
+    static = config.path("static")
+    if static.is_dir():
+        for path in sorted(p for p in static.rglob("*") if p.is_file()):
+            copies.append(CopiedFile(path.relative_to(static).as_posix(), path))
+    bundles = {r.bundle_dir: r for r in checked.routes.values() if r.bundle_dir}
+    for resource in checked.tree.resources:
+        folder = PurePosixPath(resource.content_path).parent.as_posix()
+        route = bundles.get(folder)
+        if route is not None:
+            target = str(PurePosixPath(route.output).parent / PurePosixPath(resource.content_path).name)
+        else:
+            target = resource.content_path
+        copies.append(CopiedFile(target, resource.absolute))
+    return copies
+
+
+def _check_copy_conflicts(plans: list[OutputPlan], derived: list[DerivedFile],
+                          copies: list[CopiedFile], config: Config) -> None:
+    """A file from static/ or content/ must not land where a page is generated."""
+    makers = {d.output: "the build itself" for d in derived}
+    for plan in plans:
+        article = plan.context.get("article")
+        makers[plan.output] = (f"the page made from {article.source_path}" if article is not None
+                               else f"the {plan.context['page'].kind} page")
+    root = config.root.resolve()
+    clashes = []
+    for copy in copies:
+        if copy.output in makers:
+            path = _relative(copy.source, root)
+            clashes.append(Diagnostic(path, 0, 0, "error",
+                                      f"this file would overwrite {makers[copy.output]}",
+                                      f"rename or move {path}"))
+    if clashes:
+        raise OutputConflictError(clashes)
+
+
+def _with_key_lines(diagnostics: list[Diagnostic], checked: CheckedSite, key: str,
+                    prefix: str) -> list[Diagnostic]:
+    """Point diagnostics about a front matter key at the line where the key is written."""
+    documents = {doc.source.path: doc for doc in checked.documents}
+    result = []
+    for diagnostic in diagnostics:
+        doc = documents.get(diagnostic.path)
+        if doc is not None and diagnostic.line == 0 and diagnostic.message.startswith(prefix):
+            diagnostic = dataclasses.replace(diagnostic, line=doc.key_line(key), col=1)
+        result.append(diagnostic)
+    return result
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.name

@@ -1,0 +1,147 @@
+"""Parse and convert sources, in this process or spread over a pool of processes.
+
+Converting Markdown is most of a cold build's cost and each article is independent,
+so large builds hand sources to one process per core. Small builds stay serial:
+starting workers costs more than it saves below `PARALLEL_THRESHOLD` sources.
+Results are plain frozen dataclasses, so they pickle to and from workers and into
+the cache unchanged. Each process reads the files it converts itself: the main process
+only hashes them, so it never holds every article's text (nor do the workers it forks).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Iterator
+
+from sitegen.render.bodies import BodyConverter, ConvertedBody, split_body
+from sitegen.incremental.cache import Body
+from sitegen.config.settings import Config
+from sitegen.errors import Diagnostic
+from sitegen.content.frontmatter import Document, parse_source
+from sitegen.content.sources import Source, read_source
+from sitegen.render.templates import TemplateError, make_environment
+
+PARALLEL_THRESHOLD = 96
+CHUNK_SIZE = 24
+
+
+@dataclass(frozen=True)
+class SourceResult:
+    """Everything learnt from one source, independent of the date and build flags."""
+
+    document: Document | None
+    converted: ConvertedBody | None  # without the body's HTML and table of contents...
+    diagnostics: tuple[Diagnostic, ...]
+    body: Body | None = None  # ...which travel here from the worker to the cache, then go
+
+
+def detach_source(result: SourceResult) -> SourceResult:
+    """The result without its source's text: what crosses between processes and is cached.
+
+    The main process does not keep sources' text (the processes that convert them read
+    them), so neither the results it keeps nor the cache carry it.
+    """
+    doc = result.document
+    if doc is None or not doc.source.text:
+        return result
+    return replace(result, document=replace(doc, source=replace(doc.source, text="")))
+
+
+def attach_source(result: SourceResult, source: Source) -> SourceResult:
+    """Give a detached result back the source it came from (the same path and digest)."""
+    doc = result.document
+    if doc is None or doc.source is source:
+        return result
+    return replace(result, document=replace(doc, source=source))
+
+
+class SourceProcessor:
+    """Parses and converts sources for one site; one per process."""
+
+    def __init__(self, config: Config) -> None:
+        self.taxonomies = tuple(config.taxonomies.values())
+        self.converter = BodyConverter(config, make_environment(config))
+
+    def process(self, source: Source) -> SourceResult:
+        """Parse and convert one source, read from its file unless its text is given."""
+        if not source.text:
+            read, problem = self.read(source)
+            if read is None:
+                return SourceResult(None, None, (problem,) if problem else ())
+            source = read
+        parsed = parse_source(source, self.taxonomies)
+        if parsed.document is None:
+            return SourceResult(None, None, parsed.diagnostics)
+        try:
+            converted, problems = self.converter.convert(parsed.document)
+        except TemplateError as exc:
+            return SourceResult(parsed.document, None, parsed.diagnostics + tuple(exc.diagnostics))
+        if converted is None:
+            return SourceResult(parsed.document, None, parsed.diagnostics + tuple(problems))
+        light, body = split_body(converted)
+        return SourceResult(parsed.document, light, parsed.diagnostics + tuple(problems), body)
+
+    def read(self, source: Source) -> tuple[Source | None, Diagnostic | None]:
+        """The file's text, as long as it still has the bytes the build hashed."""
+        read, problem = read_source(Path(source.file), source.path, source.content_path)
+        if read is not None and read.digest != source.digest:
+            return None, Diagnostic(source.path, 1, 1, "error", "file changed while the site was building",
+                                    "build again once the file is saved")
+        return read, problem
+
+
+@dataclass(frozen=True)
+class Processed:
+    """A result as it leaves the process that made it, pickled once: the same bytes cross
+    to the main process and go into the cache. The body travels apart, to its own table."""
+
+    pickled: bytes  # the SourceResult, without its source's text and its body
+    body: Body | None
+
+    def result(self, source: Source) -> SourceResult:
+        return attach_source(pickle.loads(self.pickled), source)
+
+
+def pack(result: SourceResult) -> Processed:
+    light = replace(detach_source(result), body=None)
+    return Processed(pickle.dumps(light, protocol=pickle.HIGHEST_PROTOCOL), result.body)
+
+
+_worker: SourceProcessor | None = None
+
+
+def _init_worker(config: Config) -> None:
+    global _worker  # one processor per worker process, built once
+    _worker = SourceProcessor(config)
+
+
+def _process_in_worker(source: Source) -> Processed:
+    assert _worker is not None
+    return pack(_worker.process(source))
+
+
+def worker_count(jobs: int | None = None) -> int:
+    """Processes to use: --jobs if given, else the cores this process may run on."""
+    if jobs:
+        return max(1, jobs)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def process_sources(config: Config, sources: list[Source], jobs: int | None = None) -> Iterator[Processed]:
+    """Results in the order of `sources`."""
+    workers = min(worker_count(jobs), max(1, len(sources) // CHUNK_SIZE))
+    if workers < 2 or len(sources) < PARALLEL_THRESHOLD:
+        processor = SourceProcessor(config)
+        yield from (pack(processor.process(source)) for source in sources)
+        return
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
+                                          else "spawn")
+    with context.Pool(workers, initializer=_init_worker, initargs=(config,)) as pool:
+        yield from pool.imap(_process_in_worker, sources, chunksize=CHUNK_SIZE)

@@ -1,0 +1,168 @@
+"""`build.py check`: every problem an editor can fix, without writing the site.
+
+Beyond what a build refuses (bad front matter, unknown shortcodes, URL clashes) it
+warns about what a build would publish silently: links to pages or headings that do
+not exist, taxonomy terms that are probably the same term spelt twice, articles
+without a date, and importer TODOs.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import defaultdict
+from datetime import datetime
+from urllib.parse import unquote, urlsplit
+
+from sitegen.config.settings import Config
+from sitegen.errors import Diagnostic, SiteError
+from sitegen.content.frontmatter import Document
+from sitegen.build.pipeline import CheckedSite, load_site, plan_site
+from sitegen.content.urls import Route
+
+
+def check_site(config: Config, now: datetime) -> list[Diagnostic]:
+    """All diagnostics for the site: errors and warnings, sorted by file and line."""
+    try:
+        checked = load_site(config, now)
+        planned = plan_site(config, checked)
+    except SiteError as exc:
+        return exc.diagnostics
+    problems = list(checked.warnings)
+    problems += check_links(config, checked, planned.outputs())
+    problems += check_terms(checked.documents)
+    problems += check_dates(checked)
+    return sorted(set(problems))
+
+
+def check_dates(checked: CheckedSite) -> list[Diagnostic]:
+    problems = []
+    for doc in checked.documents:
+        route = checked.routes[doc.source.path]
+        todo = doc.meta.params.get("date_todo")
+        if todo:
+            problems.append(Diagnostic(doc.source.path, doc.key_line("date_todo"), 1, "warning",
+                                       f"importer TODO: {todo}",
+                                       "add 'date: YYYY-MM-DD', delete date_todo and draft: true"))
+        elif route.kind == "article" and doc.meta.date is None:
+            problems.append(Diagnostic(doc.source.path, 1, 1, "warning", "article has no date",
+                                       "add 'date: YYYY-MM-DD' to the front matter"))
+    return problems
+
+
+def check_links(config: Config, checked: CheckedSite, outputs: set[str]) -> list[Diagnostic]:
+    """Every internal link and #anchor must name a page (and heading) that exists."""
+    anchors_by_output = {checked.routes[p.document.source.path].output: set(p.body.ids)
+                         for p in checked.pages}
+    base = config.base_path
+    problems = []
+    for page in checked.pages:
+        route = checked.routes[page.document.source.path]
+        for link in page.body.links:
+            target = _resolve(link, route, base)
+            if target is None:
+                continue
+            output, anchor = target
+            found = _find_output(output, outputs)
+            if found is None:
+                line, col = _link_position(page.document, link)
+                problems.append(Diagnostic(page.document.source.path, line, col, "error",
+                                           f"link to {link} does not match any page or file",
+                                           "check the path; pages end with '/', e.g. /2019/my-article/"))
+            elif anchor and found in anchors_by_output and anchor not in anchors_by_output[found]:
+                line, col = _link_position(page.document, link)
+                problems.append(Diagnostic(page.document.source.path, line, col, "error",
+                                           f"link to {link}: no heading or element with id '{anchor}'",
+                                           "heading ids are the heading text in lower case with "
+                                           "hyphens, e.g. #the-treaty-today"))
+    return problems
+
+
+def _resolve(link: str, route: Route, base: str) -> tuple[str, str] | None:
+    """Output file and anchor an internal link points at; None for external links."""
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc or link.startswith("mailto:"):
+        return None
+    path = unquote(parts.path)
+    if not path:
+        return route.output, parts.fragment
+    if not path.startswith("/"):
+        path = posixpath.normpath(posixpath.join(route.path, path)) + ("/" if path.endswith("/") else "")
+    elif base != "/" and path.startswith(base):
+        path = "/" + path[len(base):]
+    return path.lstrip("/"), parts.fragment
+
+
+def _find_output(path: str, outputs: set[str]) -> str | None:
+    for candidate in (path, path.rstrip("/") + "/index.html" if path else "index.html"):
+        if candidate in outputs:
+            return candidate
+    return None
+
+
+def _link_position(doc: Document, link: str) -> tuple[int, int]:
+    """Line and column of a link's target in the source, for the editor to jump to."""
+    lines = doc.source.read_text().split("\n")
+    for number in range(doc.body_line, len(lines) + 1):
+        column = lines[number - 1].find(link)
+        if column >= 0:
+            return number, column + 1
+    return doc.body_line, 0
+
+
+def check_terms(documents: tuple[Document, ...]) -> list[Diagnostic]:
+    """Warn about spellings of one term: Japan/japan, burden sharing/burden-sharing, japn."""
+    problems = []
+    by_path = {doc.source.path: doc for doc in documents}
+    for taxonomy, spellings in _spellings(documents).items():
+        names = sorted(spellings)
+        groups = _near_groups(names)
+        for group in groups:
+            files = sorted({f for name in group for f in spellings[name]})
+            problems.append(Diagnostic(
+                files[0], by_path[files[0]].key_line(taxonomy), 1, "warning",
+                f"{taxonomy} {', '.join(repr(n) for n in group)} look like one term spelt differently",
+                f"use one spelling; found in {', '.join(files)}"))
+    return problems
+
+
+def _spellings(documents: tuple[Document, ...]) -> dict[str, dict[str, set[str]]]:
+    found: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for doc in documents:
+        for taxonomy, names in doc.meta.taxonomies.items():
+            for name in names:
+                found[taxonomy][name].add(doc.source.path)
+    return found
+
+
+def _near_groups(names: list[str]) -> list[list[str]]:
+    """Names that are equal ignoring case and punctuation, or one edit apart."""
+    keys = {name: re.sub(r"[\W_]+", "", name.lower()) for name in names}
+    parent = {name: name for name in names}
+
+    def root(name: str) -> str:
+        while parent[name] != name:
+            name = parent[name]
+        return name
+
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            if keys[a] == keys[b] or (min(len(keys[a]), len(keys[b])) >= 4
+                                      and _one_edit(keys[a], keys[b])):
+                parent[root(b)] = root(a)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for name in names:
+        groups[root(name)].append(name)
+    return [sorted(g) for g in groups.values() if len(g) > 1]
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when a and b differ by one inserted, deleted or replaced character."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return a == b
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + (len(a) == len(b)):] == b[i + 1:]

@@ -1,0 +1,543 @@
+"""Split a source into front matter and body, and type-check the front matter.
+
+python-frontmatter decides the format and finds the fences (inside `split_front_matter`
+only); we parse the block ourselves so that every error carries a line in the *file*,
+not in the block, and so that YAML's surprises (``no`` becoming False, duplicate
+keys silently overwritten) are caught instead of published.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import frontmatter as python_frontmatter
+import yaml
+
+from sitegen.content.dates import DateError, parse_date
+from sitegen.errors import Diagnostic, did_you_mean
+from sitegen.config.yamldoc import describe_yaml_error
+from sitegen.content.sources import Source
+
+_TOML_HANDLER = python_frontmatter.default_handlers.BaseHandler(
+    fm_boundary=re.compile(r"^\+{3,}\s*$", re.MULTILINE))
+_YAML_HANDLER = python_frontmatter.YAMLHandler()
+
+# Keys with a meaning; everything else is kept in `params` for templates.
+KNOWN_KEYS = (
+    "title", "date", "lastmod", "publishdate", "expirydate", "slug", "url", "keywords",
+    "author", "authors", "draft", "summary", "description", "aliases", "weight", "lang",
+    "hascjklanguage", "source_name", "source_url", "original_title", "original_language",
+    "original_date", "translator", "date_inferred",
+)
+# Keys templates and `check` read from `params`: known (no did-you-mean warning), untyped.
+PARAM_KEYS = ("author_role", "type", "layout", "toc", "images", "series", "date_todo",
+              "imported_from")
+# Hugo's page keys, and its other names for the dates: read without a did-you-mean warning
+# (``linkTitle`` is not a typo of ``title``) and kept in `params` unless typed above.
+HUGO_KEYS = (
+    "linktitle", "iscjklanguage", "pubdate", "published", "modified", "unpublishdate",
+    "headless", "markup", "outputs", "resources", "cascade", "build", "_build", "sitemap",
+    "menu", "menus", "translationkey", "audio", "videos",
+)
+# Hugo's default front matter date settings: the first key present wins.
+DATE_KEYS = ("date", "publishdate", "pubdate", "published", "lastmod", "modified")
+LASTMOD_KEYS = ("lastmod", "modified", "date", "publishdate", "pubdate", "published")
+PUBLISH_KEYS = ("publishdate", "pubdate", "published", "date")
+EXPIRY_KEYS = ("expirydate", "unpublishdate")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a translated or copied piece was first published."""
+
+    source_name: str = ""
+    source_url: str = ""
+    original_title: str = ""
+    original_language: str = ""
+    original_date: datetime | None = None
+    translator: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.source_name or self.source_url or self.original_title or self.translator)
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """The typed front matter of one article; see README 'Front matter reference'."""
+
+    title: str = ""
+    date: datetime | None = None
+    lastmod: datetime | None = None
+    publish_date: datetime | None = None
+    expiry_date: datetime | None = None
+    slug: str = ""
+    url: str = ""
+    taxonomies: dict[str, tuple[str, ...]] = field(default_factory=dict)  # plural -> terms
+    keywords: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    draft: bool = False
+    summary: str | None = None
+    description: str = ""
+    aliases: tuple[str, ...] = ()
+    weight: int = 0
+    lang: str = ""
+    has_cjk_language: bool | None = None  # hasCJKLanguage in front matter (not Hugo's)
+    is_cjk_language: bool | None = None  # Hugo's per-page isCJKLanguage; None when not given
+    date_inferred: str = ""
+    provenance: Provenance = field(default_factory=Provenance)
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+    def param(self, key: str) -> Any:
+        """A front matter value by its key in any case, as Hugo's .Page.Param finds it; else None."""
+        key = key.lower()
+        if key in self.params:
+            return self.params[key]
+        if key in self.taxonomies:
+            return list(self.taxonomies[key]) or None
+        field_name = _PARAM_FIELDS.get(key)
+        value = getattr(self, field_name) if field_name else None
+        return None if value in ("", (), None) else value
+
+
+# Front matter keys whose values are typed fields of FrontMatter rather than `params`.
+_PARAM_FIELDS = {
+    "title": "title", "date": "date", "lastmod": "lastmod", "publishdate": "publish_date",
+    "expirydate": "expiry_date", "slug": "slug", "url": "url", "keywords": "keywords",
+    "authors": "authors", "author": "authors", "draft": "draft", "summary": "summary",
+    "description": "description", "aliases": "aliases", "weight": "weight", "lang": "lang",
+}
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed source: typed front matter, the raw body, and where the body starts."""
+
+    source: Source
+    meta: FrontMatter
+    body_start: int  # offset in source.text where the body starts
+    body_line: int  # 1-based line of the file on which the body starts
+    has_front_matter: bool
+
+    @property
+    def body(self) -> str:
+        """The text after the front matter; a slice, so it is not kept (or cached) twice.
+
+        Only where the source's text is held: in the process that converts it."""
+        return self.source.text[self.body_start:]
+
+    def key_line(self, key: str) -> int:
+        """Line of a front matter key in the file (1 when it is absent), for diagnostics."""
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*[:=]", re.IGNORECASE)
+        for number, text in enumerate(self.source.read_text().split("\n")[: self.body_line], start=1):
+            if pattern.match(text):
+                return number
+        return 1
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    document: Document | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+class _FrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML loader that rejects duplicate keys and reads yes/no/on/off as text (YAML 1.2)."""
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_FrontMatterLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"))
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str, index: int) -> None:
+        super().__init__(key)
+        self.key, self.index = key, index  # character offset in the front matter block
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        folded = key.lower() if isinstance(key, str) else key
+        if folded in seen:
+            mark = key_node.start_mark
+            raise _DuplicateKey(str(key), mark.index)
+        seen.add(folded)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    """An unquoted impossible date (2019-02-30) stays text, so the date check can say why."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+def split_front_matter(text: str) -> tuple[str, str, int, int, int]:
+    """Return (format, block, body_offset, block_first_line, body_first_line).
+
+    format is "yaml", "toml" or "" (no front matter). Raises ValueError when an
+    opening fence has no closing one.
+    """
+    handler = python_frontmatter.detect_format(text, [_YAML_HANDLER, _TOML_HANDLER])
+    if handler is None:
+        return "", "", 0, 0, 1
+    assert handler.FM_BOUNDARY is not None
+    fences = list(handler.FM_BOUNDARY.finditer(text))
+    if len(fences) < 2:
+        raise ValueError("unclosed")
+    opening, closing = fences[0], fences[1]
+    block_start = text.find("\n", opening.start()) + 1
+    block = text[block_start:closing.start()] if block_start else ""
+    line_end = text.find("\n", closing.start())
+    body_start = len(text) if line_end < 0 else line_end + 1
+    block_line = text.count("\n", 0, block_start) + 1
+    body_line = text.count("\n", 0, body_start) + 1
+    kind = "toml" if handler is _TOML_HANDLER else "yaml"
+    return kind, block, body_start, block_line, body_line
+
+
+def parse_source(source: Source, taxonomies: tuple[str, ...] = ("categories", "tags")) -> ParseResult:
+    """Parse one source into a Document, or explain with diagnostics why it cannot be."""
+    path = source.path
+    try:
+        kind, block, body_start, block_line, body_line = split_front_matter(source.text)
+    except ValueError:
+        fence = "+++" if source.text.startswith("+++") else "---"
+        return ParseResult(None, (Diagnostic(
+            path, 1, 1, "error", f"front matter opened with '{fence}' on line 1 is never closed",
+            f"add a line with only '{fence}' after the last front matter key"),))
+    if not kind:
+        return ParseResult(None, (_missing_front_matter(source),))
+    raw, problem = _load_block(kind, block, block_line, path)
+    if problem:
+        return ParseResult(None, (problem,))
+    if raw is None:
+        raw = {}  # an empty block is an empty mapping, as in Hugo
+    if not isinstance(raw, dict):
+        shape = "a list" if isinstance(raw, list) else "empty" if raw is None else "a single value"
+        return ParseResult(None, (Diagnostic(
+            path, block_line, 1, "error", f"front matter must be a mapping of keys to values, "
+            f"got {shape}", "write one 'key: value' per line, e.g. 'title: My article'"),))
+    meta, diagnostics = build_front_matter(raw, path, block, block_line, kind, taxonomies)
+    if any(d.is_error for d in diagnostics):
+        return ParseResult(None, tuple(diagnostics))
+    return ParseResult(Document(source, meta, body_start, body_line, True), tuple(diagnostics))
+
+
+def _missing_front_matter(source: Source) -> Diagnostic:
+    stripped = source.text.lstrip()
+    if not stripped:
+        return Diagnostic(source.path, 1, 1, "error", "file is empty",
+                          "add front matter with at least a title, or delete the file")
+    first = source.text.splitlines()[0] if source.text else ""
+    if re.match(r"^\w[\w -]*:\s", first):
+        hint = "did you forget the '---' line before and after the front matter?"
+    else:
+        hint = ("start the file with front matter: a line '---', 'title: ...', 'date: ...', "
+                "and a closing '---' (or run 'python build.py import' on a plain-text capture)")
+    return Diagnostic(source.path, 1, 1, "error", "file has no front matter", hint)
+
+
+def _load_block(kind: str, block: str, block_line: int, path: str) -> tuple[Any, Diagnostic | None]:
+    """Parse the front matter block, mapping error positions to lines of the file."""
+    if kind == "toml":
+        try:
+            return tomllib.loads(block), None
+        except tomllib.TOMLDecodeError as exc:
+            return None, _toml_error(exc, block, block_line, path)
+    if "\t" in block:
+        offset = block.index("\t")
+        line = block.count("\n", 0, offset)
+        col = offset - (block.rfind("\n", 0, offset) + 1) + 1
+        return None, Diagnostic(path, block_line + line, col, "error",
+                                "tab character in YAML front matter",
+                                "YAML indents with spaces only: replace the tab with spaces")
+    try:
+        return yaml.load(block, Loader=_FrontMatterLoader), None
+    except _DuplicateKey as dup:
+        line = block.count("\n", 0, dup.index)  # \n only: YAML also breaks at NEL, LS, PS
+        col = dup.index - (block.rfind("\n", 0, dup.index) + 1) + 1
+        return None, Diagnostic(path, block_line + line, col, "error",
+                                f"duplicate key '{dup.key}' in front matter",
+                                "keys are case-insensitive; keep one and delete the other")
+    except yaml.YAMLError as exc:
+        context = str(getattr(exc, "context", None) or "")
+        if "quoted scalar" in context or "flow" in context:
+            # Point at the quote or bracket that is never closed, not at the end of the block.
+            found = describe_yaml_error(exc, block, path)
+            start = getattr(exc, "context_mark", None)
+            line = block.count("\n", 0, start.index) + 1 if start else found.line
+            return None, dataclasses.replace(
+                found, line=line + block_line - 1,
+                message=found.message.replace("invalid YAML", "invalid YAML front matter", 1))
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        # Count only \n: YAML's own line count also breaks at NEL, LS and PS.
+        line = block_line + block.count("\n", 0, mark.index) if mark else block_line
+        col = mark.index - (block.rfind("\n", 0, mark.index) + 1) + 1 if mark else 0
+        problem = getattr(exc, "problem", None) or "could not be read"
+        if mark and "mapping values are not allowed" in problem:
+            indented = _indented_key(block, mark.index)
+            if indented is not None:
+                key, column = indented
+                return None, Diagnostic(
+                    path, line, column, "error",
+                    f"invalid YAML front matter: '{key}' is indented more than the key above it",
+                    "start every key of the front matter at the beginning of its line")
+        return None, Diagnostic(path, line, col, "error", f"invalid YAML front matter: {problem}",
+                                _yaml_hint(problem))
+
+
+def _indented_key(block: str, colon: int) -> tuple[str, int] | None:
+    """(key, column) when the colon YAML refused ends a key indented under a scalar value:
+    YAML reads the line as more of the value above, which then may not contain ': '."""
+    start = block.rfind("\n", 0, colon) + 1
+    match = re.fullmatch(r"( +)([\"']?)([\w-]+)\2\s*", block[start:colon])
+    if match is None:
+        return None
+    return match.group(3), len(match.group(1)) + 1
+
+
+def _toml_error(exc: tomllib.TOMLDecodeError, block: str, block_line: int, path: str) -> Diagnostic:
+    """tomllib's message, in an editor's terms where we can tell what went wrong."""
+    match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+    line, col = (int(match.group(1)), int(match.group(2))) if match else (1, 0)
+    message = re.sub(r"\s*\(at line.*\)$", "", str(exc)).rstrip(".").lower()
+    text = block.split("\n")[line - 1] if 0 < line <= block.count("\n") + 1 else ""
+    if message == "illegal character '\\n'":
+        opened = _unclosed_toml_string(text)
+        if opened is not None:
+            quote, at = opened
+            return Diagnostic(path, block_line + line - 1, at + 1, "error",
+                              f"invalid TOML front matter: the {quote} opened here is never closed",
+                              f"add the closing {quote} at the end of the value")
+    if message == "cannot overwrite a value":
+        key = re.match(r"\s*[\"']?([\w.-]+)", text)
+        if key:
+            column = len(text) - len(text.lstrip()) + 1  # where the key (or its quote) starts
+            return Diagnostic(path, block_line + line - 1, column,
+                              "error", f"duplicate key '{key.group(1)}' in front matter",
+                              "keys are case-insensitive; keep one and delete the other")
+    return Diagnostic(path, block_line + line - 1, col, "error", f"invalid TOML front matter: {message}",
+                      "TOML needs quoted strings: title = \"My article\"")
+
+
+def _unclosed_toml_string(line: str) -> tuple[str, int] | None:
+    """The quote character and offset of a string still open at the end of `line`."""
+    opened: tuple[str, int] | None = None
+    escaped = False
+    for offset, char in enumerate(line):
+        if opened is None:
+            if char == "#":
+                return None
+            if char in "\"'":
+                opened = (char, offset)
+        elif escaped:
+            escaped = False
+        elif char == "\\" and opened[0] == '"':
+            escaped = True
+        elif char == opened[0]:
+            opened = None
+    return opened
+
+
+def _yaml_hint(problem: str) -> str:
+    if "mapping values are not allowed" in problem:
+        return "a value containing ': ' must be quoted: title: \"Japan: an ally\""
+    if "found unexpected end of stream" in problem or "quoted scalar" in problem:
+        return "a quote is opened but never closed on this line"
+    if "expected <block end>" in problem or "did not find expected key" in problem:
+        return "check that keys at the same level are indented by the same number of spaces"
+    return "check indentation and quoting on this line (YAML)"
+
+
+def key_lines(block: str, block_line: int) -> dict[str, int]:
+    """Line in the file of each top-level key (lower-cased), for diagnostics."""
+    lines: dict[str, int] = {}
+    for number, text in enumerate(block.split("\n")):
+        match = re.match(r"^[\"']?([A-Za-z_][\w-]*)[\"']?\s*[:=]", text)
+        if match:
+            lines.setdefault(match.group(1).lower(), block_line + number)
+    return lines
+
+
+def build_front_matter(raw: dict[str, Any], path: str, block: str, block_line: int, kind: str,
+                       taxonomies: tuple[str, ...]) -> tuple[FrontMatter, list[Diagnostic]]:
+    """Type-check a raw mapping into FrontMatter, collecting every problem."""
+    lines = key_lines(block, block_line)
+    checker = _Checker(path, lines)
+    values = {str(k).lower(): v for k, v in raw.items()}
+    known = set(KNOWN_KEYS) | set(taxonomies)
+    recognised = known | set(PARAM_KEYS)
+    for key in values:
+        if key not in recognised and key not in HUGO_KEYS:
+            hint = did_you_mean(key, recognised)
+            if hint:
+                checker.warn(key, f"unknown front matter key '{key}'", hint)
+    dates = {key: checker.date(values, key) for key in DATE_KEYS + EXPIRY_KEYS}
+    meta = FrontMatter(
+        title=checker.title(values),
+        date=_first(dates, DATE_KEYS),
+        lastmod=_first(dates, LASTMOD_KEYS),
+        publish_date=_first(dates, PUBLISH_KEYS),
+        expiry_date=_first(dates, EXPIRY_KEYS),
+        slug=checker.text(values, "slug"),
+        url=checker.text(values, "url"),
+        taxonomies={name: checker.terms(values, name) for name in taxonomies},
+        keywords=checker.terms(values, "keywords"),
+        authors=checker.terms(values, "authors") or checker.terms(values, "author"),
+        draft=checker.flag(values, "draft"),
+        summary=checker.text(values, "summary") or None,
+        description=checker.text(values, "description"),
+        aliases=checker.terms(values, "aliases"),
+        weight=checker.whole(values, "weight"),
+        lang=checker.text(values, "lang"),
+        has_cjk_language=checker.flag(values, "hascjklanguage") if "hascjklanguage" in values else None,
+        is_cjk_language=checker.flag(values, "iscjklanguage") if "iscjklanguage" in values else None,
+        date_inferred=checker.text(values, "date_inferred"),
+        provenance=Provenance(
+            source_name=checker.text(values, "source_name"),
+            source_url=checker.text(values, "source_url"),
+            original_title=checker.text(values, "original_title"),
+            original_language=checker.text(values, "original_language"),
+            original_date=checker.date(values, "original_date"),
+            translator=checker.text(values, "translator"),
+        ),
+        params={k: v for k, v in values.items() if k not in known},
+    )
+    return meta, checker.diagnostics
+
+
+def _first(dates: dict[str, datetime | None], keys: tuple[str, ...]) -> datetime | None:
+    """The first date given among keys, as Hugo's front matter date settings pick it."""
+    return next((dates[key] for key in keys if dates[key] is not None), None)
+
+
+class _Checker:
+    """Reads one typed value at a time, recording a diagnostic for each wrong one."""
+
+    def __init__(self, path: str, lines: dict[str, int]) -> None:
+        self.path, self.lines = path, lines
+        self.diagnostics: list[Diagnostic] = []
+
+    def error(self, key: str, message: str, hint: str) -> None:
+        self.diagnostics.append(Diagnostic(self.path, self.lines.get(key, 1), 1, "error", message, hint))
+
+    def warn(self, key: str, message: str, hint: str) -> None:
+        self.diagnostics.append(Diagnostic(self.path, self.lines.get(key, 1), 1, "warning", message, hint))
+
+    def text(self, values: dict[str, Any], key: str, required: bool = False) -> str:
+        value = values.get(key)
+        if value is None:
+            if required:
+                self.error(key, f"missing {key}", f"add a line '{key}: ...' to the front matter")
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str):
+            self.error(key, f"{key} must be text, got {_describe(value)}",
+                       f"put the value in quotes: {key}: \"{_plain(value)}\"")
+            return ""
+        value = " ".join(value.split()) if key == "title" else value.strip()
+        if required and not value:
+            self.error(key, f"{key} is empty", f"write the {key} after '{key}:'")
+        return value
+
+    def title(self, values: dict[str, Any]) -> str:
+        """The title; a missing or empty one is a warning, as Hugo builds such pages too."""
+        value = values.get("title")
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)  # title: 2019, as Hugo shows it
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self.warn("title", "missing title" if value is None else "title is empty",
+                      "add a line 'title: ...' to the front matter; pages without one "
+                      "have no heading or link text")
+            return ""
+        return self.text(values, "title")
+
+    def flag(self, values: dict[str, Any], key: str) -> bool:
+        value = values.get(key, False)
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        if not isinstance(value, bool):
+            self.error(key, f"{key} must be true or false, got {_describe(value)}",
+                       f"write '{key}: true' or '{key}: false'")
+            return False
+        return value
+
+    def whole(self, values: dict[str, Any], key: str) -> int:
+        value = values.get(key, 0)
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(key, f"{key} must be a whole number, got {_describe(value)}", f"e.g. '{key}: 10'")
+            return 0
+        return value
+
+    def date(self, values: dict[str, Any], key: str) -> datetime | None:
+        value = values.get(key)
+        if value is None or value == "":
+            return None
+        try:
+            return parse_date(value)
+        except DateError as exc:
+            self.error(key, f"{key} {exc}", "write the date as YYYY-MM-DD, e.g. '2019-07-07', "
+                       "or with a time: '2019-07-07T09:30:00+09:00'")
+            return None
+
+    def terms(self, values: dict[str, Any], key: str) -> tuple[str, ...]:
+        """A list of names; a single string is one name; [] or null is none (as Hugo).
+
+        Whole numbers are names as written (``tags: [1960]``, as Hugo); other numbers are
+        refused, because YAML has already changed them (``1.10`` arrives as 1.1).
+        """
+        value = values.get(key)
+        if value is None:
+            return ()
+        items = [value] if isinstance(value, (str, int)) and not isinstance(value, bool) else value
+        if not isinstance(items, list) or any(isinstance(i, (bool, dict, list)) or i is None
+                                              for i in items):
+            self.error(key, f"{key} must be a list of names, got {_describe(value)}",
+                       f"write '{key}: [first, second]' or one '- name' per line")
+            return ()
+        if any(not isinstance(i, (str, int)) for i in items):
+            bad = next(i for i in items if not isinstance(i, (str, int)))
+            self.error(key, f"{key} must be a list of names, got {_describe(bad)}",
+                       f"put numbers in quotes so they stay as written: {key}: [\"{bad}\"]")
+            return ()
+        names = tuple(" ".join(str(i).split()) for i in items)
+        return tuple(n for n in names if n)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}'"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (date, datetime)):
+        return f"the date {value.isoformat()}"
+    return repr(value)
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)

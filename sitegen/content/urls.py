@@ -1,0 +1,178 @@
+"""Where each page goes: permalinks from file paths, slugs and patterns, as Hugo does.
+
+URLs are decided from front matter alone, before any body is converted, so that
+``ref``/``relref`` shortcodes can link to any page and two pages claiming one URL
+are refused before anything is rendered.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import quote
+
+from sitegen.config.settings import Config
+from sitegen.errors import Diagnostic
+from sitegen.content.frontmatter import Document
+from sitegen.markup.text import slugify, urlize
+
+_TOKEN_RE = re.compile(r":(year|month|day|slug|title|sections|section|filename|contentbasename)")
+_SEGMENT_DROP_RE = re.compile(r"[^\w.~-]", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Route:
+    """A page's place in the site."""
+
+    path: str  # site-relative, unencoded, starting with '/': "/2019/x/"
+    output: str  # file under the output folder: "2019/x/index.html"
+    section: str  # first folder under content/, "" at the top level
+    slug: str  # the last URL segment
+    kind: str  # "article", "page" or "section"
+    bundle_dir: str  # content folder whose files are this page's resources, "" if none
+
+
+def href(config: Config, path: str) -> str:
+    """The URL to put in links: base path prepended, non-ASCII percent-encoded."""
+    return _encoded(config.base_path.rstrip("/") + path)
+
+
+@lru_cache(maxsize=1 << 16)
+def _encoded(url: str) -> str:
+    """Percent-encoding is the costly part of a URL, and a build asks for each many times."""
+    return quote(url, safe="/#?=&~%:+@")
+
+
+def absolute(config: Config, path: str) -> str:
+    """Absolute URL when base_url has a scheme and host, else the same as href."""
+    base = config.site.base_url
+    if "://" not in base:
+        return href(config, path)
+    return _origin(base) + href(config, path)
+
+
+@lru_cache(maxsize=16)
+def _origin(base_url: str) -> str:
+    scheme, rest = base_url.split("://", 1)
+    return scheme + "://" + rest.split("/", 1)[0]
+
+
+def output_file(path: str) -> str:
+    """Output file for a site path: folders get index.html."""
+    rel = path.lstrip("/")
+    if not rel or rel.endswith("/"):
+        return rel + "index.html"
+    if PurePosixPath(rel).suffix:
+        return rel
+    return rel + "/index.html"
+
+
+def route_document(doc: Document, config: Config) -> tuple[Route | None, Diagnostic | None]:
+    """Compute one document's route, or say why its slug or url cannot be used."""
+    parts = PurePosixPath(doc.source.content_path).parts
+    dirs, stem = list(parts[:-1]), PurePosixPath(parts[-1]).stem
+    meta = doc.meta
+    if stem == "_index":
+        path = "/" + "/".join(_clean(d) for d in dirs) + "/" if dirs else "/"
+        return Route(path.lower().replace("//", "/"), output_file(path.lower()), dirs[0] if dirs else "",
+                     dirs[-1] if dirs else "", "section", "/".join(dirs)), None
+    bundle_dir = ""
+    if stem == "index" and dirs:
+        bundle_dir = "/".join(dirs)
+        stem = dirs.pop()
+    section = dirs[0] if dirs else ""
+    kind = "page" if (meta.params.get("type") == "page" or not dirs) else "article"
+    if meta.url:
+        path, problem = _from_url(meta.url, doc)  # kept as written, capitals too (as Hugo)
+    else:
+        slug, problem = _slug(meta.slug, doc) if meta.slug else (_clean(stem), None)
+        if problem:
+            return None, problem
+        pattern = config.permalinks.get(section) or config.permalinks.get("default")
+        if pattern and kind == "article":
+            path = _expand_pattern(pattern, doc, dirs, stem, slug)
+        else:
+            path = "/" + "/".join([*(_clean(d) for d in dirs), slug]) + "/"
+        path = path.lower()
+    if problem:
+        return None, problem
+    path = re.sub(r"/{2,}", "/", path)
+    slug = PurePosixPath(path.rstrip("/")).name
+    return Route(path, output_file(path), section, slug, kind, bundle_dir), None
+
+
+def _clean(segment: str) -> str:
+    return _SEGMENT_DROP_RE.sub("", "-".join(unicodedata.normalize("NFC", segment).split()))
+
+
+def _slug(raw: str, doc: Document) -> tuple[str, Diagnostic | None]:
+    """A front matter slug: may contain '/', never '..' or nothing but punctuation."""
+    segments = [s for s in raw.strip().split("/") if s.strip()]
+    cleaned = [_clean(s) for s in segments]
+    if any(s in ("..", ".") for s in cleaned):
+        return "", _slug_problem(doc, raw, "contains '..'", "a slug names the page; it cannot climb folders")
+    if not cleaned or not all(re.search(r"\w", s) for s in cleaned):
+        return "", _slug_problem(doc, raw, "has no letters or digits",
+                                 "use words, e.g. slug: burden-sharing-2019")
+    return "/".join(cleaned), None
+
+
+def _slug_problem(doc: Document, raw: str, what: str, hint: str) -> Diagnostic:
+    line = doc.key_line("slug")
+    return Diagnostic(doc.source.path, line, 1, "error", f"slug '{raw}' {what}", hint)
+
+
+def _from_url(raw: str, doc: Document) -> tuple[str, Diagnostic | None]:
+    segments = [s for s in raw.strip().split("/") if s]
+    if ".." in segments or "://" in raw:
+        return "", Diagnostic(doc.source.path, doc.key_line("url"), 1, "error",
+                              f"url '{raw}' must be a path inside the site",
+                              "write a path such as url: /about/")
+    path = "/" + "/".join(segments)
+    if not PurePosixPath(path).suffix:
+        path += "/"
+    return path, None
+
+
+def _expand_pattern(pattern: str, doc: Document, dirs: list[str], stem: str, slug: str) -> str:
+    date = doc.meta.date
+
+    def token(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name == "year":
+            return f"{date.year:04d}" if date else "undated"
+        if name == "month":
+            return f"{date.month:02d}" if date else ""
+        if name == "day":
+            return f"{date.day:02d}" if date else ""
+        if name == "slug":
+            return slug if doc.meta.slug else slugify(doc.meta.title) or slug
+        if name == "title":
+            return slugify(doc.meta.title) or slug
+        if name == "section":
+            return _clean(dirs[0]) if dirs else ""
+        if name == "sections":
+            return "/".join(_clean(d) for d in dirs)
+        return _clean(stem)
+
+    path = _TOKEN_RE.sub(token, pattern)
+    return "/" + path.strip("/") + ("/" if not PurePosixPath(path).suffix else "")
+
+
+@lru_cache(maxsize=65536)
+def term_slug(term: str) -> str:
+    """A term's URL segment, as Hugo's urlize: ``U.S. Forces`` -> ``u.s.-forces``.
+
+    Terms with the same slug are one term (``Japan`` and ``japan``). Cached: a site has
+    few terms, each met once per article that carries it.
+    """
+    return urlize(term) or quote(term)
+
+
+def term_path(taxonomy: str, term: str) -> str:
+    """Site path of a taxonomy term page: /tags/burden-sharing/."""
+    return f"/{taxonomy}/{term_slug(term)}/"

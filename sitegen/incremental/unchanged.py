@@ -1,0 +1,113 @@
+"""Decide, before parsing anything, whether the last build's output still stands.
+
+An editor or CI rebuilds far more often than anything changes. The last successful
+build records a digest of everything it read (sources by content, config, templates,
+static files, the engine), the warnings it gave, and until when its choice of published
+pages holds (the next future date that comes due, or expiry that passes). A build whose
+inputs digest the same, before that time, with its output folder as that build left it,
+has nothing to do: it stops after hashing the sources, without loading a single one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sitegen.incremental.cache import BuildCache, digest
+from sitegen.config.settings import Config
+from sitegen.errors import Diagnostic
+from sitegen.content.frontmatter import Document
+from sitegen.content.sources import SourceTree
+from sitegen.output.writer import output_matches_manifest
+
+
+@dataclass(frozen=True)
+class LastBuild:
+    """What a successful build leaves for the next one to compare against."""
+
+    inputs: str  # input_digest of that build
+    pages: int
+    warnings: tuple[Diagnostic, ...]
+    stable_until: float | None  # POSIX time at which a page is published or expires; None: never
+
+    def stands(self, inputs: str, now: datetime) -> bool:
+        return self.inputs == inputs and (self.stable_until is None or now.timestamp() < self.stable_until)
+
+
+def is_published(doc: Document, config: Config, now: datetime) -> bool:
+    """Drafts, future and expired pages are left out, as Hugo does, unless asked for."""
+    meta = doc.meta
+    if _left_out_as_draft(doc, config) or _not_yet_due(doc, config, now) is not None:
+        return False
+    return not (meta.expiry_date and meta.expiry_date <= now)
+
+
+def next_change(doc: Document, config: Config, now: datetime) -> datetime | None:
+    """When time alone changes whether `doc` is published: its future date comes due, or
+    its expiry passes; None when neither will (or it is a draft left out anyway)."""
+    if _left_out_as_draft(doc, config):
+        return None
+    expiry = doc.meta.expiry_date
+    moments = [expiry] if expiry and expiry > now else []
+    due = _not_yet_due(doc, config, now)
+    if due is not None:
+        moments.append(due)
+    return min(moments, default=None)
+
+
+def _left_out_as_draft(doc: Document, config: Config) -> bool:
+    return bool(doc.meta.draft and not config.build_drafts)
+
+
+def _not_yet_due(doc: Document, config: Config, now: datetime) -> datetime | None:
+    """The publish date (else the date) while it is in the future and futures are left out."""
+    publish = doc.meta.publish_date or doc.meta.date
+    return publish if publish and publish > now and not config.build_future else None
+
+
+def input_digest(config: Config, tree: SourceTree, templates: str, engine: str, keep_foreign: bool) -> str:
+    """Everything a build reads, published or not: sources by content digest, static
+    files and resources by size and modification time, templates by content."""
+    def stat_key(path: Path) -> str:
+        info = path.stat()
+        return f"{path}:{info.st_size}:{info.st_mtime_ns}"
+
+    static = config.path("static")
+    statics = sorted(p for p in static.rglob("*") if p.is_file()) if static.is_dir() else []
+    return digest(
+        engine, repr(config), templates, str(keep_foreign),
+        *(f"{s.path}:{s.digest}" for s in tree.sources),
+        *(f"{d.path}:{d.line}:{d.message}" for d in tree.diagnostics),
+        *(stat_key(p) for p in statics),
+        *(stat_key(r.absolute) for r in tree.resources))
+
+
+def last_build(cache: BuildCache) -> LastBuild | None:
+    """The record the last successful build left, or None (no cache, or not readable)."""
+    raw = cache.get_meta("last_build")
+    if raw is None:
+        return None
+    try:
+        data = json.loads(raw)
+        warnings = tuple(Diagnostic(**fields) for fields in data["warnings"])
+        return LastBuild(data["inputs"], int(data["pages"]), warnings, data["stable_until"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def remember_build(cache: BuildCache, build: LastBuild) -> None:
+    record = dataclasses.asdict(build)
+    cache.put_meta({"last_build": json.dumps(record, sort_keys=True, ensure_ascii=False)})
+
+
+def output_stands(cache: BuildCache, out_dir: Path, inputs: str, now: datetime) -> LastBuild | None:
+    """The last build, if its output is still the site these inputs make."""
+    if not cache.enabled:
+        return None
+    last = last_build(cache)
+    if last is None or not last.stands(inputs, now) or not output_matches_manifest(out_dir):
+        return None
+    return last

@@ -1,0 +1,192 @@
+"""Convert a Markdown body to HTML plus what templates and checks need from it.
+
+Text and options in, a `RenderedBody` out: this module knows nothing of templates,
+URLs or the site (like Hugo's markup converters), so it can run in worker
+processes and its results can be cached by (text digest, options).
+
+One `markdown.Markdown` instance is kept per options per process and `reset()`
+between documents, because building one costs more than converting a short article.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import markdown as python_markdown
+
+from sitegen.markup.goldmark import GoldmarkBlocksExtension
+from sitegen.markup.block_pruning import BlockPruningExtension
+from sitegen.markup.inline_pruning import InlinePruningExtension
+from sitegen.markup.markdown_ext import MORE_TOKEN, BodyCollector, HugoCompatExtension, heading_slug
+from sitegen.markup.shortcodes import code_regions, restore_shortcodes
+from sitegen.markup.text import count_html_words, dominant_cjk_lang, has_cjk, plain_text, summary_cut
+
+# Extensions shared by the engine and the benchmark's floor measurement.
+BASE_EXTENSIONS: tuple[str, ...] = (
+    "abbr", "attr_list", "def_list", "footnotes", "md_in_html", "tables", "sane_lists",
+    "toc", "pymdownx.superfences", "pymdownx.highlight", "pymdownx.magiclink", "pymdownx.tilde",
+)
+
+MORE_DIVIDER = "<!--more-->"  # exactly: Hugo takes `<!-- more -->` for a comment
+
+
+@dataclass(frozen=True)
+class MarkdownOptions:
+    """Everything that changes the HTML a body converts to (part of the cache key)."""
+
+    smart_quotes: bool = True
+    unsafe: bool = False
+    toc_min_headings: int = 3
+    summary_words: int = 70
+    has_cjk_language: bool = True
+    cjk_lang: str = "ja"
+    cjk_detect: bool = True  # count CJK characters only on pages that have some (Hugo's rule)
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    """What one body converts to."""
+
+    html: str
+    summary_html: str  # HTML before <!--more-->, else an automatic summary
+    summary_text: str  # plain text of the summary
+    truncated: bool  # the summary is shorter than the whole body
+    toc_html: str  # nested list of headings; "" below toc_min_headings
+    headings: tuple[tuple[int, str, str], ...]  # (level, id, text)
+    word_count: int
+    reading_time: int  # minutes, Hugo's formula
+    is_cjk: bool  # the body contains Chinese, Japanese or Korean text
+    lang_hint: str  # "ja" etc. when the body is mostly CJK text, else ""
+    links: tuple[str, ...]  # every href and src, in document order
+    ids: tuple[str, ...]  # every id attribute, for #anchor checks
+    has_more: bool = False  # the summary is the text before <!--more-->, which beats any other
+
+
+def markdown_extensions(options: MarkdownOptions) -> list[object]:
+    """The extension list for these options (also used by bench/floor.py)."""
+    return [
+        *BASE_EXTENSIONS,
+        HugoCompatExtension(smart_quotes=options.smart_quotes, unsafe=options.unsafe,
+                            cjk_lang=options.cjk_lang),
+        GoldmarkBlocksExtension(),
+    ]
+
+
+def _extension_configs() -> dict[str, dict[str, object]]:
+    return {
+        "toc": {"slugify": heading_slug, "toc_depth": "2-4", "marker": ""},
+        "pymdownx.highlight": {"css_class": "codehilite", "guess_lang": False,
+                               "pygments_lang_class": True},
+        "pymdownx.magiclink": {"hide_protocol": False},
+        "pymdownx.tilde": {"subscript": False},
+        "footnotes": {"BACKLINK_TITLE": "Back to reference %d",
+                      "BACKLINK_TEXT": "&#8617;&#xfe0e;"},  # text-style arrow, as Goldmark
+    }
+
+
+@lru_cache(maxsize=8)
+def _converter(options: MarkdownOptions, prune_inline: bool = True) -> python_markdown.Markdown:
+    """The converter for these options; `prune_inline` skips inline patterns and block tests
+    that cannot match.
+
+    Pruning (sitegen/markup/inline_pruning.py, sitegen/markup/block_pruning.py) changes no output, only
+    the time taken; it is not in `markdown_extensions()`, so the benchmark's floor runs
+    Python-Markdown without it.
+    """
+    extensions = markdown_extensions(options)
+    if prune_inline:
+        extensions += [InlinePruningExtension(), BlockPruningExtension()]
+    return python_markdown.Markdown(extensions=extensions,
+                                    extension_configs=_extension_configs(),
+                                    output_format="html")
+
+
+def page_options(options: MarkdownOptions, is_cjk_language: bool | None) -> MarkdownOptions:
+    """Options for one page: Hugo's per-page isCJKLanguage turns CJK word counting on or off.
+
+    With the site-wide has_cjk_language on, Hugo detects CJK text on every page itself and
+    the page's flag is not read; so it is here.
+    """
+    if is_cjk_language is None or options.has_cjk_language:
+        return options
+    return replace(options, has_cjk_language=is_cjk_language, cjk_detect=False)
+
+
+def mark_more(text: str) -> str:
+    """Put the first `<!--more-->` outside code on a paragraph of its own, as a token."""
+    start = 0
+    regions = None
+    while (at := text.find(MORE_DIVIDER, start)) >= 0:
+        regions = code_regions(text) if regions is None else regions
+        if not any(begin <= at < end for begin, end in regions):
+            before, after = text[:at].rstrip(" \t"), text[at + len(MORE_DIVIDER):].lstrip(" \t")
+            return f"{before}\n\n{MORE_TOKEN}\n\n{after}"
+        start = at + len(MORE_DIVIDER)
+    return text
+
+
+def render_markdown(text: str, options: MarkdownOptions, stash: Sequence[str] = ()) -> RenderedBody:
+    """Convert one body; `<!--more-->` ends the summary.
+
+    `stash` is the raw HTML of shortcodes cut out of `text`: it is put back before
+    words are counted and the summary is taken, so that a shortcode's text counts.
+    """
+    md = _converter(options)
+    md.reset()
+    body = md.convert(mark_more(text))
+    collector: BodyCollector = md.body_collector  # type: ignore[attr-defined]
+    toc_html = md.toc if len(collector.headings) >= options.toc_min_headings else ""  # type: ignore[attr-defined]
+    if stash:
+        body = restore_shortcodes(body, list(stash))
+        toc_html = restore_shortcodes(toc_html, list(stash))
+    token_para = f"<p>{MORE_TOKEN}</p>"
+    has_more = token_para in body
+    before, _, after = body.partition(token_para)
+    if has_more:
+        body = before.rstrip("\n") + "\n" + after.lstrip("\n")
+    elif MORE_TOKEN in body:  # the divider was inside a raw HTML block: it stays a comment there
+        body = body.replace(MORE_TOKEN, MORE_DIVIDER)
+    plain = plain_text(body)
+    cjk_present = has_cjk(plain)
+    is_cjk = options.has_cjk_language and (cjk_present or not options.cjk_detect)
+    words = count_html_words(body, cjk=is_cjk)
+    if has_more:
+        summary_html, truncated = before.strip(), bool(after.strip())
+    else:
+        summary_html, truncated = summary_cut(body, options.summary_words, cjk=is_cjk)
+    return RenderedBody(
+        html=body,
+        summary_html=summary_html,
+        summary_text=" ".join(plain_text(summary_html).split()),
+        truncated=truncated,
+        toc_html=toc_html.strip(),
+        headings=tuple(collector.headings),
+        word_count=words,
+        reading_time=reading_minutes(words, is_cjk),
+        is_cjk=is_cjk,
+        lang_hint=dominant_cjk_lang(plain, options.cjk_lang) if cjk_present else "",
+        links=tuple(collector.links),
+        ids=tuple(collector.ids),
+        has_more=has_more,
+    )
+
+
+_WRAPPING_P_RE = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
+
+
+def render_inline_markdown(text: str, options: MarkdownOptions) -> str:
+    """Convert a short front matter text (a summary) to HTML, without a wrapping <p> (as Hugo)."""
+    md = _converter(options)
+    md.reset()
+    html_text = md.convert(text).strip()
+    match = _WRAPPING_P_RE.match(html_text)
+    return match.group(1) if match and "<p" not in match.group(1) else html_text
+
+
+def reading_minutes(words: int, cjk: bool) -> int:
+    """Hugo's reading time: 213 words a minute, or 501 characters for CJK text; 0 for no words."""
+    rate = 501 if cjk else 213
+    return (words + rate - 1) // rate

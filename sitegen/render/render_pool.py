@@ -1,0 +1,176 @@
+"""Render pages with Jinja, in this process and forked workers that write straight to staging.
+
+After Markdown, rendering templates is a cold build's largest cost, and pages are
+independent once the site is assembled. Forked workers inherit the assembled site and
+the environment without pickling them, render a share of the pages each (and build the
+derived files: feeds, sitemap) and write the files into the staging folder themselves;
+only file names, fingerprints and diagnostics come back. Pages whose fingerprint is the one their previous file was
+made from are not rendered: that file is linked into staging instead.
+Small sites stay serial, where starting workers would cost more than it saves.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Protocol, Sequence
+
+import jinja2
+
+from sitegen.errors import Diagnostic, TemplateError
+from sitegen.render.templates import DerivedFile, OutputPlan, render_output
+from sitegen.build.workers import worker_count
+from sitegen.output.writer import StagedOutput, link_previous, place_file
+
+PARALLEL_THRESHOLD = 400  # below this, forking (and copying the site) costs more than it saves
+CHUNK = 24  # standalone pages taken from the shared queue at a time
+
+class Fingerprints(Protocol):
+    """What a page or derived file is made from, as a digest (see fingerprint.Fingerprinter)."""
+
+    def plan(self, plan: OutputPlan) -> str: ...
+
+    def derived(self, item: DerivedFile) -> str: ...
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What forked workers render: set just before the pool forks, read only in workers."""
+
+    plans: Sequence[OutputPlan]
+    derived: Sequence[DerivedFile]  # the derived files to build
+    env: jinja2.Environment
+    staged: StagedOutput
+    fingerprint: Callable[[OutputPlan], str]
+    derived_fingerprint: Callable[[DerivedFile], str]
+    listings: Sequence[int] = ()  # indices of list pages, all rendered by one process
+    standalone: Sequence[int] = ()  # indices of the other pages, dealt out in chunks
+    taken: Any = None  # a shared counter: how many standalone pages have been taken
+
+
+_job: _Job | None = None
+
+Result = tuple[str, str, str, tuple[Diagnostic, ...]]  # output, fingerprint, outcome, problems
+WRITTEN, UNCHANGED, KEPT, FAILED = "written", "unchanged", "kept", "failed"
+
+
+@dataclass
+class RenderOutcome:
+    """Fingerprints of every page and derived file, how many pages were rendered, and the
+    template problems."""
+
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    rendered: int = 0
+    derived_made: int = 0  # derived files built (the rest were kept from the previous site)
+    problems: list[Diagnostic] = field(default_factory=list)
+
+
+def render_plans(plans: Sequence[OutputPlan], derived: Sequence[DerivedFile], env: jinja2.Environment,
+                 staged: StagedOutput, fingerprints: Fingerprints, previous: dict[str, str],
+                 jobs: int | None = None) -> RenderOutcome:
+    """Fingerprint every plan and derived file, keep the unchanged, make and stage the rest.
+
+    After an earlier build, this process fingerprints everything first and forks workers
+    only when enough pages changed: an edit re-renders a handful, and forking would copy
+    the whole site for nothing. With no earlier build everything is made, and workers
+    fingerprint their own share as they go.
+    """
+    results: list[Result] = []
+    if previous:
+        prints = {plan.output: fingerprints.plan(plan) for plan in plans}
+        prints.update((item.output, fingerprints.derived(item)) for item in derived)
+        unchanged = {output for output, print_ in prints.items()
+                     if previous.get(output) == print_
+                     and link_previous(staged.staging, staged.out_dir, output)}
+        results += [(output, prints[output], KEPT, ()) for output in sorted(unchanged)]
+        todo = [index for index, plan in enumerate(plans) if plan.output not in unchanged]
+        job = _Job(plans, [item for item in derived if item.output not in unchanged], env, staged,
+                   lambda plan: prints[plan.output], lambda item: prints[item.output])
+    else:
+        todo = list(range(len(plans)))
+        job = _Job(plans, derived, env, staged, fingerprints.plan, fingerprints.derived)
+    results += _run(todo, job, jobs)
+    outcome = RenderOutcome()
+    files = {item.output for item in derived}
+    for output, print_, how, diagnostics in sorted(results, key=lambda r: r[0]):
+        if how == FAILED:
+            outcome.problems.extend(d for d in diagnostics if d not in outcome.problems)
+            continue
+        staged.record(output, how == WRITTEN)
+        outcome.fingerprints[output] = print_
+        if output in files:
+            outcome.derived_made += how != KEPT
+        else:
+            outcome.rendered += how != KEPT
+    return outcome
+
+
+def _run(todo: list[int], job: _Job, jobs: int | None) -> list[Result]:
+    """Render the plans at these indices and build the derived files, here or with forks.
+
+    One forked worker renders the list pages and the derived files (list items are
+    rendered once per process, see templates.RenderMemo, so lists are not split), while
+    this process starts on the standalone pages (articles); whoever is free takes the
+    next chunk of those from a shared counter, so the work evens out whatever the mix.
+    """
+    workers = min(worker_count(jobs), 8)
+    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    if len(todo) < PARALLEL_THRESHOLD or workers < 2 or not can_fork:
+        return _render_share(todo, job) + _build_derived(job)
+    context = multiprocessing.get_context("fork")
+    standalone = [i for i in todo if "article" in job.plans[i].context]
+    listings = [i for i in todo if "article" not in job.plans[i].context]
+    global _job  # inherited by the forked workers; cleared once they are done
+    _job = replace(job, listings=listings, standalone=standalone, taken=context.Value("q", 0))
+    try:
+        with context.Pool(workers - 1) as pool:
+            others = pool.map_async(_render_forked, [True] + [False] * (workers - 2), chunksize=1)
+            results = _render_queue(_job)
+            return results + [r for share in others.get() for r in share]
+    finally:
+        _job = None
+
+
+def _render_forked(takes_listings: bool) -> list[Result]:
+    assert _job is not None
+    results = []
+    if takes_listings:
+        results = _render_share(_job.listings, _job) + _build_derived(_job)
+    return results + _render_queue(_job)
+
+
+def _render_queue(job: _Job) -> list[Result]:
+    """Render chunks of the standalone pages until none are left."""
+    results: list[Result] = []
+    total = len(job.standalone)
+    while True:
+        with job.taken.get_lock():
+            start = job.taken.value
+            job.taken.value = min(total, start + CHUNK)
+        if start >= total:
+            return results
+        results += _render_share(job.standalone[start:start + CHUNK], job)
+
+
+def _build_derived(job: _Job) -> list[Result]:
+    results: list[Result] = []
+    for item in job.derived:
+        print_ = job.derived_fingerprint(item)
+        written = place_file(job.staged.staging, job.staged.out_dir, item.output, data=item.build())
+        results.append((item.output, print_, WRITTEN if written else UNCHANGED, ()))
+    return results
+
+
+def _render_share(indices: Sequence[int], job: _Job) -> list[Result]:
+    results: list[Result] = []
+    for index in indices:
+        plan = job.plans[index]
+        print_ = job.fingerprint(plan)
+        try:
+            data = render_output(plan, job.env).data
+        except TemplateError as exc:
+            results.append((plan.output, print_, FAILED, tuple(exc.diagnostics)))
+            continue
+        written = place_file(job.staged.staging, job.staged.out_dir, plan.output, data=data)
+        results.append((plan.output, print_, WRITTEN if written else UNCHANGED, ()))
+    return results

@@ -1,0 +1,166 @@
+"""Plan every page of the site: output file, template and variables, before rendering.
+
+Planning first means a URL claimed twice (an alias on top of an article, a term
+page on top of a section) is found before anything renders or is written.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+from urllib.parse import unquote
+
+from sitegen.config.settings import Config
+from sitegen.errors import Diagnostic, OutputConflictError
+from sitegen.site.model import Article, Feed, Listing, PageMeta, SiteView
+from sitegen.site.relations import neighbours, related_articles
+from sitegen.render.templates import OutputPlan
+from sitegen.content.urls import Route, absolute, href, output_file
+
+
+def plan_outputs(site: SiteView, routes: dict[str, Route], config: Config) -> list[OutputPlan]:
+    """Every page to render, in a stable order; raises OutputConflictError on a clash."""
+    planner = _Planner(site, routes, config)
+    plans = list(planner.all())
+    _check_conflicts(plans)
+    return plans
+
+
+class _Planner:
+    def __init__(self, site: SiteView, routes: dict[str, Route], config: Config) -> None:
+        self.site, self.routes, self.config = site, routes, config
+        self._site_feeds: tuple[Feed, ...] | None = None
+
+    def all(self) -> Iterator[OutputPlan]:
+        yield from self.home()
+        yield from self.articles()
+        yield from self.aliases()
+        yield from self.taxonomies()
+        yield from self.sections()
+        yield self.simple("/archive/", "archive.html", "archive", "Archive")
+        if self.site.search_enabled:
+            yield self.simple("/search/", "search.html", "search", "Search", noindex=True)
+        yield self.simple("/404.html", "404.html", "404", "Page not found", noindex=True)
+
+    def meta(self, path: str, kind: str, title: str, description: str = "", lang: str = "",
+             feeds: tuple[Feed, ...] = (), noindex: bool = False) -> PageMeta:
+        return PageMeta(title=title, url=href(self.config, path), permalink=absolute(self.config, path),
+                        kind=kind, description=description or self.site.description,
+                        lang=lang or self.site.language, feeds=feeds, noindex=noindex)
+
+    def context(self, page: PageMeta, **values: Any) -> dict[str, Any]:
+        return {"site": self.site, "page": page, **values}
+
+    def site_feeds(self) -> tuple[Feed, ...]:
+        """The site's feeds, one tuple shared by every page (fingerprints hash it once)."""
+        if self._site_feeds is None:
+            self._site_feeds = self._make_site_feeds()
+        return self._site_feeds
+
+    def _make_site_feeds(self) -> tuple[Feed, ...]:
+        return (Feed(f"{self.site.title} (Atom)", href(self.config, "/feed.xml"), "application/atom+xml"),
+                Feed(f"{self.site.title} (RSS)", href(self.config, "/index.xml"), "application/rss+xml"))
+
+    def paginate(self, base: str, items: tuple[Article, ...]) -> list[tuple[str, Listing]]:
+        size = max(1, self.config.pagination.page_size)
+        total = max(1, -(-len(items) // size))
+        paths = [base] + [f"{base}page/{n}/" for n in range(2, total + 1)]
+        urls = tuple(href(self.config, p) for p in paths)
+        return [(paths[n], Listing(items[n * size:(n + 1) * size], n + 1, total, len(items), urls))
+                for n in range(total)]
+
+    def home(self) -> Iterator[OutputPlan]:
+        for path, listing in self.paginate("/", self.site.articles):
+            title = self.site.title if listing.number == 1 else f"{self.site.title}, page {listing.number}"
+            page = self.meta(path, "home", title, feeds=self.site_feeds())
+            yield OutputPlan(output_file(path), "home.html", self.context(page, listing=listing))
+
+    def articles(self) -> Iterator[OutputPlan]:
+        around = neighbours(self.site)
+        related = related_articles(self.site)
+        for article in self.site.articles:
+            route = self.routes[article.source_path]
+            older, newer = around[article.source_path]
+            page = self.meta(route.path, "article", article.title, article.description, article.lang,
+                             self.site_feeds())
+            yield OutputPlan(route.output, "article.html", self.context(
+                page, article=article, prev_article=older, next_article=newer,
+                related=related[article.source_path]))
+        for article in self.site.pages:
+            route = self.routes[article.source_path]
+            page = self.meta(route.path, "page", article.title, article.description, article.lang)
+            yield OutputPlan(route.output, "page.html", self.context(page, article=article))
+
+    def aliases(self) -> Iterator[OutputPlan]:
+        for article in (*self.site.articles, *self.site.pages):
+            for alias in self.config_aliases(article):
+                page = self.meta(alias, "alias", article.title, noindex=True)
+                yield OutputPlan(output_file(alias), "alias.html",
+                                 self.context(page, target=article.permalink, article=article))
+
+    def config_aliases(self, article: Article) -> list[str]:
+        base = self.config.base_path.rstrip("/")
+        return [a[len(base):] if base and a.startswith(base) else a for a in article.aliases]
+
+    def taxonomies(self) -> Iterator[OutputPlan]:
+        links = {link.plural: link for link in self.site.taxonomy_links}
+        for taxonomy in self.site.taxonomies:
+            link = links[taxonomy.plural]
+            path = f"/{taxonomy.plural}/"
+            page = self.meta(path, "taxonomy", taxonomy.title)
+            yield OutputPlan(output_file(path), "taxonomy.html", self.context(page, taxonomy=taxonomy))
+            for term in taxonomy.terms:
+                # Term pages get the taxonomy's names only (not every term's articles), so an
+                # edit re-renders the pages of the article's own terms and no others.
+                term_path = f"/{taxonomy.plural}/{term.slug}/"
+                feeds = (Feed(f"{self.site.title}: {term.name} (Atom)",
+                              href(self.config, term_path + "feed.xml"), "application/atom+xml"),
+                         *self.site_feeds())
+                for path, listing in self.paginate(term_path, term.articles):
+                    title = f"{taxonomy.singular.capitalize()}: {term.name}"
+                    if listing.number > 1:
+                        title += f", page {listing.number}"
+                    page = self.meta(path, "term", title, feeds=feeds)
+                    yield OutputPlan(output_file(path), "term.html",
+                                     self.context(page, taxonomy=link, term=term, listing=listing))
+
+    def sections(self) -> Iterator[OutputPlan]:
+        base = self.config.base_path.rstrip("/")
+        for section in self.site.sections:
+            section_path = unquote(section.url)[len(base):]
+            for path, listing in self.paginate(section_path, section.articles):
+                page = self.meta(path, "section", section.title)
+                yield OutputPlan(output_file(path), "section.html",
+                                 self.context(page, section=section, listing=listing))
+
+    def simple(self, path: str, template: str, kind: str, title: str, noindex: bool = False) -> OutputPlan:
+        page = self.meta(path, kind, title, noindex=noindex)
+        return OutputPlan(output_file(path), template, self.context(page))
+
+
+def _check_conflicts(plans: list[OutputPlan]) -> None:
+    seen: dict[str, OutputPlan] = {}
+    problems: list[Diagnostic] = []
+    for plan in plans:
+        other = seen.get(plan.output)
+        if other is None:
+            seen[plan.output] = plan
+            continue
+        if plan.context["page"].kind == "alias":
+            problems.append(Diagnostic(
+                _origin(plan), 0, 0, "error",
+                f"alias {unquote(plan.context['page'].url)} is the URL of {_origin(other)}",
+                "remove the alias, or point it at a URL no page uses"))
+            continue
+        problems.append(Diagnostic(
+            _origin(plan), 0, 0, "error",
+            f"{plan.output} would be written twice: by {_origin(other)} and by {_origin(plan)}",
+            "give one of them another slug, url or alias"))
+    if problems:
+        raise OutputConflictError(problems)
+
+
+def _origin(plan: OutputPlan) -> str:
+    article = plan.context.get("article")
+    if isinstance(article, Article):
+        return article.source_path
+    return f"the {plan.context['page'].kind} page"

@@ -1,0 +1,327 @@
+"""Jinja2 environment for pages and shortcodes, and rendering with file:line errors.
+
+Autoescaping is on and undefined variables are errors: a typo in a template must
+stop the build with the template's name and line, not publish an empty string.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+import sys
+import traceback
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+import jinja2
+import jinja2.meta
+from markupsafe import Markup
+
+from sitegen.render.citation import TEMPLATE_GLOBALS as CITATION_GLOBALS
+from sitegen.config.settings import Config
+from sitegen.errors import Diagnostic, TemplateError, did_you_mean
+from sitegen.render.structured import TEMPLATE_GLOBALS as STRUCTURED_GLOBALS
+from sitegen.content.urls import absolute, href
+from sitegen.markup.urlsafety import safe_url
+
+
+@dataclass(frozen=True)
+class OutputPlan:
+    """One page to render: where it goes, with which template and variables."""
+
+    output: str  # file under the output folder
+    template: str
+    context: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    output: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class DerivedFile:
+    """A file made from the site without a template (a feed, the sitemap): where it goes,
+    and how to make its bytes, which the renderers call beside the pages.
+
+    Its fingerprint is made of the config, the articles it is made from (with their
+    bodies) and `extra`, a text standing for anything else it shows."""
+
+    output: str
+    build: Callable[[], bytes]
+    articles: tuple[Any, ...] = ()  # the Articles it shows
+    extra: str = ""
+
+
+# Date filters are pure and pages show the same dates many times (an article's date is on
+# its page, in its list items, feeds and neighbours' links): each is formatted once.
+@lru_cache(maxsize=1 << 16)
+def human_date(value: datetime | None) -> str:
+    return f"{value.day} {value.strftime('%B %Y')}" if value else ""
+
+
+@lru_cache(maxsize=1 << 16)
+def iso_date(value: datetime | None) -> str:
+    return value.isoformat() if value else ""
+
+
+@lru_cache(maxsize=1 << 16)
+def short_date(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d") if value else ""
+
+
+class RenderMemo:
+    """`{% call cached(key, ...) %}...{% endcall %}`: the block's HTML, rendered once per key.
+
+    A list item looks the same on every list page that shows it, and list pages are most
+    of a site's pages; rendering each item once per build instead of once per list cuts
+    template time by more than half. Keys are compared by identity (an article's view is
+    one object for the whole build) and kept alive so an id is never reused. One memo per
+    environment, and an environment per build, so nothing outlives the build.
+    """
+
+    def __init__(self) -> None:
+        self._html: dict[tuple[int, ...], tuple[tuple[Any, ...], Markup]] = {}
+
+    def __call__(self, *keys: Any, caller: jinja2.runtime.Macro) -> Markup:
+        ident = tuple(id(key) for key in keys)
+        known = self._html.get(ident)
+        if known is None:
+            known = self._html[ident] = (keys, Markup(caller()))
+        return known[1]
+
+
+def ui_lang_for(site_language: str) -> Callable[[str], Markup]:
+    """`ui_lang(around)`: ` lang="<site.language>"` on interface text (labels, dates,
+    "min read") that sits inside content in another language (`around`), so screen
+    readers and fonts treat the English interface as English; nothing when they agree.
+
+    A plain function closed over the site's language, not a template macro (a Jinja
+    macro call costs ten times a function call, and pages make a dozen) nor a
+    pass_context function (Jinja copies the context for those inside loops).
+    """
+    attribute = Markup(' lang="%s"') % site_language
+
+    def ui_lang(around: str) -> Markup:
+        return attribute if around and around != site_language else Markup("")
+
+    return ui_lang
+
+
+def other_lang(lang: str, around: str) -> Markup:
+    """` lang="<lang>"` when content in `lang` sits inside content in `around`."""
+    return Markup(' lang="%s"') % lang if lang and lang != around else Markup("")
+
+
+class _Environment(jinja2.Environment):
+    """Jinja's environment with each template's globals in one plain dict.
+
+    Jinja chains a template's globals to the environment's (a ChainMap), and every
+    `{% from "partials/x.html" import y %}` compares the page's globals with the
+    partial's through that chain's Python-level key view: a twentieth of an article
+    page's rendering time. A dict copy compares in C. The copy does not follow later
+    changes to `env.globals`: every global is set before the first template loads
+    (make_environment, with_site, then compile_all).
+    """
+
+    def make_globals(self, d: Any = None) -> Any:
+        return {**self.globals, **(d or {})}
+
+
+def make_environment(config: Config, compiled: Path | None = None) -> jinja2.Environment:
+    """The one environment for page and shortcode templates of this site.
+
+    `compiled`: a folder (in the build cache) where Jinja keeps compiled templates, so a
+    build does not compile them again; Jinja checks each file's modification time.
+    """
+    bytecode = None
+    if compiled is not None:
+        try:
+            compiled.mkdir(parents=True, exist_ok=True)
+            bytecode = jinja2.FileSystemBytecodeCache(str(compiled))
+        except OSError:
+            bytecode = None  # an unwritable cache only costs time
+    env = _Environment(
+        loader=jinja2.FileSystemLoader(str(config.path("templates"))),
+        bytecode_cache=bytecode,
+        autoescape=jinja2.select_autoescape(["html", "xml", "htm"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters.update(human_date=human_date, iso_date=iso_date, short_date=short_date,
+                       safe_url=safe_url)
+    env.globals.update(
+        url_for=lambda path: href(config, path),
+        absolute_url=lambda path: absolute(config, path),
+        asset=lambda path: href(config, "/" + str(path).lstrip("/")),
+    )
+    env.globals.update(STRUCTURED_GLOBALS, **CITATION_GLOBALS)
+    env.globals.update(cached=RenderMemo(), ui_lang=ui_lang_for(config.site.language), other_lang=other_lang)
+    return env
+
+
+def compile_all(env: jinja2.Environment, names: set[str]) -> None:
+    """Load (compile, or read from the bytecode cache) the named templates and all partials
+    now, before renderers fork, so each does not compile them again. Errors are left for
+    rendering to report with their page."""
+    assert env.loader is not None
+    partials = {n for n in env.list_templates() if n.startswith("partials/")}
+    for name in sorted(names | partials):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError:
+            pass
+
+
+def with_site(env: jinja2.Environment, site: Any) -> jinja2.Environment:
+    """Make `site` a global, as well as a page variable, for the build that renders it.
+
+    Partials are imported without context, so Jinja compiles each once per build instead
+    of once per page; the macros in them can still read `site`, which is the same for
+    every page.
+    """
+    env.globals["site"] = site
+    return env
+
+
+def render_output(plan: OutputPlan, env: jinja2.Environment) -> RenderedFile:
+    """Render one plan; raises TemplateError pointing at the template line."""
+    template = load_template(env, plan.template)
+    try:
+        text = template.render(plan.context)
+    except Exception as exc:  # noqa: BLE001 - any failure in a template is the template's, with its line
+        raise TemplateError([runtime_diagnostic(exc, env, plan.template, plan.output,
+                                                tuple(plan.context))]) from None
+    return RenderedFile(plan.output, text.encode("utf-8"))
+
+
+def load_template(env: jinja2.Environment, name: str) -> jinja2.Template:
+    try:
+        return env.get_template(name)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError([syntax_diagnostic(exc, env, name)]) from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError([Diagnostic(
+            _template_path(env, name), 0, 0, "error", f"template '{exc.name}' does not exist",
+            f"create {_template_path(env, str(exc.name))}, or restore it from the repository")]) from None
+
+
+_UNCLOSED_RE = re.compile(r"The innermost block that needs to be closed is '(\w+)'")
+_UNKNOWN_TAG_RE = re.compile(r"^Encountered unknown tag '(\w+)'")
+_NO_FILTER_RE = re.compile(r"^No filter named '([^']+)'")
+
+
+def syntax_diagnostic(exc: jinja2.TemplateSyntaxError, env: jinja2.Environment, name: str) -> Diagnostic:
+    """A template that does not compile: its file, its line and the tag to fix."""
+    path = _template_path(env, exc.name or name)
+    message = exc.message or "could not be read"
+    hint = "check the {% %} and {{ }} tags on this line"
+    unclosed, unknown = _UNCLOSED_RE.search(message), _UNKNOWN_TAG_RE.match(message)
+    if unknown and unclosed:
+        message = f"'{{% {unknown.group(1)} %}}' does not match the open '{{% {unclosed.group(1)} %}}'"
+        hint = f"close '{{% {unclosed.group(1)} %}}' with '{{% end{unclosed.group(1)} %}}' first"
+    elif unclosed and message.startswith("Unexpected end of template"):
+        message = f"'{{% {unclosed.group(1)} %}}' is never closed"
+        hint = f"add '{{% end{unclosed.group(1)} %}}' where the {unclosed.group(1)} ends"
+    elif _NO_FILTER_RE.match(message):
+        wanted = _NO_FILTER_RE.match(message).group(1)  # type: ignore[union-attr]
+        message = f"no filter named '{wanted}'"
+        hint = did_you_mean(wanted, env.filters) or "the filters are listed in docs/templates.md"
+    return Diagnostic(path, exc.lineno or 0, 0, "error", f"template syntax error: {message}", hint)
+
+
+_NO_ATTRIBUTE_RE = re.compile(r"^'(?:(?P<module>[\w.]+)\.)?(?P<cls>\w+) object' has no attribute '(?P<attr>\w+)'$")
+_UNDEFINED_RE = re.compile(r"^'(?P<name>\w+)' is undefined$")
+
+
+def runtime_diagnostic(exc: BaseException, env: jinja2.Environment, name: str, output: str,
+                       names: tuple[str, ...] = ()) -> Diagnostic:
+    """Find the template line a rendering error came from in the traceback.
+
+    `names` are the variables the template was given, for a did-you-mean on a typo.
+    """
+    if isinstance(exc, jinja2.TemplateSyntaxError):  # an extended or included template
+        return syntax_diagnostic(exc, env, name)
+    root = _templates_root(env)
+    line, file = 0, _template_path(env, name)
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename and root and frame.filename.startswith(root):
+            line, file = frame.lineno or 0, _template_path(env, frame.filename[len(root):].lstrip("/"))
+            break
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return Diagnostic(file, line, 0, "error", f"template '{exc.name}' does not exist",
+                          f"create {_template_path(env, str(exc.name))}, or correct the name on this line")
+    if isinstance(exc, jinja2.UndefinedError):
+        message, hint = _undefined(exc.message or str(exc), env, names)
+        return Diagnostic(file, line, 0, "error", f"template error: {message}", hint)
+    message = getattr(exc, "message", None) or str(exc)
+    if not isinstance(exc, jinja2.TemplateError):
+        message = f"{type(exc).__name__}: {message}"
+    return Diagnostic(file, line, 0, "error", f"template error: {message}", f"while rendering {output}")
+
+
+def _undefined(message: str, env: jinja2.Environment, names: tuple[str, ...]) -> tuple[str, str]:
+    """Say which name is unknown, with a did-you-mean when a known one is close."""
+    fallback = "check the variable's name against docs/templates.md"
+    undefined = _UNDEFINED_RE.match(message)
+    if undefined:
+        return message, did_you_mean(undefined.group("name"), {*names, *env.globals}) or fallback
+    attribute = _NO_ATTRIBUTE_RE.match(message)
+    if not attribute:
+        return message, fallback
+    cls_name, attr = attribute.group("cls"), attribute.group("attr")
+    module = sys.modules.get(attribute.group("module") or "builtins")
+    cls = getattr(module, cls_name, None)
+    known: set[str] = set()
+    if isinstance(cls, type):
+        known = {n for n in dir(cls) if not n.startswith("_")}
+        known |= {f.name for f in dataclasses.fields(cls)} if dataclasses.is_dataclass(cls) else set()
+    return f"{cls_name} has no attribute '{attr}'", did_you_mean(attr, known) or fallback
+
+
+def _templates_root(env: jinja2.Environment) -> str:
+    loader = env.loader
+    if isinstance(loader, jinja2.FileSystemLoader):
+        return str(Path(loader.searchpath[0]).resolve())
+    return ""
+
+
+def _template_path(env: jinja2.Environment, name: str) -> str:
+    loader = env.loader
+    if isinstance(loader, jinja2.FileSystemLoader):
+        folder = Path(loader.searchpath[0])
+        return f"{folder.name}/{name}"
+    return name
+
+
+def template_uses(env: jinja2.Environment, name: str, variable: str) -> bool:
+    """Whether a template's source mentions a variable (e.g. a shortcode's `inner`)."""
+    assert env.loader is not None
+    source, _, _ = env.loader.get_source(env, name)
+    try:
+        # The site's own environment, so its filters (safe_url, ...) are known when compiling.
+        return variable in jinja2.meta.find_undeclared_variables(env.parse(source))
+    except jinja2.TemplateError:
+        return True  # rendering it reports the error with its line
+
+
+def templates_fingerprint(config: Config, subfolder: str = "") -> str:
+    """Digest of every template file (or of one subfolder): part of every cache key."""
+    digest = hashlib.sha256()
+    root = config.path("templates") / subfolder
+    for path in sorted(root.rglob("*")) if root.is_dir() else []:
+        if path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def safe(value: str) -> Markup:
+    return Markup(value)

@@ -1,0 +1,357 @@
+"""Live reload for `build.py serve`: watch, rebuild, and tell open pages.
+
+`Watcher` turns bursts of edits into one `Rebuilder.rebuild()`, which reloads the
+configuration (it may have changed) and builds; a failure keeps the last good site on
+disk (the writer swaps whole folders) and is printed and published, never raised.
+
+The server keeps one `LiveReloadHub`. Each rebuild publishes into it: a success bumps the
+build token, a failure records the formatted diagnostics. Every open page holds a
+Server-Sent Events stream at `/__livereload` that receives the state whenever it changes:
+
+    event: reload          data: <token>         sent on connect and after every change
+    event: build-error     data: <diagnostics>   sent while the last build failed
+
+A page knows the token of the build it was served from (`data-build` on the script tag),
+so it reloads when the stream reports another token: after a rebuild, after a rebuild it
+missed while disconnected, and after the server restarted (each run has a fresh token
+prefix). The error event is not called `error` because EventSource already fires `error`
+for connection failures. The script is added to HTML responses at serve time only; the
+files on disk never carry it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import secrets
+import threading
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+import watchfiles
+
+from sitegen.config.settings import CONFIG_NAME, Config, load_config
+from sitegen.errors import SiteError
+from sitegen.build.pipeline import build
+
+SCRIPT_URL = "/__livereload.js"
+EVENTS_URL = "/__livereload"
+RECONNECT_MS = 1000
+WATCH_STEP_MS = 50  # a burst of changes is built once the sources were quiet this long...
+WATCH_DEBOUNCE_MS = 1600  # ...or once changes kept coming for this long
+READY_TIMEOUT_MS = 200  # how long a watcher waits before saying it is ready (and idles)
+
+WatchFilter = Callable[[watchfiles.Change, str], bool]
+
+_BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
+
+CLIENT_SCRIPT = """\
+// Live reload for `build.py serve`: never part of the built site.
+(() => {
+  "use strict";
+  const script = document.currentScript;
+  const build = script ? script.dataset.build : "";
+  const BOX_ID = "sitegen-build-error";
+
+  function showError(text) {
+    let box = document.getElementById(BOX_ID);
+    if (!box) {
+      box = document.createElement("div");
+      box.id = BOX_ID;
+      box.setAttribute("role", "alert");
+      // all:initial / all:unset keep the site's own CSS (pre, strong, ...) out of the box.
+      box.style.cssText = "all:initial;display:block;position:fixed;top:0;left:0;right:0;" +
+        "z-index:2147483647;max-height:70vh;overflow:auto;padding:1rem 1.25rem;" +
+        "background:#3b0d0c;color:#fff;border-bottom:4px solid #e5484d;" +
+        "font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,monospace;" +
+        "box-shadow:0 4px 16px rgba(0,0,0,.4)";
+      const title = document.createElement("strong");
+      title.style.cssText = "all:unset;display:block;font-weight:bold";
+      title.textContent = "Build failed: this page shows the last good build.";
+      const details = document.createElement("pre");
+      details.style.cssText = "all:unset;display:block;margin-top:.5rem;white-space:pre-wrap";
+      box.append(title, details);
+      document.body.append(box);
+    }
+    box.querySelector("pre").textContent = text;
+  }
+
+  function connect() {
+    const source = new EventSource("/__livereload");
+    source.addEventListener("reload", (event) => {
+      if (event.data !== build) {
+        source.close();
+        location.reload();
+      }
+    });
+    source.addEventListener("build-error", (event) => showError(event.data));
+    source.addEventListener("error", () => {
+      // EventSource retries by itself after network errors, but gives up after an HTTP
+      // error (e.g. a restart that answered 503): start over then.
+      if (source.readyState === EventSource.CLOSED) {
+        setTimeout(connect, 2000);
+      }
+    });
+  }
+
+  connect();
+})();
+"""
+
+
+@dataclass(frozen=True)
+class BuildState:
+    """What pages need to know about the latest build."""
+
+    token: str  # changes with every successful build, and with every server run
+    error: str | None  # formatted diagnostics of the latest build, if it failed
+    version: int  # changes with every published build, good or bad
+
+
+class LiveReloadHub:
+    """Hold the latest build state and wake the event streams waiting for a change."""
+
+    def __init__(self, max_streams: int = 32) -> None:
+        self._run = secrets.token_hex(4)
+        self._generation = 0
+        self._version = 0
+        self._error: str | None = None
+        self._closed = False
+        self._streams = 0
+        self._max_streams = max_streams
+        self._changed = threading.Condition()
+
+    def current(self) -> BuildState:
+        """Return the latest state."""
+        with self._changed:
+            return self._state()
+
+    def succeeded(self) -> None:
+        """Record a good build: every page served before it is now stale."""
+        with self._changed:
+            self._generation += 1
+            self._error = None
+            self._publish()
+
+    def failed(self, diagnostics: str) -> None:
+        """Record a failed build; pages keep showing the last good one, plus the error."""
+        with self._changed:
+            self._error = diagnostics
+            self._publish()
+
+    def wait_for_change(self, seen_version: int, timeout: float) -> BuildState | None:
+        """Block until the state differs from `seen_version` or `timeout` passes.
+
+        Returns None once the hub is closed, so streams end when the server stops.
+        """
+        with self._changed:
+            self._changed.wait_for(lambda: self._closed or self._version != seen_version,
+                                   timeout)
+            return None if self._closed else self._state()
+
+    def close(self) -> None:
+        """End every stream: the server is stopping."""
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
+
+    def open_stream(self) -> bool:
+        """Claim a stream slot; False when too many are open (each one holds a thread)."""
+        with self._changed:
+            if self._closed or self._streams >= self._max_streams:
+                return False
+            self._streams += 1
+            return True
+
+    def close_stream(self) -> None:
+        """Give back a slot claimed with `open_stream`."""
+        with self._changed:
+            self._streams -= 1
+
+    def _state(self) -> BuildState:
+        return BuildState(f"{self._run}.{self._generation}", self._error, self._version)
+
+    def _publish(self) -> None:
+        self._version += 1
+        self._changed.notify_all()
+
+
+def format_event(name: str, data: str) -> bytes:
+    """Encode one Server-Sent Event; every line of `data` needs its own `data:` field."""
+    lines = data.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    fields = [f"event: {name}"] + [f"data: {line}" for line in lines]
+    return ("\n".join(fields) + "\n\n").encode("utf-8")
+
+
+def encode_state(state: BuildState) -> bytes:
+    """The events that bring a page up to date with `state`."""
+    events = format_event("reload", state.token)
+    if state.error is not None:
+        events += format_event("build-error", state.error)
+    return events
+
+
+def inject_script(page: bytes, token: str) -> bytes:
+    """Add the live-reload script tag before the last `</body>`, or at the end if none."""
+    tag = f'<script src="{SCRIPT_URL}" data-build="{html.escape(token)}" defer></script>\n'
+    matches = list(_BODY_END.finditer(page))
+    if not matches:
+        return page + b"\n" + tag.encode("utf-8")
+    at = matches[-1].start()
+    return page[:at] + tag.encode("utf-8") + page[at:]
+
+
+def pinned_overrides(config: Config) -> dict[str, object]:
+    """The command-line overrides behind `config`, to apply again when config.yaml changes.
+
+    The CLI hands `serve` a loaded Config, not its overrides: the drafts and future flags
+    are always command-line values, and the output folder and base URL count as overridden
+    where they differ from what config.yaml says on its own.
+    """
+    overrides: dict[str, object] = {"build_drafts": config.build_drafts,
+                                    "build_future": config.build_future}
+    try:
+        plain: Config | None = load_config(config.root)
+    except SiteError:
+        plain = None
+    if plain is None or plain.site.base_url != config.site.base_url:
+        overrides["site.base_url"] = config.site.base_url
+    if plain is None or plain.paths.output != config.paths.output:
+        overrides["paths.output"] = config.paths.output
+    return overrides
+
+
+class Rebuilder:
+    """Reload the configuration and rebuild, reporting to the terminal and the hub."""
+
+    def __init__(self, config: Config, hub: LiveReloadHub, out: TextIO, err: TextIO) -> None:
+        self.config = config
+        self._overrides = pinned_overrides(config)
+        self._hub, self._out, self._err = hub, out, err
+
+    def rebuild(self, changed: Sequence[str] = ()) -> bool:
+        """Build once; on failure keep the last good site and say why, everywhere."""
+        stamp = time.strftime("%H:%M:%S")
+        cause = f"{_describe(changed, self.config.root)} changed: " if changed else ""
+        try:
+            config = load_config(self.config.root, self._overrides)
+            report = build(config, now=datetime.now(UTC))
+        except SiteError as exc:
+            self._fail(stamp, "\n".join(d.format() for d in exc.diagnostics))
+            return False
+        except Exception:  # noqa: BLE001 - an engine bug must not kill the server; it is shown
+            self._fail(stamp, traceback.format_exc().rstrip())
+            return False
+        self.config = config
+        for warning in report.warnings:
+            print(warning.format(), file=self._err)
+        print(f"[{stamp}] {cause}built {report.pages} pages in {report.seconds:.2f} s",
+              file=self._out, flush=True)
+        self._hub.succeeded()
+        return True
+
+    def _fail(self, stamp: str, text: str) -> None:
+        print(text, file=self._err)
+        print(f"[{stamp}] build failed: still serving the last good build", file=self._err,
+              flush=True)
+        self._hub.failed(text)
+
+
+def _describe(changed: Sequence[str], root: Path) -> str:
+    names = sorted({Path(p).relative_to(root).as_posix() if Path(p).is_relative_to(root) else p
+                    for p in changed})
+    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+
+class SourceFilter(watchfiles.DefaultFilter):
+    """Watchfiles' default filter (editor swap files, .git, ...) minus our own outputs."""
+
+    def __init__(self, ignored: Sequence[Path]) -> None:
+        super().__init__()
+        self._ignored = tuple(ignored)
+
+    def __call__(self, change: watchfiles.Change, path: str) -> bool:
+        target = Path(path)
+        return super().__call__(change, path) and not any(
+            target.is_relative_to(folder) for folder in self._ignored)
+
+
+class Watcher:
+    """Watch content/, templates/, static/ and config.yaml; rebuild once per burst.
+
+    config.yaml gets a watcher of its own on the project folder, not recursive, because
+    editors save by renaming a new file over the old one, which a watch on the file itself
+    would lose, and a recursive watch on the project would cover public/ and node_modules/.
+    """
+
+    def __init__(self, rebuilder: Rebuilder) -> None:
+        self._rebuilder = rebuilder
+        self._stop = threading.Event()
+        self._dirty = threading.Event()
+        self._lock = threading.Lock()
+        self._changed: list[str] = []
+        self._threads: list[threading.Thread] = []
+        self._ready: list[threading.Event] = []
+
+    def start(self) -> None:
+        """Start watching in threads; see `wait_until_ready`."""
+        config = self._rebuilder.config
+        folders = [config.path(n) for n in ("content", "templates", "static")]
+        config_file = config.root / CONFIG_NAME
+        self._ready = [self._spawn([f for f in folders if f.is_dir()], True,
+                                   SourceFilter([config.path("output"), config.path("cache")])),
+                       self._spawn([config.root], False, lambda _c, p: Path(p) == config_file)]
+        thread = threading.Thread(target=self._build_loop, name="rebuild", daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def wait_until_ready(self, timeout: float = 5.0) -> None:
+        """Return once the OS watches are in place: edits made after this are seen."""
+        for event in self._ready:
+            event.wait(timeout)
+
+    def stop(self) -> None:
+        """Stop watching and wait for a build in progress to end."""
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=10)
+
+    def _spawn(self, paths: list[Path], recursive: bool, accept: WatchFilter) -> threading.Event:
+        ready = threading.Event()
+        if not paths:
+            ready.set()
+            return ready
+        thread = threading.Thread(target=self._watch, args=(paths, recursive, accept, ready),
+                                  name="watch", daemon=True)
+        thread.start()
+        self._threads.append(thread)
+        return ready
+
+    def _watch(self, paths: list[Path], recursive: bool, accept: WatchFilter,
+               ready: threading.Event) -> None:
+        # yield_on_timeout: the first (empty) yield proves the OS watches are in place.
+        for changes in watchfiles.watch(*paths, watch_filter=accept, recursive=recursive,
+                                        debounce=WATCH_DEBOUNCE_MS, step=WATCH_STEP_MS,
+                                        rust_timeout=READY_TIMEOUT_MS, yield_on_timeout=True,
+                                        stop_event=self._stop, raise_interrupt=False):
+            ready.set()
+            if changes:
+                with self._lock:
+                    self._changed.extend(path for _change, path in changes)
+                self._dirty.set()
+
+    def _build_loop(self) -> None:
+        """Build after each burst; changes that arrive during a build cause one more."""
+        while not self._stop.is_set():
+            if not self._dirty.wait(timeout=0.2):
+                continue
+            self._dirty.clear()
+            with self._lock:
+                changed, self._changed = self._changed, []
+            if changed and not self._stop.is_set():
+                self._rebuilder.rebuild(changed)

@@ -1,0 +1,217 @@
+"""Put rendered articles together into the immutable `SiteView` templates see.
+
+Everything here is sorted explicitly, so output never depends on the order files
+came off the disk. Taxonomy terms that differ only in case or spacing share one
+page (Hugo merges them too: terms are keyed by their URL segment, as Hugo's urlize makes
+it); the most used spelling names the term, where Hugo would title-case it.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import PurePosixPath
+
+from markupsafe import Markup
+
+from sitegen.config.settings import Config
+from sitegen.content.frontmatter import Document
+from sitegen.markup.markdown import RenderedBody
+from sitegen.site.model import (Article, ArchiveMonth, ArchiveYear, ArticleBody, Heading, Section, SiteView,
+                    Taxonomy, TaxonomyLink, Term, TermRef)
+from sitegen.markup.text import plain_text, slugify
+from sitegen.content.urls import Route, absolute, href, term_path, term_slug
+
+_EPOCH = datetime(1, 1, 1, tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class PageInput:
+    """One page ready to assemble: its parsed document, its route and converted body."""
+
+    document: Document
+    route: Route
+    body: RenderedBody  # without its HTML and table of contents: those are in `content`
+    summary_html: str  # front matter summary converted, or the body's own summary
+    content: ArticleBody
+
+
+def article_sort_key(article: Article) -> tuple:
+    """Newest first; ties by weight, then title, then source path."""
+    stamp = article.date or _EPOCH
+    return (-stamp.timestamp(), article.weight, article.title.lower(), article.source_path)
+
+
+def assemble_site(pages: list[PageInput], config: Config) -> SiteView:
+    """Build articles, taxonomies, sections and the archive from converted pages."""
+    term_names = _term_names(pages, config)
+    term_refs: dict[tuple[str, str], TermRef] = {}
+    articles = [_article(p, config, term_names, term_refs) for p in pages if p.route.kind != "section"]
+    dated = tuple(sorted((a for a in articles if a.kind == "article"), key=article_sort_key))
+    standalone = tuple(sorted((a for a in articles if a.kind == "page"),
+                              key=lambda a: (a.weight, a.title.lower(), a.source_path)))
+    section_pages = {p.route.bundle_dir: p for p in pages if p.route.kind == "section"}
+    taxonomies = _taxonomies(dated, config)
+    folders = {p.document.source.path: p.document.source.content_path for p in pages}
+    return SiteView(
+        title=config.site.title,
+        description=config.site.description,
+        base_url=config.site.base_url,
+        base_path=config.base_path,
+        language=config.site.language,
+        author=config.site.author,
+        copyright=config.site.copyright,
+        articles=dated,
+        pages=standalone,
+        taxonomies=taxonomies,
+        taxonomy_links=tuple(TaxonomyLink(t.plural, t.singular, t.title, t.url) for t in taxonomies),
+        sections=_sections(dated, section_pages, folders, config),
+        archive=_archive(dated),
+        extra=dict(config.extra),
+        search_enabled=config.search.enabled,
+        feeds_full_content=config.feeds.full_content,
+    )
+
+
+def _term_names(pages: list[PageInput], config: Config) -> dict[tuple[str, str], str]:
+    """Display name of each (taxonomy, slug): the most common spelling, then the first."""
+    spellings: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for page in sorted(pages, key=lambda p: p.document.source.path):
+        for taxonomy, names in page.document.meta.taxonomies.items():
+            for name in names:
+                spellings[(taxonomy, term_slug(name))][name] += 1
+    return {key: counts.most_common(1)[0][0] for key, counts in spellings.items()}
+
+
+def _article(page: PageInput, config: Config, term_names: dict[tuple[str, str], str],
+             term_refs: dict[tuple[str, str], TermRef]) -> Article:
+    """One article's view; `term_refs` shares each term's TermRef among all its articles."""
+    meta, body, route = page.document.meta, page.body, page.route
+    terms: dict[str, tuple[TermRef, ...]] = {}
+    for singular, taxonomy in sorted(config.taxonomies.items(), key=lambda kv: kv[1]):
+        refs: dict[str, TermRef] = {}
+        for name in meta.taxonomies.get(taxonomy, ()):
+            key = term_slug(name)
+            if key not in refs:
+                ref = term_refs.get((taxonomy, key))
+                if ref is None:
+                    ref = term_refs[(taxonomy, key)] = TermRef(
+                        term_names[(taxonomy, key)], key, href(config, term_path(taxonomy, name)),
+                        taxonomy, singular)
+                refs[key] = ref
+        terms[taxonomy] = tuple(refs.values())
+    summary_text = " ".join(plain_text(page.summary_html).split())
+    return Article(
+        source_path=page.document.source.path,
+        kind=route.kind,
+        section=route.section,
+        title=meta.title,
+        slug=route.slug,
+        url=href(config, route.path),
+        permalink=absolute(config, route.path),
+        date=meta.date,
+        lastmod=meta.lastmod,
+        authors=meta.authors or ((config.site.author,) if config.site.author else ()),
+        terms=terms,
+        keywords=meta.keywords,
+        description=meta.description or _shorten(summary_text, 200),
+        summary=_markup(page.summary_html),
+        summary_text=summary_text,
+        truncated=body.truncated or meta.summary is not None,
+        body=page.content,
+        headings=tuple(map(Heading._make, body.headings)),
+        word_count=body.word_count,
+        reading_time=body.reading_time,
+        lang=meta.lang or body.lang_hint or config.site.language,
+        draft=meta.draft,
+        aliases=tuple(href(config, alias_path(a, page.document.source.content_path))
+                      for a in meta.aliases),
+        weight=meta.weight,
+        provenance=meta.provenance,
+        date_inferred=meta.date_inferred,
+        params=dict(meta.params),
+    )
+
+
+def _markup(html: str) -> Markup:
+    """HTML for templates; load_site has usually made it Markup already (see as_markup)."""
+    return html if isinstance(html, Markup) else Markup(html)
+
+
+def alias_path(alias: str, content_path: str) -> str:
+    """Site path of a front matter alias; a relative one is taken from the page's folder.
+
+    ``renamed`` on posts/x.md is /posts/renamed/, as in Hugo; an alias ending in a file
+    name (``/old/page.html``) is that file, others are folders.
+    """
+    folder = PurePosixPath(content_path).parent
+    if PurePosixPath(content_path).stem == "index":
+        folder = folder.parent  # a page bundle: beside the bundle's folder
+    path = alias.strip() if alias.strip().startswith("/") else f"/{folder.as_posix()}/{alias.strip()}"
+    segments: list[str] = []
+    for segment in path.split("/"):
+        if segment == "..":
+            segments = segments[:-1]  # never above the site's root
+        elif segment and segment != ".":
+            segments.append(segment)
+    path = "/" + "/".join(segments)
+    return path if PurePosixPath(path).suffix else path.rstrip("/") + "/"
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit].rstrip(",;:") + "…"
+
+
+def _taxonomies(articles: tuple[Article, ...], config: Config) -> tuple[Taxonomy, ...]:
+    result = []
+    for singular, plural in sorted(config.taxonomies.items(), key=lambda kv: kv[1]):
+        members: dict[str, list[Article]] = defaultdict(list)
+        refs: dict[str, TermRef] = {}
+        for article in articles:
+            for ref in article.terms.get(plural, ()):
+                members[ref.slug].append(article)
+                refs.setdefault(ref.slug, ref)
+        terms = tuple(sorted(
+            (Term(refs[s].name, s, refs[s].url, plural, tuple(members[s])) for s in members),
+            key=lambda t: (t.name.lower(), t.slug)))
+        result.append(Taxonomy(plural, singular, href(config, f"/{plural}/"), terms))
+    return tuple(result)
+
+
+def _sections(articles: tuple[Article, ...], section_pages: dict[str, PageInput],
+              folders: dict[str, str], config: Config) -> tuple[Section, ...]:
+    """Top-level folders, and nested folders with an _index.md (as Hugo), each listing the
+    articles anywhere below it, newest first."""
+    grouped: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        parents = PurePosixPath(folders[article.source_path]).parents
+        for folder in (f.as_posix() for f in parents):
+            if folder != "." and (folder == article.section or folder in section_pages):
+                grouped[folder].append(article)
+    sections = []
+    for name in sorted(grouped, reverse=True):
+        page = section_pages.get(name)
+        title = page.document.meta.title if page else name
+        content = page.content.html if page else Markup("")
+        path = page.route.path if page else "/" + slugify(name) + "/"
+        sections.append(Section(name, href(config, path), title, content, tuple(grouped[name])))
+    return tuple(sections)
+
+
+def _archive(articles: tuple[Article, ...]) -> tuple[ArchiveYear, ...]:
+    by_month: dict[tuple[int, int], list[Article]] = defaultdict(list)
+    for article in articles:
+        if article.date:
+            by_month[(article.date.year, article.date.month)].append(article)
+    years: dict[int, list[ArchiveMonth]] = defaultdict(list)
+    for (year, month) in sorted(by_month, reverse=True):
+        years[year].append(ArchiveMonth(year, month, calendar.month_name[month],
+                                        f"{year:04d}-{month:02d}", tuple(by_month[(year, month)])))
+    return tuple(ArchiveYear(year, f"{year:04d}", tuple(months))
+                 for year, months in sorted(years.items(), reverse=True))

@@ -1,0 +1,279 @@
+"""The site as templates see it: articles, taxonomy terms, sections and archives.
+
+This module is the template API. Every field of `Article`, `Term`, `Taxonomy`,
+`Section`, `ArchiveYear` and `SiteView` below may be used in templates; nothing
+else is passed to them (no raw dicts). `assemble_site` builds the whole, sorted,
+immutable value once every article is rendered.
+
+Sort orders, fixed so that output never depends on the file system:
+articles newest first (date desc, then weight, then title, then source path);
+terms by name (case-insensitive); years and months newest first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable, NamedTuple
+
+from markupsafe import Markup
+
+from sitegen.content.frontmatter import Provenance
+
+
+@dataclass(frozen=True)
+class TermRef:
+    """A link from an article to one taxonomy term."""
+
+    name: str  # as first written in the content, e.g. "Burden sharing"
+    slug: str  # URL segment, e.g. "burden-sharing"
+    url: str  # site-relative URL with the base path, e.g. "/tags/burden-sharing/"
+    taxonomy: str  # plural name, e.g. "tags"
+    singular: str = ""  # e.g. "tag", for labels such as "Tag:"
+
+
+class Heading(NamedTuple):
+    """One heading of an article (a named tuple: a site has tens of thousands of them)."""
+
+    level: int
+    id: str
+    text: str
+
+
+class ArticleBody:
+    """An article's HTML and table of contents, read when a template asks for them.
+
+    Bodies are most of a site's bytes, and only the article's own page and full-content
+    feeds read them: the build keeps them in its cache (cache.get_body), not in memory.
+    """
+
+    __slots__ = ("_load", "_source_path")
+
+    def __init__(self, load: Callable[[], tuple[str, str] | None], source_path: str) -> None:
+        self._load = load
+        self._source_path = source_path
+
+    @classmethod
+    def of(cls, html: str, toc: str = "") -> ArticleBody:
+        """A body held in memory (tests, and pages built without a cache)."""
+        return cls(lambda: (html, toc), "")
+
+    def parts(self) -> tuple[Markup, Markup]:
+        loaded = self._load()
+        if loaded is None:
+            raise LookupError(f"the converted body of {self._source_path} is missing from the build "
+                              "cache; build again (the cache was removed or changed during the build)")
+        return Markup(loaded[0]), Markup(loaded[1])
+
+    @property
+    def html(self) -> Markup:
+        return self.parts()[0]
+
+    @property
+    def toc(self) -> Markup:
+        return self.parts()[1]
+
+    def __repr__(self) -> str:
+        return f"ArticleBody({self._source_path!r})"
+
+
+@dataclass(frozen=True)
+class Article:
+    """One rendered article (or standalone page such as About)."""
+
+    source_path: str  # "content/2019/x.md"
+    kind: str  # "article" (dated, in listings and feeds) or "page" (about, no date needed)
+    section: str  # first folder under content/ ("2019"), "" for top-level pages
+    title: str
+    slug: str
+    url: str  # with the base path: "/2019/x/"
+    permalink: str  # absolute when site.base_url has a host, else equal to url
+    date: datetime | None
+    lastmod: datetime | None
+    authors: tuple[str, ...]
+    terms: dict[str, tuple[TermRef, ...]]  # taxonomy plural -> the article's terms, by plural
+    keywords: tuple[str, ...]
+    description: str  # front matter description, else the plain-text summary
+    summary: Markup  # HTML: <!--more--> part, front matter summary, or automatic
+    summary_text: str  # the same as plain text, for meta tags and feeds
+    truncated: bool  # True when the summary is shorter than the content
+    body: ArticleBody  # read through `content` and `toc`
+    headings: tuple[Heading, ...]
+    word_count: int
+    reading_time: int  # minutes (Hugo's formula); 0 for an empty body
+    lang: str  # "en", "ja", ...: the article's main language
+    draft: bool
+    aliases: tuple[str, ...]  # extra URLs that redirect here (with base path)
+    weight: int
+    provenance: Provenance
+    date_inferred: str  # why the date is a guess, "" when stated by the source
+    params: dict[str, Any] = field(default_factory=dict)  # every other front matter key
+
+    @property
+    def content(self) -> Markup:
+        """The body HTML."""
+        return self.body.html
+
+    @property
+    def toc(self) -> Markup:
+        """Nested <ul> of headings, "" when the article has too few."""
+        return self.body.toc
+
+    @property
+    def categories(self) -> tuple[TermRef, ...]:
+        return self.terms.get("categories", ())
+
+    @property
+    def tags(self) -> tuple[TermRef, ...]:
+        return self.terms.get("tags", ())
+
+    @property
+    def author(self) -> str:
+        return ", ".join(self.authors)
+
+    @property
+    def year(self) -> int | None:
+        return self.date.year if self.date else None
+
+
+@dataclass(frozen=True)
+class Term:
+    """One taxonomy term with every article that carries it, newest first."""
+
+    name: str
+    slug: str
+    url: str
+    taxonomy: str  # plural
+    articles: tuple[Article, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.articles)
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    plural: str  # "tags"
+    singular: str  # "tag"
+    url: str  # "/tags/"
+    terms: tuple[Term, ...]  # sorted by name
+
+    @property
+    def title(self) -> str:
+        return self.plural.replace("-", " ").replace("_", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A top-level content folder (e.g. a year), listed at its own URL."""
+
+    name: str
+    url: str
+    title: str  # from the folder's _index.md, else the folder name
+    content: Markup  # body of _index.md, if any
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class ArchiveMonth:
+    year: int
+    month: int
+    name: str  # "July"
+    anchor: str  # "2019-07", an id on the archive page
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class ArchiveYear:
+    year: int
+    anchor: str  # "2019"
+    months: tuple[ArchiveMonth, ...]
+
+    @property
+    def count(self) -> int:
+        return sum(len(m.articles) for m in self.months)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of a paginated list (home, a term, a section)."""
+
+    items: tuple[Article, ...]
+    number: int  # 1-based
+    total_pages: int
+    total_items: int
+    urls: tuple[str, ...]  # URL of every page of this list, index 0 is page 1
+
+    @property
+    def url(self) -> str:
+        return self.urls[self.number - 1]
+
+    @property
+    def prev_url(self) -> str:
+        return self.urls[self.number - 2] if self.number > 1 else ""
+
+    @property
+    def next_url(self) -> str:
+        return self.urls[self.number] if self.number < self.total_pages else ""
+
+
+@dataclass(frozen=True)
+class TaxonomyLink:
+    """A taxonomy's names and URL without its terms: enough for menus and labels.
+
+    Templates that only need these should use `site.taxonomy_links`, so their pages
+    do not depend on (and re-render with) every article's terms.
+    """
+
+    plural: str
+    singular: str
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class SiteView:
+    """Site-wide values every template gets as `site`."""
+
+    title: str
+    description: str
+    base_url: str  # as configured
+    base_path: str  # "/" or "/archive/"
+    language: str
+    author: str
+    copyright: str
+    articles: tuple[Article, ...]  # dated articles, newest first
+    pages: tuple[Article, ...]  # standalone pages (about), by weight then title
+    taxonomies: tuple[Taxonomy, ...]
+    taxonomy_links: tuple[TaxonomyLink, ...]
+    sections: tuple[Section, ...]
+    archive: tuple[ArchiveYear, ...]
+    extra: dict[str, Any]
+    search_enabled: bool
+    feeds_full_content: bool
+
+    def taxonomy(self, plural: str) -> Taxonomy | None:
+        return next((t for t in self.taxonomies if t.plural == plural), None)
+
+
+@dataclass(frozen=True)
+class Feed:
+    """An alternate link for <head>: a feed of this page's articles."""
+
+    title: str
+    url: str
+    media_type: str
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """Facts about the page being rendered, for <head> and navigation (`page`)."""
+
+    title: str
+    url: str
+    permalink: str
+    kind: str  # home, article, page, taxonomy, term, section, archive, search, 404, alias
+    description: str
+    lang: str
+    feeds: tuple[Feed, ...] = ()
+    noindex: bool = False
