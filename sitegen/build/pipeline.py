@@ -24,6 +24,7 @@ from sitegen.render.render_pool import render_plans
 from sitegen.search.indexing import index_search
 from sitegen.render.templates import compile_all, make_environment, templates_fingerprint, with_site
 from sitegen.incremental.unchanged import LastBuild, input_digest, output_stands, remember_build
+from sitegen.output.url_history import load_history, plan_moves, save_history
 from sitegen.output.writer import StagedOutput, WriteReport, check_output_dir, read_manifest, recover_interrupted
 
 __all__ = ["BuildReport", "CheckedSite", "PlannedSite", "build", "load_site", "plan_site"]
@@ -39,16 +40,19 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     rendered: int = 0  # pages actually rendered (the rest were unchanged)
     derived: tuple[int, int] = (0, 0)  # feeds, sitemap and the like: (made, of how many)
+    moved: tuple[str, ...] = ()  # URLs published before that now redirect to their page's new URL
+    forgotten: tuple[str, ...] = ()  # URLs published before, removed with allow_removed_urls
 
 
 def build(config: Config, *, now: datetime, keep_foreign: bool = False, strict: bool = False,
           use_cache: bool = True, jobs: int | None = None,
-          progress: ProgressCallback | None = None) -> BuildReport:
+          progress: ProgressCallback | None = None, allow_removed_urls: bool = False) -> BuildReport:
     """Build the whole site into the output folder; raises SiteError on any problem.
 
     With `strict`, warnings fail the build too, before anything is written. With the
     cache, unchanged sources are neither parsed nor converted and pages whose inputs
-    did not change are not rendered again: their previous file is kept.
+    did not change are not rendered again: their previous file is kept. A URL published
+    before that this build would drop fails it, unless `allow_removed_urls` (url_history).
     """
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -60,7 +64,9 @@ def build(config: Config, *, now: datetime, keep_foreign: bool = False, strict: 
         tree = read_sources(config, timings, cache)
         templates = templates_fingerprint(config)  # read once: the input digest and page fingerprints
         inputs = input_digest(config, tree, templates, engine_fingerprint(), keep_foreign)
-        last = output_stands(cache, out_dir, inputs, now)
+        history_copy = cache.folder if cache.enabled else None
+        history = load_history(config, history_copy)
+        last = output_stands(cache, out_dir, digest(inputs, history.digest()), now)
         if last is not None:
             _refuse_warnings(strict, last.warnings)
             files = len(read_manifest(out_dir))
@@ -72,6 +78,7 @@ def build(config: Config, *, now: datetime, keep_foreign: bool = False, strict: 
         _refuse_warnings(strict, checked.warnings)
         clock = time.perf_counter()
         planned = plan_site(config, checked)
+        planned, moves = plan_moves(planned, checked, config, history, now, allow_removed_urls)
         timings["plan"] = time.perf_counter() - clock
         clock = time.perf_counter()
         env = with_site(make_environment(config, cache.compiled_templates()), planned.site)
@@ -93,18 +100,21 @@ def build(config: Config, *, now: datetime, keep_foreign: bool = False, strict: 
                 searched = index_search(staged, planned.plans, fingerprints, previous, config)
                 timings["search" if searched.indexed else "search kept"] = searched.seconds
             clock = time.perf_counter()
+            save_history(config, history_copy, moves)
             report = staged.commit()
         except BaseException:
             staged.abort()
             raise
         cache.put_page_fingerprints(fingerprints)
-        remember_build(cache, LastBuild(inputs, len(planned.plans), checked.warnings, checked.stable_until))
+        remember_build(cache, LastBuild(digest(inputs, moves.history().digest()), len(planned.plans),
+                                        checked.warnings, checked.stable_until))
         timings["swap"] = time.perf_counter() - clock
     finally:
         cache.close()
     return BuildReport(len(planned.plans), len(staged.outputs), report, checked.warnings,
                        time.perf_counter() - started, timings, rendered.rendered,
-                       (rendered.derived_made, len(planned.derived)))
+                       (rendered.derived_made, len(planned.derived)), tuple(sorted(moves.moved)),
+                       moves.forgotten)
 
 
 def _refuse_warnings(strict: bool, warnings: tuple[Diagnostic, ...]) -> None:

@@ -18,6 +18,7 @@ from sitegen.build.loading import CheckedSite
 from sitegen.site.model import SiteView
 from sitegen.render.routes import plan_outputs
 from sitegen.render.templates import DerivedFile, OutputPlan
+from sitegen.output.reserved import reserved_problems
 from sitegen.output.writer import CopiedFile
 
 
@@ -45,6 +46,9 @@ def plan_site(config: Config, checked: CheckedSite) -> PlannedSite:
     derived = derive_outputs(site, config)
     copies = _copies(config, checked)
     _check_copy_conflicts(plans, derived, copies, config)
+    reserved = reserved_problems(plans, copies, {d.source.path: d for d in checked.documents}, config)
+    if reserved:
+        raise OutputConflictError(reserved)
     return PlannedSite(site, tuple(plans), tuple(derived), tuple(copies))
 
 

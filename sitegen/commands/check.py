@@ -18,6 +18,7 @@ from sitegen.config.settings import Config
 from sitegen.errors import Diagnostic, SiteError
 from sitegen.content.frontmatter import Document
 from sitegen.build.pipeline import CheckedSite, load_site, plan_site
+from sitegen.output.url_history import load_history, plan_moves
 from sitegen.content.urls import Route
 
 
@@ -29,6 +30,10 @@ def check_site(config: Config, now: datetime) -> list[Diagnostic]:
     except SiteError as exc:
         return exc.diagnostics
     problems = list(checked.warnings)
+    try:  # a URL published before that the build would drop (url_history)
+        planned, _ = plan_moves(planned, checked, config, load_history(config, config.path("cache")), now)
+    except SiteError as exc:
+        problems += exc.diagnostics
     problems += check_links(config, checked, planned.outputs())
     problems += check_terms(checked.documents)
     problems += check_dates(checked)

@@ -47,6 +47,9 @@ def make_parser() -> argparse.ArgumentParser:
                            help="keep files in the output folder that the build did not make")
     build_cmd.add_argument("--no-cache", action="store_true",
                            help="ignore and do not update the build cache (.cache/)")
+    build_cmd.add_argument("--allow-removed-urls", action="store_true",
+                           help="let URLs published before disappear (a deleted article); they are "
+                                "then forgotten (see published-urls.txt)")
     build_cmd.add_argument("-j", "--jobs", type=int, help="worker processes (default: one per core)")
     check_cmd = commands.add_parser("check", help="check every file without writing the site")
     _common(check_cmd)
@@ -173,7 +176,8 @@ def run_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             meters[0].done()
 
     report = build(config, now=now, keep_foreign=args.keep_foreign, strict=args.strict,
-                   use_cache=not args.no_cache, jobs=args.jobs, progress=progress)
+                   use_cache=not args.no_cache, jobs=args.jobs, progress=progress,
+                   allow_removed_urls=args.allow_removed_urls)
     if not args.quiet:
         report_diagnostics(report.warnings, err)
         write = report.write
@@ -181,12 +185,17 @@ def run_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"Built {report.pages} pages ({report.files} files: {write.written} written, "
               f"{write.unchanged} unchanged, {len(write.removed)} removed) into "
               f"{config.paths.output}/ in {report.seconds:.2f} s", file=out)
+        for url in report.forgotten:
+            print(f"published-urls.txt: forgot {url} (removed with --allow-removed-urls)", file=err)
         for foreign in write.foreign:
             verb = "kept" if args.keep_foreign else "removed"
             print(f"{config.paths.output}/{foreign}: {verb}: not made by the build "
                   "(use --keep-foreign to keep such files)", file=err)
         if args.verbose:
             made, derived = report.derived
+            if report.moved:
+                print(f"{len(report.moved)} URL(s) of moved pages redirect to their new URLs: "
+                      + ", ".join(report.moved), file=out)
             print(f"{report.rendered} pages rendered, {report.pages - report.rendered} unchanged; "
                   f"{made} of {derived} feeds and other derived files made", file=out)
             print("timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in report.timings.items()), file=out)

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from sitegen.config.settings import Config
 from sitegen.errors import Diagnostic
@@ -22,6 +22,7 @@ from sitegen.markup.text import slugify, urlize
 
 _TOKEN_RE = re.compile(r":(year|month|day|slug|title|sections|section|filename|contentbasename)")
 _SEGMENT_DROP_RE = re.compile(r"[^\w.~-]", re.UNICODE)
+_ESCAPES_RE = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Route:
     slug: str  # the last URL segment
     kind: str  # "article", "page" or "section"
     bundle_dir: str  # content folder whose files are this page's resources, "" if none
+    aliases: tuple[str, ...] = ()  # site paths of its front matter aliases, unencoded like `path`
 
 
 def href(config: Config, path: str) -> str:
@@ -66,9 +68,17 @@ def output_file(path: str) -> str:
     rel = path.lstrip("/")
     if not rel or rel.endswith("/"):
         return rel + "index.html"
-    if PurePosixPath(rel).suffix:
+    if has_suffix(rel):
         return rel
     return rel + "/index.html"
+
+
+def has_suffix(path: str) -> bool:
+    """Whether the last segment has a file suffix (`x.html`, not `.x` or `x.`), as
+    PurePosixPath.suffix says, without making a path object for each of a site's URLs."""
+    name = path.rsplit("/", 1)[-1]
+    dot = name.rfind(".")
+    return 0 < dot < len(name) - 1
 
 
 def route_document(doc: Document, config: Config) -> tuple[Route | None, Diagnostic | None]:
@@ -102,7 +112,8 @@ def route_document(doc: Document, config: Config) -> tuple[Route | None, Diagnos
         return None, problem
     path = re.sub(r"/{2,}", "/", path)
     slug = PurePosixPath(path.rstrip("/")).name
-    return Route(path, output_file(path), section, slug, kind, bundle_dir), None
+    aliases = tuple(alias_path(a, doc.source.content_path) for a in meta.aliases)
+    return Route(path, output_file(path), section, slug, kind, bundle_dir, aliases), None
 
 
 def _clean(segment: str) -> str:
@@ -127,7 +138,7 @@ def _slug_problem(doc: Document, raw: str, what: str, hint: str) -> Diagnostic:
 
 
 def _from_url(raw: str, doc: Document) -> tuple[str, Diagnostic | None]:
-    segments = [s for s in raw.strip().split("/") if s]
+    segments = [s for s in decode_escapes(raw.strip()).split("/") if s and s != "."]
     if ".." in segments or "://" in raw:
         return "", Diagnostic(doc.source.path, doc.key_line("url"), 1, "error",
                               f"url '{raw}' must be a path inside the site",
@@ -136,6 +147,56 @@ def _from_url(raw: str, doc: Document) -> tuple[str, Diagnostic | None]:
     if not PurePosixPath(path).suffix:
         path += "/"
     return path, None
+
+
+def decode_escapes(path: str) -> str:
+    """A path written in front matter as it will lie on disk: `%E8%A8%98` becomes `記`.
+
+    Pages with non-ASCII slugs are written as UTF-8 file names, and a static server
+    decodes a request's escapes before it looks for the file, so a `url` or alias copied
+    from a browser (percent-encoded) must be decoded too, or it answers 404. Escapes that
+    are not UTF-8, or that stand for `/` or a control character, stay as written.
+    """
+    def decode(match: re.Match[str]) -> str:
+        try:
+            text = unquote(match.group(0), errors="strict")
+        except UnicodeDecodeError:
+            return match.group(0)
+        if "/" in text or any(unicodedata.category(c) == "Cc" for c in text):
+            return match.group(0)
+        return text
+
+    return _ESCAPES_RE.sub(decode, path) if "%" in path else path
+
+
+def alias_path(alias: str, content_path: str) -> str:
+    """Site path of a front matter alias; a relative one is taken from the page's folder.
+
+    ``renamed`` on posts/x.md is /posts/renamed/, as in Hugo; an alias ending in a file
+    name (``/old/page.html``) is that file, others are folders. Unencoded, like a route's
+    path: the redirect page lies on disk under this very name (see `decode_escapes`).
+    """
+    alias = decode_escapes(alias.strip())
+    folder = PurePosixPath(content_path).parent
+    if PurePosixPath(content_path).stem == "index":
+        folder = folder.parent  # a page bundle: beside the bundle's folder
+    return clean_site_path(alias if alias.startswith("/") else f"/{folder.as_posix()}/{alias}")
+
+
+def clean_site_path(path: str) -> str:
+    """`path` with empty, `.` and `..` segments resolved, never above the site's root;
+    a folder (no file suffix) ends with '/'."""
+    if (path.startswith("/") and "//" not in path and "/./" not in path and "/../" not in path
+            and not path.endswith(("/.", "/..")) and (path.endswith("/") or has_suffix(path))):
+        return path  # already clean: the common case, as every line of a URL history is
+    segments: list[str] = []
+    for segment in path.split("/"):
+        if segment == "..":
+            segments = segments[:-1]
+        elif segment and segment != ".":
+            segments.append(segment)
+    path = "/" + "/".join(segments)
+    return path if has_suffix(path) else path.rstrip("/") + "/"
 
 
 def _expand_pattern(pattern: str, doc: Document, dirs: list[str], stem: str, slug: str) -> str:

@@ -92,14 +92,16 @@ class _Planner:
 
     def aliases(self) -> Iterator[OutputPlan]:
         for article in (*self.site.articles, *self.site.pages):
-            for alias in self.config_aliases(article):
-                page = self.meta(alias, "alias", article.title, noindex=True)
-                yield OutputPlan(output_file(alias), "alias.html",
-                                 self.context(page, target=article.permalink, article=article))
+            for alias in self.routes[article.source_path].aliases:
+                yield self.redirect(alias, article)
 
-    def config_aliases(self, article: Article) -> list[str]:
-        base = self.config.base_path.rstrip("/")
-        return [a[len(base):] if base and a.startswith(base) else a for a in article.aliases]
+    def redirect(self, path: str, article: Article) -> OutputPlan:
+        """A page at `path` that sends the reader to `article`: for an alias, or a URL the
+        article had before it moved (see url_history). Written under the unencoded path, as
+        pages are, so that a static server finds it; its links are percent-encoded."""
+        page = self.meta(path, "alias", article.title, noindex=True)
+        return OutputPlan(output_file(path), "alias.html",
+                          self.context(page, target=article.permalink, article=article))
 
     def taxonomies(self) -> Iterator[OutputPlan]:
         links = {link.plural: link for link in self.site.taxonomy_links}
@@ -135,6 +137,17 @@ class _Planner:
     def simple(self, path: str, template: str, kind: str, title: str, noindex: bool = False) -> OutputPlan:
         page = self.meta(path, kind, title, noindex=noindex)
         return OutputPlan(output_file(path), template, self.context(page))
+
+
+def redirect_plans(site: SiteView, routes: dict[str, Route], config: Config,
+                   moved: dict[str, str]) -> list[OutputPlan]:
+    """Redirect pages for URLs whose pages moved: old site path -> the page's source path.
+
+    The same template and variables as an alias at that URL, so a moved page's old URL
+    and an alias look alike to readers, crawlers and caches; listed nowhere."""
+    planner = _Planner(site, routes, config)
+    articles = {a.source_path: a for a in (*site.articles, *site.pages)}
+    return [planner.redirect(path, articles[source]) for path, source in sorted(moved.items())]
 
 
 def _check_conflicts(plans: list[OutputPlan]) -> None:

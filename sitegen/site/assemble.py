@@ -126,8 +126,7 @@ def _article(page: PageInput, config: Config, term_names: dict[tuple[str, str], 
         reading_time=body.reading_time,
         lang=meta.lang or body.lang_hint or config.site.language,
         draft=meta.draft,
-        aliases=tuple(href(config, alias_path(a, page.document.source.content_path))
-                      for a in meta.aliases),
+        aliases=tuple(href(config, alias) for alias in route.aliases),
         weight=meta.weight,
         provenance=meta.provenance,
         date_inferred=meta.date_inferred,
@@ -138,26 +137,6 @@ def _article(page: PageInput, config: Config, term_names: dict[tuple[str, str], 
 def _markup(html: str) -> Markup:
     """HTML for templates; load_site has usually made it Markup already (see as_markup)."""
     return html if isinstance(html, Markup) else Markup(html)
-
-
-def alias_path(alias: str, content_path: str) -> str:
-    """Site path of a front matter alias; a relative one is taken from the page's folder.
-
-    ``renamed`` on posts/x.md is /posts/renamed/, as in Hugo; an alias ending in a file
-    name (``/old/page.html``) is that file, others are folders.
-    """
-    folder = PurePosixPath(content_path).parent
-    if PurePosixPath(content_path).stem == "index":
-        folder = folder.parent  # a page bundle: beside the bundle's folder
-    path = alias.strip() if alias.strip().startswith("/") else f"/{folder.as_posix()}/{alias.strip()}"
-    segments: list[str] = []
-    for segment in path.split("/"):
-        if segment == "..":
-            segments = segments[:-1]  # never above the site's root
-        elif segment and segment != ".":
-            segments.append(segment)
-    path = "/" + "/".join(segments)
-    return path if PurePosixPath(path).suffix else path.rstrip("/") + "/"
 
 
 def _shorten(text: str, limit: int) -> str:

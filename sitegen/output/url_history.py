@@ -1,0 +1,330 @@
+"""Cool URIs don't change: remember every URL the site published, and keep each one working.
+
+Each build records, for every page it publishes (articles and standalone pages, and their
+aliases), the URL and the content file it came from, in `published-urls.txt` in the
+project, one JSON pair a line, sorted, meant to be committed with the content. The next
+build compares: a URL that is no longer made
+
+- whose file is still published (its slug, url, date or folder pattern changed) gets a
+  redirect page to the file's new URL, the same page an alias would be;
+- whose file is still there but withheld (a draft again, expired, dated in the future) is
+  left down without a word, since the front matter says so, and remembered, so that it
+  redirects when the file is published again under another URL;
+- whose file is gone stops the build, naming the URL and the two ways out: an alias on the
+  page that replaces it, or `--allow-removed-urls`, which forgets the URL for good.
+
+Why a project file: the output folder is often absent (a fresh CI clone) and a cache may be
+evicted or ignored, and redirects that live only there would vanish with them; in the
+project, the history travels with the content, and a clean build (no cache, no output)
+makes the same site as an incremental one. A copy in the cache folder stands in when the
+file is missing (not committed, or deleted), so a CI cache carries the history too.
+
+Drafts and future-dated pages built for a preview (`--drafts`, `--future`, `serve`) are not
+recorded: their URLs were never promised to anyone. The history is data from outside (a
+contributor can edit the file, a fork can write a CI cache): every line is checked, and a
+URL in it can only ever become a redirect to one of the site's own pages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import stat
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+
+from sitegen.build.loading import CheckedSite
+from sitegen.build.planning import PlannedSite
+from sitegen.config.settings import Config
+from sitegen.content.urls import clean_site_path, output_file
+from sitegen.errors import BuildFailed, ContentError, Diagnostic
+from sitegen.incremental.cache import digest
+from sitegen.incremental.unchanged import is_published
+from sitegen.output.reserved import reserved_use
+from sitegen.render.routes import redirect_plans
+
+HISTORY_NAME = "published-urls.txt"
+ALLOW_OPTION = "--allow-removed-urls"
+PAGE_KINDS = ("article", "page")
+MAX_BYTES = 64 * 1024 * 1024
+HEADER = (
+    "# Every URL this site has published, and the content file it came from. Written by the\n"
+    "# build: commit it with the content. A URL whose file moved redirects to the new URL; a\n"
+    f"# URL whose file is deleted stops the build until an alias keeps it or {ALLOW_OPTION}\n"
+    "# removes it. Deleting a line forgets that URL (and its redirect).\n")
+_LINE_HINT = ('each line is ["/url/", "path/under/content.md"]: resolve the merge or restore the '
+              "file from version control")
+_UNREADABLE = "make the file readable by the build (it lists the URLs the site has published)"
+
+
+@dataclass(frozen=True)
+class UrlHistory:
+    """The URLs published so far: site path -> (content path of its file, line in `where`)."""
+
+    entries: dict[str, tuple[str, int]]
+    where: str  # the file it was read from, relative to the project; "" for none
+
+    def digest(self) -> str:
+        """Stands for the history in the last build's input digest (see unchanged.py)."""
+        lines = (f"{url}\0{source}" for url, (source, _) in sorted(self.entries.items()))
+        return digest(self.where, *lines)
+
+
+@dataclass(frozen=True)
+class UrlMoves:
+    """What a build does with the history: the new one, and what changed."""
+
+    entries: dict[str, str]  # the history after this build: site path -> content path
+    moved: dict[str, str]  # URLs that redirect: old site path -> source path of the page now
+    forgotten: tuple[str, ...]  # URLs removed for good with --allow-removed-urls
+
+    def history(self) -> UrlHistory:
+        return UrlHistory({url: (source, 0) for url, source in self.entries.items()}, HISTORY_NAME)
+
+
+def load_history(config: Config, cache_folder: Path | None) -> UrlHistory:
+    """The project's history file; else the cache's copy; else an empty history.
+
+    A project file that cannot be read or has a bad line stops the build (ContentError):
+    guessing would unpublish or keep the wrong URLs. A bad cache copy is ignored."""
+    text, problems = _read(config.root / HISTORY_NAME, HISTORY_NAME)
+    if text is not None or problems:
+        history, line_problems = parse_history(text or "", HISTORY_NAME, config)
+        if problems or line_problems:
+            raise ContentError(problems + line_problems)
+        return history
+    if cache_folder is not None:
+        copy = cache_folder / HISTORY_NAME
+        text, problems = _read(copy, HISTORY_NAME)
+        if text is not None and not problems:
+            history, line_problems = parse_history(text, _relative(copy, config.root), config)
+            if not line_problems:
+                return history
+    return UrlHistory({}, "")
+
+
+def _read(path: Path, shown: str) -> tuple[str | None, list[Diagnostic]]:
+    """The file's text; None when there is none. Never blocks on a FIFO, never reads 1 GB."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None, []
+    except OSError as exc:
+        return None, [Diagnostic(shown, 0, 0, "error", f"cannot read it: {exc.strerror}", _UNREADABLE)]
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+        what = "is not a regular file" if not stat.S_ISREG(info.st_mode) else "is larger than 64 MB"
+        return None, [Diagnostic(shown, 0, 0, "error", f"the history of published URLs {what}",
+                                 f"delete {shown}; the next build writes it again")]
+    try:
+        data = path.read_bytes()
+        return data.decode("utf-8"), []
+    except OSError as exc:
+        return None, [Diagnostic(shown, 0, 0, "error", f"cannot read it: {exc.strerror}", _UNREADABLE)]
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        return None, [Diagnostic(shown, line, 1, "error", "this line is not UTF-8 text", _LINE_HINT)]
+
+
+def parse_history(text: str, where: str, config: Config) -> tuple[UrlHistory, list[Diagnostic]]:
+    """Read the lines of a history file, checking each as the untrusted data it is."""
+    entries: dict[str, tuple[str, int]] = {}
+    problems = []
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        pair, problem = _parse_line(line, config)
+        if pair is not None and pair[0] in entries:
+            problem = f"{pair[0]!r} is listed twice (also on line {entries[pair[0]][1]})"
+        if problem is not None or pair is None:
+            problems.append(Diagnostic(where, number, 1, "error",
+                                       problem or "this line is not a published URL", _LINE_HINT))
+            continue
+        entries[pair[0]] = (pair[1], number)
+    return UrlHistory(entries, where), problems
+
+
+def _parse_line(line: str, config: Config) -> tuple[tuple[str, str] | None, str | None]:
+    try:
+        value = json.loads(line)
+    except (ValueError, RecursionError):
+        value = None
+    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)):
+        return None, "this line is not a published URL and its source file"
+    url, source = value
+    problem = url_problem(url, config)
+    if problem is not None:
+        return None, problem
+    parts = source.split("/")
+    if not source or source.startswith("/") or ".." in parts or "" in parts or "\0" in source:
+        return None, f"{source!r} is not a file under the content folder"
+    return (url, source), None
+
+
+def url_problem(url: str, config: Config) -> str | None:
+    """Why `url` cannot be in a history (and so can never become a redirect), or None.
+
+    The same test for what is read and for what is recorded: a build never writes a line
+    that the next build would refuse."""
+    too_long = len(url) > 63 and any(len(part.encode("utf-8", "surrogatepass")) > 255
+                                     for part in url.split("/"))
+    if not url.startswith("/") or clean_site_path(url) != url or "\0" in url or too_long:
+        return f"{url!r} is not a path inside the site"
+    if reserved_use(url[1:], config) is not None:  # only the first segment counts
+        return f"{url!r} is a name the build keeps for itself"
+    return None
+
+
+def published_urls(checked: CheckedSite, config: Config, now: datetime) -> dict[str, str]:
+    """The URLs this build promises: pages and aliases of files published as they would be
+    without --drafts and --future (a preview promises nothing). Site path -> content path."""
+    public = dataclasses.replace(config, build_drafts=False, build_future=False)
+    urls: dict[str, str] = {}
+    for page in checked.pages:
+        route = page.route
+        if route.kind in PAGE_KINDS and is_published(page.document, public, now):
+            for url in (route.path, *route.aliases):
+                if url_problem(url, config) is None:
+                    urls[url] = page.document.source.content_path
+    return urls
+
+
+def reconcile(history: UrlHistory, checked: CheckedSite, outputs: set[str], config: Config,
+              now: datetime, allow_removed: bool = False) -> UrlMoves:
+    """Decide the fate of every URL the history holds that this build does not publish.
+
+    Raises BuildFailed, before anything is written, for URLs whose file is gone, unless
+    `allow_removed` confirms their removal."""
+    current = published_urls(checked, config, now)
+    existing = {source.content_path for source in checked.tree.sources}
+    published = {p.document.source.content_path: p.document.source.path
+                 for p in checked.pages if p.route.kind in PAGE_KINDS}
+    entries, moved = dict(current), {}
+    forgotten: list[str] = []
+    gone: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    taken = _Taken(outputs)
+    for url, (source, line) in sorted(history.entries.items()):
+        if url in current:
+            continue
+        if taken.serves(output_file(url)) or source in existing:  # still served, or withheld
+            entries[url] = source
+            if source in published and taken.claim(output_file(url)):
+                moved[url] = published[source]
+        elif allow_removed:
+            forgotten.append(url)
+        else:
+            gone[source].append((url, line))
+    if gone:
+        raise BuildFailed([_removed(source, urls, history.where, config)
+                           for source, urls in gone.items()])
+    return UrlMoves(entries, moved, tuple(forgotten))
+
+
+class _Taken:
+    """The files of the site being planned, and the folders they make.
+
+    A URL the history holds is still served when its file is planned, or when a folder of
+    that name now stands where its file was (the server redirects `/x` to `/x/`). A redirect
+    may be written only where no file or folder of the site is, and only once."""
+
+    def __init__(self, outputs: set[str]) -> None:
+        self.files = set(outputs)
+
+    @cached_property
+    def folders(self) -> set[str]:  # made when a URL of the history is missing, not every build
+        return {parent for output in self.files for parent in _parents(output)}
+
+    def serves(self, output: str) -> bool:
+        return output in self.files or output in self.folders
+
+    def claim(self, output: str) -> bool:
+        if self.serves(output) or any(parent in self.files for parent in _parents(output)):
+            return False
+        self.files.add(output)
+        self.folders.update(_parents(output))
+        return True
+
+
+def _parents(output: str) -> list[str]:
+    """"a/b/index.html" -> ["a", "a/b"]."""
+    parts = output.split("/")[:-1]
+    return ["/".join(parts[:n]) for n in range(1, len(parts) + 1)]
+
+
+def _removed(source: str, urls: list[tuple[str, int]], where: str, config: Config) -> Diagnostic:
+    """The URLs of one deleted file, and the exact front matter line that would keep them."""
+    names = [url for url, _ in urls]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    they, them = ("it was", "it") if len(names) == 1 else ("they were", "them")
+    aliases = ", ".join(json.dumps(name, ensure_ascii=False) for name in names)
+    return Diagnostic(
+        where, urls[0][1], 1, "error",
+        f"{listed} would answer 404: {they} published from {config.paths.content}/{source}, "
+        "which no longer exists",
+        f"to remove {them} for good, build with {ALLOW_OPTION}; to keep {them}, add this line "
+        f"to the front matter of the page that replaces it: aliases: [{aliases}]")
+
+
+def plan_moves(planned: PlannedSite, checked: CheckedSite, config: Config, history: UrlHistory,
+               now: datetime, allow_removed: bool = False) -> tuple[PlannedSite, UrlMoves]:
+    """The planned site plus a redirect page at each URL whose page moved."""
+    moves = reconcile(history, checked, planned.outputs(), config, now, allow_removed)
+    if not moves.moved:
+        return planned, moves
+    redirects = redirect_plans(planned.site, checked.routes, config, moves.moved)
+    return dataclasses.replace(planned, plans=planned.plans + tuple(redirects)), moves
+
+
+def render_history(entries: dict[str, str]) -> str:
+    lines = [HEADER.rstrip("\n")]
+    for url, source in sorted(entries.items()):
+        line = json.dumps([url, source], ensure_ascii=False)
+        try:
+            line.encode("utf-8")
+        except UnicodeEncodeError:  # a file name that is not UTF-8: keep it, escaped
+            line = json.dumps([url, source])
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def save_history(config: Config, cache_folder: Path | None, moves: UrlMoves) -> None:
+    """Write the history to the project (and the cache's copy), before the site is swapped in,
+    so a history that cannot be written fails a build that has published nothing."""
+    text = render_history(moves.entries)
+    try:
+        _replace(config.root / HISTORY_NAME, text)
+    except OSError as exc:
+        raise BuildFailed([Diagnostic(HISTORY_NAME, 0, 0, "error",
+                                      f"cannot write the history of published URLs: {exc.strerror}",
+                                      "make the project folder writable; nothing was published")]) from None
+    if cache_folder is not None:
+        try:
+            _replace(cache_folder / HISTORY_NAME, text)
+        except OSError:
+            pass  # the project's file is the history; the copy only stands in for it
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write `text` to `path` in one step (a new file renamed over it), if it differs."""
+    data = text.encode("utf-8")
+    try:
+        if path.is_file() and path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    temporary = path.with_name(f".{path.name}.new")
+    temporary.unlink(missing_ok=True)
+    with open(temporary, "xb") as handle:
+        handle.write(data)
+    os.replace(temporary, path)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
