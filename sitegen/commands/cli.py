@@ -48,8 +48,8 @@ def make_parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--no-cache", action="store_true",
                            help="ignore and do not update the build cache (.cache/)")
     build_cmd.add_argument("--allow-removed-urls", action="store_true",
-                           help="let URLs published before disappear (a deleted article); they are "
-                                "then forgotten (see published-urls.txt)")
+                           help="let URLs published before disappear (a deleted article); their "
+                                "lines in published-urls.txt are marked removed")
     build_cmd.add_argument("-j", "--jobs", type=int, help="worker processes (default: one per core)")
     check_cmd = commands.add_parser("check", help="check every file without writing the site")
     _common(check_cmd)
@@ -186,7 +186,7 @@ def run_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
               f"{write.unchanged} unchanged, {len(write.removed)} removed) into "
               f"{config.paths.output}/ in {report.seconds:.2f} s", file=out)
         for url in report.forgotten:
-            print(f"published-urls.txt: forgot {url} (removed with --allow-removed-urls)", file=err)
+            print(f"published-urls.txt: {url} removed for good (--allow-removed-urls)", file=err)
         for foreign in write.foreign:
             verb = "kept" if args.keep_foreign else "removed"
             print(f"{config.paths.output}/{foreign}: {verb}: not made by the build "

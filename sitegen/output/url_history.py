@@ -11,13 +11,17 @@ build compares: a URL that is no longer made
   left down without a word, since the front matter says so, and remembered, so that it
   redirects when the file is published again under another URL;
 - whose file is gone stops the build, naming the URL and the two ways out: an alias on the
-  page that replaces it, or `--allow-removed-urls`, which forgets the URL for good.
+  page that replaces it, or `--allow-removed-urls`, which lets it go. The removal is
+  recorded (the line is marked "removed"), so no build asks again and no older copy of
+  the history brings the URL back.
 
 Why a project file: the output folder is often absent (a fresh CI clone) and a cache may be
 evicted or ignored, and redirects that live only there would vanish with them; in the
 project, the history travels with the content, and a clean build (no cache, no output)
-makes the same site as an incremental one. A copy in the cache folder stands in when the
-file is missing (not committed, or deleted), so a CI cache carries the history too.
+makes the same site as an incremental one. The cache folder keeps a copy, and a build reads
+both: a URL the copy knows and the file does not (a CI build published it, and its
+checkout, with the file it updated, is thrown away; or the file was never committed) is
+remembered all the same. Where they disagree about a URL, the file wins.
 
 Drafts and future-dated pages built for a preview (`--drafts`, `--future`, `serve`) are not
 recorded: their URLs were never promised to anyone. The history is data from outside (a
@@ -51,60 +55,75 @@ HISTORY_NAME = "published-urls.txt"
 ALLOW_OPTION = "--allow-removed-urls"
 PAGE_KINDS = ("article", "page")
 MAX_BYTES = 64 * 1024 * 1024
+REMOVED = "removed"
 HEADER = (
     "# Every URL this site has published, and the content file it came from. Written by the\n"
     "# build: commit it with the content. A URL whose file moved redirects to the new URL; a\n"
     f"# URL whose file is deleted stops the build until an alias keeps it or {ALLOW_OPTION}\n"
-    "# removes it. Deleting a line forgets that URL (and its redirect).\n")
-_LINE_HINT = ('each line is ["/url/", "path/under/content.md"]: resolve the merge or restore the '
-              "file from version control")
+    f'# lets it go, which marks its line "{REMOVED}". See the README.\n')
+_LINE_HINT = ('each line is ["/url/", "path/under/content.md"] (and "removed" after a removed '
+              "one): resolve the merge or restore the file from version control")
 _UNREADABLE = "make the file readable by the build (it lists the URLs the site has published)"
 
 
 @dataclass(frozen=True)
-class UrlHistory:
-    """The URLs published so far: site path -> (content path of its file, line in `where`)."""
+class Entry:
+    """One URL of the history."""
 
-    entries: dict[str, tuple[str, int]]
-    where: str  # the file it was read from, relative to the project; "" for none
+    source: str  # the content file it came from, under the content folder: "2019/x.md"
+    removed: bool = False  # let go with --allow-removed-urls: never asked about again
+    where: str = HISTORY_NAME  # the file that lists it (for messages), relative to the project
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class UrlHistory:
+    """The URLs published so far, by site path; `origin` says which file stood for it."""
+
+    entries: dict[str, Entry]
+    origin: str = ""  # "project" when the project's file was read, "cache" for the copy only
 
     def digest(self) -> str:
         """Stands for the history in the last build's input digest (see unchanged.py)."""
-        lines = (f"{url}\0{source}" for url, (source, _) in sorted(self.entries.items()))
-        return digest(self.where, *lines)
+        return digest(self.origin, render_history(self.entries))
 
 
 @dataclass(frozen=True)
 class UrlMoves:
     """What a build does with the history: the new one, and what changed."""
 
-    entries: dict[str, str]  # the history after this build: site path -> content path
+    entries: dict[str, Entry]  # the history after this build
     moved: dict[str, str]  # URLs that redirect: old site path -> source path of the page now
-    forgotten: tuple[str, ...]  # URLs removed for good with --allow-removed-urls
+    forgotten: tuple[str, ...]  # URLs let go with --allow-removed-urls in this build
 
     def history(self) -> UrlHistory:
-        return UrlHistory({url: (source, 0) for url, source in self.entries.items()}, HISTORY_NAME)
+        """The history as the next build will read it."""
+        return UrlHistory(self.entries, "project")
 
 
 def load_history(config: Config, cache_folder: Path | None) -> UrlHistory:
-    """The project's history file; else the cache's copy; else an empty history.
+    """The project's history file, plus the URLs only the cache's copy knows.
 
     A project file that cannot be read or has a bad line stops the build (ContentError):
-    guessing would unpublish or keep the wrong URLs. A bad cache copy is ignored."""
+    guessing would unpublish or keep the wrong URLs. A bad cache copy is ignored, like
+    any cache entry that does not check out."""
     text, problems = _read(config.root / HISTORY_NAME, HISTORY_NAME)
+    project: dict[str, Entry] | None = None
     if text is not None or problems:
-        history, line_problems = parse_history(text or "", HISTORY_NAME, config)
+        entries, line_problems = parse_history(text or "", HISTORY_NAME, config)
         if problems or line_problems:
             raise ContentError(problems + line_problems)
-        return history
+        project = entries
+    copy: dict[str, Entry] = {}
     if cache_folder is not None:
-        copy = cache_folder / HISTORY_NAME
-        text, problems = _read(copy, HISTORY_NAME)
+        path = cache_folder / HISTORY_NAME
+        text, problems = _read(path, HISTORY_NAME)
         if text is not None and not problems:
-            history, line_problems = parse_history(text, _relative(copy, config.root), config)
-            if not line_problems:
-                return history
-    return UrlHistory({}, "")
+            entries, line_problems = parse_history(text, _relative(path, config.root), config)
+            copy = {} if line_problems else entries
+    if project is None:
+        return UrlHistory(copy, "cache" if copy else "")
+    return UrlHistory({**copy, **project}, "project")
 
 
 def _read(path: Path, shown: str) -> tuple[str | None, list[Diagnostic]]:
@@ -129,40 +148,40 @@ def _read(path: Path, shown: str) -> tuple[str | None, list[Diagnostic]]:
         return None, [Diagnostic(shown, line, 1, "error", "this line is not UTF-8 text", _LINE_HINT)]
 
 
-def parse_history(text: str, where: str, config: Config) -> tuple[UrlHistory, list[Diagnostic]]:
+def parse_history(text: str, where: str, config: Config) -> tuple[dict[str, Entry], list[Diagnostic]]:
     """Read the lines of a history file, checking each as the untrusted data it is."""
-    entries: dict[str, tuple[str, int]] = {}
+    entries: dict[str, Entry] = {}
     problems = []
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        pair, problem = _parse_line(line, config)
-        if pair is not None and pair[0] in entries:
-            problem = f"{pair[0]!r} is listed twice (also on line {entries[pair[0]][1]})"
-        if problem is not None or pair is None:
-            problems.append(Diagnostic(where, number, 1, "error",
-                                       problem or "this line is not a published URL", _LINE_HINT))
+        url, entry, problem = _parse_line(line, config)
+        if url in entries:
+            problem = f"{url!r} is listed twice (also on line {entries[url].line})"
+        if problem is not None:
+            problems.append(Diagnostic(where, number, 1, "error", problem, _LINE_HINT))
             continue
-        entries[pair[0]] = (pair[1], number)
-    return UrlHistory(entries, where), problems
+        entries[url] = dataclasses.replace(entry, where=where, line=number)
+    return entries, problems
 
 
-def _parse_line(line: str, config: Config) -> tuple[tuple[str, str] | None, str | None]:
+def _parse_line(line: str, config: Config) -> tuple[str, Entry, str | None]:
+    """(url, entry, None), or a problem; `["/url/", "source.md"]`, "removed" after a let go one."""
     try:
         value = json.loads(line)
     except (ValueError, RecursionError):
         value = None
-    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)):
-        return None, "this line is not a published URL and its source file"
-    url, source = value
+    if (not isinstance(value, list) or len(value) not in (2, 3) or not all(isinstance(v, str) for v in value)
+            or value[2:] not in ([], [REMOVED])):
+        return "", Entry(""), "this line is not a published URL and its source file"
+    url, source = value[0], value[1]
     problem = url_problem(url, config)
-    if problem is not None:
-        return None, problem
     parts = source.split("/")
-    if not source or source.startswith("/") or ".." in parts or "" in parts or "\0" in source:
-        return None, f"{source!r} is not a file under the content folder"
-    return (url, source), None
+    if problem is None and (not source or source.startswith("/") or ".." in parts or "" in parts
+                            or "\0" in source):
+        problem = f"{source!r} is not a file under the content folder"
+    return url, Entry(source, len(value) == 3), problem
 
 
 def url_problem(url: str, config: Config) -> str | None:
@@ -203,24 +222,28 @@ def reconcile(history: UrlHistory, checked: CheckedSite, outputs: set[str], conf
     existing = {source.content_path for source in checked.tree.sources}
     published = {p.document.source.content_path: p.document.source.path
                  for p in checked.pages if p.route.kind in PAGE_KINDS}
-    entries, moved = dict(current), {}
+    entries = {url: Entry(source) for url, source in current.items()}
+    moved: dict[str, str] = {}
     forgotten: list[str] = []
-    gone: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    gone: dict[str, list[tuple[str, Entry]]] = defaultdict(list)
     taken = _Taken(outputs)
-    for url, (source, line) in sorted(history.entries.items()):
+    for url, entry in sorted(history.entries.items()):
         if url in current:
             continue
-        if taken.serves(output_file(url)) or source in existing:  # still served, or withheld
-            entries[url] = source
+        source = entry.source
+        if entry.removed:  # let go before: stays so, unless published again
+            entries[url] = Entry(source, True)
+        elif taken.serves(output_file(url)) or source in existing:  # still served, or withheld
+            entries[url] = Entry(source)
             if source in published and taken.claim(output_file(url)):
                 moved[url] = published[source]
         elif allow_removed:
+            entries[url] = Entry(source, True)
             forgotten.append(url)
         else:
-            gone[source].append((url, line))
+            gone[source].append((url, entry))
     if gone:
-        raise BuildFailed([_removed(source, urls, history.where, config)
-                           for source, urls in gone.items()])
+        raise BuildFailed([_removed(source, urls, config) for source, urls in gone.items()])
     return UrlMoves(entries, moved, tuple(forgotten))
 
 
@@ -255,14 +278,15 @@ def _parents(output: str) -> list[str]:
     return ["/".join(parts[:n]) for n in range(1, len(parts) + 1)]
 
 
-def _removed(source: str, urls: list[tuple[str, int]], where: str, config: Config) -> Diagnostic:
+def _removed(source: str, urls: list[tuple[str, Entry]], config: Config) -> Diagnostic:
     """The URLs of one deleted file, and the exact front matter line that would keep them."""
     names = [url for url, _ in urls]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     they, them = ("it was", "it") if len(names) == 1 else ("they were", "them")
     aliases = ", ".join(json.dumps(name, ensure_ascii=False) for name in names)
+    first = urls[0][1]
     return Diagnostic(
-        where, urls[0][1], 1, "error",
+        first.where, first.line, 1 if first.line else 0, "error",
         f"{listed} would answer 404: {they} published from {config.paths.content}/{source}, "
         "which no longer exists",
         f"to remove {them} for good, build with {ALLOW_OPTION}; to keep {them}, add this line "
@@ -279,14 +303,16 @@ def plan_moves(planned: PlannedSite, checked: CheckedSite, config: Config, histo
     return dataclasses.replace(planned, plans=planned.plans + tuple(redirects)), moves
 
 
-def render_history(entries: dict[str, str]) -> str:
+def render_history(entries: dict[str, Entry]) -> str:
+    """The file's text: sorted, one URL a line, so that two branches' additions merge."""
     lines = [HEADER.rstrip("\n")]
-    for url, source in sorted(entries.items()):
-        line = json.dumps([url, source], ensure_ascii=False)
+    for url, entry in sorted(entries.items()):
+        value = [url, entry.source, REMOVED] if entry.removed else [url, entry.source]
+        line = json.dumps(value, ensure_ascii=False)
         try:
             line.encode("utf-8")
         except UnicodeEncodeError:  # a file name that is not UTF-8: keep it, escaped
-            line = json.dumps([url, source])
+            line = json.dumps(value)
         lines.append(line)
     return "\n".join(lines) + "\n"
 
@@ -305,7 +331,7 @@ def save_history(config: Config, cache_folder: Path | None, moves: UrlMoves) -> 
         try:
             _replace(cache_folder / HISTORY_NAME, text)
         except OSError:
-            pass  # the project's file is the history; the copy only stands in for it
+            pass  # the project's file is the history; the copy only adds to it
 
 
 def _replace(path: Path, text: str) -> None:

@@ -32,6 +32,8 @@ search:
   enabled: false
 """
 HISTORY = "published-urls.txt"
+LINE_HINT = ('each line is ["/url/", "path/under/content.md"] (and "removed" after a removed one): '
+             "resolve the merge or restore the file from version control")
 
 
 def site(tmp_path: Path, files: dict[str, str]) -> Path:
@@ -57,8 +59,8 @@ def redirect_target(page: Path) -> str:
     return target
 
 
-def history_lines(root: Path) -> list[list[str]]:
-    text = (root / HISTORY).read_text(encoding="utf-8")
+def history_lines(root: Path, name: str = HISTORY) -> list[list[str]]:
+    text = (root / name).read_text(encoding="utf-8")
     return [json.loads(line) for line in text.splitlines() if line and not line.startswith("#")]
 
 
@@ -144,18 +146,47 @@ def test_a_deleted_article_stops_the_build_naming_its_url_and_the_ways_out(tmp_p
     assert (root / HISTORY).read_bytes() == history
 
 
-def test_confirming_the_removal_forgets_the_url_for_good(tmp_path: Path) -> None:
+def test_confirming_the_removal_lets_the_url_go_for_good(tmp_path: Path) -> None:
     root = site(tmp_path, {"content/2019/keep.md": article("Kept", slug="keep"),
                            "content/2019/gone.md": article("Gone", slug="gone")})
     built(root)
     (root / "content/2019/gone.md").unlink()
     run = build_site(root, "--allow-removed-urls")
     assert run.code == 0, run.err
-    assert f"{HISTORY}: forgot /2019/gone/ (removed with --allow-removed-urls)" in run.err
+    assert run.err == f"{HISTORY}: /2019/gone/ removed for good (--allow-removed-urls)\n"
     assert not (root / "public/2019/gone").exists()
-    assert history_lines(root) == [["/2019/keep/", "2019/keep.md"]]
+    assert history_lines(root) == [["/2019/gone/", "2019/gone.md", "removed"], ["/2019/keep/", "2019/keep.md"]]
     again = build_site(root)
     assert again.code == 0 and again.err == ""
+
+
+def test_a_removal_confirmed_and_committed_is_not_undone_by_an_older_cache(tmp_path: Path) -> None:
+    """CI restores a cache from before the removal: the file, which says "removed", wins."""
+    root = site(tmp_path, {"content/2019/keep.md": article("Kept", slug="keep"),
+                           "content/2019/gone.md": article("Gone", slug="gone")})
+    built(root)
+    older_cache = (root / ".cache" / HISTORY).read_bytes()
+    (root / "content/2019/gone.md").unlink()
+    built(root, "--allow-removed-urls")
+    (root / ".cache" / HISTORY).write_bytes(older_cache)
+    assert built(root) == ""
+
+
+def test_a_url_first_published_by_ci_is_kept_by_its_cache(tmp_path: Path) -> None:
+    """A CI build publishes a merged article; its updated file is thrown away with the
+    checkout, and the committed file never lists the URL. The cache's copy does, so deleting
+    the article later is still caught."""
+    root = site(tmp_path, {"content/2019/keep.md": article("Kept", slug="keep")})
+    built(root)
+    committed = (root / HISTORY).read_bytes()
+    (root / "content/2019/merged.md").write_text(article("Merged", slug="merged"), encoding="utf-8")
+    built(root)  # the CI build that publishes it
+    (root / HISTORY).write_bytes(committed)  # the next CI run checks out the committed file
+    (root / "content/2019/merged.md").unlink()
+    run = build_site(root)
+    assert run.code == 1
+    line = history_lines(root, ".cache/" + HISTORY).index(["/2019/merged/", "2019/merged.md"]) + 5
+    assert run.err.startswith(f".cache/{HISTORY}:{line}:1: error: /2019/merged/ would answer 404: ")
 
 
 def test_an_alias_on_another_page_keeps_the_url(tmp_path: Path) -> None:
@@ -297,11 +328,9 @@ def test_a_broken_history_file_is_an_error_with_its_line(tmp_path: Path) -> None
     assert run.code == 1
     assert run.err == (
         f"{HISTORY}:{lines - 2}:1: error: this line is not a published URL and its source file\n"
-        f'  hint: each line is ["/url/", "path/under/content.md"]: resolve the merge or restore the '
-        "file from version control\n"
+        f"  hint: {LINE_HINT}\n"
         f"{HISTORY}:{lines}:1: error: '/../../etc/' is not a path inside the site\n"
-        f'  hint: each line is ["/url/", "path/under/content.md"]: resolve the merge or restore the '
-        "file from version control\n")
+        f"  hint: {LINE_HINT}\n")
 
 
 def test_a_broken_cache_copy_is_ignored(tmp_path: Path) -> None:
