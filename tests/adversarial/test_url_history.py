@@ -345,13 +345,15 @@ def test_a_broken_cache_copy_is_ignored(tmp_path: Path) -> None:
 # -- non-ASCII aliases --------------------------------------------------------------------
 
 def test_a_non_ascii_alias_is_written_as_utf8_and_served(tmp_path: Path) -> None:
-    root = site(tmp_path, {"content/2019/x.md": article(
-        "X", slug="x", aliases="[/記事/旧/, '/old page.html', /%E6%97%A5%E6%9C%AC/]")})
+    """Aliases, and every other output named after content (term pages and feeds, bundle
+    files), lie on disk under the decoded name a static server looks for."""
+    root = site(tmp_path, {
+        "content/2019/x.md": article("X", slug="x", tags="[日本]",
+                                     aliases="[/記事/旧/, '/old page.html', /%E6%97%A5%E6%9C%AC/]"),
+        "content/2019/写真集/index.md": article("写真集", body="![写真](写真.svg)"),
+        "content/2019/写真集/写真.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>\n'})
     built(root)
     public = root / "public"
-    assert (public / "記事/旧/index.html").is_file()
-    assert (public / "old page.html").is_file()
-    assert (public / "日本/index.html").is_file()
     assert not [p for p in public.rglob("*") if "%" in p.name]
     with serve_directory(public) as url:
         for path in ("/記事/旧/", "/old page.html", "/日本/"):
@@ -360,6 +362,9 @@ def test_a_non_ascii_alias_is_written_as_utf8_and_served(tmp_path: Path) -> None
                 page = lxml_html.fromstring(response.read())
             refresh = page.cssselect('meta[http-equiv="refresh"]')[0].get("content")
             assert refresh == "0; url=https://example.org/2019/x/"
+        for path in ("/tags/日本/", "/tags/日本/feed.xml", "/2019/写真集/", "/2019/写真集/写真.svg"):
+            with urllib.request.urlopen(url.rstrip("/") + quote(path)) as response:
+                assert response.status == 200, path
 
 
 def test_a_percent_encoded_url_is_written_as_utf8(tmp_path: Path) -> None:
