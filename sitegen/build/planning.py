@@ -10,15 +10,17 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from sitegen.site.assemble import assemble_site
-from sitegen.config.settings import Config
-from sitegen.render.derived import derive_outputs
-from sitegen.errors import Diagnostic, OutputConflictError
 from sitegen.build.loading import CheckedSite
-from sitegen.site.model import SiteView
+from sitegen.config.settings import Config
+from sitegen.content.links import project_files
+from sitegen.errors import Diagnostic, OutputConflictError
+from sitegen.output.ownership import RESERVED_NAMES
+from sitegen.output.writer import CopiedFile
+from sitegen.render.derived import derive_outputs
 from sitegen.render.routes import plan_outputs
 from sitegen.render.templates import DerivedFile, OutputPlan
-from sitegen.output.writer import CopiedFile
+from sitegen.site.assemble import assemble_site
+from sitegen.site.model import SiteView
 
 
 @dataclass(frozen=True)
@@ -45,16 +47,15 @@ def plan_site(config: Config, checked: CheckedSite) -> PlannedSite:
     derived = derive_outputs(site, config)
     copies = _copies(config, checked)
     _check_copy_conflicts(plans, derived, copies, config)
+    _check_reserved(plans, copies, checked, config)
     return PlannedSite(site, tuple(plans), tuple(derived), tuple(copies))
 
 
 def _copies(config: Config, checked: CheckedSite) -> list[CopiedFile]:
-    """Static files, and files beside articles (page bundles) next to their pages."""
-    copies: list[CopiedFile] = []
-    static = config.path("static")
-    if static.is_dir():
-        for path in sorted(p for p in static.rglob("*") if p.is_file()):
-            copies.append(CopiedFile(path.relative_to(static).as_posix(), path))
+    """Static files, and files beside articles (page bundles) next to their pages.
+
+    Static files are listed with links followed only where content/links.py allows."""
+    copies = [CopiedFile(rel, path) for rel, path in project_files(config, "static")]
     bundles = {r.bundle_dir: r for r in checked.routes.values() if r.bundle_dir}
     for resource in checked.tree.resources:
         folder = PurePosixPath(resource.content_path).parent.as_posix()
@@ -85,6 +86,27 @@ def _check_copy_conflicts(plans: list[OutputPlan], derived: list[DerivedFile],
                                       f"rename or move {path}"))
     if clashes:
         raise OutputConflictError(clashes)
+
+
+def _check_reserved(plans: list[OutputPlan], copies: list[CopiedFile], checked: CheckedSite,
+                    config: Config) -> None:
+    """No page or file may land on a name the build keeps for itself in the output folder
+    (its manifest, its search work folder): it would overwrite it, or be deleted with it."""
+    problems = []
+    hint = "change the page's url or slug (or rename the file): names starting with '.sitegen' are the build's"
+    for plan in plans:
+        article = plan.context.get("article")
+        if plan.output.split("/", 1)[0] in RESERVED_NAMES:
+            path = article.source_path if article is not None else ""
+            problems.append(Diagnostic(path, 0, 0, "error",
+                                       f"url /{plan.output.rpartition('/index.html')[0]}/ is a name the "
+                                       "build keeps for itself in the output folder", hint))
+    root = config.root.resolve()
+    problems += [Diagnostic(_relative(copy.source, root), 0, 0, "error",
+                            f"'{copy.output}' is a name the build keeps for itself in the output folder", hint)
+                 for copy in copies if copy.output.split("/", 1)[0] in RESERVED_NAMES]
+    if problems:
+        raise OutputConflictError(_with_key_lines(problems, checked, "url", "url "))
 
 
 def _with_key_lines(diagnostics: list[Diagnostic], checked: CheckedSite, key: str,
