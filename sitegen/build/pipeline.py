@@ -67,12 +67,12 @@ def build(config: Config, *, now: datetime, keep_foreign: bool = False, strict: 
     problems = folder_problems(config)  # load_config checked them; a Config made by hand is not
     if problems:
         raise ConfigError(problems)
-    check_output(config.path("output"), config.paths.output)  # before the lock makes the cache folder
-    with build_lock(config, wait=wait, on_wait=on_wait):
-        try:
+    try:
+        check_output(config.path("output"), config.paths.output)  # before the lock makes the cache folder
+        with build_lock(config, wait=wait, on_wait=on_wait):
             return _build_locked(config, now, keep_foreign, strict, use_cache, jobs, progress)
-        except OSError as exc:
-            raise BuildFailed([io_failure(exc, config)]) from None
+    except OSError as exc:
+        raise BuildFailed([io_failure(exc, config)]) from None
 
 
 def _build_locked(config: Config, now: datetime, keep_foreign: bool, strict: bool, use_cache: bool,

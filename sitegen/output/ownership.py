@@ -252,7 +252,11 @@ def remove_tree(path: str) -> None:
     """Delete a folder of the build's: read-only folders opened first, its manifest last.
 
     The manifest goes last so that a removal cut short leaves a folder still known as
-    the build's, which the next build removes or reuses instead of refusing it."""
+    the build's, which the next build removes or reuses instead of refusing it. A link
+    is removed, never followed."""
+    if os.path.islink(path):
+        os.unlink(path)
+        return
     unlock(path)
     try:
         with os.scandir(path) as listing:

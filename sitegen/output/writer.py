@@ -84,7 +84,7 @@ class StagedOutput:
         claim_sibling(self.staging, self.shown)
         if os.path.lexists(self.staging) and spare is None:
             remove_tree(str(self.staging))  # left by a build that was killed; no reuse without a cache
-        if not os.path.lexists(self.staging) and spare is not None and spare.is_dir():
+        if not os.path.lexists(self.staging) and spare is not None and _is_real_folder(spare):
             try:
                 os.rename(spare, self.staging)
             except OSError:
@@ -96,6 +96,7 @@ class StagedOutput:
         if not (self.staging / MANIFEST).is_file():
             write_manifest(self.staging, set())  # the mark that makes the folder the build's
         _MADE_FOLDERS.clear()  # the staging folder's contents are not known yet
+        _MADE_FOLDERS.add(str(self.staging))
         self.outputs: set[str] = set()
         self.written = self.unchanged = 0
         checkpoint("staging")
@@ -152,16 +153,19 @@ class StagedOutput:
 
     def _keep_foreign(self, foreign: list[str]) -> None:
         """Carry files someone else put in the output into the new site, as they are."""
-        clashes = [rel for rel in foreign if rel in self.outputs]
+        if not foreign:
+            return
+        folders = {output.rsplit("/", i)[0] for output in self.outputs for i in range(1, output.count("/") + 1)}
+        clashes = [rel for rel in foreign if rel in self.outputs or rel in folders]
         if clashes:
             raise BuildFailed([Diagnostic(f"{self.shown}/{rel}", 0, 0, "error",
-                                          "not made by the build, which now makes a file of this name",
+                                          "not made by the build, which now makes a file or folder of this name",
                                           "move or rename the file; --keep-foreign keeps it only where "
                                           "the site has no file of its own") for rel in clashes])
         for rel in foreign:
             source = os.path.join(self.out_dir, rel)
             dest = os.path.join(self.staging, rel)
-            _ensure_folder(os.path.dirname(dest))
+            _ensure_folder(str(self.staging), os.path.dirname(dest))
             clear_path(dest)
             if os.path.islink(source):
                 os.symlink(os.readlink(source), dest)
@@ -191,7 +195,7 @@ def place_file(staging: Path, out_dir: Path, rel: str, data: bytes | None = None
     is replaced, never written into.
     """
     dest, old = os.path.join(staging, rel), os.path.join(out_dir, rel)
-    _ensure_folder(os.path.dirname(dest))
+    _ensure_folder(os.fspath(staging), os.path.dirname(dest))
     try:
         info = os.lstat(old)
     except OSError:
@@ -230,6 +234,14 @@ def _in_folder(path: str, action: Callable[[], T]) -> T:
         return action()
 
 
+def _is_real_folder(path: Path) -> bool:
+    """A folder, not a link to one (the spare in the cache may come from anywhere)."""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
 def _is_link_of(dest: str, info: os.stat_result) -> bool:
     """Whether dest is already the very file `info` describes (a hard link of it)."""
     try:
@@ -239,33 +251,32 @@ def _is_link_of(dest: str, info: os.stat_result) -> bool:
     return here.st_ino == info.st_ino and here.st_dev == info.st_dev
 
 
-def _ensure_folder(folder: str) -> None:
+def _ensure_folder(staging: str, folder: str) -> None:
+    """Make `folder` inside staging a real folder, its parents first, each checked once a build.
+
+    A reused staging folder is the site of the build before last, kept in the cache: a
+    link standing where a folder must be (put there by hand, or by a cache restored from
+    elsewhere) would send the writes, and the removals before them, into whatever it
+    points at. So every folder on the way is looked at with lstat, and anything but a
+    real folder (a link, a file) is removed first. Stops at the staging folder itself,
+    whose own path may well run through links."""
     if folder in _MADE_FOLDERS:
         return
+    if folder != staging:
+        _ensure_folder(staging, os.path.dirname(folder))
     try:
-        _make_folders(folder)
-    except (FileExistsError, NotADirectoryError):  # a file stands where a folder must be
-        parent = folder
-        while parent and not os.path.isdir(parent):
-            if os.path.lexists(parent):
-                clear_path(parent)
-                break
-            parent = os.path.dirname(parent)
-        _make_folders(folder)
+        is_folder = stat.S_ISDIR(os.lstat(folder).st_mode)
+    except FileNotFoundError:
+        is_folder = None
+    if is_folder is False:
+        clear_path(folder)
+    if not is_folder:
+        try:
+            _in_folder(folder, lambda: os.mkdir(folder))
+        except FileExistsError:  # made meanwhile by another renderer
+            if not _is_real_folder(Path(folder)):
+                raise
     _MADE_FOLDERS.add(folder)
-
-
-def _make_folders(folder: str) -> None:
-    """os.makedirs, opening a read-only folder of the build's on the way if need be."""
-    try:
-        os.makedirs(folder, exist_ok=True)
-    except PermissionError:
-        parent = folder
-        while parent and not os.path.isdir(parent):
-            parent = os.path.dirname(parent)
-        if not unlock(parent):
-            raise
-        os.makedirs(folder, exist_ok=True)
 
 
 def _prune(staging: Path, outputs: set[str]) -> None:
@@ -315,7 +326,7 @@ def link_previous(staging: Path, out_dir: Path, rel: str) -> bool:
         return False
     if _is_link_of(dest, info):
         return True  # a reused staging folder already holds this very file
-    _ensure_folder(os.path.dirname(dest))
+    _ensure_folder(os.fspath(staging), os.path.dirname(dest))
     clear_path(dest)
     try:
         _in_folder(dest, lambda: os.link(old, dest))

@@ -266,3 +266,14 @@ def test_a_pagefind_that_never_ends_is_stopped_with_a_clear_error(tmp_path: Path
     assert not (root / "public").exists() and _leftovers(root) == []
     again = _build(root, "--no-wait", env=env)  # the stopped Pagefind does not hold the lock
     assert again.returncode == 1 and "did not finish within 1 s" in again.stderr
+
+
+def test_an_output_in_a_read_only_folder_is_a_clear_error(tmp_path: Path) -> None:
+    prefix = _without_root_override()
+    root = _site(tmp_path)
+    (root / "ro").mkdir()
+    (root / "ro").chmod(0o555)
+    run = _build(root, "--output", "ro/site", prefix=prefix)
+    assert (run.returncode, run.stderr) == (1, ("ro/.site.staging: error: cannot write the site here: Permission "
+                                               "denied\n  hint: check that you may write to this folder and that the "
+                                               "disk has room; the previous site was left as it was\n"))

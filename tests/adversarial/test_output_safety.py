@@ -8,6 +8,7 @@ was; and that the normal cases (a new folder, an empty one, every later build) w
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -211,7 +212,7 @@ def test_a_kept_foreign_file_the_build_would_overwrite_is_an_error(make_site: Si
     before = read_tree(root / "public")
     run = build_site(root, "--keep-foreign")
     assert (run.code, run.err) == (1, ("public/robots.txt: error: not made by the build, which now makes a file "
-                                      "of this name\n  hint: move or rename the file; --keep-foreign keeps it "
+                                      "or folder of this name\n  hint: move or rename the file; --keep-foreign keeps it "
                                       "only where the site has no file of its own\n"))
     assert read_tree(root / "public") == before
 
@@ -263,3 +264,59 @@ def test_new_with_a_nested_section_still_works(make_site: Site) -> None:
     run = run_cli("new", "--root", str(root), "--section", "essays/2019/", "A title")
     assert (run.code, run.out) == (0, "created content/essays/2019/a-title.md\n")
     assert (root / "content/essays/2019/a-title.md").is_file()
+
+
+def test_a_kept_foreign_link_where_the_site_makes_a_folder_is_an_error(make_site: Site) -> None:
+    root = _site(make_site)
+    assert build_site(root).code == 0
+    victim = root.parent / "victim"
+    victim.mkdir()
+    shutil.rmtree(root / "public" / "tags")
+    (root / "public" / "tags").symlink_to(victim)
+    run = build_site(root, "--keep-foreign")
+    assert run.code == 1 and run.err.startswith("public/tags: error: not made by the build, which now makes a "
+                                                "file or folder of this name\n")
+    assert os.listdir(victim) == []
+
+
+def _victim(root: Path) -> Path:
+    victim = root.parent / "victim"
+    victim.mkdir()
+    (victim / "index.html").write_text("precious", encoding="utf-8")
+    (victim / "notes.txt").write_text("precious", encoding="utf-8")
+    return victim
+
+
+def test_a_spare_site_that_is_a_link_is_never_followed(make_site: Site) -> None:
+    """The spare sits in the cache, which may come from elsewhere (a CI cache)."""
+    root = _site(make_site)
+    assert build_site(root).code == 0
+    victim = _victim(root)
+    spare = root / ".cache" / "spare-site"
+    shutil.rmtree(spare, ignore_errors=True)
+    spare.symlink_to(victim)
+    for n in range(2):
+        (root / "content/2019/a.md").write_text(article("A", body=f"Edit {n}."), encoding="utf-8")
+        assert build_site(root).code == 0
+    assert read_tree(victim) == {"index.html": b"precious", "notes.txt": b"precious"}
+
+
+def test_links_inside_the_spare_site_are_never_written_through(make_site: Site) -> None:
+    root = _site(make_site)
+    assert build_site(root).code == 0
+    (root / "content/2019/a.md").write_text(article("A", body="Second."), encoding="utf-8")
+    assert build_site(root).code == 0  # now there is a spare: the first build's site
+    victim = _victim(root)
+    spare = root / ".cache" / "spare-site"
+    shutil.rmtree(spare / "2019")
+    (spare / "2019").symlink_to(victim)  # where the pages of 2019 will be written
+    (spare / "css").unlink() if (spare / "css").is_symlink() else shutil.rmtree(spare / "css")
+    (spare / "css").write_text("a file where a folder must be", encoding="utf-8")
+    (root / "content/2019/a.md").write_text(article("A", body="Third."), encoding="utf-8")
+    run = build_site(root)
+    assert (run.code, run.err) == (0, "")
+    assert read_tree(victim) == {"index.html": b"precious", "notes.txt": b"precious"}
+    clean = root.parent / "clean"
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("public", ".cache"))
+    assert build_site(clean, "--no-cache").code == 0
+    assert read_tree(root / "public") == read_tree(clean / "public")
