@@ -13,6 +13,7 @@ once with `BuildBusy` (exit code 3).
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import sys
@@ -45,7 +46,7 @@ def build_lock(config: Config, *, wait: bool = True,
     """Hold the project's build lock inside the `with` block.
 
     `on_wait` is told, once, that the build is waiting and why (by default on stderr)."""
-    fd = os.open(lock_path(config), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    fd = _open(lock_path(config))
     try:
         _acquire(fd, wait, on_wait or _tell_stderr)
         os.ftruncate(fd, 0)
@@ -56,6 +57,19 @@ def build_lock(config: Config, *, wait: bool = True,
         if fd in _held:
             _held.remove(fd)
         os.close(fd)  # releases the lock (children that hold it keep it until they end)
+
+
+def _open(path: Path) -> int:
+    """Open (or make) the lock file, never through a link: the cache folder may have been
+    restored from elsewhere, and the lock file is truncated once held."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW
+    try:
+        return os.open(path, flags, 0o644)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+    os.unlink(path)
+    return os.open(path, flags, 0o644)
 
 
 def _acquire(fd: int, wait: bool, on_wait: Callable[[str], None]) -> None:
@@ -95,7 +109,8 @@ def lock_path(config: Config) -> Path:
     cache = config.path("cache")
     try:
         claim_cache(cache, config.paths.cache)
-        (cache / LOCK_NAME).touch()
+        if not os.access(cache, os.W_OK):
+            raise PermissionError(cache)
         return cache / LOCK_NAME
     except OSError:
         output = config.path("output")

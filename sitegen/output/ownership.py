@@ -153,7 +153,9 @@ def claim_cache(cache_dir: Path, shown: str) -> None:
     cache_dir.mkdir(parents=True, exist_ok=True)
     if not tag.is_file():
         temporary = cache_dir / f".{CACHE_TAG}.{os.getpid()}"
-        temporary.write_text(CACHE_TAG_TEXT, encoding="utf-8")
+        clear_path(str(temporary))
+        with temporary.open("x", encoding="utf-8") as handle:  # never through a link
+            handle.write(CACHE_TAG_TEXT)
         os.replace(temporary, tag)
 
 
@@ -213,7 +215,8 @@ def write_manifest(folder: Path, outputs: set[str]) -> None:
     """Replace the manifest in one step: it is what makes the folder the build's."""
     temporary = folder / f"{MANIFEST}.tmp"
     clear_path(str(temporary))
-    temporary.write_text("\n".join(sorted(outputs)) + "\n", encoding="utf-8")
+    with temporary.open("x", encoding="utf-8") as handle:  # never through a link
+        handle.write("\n".join(sorted(outputs)) + "\n")
     os.replace(temporary, folder / MANIFEST)
 
 

@@ -320,3 +320,14 @@ def test_links_inside_the_spare_site_are_never_written_through(make_site: Site) 
     shutil.copytree(root, clean, ignore=shutil.ignore_patterns("public", ".cache"))
     assert build_site(clean, "--no-cache").code == 0
     assert read_tree(root / "public") == read_tree(clean / "public")
+
+
+def test_the_lock_file_is_never_opened_through_a_link(make_site: Site) -> None:
+    root = _site(make_site)
+    assert build_site(root).code == 0
+    victim = _victim(root)
+    (root / ".cache" / "build.lock").unlink()
+    (root / ".cache" / "build.lock").symlink_to(victim / "notes.txt")  # truncated once held, before
+    (root / "content/2019/a.md").write_text(article("A", body="Edited."), encoding="utf-8")
+    assert build_site(root).code == 0
+    assert read_tree(victim) == {"index.html": b"precious", "notes.txt": b"precious"}
