@@ -10,16 +10,17 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from sitegen.site.assemble import assemble_site
-from sitegen.config.settings import Config
-from sitegen.render.derived import derive_outputs
-from sitegen.errors import Diagnostic, OutputConflictError
 from sitegen.build.loading import CheckedSite
-from sitegen.site.model import SiteView
+from sitegen.config.settings import Config
+from sitegen.content.links import project_files
+from sitegen.errors import Diagnostic, OutputConflictError
+from sitegen.output.writer import CopiedFile
+from sitegen.render.derived import derive_outputs
 from sitegen.render.routes import plan_outputs
 from sitegen.render.templates import DerivedFile, OutputPlan
 from sitegen.output.reserved import reserved_problems
-from sitegen.output.writer import CopiedFile
+from sitegen.site.assemble import assemble_site
+from sitegen.site.model import SiteView
 
 
 @dataclass(frozen=True)
@@ -53,12 +54,10 @@ def plan_site(config: Config, checked: CheckedSite) -> PlannedSite:
 
 
 def _copies(config: Config, checked: CheckedSite) -> list[CopiedFile]:
-    """Static files, and files beside articles (page bundles) next to their pages."""
-    copies: list[CopiedFile] = []
-    static = config.path("static")
-    if static.is_dir():
-        for path in sorted(p for p in static.rglob("*") if p.is_file()):
-            copies.append(CopiedFile(path.relative_to(static).as_posix(), path))
+    """Static files, and files beside articles (page bundles) next to their pages.
+
+    Static files are listed with links followed only where content/links.py allows."""
+    copies = [CopiedFile(rel, path) for rel, path in project_files(config, "static")]
     bundles = {r.bundle_dir: r for r in checked.routes.values() if r.bundle_dir}
     for resource in checked.tree.resources:
         folder = PurePosixPath(resource.content_path).parent.as_posix()

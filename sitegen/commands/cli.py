@@ -1,21 +1,23 @@
 """The command line: `build` (the default), `check`, `new`, `import` and `serve`.
 
 `main(argv)` returns an exit code and never lets a traceback reach an editor
-(unless --debug): 0 ok, 1 content or build error, 2 usage or configuration error.
+(unless --debug): 0 ok, 1 content or build error, 2 usage or configuration error,
+3 another build of the project is running (with --no-wait).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime, timezone
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Sequence, TextIO
+from typing import TextIO
 
-from sitegen.config.settings import Config, load_config
-from sitegen.errors import ConfigError, Diagnostic, SiteError
 from sitegen.build.pipeline import build
 from sitegen.commands.progress import Progress
+from sitegen.config.settings import Config, load_config
+from sitegen.errors import ConfigError, Diagnostic, SiteError
 
 COMMANDS = ("build", "check", "new", "import", "serve")
 
@@ -44,7 +46,11 @@ def make_parser() -> argparse.ArgumentParser:
     _build_options(build_cmd)
     build_cmd.add_argument("-o", "--output", help="output folder (default: paths.output, 'public')")
     build_cmd.add_argument("--keep-foreign", action="store_true",
-                           help="keep files in the output folder that the build did not make")
+                           help="keep files in the output folder that the build did not make "
+                                "(without it, such files stop the build: it never deletes them)")
+    build_cmd.add_argument("--no-wait", action="store_true",
+                           help="if another build of this project is running, fail at once "
+                                "(exit code 3) instead of waiting for it")
     build_cmd.add_argument("--no-cache", action="store_true",
                            help="ignore and do not update the build cache (.cache/)")
     build_cmd.add_argument("--allow-removed-urls", action="store_true",
@@ -90,7 +96,7 @@ def run_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     config = load_project_config(args)
     path = scaffold_article(config, args.title, section=args.section, kind=args.kind,
-                            today=datetime.now(timezone.utc).date())
+                            today=datetime.now(UTC).date())
     print(f"created {path}", file=out)
     return 0
 
@@ -165,7 +171,7 @@ def load_project_config(args: argparse.Namespace) -> Config:
 
 def run_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     config = load_project_config(args)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     meters: list[Progress] = []
 
     def progress(done: int, total: int) -> None:
@@ -177,6 +183,7 @@ def run_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     report = build(config, now=now, keep_foreign=args.keep_foreign, strict=args.strict,
                    use_cache=not args.no_cache, jobs=args.jobs, progress=progress,
+                   wait=not args.no_wait, on_wait=lambda message: print(message, file=err, flush=True),
                    allow_removed_urls=args.allow_removed_urls)
     if not args.quiet:
         report_diagnostics(report.warnings, err)
@@ -188,9 +195,8 @@ def run_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for url in report.forgotten:
             print(f"published-urls.txt: {url} removed for good (--allow-removed-urls)", file=err)
         for foreign in write.foreign:
-            verb = "kept" if args.keep_foreign else "removed"
-            print(f"{config.paths.output}/{foreign}: {verb}: not made by the build "
-                  "(use --keep-foreign to keep such files)", file=err)
+            print(f"{config.paths.output}/{foreign}: kept: not made by the build (--keep-foreign)",
+                  file=err)
         if args.verbose:
             made, derived = report.derived
             if report.moved:
@@ -206,7 +212,7 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from sitegen.commands.check import check_site
 
     config = load_project_config(args)
-    diagnostics = check_site(config, now=datetime.now(timezone.utc))
+    diagnostics = check_site(config, now=datetime.now(UTC))
     report_diagnostics(diagnostics, err)
     errors = [d for d in diagnostics if d.is_error]
     warnings = [d for d in diagnostics if not d.is_error]

@@ -8,10 +8,13 @@ title with a colon or a quote still parses.
 from __future__ import annotations
 
 import json
+import os
+import re
 from datetime import date
 from pathlib import Path
 
 from sitegen.config.settings import Config
+from sitegen.content.links import checked_file
 from sitegen.errors import ConfigError, ContentError, Diagnostic
 from sitegen.markup.text import slugify
 
@@ -37,28 +40,61 @@ def scaffold_article(config: Config, title: str, *, section: str | None, kind: s
     if not title.strip() or not slug:
         raise ConfigError([Diagnostic("new", 0, 0, "error", "the title has no letters or digits",
                                       'give a title in quotes: python build.py new "My article"')])
-    folder = section or f"{today.year:04d}"
+    folder = _section(config, section or f"{today.year:04d}")
     target = config.path("content") / folder / f"{slug}.md"
     shown = f"{config.paths.content}/{folder}/{slug}.md"
-    if target.exists():
-        raise ContentError([Diagnostic(shown, 0, 0, "error", "already exists; nothing was written",
-                                       "choose another title, or edit the existing file")])
+    exists = ContentError([Diagnostic(shown, 0, 0, "error", "already exists; nothing was written",
+                                      "choose another title, or edit the existing file")])
+    if os.path.lexists(target):
+        raise exists
     template = _archetype(config, kind)
     text = (template.replace('"{{ title }}"', "{{ title }}")
             .replace("{{ title }}", json.dumps(title.strip(), ensure_ascii=False))
             .replace("{{ date }}", today.isoformat())
             .replace("{{ slug }}", slug))
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    try:
+        with target.open("x", encoding="utf-8") as handle:  # never through a link, never over a file
+            handle.write(text)
+    except FileExistsError:
+        raise exists from None
     return shown
 
 
+def _section(config: Config, section: str) -> str:
+    """The --section folder, normalised; it must be a folder inside content/, links followed.
+
+    Hidden folders are refused too: the build skips them, so the article would never
+    be published."""
+    parts = [part for part in section.replace("\\", "/").split("/") if part not in ("", ".")]
+    content = config.path("content")
+    where = os.path.realpath(content.joinpath(*parts)) if parts else str(content)
+    if (section.startswith(("/", "\\")) or any(part == ".." or part.startswith(".") for part in parts)
+            or not Path(where).is_relative_to(content)):
+        raise ConfigError([Diagnostic("", 0, 0, "error",
+                                      f"--section '{section}' is not a folder inside {config.paths.content}/",
+                                      "give a folder name such as '2019' or 'essays/2019', without "
+                                      "'..' or a leading '/'; new articles always go in "
+                                      f"{config.paths.content}/")])
+    return "/".join(parts) or "."
+
+
 def _archetype(config: Config, kind: str) -> str:
+    shown = f"{config.paths.archetypes}/{kind}.md"
+    if not _NAME.fullmatch(kind):
+        raise ConfigError([Diagnostic("", 0, 0, "error", f"--kind '{kind}' is not an archetype name",
+                                      f"give the name of a file in {config.paths.archetypes}/ without "
+                                      "'.md', e.g. 'default'")])
     path: Path = config.path("archetypes") / f"{kind}.md"
+    problem = checked_file(config, path, shown)
+    if problem is not None:
+        raise ConfigError([problem])
     if path.is_file():
         return path.read_text(encoding="utf-8")
     if kind != "default":
-        raise ConfigError([Diagnostic(f"{config.paths.archetypes}/{kind}.md", 0, 0, "error",
-                                      f"archetype '{kind}' does not exist",
-                                      f"create {config.paths.archetypes}/{kind}.md or omit --kind")])
+        raise ConfigError([Diagnostic(shown, 0, 0, "error", f"archetype '{kind}' does not exist",
+                                      f"create {shown} or omit --kind")])
     return DEFAULT_ARCHETYPE
+
+
+_NAME = re.compile(r"[\w][\w.-]*")  # an archetype's file name: no folders, no '..'

@@ -8,17 +8,18 @@ did-you-mean hint, all at once rather than one per run.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import dataclasses
+import os
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sitegen.errors import ConfigError, Diagnostic, byte_position, did_you_mean
+from sitegen.config.folders import folder_problems
 from sitegen.config.yamldoc import KeyPath, YamlDoc, YamlProblem, load_yaml
+from sitegen.errors import ConfigError, Diagnostic, byte_position, did_you_mean
 
 CONFIG_NAME = "config.yaml"
 
@@ -74,6 +75,16 @@ class FeedsSection:
 @dataclass(frozen=True)
 class SearchSection:
     enabled: bool = True
+    timeout: int = 600  # seconds Pagefind may take to index the site before the build stops it
+
+
+@dataclass(frozen=True)
+class SecuritySection:
+    """What the build may read from outside the project."""
+
+    # Project paths (e.g. "static/fonts") under which a symbolic link may point outside
+    # the project; everywhere else such a link is an error (see content/links.py).
+    allow_symlinks_outside: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,14 +111,18 @@ class Config:
     feeds: FeedsSection = field(default_factory=FeedsSection)
     search: SearchSection = field(default_factory=SearchSection)
     server: ServerSection = field(default_factory=ServerSection)
+    security: SecuritySection = field(default_factory=SecuritySection)
     extra: dict[str, Any] = field(default_factory=dict)
     # Set from the command line, not from config.yaml:
     build_drafts: bool = False
     build_future: bool = False
 
     def path(self, name: str) -> Path:
-        """Absolute path of one of the folders in `paths`."""
-        return (self.root / getattr(self.paths, name)).resolve()
+        """Absolute path of one of the folders in `paths`, links followed.
+
+        realpath rather than Path.resolve, which raises on a loop of links: a loop is
+        then simply a path that does not exist, reported where the folder is used."""
+        return Path(os.path.realpath(self.root / getattr(self.paths, name)))
 
     @property
     def base_path(self) -> str:
@@ -140,7 +155,21 @@ def load_config(root: Path, overrides: Mapping[str, Any] | None = None) -> Confi
     values = _Checker(doc, problems).section(Config, raw, (), skip=_FILE_KEYS)
     if problems:
         raise ConfigError(problems)
-    return dataclasses.replace(Config(**values), root=root.resolve(), **file_level)
+    config = dataclasses.replace(Config(**values), root=root.resolve(), **file_level)
+    problems = folder_problems(config, doc, set(overrides)) + _limit_problems(config, doc)
+    if problems:
+        raise ConfigError(problems)
+    return config
+
+
+def _limit_problems(config: Config, doc: YamlDoc) -> list[Diagnostic]:
+    """Numbers that must be at least 1 (the checker allows 0 for every whole number)."""
+    if config.search.timeout >= 1:
+        return []
+    line, col = doc.where_value(("search", "timeout"))
+    return [Diagnostic(CONFIG_NAME, line, col, "error", "'search.timeout' must be at least 1 (seconds)",
+                       "write e.g. 'timeout: 600' (the default); set 'search.enabled: false' "
+                       "to build without search")]
 
 
 def read_config_file(config_file: Path) -> YamlDoc:
@@ -231,7 +260,17 @@ class _Checker:
                               f"write a number, e.g. '{name}: {default}' (the default)")
         if expected is str and not isinstance(value, str):
             return self.wrong(path, "text", value, f"put the value in quotes: {name}: \"{value}\"")
+        if typing.get_origin(expected) is tuple:
+            return self.texts(path, value)
         return value
+
+    def texts(self, path: KeyPath, value: Any) -> Any:
+        """A list of text (one text alone counts as a list of one)."""
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+            return self.wrong(path, "a list of text", value,
+                              f"write e.g. '{path[-1]}: [static/fonts]', one path per item")
+        return tuple(items)
 
     def names(self, path: KeyPath, value: dict[Any, Any]) -> Any:
         """A mapping of names to text (taxonomies, permalinks): check every entry."""

@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sitegen.incremental.cache import BuildCache, digest
 from sitegen.config.settings import Config
-from sitegen.errors import Diagnostic
 from sitegen.content.frontmatter import Document
+from sitegen.content.links import project_files
 from sitegen.content.sources import SourceTree
+from sitegen.errors import Diagnostic
+from sitegen.incremental.cache import BuildCache, digest
+from sitegen.output.ownership import OutputState
 from sitegen.output.writer import output_matches_manifest
 
 
@@ -75,8 +77,7 @@ def input_digest(config: Config, tree: SourceTree, templates: str, engine: str, 
         info = path.stat()
         return f"{path}:{info.st_size}:{info.st_mtime_ns}"
 
-    static = config.path("static")
-    statics = sorted(p for p in static.rglob("*") if p.is_file()) if static.is_dir() else []
+    statics = [path for _, path in project_files(config, "static")]
     return digest(
         engine, repr(config), templates, str(keep_foreign),
         *(f"{s.path}:{s.digest}" for s in tree.sources),
@@ -103,11 +104,11 @@ def remember_build(cache: BuildCache, build: LastBuild) -> None:
     cache.put_meta({"last_build": json.dumps(record, sort_keys=True, ensure_ascii=False)})
 
 
-def output_stands(cache: BuildCache, out_dir: Path, inputs: str, now: datetime) -> LastBuild | None:
+def output_stands(cache: BuildCache, state: OutputState, inputs: str, now: datetime) -> LastBuild | None:
     """The last build, if its output is still the site these inputs make."""
     if not cache.enabled:
         return None
     last = last_build(cache)
-    if last is None or not last.stands(inputs, now) or not output_matches_manifest(out_dir):
+    if last is None or not last.stands(inputs, now) or not output_matches_manifest(state):
         return None
     return last

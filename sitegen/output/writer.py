@@ -6,8 +6,9 @@ complete, and the swap is one atomic `renameat2(RENAME_EXCHANGE)` on Linux (two
 renames elsewhere). Files whose bytes did not change are hard-linked from the old
 site rather than rewritten, so their modification times (and rsync, and CDNs)
 see no change. A manifest of what the build wrote tells stale files (ours,
-removed) from files someone else put there (reported, and kept on request).
-The replaced site is kept in the cache and becomes the next build's staging folder,
+removed) from files someone else put there (kept on request, else the build is
+refused before it starts: see ownership.py, which also decides which folders
+are the build's to replace). The replaced site is kept in the cache and becomes the next build's staging folder,
 so an incremental build replaces the files that changed instead of making every
 folder and link of the site again.
 """
@@ -20,14 +21,32 @@ import filecmp
 import os
 import shutil
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-from sitegen.config.settings import Config
 from sitegen.errors import BuildFailed, Diagnostic
+from sitegen.output.faults import checkpoint, exchange_disabled
+from sitegen.output.ownership import (
+    MANIFEST,
+    OutputState,
+    claim_sibling,
+    clear_path,
+    foreign_diagnostics,
+    previous_of,
+    read_manifest,
+    remove_tree,
+    staging_of,
+    survey,
+    unlock,
+    write_manifest,
+)
 
-MANIFEST = ".sitegen-manifest"
+__all__ = ["MANIFEST", "CopiedFile", "StagedOutput", "WriteReport", "link_previous",
+           "output_matches_manifest", "place_file", "read_manifest"]
 _RENAME_EXCHANGE = 2
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -46,23 +65,6 @@ class WriteReport:
     foreign: tuple[str, ...]  # files the build never made, removed unless kept
 
 
-def check_output_dir(config: Config, out_dir: Path) -> None:
-    """Refuse an output folder that is, holds, or sits inside the project's own folders."""
-    out = out_dir.resolve()
-    protected = {"project root": config.root.resolve()}
-    for name in ("content", "templates", "static", "archetypes"):
-        protected[f"{name}/ folder"] = config.path(name)
-    for label, folder in protected.items():
-        if out == folder or folder.is_relative_to(out):
-            raise BuildFailed([Diagnostic("config.yaml", 0, 0, "error",
-                                          f"output folder '{out_dir}' is the {label} or contains it",
-                                          "building there would delete your sources; use e.g. 'public'")])
-        if label != "project root" and out.is_relative_to(folder):
-            raise BuildFailed([Diagnostic("config.yaml", 0, 0, "error",
-                                          f"output folder '{out_dir}' is inside the {label}",
-                                          "choose a folder outside content/, templates/ and static/")])
-
-
 class StagedOutput:
     """A site being written: files go to a staging folder, `commit()` swaps it into place.
 
@@ -71,24 +73,33 @@ class StagedOutput:
     folder away and leaves the previous site untouched.
     """
 
-    def __init__(self, out_dir: Path, keep_foreign: bool = False, spare: Path | None = None) -> None:
+    def __init__(self, out_dir: Path, keep_foreign: bool = False, spare: Path | None = None,
+                 state: OutputState | None = None, shown: str = "") -> None:
         self.out_dir = out_dir.resolve()
+        self.shown = shown or self.out_dir.name  # the output folder as the editor named it
         self.keep_foreign = keep_foreign
         self.spare = spare  # where the replaced site is kept, to be the next build's staging
-        self.staging = self.out_dir.with_name(f".{self.out_dir.name}.staging")
-        if not self.staging.is_dir() and spare is not None and spare.is_dir():
+        self.state = state  # the output folder as open_output found it
+        self.staging = staging_of(self.out_dir)
+        claim_sibling(self.staging, self.shown)
+        if os.path.lexists(self.staging) and spare is None:
+            remove_tree(str(self.staging))  # left by a build that was killed; no reuse without a cache
+        if not os.path.lexists(self.staging) and spare is not None and _is_real_folder(spare):
             try:
                 os.rename(spare, self.staging)
             except OSError:
-                shutil.rmtree(spare, ignore_errors=True)
-        if self.staging.is_dir() and spare is None:
-            shutil.rmtree(self.staging)  # left by a build that was killed; no reuse without a cache
+                remove_tree(str(spare))
         # A new, empty staging folder holds nothing stale: commit() need not look through it.
         self.reused = self.staging.is_dir()
         self.staging.mkdir(parents=True, exist_ok=True)
+        unlock(str(self.staging))
+        if not (self.staging / MANIFEST).is_file():
+            write_manifest(self.staging, set())  # the mark that makes the folder the build's
         _MADE_FOLDERS.clear()  # the staging folder's contents are not known yet
+        _MADE_FOLDERS.add(str(self.staging))
         self.outputs: set[str] = set()
         self.written = self.unchanged = 0
+        checkpoint("staging")
 
     def put(self, output: str, data: bytes) -> None:
         """A rendered file; linked from the previous site instead when its bytes are the same."""
@@ -128,27 +139,48 @@ class StagedOutput:
 
     def commit(self) -> WriteReport:
         """Swap the staging folder into place; report what changed."""
-        previous = _previous_files(self.out_dir)
-        made = read_manifest(self.out_dir)
-        gone = sorted(previous - self.outputs)
-        foreign = tuple(p for p in gone if p not in made) if previous else ()
-        if self.keep_foreign:
-            for rel in foreign:
-                self.outputs.add(rel)
-                place_file(self.staging, self.out_dir, rel, source=self.out_dir / rel)
+        state = self.state or survey(self.out_dir)
+        foreign = sorted(state.foreign)
+        if foreign and not self.keep_foreign:
+            raise BuildFailed(foreign_diagnostics(foreign, self.shown))
+        self._keep_foreign(foreign)
         if self.reused:
-            _prune(self.staging, self.outputs)
-        manifest = self.staging / MANIFEST
-        _clear(str(manifest))
-        manifest.write_text("\n".join(sorted(self.outputs)) + "\n", encoding="utf-8")
+            _prune(self.staging, self.outputs | set(foreign) | {MANIFEST})
+        write_manifest(self.staging, self.outputs)  # kept foreign files stay out: not made here
         _swap(self.staging, self.out_dir, self.spare)
-        removed = tuple(p for p in gone if p in made)
-        return WriteReport(self.written, self.unchanged, removed, foreign)
+        gone = state.made - self.outputs
+        return WriteReport(self.written, self.unchanged, tuple(sorted(gone & state.files)), tuple(foreign))
+
+    def _keep_foreign(self, foreign: list[str]) -> None:
+        """Carry files someone else put in the output into the new site, as they are."""
+        if not foreign:
+            return
+        folders = {output.rsplit("/", i)[0] for output in self.outputs for i in range(1, output.count("/") + 1)}
+        clashes = [rel for rel in foreign if rel in self.outputs or rel in folders]
+        if clashes:
+            raise BuildFailed([Diagnostic(f"{self.shown}/{rel}", 0, 0, "error",
+                                          "not made by the build, which now makes a file or folder of this name",
+                                          "move or rename the file; --keep-foreign keeps it only where "
+                                          "the site has no file of its own") for rel in clashes])
+        for rel in foreign:
+            source = os.path.join(self.out_dir, rel)
+            dest = os.path.join(self.staging, rel)
+            _ensure_folder(str(self.staging), os.path.dirname(dest))
+            clear_path(dest)
+            if os.path.islink(source):
+                os.symlink(os.readlink(source), dest)
+            elif not link_previous(self.staging, self.out_dir, rel):
+                raise BuildFailed([Diagnostic(f"{self.shown}/{rel}", 0, 0, "error",
+                                              "not made by the build, and not a file it can keep",
+                                              "move it out of the output folder")])
 
     def abort(self) -> None:
         """Give up: the output folder is untouched; a reusable staging folder is kept."""
         if self.spare is None:
-            shutil.rmtree(self.staging, ignore_errors=True)
+            try:
+                remove_tree(str(self.staging))
+            except OSError:
+                pass  # still marked as the build's: the next build removes it
         else:
             _set_aside(self.staging, self.spare)
 
@@ -163,7 +195,7 @@ def place_file(staging: Path, out_dir: Path, rel: str, data: bytes | None = None
     is replaced, never written into.
     """
     dest, old = os.path.join(staging, rel), os.path.join(out_dir, rel)
-    _ensure_folder(os.path.dirname(dest))
+    _ensure_folder(os.fspath(staging), os.path.dirname(dest))
     try:
         info = os.lstat(old)
     except OSError:
@@ -171,20 +203,43 @@ def place_file(staging: Path, out_dir: Path, rel: str, data: bytes | None = None
     if info is not None and stat.S_ISREG(info.st_mode) and _same(old, info.st_size, data, source):
         if _is_link_of(dest, info):
             return False
-        _clear(dest)
+        clear_path(dest)
         try:
             os.link(old, dest)
             return False
         except OSError:
             pass
-    _clear(dest)
+    clear_path(dest)
+    _in_folder(dest, lambda: _write(dest, data, source))
+    return True
+
+
+def _write(dest: str, data: bytes | None, source: Path | None) -> None:
     if data is not None:
         with open(dest, "xb") as handle:
             handle.write(data)
     else:
         assert source is not None
         shutil.copyfile(source, dest)
-    return True
+
+
+def _in_folder(path: str, action: Callable[[], T]) -> T:
+    """Do `action` to `path`; if its folder is read-only (a site made read-only by hand and
+    reused as staging), make the folder writable and try once more."""
+    try:
+        return action()
+    except PermissionError:
+        if not unlock(os.path.dirname(path)):
+            raise
+        return action()
+
+
+def _is_real_folder(path: Path) -> bool:
+    """A folder, not a link to one (the spare in the cache may come from anywhere)."""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _is_link_of(dest: str, info: os.stat_result) -> bool:
@@ -196,30 +251,31 @@ def _is_link_of(dest: str, info: os.stat_result) -> bool:
     return here.st_ino == info.st_ino and here.st_dev == info.st_dev
 
 
-def _clear(dest: str) -> None:
-    """Remove whatever a reused staging folder has at dest (a file, or a folder)."""
-    try:
-        os.unlink(dest)
-    except FileNotFoundError:
-        pass
-    except (IsADirectoryError, PermissionError):
-        if os.path.isdir(dest) and not os.path.islink(dest):
-            shutil.rmtree(dest)
+def _ensure_folder(staging: str, folder: str) -> None:
+    """Make `folder` inside staging a real folder, its parents first, each checked once a build.
 
-
-def _ensure_folder(folder: str) -> None:
+    A reused staging folder is the site of the build before last, kept in the cache: a
+    link standing where a folder must be (put there by hand, or by a cache restored from
+    elsewhere) would send the writes, and the removals before them, into whatever it
+    points at. So every folder on the way is looked at with lstat, and anything but a
+    real folder (a link, a file) is removed first. Stops at the staging folder itself,
+    whose own path may well run through links."""
     if folder in _MADE_FOLDERS:
         return
+    if folder != staging:
+        _ensure_folder(staging, os.path.dirname(folder))
     try:
-        os.makedirs(folder, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):  # a file stands where a folder must be
-        parent = folder
-        while parent and not os.path.isdir(parent):
-            if os.path.lexists(parent):
-                _clear(parent)
-                break
-            parent = os.path.dirname(parent)
-        os.makedirs(folder, exist_ok=True)
+        is_folder = stat.S_ISDIR(os.lstat(folder).st_mode)
+    except FileNotFoundError:
+        is_folder = None
+    if is_folder is False:
+        clear_path(folder)
+    if not is_folder:
+        try:
+            _in_folder(folder, lambda: os.mkdir(folder))
+        except FileExistsError:  # made meanwhile by another renderer
+            if not _is_real_folder(Path(folder)):
+                raise
     _MADE_FOLDERS.add(folder)
 
 
@@ -237,16 +293,16 @@ def _prune(staging: Path, outputs: set[str]) -> None:
             if rel_folder + name in outputs:
                 kept += 1
             else:
-                _clear(os.path.join(folder, name))
+                clear_path(os.path.join(folder, name))
         for sub in subfolders:
             path = os.path.join(folder, sub)
             if os.path.islink(path):  # os.walk lists links to folders with the folders
-                _clear(path)
+                clear_path(path)
             else:
                 kept += os.path.isdir(path)  # still there: not emptied below
         if folder != root and not kept:
             try:
-                os.rmdir(folder)
+                _in_folder(folder, lambda: os.rmdir(folder))  # noqa: B023 - called at once
             except OSError:
                 pass
 
@@ -257,23 +313,28 @@ _MADE_FOLDERS: set[str] = set()
 
 
 def link_previous(staging: Path, out_dir: Path, rel: str) -> bool:
-    """Link the previous build's file into staging; False when there is no such file."""
+    """Link the previous build's file into staging; False when there is no such file.
+
+    Only a plain file counts: a link put in the output by hand is never carried over, as
+    a hard link of it would publish whatever it points at."""
     dest, old = os.path.join(staging, rel), os.path.join(out_dir, rel)
     try:
         info = os.lstat(old)
     except FileNotFoundError:
         return False
+    if not stat.S_ISREG(info.st_mode):
+        return False
     if _is_link_of(dest, info):
         return True  # a reused staging folder already holds this very file
-    _ensure_folder(os.path.dirname(dest))
-    _clear(dest)
+    _ensure_folder(os.fspath(staging), os.path.dirname(dest))
+    clear_path(dest)
     try:
-        os.link(old, dest)
+        _in_folder(dest, lambda: os.link(old, dest))
     except FileNotFoundError:
         return False
     except OSError:  # no hard links here (another file system, or not allowed)
         try:
-            shutil.copyfile(old, dest)
+            _in_folder(dest, lambda: shutil.copyfile(old, dest))
         except FileNotFoundError:
             return False
     return True
@@ -289,37 +350,12 @@ def _same(old: str, size: int, data: bytes | None, source: Path | None) -> bool:
     return filecmp.cmp(old, source, shallow=False)
 
 
-def _previous_files(out_dir: Path) -> set[str]:
-    """Every file under the output folder, relative and with '/' (the manifest left out)."""
-    found: set[str] = set()
-    pending = [("", os.fspath(out_dir))]
-    while pending:
-        prefix, folder = pending.pop()
-        try:
-            entries = os.scandir(folder)
-        except (FileNotFoundError, NotADirectoryError):
-            continue
-        with entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append((prefix + entry.name + "/", entry.path))
-                else:
-                    found.add(prefix + entry.name)
-    found.discard(MANIFEST)
-    return found
+def output_matches_manifest(state: OutputState) -> bool:
+    """True when the output folder holds every file the last build wrote.
 
-
-def output_matches_manifest(out_dir: Path) -> bool:
-    """True when the output folder holds exactly the files the last build wrote."""
-    made = read_manifest(out_dir)
-    return bool(made) and _previous_files(out_dir.resolve()) == made
-
-
-def read_manifest(out_dir: Path) -> set[str]:
-    try:
-        return set((out_dir / MANIFEST).read_text(encoding="utf-8").split("\n")) - {""}
-    except OSError:
-        return set()
+    Files the last build did not make are in it only when kept with --keep-foreign (else
+    open_output refused the build), and that option is part of the build's inputs."""
+    return bool(state.made) and state.made <= state.files
 
 
 def _swap(staging: Path, out_dir: Path, spare: Path | None = None) -> None:
@@ -327,13 +363,15 @@ def _swap(staging: Path, out_dir: Path, spare: Path | None = None) -> None:
     if not out_dir.exists():
         os.rename(staging, out_dir)
         return
-    if _exchange(staging, out_dir):
+    if not exchange_disabled() and _exchange(staging, out_dir):
+        checkpoint("exchanged")
         _set_aside(staging, spare)
         return
-    backup = out_dir.with_name(f".{out_dir.name}.previous")
-    if backup.exists():
-        shutil.rmtree(backup)
+    backup = previous_of(out_dir)
+    if os.path.lexists(backup):
+        remove_tree(str(backup))  # the build's own: open_output checked it
     os.rename(out_dir, backup)
+    checkpoint("renamed-away")  # open_output puts the old site back if the build dies here
     os.rename(staging, out_dir)
     _set_aside(backup, spare)
 
@@ -343,18 +381,23 @@ def _set_aside(tree: Path, spare: Path | None) -> None:
 
     Reused, the next build replaces only the files that differ: deleting a site of
     7,000 pages and making its 7,000 folders again cost more than a one-article edit.
-    The spare sits in the cache (same file system); without a cache it is deleted.
+    The spare sits in the cache (same file system); without a cache it is deleted. A
+    folder that cannot be deleted stays marked as the build's, for the next build.
     """
     if spare is not None:
         try:
-            if spare.exists():
-                shutil.rmtree(spare)
+            unlock(str(tree))  # moving a folder to another parent rewrites its '..' entry
+            if os.path.lexists(spare):
+                remove_tree(str(spare))
             spare.parent.mkdir(parents=True, exist_ok=True)
             os.rename(tree, spare)
             return
         except OSError:
             pass
-    shutil.rmtree(tree, ignore_errors=True)
+    try:
+        remove_tree(str(tree))
+    except OSError:
+        pass
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -369,11 +412,3 @@ def _exchange(a: Path, b: Path) -> bool:
     at_fdcwd = -100
     result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
     return result == 0
-
-
-def recover_interrupted(out_dir: Path) -> None:
-    """Restore the previous site if a build died between the two fallback renames."""
-    out_dir = out_dir.resolve()
-    backup = out_dir.with_name(f".{out_dir.name}.previous")
-    if backup.is_dir() and not out_dir.exists():
-        os.rename(backup, out_dir)

@@ -11,22 +11,24 @@ import hashlib
 import re
 import sys
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import jinja2
 import jinja2.meta
 from markupsafe import Markup
 
-from sitegen.render.citation import TEMPLATE_GLOBALS as CITATION_GLOBALS
 from sitegen.config.settings import Config
-from sitegen.errors import Diagnostic, TemplateError, did_you_mean
-from sitegen.render.structured import TEMPLATE_GLOBALS as STRUCTURED_GLOBALS
+from sitegen.content.links import checked_file, project_files
 from sitegen.content.urls import absolute, href
+from sitegen.errors import Diagnostic, TemplateError, did_you_mean
 from sitegen.markup.urlsafety import safe_url
+from sitegen.render.citation import TEMPLATE_GLOBALS as CITATION_GLOBALS
+from sitegen.render.structured import TEMPLATE_GLOBALS as STRUCTURED_GLOBALS
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,28 @@ class _Environment(jinja2.Environment):
         return {**self.globals, **(d or {})}
 
 
+class ProjectLoader(jinja2.FileSystemLoader):
+    """Jinja's file loader for templates/, refusing a template reached through a symbolic
+    link out of the project (content/links.py), which would render that file into pages.
+
+    Jinja already refuses names with '..' and reads '/etc/x' as 'templates/etc/x'; links
+    are what could still lead out. The build lists templates/ with the same rule first
+    (templates_fingerprint), so this is the second line, for names only Jinja resolves.
+    """
+
+    def __init__(self, config: Config) -> None:
+        super().__init__(str(config.path("templates")))
+        self.config = config
+
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        problem = checked_file(self.config, Path(filename), f"{self.config.paths.templates}/{template}")
+        if problem is not None:
+            raise jinja2.TemplateError(f"{problem.path}: {problem.message} ({problem.hint})")
+        return source, filename, uptodate
+
+
 def make_environment(config: Config, compiled: Path | None = None) -> jinja2.Environment:
     """The one environment for page and shortcode templates of this site.
 
@@ -147,7 +171,7 @@ def make_environment(config: Config, compiled: Path | None = None) -> jinja2.Env
         except OSError:
             bytecode = None  # an unwritable cache only costs time
     env = _Environment(
-        loader=jinja2.FileSystemLoader(str(config.path("templates"))),
+        loader=ProjectLoader(config),
         bytecode_cache=bytecode,
         autoescape=jinja2.select_autoescape(["html", "xml", "htm"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -314,12 +338,15 @@ def template_uses(env: jinja2.Environment, name: str, variable: str) -> bool:
 
 
 def templates_fingerprint(config: Config, subfolder: str = "") -> str:
-    """Digest of every template file (or of one subfolder): part of every cache key."""
+    """Digest of every template file (or of one subfolder): part of every cache key.
+
+    Lists the templates as content/links.py allows, so a link out of the project stops
+    the build here, naming the link, before any template is loaded."""
     digest = hashlib.sha256()
-    root = config.path("templates") / subfolder
-    for path in sorted(root.rglob("*")) if root.is_dir() else []:
-        if path.is_file():
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    prefix = subfolder.strip("/") + "/" if subfolder else ""
+    for rel, path in project_files(config, "templates"):
+        if rel.startswith(prefix):
+            digest.update(rel[len(prefix):].encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 

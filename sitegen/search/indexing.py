@@ -36,11 +36,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from sitegen.build.lock import inherited_fds
 from sitegen.config.settings import Config
 from sitegen.errors import BuildFailed, Diagnostic
-from sitegen.search.bundle import canonicalize_bundle, prune_bundle
-from sitegen.render.templates import OutputPlan
+from sitegen.output.faults import checkpoint
+from sitegen.output.ownership import SEARCH_WORK, remove_tree
 from sitegen.output.writer import StagedOutput
+from sitegen.render.templates import OutputPlan
+from sitegen.search.bundle import canonicalize_bundle, prune_bundle
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +55,8 @@ SEARCHABLE_KINDS = ("article", "page")
 # are still captured: Pagefind reads data-pagefind-filter/-meta even in ignored elements).
 EXCLUDE_SELECTORS = (".article-meta .dates", ".date-note", ".terms-label")
 STAMP = f"{BUNDLE_DIR}/sitegen-search.json"
-WORK_DIR = ".sitegen-search"
+WORK_DIR = SEARCH_WORK
+VERSION_TIMEOUT = 30  # seconds for `pagefind --version`
 INSTALL_HINT = ("pip install 'pagefind[extended]' (the extended binary splits Japanese into "
                 "words), or set search.enabled: false in config.yaml")
 
@@ -108,25 +112,34 @@ def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], fingerprints
         log.info("search: no searchable page changed; kept the previous index (%d files)", files)
         return SearchReport(False, len(outputs), files, time.perf_counter() - started)
     work = staged.staging / WORK_DIR
-    written = {bundle: work / f"bundle-{bundle.language}" for bundle in bundles}
     try:
-        link_pages(staged.staging, outputs, work / "site")
-        try:
-            run_pagefind(pagefind, work / "site", {out: b.language for b, out in written.items()})
-        except NothingIndexed as exc:  # a theme without <html> elements, say: no search
-            log.warning("search: no index written: %s", exc)
-            return SearchReport(False, 0, 0, time.perf_counter() - started)
-        files = 0
-        for bundle, out in written.items():
-            prune_bundle(out)
-            canonicalize_bundle(out)
-            files += put_bundle(staged, out, bundle.folder)
+        files = _index(staged, outputs, pagefind, bundles, work, config.search.timeout)
+    except NothingIndexed as exc:  # a theme without <html> elements, say: no search
+        log.warning("search: no index written: %s", exc)
+        return SearchReport(False, 0, 0, time.perf_counter() - started)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        _remove_quietly(work)
     staged.put(STAMP, stamp)
     seconds = time.perf_counter() - started
     log.info("search: indexed %d pages into %d bundle(s) in %.2f s", len(outputs), len(bundles), seconds)
     return SearchReport(True, len(outputs), files + 1, seconds)
+
+
+def _index(staged: StagedOutput, outputs: list[str], pagefind: Path, bundles: tuple[SearchBundle, ...],
+           work: Path, timeout: float) -> int:
+    """Index the staged pages in the work folder and hand each bundle's files to the writer;
+    return how many files that makes."""
+    remove_tree(str(work))  # left by a build killed while indexing, if there is one
+    written = {bundle: work / f"bundle-{bundle.language}" for bundle in bundles}
+    link_pages(staged.staging, outputs, work / "site")
+    run_pagefind(pagefind, work / "site", {out: b.language for b, out in written.items()}, timeout)
+    checkpoint("indexing")
+    files = 0
+    for bundle, out in written.items():
+        prune_bundle(out)
+        canonicalize_bundle(out)
+        files += put_bundle(staged, out, bundle.folder)
+    return files
 
 
 def can_keep(out_dir: Path, outputs: list[str], fingerprints: dict[str, str],
@@ -141,7 +154,9 @@ def can_keep(out_dir: Path, outputs: list[str], fingerprints: dict[str, str],
             return False
     except OSError:
         return False
-    return all((out_dir / b.folder / "pagefind-entry.json").is_file() for b in bundles)
+    if not all((out_dir / b.folder / "pagefind-entry.json").is_file() for b in bundles):
+        return False
+    return _bundle_is_plain(out_dir)
 
 
 def keep_bundle(staged: StagedOutput) -> int:
@@ -151,6 +166,24 @@ def keep_bundle(staged: StagedOutput) -> int:
     for rel in files:
         staged.keep(rel)
     return len(files)
+
+
+def _bundle_is_plain(out_dir: Path) -> bool:
+    """Whether the previous bundle is made of plain files only: a link there (put by hand)
+    is never carried into the new site."""
+    for path in (out_dir / BUNDLE_DIR).rglob("*"):
+        if path.is_symlink() or not (path.is_file() or path.is_dir()):
+            return False
+    return True
+
+
+def _remove_quietly(folder: Path) -> None:
+    """Remove the work folder; if that fails it stays marked as the build's, and goes with
+    the staging folder it sits in (the next build removes it before indexing)."""
+    try:
+        remove_tree(str(folder))
+    except OSError:
+        pass
 
 
 def make_stamp(version: str, bundles: tuple[SearchBundle, ...]) -> bytes:
@@ -165,6 +198,8 @@ def link_pages(staging: Path, outputs: list[str], site: Path) -> None:
     for rel in outputs:
         source, dest = staging / rel, site / PurePosixPath(rel)
         dest.parent.mkdir(parents=True, exist_ok=True)
+        if os.path.lexists(dest):
+            os.unlink(dest)  # copying over a hard link of the source would fail (SameFileError)
         try:
             os.link(source, dest)
         except OSError:
@@ -189,15 +224,23 @@ def find_pagefind() -> Path:
 
 def pagefind_version(pagefind: Path) -> str:
     """`pagefind 1.5.2` -> `1.5.2`."""
-    run = subprocess.run([str(pagefind), "--version"], capture_output=True, text=True, check=False,
-                         env=_clean_env())
+    try:
+        run = subprocess.run([str(pagefind), "--version"], capture_output=True, text=True, check=False,
+                             env=_clean_env(), timeout=VERSION_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise _timed_out(f"{pagefind.name} --version", VERSION_TIMEOUT) from None
     if run.returncode != 0:
         raise _failure(f"{pagefind.name} --version", run.stdout + run.stderr)
     return run.stdout.strip().rpartition(" ")[2]
 
 
-def run_pagefind(pagefind: Path, site: Path, bundles: dict[Path, str]) -> None:
-    """Index `site` once per bundle, forced to its language, all bundles at the same time."""
+def run_pagefind(pagefind: Path, site: Path, bundles: dict[Path, str], timeout: float) -> None:
+    """Index `site` once per bundle, forced to its language, all bundles at the same time.
+
+    Each run is stopped after `timeout` seconds in all (search.timeout). Pagefind holds
+    the build lock with the build (see build/lock.py): if the build is killed, the next
+    one waits for Pagefind to end instead of running beside it.
+    """
     running = []
     for out, language in bundles.items():
         command = [str(pagefind), "--site", str(site), "--output-path", str(out),
@@ -207,14 +250,25 @@ def run_pagefind(pagefind: Path, site: Path, bundles: dict[Path, str]) -> None:
         # cwd: the work folder, so that no pagefind.yml of the project's is picked up
         running.append((language, subprocess.Popen(command, cwd=site.parent, env=_clean_env(),
                                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                                   text=True)))
+                                                   text=True, pass_fds=inherited_fds())))
+    deadline = time.monotonic() + timeout
     failures: list[Exception] = []
-    for language, process in running:
-        output, _ = process.communicate()
-        if process.returncode != 0 and "not able to build an index" in output:
-            failures.append(NothingIndexed(" ".join(output.split())[:300]))
-        elif process.returncode != 0:
-            failures.append(_failure(f"pagefind --force-language {language}", output))
+    try:
+        for language, process in running:
+            try:
+                output, _ = process.communicate(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                raise _timed_out(f"pagefind --force-language {language}", timeout,
+                                 "raise search.timeout in config.yaml if the site is large, or ") from None
+            if process.returncode != 0 and "not able to build an index" in output:
+                failures.append(NothingIndexed(" ".join(output.split())[:300]))
+            elif process.returncode != 0:
+                failures.append(_failure(f"pagefind --force-language {language}", output))
+    finally:
+        for _, process in running:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
     if failures:
         raise failures[0]
 
@@ -230,6 +284,13 @@ def put_bundle(staged: StagedOutput, out: Path, folder: str) -> int:
 def _clean_env() -> dict[str, str]:
     """The environment without PAGEFIND_* variables, which would override our options."""
     return {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND_")}
+
+
+def _timed_out(what: str, seconds: float, advice: str = "") -> BuildFailed:
+    return BuildFailed([Diagnostic("", 0, 0, "error",
+                                   f"search indexing stopped: {what} did not finish within {seconds:g} s",
+                                   f"{advice}set search.enabled: false to build without search; "
+                                   "the previous site was left as it was")])
 
 
 def _failure(what: str, output: str) -> BuildFailed:

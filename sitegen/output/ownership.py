@@ -1,0 +1,277 @@
+"""Which folders the build may replace or delete: only those it made.
+
+The build replaces its output folder whole and removes its staging, spare and backup
+folders when it is done with them, so each must be provably its own before it touches
+it. A folder is the build's when it holds the manifest the build writes into every
+site (`.sitegen-manifest`, also put in a staging folder the moment it is made), or when
+it is empty. A cache folder is the build's when it holds the `CACHEDIR.TAG` the build
+puts there (or, from before the tag, the build's database). Anything else is refused
+with an error naming the folder, before the build writes a byte: pointed by mistake at
+someone's files, the build stops instead of deleting them.
+
+Files inside the output folder that its manifest does not list were put there by
+someone else; the build refuses to run over them unless told to keep them
+(`--keep-foreign`). Here too are the recovery of what an interrupted build left beside
+the output, and the removal of the build's own folders, read-only ones included.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.errors import BuildFailed, Diagnostic
+
+MANIFEST = ".sitegen-manifest"
+SEARCH_WORK = ".sitegen-search"  # Pagefind's work folder inside staging (search/indexing.py)
+# Names at the top of the output folder that only the build may use.
+RESERVED_NAMES = frozenset({MANIFEST, f"{MANIFEST}.tmp", SEARCH_WORK})
+CACHE_TAG = "CACHEDIR.TAG"  # https://bford.info/cachedir/: backup tools skip the folder too
+CACHE_TAG_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+                  "# This file is a cache directory tag created by sitegen (the site generator).\n"
+                  "# For information about cache directory tags see https://bford.info/cachedir/\n")
+LEGACY_CACHE = "build.sqlite3"  # what a cache made before the tag holds
+SHOWN_FOREIGN = 10  # foreign files named one by one; the rest are counted
+
+
+@dataclass(frozen=True)
+class OutputState:
+    """The output folder as the build found it, under the build lock."""
+
+    files: frozenset[str]  # every file in it, relative with '/' (the manifest left out)
+    made: frozenset[str]  # the files the last build wrote (its manifest)
+
+    @property
+    def foreign(self) -> frozenset[str]:
+        return self.files - self.made
+
+
+def staging_of(out_dir: Path) -> Path:
+    return out_dir.with_name(f".{out_dir.name}.staging")
+
+
+def previous_of(out_dir: Path) -> Path:
+    return out_dir.with_name(f".{out_dir.name}.previous")
+
+
+def check_output(out_dir: Path, shown: str) -> None:
+    """Refuse a file, or a folder of someone else's files, as or beside the output; change nothing.
+
+    Safe to call without the build lock: every state another build passes through (an
+    absent output, an empty or marked staging folder) passes this check."""
+    if os.path.lexists(out_dir) and not out_dir.is_dir():
+        raise BuildFailed([Diagnostic("", 0, 0, "error", f"output folder '{shown}' is a file, not a folder",
+                                      "choose a folder, e.g. 'public'; the build never replaces a "
+                                      "file it did not make")])
+    claim_sibling(previous_of(out_dir), shown)
+    claim_sibling(staging_of(out_dir), shown)
+    if not is_ours(out_dir):
+        raise BuildFailed([Diagnostic(
+            "", 0, 0, "error",
+            f"output folder '{shown}' already holds files the build did not make ({_sample(out_dir)})",
+            "choose an empty or new folder, or empty this one yourself; the build only replaces "
+            f"a folder it made (one holding its {MANIFEST})")])
+
+
+def open_output(out_dir: Path, shown: str, keep_foreign: bool) -> OutputState:
+    """Under the build lock: make sure the build may replace `out_dir` (shown to the user as
+    `shown`), put back the previous site if a build died between the two renames of a swap,
+    and survey it. Files in it the build did not make stop the build unless kept."""
+    check_output(out_dir, shown)
+    previous = previous_of(out_dir)
+    if os.path.lexists(previous):
+        if not os.path.lexists(out_dir):
+            os.rename(previous, out_dir)  # a build died between the swap's two renames
+        else:
+            remove_tree(str(previous))
+    state = survey(out_dir)
+    if state.foreign and not keep_foreign:
+        raise BuildFailed(foreign_diagnostics(sorted(state.foreign), shown))
+    return state
+
+
+def survey(out_dir: Path) -> OutputState:
+    return OutputState(frozenset(files_in(out_dir)), frozenset(read_manifest(out_dir)))
+
+
+def foreign_diagnostics(foreign: list[str], shown: str) -> list[Diagnostic]:
+    """One error per file the build did not make (the first few), and what to do."""
+    problems = [Diagnostic(f"{shown}/{rel}", 0, 0, "error",
+                           "not made by the build, which never deletes files it did not make",
+                           f"move it out of {shown}/ (into static/ to publish it with the site), or "
+                           "build with --keep-foreign to keep it")
+                for rel in foreign[:SHOWN_FOREIGN]]
+    if len(foreign) > SHOWN_FOREIGN:
+        problems.append(Diagnostic(f"{shown}/", 0, 0, "error",
+                                   f"and {len(foreign) - SHOWN_FOREIGN} more files not made by the build"))
+    return problems
+
+
+def claim_sibling(folder: Path, shown: str) -> None:
+    """A staging or backup folder beside the output must be the build's (or absent)."""
+    if not os.path.lexists(folder):
+        return
+    if os.path.islink(folder) or not is_ours(folder):
+        raise BuildFailed([Diagnostic(
+            "", 0, 0, "error",
+            f"'{folder.name}' beside the output folder '{shown}' was not made by the build",
+            f"the build keeps its work in '{folder.name}': rename or remove that "
+            f"{'link' if os.path.islink(folder) else 'folder'}, or choose another output folder")])
+
+
+def is_ours(folder: Path) -> bool:
+    """Absent, an empty folder, or a folder holding the manifest as a plain file."""
+    try:
+        with os.scandir(folder) as listing:
+            names = [entry.name for entry in listing]
+    except FileNotFoundError:
+        return True
+    except NotADirectoryError:
+        return False
+    if not names:
+        return True
+    try:
+        return stat.S_ISREG(os.lstat(folder / MANIFEST).st_mode)
+    except OSError:
+        return False
+
+
+def claim_cache(cache_dir: Path, shown: str) -> None:
+    """Make `cache_dir` if needed and tag it; refuse a folder that is someone else's."""
+    if cache_dir.exists() and not cache_dir.is_dir():
+        raise BuildFailed([Diagnostic("", 0, 0, "error", f"cache folder '{shown}' is a file, not a folder",
+                                      "set 'paths.cache' in config.yaml to a folder, e.g. '.cache'")])
+    tag = cache_dir / CACHE_TAG
+    if cache_dir.is_dir() and not _is_our_cache(cache_dir):
+        raise BuildFailed([Diagnostic(
+            "", 0, 0, "error",
+            f"cache folder '{shown}' already holds files the build did not make ({_sample(cache_dir)})",
+            "choose an empty or new folder for 'paths.cache' in config.yaml (the default is '.cache'), "
+            f"or empty this one; the build only uses a cache folder it made (one holding its {CACHE_TAG})")])
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    if not tag.is_file():
+        temporary = cache_dir / f".{CACHE_TAG}.{os.getpid()}"
+        clear_path(str(temporary))
+        with temporary.open("x", encoding="utf-8") as handle:  # never through a link
+            handle.write(CACHE_TAG_TEXT)
+        os.replace(temporary, tag)
+
+
+def _is_our_cache(cache_dir: Path) -> bool:
+    try:
+        names = set(os.listdir(cache_dir))
+    except OSError:
+        return False
+    if not names or LEGACY_CACHE in names:
+        return True
+    try:
+        return "sitegen" in (cache_dir / CACHE_TAG).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
+def _sample(folder: Path) -> str:
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return "unreadable"
+    shown = ", ".join(names[:3])
+    return shown + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+
+def files_in(out_dir: Path) -> set[str]:
+    """Every file under the output folder, relative and with '/' (the manifest left out).
+
+    Links are listed as files, never followed: the build does not look into them."""
+    found: set[str] = set()
+    pending = [("", os.fspath(out_dir))]
+    while pending:
+        prefix, folder = pending.pop()
+        try:
+            entries = os.scandir(folder)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        with entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((prefix + entry.name + "/", entry.path))
+                else:
+                    found.add(prefix + entry.name)
+    found.discard(MANIFEST)
+    return found
+
+
+def read_manifest(out_dir: Path) -> set[str]:
+    """The files the build wrote into this folder, one path per line, UTF-8."""
+    try:
+        return set((out_dir / MANIFEST).read_text(encoding="utf-8").split("\n")) - {""}
+    except OSError:
+        return set()
+
+
+def write_manifest(folder: Path, outputs: set[str]) -> None:
+    """Replace the manifest in one step: it is what makes the folder the build's."""
+    temporary = folder / f"{MANIFEST}.tmp"
+    clear_path(str(temporary))
+    with temporary.open("x", encoding="utf-8") as handle:  # never through a link
+        handle.write("\n".join(sorted(outputs)) + "\n")
+    os.replace(temporary, folder / MANIFEST)
+
+
+def unlock(folder: str) -> bool:
+    """Give the owner full access to a folder of the build's that lacks it; True if changed.
+
+    A site made read-only by hand (`chmod -R a-w public`) comes back as the next build's
+    staging folder: its folders must be writable again before anything in them changes.
+    Only folders are changed, never files, which may be hard links to the live site's."""
+    try:
+        mode = os.lstat(folder).st_mode
+    except OSError:
+        return False
+    if not stat.S_ISDIR(mode) or mode & stat.S_IRWXU == stat.S_IRWXU:
+        return False
+    os.chmod(folder, stat.S_IMODE(mode) | stat.S_IRWXU)
+    return True
+
+
+def clear_path(path: str) -> None:
+    """Remove a file, link or folder of the build's at `path`, if there is one."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except (IsADirectoryError, PermissionError):
+        if os.path.isdir(path) and not os.path.islink(path):
+            remove_tree(path)
+        elif unlock(os.path.dirname(path)):
+            clear_path(path)
+        else:
+            raise
+
+
+def remove_tree(path: str) -> None:
+    """Delete a folder of the build's: read-only folders opened first, its manifest last.
+
+    The manifest goes last so that a removal cut short leaves a folder still known as
+    the build's, which the next build removes or reuses instead of refusing it. A link
+    is removed, never followed."""
+    if os.path.islink(path):
+        os.unlink(path)
+        return
+    unlock(path)
+    try:
+        with os.scandir(path) as listing:
+            entries = list(listing)
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        if entry.name == MANIFEST:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            remove_tree(entry.path)
+        else:
+            clear_path(entry.path)
+    clear_path(os.path.join(path, MANIFEST))
+    os.rmdir(path)
