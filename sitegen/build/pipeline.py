@@ -151,7 +151,7 @@ def _write(config: Config, planned: PlannedSite, env: jinja2.Environment, staged
             staged.copy(copy.output, copy.source)
         timings["render"] = time.perf_counter() - clock
         if config.search.enabled:
-            searched = index_search(staged, planned.plans, rendered.fingerprints, previous, config)
+            searched = index_search(staged, planned.plans, fingerprinter.searched, config, bool(previous))
             timings["search" if searched.indexed else "search kept"] = searched.seconds
         clock = time.perf_counter()
         before_swap()  # the URL history is written before the site it describes goes live

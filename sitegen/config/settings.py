@@ -76,6 +76,9 @@ class FeedsSection:
 class SearchSection:
     enabled: bool = True
     timeout: int = 600  # seconds Pagefind may take to index the site before the build stops it
+    # About how many pages each shard of the index holds: an edit re-indexes one shard
+    # (search/shards.py). Smaller: faster edits, more requests for a reader's first search.
+    pages_per_shard: int = 256
 
 
 @dataclass(frozen=True)
@@ -162,14 +165,22 @@ def load_config(root: Path, overrides: Mapping[str, Any] | None = None) -> Confi
     return config
 
 
+_AT_LEAST_ONE = (
+    ("timeout", "'search.timeout' must be at least 1 (seconds)", "write e.g. 'timeout: 600' (the default)"),
+    ("pages_per_shard", "'search.pages_per_shard' must be at least 1",
+     "write e.g. 'pages_per_shard: 256' (the default)"),
+)
+
+
 def _limit_problems(config: Config, doc: YamlDoc) -> list[Diagnostic]:
     """Numbers that must be at least 1 (the checker allows 0 for every whole number)."""
-    if config.search.timeout >= 1:
-        return []
-    line, col = doc.where_value(("search", "timeout"))
-    return [Diagnostic(CONFIG_NAME, line, col, "error", "'search.timeout' must be at least 1 (seconds)",
-                       "write e.g. 'timeout: 600' (the default); set 'search.enabled: false' "
-                       "to build without search")]
+    problems = []
+    for key, message, example in _AT_LEAST_ONE:
+        if getattr(config.search, key) < 1:
+            line, col = doc.where_value(("search", key))
+            problems.append(Diagnostic(CONFIG_NAME, line, col, "error", message,
+                                       f"{example}; set 'search.enabled: false' to build without search"))
+    return problems
 
 
 def read_config_file(config_file: Path) -> YamlDoc:

@@ -84,6 +84,13 @@ class Fingerprinter:
                 parts.append(key + "=" + self.value(value))
         return digest(*parts)
 
+    def searched(self, plan: OutputPlan) -> str:
+        """What a page's search entry is made from: its own article (body included), its
+        URL, language and template set, not its neighbours, related articles or lists."""
+        page = plan.context["page"]
+        return digest(self.base, plan.template, plan.output, page.kind, page.lang, page.url,
+                      self.primary(plan.context["article"]))
+
     def derived(self, item: DerivedFile) -> str:
         """A derived file's: the config, its articles with their bodies, and its `extra`."""
         return digest(self.base, self.config, item.output, item.extra,

@@ -1,11 +1,12 @@
-// Search as you type, over the Pagefind bundles that sitegen/search.py builds (docs/search.md).
-// Two bundles index the same articles: `pagefind/` stems English, `pagefind/ja/` splits
-// Japanese into words. A query with Han or kana goes to the second, any other to the first,
-// whatever the language of the page it is typed on. Nothing is fetched from other sites.
+// Search as you type, over the Pagefind bundles that sitegen/search/indexing.py builds (docs/search.md).
+// Two families of bundles index the same articles: the first (the site's language, English)
+// stems words, the second (`ja`) splits Japanese into words. A query with Han or kana goes to
+// the second, any other to the first, whatever the language of the page it is typed on. Each
+// family is cut into shards (bundles listed in pagefind/sitegen-search.json), merged here with
+// Pagefind's mergeIndex. Nothing is fetched from other sites.
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
-const PRIMARY = "pagefind/";
-const SEGMENTED = "pagefind/ja/";
+const SHARD_LIST = "pagefind/sitegen-search.json";
 const DEBOUNCE_MS = 150;
 const HEADER_LIMIT = 5;
 const PAGE_SIZE = 20;
@@ -34,22 +35,43 @@ async function initPinned(pagefind) {
   await ready;
 }
 
-// Import a bundle's pagefind.js once; a missing segmenting bundle falls back to the primary one.
-function loadBundle(base, folder) {
-  if (!bundles.has(folder)) {
+// The families and their bundles, as the build listed them.
+let shardList = null;
+function readShardList(base) {
+  if (!shardList) {
+    shardList = fetch(`${base}${SHARD_LIST}`).then((response) => {
+      if (!response.ok) throw new Error(`no search index (${response.status})`);
+      return response.json();
+    });
+  }
+  return shardList;
+}
+
+// Import a family's first bundle once and merge its other shards into it; a missing
+// segmenting family falls back to the primary one.
+function loadFamily(base, segmented) {
+  const key = segmented ? "segmented" : "primary";
+  if (!bundles.has(key)) {
     const loading = (async () => {
-      const pagefind = await import(`${base}${folder}pagefind.js`);
+      const { families } = await readShardList(base);
+      const family = segmented ? families[1] : families[0];
+      if (!family) throw new Error("no such family of bundles");
+      const [first, ...others] = family.bundles;
+      const pagefind = await import(`${base}pagefind/${first}pagefind.js`);
       await pagefind.options({ baseUrl: base });
       await initPinned(pagefind);
+      for (const folder of others) {
+        await pagefind.mergeIndex(`${base}pagefind/${folder}`, { language: family.language, baseUrl: base });
+      }
       return pagefind;
     })();
-    bundles.set(folder, folder === PRIMARY ? loading : loading.catch(() => loadBundle(base, PRIMARY)));
+    bundles.set(key, segmented ? loading.catch(() => loadFamily(base, false)) : loading);
   }
-  return bundles.get(folder);
+  return bundles.get(key);
 }
 
 function bundleFor(base, query) {
-  return loadBundle(base, CJK.test(query) ? SEGMENTED : PRIMARY);
+  return loadFamily(base, CJK.test(query));
 }
 
 // Pagefind matches word prefixes but forgives no typos: when nothing matches, retry with the
@@ -191,7 +213,7 @@ function headerSearch(root) {
       console.warn("search:", error);
     }
   };
-  input.addEventListener("focus", () => { loadBundle(base, PRIMARY).catch(() => {}); }, { once: true });
+  input.addEventListener("focus", () => { loadFamily(base, false).catch(() => {}); }, { once: true });
   input.addEventListener("input", debounce(update));
   input.addEventListener("keydown", (event) => {
     if (event.key === "ArrowDown" && !panel.hidden && list.querySelector("a")) {

@@ -25,16 +25,10 @@ from sitegen.search.bundle import (
     encode_cbor,
     read_pagefind_file,
 )
-from sitegen.search.indexing import (
-    EXCLUDE_SELECTORS,
-    STAMP,
-    SearchBundle,
-    can_keep,
-    find_pagefind,
-    make_stamp,
-    plan_bundles,
-    searchable_outputs,
-)
+from sitegen.search.indexing import STAMP, families, searchable_plans
+from sitegen.search.pagefind_cli import find_pagefind
+from sitegen.search.shards import (SHARD_STAMP, IndexedPage, Shard, has_han_or_kana, plan_shards,
+                                   shard_count, shard_list, shard_of)
 from sitegen.render.templates import OutputPlan
 from tests.support.sites import article, build_site, read_tree
 from tests.support.tools import missing_tool
@@ -57,76 +51,85 @@ def _plan(output: str, kind: str) -> OutputPlan:
     return OutputPlan(output, "x.html", {"page": _Page(kind)})
 
 
-# --- which pages and bundles -------------------------------------------------------------
+# --- which pages, families and shards ----------------------------------------------------
 
 def test_only_articles_and_pages_are_searchable() -> None:
     plans = [_plan("index.html", "home"), _plan("b/index.html", "article"),
              _plan("about/index.html", "page"), _plan("tags/x/index.html", "term"),
              _plan("a/index.html", "article"), _plan("old/index.html", "alias"),
              _plan("search/index.html", "search"), _plan("404.html", "404")]
-    assert searchable_outputs(plans) == ["a/index.html", "about/index.html", "b/index.html"]
+    assert [p.output for p in searchable_plans(plans)] == ["a/index.html", "about/index.html", "b/index.html"]
 
 
 @pytest.mark.parametrize(("language", "expected"), [
-    ("en", (SearchBundle("pagefind", "en"), SearchBundle("pagefind/ja", "ja"))),
-    ("en-GB", (SearchBundle("pagefind", "en"), SearchBundle("pagefind/ja", "ja"))),
-    ("fr", (SearchBundle("pagefind", "fr"), SearchBundle("pagefind/ja", "ja"))),
-    ("ja", (SearchBundle("pagefind", "ja"),)),
-    ("zh-Hant", (SearchBundle("pagefind", "zh"),)),
+    ("en", ("en", "ja")), ("en-GB", ("en", "ja")), ("fr", ("fr", "ja")),
+    ("ja", ("ja", None)), ("zh-Hant", ("zh", None)),
 ])
-def test_bundles_follow_the_site_language(language: str, expected: tuple[SearchBundle, ...]) -> None:
-    config = Config(site=SiteSection(language=language))
-    assert plan_bundles(config) == expected
+def test_families_follow_the_site_language(language: str, expected: tuple[str, str | None]) -> None:
+    assert families(Config(site=SiteSection(language=language))) == expected
 
 
-# --- when the previous index is kept -----------------------------------------------------
-
-BUNDLES = (SearchBundle("pagefind", "en"), SearchBundle("pagefind/ja", "ja"))
-
-
-def _previous_site(tmp_path: Path, stamp: bytes) -> Path:
-    out = tmp_path / "public"
-    for folder in ("pagefind", "pagefind/ja"):
-        (out / folder).mkdir(parents=True, exist_ok=True)
-        (out / folder / "pagefind-entry.json").write_text("{}", encoding="utf-8")
-    (out / STAMP).write_bytes(stamp)
-    return out
+@pytest.mark.parametrize(("pages", "per_shard", "count"), [
+    (0, 256, 1), (1, 256, 1), (256, 256, 1), (257, 256, 2), (4000, 256, 16), (4096, 256, 16),
+    (4097, 256, 32), (40_000, 256, 64), (1_000_000, 256, 64), (5, 1, 8), (3, 2, 2),
+])
+def test_shard_count_is_a_power_of_two_capped(pages: int, per_shard: int, count: int) -> None:
+    assert shard_count(pages, per_shard) == count
 
 
-def test_keep_when_no_searchable_page_changed(tmp_path: Path) -> None:
-    stamp = make_stamp("1.5.2", BUNDLES)
-    out = _previous_site(tmp_path, stamp)
-    now = {"a/index.html": "1", "index.html": "2"}
-    assert can_keep(out, ["a/index.html"], now, dict(now), stamp, BUNDLES)
+def _pages(n: int, every_segmented: int = 4) -> list[IndexedPage]:
+    return [IndexedPage(f"{2000 + i % 20}/a{i}/index.html", f"d{i}", i % every_segmented == 0)
+            for i in range(n)]
 
 
-@pytest.mark.parametrize("change", ["edited", "added", "removed", "version", "stamp-missing",
-                                    "bundle-missing"])
-def test_index_again_when(tmp_path: Path, change: str) -> None:
-    stamp = make_stamp("1.5.2", BUNDLES)
-    out = _previous_site(tmp_path, stamp)
-    now = {"a/index.html": "1", "b/index.html": "2", "index.html": "3"}
-    previous = dict(now)
-    searchable = ["a/index.html", "b/index.html"]
-    if change == "edited":
-        previous["a/index.html"] = "0"
-    elif change == "added":
-        del previous["b/index.html"]
-    elif change == "removed":
-        previous["c/index.html"] = "4"
-    elif change == "version":
-        stamp = make_stamp("1.6.0", BUNDLES)
-    elif change == "stamp-missing":
-        (out / STAMP).unlink()
-    elif change == "bundle-missing":
-        shutil.rmtree(out / "pagefind" / "ja")
-    assert not can_keep(out, searchable, now, previous, stamp, BUNDLES)
+def test_a_page_keeps_its_shard_whatever_else_is_in_the_site() -> None:
+    pages = _pages(1000)
+    shards = plan_shards(pages, "en", "ja")
+    home = {(s.language, p.output): s.number for s in shards for p in s.pages}
+    fewer = plan_shards(pages[:900] + pages[901:], "en", "ja")  # one page fewer, same counts
+    assert all(home[(s.language, p.output)] == s.number for s in fewer for p in s.pages)
+    shuffled = plan_shards(list(reversed(pages)), "en", "ja")
+    assert shuffled == shards  # order of the input never matters
 
 
-def test_the_stamp_names_everything_that_shapes_the_bundle() -> None:
-    stamp = json.loads(make_stamp("1.5.2", BUNDLES))
-    assert stamp == {"pagefind": "1.5.2", "bundles": {"pagefind": "en", "pagefind/ja": "ja"},
-                     "exclude": list(EXCLUDE_SELECTORS), "kinds": ["article", "page"]}
+def test_the_segmenting_family_holds_only_pages_with_han_or_kana() -> None:
+    pages = _pages(1000)
+    shards = plan_shards(pages, "en", "ja")
+    primary = [p for s in shards if s.language == "en" for p in s.pages]
+    segmented = [p for s in shards if s.language == "ja" for p in s.pages]
+    assert sorted(p.output for p in primary) == sorted(p.output for p in pages)
+    assert sorted(p.output for p in segmented) == sorted(p.output for p in pages if p.segmented)
+    assert len({s.number for s in shards if s.language == "en"}) == 4  # 1000 pages / 256
+    assert len({s.number for s in shards if s.language == "ja"}) == 1  # 250 pages
+    assert plan_shards(pages, "ja", None) == tuple(s for s in plan_shards(pages, "ja", None))
+    assert {s.language for s in plan_shards(pages, "ja", None)} == {"ja"}
+
+
+def test_shards_are_balanced() -> None:
+    sizes = [len(s.pages) for s in plan_shards(_pages(4000), "en", None)]
+    assert len(sizes) == 16 and max(sizes) < 2 * min(sizes), sizes
+    assert shard_of("2019/x/index.html", 16) == shard_of("2019/x/index.html", 16)
+
+
+def test_han_and_kana_but_not_hangul_or_latin() -> None:
+    assert has_han_or_kana("普天間") and has_han_or_kana("ひらがな") and has_han_or_kana("カタカナ")
+    assert not has_han_or_kana("Futenma, 후텐마, Ωmega")
+
+
+def test_the_stamp_names_everything_that_shapes_a_shard() -> None:
+    shard = Shard("en", 3, (IndexedPage("a/index.html", "d1", True),))
+    stamp = json.loads(shard.stamp({"pagefind": "1.5.2", "exclude": [".x"], "kinds": ["article"]}))
+    assert stamp == {"pagefind": "1.5.2", "exclude": [".x"], "kinds": ["article"], "language": "en",
+                     "pages": [["a/index.html", "d1", True]]}
+    assert shard.folder == "pagefind/en/3"
+
+
+def test_the_shard_list_names_each_familys_bundles_in_order() -> None:
+    shards = plan_shards(_pages(600), "en", "ja")
+    listed = json.loads(shard_list(shards))
+    assert listed["version"] == 2
+    assert [f["language"] for f in listed["families"]] == ["en", "ja"]
+    assert listed["families"][0]["bundles"] == [f"en/{s.number}/" for s in shards if s.language == "en"]
 
 
 # --- CBOR and canonical bundles ----------------------------------------------------------
@@ -217,7 +220,7 @@ def test_a_bundle_is_byte_identical_across_clean_builds(make_site: Any, pagefind
         assert build_site(root, "--quiet").code == 0
         trees.append({k: v for k, v in read_tree(root / "public").items() if k.startswith("pagefind/")})
     assert trees[0] == trees[1]
-    assert {"pagefind/pagefind.js", "pagefind/ja/pagefind.js", STAMP} <= set(trees[0])
+    assert {"pagefind/en/0/pagefind.js", "pagefind/ja/0/pagefind.js", STAMP} <= set(trees[0])
     assert not any("pagefind-ui" in name for name in trees[0])
 
 
@@ -232,9 +235,10 @@ def _fragments(bundle: Path) -> dict[str, dict[str, Any]]:
 def test_the_index_holds_articles_with_filters_and_result_data(make_site: Any, pagefind: Path) -> None:
     root = make_site(SITE)
     assert build_site(root, "--quiet").code == 0
-    for bundle in ("pagefind", "pagefind/ja"):
+    for bundle, urls in (("pagefind/en/0", ["/2010/futenma-and-the-budget/", "/2019/an-old-argument/", "/about/"]),
+                         ("pagefind/ja/0", ["/2010/futenma-and-the-budget/", "/2019/an-old-argument/"])):
         fragments = _fragments(root / "public" / bundle)
-        assert sorted(fragments) == ["/2010/futenma-and-the-budget/", "/2019/an-old-argument/", "/about/"]
+        assert sorted(fragments) == urls  # About has no Japanese: it is not in the segmenting family
         first = fragments["/2010/futenma-and-the-budget/"]
         assert first["filters"] == {"category": ["japan"], "tag": ["futenma", "sofa", "hatoyama"],
                                     "year": ["2010"], "language": ["en"]}
@@ -254,7 +258,7 @@ def test_a_rebuild_without_changes_keeps_the_index(make_site: Any, pagefind: Pat
     first = build_site(root, "-v")
     assert "search " in first.out and "search kept" not in first.out
     before = read_tree(root / "public")
-    entry = root / "public" / "pagefind" / "pagefind-entry.json"
+    entry = root / "public" / "pagefind" / "en" / "0" / "pagefind-entry.json"
     inode = entry.stat().st_ino
     again = build_site(root, "-v")
     assert "search kept" in again.out and "search " not in again.out.replace("search kept", "")
@@ -270,7 +274,7 @@ def test_an_edit_rebuilds_the_index(make_site: Any, pagefind: Path) -> None:
                       encoding="utf-8")
     run = build_site(root, "-v")
     assert "search kept" not in run.out and "search " in run.out
-    fragments = _fragments(root / "public" / "pagefind")
+    fragments = _fragments(root / "public" / "pagefind" / "en" / "0")
     assert "zeppelin" in fragments["/2019/an-old-argument/"]["content"]
 
 
@@ -289,7 +293,7 @@ def test_search_disabled_writes_no_index(make_site: Any) -> None:
 
 def test_a_missing_binary_is_a_build_error_with_a_hint(make_site: Any,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    from sitegen.search import indexing as search
+    from sitegen.search import pagefind_cli as search
 
     def missing(name: str) -> None:
         raise ImportError(name)
@@ -302,3 +306,57 @@ def test_a_missing_binary_is_a_build_error_with_a_hint(make_site: Any,
     assert "Pagefind's extended binary is missing" in run.err
     assert "pip install 'pagefind[extended]'" in run.err
     assert not (root / "public").exists()
+
+
+SHARDED = {name: text for name, text in SITE.items()}
+SHARDED["config.yaml"] = ("site:\n  title: T\n  base_url: https://example.org/\n"
+                          "search:\n  pages_per_shard: 1\n")
+
+
+def _shard_inodes(public: Path) -> dict[str, int]:
+    return {p.relative_to(public).as_posix(): p.stat().st_ino
+            for p in public.glob("pagefind/*/*/*") if p.is_file()}
+
+
+def test_an_edit_reindexes_only_the_shards_that_hold_the_page(make_site: Any, pagefind: Path) -> None:
+    root = make_site(SHARDED)
+    assert build_site(root, "--quiet").code == 0
+    public = root / "public"
+    listed = json.loads((public / STAMP).read_text(encoding="utf-8"))
+    assert [len(f["bundles"]) for f in listed["families"]] == [3, 2]  # one page a shard
+    before = _shard_inodes(public)
+    source = root / "content" / "2019" / "old-argument.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nA zeppelin over Yokosuka.\n", encoding="utf-8")
+    run = build_site(root, "-v")
+    assert run.code == 0 and "search " in run.out
+    after = _shard_inodes(public)
+    changed = {rel.rsplit("/", 1)[0] for rel in set(before) | set(after) if before.get(rel) != after.get(rel)}
+    stamps = {folder: json.loads((public / folder / SHARD_STAMP).read_text(encoding="utf-8"))
+              for folder in {rel.rsplit("/", 1)[0] for rel in after}}
+    holding = {folder for folder, stamp in stamps.items()
+               if any(page[0] == "2019/old-argument/index.html" for page in stamp["pages"])}
+    assert changed == holding and len(holding) == 2, (changed, holding)
+    clean = make_site(SHARDED)
+    (clean / "content" / "2019" / "old-argument.md").write_text(source.read_text(encoding="utf-8"),
+                                                                encoding="utf-8")
+    assert build_site(clean, "--quiet").code == 0
+    assert {k: v for k, v in read_tree(public).items() if k.startswith("pagefind/")} == \
+        {k: v for k, v in read_tree(clean / "public").items() if k.startswith("pagefind/")}
+
+
+def test_a_neighbours_edit_reindexes_nothing(make_site: Any, pagefind: Path) -> None:
+    """Retitling one article changes its neighbours' pages (their previous/next links),
+    not their search entries: only the retitled page's shards are indexed again."""
+    root = make_site(SHARDED)
+    assert build_site(root, "--quiet").code == 0
+    public = root / "public"
+    before, pages_before = _shard_inodes(public), read_tree(public)
+    source = root / "content" / "2010" / "futenma.md"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "Futenma and the budget", "Futenma and the host-nation budget", 1), encoding="utf-8")
+    assert build_site(root, "--quiet").code == 0
+    after, pages_after = _shard_inodes(public), read_tree(public)
+    neighbour = "2019/old-argument/index.html"
+    assert pages_before[neighbour] != pages_after[neighbour]  # its "newer/older" link changed
+    changed = {rel.rsplit("/", 1)[0] for rel in set(before) | set(after) if before.get(rel) != after.get(rel)}
+    assert changed == {"pagefind/en/3", "pagefind/ja/1"}  # the shards holding 2010/futenma only

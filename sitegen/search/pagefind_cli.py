@@ -1,0 +1,102 @@
+"""Run Pagefind's command-line indexer: find the binary, ask its version, index one folder.
+
+The command line, not Pagefind's Python API: the API's service client waits a tenth of a
+second for every reply it reads (200 pages took 20 s), while one CLI run indexes a
+shard of a few hundred pages in about a second, on every core. Every run has a time limit
+(`search.timeout`), and runs without PAGEFIND_* variables or a project pagefind.yml.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+from sitegen.build.lock import inherited_fds
+from sitegen.errors import BuildFailed, Diagnostic
+
+VERSION_TIMEOUT = 30  # seconds for `pagefind --version`
+INSTALL_HINT = ("pip install 'pagefind[extended]' (the extended binary splits Japanese into "
+                "words), or set search.enabled: false in config.yaml")
+
+
+class NothingIndexed(Exception):
+    """Pagefind found no page it could index (e.g. pages without an <html> element)."""
+
+
+def find_pagefind() -> Path:
+    """The extended Pagefind binary from the `pagefind[extended]` package, or from PATH."""
+    try:
+        module = importlib.import_module("pagefind_bin_extended")
+        return Path(module.get_executable())
+    except (ImportError, AttributeError, OSError):
+        pass
+    found = shutil.which("pagefind_extended")
+    if found:
+        return Path(found)
+    raise BuildFailed([Diagnostic("config.yaml", 0, 0, "error",
+                                  "search.enabled is true but Pagefind's extended binary is missing",
+                                  INSTALL_HINT)])
+
+
+def pagefind_version(pagefind: Path) -> str:
+    """`pagefind 1.5.2` -> `1.5.2`."""
+    try:
+        run = subprocess.run([str(pagefind), "--version"], capture_output=True, text=True, check=False,
+                             env=clean_env(), timeout=VERSION_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise timed_out(f"{pagefind.name} --version", VERSION_TIMEOUT) from None
+    if run.returncode != 0:
+        raise failure(f"{pagefind.name} --version", run.stdout + run.stderr)
+    return run.stdout.strip().rpartition(" ")[2]
+
+
+def run_pagefind(pagefind: Path, site: Path, out: Path, language: str,
+                 exclude: Sequence[str], timeout: float) -> None:
+    """Index the pages under `site` into the bundle `out`, forced to `language`.
+
+    Stopped after `timeout` seconds. Pagefind holds the build lock with the build (see
+    build/lock.py): if the build is killed, the next one waits for Pagefind to end
+    instead of running beside it.
+    """
+    command = [str(pagefind), "--site", str(site), "--output-path", str(out),
+               "--force-language", language, "--silent"]
+    for selector in exclude:
+        command += ["--exclude-selectors", selector]
+    # cwd: the work folder, so that no pagefind.yml of the project's is picked up
+    process = subprocess.Popen(command, cwd=site.parent, env=clean_env(), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, pass_fds=inherited_fds())
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise timed_out(f"pagefind --force-language {language}", timeout,
+                        "raise search.timeout in config.yaml if the site is large, or ") from None
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    if process.returncode != 0 and "not able to build an index" in output:
+        raise NothingIndexed(" ".join(output.split())[:300])
+    if process.returncode != 0:
+        raise failure(f"pagefind --force-language {language}", output)
+
+
+def clean_env() -> dict[str, str]:
+    """The environment without PAGEFIND_* variables, which would override our options."""
+    return {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND_")}
+
+
+def timed_out(what: str, seconds: float, advice: str = "") -> BuildFailed:
+    return BuildFailed([Diagnostic("", 0, 0, "error",
+                                   f"search indexing stopped: {what} did not finish within {seconds:g} s",
+                                   f"{advice}set search.enabled: false to build without search; "
+                                   "the previous site was left as it was")])
+
+
+def failure(what: str, output: str) -> BuildFailed:
+    tail = " | ".join(line.strip() for line in output.strip().splitlines()[-5:]) or "no output"
+    return BuildFailed([Diagnostic("", 0, 0, "error", f"search indexing failed: {what}: {tail}",
+                                   "run the build with --debug; " + INSTALL_HINT)])

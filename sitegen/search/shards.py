@@ -1,0 +1,108 @@
+"""Split the search index into shards, so that an edit re-indexes a few hundred pages, not all.
+
+Pagefind has no way to update an index: a changed page means indexing its bundle again.
+So each family of bundles (one per forced language, see indexing.py) is cut into shards
+by a hash of the page's output path, each shard a complete Pagefind bundle of its own,
+which the browser merges with Pagefind's `mergeIndex` (static/js/search.js). An edit
+re-indexes the one shard that holds the page, in each family it belongs to.
+
+The number of shards follows the number of pages (about `PAGES_PER_SHARD` each, a power of
+two, at most `MAX_SHARDS`), so the same pages always make the same shards: a clean build
+and an incremental one write the same bytes. Crossing a power of two re-indexes everything
+once. The segmenting family holds only pages with Han or kana: a query with such a
+character goes to that family, and Pagefind returns pages holding every word of a query,
+so a page without any could never be among its results.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+BUNDLE_DIR = "pagefind"
+PAGES_PER_SHARD = 256
+MAX_SHARDS = 64  # every shard is a few requests more for a reader's first search
+SHARD_STAMP = "sitegen-shard.json"
+_HAN_OR_KANA = re.compile("[\u3005\u3006\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+@dataclass(frozen=True)
+class IndexedPage:
+    """One page to index: its output file, a digest of what its index entry is made from,
+    and whether it holds Han or kana (then it also goes to the segmenting family)."""
+
+    output: str
+    digest: str
+    segmented: bool
+
+
+@dataclass(frozen=True)
+class Shard:
+    """One bundle: the pages of one family whose path hashes to `number`."""
+
+    language: str  # the family's forced language
+    number: int
+    pages: tuple[IndexedPage, ...]
+
+    @property
+    def folder(self) -> str:
+        """Where the bundle goes, under the output folder."""
+        return f"{BUNDLE_DIR}/{self.language}/{self.number}"
+
+    def stamp(self, settings: dict[str, object]) -> bytes:
+        """What the bundle is made of: same stamp, same bundle, so the old one is kept."""
+        record = {**settings, "language": self.language,
+                  "pages": [[p.output, p.digest, p.segmented] for p in self.pages]}
+        return (json.dumps(record, sort_keys=True, indent=0, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def has_han_or_kana(text: str) -> bool:
+    return _HAN_OR_KANA.search(text) is not None
+
+
+def shard_count(pages: int, per_shard: int = PAGES_PER_SHARD) -> int:
+    """A power of two, so that about `per_shard` pages fall in each; at most MAX_SHARDS."""
+    count = 1
+    while count * per_shard < pages and count < MAX_SHARDS:
+        count *= 2
+    return count
+
+
+def shard_of(output: str, count: int) -> int:
+    """The shard a page belongs to: from its path alone, never from the order of pages."""
+    return int.from_bytes(hashlib.sha256(output.encode("utf-8")).digest()[:4], "big") % count
+
+
+def plan_shards(pages: Iterable[IndexedPage], primary: str, segmented: str | None,
+                per_shard: int = PAGES_PER_SHARD) -> tuple[Shard, ...]:
+    """Every shard of both families: all pages in the primary one (the site's language),
+    pages with Han or kana in the segmenting one (None when the primary segments)."""
+    ordered = sorted(pages, key=lambda page: page.output)
+    shards = list(_family(primary, ordered, per_shard))
+    if segmented is not None:
+        shards += _family(segmented, [page for page in ordered if page.segmented], per_shard)
+    return tuple(shards)
+
+
+def _family(language: str, pages: list[IndexedPage], per_shard: int) -> Iterable[Shard]:
+    if not pages:
+        return ()
+    count = shard_count(len(pages), per_shard)
+    members: list[list[IndexedPage]] = [[] for _ in range(count)]
+    for page in pages:
+        members[shard_of(page.output, count)].append(page)
+    return (Shard(language, number, tuple(group)) for number, group in enumerate(members) if group)
+
+
+def shard_list(shards: Iterable[Shard]) -> bytes:
+    """`pagefind/sitegen-search.json`: each family's language and bundle folders, which
+    search.js reads to know what to merge."""
+    families: dict[str, list[str]] = {}
+    for shard in shards:
+        families.setdefault(shard.language, []).append(shard.folder[len(BUNDLE_DIR) + 1:] + "/")
+    record = {"version": 2, "families": [{"language": language, "bundles": folders}
+                                         for language, folders in families.items()]}
+    return (json.dumps(record, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
