@@ -75,9 +75,9 @@ def _check_copy_conflicts(plans: list[OutputPlan], derived: list[DerivedFile],
     """A file from static/ or content/ must not land where a page is generated."""
     makers = {d.output: "the build itself" for d in derived}
     for plan in plans:
-        article = plan.context.get("article")
-        makers[plan.output] = (f"the page made from {article.source_path}" if article is not None
-                               else f"the {plan.context['page'].kind} page")
+        source = plan.context.article_path
+        makers[plan.output] = (f"the page made from {source}" if source is not None
+                               else f"the {plan.context.page.kind} page")
     root = config.root.resolve()
     clashes = []
     for copy in copies:

@@ -71,25 +71,25 @@ class Fingerprinter:
         self.full_articles = uses_other_bodies(env)
 
     def plan(self, plan: OutputPlan) -> str:
-        parts = [self.base, plan.template, plan.output]
-        for key in sorted(plan.context):
-            value = plan.context[key]
-            if isinstance(value, SiteView):
-                parts.append(key + "=" + self._site(plan.template))
-            elif type(value) in _MEMBER_HOLDERS and MEMBERS not in self._reads(plan.template):
-                parts.append(key + "=" + self._holder(value))
-            elif key == "article" and isinstance(value, Article):
-                parts.append(key + "=" + self.primary(value))
-            else:
-                parts.append(key + "=" + self.value(value))
+        """A page's: its template, what it reads of `site`, and what its context declares
+        it depends on (render/contexts.py: articles in full or listed, term and section
+        membership, other values)."""
+        deps = plan.context.deps()
+        whole_members = MEMBERS in self._reads(plan.template)
+        parts = [self.base, plan.template, plan.output, "site=" + self._site(plan.template)]
+        parts += ["F" + self.primary(article) for article in deps.full]
+        parts += ["L" + self.value(article) for article in deps.listed]
+        parts += ["M" + (self.value(holder) if whole_members else self._holder(holder))
+                  for holder in deps.members]
+        parts += [f"{name}={self.value(value)}" for name, value in deps.values]
         return digest(*parts)
 
     def searched(self, plan: OutputPlan) -> str:
         """What a page's search entry is made from: its own article (body included), its
         URL, language and template set, not its neighbours, related articles or lists."""
-        page = plan.context["page"]
-        return digest(self.base, plan.template, plan.output, page.kind, page.lang, page.url,
-                      self.primary(plan.context["article"]))
+        context = plan.context
+        return digest(self.base, plan.template, plan.output, context.page.kind, context.page.lang,
+                      context.page.url, *(self.primary(article) for article in context.deps().full))
 
     def derived(self, item: DerivedFile) -> str:
         """A derived file's: the config, its articles with their bodies, and its `extra`."""

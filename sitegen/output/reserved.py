@@ -58,9 +58,9 @@ def reserved_problems(plans: list[OutputPlan], copies: list[CopiedFile], documen
 
 def _page_problem(plan: OutputPlan, use: str, documents: dict[str, Document], config: Config) -> Diagnostic:
     """Name the front matter key that put the page there: url, slug or an alias."""
-    page = plan.context["page"]
-    article = plan.context.get("article")
-    doc = documents.get(article.source_path) if article is not None else None
+    page = plan.context.page
+    source = plan.context.article_path
+    doc = documents.get(source) if source is not None else None
     if doc is None:  # a list page: its name comes from config.yaml or a content folder
         return Diagnostic("config.yaml", 0, 0, "error",
                           f"the {page.kind} page would be written to {plan.output}, where the build "

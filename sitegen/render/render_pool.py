@@ -118,8 +118,8 @@ def _run(todo: list[int], job: _Job, jobs: int | None) -> list[Result]:
     if len(todo) < PARALLEL_THRESHOLD or workers < 2 or not can_fork:
         return _render_share(todo, job) + _build_derived(job)
     context = multiprocessing.get_context("fork")
-    standalone = [i for i in todo if "article" in job.plans[i].context]
-    listings = [i for i in todo if "article" not in job.plans[i].context]
+    standalone = [i for i in todo if job.plans[i].context.article_path is not None]
+    listings = [i for i in todo if job.plans[i].context.article_path is None]
     global _job  # inherited by the forked workers; cleared once they are done
     _job = replace(job, listings=listings, standalone=standalone, taken=context.Value("q", 0))
     try:

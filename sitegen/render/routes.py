@@ -13,6 +13,8 @@ from sitegen.config.settings import Config
 from sitegen.errors import Diagnostic, OutputConflictError
 from sitegen.site.model import Article, Feed, Listing, PageMeta, SiteView
 from sitegen.site.relations import neighbours, related_articles
+from sitegen.render.contexts import (AliasPage, ArticlePage, ListPage, PageContext, SectionPage,
+                                      StandalonePage, TaxonomyPage, TermPage)
 from sitegen.render.templates import OutputPlan
 from sitegen.content.urls import Route, absolute, href, output_file
 
@@ -47,9 +49,6 @@ class _Planner:
                         kind=kind, description=description or self.site.description,
                         lang=lang or self.site.language, feeds=feeds, noindex=noindex)
 
-    def context(self, page: PageMeta, **values: Any) -> dict[str, Any]:
-        return {"site": self.site, "page": page, **values}
-
     def site_feeds(self) -> tuple[Feed, ...]:
         """The site's feeds, one tuple shared by every page (fingerprints hash it once)."""
         if self._site_feeds is None:
@@ -72,7 +71,7 @@ class _Planner:
         for path, listing in self.paginate("/", self.site.articles):
             title = self.site.title if listing.number == 1 else f"{self.site.title}, page {listing.number}"
             page = self.meta(path, "home", title, feeds=self.site_feeds())
-            yield OutputPlan(output_file(path), "home.html", self.context(page, listing=listing))
+            yield OutputPlan(output_file(path), "home.html", ListPage(self.site, page, listing))
 
     def articles(self) -> Iterator[OutputPlan]:
         around = neighbours(self.site)
@@ -82,13 +81,12 @@ class _Planner:
             older, newer = around[article.source_path]
             page = self.meta(route.path, "article", article.title, article.description, article.lang,
                              self.site_feeds())
-            yield OutputPlan(route.output, "article.html", self.context(
-                page, article=article, prev_article=older, next_article=newer,
-                related=related[article.source_path]))
+            yield OutputPlan(route.output, "article.html", ArticlePage(
+                self.site, page, article, older, newer, tuple(related[article.source_path])))
         for article in self.site.pages:
             route = self.routes[article.source_path]
             page = self.meta(route.path, "page", article.title, article.description, article.lang)
-            yield OutputPlan(route.output, "page.html", self.context(page, article=article))
+            yield OutputPlan(route.output, "page.html", StandalonePage(self.site, page, article))
 
     def aliases(self) -> Iterator[OutputPlan]:
         for article in (*self.site.articles, *self.site.pages):
@@ -101,7 +99,7 @@ class _Planner:
         pages are, so that a static server finds it; its links are percent-encoded."""
         page = self.meta(path, "alias", article.title, noindex=True)
         return OutputPlan(output_file(path), "alias.html",
-                          self.context(page, target=article.permalink, article=article))
+                          AliasPage(self.site, page, article.permalink, article))
 
     def taxonomies(self) -> Iterator[OutputPlan]:
         links = {link.plural: link for link in self.site.taxonomy_links}
@@ -109,7 +107,7 @@ class _Planner:
             link = links[taxonomy.plural]
             path = f"/{taxonomy.plural}/"
             page = self.meta(path, "taxonomy", taxonomy.title)
-            yield OutputPlan(output_file(path), "taxonomy.html", self.context(page, taxonomy=taxonomy))
+            yield OutputPlan(output_file(path), "taxonomy.html", TaxonomyPage(self.site, page, taxonomy))
             for term in taxonomy.terms:
                 # Term pages get the taxonomy's names only (not every term's articles), so an
                 # edit re-renders the pages of the article's own terms and no others.
@@ -123,7 +121,7 @@ class _Planner:
                         title += f", page {listing.number}"
                     page = self.meta(path, "term", title, feeds=feeds)
                     yield OutputPlan(output_file(path), "term.html",
-                                     self.context(page, taxonomy=link, term=term, listing=listing))
+                                     TermPage(self.site, page, listing, link, term))
 
     def sections(self) -> Iterator[OutputPlan]:
         base = self.config.base_path.rstrip("/")
@@ -132,11 +130,11 @@ class _Planner:
             for path, listing in self.paginate(section_path, section.articles):
                 page = self.meta(path, "section", section.title)
                 yield OutputPlan(output_file(path), "section.html",
-                                 self.context(page, section=section, listing=listing))
+                                 SectionPage(self.site, page, listing, section))
 
     def simple(self, path: str, template: str, kind: str, title: str, noindex: bool = False) -> OutputPlan:
         page = self.meta(path, kind, title, noindex=noindex)
-        return OutputPlan(output_file(path), template, self.context(page))
+        return OutputPlan(output_file(path), template, PageContext(self.site, page))
 
 
 def redirect_plans(site: SiteView, routes: dict[str, Route], config: Config,
@@ -158,10 +156,10 @@ def _check_conflicts(plans: list[OutputPlan]) -> None:
         if other is None:
             seen[plan.output] = plan
             continue
-        if plan.context["page"].kind == "alias":
+        if plan.context.page.kind == "alias":
             problems.append(Diagnostic(
                 _origin(plan), 0, 0, "error",
-                f"alias {unquote(plan.context['page'].url)} is the URL of {_origin(other)}",
+                f"alias {unquote(plan.context.page.url)} is the URL of {_origin(other)}",
                 "remove the alias, or point it at a URL no page uses"))
             continue
         problems.append(Diagnostic(
@@ -173,7 +171,4 @@ def _check_conflicts(plans: list[OutputPlan]) -> None:
 
 
 def _origin(plan: OutputPlan) -> str:
-    article = plan.context.get("article")
-    if isinstance(article, Article):
-        return article.source_path
-    return f"the {plan.context['page'].kind} page"
+    return plan.context.article_path or f"the {plan.context.page.kind} page"

@@ -27,6 +27,7 @@ from sitegen.content.links import checked_file, project_files
 from sitegen.content.urls import absolute, href
 from sitegen.errors import Diagnostic, TemplateError, did_you_mean
 from sitegen.markup.urlsafety import safe_url
+from sitegen.render.contexts import PageContext
 from sitegen.render.citation import TEMPLATE_GLOBALS as CITATION_GLOBALS
 from sitegen.render.structured import TEMPLATE_GLOBALS as STRUCTURED_GLOBALS
 
@@ -37,7 +38,7 @@ class OutputPlan:
 
     output: str  # file under the output folder
     template: str
-    context: dict[str, Any]
+    context: PageContext  # the page's variables and what they depend on
 
 
 @dataclass(frozen=True)
@@ -220,10 +221,10 @@ def render_output(plan: OutputPlan, env: jinja2.Environment) -> RenderedFile:
     """Render one plan; raises TemplateError pointing at the template line."""
     template = load_template(env, plan.template)
     try:
-        text = template.render(plan.context)
+        text = template.render(plan.context.variables())
     except Exception as exc:  # noqa: BLE001 - any failure in a template is the template's, with its line
         raise TemplateError([runtime_diagnostic(exc, env, plan.template, plan.output,
-                                                tuple(plan.context))]) from None
+                                                tuple(plan.context.variables()))]) from None
     return RenderedFile(plan.output, text.encode("utf-8"))
 
 

@@ -74,7 +74,7 @@ def families(config: Config) -> tuple[str, str | None]:
 
 def searchable_plans(plans: Iterable[OutputPlan]) -> list[OutputPlan]:
     """The pages to index: articles and standalone pages, sorted by output file."""
-    return sorted((p for p in plans if p.context["page"].kind in SEARCHABLE_KINDS),
+    return sorted((p for p in plans if p.context.page.kind in SEARCHABLE_KINDS),
                   key=lambda plan: plan.output)
 
 

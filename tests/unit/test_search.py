@@ -29,7 +29,9 @@ from sitegen.search.indexing import STAMP, families, searchable_plans
 from sitegen.search.pagefind_cli import find_pagefind
 from sitegen.search.shards import (SHARD_STAMP, IndexedPage, Shard, has_han_or_kana, plan_shards,
                                    shard_count, shard_list, shard_of)
+from sitegen.render.contexts import PageContext
 from sitegen.render.templates import OutputPlan
+from sitegen.site.model import PageMeta
 from tests.support.sites import article, build_site, read_tree
 from tests.support.tools import missing_tool
 
@@ -48,7 +50,8 @@ class _Page:
 
 
 def _plan(output: str, kind: str) -> OutputPlan:
-    return OutputPlan(output, "x.html", {"page": _Page(kind)})
+    page = PageMeta(title="T", url="/", permalink="/", kind=kind, description="", lang="en")
+    return OutputPlan(output, "x.html", PageContext(None, page))  # type: ignore[arg-type]
 
 
 # --- which pages, families and shards ----------------------------------------------------
