@@ -16,7 +16,8 @@ when a citeproc-py release makes a fix unnecessary, that test fails and the fix 
 - Variables rendered by `cs:substitute` are not suppressed in the rest of the entry (CSL
   1.0.1, "Substitution"), so an article without an author printed its title twice in APA,
   and its translator twice in Chicago and MLA.
-- `punctuation-in-quote` (en-US: a period or comma goes inside the closing quotation mark)
+- A period after a title ending in "?" or "!" is kept ("forgetting?."), and
+  `punctuation-in-quote` (en-US: a period or comma goes inside the closing quotation mark)
   is not implemented; `move_punctuation_into_quotes` does it on the finished text.
 - Speed: macros were found by an XPath query on every use, and whether a group calls a
   variable was recomputed at every render, though neither changes once a style is loaded.
@@ -45,6 +46,7 @@ _original = {"get_macro": model.CitationStylesElement.get_macro,
 _suppressed: set[str] = set()
 _recording: list[set[str]] = []  # variables printed inside each substitute being tried
 _CLOSING_QUOTE_THEN_PUNCTUATION = re.compile(r"(’?”)([.,])")
+_DOUBLED_STOP = re.compile(r"([?!])([’”]*)\.")
 
 
 def _get_macro(self: Any, name: str) -> Any:
@@ -152,8 +154,10 @@ def _names_process(self: Any, item: Any, names_context: Any = None, context: Any
 
 
 def move_punctuation_into_quotes(text: str) -> str:
-    """ '“Title”.' -> '“Title.”' (US punctuation, the en-US locale's punctuation-in-quote)."""
-    return _CLOSING_QUOTE_THEN_PUNCTUATION.sub(r"\2\1", text)
+    """ '“Title”.' -> '“Title.”' (US punctuation, the en-US locale's punctuation-in-quote),
+    and no period after a title's own ? or ! ("forgetting?." -> "forgetting?"), which CSL
+    processors drop and citeproc-py does not."""
+    return _DOUBLED_STOP.sub(r"\1\2", _CLOSING_QUOTE_THEN_PUNCTUATION.sub(r"\2\1", text))
 
 
 def apply() -> None:
