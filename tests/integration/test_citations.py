@@ -109,9 +109,9 @@ def test_cite_block_shows_three_styles(site: Path) -> None:
     assert text["cite-apa"].startswith("Yamada, T. (2019, July 13). The treaty is unfair is an old "
                                        "argument (C. Bell, Trans.). Test Archive.")
     assert text["cite-chicago"].startswith("Yamada, Taro. “The Treaty Is Unfair Is an Old Argument.” "
-                                           "Translated by Corey Bell. Test archive, July 13, 2019.")
+                                           "Translated by Corey Bell. Test Archive, July 13, 2019.")
     assert text["cite-mla"].startswith("Yamada, Taro. “The Treaty Is Unfair Is an Old Argument.” "
-                                       "Test archive, translated by Corey Bell, 13 July 2019,")
+                                       "Test Archive, translated by Corey Bell, 13 July 2019,")
 
 
 def test_term_pages_list_citations_and_offer_one_file(site: Path) -> None:
@@ -154,8 +154,8 @@ def test_check_guards_the_scholarly_record(make_site: Callable[..., Path]) -> No
     run = run_cli("check", "--root", str(root))
     lines = [line for line in run.out.splitlines() + run.err.splitlines() if ": warning: " in line]
     assert "content/2019/x.md:3:1: warning: dated 2019-03-29, before its original (original_date 2019-07-07)" in lines
-    assert "content/2019/x.md:7:1: warning: original_language without original_title" in lines
-    assert "content/2019/x.md:8:1: warning: source_url is not an absolute http(s) URL: 'globe.example.jp/1'" in lines
+    assert "content/2019/x.md:6:1: warning: original_language without original_title" in lines
+    assert "content/2019/x.md:7:1: warning: source_url is not an absolute http(s) URL: 'globe.example.jp/1'" in lines
     assert "content/2019/x.md:4:1: warning: translated article without original_author" in lines
 
 
