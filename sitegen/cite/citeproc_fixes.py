@@ -46,7 +46,7 @@ _original = {"get_macro": model.CitationStylesElement.get_macro,
 _suppressed: set[str] = set()
 _recording: list[set[str]] = []  # variables printed inside each substitute being tried
 _CLOSING_QUOTE_THEN_PUNCTUATION = re.compile(r"(’?”)([.,])")
-_DOUBLED_STOP = re.compile(r"([?!])([’”]*)\.")
+_DOUBLED_STOP = re.compile(r"([.?!])([’”]*)\.")
 
 
 def _get_macro(self: Any, name: str) -> Any:
@@ -155,7 +155,8 @@ def _names_process(self: Any, item: Any, names_context: Any = None, context: Any
 
 def move_punctuation_into_quotes(text: str) -> str:
     """ '“Title”.' -> '“Title.”' (US punctuation, the en-US locale's punctuation-in-quote),
-    and no period after a title's own ? or ! ("forgetting?." -> "forgetting?"), which CSL
+    and no period after a title's own stop ("forgetting?." -> "forgetting?", "‘unfair.’." ->
+    "‘unfair.’"), which CSL
     processors drop and citeproc-py does not."""
     return _DOUBLED_STOP.sub(r"\1\2", _CLOSING_QUOTE_THEN_PUNCTUATION.sub(r"\2\1", text))
 

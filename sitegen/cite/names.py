@@ -30,8 +30,8 @@ def split_name(name: str) -> tuple[str, tuple[str, ...]]:
 def csl_name(name: str, groups: frozenset[str] = frozenset()) -> dict[str, Any]:
     """A CSL name: {"family", "given"} for a person, {"literal"} for a group or a one-word
     name (an organisation, or a CJK name written without a space), which styles print whole."""
-    if name in groups:
-        return {"literal": name}
+    if name in groups or " and " in f" {name.lower()} ":
+        return {"literal": name}  # "Jones and Partners" is one name, not family "Partners"
     family, given = split_name(name)
     return {"family": family, "given": " ".join(given)} if given else {"literal": family}
 
