@@ -42,6 +42,8 @@ def clean_summary(summary_html: str) -> str:
     root = lxml_html.fragment_fromstring(summary_html, create_parent="div")
     texts: list[str] = []
     for block in root:
+        if not isinstance(block.tag, str):  # a comment or processing instruction
+            continue
         if not texts and _furniture(block):
             continue
         texts.append(" ".join(block.text_content().split()))

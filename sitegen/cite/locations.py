@@ -5,7 +5,6 @@ from __future__ import annotations
 import posixpath
 from urllib.parse import unquote
 
-from sitegen.content.urls import output_file
 from sitegen.site.model import Article
 
 ARTICLE_FORMATS = ("bib", "ris", "json")
@@ -18,12 +17,16 @@ def site_path(url: str, base_path: str) -> str:
     return path[len(base):] if base and path.startswith(base + "/") else path
 
 
-def article_file_base(path: str) -> str:
-    """Output name without extension of an article's citation files."""
-    page = output_file(path)
+def article_file_base(page: str) -> str | None:
+    """Output name, without extension, of the citation files beside the page's output file;
+    None when that would leave the output folder (a page found from a hostile URL)."""
     if posixpath.basename(page) == "index.html":
-        return posixpath.join(posixpath.dirname(page), "cite")
-    return posixpath.splitext(page)[0] + ".cite"
+        base = posixpath.join(posixpath.dirname(page), "cite")
+    else:
+        base = posixpath.splitext(page)[0] + ".cite"
+    if base.startswith("/") or ".." in base.split("/"):
+        return None
+    return base
 
 
 def article_links(article: Article) -> dict[str, str]:

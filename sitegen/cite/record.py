@@ -57,7 +57,8 @@ def csl_record(article: Article, site: SiteView) -> dict[str, Any]:
     }
     if source.original_language and translated(article, site):
         record["original-language"] = source.original_language  # not CSL 1.0.2; Zotero keeps it
-    return {key: value for key, value in record.items() if value not in ("", None, [], {})}
+    return {key: value for key, value in record.items()
+            if key in ("id", "type", "title", "URL") or value not in ("", None, [], {})}
 
 
 def item_type(article: Article) -> str:

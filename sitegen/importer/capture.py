@@ -95,18 +95,20 @@ def import_html(html: str, options: ImportOptions, *, filename: str = "") -> Imp
     installed, else our own reading), then the text heuristics; what the page says of
     itself (title, author, date, site, canonical URL) fills what the editor left empty."""
     facts = page.page_facts(html)
+    parser = _TextExtractor()
+    parser.feed(html)
+    parser.close()
+    ours = select_main(parser.finish())
     extracted = page.main_blocks(html)
     if extracted is not None:
         blocks = [Block(kind, text, level=level, area=area) for kind, text, level, area in extracted]
+        blocks[:0] = [b for b in ours if b.kind == "title"][:1]  # the page's own <h1>
         notes = ["main text and reader comments: found by trafilatura"]
     else:
-        parser = _TextExtractor()
-        parser.feed(html)
-        parser.close()
-        blocks = select_main(parser.finish())
+        blocks = ours
         notes = [f"dropped <{tag}> element x{count}" for tag, count in sorted(parser.skipped.items())]
-        if parser.page_title and not facts.title:
-            facts = replace(facts, title=parser.page_title)
+    if parser.page_title and not facts.title:
+        facts = replace(facts, title=parser.page_title)
     if facts.title and not any(b.kind == "title" for b in blocks):
         blocks.insert(0, Block("title", facts.title))
         notes.append(f"title: from the page's metadata ({facts.how})")

@@ -9,6 +9,7 @@ full-content feeds read many bodies, which are not held in memory.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from functools import partial
 
 from sitegen.config.settings import Config
@@ -21,7 +22,8 @@ from sitegen.content.urls import absolute
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
-def derive_outputs(site: SiteView, config: Config) -> list[DerivedFile]:
+def derive_outputs(site: SiteView, config: Config,
+                   pages: Mapping[str, str] | None = None) -> list[DerivedFile]:
     """Feeds, sitemap.xml, robots.txt and citation downloads, to be built by the renderers."""
     # What the sitemap shows, for its fingerprint: every page's URL and date.
     listed = [f"{a.permalink} {a.lastmod or a.date}" for a in (*site.articles, *site.pages)]
@@ -30,7 +32,7 @@ def derive_outputs(site: SiteView, config: Config) -> list[DerivedFile]:
     return [*site_feeds(site, config),
             DerivedFile("sitemap.xml", partial(sitemap, site, config), extra="\n".join(listed)),
             DerivedFile("robots.txt", partial(robots, config)),
-            *citation_files(site, config)]
+            *citation_files(site, config, pages)]
 
 
 def sitemap(site: SiteView, config: Config) -> bytes:
