@@ -118,7 +118,7 @@ def import_html(html: str, options: ImportOptions, *, filename: str = "") -> Imp
 
 def _with_facts(options: ImportOptions, facts: page.PageFacts) -> tuple[ImportOptions, list[str]]:
     """Fill the options the editor left empty from the page's own record, saying so."""
-    filled = {key: value for key, value in (("date", facts.date), ("author", facts.author),
+    filled: dict[str, Any] = {key: value for key, value in (("date", facts.date), ("author", facts.author),
                                             ("source_name", facts.site_name),
                                             ("source_url", facts.url))
               if value and not getattr(options, key)}

@@ -20,9 +20,9 @@ try:  # the optional [import] extra
     import htmldate
     import trafilatura
     from lxml import etree
-except ImportError:  # pragma: no cover - exercised by the fallback tests via `available`
-    trafilatura = None
-    htmldate = None
+except ImportError:  # pragma: no cover - the fallback tests switch the extra off instead
+    trafilatura = None  # type: ignore[assignment]
+    htmldate = None  # type: ignore[assignment]
 
 
 

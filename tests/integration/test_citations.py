@@ -116,7 +116,7 @@ def test_cite_block_shows_three_styles(site: Path) -> None:
 
 def test_term_pages_list_citations_and_offer_one_file(site: Path) -> None:
     tree = lxml_html.fromstring((site / "public/tags/burden-sharing/index.html").read_text(encoding="utf-8"))
-    assert [li.text_content() for li in tree.xpath("//section[@class='term-citations']//li")][0].startswith(
+    assert next(li.text_content() for li in tree.xpath("//section[@class='term-citations']//li")).startswith(
         "Yamada, T. (2019, July 13).")
     assert tree.xpath("//section[@class='term-citations']//a/@href") == [
         "/tags/burden-sharing/citations.bib", "/tags/burden-sharing/citations.ris"]
