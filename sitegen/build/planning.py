@@ -44,7 +44,7 @@ def plan_site(config: Config, checked: CheckedSite) -> PlannedSite:
         plans = plan_outputs(site, checked.routes, config)
     except OutputConflictError as exc:
         raise OutputConflictError(_with_key_lines(exc.diagnostics, checked, "aliases", "alias ")) from None
-    derived = derive_outputs(site, config)
+    derived = derive_outputs(site, config, {path: route.output for path, route in checked.routes.items()})
     copies = _copies(config, checked)
     _check_copy_conflicts(plans, derived, copies, config)
     reserved = reserved_problems(plans, copies, {d.source.path: d for d in checked.documents}, config)

@@ -14,6 +14,7 @@ from collections import defaultdict
 from datetime import datetime
 from urllib.parse import unquote, urlsplit
 
+from sitegen.commands.check_citations import check_citations
 from sitegen.config.settings import Config
 from sitegen.errors import Diagnostic, SiteError
 from sitegen.content.frontmatter import Document
@@ -37,6 +38,7 @@ def check_site(config: Config, now: datetime) -> list[Diagnostic]:
     problems += check_links(config, checked, planned.outputs())
     problems += check_terms(checked.documents)
     problems += check_dates(checked)
+    problems += check_citations(checked.documents, config.site.language)
     return sorted(set(problems))
 
 

@@ -32,10 +32,11 @@ KNOWN_KEYS = (
     "title", "date", "lastmod", "publishdate", "expirydate", "slug", "url", "keywords",
     "author", "authors", "draft", "summary", "description", "aliases", "weight", "lang",
     "hascjklanguage", "source_name", "source_url", "original_title", "original_language",
-    "original_date", "translator", "date_inferred",
+    "original_date", "translator", "date_inferred", "original_author",
 )
 # Keys templates and `check` read from `params`: known (no did-you-mean warning), untyped.
-PARAM_KEYS = ("author_role", "type", "layout", "toc", "images", "series", "date_todo",
+PARAM_KEYS = ("author_role", "type", "layout", "toc", "images", "image", "series", "date_todo",
+              "source_type",
               "imported_from")
 # Hugo's page keys, and its other names for the dates: read without a did-you-mean warning
 # (``linkTitle`` is not a typo of ``title``) and kept in `params` unless typed above.
@@ -61,9 +62,11 @@ class Provenance:
     original_language: str = ""
     original_date: datetime | None = None
     translator: str = ""
+    original_author: tuple[str, ...] = ()  # who wrote the original (a translation's author)
 
     def __bool__(self) -> bool:
-        return bool(self.source_name or self.source_url or self.original_title or self.translator)
+        return bool(self.source_name or self.source_url or self.original_title or self.translator
+                    or self.original_author)
 
 
 @dataclass(frozen=True)
@@ -420,6 +423,7 @@ def build_front_matter(raw: dict[str, Any], path: str, block: str, block_line: i
             original_language=checker.text(values, "original_language"),
             original_date=checker.date(values, "original_date"),
             translator=checker.text(values, "translator"),
+            original_author=checker.terms(values, "original_author"),
         ),
         params={k: v for k, v in values.items() if k not in known},
     )

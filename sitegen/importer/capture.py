@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from sitegen.errors import ConfigError, ContentError, Diagnostic
+from sitegen.importer import page
 
 COMMENTS_HEADING = "## Reader comments {#reader-comments .reader-comments}"
 KEY_POINTS_LABEL = "**Key points**"
@@ -90,16 +91,39 @@ def import_text(text: str, options: ImportOptions, *, filename: str = "") -> Imp
 
 
 def import_html(html: str, options: ImportOptions, *, filename: str = "") -> ImportedArticle:
-    """Convert a saved web page: take its main text, then apply the text heuristics."""
+    """Convert a saved web page: its main text (trafilatura when the [import] extra is
+    installed, else our own reading), then the text heuristics; what the page says of
+    itself (title, author, date, site, canonical URL) fills what the editor left empty."""
+    facts = page.page_facts(html)
     parser = _TextExtractor()
     parser.feed(html)
     parser.close()
-    blocks = select_main(parser.finish())
-    notes = [f"dropped <{tag}> element x{count}" for tag, count in sorted(parser.skipped.items())]
-    if parser.page_title and not any(b.kind == "title" for b in blocks):
-        blocks.insert(0, Block("title", parser.page_title))
-        notes.append("no <h1> in the main text: the title comes from <title>")
-    return _build(blocks, options, filename, notes)
+    ours = select_main(parser.finish())
+    extracted = page.main_blocks(html)
+    if extracted is not None:
+        blocks = [Block(kind, text, level=level, area=area) for kind, text, level, area in extracted]
+        blocks[:0] = [b for b in ours if b.kind == "title"][:1]  # the page's own <h1>
+        notes = ["main text and reader comments: found by trafilatura"]
+    else:
+        blocks = ours
+        notes = [f"dropped <{tag}> element x{count}" for tag, count in sorted(parser.skipped.items())]
+    if parser.page_title and not facts.title:
+        facts = replace(facts, title=parser.page_title)
+    if facts.title and not any(b.kind == "title" for b in blocks):
+        blocks.insert(0, Block("title", facts.title))
+        notes.append(f"title: from the page's metadata ({facts.how})")
+    options, found = _with_facts(options, facts)
+    return _build(blocks, options, filename, [*notes, *found])
+
+
+def _with_facts(options: ImportOptions, facts: page.PageFacts) -> tuple[ImportOptions, list[str]]:
+    """Fill the options the editor left empty from the page's own record, saying so."""
+    filled: dict[str, Any] = {key: value for key, value in (("date", facts.date), ("author", facts.author),
+                                            ("source_name", facts.site_name),
+                                            ("source_url", facts.url))
+              if value and not getattr(options, key)}
+    notes = [f"{key}: {value!r}, from the page's metadata ({facts.how})" for key, value in filled.items()]
+    return replace(options, **filled), notes
 
 
 def slugify(title: str) -> str:
@@ -517,6 +541,10 @@ def _slug_once(text: str) -> str:
 
 _SKIP_TAGS = {"head", "nav", "footer", "aside", "script", "style", "form", "noscript",
               "template", "svg", "iframe", "button", "select", "textarea"}
+# Page furniture named by its class or id: a "Cite this" block (this archive's own pages),
+# share buttons, related links. Their text is neither the article nor a reader's comment.
+_FURNITURE_CLASSES = {"cite", "citation", "citations", "share", "sharing", "social", "related",
+                      "article-nav", "pagination"}
 _VOID_TAGS = {"br", "img", "hr", "meta", "link", "input", "source", "wbr", "area", "base",
               "col", "embed", "param", "track"}
 _BLOCK_KINDS = {"h1": ("title", 0), "h2": ("heading", 2), "h3": ("heading", 3),
@@ -571,10 +599,12 @@ class _TextExtractor(HTMLParser):
     def _open(self, tag: str, attrs: list[tuple[str, str | None]]) -> _Open:
         outer = self.stack[-1] if self.stack else _Open("", False, False, 0)
         in_body = any(o.tag in ("article", "main") for o in self.stack)
-        skip = outer.skip or tag in _SKIP_TAGS or (tag == "header" and not in_body)
+        names = " ".join(value or "" for key, value in attrs if key in ("id", "class"))
+        words = set(names.lower().split())
+        skip = (outer.skip or tag in _SKIP_TAGS or (tag == "header" and not in_body)
+                or bool(words & _FURNITURE_CLASSES))
         if skip and not outer.skip and tag != "head":
             self.skipped[tag] = self.skipped.get(tag, 0) + 1
-        names = " ".join(value or "" for key, value in attrs if key in ("id", "class"))
         comments = outer.comments or any(
             w.startswith("comment") or w == "disqus_thread" for w in names.lower().split())
         article = outer.article

@@ -9,9 +9,11 @@ full-content feeds read many bodies, which are not held in memory.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from functools import partial
 
 from sitegen.config.settings import Config
+from sitegen.cite.downloads import citation_files
 from sitegen.render.feeds import site_feeds
 from sitegen.site.model import SiteView
 from sitegen.render.templates import DerivedFile
@@ -20,15 +22,17 @@ from sitegen.content.urls import absolute
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
-def derive_outputs(site: SiteView, config: Config) -> list[DerivedFile]:
-    """Feeds, sitemap.xml and robots.txt for the site, to be built by the renderers."""
+def derive_outputs(site: SiteView, config: Config,
+                   pages: Mapping[str, str] | None = None) -> list[DerivedFile]:
+    """Feeds, sitemap.xml, robots.txt and citation downloads, to be built by the renderers."""
     # What the sitemap shows, for its fingerprint: every page's URL and date.
     listed = [f"{a.permalink} {a.lastmod or a.date}" for a in (*site.articles, *site.pages)]
     listed += [f"{t.plural}/{term.slug}" for t in site.taxonomies for term in t.terms]
     listed += [section.url for section in site.sections]
     return [*site_feeds(site, config),
             DerivedFile("sitemap.xml", partial(sitemap, site, config), extra="\n".join(listed)),
-            DerivedFile("robots.txt", partial(robots, config))]
+            DerivedFile("robots.txt", partial(robots, config)),
+            *citation_files(site, config, pages)]
 
 
 def sitemap(site: SiteView, config: Config) -> bytes:

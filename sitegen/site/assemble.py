@@ -22,6 +22,7 @@ from sitegen.markup.markdown import RenderedBody
 from sitegen.site.model import (Article, ArchiveMonth, ArchiveYear, ArticleBody, Heading, Section, SiteView,
                     Taxonomy, TaxonomyLink, Term, TermRef)
 from sitegen.markup.text import plain_text, slugify
+from sitegen.cite.description import page_description
 from sitegen.content.urls import Route, absolute, href, term_path, term_slug
 
 _EPOCH = datetime(1, 1, 1, tzinfo=timezone.utc)
@@ -116,7 +117,7 @@ def _article(page: PageInput, config: Config, term_names: dict[tuple[str, str], 
         authors=meta.authors or ((config.site.author,) if config.site.author else ()),
         terms=terms,
         keywords=meta.keywords,
-        description=meta.description or _shorten(summary_text, 200),
+        description=page_description(meta.description, meta.summary is not None, page.summary_html),
         summary=_markup(page.summary_html),
         summary_text=summary_text,
         truncated=body.truncated or meta.summary is not None,
@@ -139,12 +140,6 @@ def _markup(html: str) -> Markup:
     return html if isinstance(html, Markup) else Markup(html)
 
 
-def _shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(" ", 0, limit)
-    return text[: cut if cut > limit // 2 else limit].rstrip(",;:") + "…"
 
 
 def _taxonomies(articles: tuple[Article, ...], config: Config) -> tuple[Taxonomy, ...]:

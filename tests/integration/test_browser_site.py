@@ -235,7 +235,7 @@ def test_cite_buttons_copy_and_announce(browser: Browser, site: str) -> None:
         copied = page.evaluate("navigator.clipboard.readText()")
         assert copied == page.locator("#cite-apa").inner_text().strip()
         page.get_by_role("button", name="Copy the BibTeX entry").click()
-        page.wait_for_function("navigator.clipboard.readText().then(t => t.startsWith('@misc{bell2019'))")
+        page.wait_for_function("navigator.clipboard.readText().then(t => t.startsWith('@article{security2019'))")
     finally:
         context.close()
 

@@ -80,7 +80,7 @@ def test_sitemap_lists_every_indexable_page_and_nothing_else(public: Path, pages
     assert set(locs) == indexable
     lastmods = dict(zip(root.xpath("//s:url[s:lastmod]/s:loc/text()", namespaces=SITEMAP_NS),
                         root.xpath("//s:url/s:lastmod/text()", namespaces=SITEMAP_NS)))
-    assert lastmods[SITE_URL + SEED_000] == "2019-03-29"
+    assert lastmods[SITE_URL + SEED_000] == "2019-07-13"
 
 
 def test_robots_txt_points_at_the_sitemap(public: Path) -> None:
@@ -113,7 +113,8 @@ def test_canonical_opengraph_and_twitter_on_every_page(pages: list[BuiltPage]) -
         assert meta(tree, "property", "og:type") == ["article" if page.kind == "article" else "website"]
         og_title = meta(tree, "property", "og:title")
         assert og_title and og_title[0] and og_title == meta(tree, "name", "twitter:title"), page.path
-        assert meta(tree, "name", "twitter:card") == ["summary"]
+        assert meta(tree, "name", "twitter:card") == ["summary_large_image"]  # the site's card
+        assert meta(tree, "property", "og:image") == [SITE_URL + "images/card.png"]
         description = meta(tree, "name", "description")
         assert description and description == meta(tree, "property", "og:description") \
             == meta(tree, "name", "twitter:description"), page.path
@@ -129,9 +130,12 @@ def test_favicons_exist(public: Path) -> None:
 def test_article_pages_carry_article_metadata(public: Path) -> None:
     tree = tree_of(public, SEED_000)
     assert meta(tree, "property", "og:title") == [SEED_000_TITLE]
-    assert meta(tree, "property", "article:published_time") == ["2019-03-29T00:00:00+00:00"]
+    assert meta(tree, "property", "article:published_time") == ["2019-07-13T00:00:00+00:00"]
     assert meta(tree, "property", "article:section") == ["japan"]
-    assert meta(tree, "name", "citation_author") == ["Corey Bell"]
+    # The translator is never the citation's author; the original names none.
+    assert meta(tree, "name", "citation_author") == []
+    assert meta(tree, "name", "z.translators") == ["Corey Bell"]
+    assert meta(tree, "name", "z.itemType") == ["newspaperArticle"]
 
 
 # -- JSON-LD -----------------------------------------------------------------
@@ -143,8 +147,8 @@ def test_seed_000_json_ld_is_a_news_article_translated_from_asahi(public: Path) 
     assert item["@context"] == "https://schema.org"
     assert item["@type"] == "NewsArticle"
     assert item["headline"] == SEED_000_TITLE
-    assert item["datePublished"].startswith("2019-03-29")
-    assert item["dateModified"].startswith("2019-03-29")
+    assert item["datePublished"].startswith("2019-07-13")
+    assert item["dateModified"].startswith("2019-07-13")
     assert item["author"] == [{"@type": "Person", "name": "Corey Bell"}]
     assert item["publisher"]["@type"] == "Organization"
     assert item["publisher"]["name"] == "Treaty Commentary Archive"
@@ -198,14 +202,17 @@ def test_seed_000_cite_block(public: Path) -> None:
     heading_id = section.get("aria-labelledby")
     assert tree.get_element_by_id(heading_id).text_content() == "Cite this article"
     apa = section.cssselect("#cite-apa")[0].text_content()
-    assert apa.startswith(f"Bell, C. (2019, March 29). {SEED_000_TITLE} (C. Bell, Trans.). "
+    # The original names no author (original_author: []): the title leads, the translator
+    # is credited as translator only.
+    assert apa.startswith(f"{SEED_000_TITLE} (C. Bell, Trans.). (2019, July 13). "
                           f"Treaty Commentary Archive. {SITE_URL}{SEED_000}")
     assert SEED_ORIGINAL in apa and "Asahi Shimbun GLOBE" in apa
     bib = section.cssselect("pre#cite-bibtex")[0].text_content()
-    assert bib.startswith("@misc{bell2019security,")
-    assert "translator   = {Bell, Corey}" in bib and SEED_ORIGINAL in bib
+    assert bib.startswith("@article{security2019treaty,")
+    assert "translator    = {Bell, Corey}" in bib and SEED_ORIGINAL in bib and "author" not in bib
     buttons = section.cssselect("button.cite-copy")
-    assert [b.get("data-copy") for b in buttons] == ["cite-apa", "cite-bibtex"]
+    assert [b.get("data-copy") for b in buttons] == ["cite-apa", "cite-chicago", "cite-chicago-note",
+                                                     "cite-mla", "cite-bibtex"]
     assert all(b.get("hidden") is not None and b.get("type") == "button" for b in buttons)
     assert section.cssselect('[aria-live="polite"]')
     assert tree.cssselect('script[src="/js/cite.js"]')
@@ -221,9 +228,9 @@ def test_archive_has_year_and_month_anchors_with_their_articles(public: Path) ->
     for anchor in years:
         assert tree.get_element_by_id(anchor[1:]).tag == "h2"
     months = [h.get("id") for h in tree.cssselect(".archive-year h3")]
-    assert months == ["2025-03", "2019-03", "2010-02"]
+    assert months == ["2025-03", "2019-07", "2010-02"]
     seed_link = tree.cssselect(f'a[href="/{SEED_000}"]')[0]
-    assert seed_link.getparent().getparent().getprevious().get("id") == "2019-03"
+    assert seed_link.getparent().getparent().getprevious().get("id") == "2019-07"
     assert [a.get("href").lstrip("/") for a in tree.cssselect(".archive-list a")] == article_paths(public)
 
 

@@ -264,14 +264,14 @@ def test_the_browser_follows_edits_and_shows_errors(start: Callable[..., Live],
                                                     page: Page) -> None:
     live = start()
     page.goto(live.server.url + "2019/first/")
-    assert page.get_by_text("The original text.").is_visible()
+    assert page.get_by_text("The original text.", exact=True).is_visible()
     live.edit(SOURCE, BROKEN)
     alert = page.get_by_role("alert")
     alert.wait_for(timeout=WAIT * 1000)
     assert "content/2019/first.md:2:8: error:" in alert.inner_text()
-    assert page.get_by_text("The original text.").is_visible()  # the last good page stays
+    assert page.get_by_text("The original text.", exact=True).is_visible()  # the last good page stays
     live.edit(SOURCE, article("First light", slug="first", body="Edited live."))
-    page.get_by_text("Edited live.").wait_for(timeout=WAIT * 1000)
+    page.get_by_text("Edited live.", exact=True).wait_for(timeout=WAIT * 1000)
     assert page.get_by_role("alert").count() == 0
 
 
@@ -285,11 +285,11 @@ def test_an_open_page_reloads_after_a_server_restart(tmp_path: Path, page: Page)
     try:
         url = first.url
         page.goto(url + "2019/first/")
-        page.get_by_text("The original text.").wait_for()
+        page.get_by_text("The original text.", exact=True).wait_for()
     finally:
         first.stop()
     (root / SOURCE).write_text(article("First light", slug="first", body="After restart."),
                                encoding="utf-8")
     port = urlsplit(url).port or 0
     with Server(config, port=port, out=quiet, err=quiet):
-        page.get_by_text("After restart.").wait_for(timeout=WAIT * 1000)
+        page.get_by_text("After restart.", exact=True).wait_for(timeout=WAIT * 1000)

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from sitegen.errors import ConfigError, ContentError
 from sitegen.content.frontmatter import parse_source
+from sitegen.importer import page as page_reader
 from sitegen.importer.capture import (
     COMMENT_SEPARATOR,
     ImportOptions,
@@ -414,7 +415,10 @@ def html_article() -> tuple[str, Parsed]:
     return article.text, parse_article(article.text)
 
 
-def test_html_keeps_the_article_and_drops_the_chrome() -> None:
+def test_html_keeps_the_article_and_drops_the_chrome(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The importer's own heuristics (without the [import] extra); test_importer_page.py
+    # covers trafilatura's path.
+    monkeypatch.setattr(page_reader, "_disabled", True)
     text, _ = html_article()
     assert "SCRIPT-TEXT-MUST-NOT-APPEAR" not in text and "nor this" not in text
     assert "color: red" not in text and "Home" not in text
@@ -423,7 +427,10 @@ def test_html_keeps_the_article_and_drops_the_chrome() -> None:
         assert chrome not in text
 
 
-def test_html_structure_and_entities() -> None:
+def test_html_structure_and_entities(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The importer's own heuristics (without the [import] extra); test_importer_page.py
+    # covers trafilatura's path.
+    monkeypatch.setattr(page_reader, "_disabled", True)
     _, parsed = html_article()
     assert parsed.meta["title"] == "Host-nation support & the “sympathy budget”"
     assert (parsed.meta["author"], parsed.meta["author_role"]) == ("Jane Doe", "Senior Fellow")
@@ -435,7 +442,10 @@ def test_html_structure_and_entities() -> None:
     assert parsed.comments == ["Useful overview of the numbers.", "What about the 2022 agreement?"]
 
 
-def test_html_report_lists_dropped_elements() -> None:
+def test_html_report_lists_dropped_elements(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The importer's own heuristics (without the [import] extra); test_importer_page.py
+    # covers trafilatura's path.
+    monkeypatch.setattr(page_reader, "_disabled", True)
     page = (FIXTURES / "page.html").read_text(encoding="utf-8")
     report = import_html(page, ImportOptions()).report
     assert "dropped <script> element x1" in report  # the one in <head> goes with the head

@@ -1,0 +1,66 @@
+"""The citation files of the site, planned with its other outputs.
+
+Beside each article page: `cite.bib`, `cite.ris` and `cite.json` (CSL-JSON) in the page's
+folder (`/2019/slug/cite.bib` for `/2019/slug/`; a page whose URL is a file, `/x.html`,
+gets `/x.cite.bib`). Beside each taxonomy term page: `citations.bib` and `citations.ris`
+with every article of the term. They are DerivedFiles, so the build's plan, its
+incremental fingerprints and its manifest of outputs know them like any feed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from functools import partial
+from typing import Any
+
+from sitegen.cite.exports import bibtex, csl_json, ris
+from sitegen.cite.locations import article_file_base, site_path
+from sitegen.cite.record import csl_record
+from sitegen.config.settings import Config
+from sitegen.content.urls import output_file
+from sitegen.render.templates import DerivedFile
+from sitegen.site.model import SiteView
+
+
+def citation_files(site: SiteView, config: Config,
+                   outputs: Mapping[str, str] | None = None) -> list[DerivedFile]:
+    """Every article's and every term's citation downloads.
+
+    `outputs` maps an article's source path to its page's output file (the route's, which
+    is safe by construction); without it the page is found from the article's URL. Each
+    file's fingerprint is the records it shows (`extra`), not the articles' bodies: a body
+    edit remakes the downloads only when it changes what they say (the abstract).
+    """
+    records = {a.source_path: csl_record(a, site) for a in site.articles}
+    files = []
+    for article in site.articles:
+        page = outputs.get(article.source_path) if outputs else None
+        base = article_file_base(page or output_file(site_path(article.url, site.base_path)))
+        if base is None:
+            continue
+        record = records[article.source_path]
+        shown = json.dumps(record, sort_keys=True, ensure_ascii=False)
+        for ext, make in (("bib", bibtex), ("ris", ris), ("json", _one_json)):
+            files.append(DerivedFile(f"{base}.{ext}", partial(_encoded, make, record), extra=shown))
+    for taxonomy in site.taxonomies:
+        for term in taxonomy.terms:
+            chosen = [records[a.source_path] for a in term.articles]
+            shown = json.dumps(chosen, sort_keys=True, ensure_ascii=False)
+            base = f"{taxonomy.plural}/{term.slug}/citations"
+            for ext, many in (("bib", bibtex), ("ris", ris)):
+                files.append(DerivedFile(f"{base}.{ext}", partial(_joined, chosen, many), extra=shown))
+    return files
+
+
+def _one_json(record: dict[str, Any]) -> str:
+    return csl_json([record])
+
+
+def _encoded(write: Callable[[dict[str, Any]], str], record: dict[str, Any]) -> bytes:
+    return write(record).encode("utf-8")
+
+
+def _joined(records: list[dict[str, Any]], write: Callable[[dict[str, Any]], str]) -> bytes:
+    separator = "\r\n" if write is ris else "\n"
+    return separator.join(write(record) for record in records).encode("utf-8")
