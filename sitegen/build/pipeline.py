@@ -106,7 +106,7 @@ def _build_locked(config: Config, now: datetime, keep_foreign: bool, strict: boo
         planned, moves = plan_moves(planned, checked, config, history, now, allow_removed_urls)
         timings["plan"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        env = with_site(make_environment(config, cache.compiled_templates()), planned.site)
+        env = with_site(make_environment(config), planned.site)
         compile_all(env, {plan.template for plan in planned.plans})
         fingerprinter = _fingerprinter(config, env, planned, checked, templates)
         previous = cache.page_fingerprints()
