@@ -79,7 +79,7 @@ COVERED: dict[type, tuple[str, ...]] = {
                   "keywords", "authors", "draft", "summary", "description", "aliases", "weight", "lang",
                   "has_cjk_language", "is_cjk_language", "date_inferred", "provenance", "params"),
     Provenance: ("source_name", "source_url", "original_title", "original_language", "original_date",
-                 "translator"),
+                 "translator", "original_author"),
     ConvertedBody: ("body", "summary_html", "shortcodes", "has_refs"),
     RenderedBody: ("html", "summary_html", "summary_text", "truncated", "toc_html", "headings",
                    "word_count", "reading_time", "is_cjk", "lang_hint", "links", "ids", "has_more"),
@@ -128,13 +128,13 @@ def _front_matter_from(plain: Any) -> FrontMatter:
 
 def _provenance(p: Provenance) -> list[Any]:
     return [p.source_name, p.source_url, p.original_title, p.original_language, p.original_date,
-            p.translator]
+            p.translator, list(p.original_author)]
 
 
 def _provenance_from(plain: Any) -> Provenance:
-    name, url, title, language, original_date, translator = _list(plain)
+    name, url, title, language, original_date, translator, original_author = _list(plain)
     return Provenance(_str(name), _str(url), _str(title), _str(language), _moment(original_date),
-                      _str(translator))
+                      _str(translator), _strs(original_author))
 
 
 def _params_from(plain: Any) -> dict[str, Any]:

@@ -51,7 +51,8 @@ def rich_result() -> tuple[Document, ConvertedBody, tuple[Diagnostic, ...]]:
                                                                                           "categories": ()},
         keywords=("k",), authors=("A", "B"), draft=True, summary="sum", description="d", aliases=("/old/",),
         weight=-3, lang="ja", has_cjk_language=False, is_cjk_language=True, date_inferred="guess",
-        provenance=Provenance("N", "https://x/", "OT", "ja", datetime(1960, 1, 19, tzinfo=UTC), "Tr"),
+        provenance=Provenance("N", "https://x/", "OT", "ja", datetime(1960, 1, 19, tzinfo=UTC), "Tr",
+                              ("Kishi Nobusuke",)),
         params=PARAMS)
     body = RenderedBody(html="", summary_html=Markup("<p>own</p>"), summary_text="own", truncated=True,
                         toc_html="", headings=((2, "a", "A"), (3, "b", "B")), word_count=12, reading_time=1,
