@@ -21,6 +21,7 @@ import yaml
 from sitegen.config.yamldoc import describe_yaml_error
 from sitegen.content.characters import clean_source, clean_values, may_be_unsafe
 from sitegen.content.dates import DateError, parse_date
+from sitegen.content.nesting import MAX_DEPTH, deepest_offset, nested_deeper
 from sitegen.content.sources import Source
 from sitegen.errors import Diagnostic, did_you_mean
 
@@ -286,7 +287,23 @@ def _missing_front_matter(source: Source) -> Diagnostic:
 
 
 def _load_block(kind: str, block: str, block_line: int, path: str) -> tuple[Any, Diagnostic | None]:
-    """Parse the front matter block, mapping error positions to lines of the file."""
+    """Parse the front matter block, mapping error positions to lines of the file; refuse
+    one nested deeper than MAX_DEPTH (deeper still, it exhausts Python's stack)."""
+    try:
+        raw, problem = _parse_block(kind, block, block_line, path)
+        too_deep = problem is None and nested_deeper(raw)
+    except RecursionError:
+        too_deep = True
+    if too_deep:
+        offset = deepest_offset(block)
+        return None, Diagnostic(path, block_line + block.count("\n", 0, offset),
+                                offset - (block.rfind("\n", 0, offset) + 1) + 1, "error",
+                                f"front matter is nested more than {MAX_DEPTH} levels deep",
+                                "front matter holds plain values and short lists: flatten this one")
+    return raw, problem
+
+
+def _parse_block(kind: str, block: str, block_line: int, path: str) -> tuple[Any, Diagnostic | None]:
     if kind == "toml":
         try:
             return tomllib.loads(block), None

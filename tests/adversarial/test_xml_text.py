@@ -48,8 +48,8 @@ def hostile_article(index: int, char: str, escaped: bool) -> str:
     lines += [f'{name}: "{name.title()} {mark}here"' for name in STRING_FIELDS]
     lines += [f'{name}: "{value}{mark}"' for name, value in CODE_FIELDS.items()]  # VT, FF: spaces
     lines += [f'{name}: ["{name[:3]}{mark}x", "plain"]' for name in LIST_FIELDS]
-    lines += ["---", f"Body text {mark}with {char if not escaped and char != chr(0) else ''}the "
-              f"character &#{ord(char)}; and &#x{ord(char):x}; in *it*.", "",
+    lines += ["---", (f"Body text {mark}with {char if not escaped and char != chr(0) else ''}the "
+              f"character &#{ord(char)}; and &#x{ord(char):x}; in *it*."), "",
               f"- a list item {mark}", "", f"> a quote {mark}"]
     return "\n".join(lines) + "\n"
 
@@ -128,8 +128,8 @@ def test_warnings_point_at_the_character(tmp_path: Path) -> None:
         hint,
         "content/2019/x.md:7:10: warning: control character U+000C: dropped",
         hint,
-        "content/2019/x.md:7:20: warning: character reference &#1; (to control character U+0001): "
-        "dropped",
+        ("content/2019/x.md:7:20: warning: character reference &#1; (to control character U+0001): "
+        "dropped"),
         hint,
     ]
     page = (root / "public/2019/treaty-notes/index.html").read_text(encoding="utf-8")
