@@ -57,7 +57,7 @@ def io_failure(exc: OSError, config: Config, *, building: bool = True) -> Diagno
                           f"shorten the name (or the title, slug, url, alias or tag it is made from){kept}")
     if path is not None and _is_source(path, config):
         return Diagnostic(shown, 0, 0, "error", f"cannot be read: {reason}",
-                          "check that the file exists, is a plain file, and that you may read it")
+                          "check that the file exists and that you may read it")
     if not building:
         return Diagnostic(shown, 0, 0, "error", f"cannot be read or written: {reason}",
                           "check that it exists and that you may read and write it")

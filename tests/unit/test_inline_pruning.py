@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from markdown.inlinepatterns import InlineProcessor as InlinePattern
 from markdown.treeprocessors import InlineProcessor
 
 from sitegen.content.frontmatter import split_front_matter
+from sitegen.markup import inline_pruning
 from sitegen.markup.inline_pruning import PruningInlineProcessor, pattern_triggers
 from sitegen.markup.markdown import MarkdownOptions, markdown_extensions, render_markdown
 from tests.support.pruning import check_pruning, pruned, spying, unpruned
@@ -220,20 +222,19 @@ def test_each_string_is_tried_only_with_the_patterns_its_own_text_can_trigger() 
     """A pattern the document needs somewhere is still skipped on strings without its trigger."""
     text = "A [link](/x) here.\n\nA paragraph of plain prose, no brackets.\n"
     tried: list[tuple[str, str]] = []
-    original = InlineProcessor._InlineProcessor__applyPattern
+    original = inline_pruning.apply_all  # the pruned processor applies each pattern through it
 
-    def recording(self: InlineProcessor, pattern: object, data: str, *args: object) -> object:
-        name = next(n for n, p in self.md.inlinePatterns._data.items() if p is pattern)
+    def recording(processor: object, name: str, pattern: object, data: str, *args: Any) -> str:
         tried.append((name, data))
-        return original(self, pattern, data, *args)
+        return original(processor, name, pattern, data, *args)
 
-    InlineProcessor._InlineProcessor__applyPattern = recording
+    inline_pruning.apply_all = recording  # type: ignore[assignment]
     try:
         md = pruned(MarkdownOptions())
         md.reset()
         html = md.convert(text)
     finally:
-        InlineProcessor._InlineProcessor__applyPattern = original
+        inline_pruning.apply_all = original
     assert '<a href="/x">link</a>' in html
     assert ("link", "A [link](/x) here.") in tried
     assert [name for name, data in tried if "plain prose" in data] == []
