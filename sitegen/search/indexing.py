@@ -29,6 +29,7 @@ import json
 import logging
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -64,6 +65,7 @@ class SearchReport:
     files: int  # files of the search bundles in the output
     seconds: float
     shards: tuple[int, int] = (0, 0)  # (indexed, of how many)
+    pending: int = 0  # stale shards left as they were published, for a later build to index
 
 
 def families(config: Config) -> tuple[str, str | None]:
@@ -79,12 +81,15 @@ def searchable_plans(plans: Iterable[OutputPlan]) -> list[OutputPlan]:
 
 
 def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest: PageDigest,
-                 config: Config, reuse: bool = True) -> SearchReport:
+                 config: Config, reuse: bool = True, defer: bool = False,
+                 cancel: threading.Event | None = None) -> SearchReport:
     """Put the search bundles for the staged pages into `staged`, re-indexing changed shards.
 
     `page_digest` says what a page's index entry is made from (pipeline: its own article
     and the templates), so a page whose neighbours changed is not indexed again. Without
-    `reuse` (--no-cache), every shard is indexed again.
+    `reuse` (--no-cache), every shard is indexed again. With `defer` (serve), a changed
+    shard that was published before is kept as it was, stale, and counted as pending: its
+    stamp still names the old pages, so the next build indexes it.
     """
     started = time.perf_counter()
     searchable = searchable_plans(plans)
@@ -96,9 +101,11 @@ def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest:
     pages = _pages(staged, searchable, page_digest, reuse)
     shards = plan_shards(pages, *families(config), config.search.pages_per_shard)
     stale = [s for s in shards if not (reuse and _can_keep(staged.out_dir, s, s.stamp(settings)))]
+    pending = [s for s in stale if defer and _can_keep(staged.out_dir, s, None)]
+    stale = [s for s in stale if s not in pending]
     work = staged.staging / WORK_DIR
     try:
-        built = _index(staged, stale, pagefind, work, config.search.timeout)
+        built = _index(staged, stale, pagefind, work, config.search.timeout, cancel)
         files = sum(_put_shard(staged, shard, built.get(shard), settings) for shard in shards)
     except NothingIndexed as exc:  # a theme without <html> elements, say: no search
         log.warning("search: no index written: %s", exc)
@@ -107,9 +114,10 @@ def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest:
         _remove_quietly(work)
     staged.put(STAMP, shard_list(shards))
     seconds = time.perf_counter() - started
-    log.info("search: %d of %d shard(s) indexed (%d pages in all) in %.2f s",
-             len(stale), len(shards), len(pages), seconds)
-    return SearchReport(bool(stale), len(pages), files + 1, seconds, (len(stale), len(shards)))
+    log.info("search: %d of %d shard(s) indexed, %d left for later (%d pages in all) in %.2f s",
+             len(stale), len(shards), len(pending), len(pages), seconds)
+    return SearchReport(bool(stale), len(pages), files + 1, seconds, (len(stale), len(shards)),
+                        len(pending))
 
 
 def _settings(version: str) -> dict[str, object]:
@@ -145,11 +153,12 @@ def _previous_pages(out_dir: Path) -> dict[tuple[str, str], bool]:
     return known
 
 
-def _can_keep(out_dir: Path, shard: Shard, stamp: bytes) -> bool:
-    """True when the published shard was made from exactly these pages and settings."""
+def _can_keep(out_dir: Path, shard: Shard, stamp: bytes | None) -> bool:
+    """True when the published shard was made from exactly these pages and settings (from
+    whatever pages, for `stamp` None: a stale shard kept while search catches up)."""
     folder = out_dir / shard.folder
     try:
-        if (folder / SHARD_STAMP).read_bytes() != stamp:
+        if stamp is not None and (folder / SHARD_STAMP).read_bytes() != stamp:
             return False
     except OSError:
         return False
@@ -166,7 +175,7 @@ def _is_plain(folder: Path) -> bool:
 
 
 def _index(staged: StagedOutput, stale: list[Shard], pagefind: Path, work: Path,
-           timeout: float) -> dict[Shard, Path]:
+           timeout: float, cancel: threading.Event | None = None) -> dict[Shard, Path]:
     """Index each stale shard into its own folder under `work`; the bundles by shard.
 
     One Pagefind run at a time: each uses every core, and the segmenting one holds a
@@ -179,7 +188,7 @@ def _index(staged: StagedOutput, stale: list[Shard], pagefind: Path, work: Path,
         site, out = work / f"site-{name}", work / f"bundle-{name}"
         link_pages(staged.staging, [page.output for page in shard.pages], site)
         run_pagefind(pagefind, site, out, shard.language, EXCLUDE_SELECTORS,
-                     max(1.0, deadline - time.monotonic()))
+                     max(1.0, deadline - time.monotonic()), cancel)
         prune_bundle(out)
         canonicalize_bundle(out)
         built[shard] = out
