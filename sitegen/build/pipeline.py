@@ -189,7 +189,7 @@ def _write(config: Config, options: BuildOptions, planned: PlannedSite, env: jin
             staged.copy(copy.output, copy.source)
         timings["render"] = time.perf_counter() - clock
         if config.search.enabled:
-            searched = index_search(staged, planned.plans, fingerprinter.searched, config,
+            searched = index_search(staged, planned.plans, fingerprinter.searched, config, rendered.changed,
                                     reuse=bool(previous), defer=options.defer_search, cancel=options.cancel)
             timings["search" if searched.indexed else "search kept"] = searched.seconds
             pending = searched.pending

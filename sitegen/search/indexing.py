@@ -81,12 +81,14 @@ def searchable_plans(plans: Iterable[OutputPlan]) -> list[OutputPlan]:
 
 
 def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest: PageDigest,
-                 config: Config, reuse: bool = True, defer: bool = False,
+                 config: Config, changed: set[str], reuse: bool = True, defer: bool = False,
                  cancel: threading.Event | None = None) -> SearchReport:
     """Put the search bundles for the staged pages into `staged`, re-indexing changed shards.
 
     `page_digest` says what a page's index entry is made from (pipeline: its own article
-    and the templates), so a page whose neighbours changed is not indexed again. Without
+    and the templates), so a page whose neighbours changed is not indexed again. `changed`:
+    the pages whose bytes differ from the last build's (whether a page has Han or kana is
+    read again from those, and from no other). Without
     `reuse` (--no-cache), every shard is indexed again. With `defer` (serve), a changed
     shard that was published before is kept as it was, stale, and counted as pending: its
     stamp still names the old pages, so the next build indexes it.
@@ -98,7 +100,7 @@ def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest:
         return SearchReport(False, 0, 0, time.perf_counter() - started)
     pagefind = find_pagefind()
     settings = _settings(pagefind_version(pagefind))
-    pages = _pages(staged, searchable, page_digest, reuse)
+    pages = _pages(staged, searchable, page_digest, changed if reuse else None)
     shards = plan_shards(pages, *families(config), config.search.pages_per_shard)
     stale = [s for s in shards if not (reuse and _can_keep(staged.out_dir, s, s.stamp(settings)))]
     pending = [s for s in stale if defer and _can_keep(staged.out_dir, s, None)]
@@ -126,14 +128,16 @@ def _settings(version: str) -> dict[str, object]:
 
 
 def _pages(staged: StagedOutput, plans: list[OutputPlan], page_digest: PageDigest,
-           reuse: bool) -> list[IndexedPage]:
-    """Each page with its digest and whether it holds Han or kana; that is read from the
-    staged page only when the previous shards do not already know it for this digest."""
-    known = _previous_pages(staged.out_dir) if reuse else {}
+           changed: set[str] | None) -> list[IndexedPage]:
+    """Each page with its digest and whether it holds Han or kana anywhere (a neighbour's
+    title in its links counts: a clean build reads every page). That is read from the
+    staged page, unless the page's bytes are the last build's and a published shard
+    recorded it; `changed` None: read every page."""
+    known = _previous_pages(staged.out_dir) if changed is not None else {}
     pages = []
     for plan in plans:
         digest = page_digest(plan)
-        segmented = known.get((plan.output, digest))
+        segmented = None if changed is None or plan.output in changed else known.get(plan.output)
         if segmented is None:
             text = (staged.staging / plan.output).read_text(encoding="utf-8", errors="replace")
             segmented = has_han_or_kana(text)
@@ -141,13 +145,14 @@ def _pages(staged: StagedOutput, plans: list[OutputPlan], page_digest: PageDiges
     return pages
 
 
-def _previous_pages(out_dir: Path) -> dict[tuple[str, str], bool]:
-    """(output, digest) -> Han or kana, from the stamps of the published shards."""
-    known: dict[tuple[str, str], bool] = {}
+def _previous_pages(out_dir: Path) -> dict[str, bool]:
+    """output -> Han or kana, from the stamps of the published shards (of the primary
+    family, which holds every page)."""
+    known: dict[str, bool] = {}
     for stamp in sorted((out_dir / BUNDLE_DIR).glob(f"*/*/{SHARD_STAMP}")):
         try:
-            for output, digest, segmented in json.loads(stamp.read_text(encoding="utf-8"))["pages"]:
-                known[(str(output), str(digest))] = bool(segmented)
+            for output, _digest, segmented in json.loads(stamp.read_text(encoding="utf-8"))["pages"]:
+                known[str(output)] = bool(segmented)
         except (OSError, ValueError, KeyError, TypeError):
             continue  # an unreadable stamp only means reading those pages again
     return known
