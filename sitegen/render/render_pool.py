@@ -63,6 +63,7 @@ class RenderOutcome:
     rendered: int = 0
     derived_made: int = 0  # derived files built (the rest were kept from the previous site)
     problems: list[Diagnostic] = field(default_factory=list)
+    changed: set[str] = field(default_factory=set)  # outputs whose bytes differ from the last build's
 
 
 def render_plans(plans: Sequence[OutputPlan], derived: Sequence[DerivedFile], env: jinja2.Environment,
@@ -97,6 +98,8 @@ def render_plans(plans: Sequence[OutputPlan], derived: Sequence[DerivedFile], en
             outcome.problems.extend(d for d in diagnostics if d not in outcome.problems)
             continue
         staged.record(output, how == WRITTEN)
+        if how == WRITTEN:
+            outcome.changed.add(output)
         outcome.fingerprints[output] = print_
         if output in files:
             outcome.derived_made += how != KEPT
