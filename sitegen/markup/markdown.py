@@ -20,6 +20,7 @@ import markdown as python_markdown
 from sitegen.markup.goldmark import GoldmarkBlocksExtension
 from sitegen.markup.block_pruning import BlockPruningExtension
 from sitegen.markup.inline_pruning import InlinePruningExtension
+from sitegen.markup.pruning_support import warn_if_unsupported
 from sitegen.markup.markdown_ext import MORE_TOKEN, BodyCollector, HugoCompatExtension, heading_slug
 from sitegen.markup.shortcodes import code_regions, restore_shortcodes
 from sitegen.markup.text import count_html_words, dominant_cjk_lang, has_cjk, plain_text, summary_cut
@@ -94,10 +95,11 @@ def _converter(options: MarkdownOptions, prune_inline: bool = True) -> python_ma
 
     Pruning (sitegen/markup/inline_pruning.py, sitegen/markup/block_pruning.py) changes no output, only
     the time taken; it is not in `markdown_extensions()`, so the benchmark's floor runs
-    Python-Markdown without it.
+    Python-Markdown without it. A Python-Markdown without the private hooks it needs
+    converts unpruned, after one warning (pruning_support.py).
     """
     extensions = markdown_extensions(options)
-    if prune_inline:
+    if prune_inline and warn_if_unsupported():
         extensions += [InlinePruningExtension(), BlockPruningExtension()]
     return python_markdown.Markdown(extensions=extensions,
                                     extension_configs=_extension_configs(),
