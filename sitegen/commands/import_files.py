@@ -1,4 +1,4 @@
-"""`build.py import FILE...`: write imported captures into content/ for review.
+"""`import FILE...`: write imported captures into content/ for review.
 
 The heuristics live in `importer`; this module only reads files, refuses to
 overwrite, prints the report and shows progress for long runs.
@@ -10,10 +10,38 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
+import shtab
+
+from sitegen.commands.common import Subcommands, add_common, load_project_config
+from sitegen.commands.progress import Progress
 from sitegen.config.settings import Config
 from sitegen.errors import ContentError, Diagnostic, SiteError
 from sitegen.importer.capture import ImportOptions, import_html, import_text
-from sitegen.commands.progress import Progress
+
+
+def add_parser(commands: Subcommands) -> None:
+    parser = commands.add_parser(
+        "import", help="turn plain-text or HTML captures of web articles into Markdown articles")
+    add_common(parser)
+    files = parser.add_argument("files", nargs="+", metavar="FILE",
+                                help="captures to import (.txt or .html)")
+    files.complete = shtab.FILE  # type: ignore[attr-defined]
+    parser.add_argument("--date", default="", help="date of the original article, YYYY-MM-DD")
+    parser.add_argument("--author", default="", help="author, when the byline is missing or wrong")
+    parser.add_argument("--source-url", default="", help="URL of the original article")
+    parser.add_argument("--source-name", default="", help="publication the article comes from")
+    parser.add_argument("--category", action="append", default=[], help="category (repeatable)")
+    parser.add_argument("--tag", action="append", default=[], help="tag (repeatable)")
+    parser.add_argument("--slug", default="", help="URL slug (default: from the title)")
+    parser.add_argument("--lang", default="", help="language code (default: detected)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="print the article instead of writing it; the report goes to stderr")
+    parser.add_argument("--force", action="store_true", help="overwrite an existing article")
+    parser.set_defaults(handler=run_import)
+
+
+def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    return import_files(load_project_config(args), args, out, err)
 
 
 def options_from(args: argparse.Namespace) -> ImportOptions:

@@ -1,4 +1,4 @@
-"""`build.py new "Title"`: a new article from an archetype, as Hugo's `hugo new` does.
+"""`new "Title"`: a new article from an archetype, as Hugo's `hugo new` does.
 
 Archetypes are Markdown files in archetypes/ whose `{{ title }}`, `{{ date }}` and
 `{{ slug }}` are filled in. The front matter is written with YAML-safe quoting so a
@@ -7,13 +7,16 @@ title with a colon or a quote still parses.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
 import stat
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TextIO
 
+from sitegen.commands.common import Subcommands, add_common, load_project_config
 from sitegen.config.settings import Config
 from sitegen.content.links import checked_file
 from sitegen.content.sources import MAX_SOURCE_BYTES, decode_text, read_regular
@@ -37,12 +40,29 @@ translator: ""
 """
 
 
+def add_parser(commands: Subcommands) -> None:
+    parser = commands.add_parser("new", help="scaffold a new article from archetypes/")
+    add_common(parser)
+    parser.add_argument("title", help="the article's title, in quotes")
+    parser.add_argument("--section", help="folder under content/ (default: the current year)")
+    parser.add_argument("--kind", default="default", help="archetype to use (default: default)")
+    parser.set_defaults(handler=run_new)
+
+
+def run_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    config = load_project_config(args)
+    path = scaffold_article(config, args.title, section=args.section, kind=args.kind,
+                            today=datetime.now(UTC).date())
+    print(f"created {path}", file=out)
+    return 0
+
+
 def scaffold_article(config: Config, title: str, *, section: str | None, kind: str, today: date) -> str:
     """Write content/<section or year>/<slug>.md and return its path relative to the root."""
     slug = slugify(title)
     if not title.strip() or not slug:
         raise ConfigError([Diagnostic("new", 0, 0, "error", "the title has no letters or digits",
-                                      'give a title in quotes: python build.py new "My article"')])
+                                      'give a title in quotes: new "My article"')])
     folder = _section(config, section or f"{today.year:04d}")
     target = config.path("content") / folder / f"{slug}.md"
     shown = f"{config.paths.content}/{folder}/{slug}.md"

@@ -59,9 +59,10 @@ def write_site(root: Path, files: dict[str, str | bytes], theme: bool = True) ->
 
 
 def run_cli(*args: str) -> Run:
-    """Run the command line in-process and capture what it prints."""
+    """Run the command line in-process, as the installed `treaty-archive`, and capture what
+    it prints (argparse's own --help and --version output goes to sys.stdout: use capsys)."""
     out, err = io.StringIO(), io.StringIO()
-    code = main(list(args), stdout=out, stderr=err)
+    code = main(list(args), stdout=out, stderr=err, prog="treaty-archive")
     return Run(code, out.getvalue(), err.getvalue())
 
 
