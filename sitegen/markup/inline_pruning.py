@@ -76,6 +76,33 @@ _MAGIC_MAIL_RE = r'''(?xi)
 )
 '''
 
+# pymdown-extensions 12 (the newest release for Pythons before 3.11.5, such as Debian 12's
+# 3.11.2) writes the same two patterns differently; a match of either still needs "://" or
+# "www." (in any case), and "@".
+_MAGIC_LINK_RE_12 = r'''(?xi)
+(?P<link>
+    (?:(?<=\b)|(?<=_))(?:
+        (?:ht|f)tps?://[^_\W](?:[-\w]|\.(?!=$))*|           # (http|ftp)://host.name
+        (?P<www>w{3}\.)[^_\W](?:[-\w]|\.(?!=$))*            # www.host.name
+    )
+    /?[-\w.?,!'(){}\[\]/+&@%$#=:"|~;]*                      # url path, fragments, and query stuff
+    (?:[^_\W]|[-/#@$+=])                                    # allowed end chars
+)
+'''
+_MAGIC_MAIL_RE_12 = r'''(?xi)
+(?P<mail>
+    (?<![-/\+@a-z\d_])(?:[-+a-z\d_]([-a-z\d_+]|\.(?!\.))*)  # Local part
+    (?<!\.)@(?:[-a-z\d_]+\.)                                # @domain part start
+    (?:(?:[-a-z\d_]|(?<!\.)\.(?!\.))*)[a-z]\b               # @domain.end (allow multiple dot names)
+    (?![-@])                                                # Don't allow last char to be followed by these
+)
+'''
+# Other versions' expressions for a name in _TRIGGERS, analysed the same way.
+_VARIANTS: dict[str, tuple[str, ...]] = {
+    "magic-link": (_MAGIC_LINK_RE_12,),
+    "magic-mail": (_MAGIC_MAIL_RE_12,),
+}
+
 # name -> (the regular expression analysed, what any match of it needs in the text).
 _TRIGGERS: dict[str, tuple[str, Triggers]] = {
     # `x` or an escaped run of backslashes before a backtick: both need a backtick.
@@ -115,7 +142,7 @@ def pattern_triggers(name: str, pattern: Any) -> Triggers | None:
     if name == "autolink" and regex == _AUTOLINK_MARKDOWN_RE:
         return (("<", "://", ">"),)
     known = _TRIGGERS.get(name)
-    if known is None or known[0] != regex:
+    if known is None or (known[0] != regex and regex not in _VARIANTS.get(name, ())):
         return None
     return known[1]
 
