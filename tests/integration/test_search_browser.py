@@ -263,6 +263,20 @@ def test_japanese_results_carry_their_language(page: Page, archive_ja: tuple[str
     assert page.locator("#search .search-result").first.get_attribute("lang") == "ja"
 
 
+def test_every_link_has_an_address_once_the_search_box_is_ready(
+        page: Page, archive_ja: tuple[str, str]) -> None:
+    """Lighthouse's "links are crawlable" (SEO) counts hidden links too: the header panel's
+    "see all results" link carries the search page's address before any query."""
+    url, base = archive_ja
+    for path in ("", JAPANESE_PAGE):
+        page.goto(url + path)
+        page.wait_for_selector("#search .search-more", state="attached")
+        missing = page.eval_on_selector_all(
+            "a", "links => links.filter(a => !a.getAttribute('href')).map(a => a.outerHTML)")
+        assert missing == [], path
+        assert page.get_attribute("#search .search-more", "href") == f"{base}search/"
+
+
 def test_see_all_results_leads_to_the_search_page(page: Page, archive_ja: tuple[str, str]) -> None:
     url, base = archive_ja
     page.goto(url + JAPANESE_PAGE)
