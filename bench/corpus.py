@@ -10,8 +10,8 @@ first 1,000 articles of a corpus of 4,000), and nothing depends on the clock.
 from __future__ import annotations
 
 import argparse
-import os
 import datetime as dt
+import os
 import random
 import shutil
 from dataclasses import dataclass

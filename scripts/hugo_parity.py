@@ -200,9 +200,9 @@ def collect_ours(site_dir: Path, tmp: Path) -> Entries:
     """
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
+    from sitegen.build.pipeline import build
     from sitegen.config.settings import load_config
     from sitegen.errors import SiteError
-    from sitegen.build.pipeline import build
 
     root = make_ours_project(site_dir, tmp)
     config = load_config(root)

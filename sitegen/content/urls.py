@@ -7,17 +7,16 @@ are refused before anything is rendered.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePosixPath
 from urllib.parse import quote, unquote
 
 from sitegen.config.settings import Config
-from sitegen.errors import Diagnostic
 from sitegen.content.frontmatter import Document
+from sitegen.errors import Diagnostic
 from sitegen.markup.text import slugify, urlize
 
 _TOKEN_RE = re.compile(r":(year|month|day|slug|title|sections|section|filename|contentbasename)")

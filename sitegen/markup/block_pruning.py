@@ -25,8 +25,13 @@ from collections.abc import Callable
 from typing import Any
 
 from markdown import Extension, Markdown
-from markdown.blockprocessors import (BlockQuoteProcessor, HashHeaderProcessor, HRProcessor,
-                                      ReferenceProcessor, SetextHeaderProcessor)
+from markdown.blockprocessors import (
+    BlockQuoteProcessor,
+    HashHeaderProcessor,
+    HRProcessor,
+    ReferenceProcessor,
+    SetextHeaderProcessor,
+)
 from markdown.extensions.abbr import AbbrBlockprocessor
 from markdown.extensions.def_list import DefListProcessor
 from markdown.extensions.footnotes import FootnoteBlockProcessor

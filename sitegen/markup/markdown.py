@@ -17,11 +17,11 @@ from functools import lru_cache
 
 import markdown as python_markdown
 
-from sitegen.markup.goldmark import GoldmarkBlocksExtension
 from sitegen.markup.block_pruning import BlockPruningExtension
+from sitegen.markup.goldmark import GoldmarkBlocksExtension
 from sitegen.markup.inline_pruning import InlinePruningExtension
-from sitegen.markup.pruning_support import warn_if_unsupported
 from sitegen.markup.markdown_ext import MORE_TOKEN, BodyCollector, HugoCompatExtension, heading_slug
+from sitegen.markup.pruning_support import warn_if_unsupported
 from sitegen.markup.shortcodes import code_regions, restore_shortcodes
 from sitegen.markup.text import count_html_words, dominant_cjk_lang, has_cjk, plain_text, summary_cut
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 import unicodedata
 import xml.etree.ElementTree as etree
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from markdown import Extension, Markdown
 from markdown.inlinepatterns import HtmlInlineProcessor, InlineProcessor

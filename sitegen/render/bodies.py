@@ -19,15 +19,14 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from sitegen.incremental.cache import Body
 from sitegen.config.settings import Config
-from sitegen.errors import Diagnostic
 from sitegen.content.frontmatter import Document
-from sitegen.markup.markdown import (MarkdownOptions, RenderedBody, page_options, render_inline_markdown,
-                       render_markdown)
+from sitegen.content.urls import Route, absolute, href
+from sitegen.errors import Diagnostic
+from sitegen.incremental.cache import Body
+from sitegen.markup.markdown import MarkdownOptions, RenderedBody, page_options, render_inline_markdown, render_markdown
 from sitegen.markup.shortcodes import ShortcodeCall, ShortcodeFailure, call_context, expand_shortcodes
 from sitegen.render.templates import load_template, runtime_diagnostic, template_uses
-from sitegen.content.urls import Route, absolute, href
 
 
 def markdown_options(config: Config) -> MarkdownOptions:

@@ -12,12 +12,12 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from functools import partial
 
-from sitegen.config.settings import Config
 from sitegen.cite.downloads import citation_files
-from sitegen.render.feeds import site_feeds
-from sitegen.site.model import SiteView
-from sitegen.render.templates import DerivedFile
+from sitegen.config.settings import Config
 from sitegen.content.urls import absolute
+from sitegen.render.feeds import site_feeds
+from sitegen.render.templates import DerivedFile
+from sitegen.site.model import SiteView
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
@@ -58,4 +58,4 @@ def sitemap(site: SiteView, config: Config) -> bytes:
 
 
 def robots(config: Config) -> bytes:
-    return f"User-agent: *\nAllow: /\n\nSitemap: {absolute(config, '/sitemap.xml')}\n".encode("utf-8")
+    return f"User-agent: *\nAllow: /\n\nSitemap: {absolute(config, '/sitemap.xml')}\n".encode()

@@ -16,9 +16,9 @@ from functools import partial
 from urllib.parse import urljoin
 
 from sitegen.config.settings import Config
-from sitegen.site.model import Article, SiteView
-from sitegen.render.templates import DerivedFile
 from sitegen.content.urls import absolute
+from sitegen.render.templates import DerivedFile
+from sitegen.site.model import Article, SiteView
 
 ATOM = "http://www.w3.org/2005/Atom"
 DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"

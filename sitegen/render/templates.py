@@ -27,8 +27,8 @@ from sitegen.content.links import checked_file, project_files
 from sitegen.content.urls import absolute, href
 from sitegen.errors import Diagnostic, TemplateError, did_you_mean
 from sitegen.markup.urlsafety import safe_url
-from sitegen.render.contexts import PageContext
 from sitegen.render.citation import TEMPLATE_GLOBALS as CITATION_GLOBALS
+from sitegen.render.contexts import PageContext
 from sitegen.render.structured import TEMPLATE_GLOBALS as STRUCTURED_GLOBALS
 
 

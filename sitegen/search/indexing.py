@@ -41,8 +41,7 @@ from sitegen.output.writer import StagedOutput
 from sitegen.render.templates import OutputPlan
 from sitegen.search.bundle import canonicalize_bundle, prune_bundle
 from sitegen.search.pagefind_cli import NothingIndexed, find_pagefind, pagefind_version, run_pagefind
-from sitegen.search.shards import (BUNDLE_DIR, SHARD_STAMP, IndexedPage, Shard, has_han_or_kana,
-                                   plan_shards, shard_list)
+from sitegen.search.shards import BUNDLE_DIR, SHARD_STAMP, IndexedPage, Shard, has_han_or_kana, plan_shards, shard_list
 
 log = logging.getLogger(__name__)
 

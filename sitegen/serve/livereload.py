@@ -35,9 +35,9 @@ from typing import TextIO
 
 import watchfiles
 
+from sitegen.build.pipeline import build
 from sitegen.config.settings import CONFIG_NAME, Config, load_config
 from sitegen.errors import SiteError
-from sitegen.build.pipeline import build
 
 SCRIPT_URL = "/__livereload.js"
 EVENTS_URL = "/__livereload"

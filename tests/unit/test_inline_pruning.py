@@ -199,19 +199,19 @@ def test_the_inline_processor_tries_fewer_patterns() -> None:
     counts = []
     for md in (pruned(MarkdownOptions()), unpruned(MarkdownOptions())):
         calls = 0
-        original = getattr(InlineProcessor, "_InlineProcessor__applyPattern")
+        original = InlineProcessor._InlineProcessor__applyPattern
 
         def counting(self: InlineProcessor, *args: object, _original=original) -> object:
             nonlocal calls
             calls += 1
             return _original(self, *args)
 
-        setattr(InlineProcessor, "_InlineProcessor__applyPattern", counting)
+        InlineProcessor._InlineProcessor__applyPattern = counting
         try:
             md.reset()
             md.convert(text)
         finally:
-            setattr(InlineProcessor, "_InlineProcessor__applyPattern", original)
+            InlineProcessor._InlineProcessor__applyPattern = original
         counts.append(calls)
     assert counts[0] * 3 < counts[1], counts
 
@@ -220,20 +220,20 @@ def test_each_string_is_tried_only_with_the_patterns_its_own_text_can_trigger() 
     """A pattern the document needs somewhere is still skipped on strings without its trigger."""
     text = "A [link](/x) here.\n\nA paragraph of plain prose, no brackets.\n"
     tried: list[tuple[str, str]] = []
-    original = getattr(InlineProcessor, "_InlineProcessor__applyPattern")
+    original = InlineProcessor._InlineProcessor__applyPattern
 
     def recording(self: InlineProcessor, pattern: object, data: str, *args: object) -> object:
         name = next(n for n, p in self.md.inlinePatterns._data.items() if p is pattern)  # noqa: SLF001
         tried.append((name, data))
         return original(self, pattern, data, *args)
 
-    setattr(InlineProcessor, "_InlineProcessor__applyPattern", recording)
+    InlineProcessor._InlineProcessor__applyPattern = recording
     try:
         md = pruned(MarkdownOptions())
         md.reset()
         html = md.convert(text)
     finally:
-        setattr(InlineProcessor, "_InlineProcessor__applyPattern", original)
+        InlineProcessor._InlineProcessor__applyPattern = original
     assert '<a href="/x">link</a>' in html
     assert ("link", "A [link](/x) here.") in tried
     assert [name for name, data in tried if "plain prose" in data] == []

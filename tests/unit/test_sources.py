@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.content import sources
 from sitegen.config.settings import Config
-from sitegen.errors import Diagnostic
+from sitegen.content import sources
 from sitegen.content.sources import Resource, SourceTree, decode_text, discover_sources, read_source
+from sitegen.errors import Diagnostic
 
 HINT_UTF8 = "save the file as UTF-8 (most editors offer this under 'Save with encoding')"
 
