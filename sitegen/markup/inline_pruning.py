@@ -164,7 +164,8 @@ class PruningInlineProcessor(InlineProcessor):
         try:
             return super().run(tree, ancestors)
         finally:
-            self.inlinePatterns = full
+            # The stubs type this registry by the old Pattern API's processors; it holds both.
+            self.inlinePatterns = full  # type: ignore[assignment]
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802,N803
         """The library's loop over patterns, skipping each whose trigger `data` lacks.
@@ -218,7 +219,7 @@ class PruningInlineProcessor(InlineProcessor):
 
     def _refresh(self) -> None:
         """Re-read the patterns if the registry changed since the last document."""
-        full = self.md.inlinePatterns
+        full: Any = self.md.inlinePatterns  # Any: its private fields are read (pruning_support.py)
         full._sort()  # noqa: SLF001 - so that the signature below is taken in one order
         signature = (tuple(full._priority), tuple(map(id, full._data.values())))  # noqa: SLF001
         if signature == self._signature:
@@ -227,7 +228,7 @@ class PruningInlineProcessor(InlineProcessor):
         self._triggers = [(name, pattern_triggers(name, full[name]))
                           for name, _ in _prioritised(full)]
         self._registries = {}
-        footnote = full["footnote"] if "footnote" in full else None
+        footnote = full["footnote"] if "footnote" in full else None  # noqa: SIM401 - a Registry has no get()
         footnotes = getattr(footnote, "footnotes", None)
         # The footnote pattern writes SUPERSCRIPT_TEXT into a text that later patterns read.
         extra = footnotes.getConfig("SUPERSCRIPT_TEXT") if footnotes is not None else ""
@@ -245,7 +246,9 @@ def may_match(triggers: Triggers, text: str) -> bool:
     return False
 
 
-def _prioritised(registry: Registry[Any]) -> list[tuple[str, float]]:
+def _prioritised(registry: Any) -> list[tuple[str, float]]:
+    """(name, priority) of a Registry's items, highest first: read from its private fields,
+    which pruning_support.py checks before pruning is installed."""
     registry._sort()  # noqa: SLF001 - the registry's priorities have no public accessor
     return [(item.name, item.priority) for item in registry._priority]  # noqa: SLF001
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import markdown as python_markdown
+from markdown.extensions import Extension
 
 from sitegen.markup.block_pruning import BlockPruningExtension
 from sitegen.markup.goldmark import GoldmarkBlocksExtension
@@ -66,7 +67,7 @@ class RenderedBody:
     has_more: bool = False  # the summary is the text before <!--more-->, which beats any other
 
 
-def markdown_extensions(options: MarkdownOptions) -> list[object]:
+def markdown_extensions(options: MarkdownOptions) -> list[str | Extension]:
     """The extension list for these options (also used by bench/floor.py)."""
     return [
         *BASE_EXTENSIONS,

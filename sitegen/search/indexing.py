@@ -158,10 +158,7 @@ def _can_keep(out_dir: Path, shard: Shard, stamp: bytes) -> bool:
 def _is_plain(folder: Path) -> bool:
     """Whether a published bundle is made of plain files only: a link there (put by hand)
     is never carried into the new site."""
-    for path in folder.rglob("*"):
-        if path.is_symlink() or not (path.is_file() or path.is_dir()):
-            return False
-    return True
+    return not any(path.is_symlink() or not (path.is_file() or path.is_dir()) for path in folder.rglob("*"))
 
 
 def _index(staged: StagedOutput, stale: list[Shard], pagefind: Path, work: Path,

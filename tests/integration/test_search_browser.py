@@ -243,7 +243,7 @@ def test_known_imperfect_japanese_ranking(page: Page, archive_ja: tuple[str, str
         page.goto(url + where)
         _, titles = header_search(page, query)
         assert len(titles) == len(order), (why, titles)
-        assert all(t.startswith(o) for t, o in zip(titles, order)), (why, where, titles)
+        assert all(t.startswith(o) for t, o in zip(titles, order, strict=True)), (why, where, titles)
 
 
 def test_a_result_opens_the_article_under_the_base_path(page: Page, archive_ja: tuple[str, str]) -> None:

@@ -197,7 +197,8 @@ def test_cjk_word_count_per_page() -> None:
 
 
 def test_shortcode_output_counts_once_restored() -> None:
-    body = render_markdown("Intro.\n\nSITEGENSHORTCODE0X\n", OPTIONS, ["<figure><figcaption>US bases</figcaption></figure>"])
+    body = render_markdown("Intro.\n\nSITEGENSHORTCODE0X\n", OPTIONS,
+                           ["<figure><figcaption>US bases</figcaption></figure>"])
     assert body.word_count == 3 and "US bases" in body.summary_html
 
 
