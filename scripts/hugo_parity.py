@@ -157,7 +157,7 @@ def load_expected(path: Path = EXPECTED) -> dict[str, Any]:
 # --- our side ----------------------------------------------------------------------------
 
 OURS_TEMPLATES = PARITY_DIR / "ours_templates"
-SHORTCODES = ROOT / "templates" / "shortcodes"
+SHORTCODES = ROOT / "sitegen" / "theme" / "templates" / "shortcodes"  # the shipped ones
 # The config.yaml equivalent to site/hugo.yaml: same base URL, raw HTML kept, no site-wide
 # CJK counting, 70-word summaries, Hugo's default /:sections/:filename/ URLs (no permalinks).
 OURS_CONFIG = """\

@@ -34,6 +34,7 @@ from sitegen.render.bodies import ConvertedBody, RefIndex, as_markup, resolve_re
 from sitegen.render.templates import templates_fingerprint
 from sitegen.site.assemble import PageInput
 from sitegen.site.model import ArticleBody
+from sitegen.theme import layered_files
 from sitegen.version import __version__
 
 ProgressCallback = Callable[[int, int], None]  # (done, total), for a terminal's progress line
@@ -67,10 +68,10 @@ def conversion_fingerprint(config: Config) -> str:
     the param shortcode), the shortcode templates, and `site` only when a shortcode
     template reads it. Changing the site's title re-renders pages but converts nothing.
     """
-    shortcodes = config.path("templates") / "shortcodes"
+    shortcodes = [path for rel, path in layered_files(config, "templates")
+                  if rel.startswith("shortcodes/") and rel.endswith(".html")]
     reads_site = any(re.search(r"\bsite\.", re.sub(r"\{#.*?#\}", "", p.read_text(
-        encoding="utf-8", errors="replace"), flags=re.DOTALL))
-        for p in sorted(shortcodes.glob("*.html"))) if shortcodes.is_dir() else False
+        encoding="utf-8", errors="replace"), flags=re.DOTALL)) for p in shortcodes)
     return digest(__version__, engine_fingerprint(), repr(config.markdown),
                   repr(sorted(config.taxonomies.items())), repr(sorted(config.extra.items(), key=str)),
                   repr(config.site) if reads_site else "",

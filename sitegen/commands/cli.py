@@ -17,14 +17,14 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from sitegen.commands import build, check, completion, import_files, init, new, serve
+from sitegen.commands import build, check, completion, import_files, init, new, serve, theme
 from sitegen.commands.common import report_diagnostics
 from sitegen.errors import Diagnostic, SiteError
 from sitegen.version import __version__
 
 # In the order `--help` lists them; each module has add_parser(commands).
-VERBS = (build, check, new, import_files, serve, init, completion)
-COMMANDS = ("build", "check", "new", "import", "serve", "init", "completion")
+VERBS = (build, check, new, import_files, serve, init, theme, completion)
+COMMANDS = ("build", "check", "new", "import", "serve", "init", "theme", "completion")
 _TOP_LEVEL = ("-h", "--help", "--version")
 
 

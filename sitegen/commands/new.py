@@ -1,7 +1,7 @@
 """`new "Title"`: a new article from an archetype, as Hugo's `hugo new` does.
 
-Archetypes are Markdown files in archetypes/ whose `{{ title }}`, `{{ date }}` and
-`{{ slug }}` are filled in. The front matter is written with YAML-safe quoting so a
+Archetypes are Markdown files in archetypes/ (the project's, else the theme's) whose
+`{{ title }}`, `{{ date }}` and `{{ slug }}` are filled in. The front matter is written with YAML-safe quoting so a
 title with a colon or a quote still parses.
 """
 
@@ -23,21 +23,7 @@ from sitegen.content.sources import MAX_SOURCE_BYTES, decode_text, read_regular
 from sitegen.content.walk import not_a_file, unreadable
 from sitegen.errors import ConfigError, ContentError, Diagnostic
 from sitegen.markup.text import slugify
-
-DEFAULT_ARCHETYPE = """---
-title: {{ title }}
-date: {{ date }}
-draft: true
-categories: []
-tags: []
-source_name: ""
-source_url: ""
-original_title: ""
-original_language: ""
-translator: ""
----
-
-"""
+from sitegen.theme import theme_folder
 
 
 def add_parser(commands: Subcommands) -> None:
@@ -115,11 +101,12 @@ def _archetype(config: Config, kind: str) -> str:
     try:
         raw, _, mode = read_regular(path, MAX_SOURCE_BYTES)
     except FileNotFoundError:
-        if kind != "default":
-            raise ConfigError([Diagnostic(shown, 0, 0, "error", f"archetype '{kind}' does not exist",
-                                          f"create {shown} or omit --kind")]) from None
-        return DEFAULT_ARCHETYPE
-    except OSError as exc:  # unreadable: never a traceback, never the default in its place
+        theirs = theme_folder("archetypes") / f"{kind}.md"  # the project's archetypes override the theme's
+        if theirs.is_file():
+            return theirs.read_text(encoding="utf-8")
+        raise ConfigError([Diagnostic(shown, 0, 0, "error", f"archetype '{kind}' does not exist",
+                                      f"create {shown} or omit --kind")]) from None
+    except OSError as exc:  # unreadable: never a traceback, never the theme's in its place
         raise ConfigError([unreadable(shown, exc)]) from None
     text, problem = decode_text(raw, shown) if stat.S_ISREG(mode) else (None, not_a_file(shown, mode))
     if problem is not None:

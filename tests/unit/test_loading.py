@@ -55,6 +55,7 @@ def test_conversion_fingerprint_follows_what_shapes_conversion_only(make_site: C
     (root / "config.yaml").write_text(config + "markdown:\n  smart_quotes: false\n", encoding="utf-8")
     assert conversion_fingerprint(load_config(root)) != first
     (root / "config.yaml").write_text(config, encoding="utf-8")
+    (root / "templates/shortcodes").mkdir(parents=True)
     (root / "templates/shortcodes/note.html").write_text("<aside>{{ inner }}</aside>", encoding="utf-8")
     assert conversion_fingerprint(load_config(root)) != first
 

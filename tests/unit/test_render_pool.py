@@ -65,6 +65,7 @@ def test_unchanged_pages_are_kept_and_a_changed_one_rendered(make_site: Callable
 def test_a_template_error_is_reported_with_its_line_and_nothing_is_committed(
         make_site: Callable[..., Path]) -> None:
     root = make_site(_articles(1))
+    (root / "templates").mkdir()
     (root / "templates/article.html").write_text("<h1>{{ article.title }}</h1>\n{{ article.no_such_field }}\n",
                                                  encoding="utf-8")
     outcome, tree = render(root, {})
