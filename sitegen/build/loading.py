@@ -106,7 +106,26 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     results = _source_results(config, tree, cache, conversion, jobs, progress)
     timings["convert"] = time.perf_counter() - clock
     problems = list(tree.diagnostics)
-    published: list[tuple[Document, ConvertedBody | None, str]] = []
+    published, changes = _published(results, config, now, problems)
+    documents = [doc for doc, _, _ in published]
+    routes, route_problems = _route_all(documents, config)
+    problems.extend(route_problems)
+    raise_errors(problems, ContentError)
+    pages = _pages(config, cache, published, routes, problems)
+    raise_errors(problems, ContentError)
+    warnings = tuple(sorted(d for d in problems if not d.is_error))
+    stable_until = min(changes).timestamp() if changes else None
+    return CheckedSite(tuple(documents), routes, tuple(pages), tree, warnings, conversion, stable_until)
+
+
+Published = list[tuple[Document, ConvertedBody | None, str]]  # (document, conversion, cache key)
+
+
+def _published(results: list[tuple[str, SourceResult]], config: Config, now: datetime,
+               problems: list[Diagnostic]) -> tuple[Published, list[datetime]]:
+    """The documents published now, and when time alone will change that (their problems
+    are added to `problems`)."""
+    published: Published = []
     changes: list[datetime] = []
     for key, result in results:
         problems.extend(result.diagnostics)
@@ -117,11 +136,13 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
         change = next_change(result.document, config, now)
         if change is not None:
             changes.append(change)
-    documents = [doc for doc, _, _ in published]
-    routes, route_problems = _route_all(documents, config)
-    problems.extend(route_problems)
-    raise_errors(problems, ContentError)
-    refs = RefIndex({d.source.content_path: routes[d.source.path] for d in documents})
+    return published, changes
+
+
+def _pages(config: Config, cache: BuildCache, published: Published, routes: dict[str, Route],
+           problems: list[Diagnostic]) -> list[PageInput]:
+    """One page input per converted document, its ref links resolved now that every URL is known."""
+    refs = RefIndex({doc.source.content_path: routes[doc.source.path] for doc, _, _ in published})
     pages: list[PageInput] = []
     for doc, converted, key in published:
         if converted is None:
@@ -131,10 +152,7 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
             problems.extend(ref_problems)
         content = ArticleBody(partial(cache.get_body, key), doc.source.path)
         pages.append(PageInput(doc, routes[doc.source.path], converted.body, converted.summary_html, content))
-    raise_errors(problems, ContentError)
-    warnings = tuple(sorted(d for d in problems if not d.is_error))
-    stable_until = min(changes).timestamp() if changes else None
-    return CheckedSite(tuple(documents), routes, tuple(pages), tree, warnings, conversion, stable_until)
+    return pages
 
 
 def _resolve_refs(config: Config, cache: BuildCache, key: str, converted: ConvertedBody, doc: Document,

@@ -7,6 +7,7 @@ overwrite, prints the report and shows progress for long runs.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -16,7 +17,7 @@ from sitegen.commands.common import Subcommands, add_common, load_project_config
 from sitegen.commands.progress import Progress
 from sitegen.config.settings import Config
 from sitegen.errors import ContentError, Diagnostic, SiteError
-from sitegen.importer.capture import ImportOptions, import_html, import_text
+from sitegen.importer.capture import ImportedArticle, ImportOptions, import_html, import_text
 
 
 def add_parser(commands: Subcommands) -> None:
@@ -53,20 +54,14 @@ def options_from(args: argparse.Namespace) -> ImportOptions:
 def import_files(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Import every file; report all problems, write nothing for a file that fails."""
     options = options_from(args)
-    content = config.path("content")
     problems: list[Diagnostic] = []
     progress = Progress(err, total=len(args.files), label="importing", quiet=args.quiet)
     for name in args.files:
         progress.step(name)
         path = Path(name)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            problems.append(Diagnostic(name, 0, 0, "error", "file not found", "check the path"))
-            continue
-        except UnicodeDecodeError:
-            problems.append(Diagnostic(name, 0, 0, "error", "file is not UTF-8 text",
-                                       "save the capture as UTF-8 and import it again"))
+        text, problem = _read_capture(name, path)
+        if text is None:
+            problems += [problem] if problem else []
             continue
         convert = import_html if path.suffix.lower() in (".html", ".htm") else import_text
         try:
@@ -74,23 +69,46 @@ def import_files(config: Config, args: argparse.Namespace, out: TextIO, err: Tex
         except SiteError as exc:
             problems.extend(exc.diagnostics)
             continue
-        target = content / article.relative_path
-        shown = f"{config.paths.content}/{article.relative_path}"
-        if args.dry_run:
-            out.write(article.text)
-        elif target.exists() and not args.force:
-            problems.append(Diagnostic(shown, 0, 0, "error", "already exists; nothing was written",
-                                       "pass --force to overwrite it, or --slug to choose another name"))
+        problem = _place(config, article, args, out)
+        if problem is not None:
+            problems.append(problem)
             continue
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(article.text, encoding="utf-8")
         if not args.quiet:
-            verb = "would write" if args.dry_run else "wrote"
-            print(f"{name}: {verb} {shown}", file=err)
-            for line in article.report:
-                print(f"  {line}", file=err)
+            _report(name, f"{config.paths.content}/{article.relative_path}", article.report, args.dry_run, err)
     progress.done()
     if problems:
         raise ContentError(problems)
     return 0
+
+
+def _read_capture(name: str, path: Path) -> tuple[str | None, Diagnostic | None]:
+    """The capture's text, or why it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8"), None
+    except FileNotFoundError:
+        return None, Diagnostic(name, 0, 0, "error", "file not found", "check the path")
+    except UnicodeDecodeError:
+        return None, Diagnostic(name, 0, 0, "error", "file is not UTF-8 text",
+                                "save the capture as UTF-8 and import it again")
+
+
+def _place(config: Config, article: ImportedArticle, args: argparse.Namespace, out: TextIO) -> Diagnostic | None:
+    """Print the article (--dry-run) or write it, never over an existing file unless --force."""
+    target = config.path("content") / article.relative_path
+    if args.dry_run:
+        out.write(article.text)
+        return None
+    if target.exists() and not args.force:
+        return Diagnostic(f"{config.paths.content}/{article.relative_path}", 0, 0, "error",
+                          "already exists; nothing was written",
+                          "pass --force to overwrite it, or --slug to choose another name")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(article.text, encoding="utf-8")
+    return None
+
+
+def _report(name: str, shown: str, report: Sequence[str], dry_run: bool, err: TextIO) -> None:
+    verb = "would write" if dry_run else "wrote"
+    print(f"{name}: {verb} {shown}", file=err)
+    for line in report:
+        print(f"  {line}", file=err)

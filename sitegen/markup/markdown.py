@@ -145,21 +145,12 @@ def render_markdown(text: str, options: MarkdownOptions, stash: Sequence[str] = 
     if stash:
         body = restore_shortcodes(body, list(stash))
         toc_html = restore_shortcodes(toc_html, list(stash))
-    token_para = f"<p>{MORE_TOKEN}</p>"
-    has_more = token_para in body
-    before, _, after = body.partition(token_para)
-    if has_more:
-        body = before.rstrip("\n") + "\n" + after.lstrip("\n")
-    elif MORE_TOKEN in body:  # the divider was inside a raw HTML block: it stays a comment there
-        body = body.replace(MORE_TOKEN, MORE_DIVIDER)
+    body, more = _cut_at_more(body)
     plain = plain_text(body)
     cjk_present = has_cjk(plain)
     is_cjk = options.has_cjk_language and (cjk_present or not options.cjk_detect)
     words = count_html_words(body, cjk=is_cjk)
-    if has_more:
-        summary_html, truncated = before.strip(), bool(after.strip())
-    else:
-        summary_html, truncated = summary_cut(body, options.summary_words, cjk=is_cjk)
+    summary_html, truncated = more or summary_cut(body, options.summary_words, cjk=is_cjk)
     return RenderedBody(
         html=body,
         summary_html=summary_html,
@@ -173,8 +164,20 @@ def render_markdown(text: str, options: MarkdownOptions, stash: Sequence[str] = 
         lang_hint=dominant_cjk_lang(plain, options.cjk_lang) if cjk_present else "",
         links=tuple(collector.links),
         ids=tuple(collector.ids),
-        has_more=has_more,
+        has_more=more is not None,
     )
+
+
+def _cut_at_more(body: str) -> tuple[str, tuple[str, bool] | None]:
+    """The body without its `<!--more-->` token, and (summary HTML, whether the body goes on)
+    when the token stood as a paragraph of its own: the text before it is the summary."""
+    token_para = f"<p>{MORE_TOKEN}</p>"
+    if token_para in body:
+        before, _, after = body.partition(token_para)
+        return before.rstrip("\n") + "\n" + after.lstrip("\n"), (before.strip(), bool(after.strip()))
+    if MORE_TOKEN in body:  # the divider was inside a raw HTML block: it stays a comment there
+        body = body.replace(MORE_TOKEN, MORE_DIVIDER)
+    return body, None
 
 
 _WRAPPING_P_RE = re.compile(r"^<p>(.*)</p>$", re.DOTALL)

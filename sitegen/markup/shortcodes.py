@@ -154,48 +154,53 @@ def _expand(text: str, masked: str, path: str, body_line: int, render: Renderer,
             pos = match.end()
             continue
         name = match.group("name")
-        if match.group("close"):
-            expansion.diagnostics.append(Diagnostic(
-                path, line, 0, "error", f"closing shortcode '{name}' has no opening tag",
-                f"add {{{{< {name} >}}}} before it, or delete it"))
+        problem = _tag_problem(match, known, path, line)
+        if problem is None:
+            expansion.names.add(name)
+            closing = _find_closing(masked, name, match.end())
+            inner: str | None = None
+            end = closing[1] if closing else match.end()
+            if closing:
+                inner = _expand(text[match.end():closing[0]], masked[match.end():closing[0]], path, line,
+                                render, known, needs_inner, expansion, top=False)
+                inner = _inline_stash(inner, expansion) if match.group("open") == "<" else inner
+            elif needs_inner(name):
+                problem = Diagnostic(path, line, 0, "error", f"shortcode '{name}' is never closed",
+                                     f"add {{{{< /{name} >}}}} after its content")
+        if problem is not None:
+            expansion.diagnostics.append(problem)
             pos = match.end()
             continue
-        if not known(name):
-            expansion.diagnostics.append(Diagnostic(
-                path, line, 0, "error", f"unknown shortcode '{name}'",
-                f"create templates/shortcodes/{name}.html, or check the spelling"))
-            pos = match.end()
-            continue
-        expansion.names.add(name)
-        args, kwargs = _parse_args(match.group("args"))
-        inner: str | None = None
-        end = match.end()
-        closing = _find_closing(masked, name, match.end())
-        if closing:
-            inner = text[match.end():closing[0]]
-            inner_masked = masked[match.end():closing[0]]
-            inner = _expand(inner, inner_masked, path, line, render, known, needs_inner,
-                            expansion, top=False)
-            inner = _inline_stash(inner, expansion) if match.group("open") == "<" else inner
-            end = closing[1]
-        elif needs_inner(name):
-            expansion.diagnostics.append(Diagnostic(
-                path, line, 0, "error", f"shortcode '{name}' is never closed",
-                f"add {{{{< /{name} >}}}} after its content"))
-            pos = match.end()
-            continue
-        call = ShortcodeCall(name, tuple(args), kwargs, inner.strip("\n") if inner is not None else None,
-                             match.group("open") == "%", line)
-        try:
-            output = render(call)
-        except ShortcodeFailure as failure:
-            expansion.diagnostics.append(Diagnostic(path, line, 0, "error", str(failure), failure.hint))
-            output = ""
-        if call.markdown or not top or ("<" not in output and "\n" not in output.strip()):
-            out.append(output.strip() if not call.markdown else output)
-        else:
-            out.append(_stash_output(output, text, match.start(), end, expansion))
+        out.append(_call_output(match, inner, line, text, end, top, render, path, expansion))
         pos = end
+
+
+def _tag_problem(match: re.Match[str], known: Callable[[str], bool], path: str, line: int) -> Diagnostic | None:
+    """A closing tag without its opening one, or a shortcode no template makes."""
+    name = match.group("name")
+    if match.group("close"):
+        return Diagnostic(path, line, 0, "error", f"closing shortcode '{name}' has no opening tag",
+                          f"add {{{{< {name} >}}}} before it, or delete it")
+    if not known(name):
+        return Diagnostic(path, line, 0, "error", f"unknown shortcode '{name}'",
+                          f"create templates/shortcodes/{name}.html, or check the spelling")
+    return None
+
+
+def _call_output(match: re.Match[str], inner: str | None, line: int, text: str, end: int, top: bool,
+                 render: Renderer, path: str, expansion: Expansion) -> str:
+    """Render one call; raw HTML standing at the top level is stashed to be put back after Markdown."""
+    args, kwargs = _parse_args(match.group("args"))
+    call = ShortcodeCall(match.group("name"), tuple(args), kwargs,
+                         inner.strip("\n") if inner is not None else None, match.group("open") == "%", line)
+    try:
+        output = render(call)
+    except ShortcodeFailure as failure:
+        expansion.diagnostics.append(Diagnostic(path, line, 0, "error", str(failure), failure.hint))
+        output = ""
+    if call.markdown or not top or ("<" not in output and "\n" not in output.strip()):
+        return output.strip() if not call.markdown else output
+    return _stash_output(output, text, match.start(), end, expansion)
 
 
 _UNTERMINATED_RE = re.compile(r"\{\{(?P<open>[<%])\s*/?\s*(?P<name>[\w./-]+)")
