@@ -176,19 +176,19 @@ def _source_results(config: Config, tree: SourceTree, cache: BuildCache, convers
     keys = [digest(base, s.path, s.digest) for s in tree.sources]
     stored = cache.get_sources(keys)
     known: dict[str, SourceResult] = {}
-    for source, key in zip(tree.sources, keys):
+    for source, key in zip(tree.sources, keys, strict=True):
         result = cached_result(stored[key], source) if key in stored else None
         if result is not None:  # else not stored, or not whole: converted again and replaced
             known[key] = result
-    cache.rebuild_bodies_with(BodyRebuilder(config, dict(zip(keys, tree.sources))))
-    missing = [s for s, k in zip(tree.sources, keys) if k not in known]
+    cache.rebuild_bodies_with(BodyRebuilder(config, dict(zip(keys, tree.sources, strict=True))))
+    missing = [s for s, k in zip(tree.sources, keys, strict=True) if k not in known]
     computed = process_sources(config, missing, jobs)
     if progress is not None:
         computed = _reporting(computed, len(missing), progress)
     fresh: dict[str, SourceResult] = {}
     batch: dict[str, bytes] = {}
     bodies: dict[str, Body] = {}
-    for source, processed in zip(missing, computed):
+    for source, processed in zip(missing, computed, strict=True):
         key = digest(base, source.path, source.digest)
         fresh[key] = processed.result(source)
         if processed.encoded is not None:
