@@ -3,7 +3,6 @@ be trusted to be there (missing, unreadable, of another schema) only costs time.
 
 from __future__ import annotations
 
-import pickle
 import sqlite3
 from pathlib import Path
 
@@ -21,13 +20,13 @@ def test_digest_separates_its_parts() -> None:
 def test_everything_stored_is_read_back_by_the_next_build(tmp_path: Path) -> None:
     stamp = FileStamp(10, 1, 2, 3, "d" * 64)
     cache = BuildCache(tmp_path / "cache")
-    cache.put_sources({"k1": pickle.dumps({"parsed": 1})}, {"k1": ("<p>body</p>", "<ul></ul>")})
+    cache.put_sources({"k1": b"encoded result"}, {"k1": ("<p>body</p>", "<ul></ul>")})
     cache.put_meta({"last_build": "{}"})
     cache.put_page_fingerprints({"index.html": "f1"})
     cache.put_file_stamps({"content/a.md": stamp}, {})
     cache.close()
     again = BuildCache(tmp_path / "cache")
-    assert again.get_sources(["k1", "k2"]) == {"k1": {"parsed": 1}}
+    assert again.get_sources(["k1", "k2"]) == {"k1": b"encoded result"}  # decoded by codec.py
     assert again.get_body("k1") == ("<p>body</p>", "<ul></ul>")
     assert again.get_meta("last_build") == "{}"
     assert again.page_fingerprints() == {"index.html": "f1"}
@@ -37,9 +36,9 @@ def test_everything_stored_is_read_back_by_the_next_build(tmp_path: Path) -> Non
 
 def test_pruning_forgets_what_no_source_uses(tmp_path: Path) -> None:
     cache = BuildCache(tmp_path / "cache")
-    cache.put_sources({"old": pickle.dumps(1), "new": pickle.dumps(2)}, {"old": ("o", ""), "new": ("n", "")})
+    cache.put_sources({"old": b"1", "new": b"2"}, {"old": ("o", ""), "new": ("n", "")})
     cache.prune_sources({"new"})
-    assert cache.get_sources(["old", "new"]) == {"new": 2}
+    assert cache.get_sources(["old", "new"]) == {"new": b"2"}
     assert (cache.get_body("old"), cache.get_body("new")) == (None, ("n", ""))
     cache.close()
 
@@ -47,18 +46,28 @@ def test_pruning_forgets_what_no_source_uses(tmp_path: Path) -> None:
 def test_without_a_folder_the_cache_is_off_but_holds_this_builds_bodies() -> None:
     cache = BuildCache(None)
     assert not cache.enabled
-    assert cache.compiled_templates() is None and cache.spare_site() is None
-    cache.put_sources({"k": pickle.dumps(1)}, {"k": ("<p>x</p>", "")})
+    assert cache.spare_site() is None
+    cache.put_sources({"k": b"1"}, {"k": ("<p>x</p>", "")})
     assert cache.get_sources(["k"]) == {}  # nothing is kept between builds...
     assert cache.get_body("k") == ("<p>x</p>", "")  # ...but this build reads its bodies back
     assert cache.page_fingerprints() == {} and cache.get_meta("x") is None
 
 
-def test_an_unreadable_cache_file_is_ignored(tmp_path: Path) -> None:
+def test_a_cache_file_that_is_not_a_database_is_replaced(tmp_path: Path) -> None:
     folder = tmp_path / "cache"
     folder.mkdir()
     (folder / "build.sqlite3").write_bytes(b"this is not a database" * 100)
     cache = BuildCache(folder)
+    assert cache.enabled
+    assert cache.get_sources(["k"]) == {} and cache.file_stamps() == {}
+    cache.close()
+    with sqlite3.connect(folder / "build.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM sources").fetchone() == (0,)
+
+
+def test_a_folder_where_the_database_belongs_turns_the_cache_off(tmp_path: Path) -> None:
+    (tmp_path / "cache" / "build.sqlite3").mkdir(parents=True)
+    cache = BuildCache(tmp_path / "cache")
     assert not cache.enabled
     assert cache.get_sources(["k"]) == {} and cache.file_stamps() == {}
 
@@ -75,8 +84,7 @@ def test_a_cache_of_another_schema_starts_empty(tmp_path: Path) -> None:
     again.close()
 
 
-def test_the_cache_folder_holds_compiled_templates_and_the_spare_site(tmp_path: Path) -> None:
+def test_the_cache_folder_holds_the_spare_site(tmp_path: Path) -> None:
     cache = BuildCache(tmp_path / "cache")
-    assert cache.compiled_templates() == tmp_path / "cache" / "templates"
     assert cache.spare_site() == tmp_path / "cache" / "spare-site"
     cache.close()
