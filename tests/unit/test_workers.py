@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,13 +26,14 @@ def _site(make_site: Callable[..., Path], count: int) -> Path:
 def test_forked_workers_give_the_results_of_one_process(make_site: Callable[..., Path]) -> None:
     config = load_config(_site(make_site, PARALLEL_THRESHOLD))
     sources = list(discover_sources(config).sources)
-    serial = [(p.pickled, p.body) for p in process_sources(config, sources, jobs=1)]
-    forked = [(p.pickled, p.body) for p in process_sources(config, sources, jobs=2)]
-    assert forked == serial
-    assert len(serial) == PARALLEL_THRESHOLD
-    first = pickle.loads(serial[0][0])
-    assert first.document.meta.title == "Article 0" and first.body is None  # the body travels apart
-    assert serial[0][1] is not None and "<em>0</em>" in serial[0][1][0]
+    serial = list(process_sources(config, sources, jobs=1))
+    forked = list(process_sources(config, sources, jobs=2))
+    assert [(p.encoded, p.body) for p in forked] == [(p.encoded, p.body) for p in serial]
+    assert len(serial) == PARALLEL_THRESHOLD and all(p.encoded is not None for p in serial)
+    first = serial[0].result(sources[0])
+    assert first.document is not None and first.document.meta.title == "Article 0"
+    assert first.body is None  # the body travels apart, to its own table
+    assert serial[0].body is not None and "<em>0</em>" in serial[0].body[0]
 
 
 def test_results_cross_processes_without_the_sources_text(make_site: Callable[..., Path]) -> None:
