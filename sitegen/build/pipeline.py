@@ -12,10 +12,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 import jinja2
 
+from sitegen.build.failures import io_failure
 from sitegen.build.loading import (
     CheckedSite,
     ProgressCallback,
@@ -33,7 +33,7 @@ from sitegen.incremental.fingerprint import Fingerprinter
 from sitegen.incremental.unchanged import LastBuild, input_digest, output_stands, remember_build
 from sitegen.output.faults import checkpoint
 from sitegen.output.ownership import OutputState, check_output, open_output
-from sitegen.output.url_history import load_history, plan_moves, save_history
+from sitegen.output.url_history import UrlHistory, UrlMoves, load_history, plan_moves, save_history
 from sitegen.output.writer import StagedOutput, WriteReport
 from sitegen.render.render_pool import RenderOutcome, render_plans
 from sitegen.render.templates import compile_all, make_environment, templates_fingerprint, with_site
@@ -101,13 +101,9 @@ def _build_locked(config: Config, now: datetime, keep_foreign: bool, strict: boo
             return _standing(config, last, state, strict, timings, started)
         checked = load_site(config, now, timings, cache, jobs, progress, tree)
         _refuse_warnings(strict, checked.warnings)
+        planned, moves = _plan(config, checked, history, now, allow_removed_urls, timings)
         clock = time.perf_counter()
-        planned = plan_site(config, checked)
-        planned, moves = plan_moves(planned, checked, config, history, now, allow_removed_urls)
-        timings["plan"] = time.perf_counter() - clock
-        clock = time.perf_counter()
-        env = with_site(make_environment(config), planned.site)
-        compile_all(env, {plan.template for plan in planned.plans})
+        env = _environment(config, planned)
         fingerprinter = _fingerprinter(config, env, planned, checked, templates)
         previous = cache.page_fingerprints()
         timings["templates"] = time.perf_counter() - clock
@@ -125,6 +121,23 @@ def _build_locked(config: Config, now: datetime, keep_foreign: bool, strict: boo
                        time.perf_counter() - started, timings, rendered.rendered,
                        (rendered.derived_made, len(planned.derived)), tuple(sorted(moves.moved)),
                        moves.forgotten)
+
+
+def _plan(config: Config, checked: CheckedSite, history: UrlHistory, now: datetime,
+          allow_removed_urls: bool, timings: dict[str, float]) -> tuple[PlannedSite, UrlMoves]:
+    """Every page's URL and template, checked against the URLs published before."""
+    clock = time.perf_counter()
+    planned = plan_site(config, checked)
+    planned, moves = plan_moves(planned, checked, config, history, now, allow_removed_urls)
+    timings["plan"] = time.perf_counter() - clock
+    return planned, moves
+
+
+def _environment(config: Config, planned: PlannedSite) -> jinja2.Environment:
+    """The templates for this site, every one its pages use compiled (errors show here)."""
+    env = with_site(make_environment(config), planned.site)
+    compile_all(env, {plan.template for plan in planned.plans})
+    return env
 
 
 def _standing(config: Config, last: LastBuild, state: OutputState, strict: bool, timings: dict[str, float],
@@ -161,22 +174,6 @@ def _write(config: Config, planned: PlannedSite, env: jinja2.Environment, staged
         staged.abort()
         raise
     return rendered, report
-
-
-def io_failure(exc: OSError, config: Config) -> Diagnostic:
-    """A file the build could not read or write, named as the editor knows it."""
-    path = Path(exc.filename) if exc.filename else None
-    shown = str(path) if path is not None else ""
-    if path is not None and path.is_relative_to(config.root):
-        shown = path.relative_to(config.root).as_posix()
-    reason = exc.strerror or type(exc).__name__
-    sources = [config.path(name) for name in ("content", "templates", "static", "archetypes")]
-    if path is not None and any(path.is_relative_to(folder) for folder in sources):
-        return Diagnostic(shown, 0, 0, "error", f"cannot be read: {reason}",
-                          "check that the file exists and that you may read it")
-    return Diagnostic(shown, 0, 0, "error", f"cannot write the site here: {reason}",
-                      "check that you may write to this folder and that the disk has room; "
-                      "the previous site was left as it was")
 
 
 def _refuse_warnings(strict: bool, warnings: tuple[Diagnostic, ...]) -> None:

@@ -83,6 +83,11 @@ class SourceProcessor:
             converted, problems = self.converter.convert(parsed.document)
         except TemplateError as exc:
             return SourceResult(parsed.document, None, parsed.diagnostics + tuple(exc.diagnostics))
+        except RecursionError:  # thousands of nested emphasis markers, say: the converter recurses
+            return SourceResult(parsed.document, None, parsed.diagnostics + (Diagnostic(
+                source.path, parsed.document.body_line, 1, "error", "text nested too deeply to convert "
+                "(emphasis, links, lists or quotes inside each other hundreds of times)",
+                "flatten it: no page needs that much nesting"),))
         if converted is None:
             return SourceResult(parsed.document, None, parsed.diagnostics + tuple(problems))
         light, body = split_body(converted)

@@ -15,10 +15,13 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
+from sitegen.build.failures import explain_failure
 from sitegen.commands import build, check, completion, import_files, init, new, serve, theme
-from sitegen.commands.common import report_diagnostics
+from sitegen.commands.common import load_project_config, report_diagnostics
+from sitegen.config.settings import Config
 from sitegen.errors import Diagnostic, SiteError
 from sitegen.version import __version__
 
@@ -72,13 +75,24 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
     except KeyboardInterrupt:
         print("interrupted; the previous site was left as it was", file=err)
         return 130
-    except Exception as exc:  # a bug, not a problem in the editor's files: one line, no traceback
+    except Exception as exc:  # a failure of the system, or a bug: one line each, no traceback
         if getattr(args, "debug", False):
             raise
-        report_diagnostics([Diagnostic("", 0, 0, "error", f"internal error: {type(exc).__name__}: {exc}",
-                                       "this is a bug in the site generator: run "
-                                       "again with --debug to see the traceback, and report it")], err)
+        report_diagnostics(_failure(exc, args), err)
         return 1
+
+
+def _failure(exc: Exception, args: argparse.Namespace) -> list[Diagnostic]:
+    """What stopped the command, in the editor's terms; 'internal error' only for a bug."""
+    try:
+        config: Config | None = load_project_config(args)
+    except Exception:  # noqa: BLE001 - the configuration may be what failed
+        config = None
+    explained = explain_failure(exc, Path(getattr(args, "root", ".")), config,
+                                building=args.command in ("build", "serve"))
+    return explained or [Diagnostic("", 0, 0, "error", f"internal error: {type(exc).__name__}: {exc}",
+                                    "this is a bug in the site generator: run again with --debug "
+                                    "to see the traceback, and report it")]
 
 
 def run() -> None:

@@ -58,10 +58,13 @@ def load_project_config(args: argparse.Namespace) -> Config:
     overrides["build_future"] = bool(getattr(args, "future", False))
     root = Path(args.root)
     if not (root / "config.yaml").is_file():
+        missing = not (root / "config.yaml").exists()
         raise ConfigError([Diagnostic("config.yaml", 0, 0, "error",
-                                      f"no config.yaml in {root.resolve().name or root}",
+                                      f"no config.yaml in {root.resolve().name or root}" if missing
+                                      else "is not a regular file",
                                       "run the command from the project folder, or pass --root "
-                                      "(to start a new archive, run the init command)")])
+                                      "(to start a new archive, run the init command)"
+                                      if missing else "make it a plain YAML file")])
     return load_config(root, overrides)
 
 

@@ -51,6 +51,23 @@ def options_from(args: argparse.Namespace) -> ImportOptions:
                          tags=tuple(args.tag), slug=args.slug, lang=args.lang)
 
 
+def read_capture(path: Path, name: str) -> tuple[str, Diagnostic | None]:
+    """A capture's text, or why it cannot be read (a named pipe would make us wait forever)."""
+    try:
+        if not path.is_file():
+            what = "is a folder" if path.is_dir() else "file not found" if not path.exists() \
+                else "is not a regular file (a FIFO, socket or device)"
+            return "", Diagnostic(name, 0, 0, "error", what, "check the path: import reads saved "
+                                  "captures (.txt or .html files)")
+        return path.read_text(encoding="utf-8"), None
+    except UnicodeDecodeError:
+        return "", Diagnostic(name, 0, 0, "error", "file is not UTF-8 text",
+                              "save the capture as UTF-8 and import it again")
+    except OSError as exc:
+        return "", Diagnostic(name, 0, 0, "error", f"cannot be read: {exc.strerror or exc}",
+                              "check that you may read it")
+
+
 def import_files(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Import every file; report all problems, write nothing for a file that fails."""
     options = options_from(args)
@@ -59,9 +76,9 @@ def import_files(config: Config, args: argparse.Namespace, out: TextIO, err: Tex
     for name in args.files:
         progress.step(name)
         path = Path(name)
-        text, problem = _read_capture(name, path)
-        if text is None:
-            problems += [problem] if problem else []
+        text, problem = read_capture(path, name)
+        if problem is not None:
+            problems.append(problem)
             continue
         convert = import_html if path.suffix.lower() in (".html", ".htm") else import_text
         try:
@@ -79,17 +96,6 @@ def import_files(config: Config, args: argparse.Namespace, out: TextIO, err: Tex
     if problems:
         raise ContentError(problems)
     return 0
-
-
-def _read_capture(name: str, path: Path) -> tuple[str | None, Diagnostic | None]:
-    """The capture's text, or why it cannot be read."""
-    try:
-        return path.read_text(encoding="utf-8"), None
-    except FileNotFoundError:
-        return None, Diagnostic(name, 0, 0, "error", "file not found", "check the path")
-    except UnicodeDecodeError:
-        return None, Diagnostic(name, 0, 0, "error", "file is not UTF-8 text",
-                                "save the capture as UTF-8 and import it again")
 
 
 def _place(config: Config, article: ImportedArticle, args: argparse.Namespace, out: TextIO) -> Diagnostic | None:

@@ -20,7 +20,9 @@ import yaml
 
 from sitegen.config.datalimits import MAX_DEPTH, TooCostly, check_yaml, too_deep
 from sitegen.config.yamldoc import describe_yaml_error, read_numbers_strictly
+from sitegen.content.characters import clean_source, clean_values, may_be_unsafe
 from sitegen.content.dates import DateError, parse_date
+from sitegen.content.nesting import deepest_offset
 from sitegen.content.sources import Source
 from sitegen.errors import Diagnostic, did_you_mean
 
@@ -50,6 +52,7 @@ HUGO_KEYS = (
 # listing its articles, each with all its terms: an article with n terms makes n pages of n
 # links (4,000 tags made 1.5 GB of pages). A hundred is far beyond what an article needs.
 MAX_TERMS = 100
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")  # BCP 47's shape, not its registry
 # Hugo's default front matter date settings: the first key present wins.
 DATE_KEYS = ("date", "publishdate", "pubdate", "published", "lastmod", "modified")
 LASTMOD_KEYS = ("lastmod", "modified", "date", "publishdate", "pubdate", "published")
@@ -230,7 +233,28 @@ def split_front_matter(text: str) -> tuple[str, str, int, int, int]:
 
 
 def parse_source(source: Source, taxonomies: tuple[str, ...] = ("categories", "tags")) -> ParseResult:
-    """Parse one source into a Document, or explain with diagnostics why it cannot be."""
+    """Parse one source into a Document, or explain with diagnostics why it cannot be.
+
+    Characters no page or feed can carry are dropped first, each with a warning (`characters`).
+    """
+    if not may_be_unsafe(source.text):
+        return _parse(source, taxonomies)
+    source, dropped = clean_source(source, _block_span(source.text))
+    parsed = _parse(source, taxonomies)
+    return ParseResult(parsed.document, dropped + parsed.diagnostics)
+
+
+def _block_span(text: str) -> tuple[int, int]:
+    """Where the front matter block starts and ends in `text`; (0, 0) when there is none."""
+    try:
+        kind, block, _body_start, _block_line, _body_line = split_front_matter(text)
+    except ValueError:
+        return 0, 0
+    start = text.find("\n") + 1
+    return (start, start + len(block)) if kind else (0, 0)
+
+
+def _parse(source: Source, taxonomies: tuple[str, ...]) -> ParseResult:
     path = source.path
     try:
         kind, block, body_start, block_line, body_line = split_front_matter(source.text)
@@ -251,7 +275,9 @@ def parse_source(source: Source, taxonomies: tuple[str, ...] = ("categories", "t
         return ParseResult(None, (Diagnostic(
             path, block_line, 1, "error", f"front matter must be a mapping of keys to values, "
             f"got {shape}", "write one 'key: value' per line, e.g. 'title: My article'"),))
-    meta, diagnostics = build_front_matter(raw, path, block, block_line, kind, taxonomies)
+    raw, diagnostics = clean_values(raw, path, block, block_line)
+    meta, typed = build_front_matter(raw, path, block, block_line, kind, taxonomies)
+    diagnostics += typed
     if any(d.is_error for d in diagnostics):
         return ParseResult(None, tuple(diagnostics))
     return ParseResult(Document(source, meta, body_start, body_line, True), tuple(diagnostics))
@@ -272,7 +298,20 @@ def _missing_front_matter(source: Source) -> Diagnostic:
 
 
 def _load_block(kind: str, block: str, block_line: int, path: str) -> tuple[Any, Diagnostic | None]:
-    """Parse the front matter block, mapping error positions to lines of the file."""
+    """Parse the front matter block, mapping error positions to lines of the file; refuse
+    one nested deeper than MAX_DEPTH (deeper still, it exhausts Python's stack)."""
+    try:
+        raw, problem = _parse_block(kind, block, block_line, path)
+        deep = problem is None and too_deep(raw)
+    except RecursionError:
+        deep = True
+    if deep:
+        line, col = _position(block, deepest_offset(block))
+        return None, dataclasses.replace(_too_deep(path, block_line + line), col=col)
+    return raw, problem
+
+
+def _parse_block(kind: str, block: str, block_line: int, path: str) -> tuple[Any, Diagnostic | None]:
     if kind == "toml":
         return _load_toml(block, block_line, path)
     if "\t" in block:
@@ -304,6 +343,9 @@ def _position(block: str, offset: int) -> tuple[int, int]:
 
 
 def _yaml_error(exc: yaml.YAMLError, block: str, block_line: int, path: str) -> Diagnostic:
+    bad_escape = _bad_escape(exc, block, block_line, path)
+    if bad_escape is not None:
+        return bad_escape
     context = str(getattr(exc, "context", None) or "")
     if "quoted scalar" in context or "flow" in context:
         # Point at the quote or bracket that is never closed, not at the end of the block.
@@ -337,17 +379,26 @@ def _load_toml(block: str, block_line: int, path: str) -> tuple[Any, Diagnostic 
         data = tomllib.loads(block)
     except tomllib.TOMLDecodeError as exc:
         return None, _toml_error(exc, block, block_line, path)
-    except RecursionError:
-        data = None
-    if data is None or too_deep(data):
-        top = next((k for k, v in (data or {}).items() if too_deep(v, MAX_DEPTH - 1)), "")
-        return None, _too_deep(path, key_lines(block, block_line).get(top.lower(), block_line))
     return data, None
 
 
 def _too_deep(path: str, line: int) -> Diagnostic:
     return Diagnostic(path, line, 1, "error", f"front matter is nested more than {MAX_DEPTH} levels deep",
                       "front matter and config need a few levels at most: flatten the value")
+
+
+def _bad_escape(exc: yaml.YAMLError, block: str, block_line: int, path: str) -> Diagnostic | None:
+    """An escape that names no character (`"\\ud800"`), pointed at; None for other errors."""
+    mark = getattr(exc, "problem_mark", None)
+    if "invalid Unicode character escape" not in str(getattr(exc, "problem", "")) or mark is None:
+        return None
+    escape = block.rfind("\\", 0, mark.index + 1)  # the mark is just after '\\u'
+    size = {"x": 4, "u": 6, "U": 10}.get(block[escape + 1:escape + 2], 2)
+    line = block_line + block.count("\n", 0, escape)
+    return Diagnostic(path, line, escape - (block.rfind("\n", 0, escape) + 1) + 1, "error",
+                      f"invalid YAML front matter: '{block[escape:escape + size]}' is not a character",
+                      "\\ud800 to \\udfff are halves of a character and nothing lies past "
+                      "\\U0010FFFF: write the character itself instead of its escape")
 
 
 def _indented_key(block: str, colon: int) -> tuple[str, int] | None:
@@ -430,16 +481,10 @@ def key_lines(block: str, block_line: int) -> dict[str, int]:
 def build_front_matter(raw: dict[str, Any], path: str, block: str, block_line: int, kind: str,
                        taxonomies: tuple[str, ...]) -> tuple[FrontMatter, list[Diagnostic]]:
     """Type-check a raw mapping into FrontMatter, collecting every problem."""
-    lines = key_lines(block, block_line)
-    checker = _Checker(path, lines)
+    checker = _Checker(path, key_lines(block, block_line))
     values = {str(k).lower(): v for k, v in raw.items()}
     known = set(KNOWN_KEYS) | set(taxonomies)
-    recognised = known | set(PARAM_KEYS)
-    for key in values:
-        if key not in recognised and key not in HUGO_KEYS:
-            hint = did_you_mean(key, recognised)
-            if hint:
-                checker.warn(key, f"unknown front matter key '{key}'", hint)
+    _warn_unknown_keys(checker, values, known | set(PARAM_KEYS))
     dates = {key: checker.date(values, key) for key in DATE_KEYS + EXPIRY_KEYS}
     meta = FrontMatter(
         title=checker.title(values),
@@ -457,22 +502,36 @@ def build_front_matter(raw: dict[str, Any], path: str, block: str, block_line: i
         description=checker.text(values, "description"),
         aliases=checker.terms(values, "aliases", MAX_TERMS),
         weight=checker.whole(values, "weight"),
-        lang=checker.text(values, "lang"),
+        lang=checker.language(values, "lang"),
         has_cjk_language=checker.flag(values, "hascjklanguage") if "hascjklanguage" in values else None,
         is_cjk_language=checker.flag(values, "iscjklanguage") if "iscjklanguage" in values else None,
         date_inferred=checker.text(values, "date_inferred"),
-        provenance=Provenance(
-            source_name=checker.text(values, "source_name"),
-            source_url=checker.text(values, "source_url"),
-            original_title=checker.text(values, "original_title"),
-            original_language=checker.text(values, "original_language"),
-            original_date=checker.date(values, "original_date"),
-            translator=checker.text(values, "translator"),
-            original_author=checker.terms(values, "original_author"),
-        ),
+        provenance=_provenance(checker, values),
         params={k: v for k, v in values.items() if k not in known},
     )
     return meta, checker.diagnostics
+
+
+def _warn_unknown_keys(checker: _Checker, values: dict[str, Any], recognised: set[str]) -> None:
+    """A key neither ours nor Hugo's, close to one of ours, is likely a typo: say which."""
+    for key in values:
+        if key not in recognised and key not in HUGO_KEYS:
+            hint = did_you_mean(key, recognised)
+            if hint:
+                checker.warn(key, f"unknown front matter key '{key}'", hint)
+
+
+def _provenance(checker: _Checker, values: dict[str, Any]) -> Provenance:
+    """Where a translated or reprinted article comes from."""
+    return Provenance(
+        source_name=checker.text(values, "source_name"),
+        source_url=checker.text(values, "source_url"),
+        original_title=checker.text(values, "original_title"),
+        original_language=checker.language(values, "original_language"),
+        original_date=checker.date(values, "original_date"),
+        translator=checker.text(values, "translator"),
+        original_author=checker.terms(values, "original_author"),
+    )
 
 
 def _first(dates: dict[str, datetime | None], keys: tuple[str, ...]) -> datetime | None:
@@ -506,6 +565,15 @@ class _Checker:
         value = " ".join(value.split()) if key == "title" else value.strip()
         if required and not value:
             self.error(key, f"{key} is empty", f"write the {key} after '{key}:'")
+        return value
+
+    def language(self, values: dict[str, Any], key: str) -> str:
+        """A language tag ('en', 'zh-Hant'): it becomes a `lang` attribute, where nothing else fits."""
+        value = self.text(values, key)
+        if value and not _LANGUAGE_TAG.fullmatch(value):
+            self.error(key, f"{key} is not a language tag: '{value}'",
+                       "write a language tag such as 'en', 'ja' or 'zh-Hant'")
+            return ""
         return value
 
     def title(self, values: dict[str, Any]) -> str:

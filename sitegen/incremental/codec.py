@@ -30,7 +30,7 @@ from sitegen.errors import Diagnostic
 from sitegen.markup.markdown import RenderedBody
 from sitegen.render.bodies import ConvertedBody
 
-FORMAT = 1  # the first item of every entry; bump it when the shape of an entry changes
+FORMAT = 2  # 2: RenderedBody.notes. The first item of every entry; bump it when the shape of an entry changes
 
 _DATETIME, _DATE, _TIME, _TUPLE, _SET, _FROZENSET, _BIGINT = range(1, 8)
 
@@ -82,7 +82,7 @@ COVERED: dict[type, tuple[str, ...]] = {
                  "translator", "original_author"),
     ConvertedBody: ("body", "summary_html", "shortcodes", "has_refs"),
     RenderedBody: ("html", "summary_html", "summary_text", "truncated", "toc_html", "headings",
-                   "word_count", "reading_time", "is_cjk", "lang_hint", "links", "ids", "has_more"),
+                   "word_count", "reading_time", "is_cjk", "lang_hint", "links", "ids", "has_more", "notes"),
     Diagnostic: ("path", "line", "col", "severity", "message", "hint"),
 }
 
@@ -160,18 +160,18 @@ def _converted_from(plain: Any) -> ConvertedBody:
 def _rendered(b: RenderedBody, own_summary: str | None) -> list[Any]:
     return [b.html, own_summary, b.summary_text, b.truncated, b.toc_html,
             [list(h) for h in b.headings], b.word_count, b.reading_time, b.is_cjk, b.lang_hint,
-            list(b.links), list(b.ids), b.has_more]
+            list(b.links), list(b.ids), b.has_more, list(b.notes)]
 
 
 def _rendered_from(plain: Any, page_summary: Markup) -> RenderedBody:
     (html, summary_html, summary_text, truncated, toc_html, headings, word_count, reading_time, is_cjk,
-     lang_hint, links, ids, has_more) = _list(plain)
+     lang_hint, links, ids, has_more, notes) = _list(plain)
     return RenderedBody(
         html=_str(html), summary_html=page_summary if summary_html is None else Markup(_str(summary_html)),
         summary_text=_str(summary_text), truncated=_bool(truncated), toc_html=_str(toc_html),
         headings=_headings(headings), word_count=_int(word_count),
         reading_time=_int(reading_time), is_cjk=_bool(is_cjk), lang_hint=_str(lang_hint),
-        links=_strs(links), ids=_strs(ids), has_more=_bool(has_more))
+        links=_strs(links), ids=_strs(ids), has_more=_bool(has_more), notes=_strs(notes))
 
 
 def _headings(plain: Any) -> tuple[tuple[int, str, str], ...]:

@@ -17,6 +17,7 @@ from sitegen.config.settings import Config
 from sitegen.content.urls import absolute
 from sitegen.render.feeds import site_feeds
 from sitegen.render.templates import DerivedFile
+from sitegen.render.xmltext import xml_document
 from sitegen.site.model import SiteView
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -53,8 +54,7 @@ def sitemap(site: SiteView, config: Config) -> bytes:
         ET.SubElement(url, "loc").text = location
         if lastmod:
             ET.SubElement(url, "lastmod").text = lastmod
-    ET.indent(root, space=" ")
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
+    return xml_document(root)
 
 
 def robots(config: Config) -> bytes:

@@ -40,9 +40,17 @@ class Run:
     err: str
 
 
-def write_site(root: Path, files: dict[str, str | bytes]) -> Path:
-    """Write `files` under root, with a config.yaml unless one is given."""
+def write_site(root: Path, files: dict[str, str | bytes], theme: bool = False) -> Path:
+    """Write `files` under root, with a config.yaml unless one is given.
+
+    With `theme`, the project also holds a copy of the theme's templates and static files
+    (as `treaty-archive theme copy` makes), for tests that break one of the project's own
+    files; a folder `files` writes into is left to them."""
     root.mkdir(parents=True, exist_ok=True)
+    if theme:
+        for folder in ("templates", "static"):
+            if not any(name.startswith(folder + "/") for name in files):
+                shutil.copytree(theme_folder(folder), root / folder, dirs_exist_ok=True)
     if "config.yaml" not in files:
         (root / "config.yaml").write_text(DEFAULT_CONFIG, encoding="utf-8")
     for name, text in files.items():

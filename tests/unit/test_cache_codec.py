@@ -56,7 +56,8 @@ def rich_result() -> tuple[Document, ConvertedBody, tuple[Diagnostic, ...]]:
         params=PARAMS)
     body = RenderedBody(html="", summary_html=Markup("<p>own</p>"), summary_text="own", truncated=True,
                         toc_html="", headings=((2, "a", "A"), (3, "b", "B")), word_count=12, reading_time=1,
-                        is_cjk=True, lang_hint="ja", links=("/x/", "#a"), ids=("a", "b"), has_more=True)
+                        is_cjk=True, lang_hint="ja", links=("/x/", "#a"), ids=("a", "b"), has_more=True,
+                        notes=("ignored fence option",))
     converted = ConvertedBody(body, Markup("<p>page</p>"), ("figure", "ref"), True)
     diagnostics = (Diagnostic("content/2019/x.md", 3, 4, "warning", "m", "h"),)
     return Document(SOURCE, meta, 17, 5, True), converted, diagnostics
@@ -130,8 +131,9 @@ def test_entries_of_another_shape_are_refused() -> None:
     document, converted, diagnostics = rich_result()
     plain = msgpack.unpackb(encode_result(document, converted, diagnostics), strict_map_key=False,
                             ext_hook=msgpack.ExtType)
-    shapes = [[2, *plain[1:]], plain[:3], [*plain, None], [1, plain[1], plain[2], [["p", 1, 1, "fatal", "m", "h"]]],
-              [1, [*plain[1][:2], None, *plain[1][3:]], None, []], [1, None, [plain[2][0], 1, [], False], []]]
+    v = codec.FORMAT
+    shapes = [[v + 1, *plain[1:]], plain[:3], [*plain, None], [v, plain[1], plain[2], [["p", 1, 1, "fatal", "m", "h"]]],
+              [v, [*plain[1][:2], None, *plain[1][3:]], None, []], [v, None, [plain[2][0], 1, [], False], []]]
     for shape in shapes:
         with pytest.raises(Refused):
             decode_result(msgpack.packb(shape, use_bin_type=True), SOURCE)

@@ -63,4 +63,4 @@ def test_io_failures_are_named_as_the_editor_knows_the_file(make_site: Callable[
     assert io_failure(source, config).format() == (
         "content/2019/a.md: error: cannot be read: Permission denied\n"
         "  hint: check that the file exists and that you may read it")
-    assert io_failure(output, config).message == "cannot write the site here: No space left on device"
+    assert io_failure(output, config).message == "no space left on the disk while writing it"
