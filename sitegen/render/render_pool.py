@@ -12,15 +12,16 @@ Small sites stay serial, where starting workers would cost more than it saves.
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Protocol
 
 import jinja2
 
-from sitegen.errors import Diagnostic, TemplateError
-from sitegen.render.templates import DerivedFile, OutputPlan, render_output
 from sitegen.build.workers import worker_count
+from sitegen.errors import Diagnostic, TemplateError
 from sitegen.output.writer import StagedOutput, link_previous, place_file
+from sitegen.render.templates import DerivedFile, OutputPlan, render_output
 
 PARALLEL_THRESHOLD = 400  # below this, forking (and copying the site) costs more than it saves
 CHUNK = 24  # standalone pages taken from the shared queue at a time
