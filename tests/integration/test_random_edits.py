@@ -17,9 +17,11 @@ from pathlib import Path
 
 import pytest
 
+import sitegen
 from tests.support.sites import article, build_site, read_tree, write_site
 
 Step = Callable[[Path, random.Random], str]
+THEME = Path(sitegen.__file__).parent / "theme" / "templates"
 
 CONFIG = """\
 site:
@@ -136,7 +138,10 @@ def _body(root: Path, rng: random.Random) -> str:
 def _template(root: Path, rng: random.Random) -> str:
     name = rng.choice(["article.html", "home.html", "term.html", "partials/article-item.html"])
     path = root / "templates" / name
-    path.write_text(path.read_text(encoding="utf-8") + f"<!-- {rng.randint(0, 99)} -->\n",
+    # The first edit of a theme template overrides it in the project, as an editor would.
+    source = path if path.exists() else THEME / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(source.read_text(encoding="utf-8") + f"<!-- {rng.randint(0, 99)} -->\n",
                     encoding="utf-8")
     return f"template {name}"
 
@@ -148,6 +153,7 @@ def _config(root: Path, rng: random.Random) -> str:
 
 def _static(root: Path, rng: random.Random) -> str:
     path = root / "static" / f"note{rng.randint(0, 3)}.txt"
+    path.parent.mkdir(exist_ok=True)  # the theme's static files come from the package
     path.write_text(f"note {rng.randint(0, 99)}\n", encoding="utf-8")
     return f"static {path.name}"
 
