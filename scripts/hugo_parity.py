@@ -38,6 +38,7 @@ from typing import Any
 from urllib.parse import unquote
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts/parity_site.py
 PARITY_DIR = ROOT / "tests" / "hugo_parity"
 SITE_DIR = PARITY_DIR / "site"
 ERRORS_DIR = PARITY_DIR / "hugo_errors"
@@ -408,12 +409,36 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     action.add_argument("--update", action="store_true", help=f"rewrite {EXPECTED.name}")
     action.add_argument("--check", action="store_true", help="fail if the snapshot is stale")
     action.add_argument("--out", type=Path, metavar="FILE", help="write a fresh Hugo dump")
+    parser.add_argument("site", nargs="?", type=Path, metavar="SITE_DIR",
+                        help="any Hugo site: build it with Hugo and, through `migrate`, with ours")
+    parser.add_argument("--examples", type=int, default=5, metavar="N",
+                        help="with SITE_DIR: how many examples of each difference to show")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="with SITE_DIR: keep both builds in DIR to look at")
     return parser.parse_args(argv)
+
+
+def site_parity(site: Path, examples: int = 5, keep: Path | None = None) -> int:
+    """Build a Hugo site both ways and print the targets' table; exit 1 if Hugo fails."""
+    import parity_site  # type: ignore[import-not-found]  # scripts/parity_site.py
+
+    with tempfile.TemporaryDirectory(prefix="hugo-parity-") as scratch:
+        tmp = keep or Path(scratch)
+        if keep:
+            shutil.rmtree(keep, ignore_errors=True)
+        hugo = collect_hugo(parity_site.prepare_hugo_site(site, tmp), tmp / "hugo-out")
+        root, report = parity_site.prepare_our_site(site, tmp)
+        ours = parity_site.build_ours(root)
+    print(report, file=sys.stderr)
+    print(parity_site.format_stats(site.name, parity_site.measure(hugo, ours, normalise), examples))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command; return the exit code."""
     args = parse_args(argv)
+    if args.site is not None:
+        return site_parity(args.site, args.examples, args.keep)
     if not (args.hugo_only or args.update or args.check or args.out):
         source, rows = parity_rows(use_snapshot=args.snapshot)
         allowed = load_allowed()

@@ -16,7 +16,7 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import Callable, Iterator
 
-from sitegen.site.assemble import PageInput
+from sitegen.site.assemble import PageInput, alias_path
 from sitegen.render.bodies import ConvertedBody, RefIndex, as_markup, resolve_refs
 from sitegen.incremental.cache import Body, BuildCache, digest
 from sitegen.config.settings import Config
@@ -113,6 +113,7 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     documents = [doc for doc, _, _ in published]
     routes, route_problems = _route_all(documents, config)
     problems.extend(route_problems)
+    problems.extend(shared_aliases(documents))
     raise_errors(problems, ContentError)
     refs = RefIndex({d.source.content_path: routes[d.source.path] for d in documents})
     pages: list[PageInput] = []
@@ -177,6 +178,24 @@ def _reporting(results: Iterator[Processed], total: int,
     for done, result in enumerate(results, start=1):
         progress(done, total)
         yield result
+
+
+def shared_aliases(documents: list[Document]) -> list[Diagnostic]:
+    """A warning for each alias that two pages give: the first page (by path) keeps it.
+
+    Hugo writes both redirects to the one file and the last written wins; no page is
+    lost either way, so this is a warning, not an error."""
+    owners: dict[str, str] = {}
+    problems = []
+    for doc in sorted(documents, key=lambda d: d.source.path):
+        for alias in doc.meta.aliases:
+            path = alias_path(alias, doc.source.content_path)
+            first = owners.setdefault(path, doc.source.path)
+            if first != doc.source.path:
+                problems.append(Diagnostic(doc.source.path, doc.key_line("aliases"), 1, "warning",
+                                           f"alias {path} is also an alias of {first}, which keeps it",
+                                           "remove the alias from one of the two pages"))
+    return problems
 
 
 def _route_all(documents: list[Document], config: Config) -> tuple[dict[str, Route], list[Diagnostic]]:

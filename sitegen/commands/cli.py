@@ -1,4 +1,4 @@
-"""The command line: `build` (the default), `check`, `new`, `import` and `serve`.
+"""The command line: `build` (the default), `check`, `new`, `import`, `serve` and `migrate`.
 
 `main(argv)` returns an exit code and never lets a traceback reach an editor
 (unless --debug): 0 ok, 1 content or build error, 2 usage or configuration error,
@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import TextIO
 
 from sitegen.build.pipeline import build
+from sitegen.commands.migrate import add_parser as add_migrate_parser, run_migrate
 from sitegen.commands.progress import Progress
 from sitegen.config.settings import Config, load_config
 from sitegen.errors import ConfigError, Diagnostic, SiteError
 
-COMMANDS = ("build", "check", "new", "import", "serve")
+COMMANDS = ("build", "check", "new", "import", "serve", "migrate")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -88,6 +89,7 @@ def make_parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--future", action="store_true", help="include future-dated articles")
     serve_cmd.add_argument("--base-url", help="override site.base_url")
     serve_cmd.add_argument("-o", "--output", help="folder to build into (default: paths.output)")
+    add_migrate_parser(commands)
     return parser
 
 
@@ -132,7 +134,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
         return int(exc.code or 0)
     handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = {
         "build": run_build, "check": run_check, "new": run_new, "import": run_import,
-        "serve": run_serve,
+        "serve": run_serve, "migrate": run_migrate,
     }[args.command]
     try:
         return handler(args, out, err)

@@ -23,8 +23,7 @@ def plan_outputs(site: SiteView, routes: dict[str, Route], config: Config) -> li
     """Every page to render, in a stable order; raises OutputConflictError on a clash."""
     planner = _Planner(site, routes, config)
     plans = list(planner.all())
-    _check_conflicts(plans)
-    return plans
+    return _check_conflicts(plans)
 
 
 class _Planner:
@@ -148,7 +147,8 @@ def redirect_plans(site: SiteView, routes: dict[str, Route], config: Config,
     return [planner.redirect(path, articles[source]) for path, source in sorted(moved.items())]
 
 
-def _check_conflicts(plans: list[OutputPlan]) -> None:
+def _check_conflicts(plans: list[OutputPlan]) -> list[OutputPlan]:
+    """The plans, each output once; raises OutputConflictError when two claim one output."""
     seen: dict[str, OutputPlan] = {}
     problems: list[Diagnostic] = []
     for plan in plans:
@@ -156,6 +156,8 @@ def _check_conflicts(plans: list[OutputPlan]) -> None:
         if other is None:
             seen[plan.output] = plan
             continue
+        if plan.context.page.kind == "alias" == other.context.page.kind:
+            continue  # two pages give one alias: the first keeps it (load_site warned)
         if plan.context.page.kind == "alias":
             problems.append(Diagnostic(
                 _origin(plan), 0, 0, "error",
@@ -168,6 +170,7 @@ def _check_conflicts(plans: list[OutputPlan]) -> None:
             "give one of them another slug, url or alias"))
     if problems:
         raise OutputConflictError(problems)
+    return list(seen.values())
 
 
 def _origin(plan: OutputPlan) -> str:
