@@ -39,6 +39,7 @@ KEPT_LAYOUTS = ("shortcodes", "_shortcodes", "partials", "_partials", "_markup",
 IGNORED = shutil.ignore_patterns(".git", "public", "resources", "node_modules", ".hugo_build.lock",
                                  "_content.gotmpl")
 Entries = dict[str, dict[str, Any]]
+CONFIG_NAME = "sitegen-parity.json"
 # The corpus's home.dump.json, for any site: sections without an _index.md have no file.
 HOME_DUMP = """\
 {{- $pages := dict -}}
@@ -128,9 +129,11 @@ def _write_dump_layouts(layouts: Path) -> None:
 
 
 def _write_config(copy: Path, values: dict[str, Any]) -> None:
-    """hugo.json in place of the site's config files: no theme, and the dump output."""
+    """The config Hugo reads (CONFIG_NAME, passed with --config; the site's own files stay for
+    shortcodes that read them): the site's, without its theme, with the dump output."""
     config = json.loads(json.dumps(values, default=str))
     config.pop("theme", None)
+    config["enablegitinfo"] = False  # the copy is no git repository; migrate reads no git dates
     module = config.get("module")
     if isinstance(module, dict):
         module.pop("imports", None)
@@ -140,11 +143,32 @@ def _write_config(copy: Path, values: dict[str, Any]) -> None:
         "notalternative": True}}
     config["outputs"] = {"home": ["html", "dump"], "page": ["html"], "section": ["html"],
                          "taxonomy": ["html"], "term": ["html"]}
-    for name in ("hugo", "config"):
-        for suffix in (".toml", ".yaml", ".yml", ".json"):
-            (copy / f"{name}{suffix}").unlink(missing_ok=True)
-    shutil.rmtree(copy / "config", ignore_errors=True)
-    (copy / "hugo.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
+    if (copy / "config").is_dir():  # Hugo merges config/_default/ even with --config
+        (copy / "config").rename(copy / "config.sitegen-parity")
+    (copy / CONFIG_NAME).write_text(json.dumps(config, indent=1), encoding="utf-8")
+
+
+_HUGO_PAGE_ERROR_RE = re.compile(r'"[^"]*?/hugo-site/content/([^":]+):\d+:\d+": (.*)')
+
+
+def build_hugo(copy: Path, dest: Path, run_hugo: Any) -> tuple[Entries, dict[str, str]]:
+    """Hugo's dump of the copy. A page Hugo cannot build here (its shortcodes fetch remote
+    files, or call what the missing theme layouts provided) is removed and Hugo run again;
+    returns (entries, {removed page: Hugo's error})."""
+    dropped: dict[str, str] = {}
+    while True:
+        result = run_hugo(copy, dest, copy / CONFIG_NAME)
+        if result.returncode == 0:
+            break
+        match = _HUGO_PAGE_ERROR_RE.search(result.stderr)
+        if match is None or match.group(1) in dropped or len(dropped) > 200:
+            raise RuntimeError(f"hugo failed on {copy}:\n{result.stderr[-3000:]}")
+        dropped[match.group(1)] = match.group(2)[:160]
+        (copy / "content" / match.group(1)).unlink()
+    dump = json.loads((dest / "dump.json").read_text(encoding="utf-8"))
+    entries: Entries = dict(dump["pages"])
+    entries.update({"term:" + url: term for url, term in dump["terms"].items()})
+    return dict(sorted(entries.items())), dropped
 
 
 def prepare_our_site(site: Path, tmp: Path) -> tuple[Path, str]:
@@ -201,8 +225,7 @@ def measure(hugo: Entries, ours: Entries, normalise: Any) -> Stats:
             _measure_term(stats, key, page, ours.get(key))
         elif page.get("kind") == "page":
             _measure_page(stats, key, page, ours.get(key), normalise)
-    stats.only_ours = sorted(k for k in ours if k not in hugo and not k.startswith("term:")
-                             and "error" not in ours[k])
+    stats.only_ours = sorted(k for k in ours if k not in hugo and ours[k].get("kind") in ("page", "article"))
     return stats
 
 
@@ -282,3 +305,33 @@ def build_ours(root: Path) -> Entries:
     from hugo_parity import _read_dumps  # type: ignore[import-not-found]
 
     return dict(sorted({**_read_dumps(config.path("output")), **refused}.items()))
+
+
+SITES_DIR = PARITY_DIR / "sites"  # small Hugo sites, one per kind of difference the issue found
+SITES_EXPECTED = PARITY_DIR / "sites_expected"  # Hugo's dump of each, as hugo_parity.py --update-sites wrote it
+
+
+def fixture_sites() -> list[Path]:
+    return sorted(p for p in SITES_DIR.iterdir() if p.is_dir()) if SITES_DIR.is_dir() else []
+
+
+def hugo_entries(site: Path, tmp: Path, run_hugo: Any) -> dict[str, Any]:
+    """Hugo's dump of a site (pages Hugo cannot build here left out) and its published
+    content resources."""
+    entries, _ = build_hugo(prepare_hugo_site(site, tmp), tmp / "hugo-out", run_hugo)
+    return {"entries": entries, "resources": content_resources(tmp / "hugo-out", site)}
+
+
+def our_entries(site: Path, tmp: Path) -> dict[str, Any]:
+    """Our dump of a site, migrated, and its published content resources."""
+    root, _ = prepare_our_site(site, tmp)
+    return {"entries": build_ours(root), "resources": content_resources(root / "public", site)}
+
+
+def content_resources(out_dir: Path, site: Path) -> list[str]:
+    """Output files named like a file of the site's content that is not a page: where the
+    images and other files beside the pages were published."""
+    names = {p.name for p in (site / "content").rglob("*")
+             if p.is_file() and p.suffix not in (".md", ".markdown", ".html")}
+    return sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*")
+                  if p.is_file() and p.name in names)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from sitegen.site.assemble import PageInput, alias_path
 from sitegen.render.bodies import ConvertedBody, RefIndex, as_markup, resolve_refs
@@ -24,10 +24,13 @@ from sitegen.errors import ContentError, Diagnostic, raise_errors
 from sitegen.content.frontmatter import Document
 from sitegen.site.model import ArticleBody
 from sitegen.content.sources import SourceTree, discover_sources
-from sitegen.render.templates import templates_fingerprint
+from sitegen.incremental.fingerprint import ALL, site_attributes
+from sitegen.render.templates import make_environment, templates_fingerprint
 from sitegen.incremental.unchanged import is_published, next_change
 from sitegen.content.urls import Route, route_document
+from sitegen.build.second_pass import SecondPass
 from sitegen.build.workers import Processed, SourceResult, attach_source, process_sources
+from sitegen.site.data import data_digest, load_data
 
 ENGINE_VERSION = "0.1.0"
 ProgressCallback = Callable[[int, int], None]  # (done, total), for a terminal's progress line
@@ -45,6 +48,10 @@ class CheckedSite:
     warnings: tuple[Diagnostic, ...]
     conversion: str  # conversion_fingerprint, read once per build: it reads the shortcode templates
     stable_until: float | None = None  # when time alone next changes which pages are published
+    data: dict[str, Any] = field(default_factory=dict)  # the data/ folder, as site.data
+    # Pages converted in the second pass, by source path: the cache key of the body, which
+    # stands for the site the body was made from (page fingerprints use it, not the source's).
+    body_keys: dict[str, str] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -58,17 +65,27 @@ def conversion_fingerprint(config: Config) -> str:
     """Everything besides a source's own bytes that shapes how it parses and converts.
 
     Only the settings conversion reads: Markdown options, taxonomy names, `extra` (for
-    the param shortcode), the shortcode templates, and `site` only when a shortcode
-    template reads it. Changing the site's title re-renders pages but converts nothing.
+    the param shortcode), the shortcode templates, and `site` (and the data folder) only
+    when a shortcode template reads it. Changing the site's title re-renders pages but
+    converts nothing. Bodies whose shortcodes read the site's pages are converted again
+    in a second pass whenever a page changes (build/second_pass.py).
     """
-    shortcodes = config.path("templates") / "shortcodes"
-    reads_site = any(re.search(r"\bsite\.", re.sub(r"\{#.*?#\}", "", p.read_text(
-        encoding="utf-8", errors="replace"), flags=re.DOTALL))
-        for p in sorted(shortcodes.glob("*.html"))) if shortcodes.is_dir() else False
+    used = shortcode_site_attributes(config)
     return digest(ENGINE_VERSION, engine_fingerprint(), repr(config.markdown),
                   repr(sorted(config.taxonomies.items())), repr(sorted(config.extra.items(), key=str)),
-                  repr(config.site) if reads_site else "",
+                  repr(config.site) if used else "",
+                  data_digest(config) if used & {"data", ALL} else "",
                   templates_fingerprint(config, "shortcodes"))
+
+
+def shortcode_site_attributes(config: Config) -> frozenset[str]:
+    """Every attribute of `site` the shortcode templates read (ALL for the whole of it)."""
+    shortcodes = config.path("templates") / "shortcodes"
+    if not shortcodes.is_dir():
+        return frozenset()
+    env = make_environment(config)
+    names = sorted(p.relative_to(shortcodes.parent).as_posix() for p in shortcodes.rglob("*.html"))
+    return frozenset().union(*(site_attributes(env, name) for name in names))
 
 
 def read_sources(config: Config, timings: dict[str, float], cache: BuildCache | None = None) -> SourceTree:
@@ -99,13 +116,18 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     results = _source_results(config, tree, cache, conversion, jobs, progress)
     timings["convert"] = time.perf_counter() - clock
     problems = list(tree.diagnostics)
+    data, data_problems = load_data(config)
+    problems.extend(data_problems)
     published: list[tuple[Document, ConvertedBody | None, str]] = []
+    deferred: list[tuple[Document, str]] = []
     changes: list[datetime] = []
     for key, result in results:
         problems.extend(result.diagnostics)
         if result.document is None:
             continue
         if is_published(result.document, config, now):
+            if result.needs_site:
+                deferred.append((result.document, key))
             published.append((result.document, result.converted, key))
         change = next_change(result.document, config, now)
         if change is not None:
@@ -114,8 +136,32 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     routes, route_problems = _route_all(documents, config)
     problems.extend(route_problems)
     problems.extend(shared_aliases(documents))
+    problems.extend(own_search_page(routes, config))
     raise_errors(problems, ContentError)
     refs = RefIndex({d.source.content_path: routes[d.source.path] for d in documents})
+    pages = _page_inputs(config, cache, published, routes, refs, problems)
+    body_keys: dict[str, str] = {}
+    if deferred:
+        clock = time.perf_counter()
+        second = SecondPass(config, cache, conversion, documents, data)
+        converted_again = second.convert(deferred, pages, routes, [k for k, _ in results])
+        problems.extend(d for _, result in converted_again for d in result.diagnostics)
+        body_keys = {doc.source.path: key for (doc, _), (key, _) in zip(deferred, converted_again)}
+        again = [(result.document, result.converted, key) for key, result in converted_again
+                 if result.document is not None]
+        pages += _page_inputs(config, cache, again, routes, refs, problems)
+        timings["convert with site"] = time.perf_counter() - clock
+    problems.extend(_translation_keys(documents))
+    raise_errors(problems, ContentError)
+    warnings = tuple(sorted(d for d in problems if not d.is_error))
+    stable_until = min(changes).timestamp() if changes else None
+    return CheckedSite(tuple(documents), routes, tuple(pages), tree, warnings, conversion, stable_until,
+                       data, body_keys)
+
+
+def _page_inputs(config: Config, cache: BuildCache, published: list[tuple[Document, ConvertedBody | None, str]],
+                 routes: dict[str, Route], refs: RefIndex, problems: list[Diagnostic]) -> list[PageInput]:
+    """A PageInput per converted page, its ref links resolved; bodies stay in the cache."""
     pages: list[PageInput] = []
     for doc, converted, key in published:
         if converted is None:
@@ -125,10 +171,20 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
             problems.extend(ref_problems)
         content = ArticleBody(partial(cache.get_body, key), doc.source.path)
         pages.append(PageInput(doc, routes[doc.source.path], converted.body, converted.summary_html, content))
-    raise_errors(problems, ContentError)
-    warnings = tuple(sorted(d for d in problems if not d.is_error))
-    stable_until = min(changes).timestamp() if changes else None
-    return CheckedSite(tuple(documents), routes, tuple(pages), tree, warnings, conversion, stable_until)
+    return pages
+
+
+def _translation_keys(documents: list[Document]) -> list[Diagnostic]:
+    """One note for the site: Hugo's translationKey links a page to its translations, which
+    a one-language site has none of."""
+    keyed = [doc for doc in documents if doc.meta.params.get("translationkey")]
+    if not keyed:
+        return []
+    first = keyed[0]
+    return [Diagnostic(first.source.path, first.key_line("translationKey"), 1, "note",
+                       f"translationKey is set on {len(keyed)} page(s) and not used: this archive "
+                       "has one language, so pages are not linked to translations",
+                       "nothing to do; remove translationKey if the pages have no translations")]
 
 
 def _resolve_refs(config: Config, cache: BuildCache, key: str, converted: ConvertedBody, doc: Document,
@@ -178,6 +234,16 @@ def _reporting(results: Iterator[Processed], total: int,
     for done, result in enumerate(results, start=1):
         progress(done, total)
         yield result
+
+
+def own_search_page(routes: dict[str, Route], config: Config) -> list[Diagnostic]:
+    """A page of the site's own at /search/ takes the place of the built-in search page."""
+    if not config.search.enabled:
+        return []
+    return [Diagnostic(source, 1, 1, "note", "this page is the site's /search/ page: the built-in "
+                       "search page is not made (the search box in the header still works)",
+                       "give this page another url or slug to keep the built-in search page")
+            for source, route in routes.items() if route.path == "/search/"]
 
 
 def shared_aliases(documents: list[Document]) -> list[Diagnostic]:

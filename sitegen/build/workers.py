@@ -15,9 +15,9 @@ import os
 import pickle
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
-from sitegen.render.bodies import BodyConverter, ConvertedBody, split_body
+from sitegen.render.bodies import BodyConverter, ConvertedBody, NeedsSite, split_body
 from sitegen.incremental.cache import Body
 from sitegen.config.settings import Config
 from sitegen.errors import Diagnostic
@@ -37,6 +37,7 @@ class SourceResult:
     converted: ConvertedBody | None  # without the body's HTML and table of contents...
     diagnostics: tuple[Diagnostic, ...]
     body: Body | None = None  # ...which travel here from the worker to the cache, then go
+    needs_site: bool = False  # a shortcode reads the assembled site: converted in a second pass
 
 
 def detach_source(result: SourceResult) -> SourceResult:
@@ -62,9 +63,9 @@ def attach_source(result: SourceResult, source: Source) -> SourceResult:
 class SourceProcessor:
     """Parses and converts sources for one site; one per process."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, site: Any = None) -> None:
         self.taxonomies = tuple(config.taxonomies.values())
-        self.converter = BodyConverter(config, make_environment(config))
+        self.converter = BodyConverter(config, make_environment(config), site)
 
     def process(self, source: Source) -> SourceResult:
         """Parse and convert one source, read from its file unless its text is given."""
@@ -80,6 +81,8 @@ class SourceProcessor:
             converted, problems = self.converter.convert(parsed.document)
         except TemplateError as exc:
             return SourceResult(parsed.document, None, parsed.diagnostics + tuple(exc.diagnostics))
+        except NeedsSite:
+            return SourceResult(parsed.document, None, parsed.diagnostics, needs_site=True)
         if converted is None:
             return SourceResult(parsed.document, None, parsed.diagnostics + tuple(problems))
         light, body = split_body(converted)

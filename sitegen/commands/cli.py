@@ -217,7 +217,7 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     diagnostics = check_site(config, now=datetime.now(UTC))
     report_diagnostics(diagnostics, err)
     errors = [d for d in diagnostics if d.is_error]
-    warnings = [d for d in diagnostics if not d.is_error]
+    warnings = [d for d in diagnostics if d.severity == "warning"]
     if not args.quiet:
         print(f"check: {len(errors)} error(s), {len(warnings)} warning(s)", file=out)
     return 1 if errors or (args.strict and warnings) else 0

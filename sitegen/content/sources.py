@@ -17,9 +17,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sitegen.config.settings import Config
+from sitegen.content.classify import PAGE_SUFFIXES, RESOURCE, SKIP, ContentRules, compile_ignores
 from sitegen.errors import Diagnostic, byte_position
 
-PAGE_SUFFIXES = (".md", ".markdown")
+__all__ = ["PAGE_SUFFIXES", "FileStamp", "Resource", "Source", "SourceTree", "discover_sources"]
 MAX_SOURCE_BYTES = 20 * 1024 * 1024  # far beyond any article; larger is a mistake
 IGNORED_NAMES = {".DS_Store", "Thumbs.db"}
 
@@ -99,20 +100,24 @@ def discover_sources(config: Config, stamps: Mapping[str, FileStamp] | None = No
     content_dir = config.path("content")
     sources: list[Source] = []
     resources: list[Resource] = []
-    problems: list[Diagnostic] = []
     if not content_dir.is_dir():
-        problems.append(Diagnostic(config.paths.content, 0, 0, "error",
-                                   "the content folder does not exist",
-                                   f"create '{config.paths.content}/' and put articles in it"))
-        return SourceTree((), (), tuple(problems))
+        return SourceTree((), (), (Diagnostic(config.paths.content, 0, 0, "error",
+                                              "the content folder does not exist",
+                                              f"create '{config.paths.content}/' and put articles in it"),))
     prefix = config.paths.content.rstrip("/")
-    for absolute, rel_content, is_link in _walk(str(content_dir)):
+    ignores, problems = compile_ignores(config.ignore_files)
+    files = _walk(str(content_dir))
+    rules = ContentRules([(absolute, rel) for absolute, rel, _ in files], ignores)
+    for absolute, rel_content, is_link in files:
         rel = f"{prefix}/{rel_content}"
         problem = _check_link(Path(absolute), content_dir, rel) if is_link else None
         if problem:
             problems.append(problem)
             continue
-        if os.path.splitext(absolute)[1].lower() not in PAGE_SUFFIXES:
+        kind = rules.kind(absolute, rel_content)
+        if kind == SKIP:
+            continue
+        if kind == RESOURCE:
             resources.append(Resource(rel, rel_content, Path(absolute)))
             continue
         try:

@@ -46,7 +46,7 @@ class Untranslatable(Exception):
 
 
 SHORTCODE = "<shortcode>"  # what dot is at the top of a shortcode template
-_BUILTIN_NAMES = frozenset({"and", "or", "not", "markdownify", "site", "relurl", "rellangurl",
+_BUILTIN_NAMES = frozenset({"and", "or", "not", "markdownify", "transform.markdownify", "site", "relurl", "rellangurl",
                             "urls.relurl", "urls.rellangurl", "absurl", "abslangurl", "urls.absurl",
                             "urls.abslangurl"})
 _OPERATORS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
@@ -60,8 +60,9 @@ _UNSUPPORTED_FIELDS = frozenset({
 })
 _SITE_FIELDS = {"title": "site.title", "baseurl": "site.base_url", "params": "site.extra",
                 "data": "site.data", "languagecode": "site.language", "copyright": "site.copyright",
-                "regularpages": "site.regular_pages", "pages": "site.regular_pages",
-                "taxonomies": "site.taxonomy_map", "sections": "site.sections"}
+                "regularpages": "go.regular_pages(site)", "pages": "go.regular_pages(site)",
+                "taxonomies": "go.taxonomies(site)", "sections": "site.sections",
+                "menus": "site.menus"}
 _PAGE_FIELDS = {"title": "page.title", "linktitle": "page.title", "date": "page.date",
                 "lastmod": "page.lastmod", "publishdate": "page.publish_date",
                 "description": "page.description", "draft": "page.draft", "slug": "page.slug",
@@ -218,8 +219,8 @@ class _Translator:
             return "(" + f" {lowered} ".join(args) + ")"
         if lowered == "not" and len(args) == 1:
             return f"(not {args[0]})"
-        if lowered == "markdownify" and len(args) == 1:
-            return f"markdownify({args[0]})"
+        if lowered in ("markdownify", "transform.markdownify") and len(args) == 1:
+            return f"hugo_markdownify({args[0]})"
         if lowered == "site" and not args:
             return "site"
         if lowered in ("relurl", "rellangurl", "urls.relurl", "urls.rellangurl") and len(args) == 1:
@@ -236,10 +237,11 @@ class _Translator:
         parts = name.split(".")
         if parts[0].lower() == "hugo":
             parts = ["site", *parts[1:]]
-        chain = self.site_field(parts[1:])
+        if args and len(parts) == 2 and parts[1].lower() == "getpage" and len(args) == 1:
+            return f"go.get_page(site, {args[0]})"
         if args:
             raise Untranslatable(f"{name} called with arguments")
-        return chain
+        return self.site_field(parts[1:])
 
     def call_field(self, head: Field, args: list[str]) -> str:
         receiver = self.receiver(head)
@@ -250,6 +252,9 @@ class _Translator:
         if receiver == SHORTCODE and head.names[0].lower() == "page" and len(head.names) == 2 \
                 and head.names[1].lower() == "param":
             return f"go.default(site.extra.get({args[0]}), page.param({args[0]}))"
+        if head.names[-1].lower() == "getpage" and len(args) == 1 and \
+                receiver == SHORTCODE and [n.lower() for n in head.names[:-1]] in (["site"], ["page", "site"]):
+            return f"go.get_page(site, {args[0]})"
         target = self.chain(head, drop_last=True)
         return f"go.method({target}, {head.names[-1]!r}, {', '.join(args)})"
 

@@ -25,8 +25,13 @@ from sitegen.errors import Diagnostic
 from sitegen.content.frontmatter import Document
 from sitegen.markup.markdown import (MarkdownOptions, RenderedBody, page_options, render_inline_markdown,
                        render_markdown)
+from sitegen.content.classify import HTML_SUFFIXES
+from sitegen.markup.htmlbody import render_html_body
 from sitegen.markup.shortcodes import ShortcodeCall, ShortcodeFailure, call_context, expand_shortcodes
+from sitegen.incremental.fingerprint import site_attributes
 from sitegen.render.templates import load_template, runtime_diagnostic, template_uses
+from sitegen.site.data import load_data
+from sitegen.site.info import CONFIG_ATTRIBUTES, SiteInfo
 from sitegen.content.urls import Route, absolute, href
 
 
@@ -198,21 +203,45 @@ def _accessible_blocks(html: str) -> str:
     return html
 
 
-class BodyConverter:
-    """Everything needed to convert bodies of one site; one per process."""
+class NeedsSite(Exception):
+    """A shortcode reads the assembled site (its pages, terms, sections): the body is
+    converted again once the site is assembled (build/loading.py, second pass)."""
 
-    def __init__(self, config: Config, env: jinja2.Environment) -> None:
+
+class BodyConverter:
+    """Everything needed to convert bodies of one site; one per process.
+
+    `site`: the assembled site, for the second pass; without it, shortcodes see the
+    configured values (SiteInfo) and one that reads more raises NeedsSite.
+    """
+
+    def __init__(self, config: Config, env: jinja2.Environment, site: Any = None) -> None:
         self.config = config
         self.env = env
+        self.site = site
         self.options = markdown_options(config)
         env.globals.setdefault("highlight", highlight_code)
         self._known: dict[str, bool] = {}
         self._inner: dict[str, bool] = {}
+        self._readers: dict[str, bool] = {}
+        self._info: SiteInfo | None = None
 
     def known(self, name: str) -> bool:
         if name not in self._known:
             self._known[name] = f"shortcodes/{name}.html" in self.env.list_templates()
         return self._known[name]
+
+    def reads_site(self, name: str) -> bool:
+        """Whether a shortcode template reads more of `site` than its configured values."""
+        if name not in self._readers:
+            used = site_attributes(self.env, f"shortcodes/{name}.html")
+            self._readers[name] = bool(used - CONFIG_ATTRIBUTES)
+        return self._readers[name]
+
+    def site_info(self) -> SiteInfo:
+        if self._info is None:
+            self._info = SiteInfo.of(self.config, load_data(self.config)[0])  # problems: load_site's
+        return self._info
 
     def needs_inner(self, name: str) -> bool:
         if name not in self._inner:
@@ -228,7 +257,10 @@ class BodyConverter:
         if expansion.diagnostics:
             return None, expansion.diagnostics
         options = page_options(self.options, doc.meta.is_cjk_language)
-        body = render_markdown(expansion.text, options, expansion.stash)
+        if doc.source.path.lower().endswith(HTML_SUFFIXES):  # blogdown's rendered HTML: no Markdown
+            body = render_html_body(expansion.text, options, expansion.stash)
+        else:
+            body = render_markdown(expansion.text, options, expansion.stash)
         body = replace(body, html=_accessible_blocks(body.html),
                        summary_html=_FOOTNOTE_REF_RE.sub("", body.summary_html))
         summary = body.summary_html
@@ -249,12 +281,16 @@ class BodyConverter:
 
     def _render_call(self, call: ShortcodeCall, doc: Document) -> str:
         template = load_template(self.env, f"shortcodes/{call.name}.html")
+        if self.site is None and self.reads_site(call.name):
+            raise NeedsSite(call.name)
         context: dict[str, Any] = call_context(call)
-        context.update(page=doc.meta, site=self.config.site,
+        context.update(page=doc.meta, site=self.site if self.site is not None else self.site_info(),
                        ref=lambda target: ref_token("A", target),
                        relref=lambda target: ref_token("R", target),
                        param=lambda key: self._param(doc, key),
-                       markdownify=lambda text: Markup(render_markdown(text, self.options).html))
+                       markdownify=lambda text: Markup(render_markdown(text, self.options).html),
+                       # Hugo's markdownify: one paragraph comes without its <p> (translated shortcodes)
+                       hugo_markdownify=lambda text: Markup(render_inline_markdown(str(text), self.options)))
         try:
             output = template.render(context)
             if call.name == "rawhtml" and self.config.markdown.sanitize_rawhtml:
@@ -264,7 +300,7 @@ class BodyConverter:
             return output
         except ShortcodeFailure:
             raise
-        except jinja2.TemplateError as exc:
+        except Exception as exc:  # noqa: BLE001 - a template's failure (a translated one's TypeError too) is its own
             diagnostic = runtime_diagnostic(exc, self.env, f"shortcodes/{call.name}.html", doc.source.path)
             raise ShortcodeFailure(f"shortcode '{call.name}' failed: {diagnostic.message}",
                                    f"see {diagnostic.path}:{diagnostic.line}") from None

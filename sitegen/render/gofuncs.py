@@ -26,6 +26,7 @@ from markupsafe import Markup
 
 from sitegen.markup.shortcodes import ShortcodeFailure
 from sitegen.markup.text import count_words, strip_tags, urlize
+from sitegen.site.model import Article
 
 
 class GoTemplateFailure(ShortcodeFailure):
@@ -442,7 +443,7 @@ def trim(text: Any, cutset: str) -> str:
 
 FIELD_NAMES = {  # Hugo's field names on our objects, where they differ by more than case
     "relpermalink": "url", "linktitle": "title", "params": "params", "regularpages": "regular_pages",
-    "pages": "pages_list", "baseurl": "base_url", "languagecode": "language", "wordcount": "word_count",
+    "pages": "regular_pages", "baseurl": "base_url", "languagecode": "language", "wordcount": "word_count",
     "readingtime": "reading_time", "publishdate": "date", "expirydate": "expiry_date",
     "taxonomies": "taxonomy_map", "plain": "summary_text",
 }
@@ -460,6 +461,10 @@ def field(value: Any, *names: str) -> Any:
 def _field(value: Any, name: str) -> Any:
     if isinstance(value, Mapping):
         return _map_get(value, name)
+    if isinstance(value, Article):
+        return article_field(value, name)
+    if name.lower() == "params" and hasattr(value, "extra"):
+        return value.extra  # the site's params
     go_field = getattr(value, "go_field", None)
     if go_field is not None:
         return go_field(name)
@@ -482,6 +487,92 @@ def _date_field(value: date, name: str) -> Any:
     if name == "format":
         return lambda layout: date_format(layout, moment)
     return table.get(name)
+
+
+def article_field(article: Article, name: str) -> Any:
+    """Hugo's page fields on one of our articles."""
+    lowered = name.lower()
+    special: dict[str, Callable[[], Any]] = {
+        "kind": lambda: "page", "type": lambda: article.params.get("type") or article.section,
+        "linktitle": lambda: article.params.get("linktitle") or article.title,
+        "params": lambda: {**{k: list(v) for k, v in article.terms.items()}, **article.params},
+        "plain": lambda: plainify(article.content), "rendershortcodes": lambda: article.content,
+        "file": lambda: PageFile(article.source_path), "pages": lambda: [],
+        "publishdate": lambda: article.date, "lastmod": lambda: article.lastmod or article.date,
+    }
+    if lowered in special:
+        return special[lowered]()
+    attribute = FIELD_NAMES.get(lowered) or re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+    for candidate in (attribute, lowered):
+        if hasattr(article, candidate):
+            return getattr(article, candidate)
+    return None
+
+
+class PageFile:
+    """Hugo's .File of a page: its path under content/ and its names."""
+
+    def __init__(self, source_path: str) -> None:
+        self.path = source_path.split("/", 1)[1] if "/" in source_path else source_path
+
+    def go_field(self, name: str) -> Any:
+        pure = posixpath.basename(self.path)
+        stem = pure.rsplit(".", 1)[0]
+        table = {"path": self.path, "filename": self.path, "logicalname": pure, "basefilename": stem,
+                 "contentbasename": posixpath.basename(posixpath.dirname(self.path)) if stem in
+                 ("index", "_index") else stem, "dir": posixpath.dirname(self.path) + "/",
+                 "ext": pure.rsplit(".", 1)[-1], "section": self.path.split("/", 1)[0]}
+        return table.get(name.lower())
+
+
+class TermPages(tuple):  # type: ignore[type-arg]
+    """A term's pages in Hugo's `.Site.Taxonomies.tags.x`: ranged over, or .Count, .Pages."""
+
+    term: Any = None
+
+    def go_field(self, name: str) -> Any:
+        lowered = name.lower()
+        if lowered == "count":
+            return len(self)
+        if lowered == "pages":
+            return list(self)
+        if lowered in ("page", "term"):
+            return self.term
+        return None
+
+
+def _hugo_order(article: Article) -> tuple[Any, ...]:
+    """Hugo's default page order: weight (0 last), newest first, title, path."""
+    stamp = -article.date.timestamp() if article.date else 0.0
+    return (article.weight == 0, article.weight, stamp, article.title.lower(), article.source_path)
+
+
+def regular_pages(site: Any) -> list[Article]:
+    """`.Site.RegularPages`: every article and standalone page, in Hugo's default order."""
+    return sorted([*site.articles, *site.pages], key=_hugo_order)
+
+
+def taxonomies(site: Any) -> dict[str, dict[str, TermPages]]:
+    """`.Site.Taxonomies`: taxonomy -> term key -> its pages (newest first)."""
+    result: dict[str, dict[str, TermPages]] = {}
+    for taxonomy in site.taxonomies:
+        terms = result.setdefault(taxonomy.plural, {})
+        for term in taxonomy.terms:
+            pages = TermPages(term.articles)
+            pages.term = term
+            terms[term.slug] = pages
+    return result
+
+
+def get_page(site: Any, path: Any) -> Article | None:
+    """`.Site.GetPage "/posts/x"`: a page by its path under content/ (or its URL)."""
+    wanted = go_string(path).strip("/").lower()
+    for article in regular_pages(site):
+        content = article.source_path.split("/", 1)[1].rsplit(".", 1)[0].lower()
+        candidates = {content, content.removesuffix("/index"), article.url.strip("/").lower()}
+        if wanted in candidates:
+            return article
+    return None
 
 
 def method(value: Any, name: str, *args: Any) -> Any:
@@ -577,6 +668,9 @@ class GoFunctions:
     querify = staticmethod(lambda *pairs_: urlencode(
         [(go_string(pairs_[i]), go_string(pairs_[i + 1])) for i in range(0, len(pairs_) - 1, 2)]))
     rel_url = staticmethod(rel_url)
+    regular_pages = staticmethod(regular_pages)
+    taxonomies = staticmethod(taxonomies)
+    get_page = staticmethod(get_page)
     abs_url = staticmethod(abs_url)
 
 

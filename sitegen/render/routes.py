@@ -38,7 +38,7 @@ class _Planner:
         yield from self.taxonomies()
         yield from self.sections()
         yield self.simple("/archive/", "archive.html", "archive", "Archive")
-        if self.site.search_enabled:
+        if self.site.search_enabled and not any(r.path == "/search/" for r in self.routes.values()):
             yield self.simple("/search/", "search.html", "search", "Search", noindex=True)
         yield self.simple("/404.html", "404.html", "404", "Page not found", noindex=True)
 

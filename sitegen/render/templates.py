@@ -29,6 +29,7 @@ from sitegen.errors import Diagnostic, TemplateError, did_you_mean
 from sitegen.markup.urlsafety import safe_url
 from sitegen.render.contexts import PageContext
 from sitegen.render.citation import TEMPLATE_GLOBALS as CITATION_GLOBALS
+from sitegen.render.gofuncs import go
 from sitegen.render.structured import TEMPLATE_GLOBALS as STRUCTURED_GLOBALS
 
 
@@ -189,6 +190,7 @@ def make_environment(config: Config, compiled: Path | None = None) -> jinja2.Env
         asset=lambda path: href(config, "/" + str(path).lstrip("/")),
     )
     env.globals.update(STRUCTURED_GLOBALS, **CITATION_GLOBALS)
+    env.globals["go"] = go  # Hugo's functions, for shortcodes translated by `migrate`
     env.globals.update(cached=RenderMemo(), ui_lang=ui_lang_for(config.site.language), other_lang=other_lang)
     return env
 

@@ -19,6 +19,7 @@ from typing import Any, Callable, NamedTuple
 from markupsafe import Markup
 
 from sitegen.content.frontmatter import Provenance
+from sitegen.site.menus import MenuEntry
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,7 @@ class Section:
     title: str  # from the folder's _index.md, else the folder name
     content: Markup  # body of _index.md, if any
     articles: tuple[Article, ...]
+    source_path: str = ""  # "content/2019/_index.md", "" for a folder without one
 
 
 @dataclass(frozen=True)
@@ -251,6 +253,8 @@ class SiteView:
     extra: dict[str, Any]
     search_enabled: bool
     feeds_full_content: bool
+    data: dict[str, Any] = field(default_factory=dict)  # the data/ folder (site/data.py)
+    menus: dict[str, tuple[MenuEntry, ...]] = field(default_factory=dict)  # site/menus.py
 
     def taxonomy(self, plural: str) -> Taxonomy | None:
         return next((t for t in self.taxonomies if t.plural == plural), None)
