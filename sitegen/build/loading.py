@@ -150,7 +150,8 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
         again = [(result.document, result.converted, key) for key, result in converted_again
                  if result.document is not None]
         pages += _page_inputs(config, cache, again, routes, refs, problems)
-        timings["convert with site"] = time.perf_counter() - clock
+        if second.converted:
+            timings["convert with site"] = time.perf_counter() - clock
     problems.extend(_translation_keys(documents))
     raise_errors(problems, ContentError)
     warnings = tuple(sorted(d for d in problems if not d.is_error))

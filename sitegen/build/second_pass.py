@@ -37,6 +37,7 @@ class SecondPass:
     def __init__(self, config: Config, cache: BuildCache, conversion: str, documents: list[Document],
                  data: dict[str, Any]) -> None:
         self.config, self.cache, self.data = config, cache, data
+        self.converted = 0  # sources converted (not taken from the cache) by `convert`
         self.site_key = digest(conversion, *sorted(f"{d.source.path}:{d.source.digest}" for d in documents))
 
     def convert(self, deferred: list[tuple[Document, str]], pages: list[PageInput],
@@ -52,6 +53,7 @@ class SecondPass:
                 continue
             processor = processor or SourceProcessor(self.config, self.site(deferred, pages, routes))
             packed = pack(processor.process(doc.source))
+            self.converted += 1
             self.cache.put_sources({key: packed.pickled}, {key: packed.body} if packed.body else {})
             results.append((key, packed.result(doc.source)))
         if len(known) < len(keys) and self.cache.enabled:
