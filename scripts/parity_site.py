@@ -207,6 +207,7 @@ class Stats:
     words_equal: int = 0
     words_close: int = 0  # within 2%
     summaries_equal: int = 0  # first 60 characters of plain text
+    outlines_equal: int = 0  # the same blocks with the same text (see `outline`)
     terms: int = 0
     terms_equal: int = 0
     only_hugo: list[str] = field(default_factory=list)
@@ -215,6 +216,31 @@ class Stats:
 
 
 PAGE_IDENTITY = ("url", "title", "date", "draft", "categories", "tags")
+
+
+def outline(fragment: str) -> list[str]:
+    """The top-level blocks of a page's HTML, each as "tag: its text -> its links and images":
+    what the reader sees, without the markup details in which Chroma and Pygments (and our
+    two engines) differ."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    if not fragment.strip():
+        return []
+    blocks = []
+    for node in lxml_html.fragments_fromstring(fragment):
+        if isinstance(node, str):
+            text = " ".join(node.split())
+            blocks += [f"text: {text}"] if text else []
+            continue
+        if not isinstance(node.tag, str) or isinstance(node, etree._Comment):
+            continue
+        code = node.tag == "pre" or (node.tag == "div" and ({"highlight", "codehilite"}
+                                                             & set(node.get("class", "").split())))
+        targets = [e.get("href") or e.get("src") for e in node.iter("a", "img") if e.get("href") or e.get("src")]
+        links = f" -> {' '.join(targets)}" if targets and not code else ""
+        blocks.append(f"{'code' if code else node.tag}: {' '.join(node.text_content().split())}{links}")
+    return blocks
 
 
 def measure(hugo: Entries, ours: Entries, normalise: Any) -> Stats:
@@ -247,6 +273,10 @@ def _measure_page(stats: Stats, key: str, page: dict[str, Any], mine: dict[str, 
     left = " ".join(normalise("plain_summary", page.get("plain_summary")).split())[:60]
     right = " ".join(normalise("plain_summary", mine.get("plain_summary")).split())[:60]
     stats.summaries_equal += left == right
+    if outline(page.get("content") or "") == outline(mine.get("content") or ""):
+        stats.outlines_equal += 1
+    else:
+        stats.mismatches.setdefault("outline", []).append(key)
     if left != right:
         stats.mismatches.setdefault("summary", []).append(f"{key}\n      hugo={left!r}\n      ours={right!r}")
 
@@ -273,6 +303,7 @@ def format_stats(name: str, stats: Stats, examples: int = 5) -> str:
              f"  word count equal:                             {_percent(stats.words_equal, n)}  (target >= 95%)",
              f"  word count within 2%:                         {_percent(stats.words_close, n)}  (target >= 99%)",
              f"  summary equal (first 60 characters):          {_percent(stats.summaries_equal, n)}  (target >= 97%)",
+             f"  same blocks with the same text (outline):     {_percent(stats.outlines_equal, n)}",
              f"  pages only in Hugo: {len(stats.only_hugo)}; only ours: {len(stats.only_ours)}"]
     for label, keys in [("only in Hugo", stats.only_hugo), ("only ours", stats.only_ours),
                         *sorted(stats.mismatches.items())]:

@@ -10,6 +10,7 @@ would:
   width (CommonMark 5.2: two spaces after ``- ``, three after ``1. ``): lines inside lists
   are re-indented to Python-Markdown's four spaces per level;
 - a fence never closed runs to the end of the document (CommonMark 4.5), so it is closed;
+  text right after a closing fence starts a paragraph (a blank line is put before it);
 - Hugo's fence attributes ````go {linenos=table,hl_lines=[2]}``` become superfences
   options (``linenums``, ``hl_lines``), and R Markdown chunk headers ````{r setup}```
   become the language ``r`` (Hugo fails on those; blogdown sites have them).
@@ -92,10 +93,11 @@ class _Normalizer:
         self.previous = "blank"  # blank, paragraph, list, code, html or block
         self.after_blank = True
         self.blank_in_item = False  # a blank line since the current item began
-        self.after_fence = False  # the previous line closed a fence inside a list
+        self.after_fence = False  # the previous line closed a fence
 
     def run(self, lines: list[str]) -> list[str]:
         for line in lines:
+            in_fence = self.fence is not None
             if self.fence:
                 self._in_fence(line)
             elif not line.strip():
@@ -108,7 +110,8 @@ class _Normalizer:
             else:
                 self._top_level(line)
             self.after_blank = not line.strip()
-            self.after_fence = self.after_fence and not line.strip()
+            if not (in_fence and self.fence is None):  # the closing line itself sets it
+                self.after_fence = self.after_fence and not line.strip()
         if self.fence:
             self.out.append(" " * self.fence.new_indent + self.fence.char * self.fence.length)
         return self.out
@@ -123,7 +126,7 @@ class _Normalizer:
         if (set(closing) == {fence.char} and len(closing) >= fence.length
                 and indent - fence.old_indent < 4):
             self.fence = None
-            self.after_fence = bool(self.items)
+            self.after_fence = True  # CommonMark: the next line starts a new block
             return
 
     def _open_fence(self, line: str, old_indent: int, new_indent: int) -> bool:
@@ -138,6 +141,10 @@ class _Normalizer:
         return True
 
     def _top_level(self, line: str) -> None:
+        if self.after_fence:  # text right after a closing fence is a paragraph of its own
+            self.out.append("")
+            self.after_fence = False
+            self.previous = "blank"
         indent = _indent(line)
         if self.previous == "code" and indent >= 4:
             self.out.append(line)

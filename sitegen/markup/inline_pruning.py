@@ -97,6 +97,7 @@ _TRIGGERS: dict[str, tuple[str, Triggers]] = {
     "magic-link": (_MAGIC_LINK_RE, (("://",), ("www.",))),
     "magic-mail": (_MAGIC_MAIL_RE, (("@",),)),
     "entity": (r"(&(?:\#[0-9]+|\#x[0-9a-fA-F]+|[a-zA-Z0-9]+);)", (("&", ";"),)),
+    "angle_quotes": (r"<<|>>", (("<<",), (">>",))),  # typographer.py's
 }
 _AUTOLINK_MARKDOWN_RE = r"<([A-Za-z][A-Za-z0-9+.-]*://[^<>]*)>"
 

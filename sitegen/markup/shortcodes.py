@@ -191,7 +191,8 @@ def _expand(text: str, masked: str, path: str, body_line: int, render: Renderer,
         except ShortcodeFailure as failure:
             expansion.diagnostics.append(Diagnostic(path, line, 0, "error", str(failure), failure.hint))
             output = ""
-        if call.markdown or not top or ("<" not in output and "\n" not in output.strip()):
+        whole_lines = _fills_lines(text, match.start(), end)
+        if call.markdown or not top or ("<" not in output and "\n" not in output.strip() and not whole_lines):
             out.append(output.strip() if not call.markdown else output)
         else:
             out.append(_stash_output(output, text, match.start(), end, expansion))
@@ -224,13 +225,16 @@ def _uncomment(tag: str) -> str:
     return tag[:3] + inside + tag[-3:]
 
 
+def _fills_lines(text: str, start: int, end: int) -> bool:
+    return (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
+
+
 def _stash_output(output: str, text: str, start: int, end: int, expansion: Expansion) -> str:
-    """Stash HTML; a shortcode that fills whole lines becomes a block of its own."""
+    """Stash HTML; a shortcode that fills whole lines becomes a block of its own (its
+    output, HTML or text, is not wrapped in a paragraph, as in Hugo)."""
     token = PLACEHOLDER.format(len(expansion.stash))
     expansion.stash.append(output)
-    at_line_start = start == 0 or text[start - 1] == "\n"
-    at_line_end = end == len(text) or text[end] == "\n"
-    if at_line_start and at_line_end and output.lstrip().startswith("<"):
+    if _fills_lines(text, start, end):
         return f"\n{token}\n"
     return token
 

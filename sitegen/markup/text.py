@@ -1,8 +1,8 @@
 """Plain-text measures of rendered HTML: words, CJK detection, summaries, slugs.
 
 Word counts follow Hugo: whitespace-separated words, except that with
-hasCJKLanguage a word containing Chinese, Japanese or Korean characters counts one
-per character, since those scripts do not separate words with spaces.
+hasCJKLanguage a word containing any non-ASCII character counts one per character,
+since Chinese, Japanese and Korean do not separate words with spaces.
 """
 
 from __future__ import annotations
@@ -43,22 +43,35 @@ def dominant_cjk_lang(text: str, han_lang: str = "ja") -> str:
 
 
 def plain_text(fragment: str) -> str:
-    """Text of an HTML fragment: tags removed, entities decoded, spaces kept.
+    """Text of an HTML fragment: tags (and scripts and styles) removed, entities decoded,
+    spaces kept.
 
     Always a plain str: given Markup without tags or entities, html.unescape would hand
     the Markup back, and splitting Markup makes a Markup of every word.
     """
     fragment = str(fragment)
-    return html.unescape(_TAG_RE.sub(" ", fragment)) if "<" in fragment else html.unescape(fragment)
+    if "<" not in fragment:
+        return html.unescape(fragment)
+    return html.unescape(_TAG_RE.sub(" ", _drop_code_elements(fragment)))
+
+
+_CODE_ELEMENT_RE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def _drop_code_elements(fragment: str) -> str:
+    """Without <script> and <style> elements: their text is code, not words (as Hugo)."""
+    if "<s" not in fragment and "<S" not in fragment:
+        return fragment
+    return _CODE_ELEMENT_RE.sub("", fragment)
 
 
 def count_words(text: str, cjk: bool) -> int:
-    """Words as Hugo counts them (see the module docstring)."""
+    """Words as Hugo counts them: with `cjk`, a word holding any non-ASCII character counts
+    one per character (``HTML、CSS`` is 8, and so is ``résumés``), as Hugo's WordCount."""
     words = text.split()
     if not cjk:
         return len(words)
-    search = CJK_RE.search  # only words with a non-ASCII character can hold CJK (isascii is O(1))
-    return len(words) + sum([len(word) - 1 for word in words if not word.isascii() and search(word)])
+    return len(words) + sum([len(word) - 1 for word in words if not word.isascii()])
 
 
 _COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -66,7 +79,8 @@ _LINE_BREAK_RE = re.compile(r"</p>|</pre>|<br\s*/?>", re.IGNORECASE)
 
 
 def strip_tags(fragment: str) -> str:
-    """Text of HTML as Hugo measures it: tags and comments removed, entities left as written.
+    """Text of HTML as Hugo measures it: tags, comments, scripts and styles removed, entities
+    left as written.
 
     Adjacent elements join (``<td>a</td><td>b</td>`` is one word, as in Hugo); the ends
     of paragraphs and preformatted blocks, and line breaks, separate words (the
@@ -75,13 +89,20 @@ def strip_tags(fragment: str) -> str:
     """
     if "<" not in fragment:
         return fragment
-    text = _LINE_BREAK_RE.sub("\n", _COMMENT_RE.sub("", fragment))
+    text = _LINE_BREAK_RE.sub("\n", _COMMENT_RE.sub("", _drop_code_elements(fragment)))
     return _TAG_RE.sub("", text)
 
 
 def count_html_words(fragment: str, cjk: bool) -> int:
-    """Words of an HTML fragment, counted as Hugo's WordCount counts them."""
-    return count_words(strip_tags(fragment), cjk)
+    """Words of an HTML fragment, counted as Hugo's WordCount counts them.
+
+    With `cjk`, characters count, so a quotation mark counts as Goldmark writes it: ``"``
+    in text as ``&quot;``, and in highlighted code (Pygments' ``&quot;``) as Chroma's
+    ``&#34;``."""
+    text = strip_tags(fragment)
+    if cjk and ('"' in text or "&quot;" in text):
+        text = text.replace("&quot;", "&#34;").replace('"', "&quot;")
+    return count_words(text, cjk)
 
 
 _PARAGRAPH_END_RE = re.compile(r"</p>", re.IGNORECASE)
@@ -139,7 +160,8 @@ def _top_level_paragraph_ends(html_text: str) -> list[int]:
 def _cut_paragraph(summary: str, opening: int, limit: int, cjk: bool) -> str:
     """Replace the last paragraph of `summary` with its first sentences reaching `limit`."""
     budget = limit - count_html_words(summary[:opening], cjk)
-    text = " ".join(plain_text(summary[opening:]).split())
+    # Inline elements join their neighbours ("资料（链接，", not "资料（ 链接 ，"), as in Hugo.
+    text = " ".join(html.unescape(strip_tags(summary[opening:])).split())
     cut = _cut_at_sentence(text, max(1, budget), cjk)
     if cut == text:
         return summary

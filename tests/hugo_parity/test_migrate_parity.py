@@ -25,7 +25,12 @@ import parity_site  # noqa: E402
 SITES = [site.name for site in parity_site.fixture_sites()]
 
 # (site, page or term key, field): why it differs.
-ALLOWED_DIFFERENCES: dict[tuple[str, str, str], str] = {}
+ALLOWED_DIFFERENCES: dict[tuple[str, str, str], str] = {
+    ("cjk", "post/long-paragraph.md", "plain_summary"):
+        "one paragraph longer than twice the summary length is cut at a sentence",
+    ("shortcodes-and-data", "post/2019-04-01-bases.md", "outline"):
+        "the divider shortcode calls a partial: migrate writes a stub, which shows nothing",
+}
 # Files Hugo publishes from content/ that we deliberately do not: R Markdown and Quarto
 # sources are never published (Hugo copies a .qmd unless ignoreFiles names it).
 HUGO_ONLY_FILES: dict[str, set[str]] = {"content-files": {"post/2020-05-01-quarto.qmd"}}
@@ -53,6 +58,22 @@ def test_migrated_site_matches_hugo(name: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", SITES)
+def test_migrated_pages_have_hugos_blocks(name: str, tmp_path: Path) -> None:
+    """Each page's top-level blocks (paragraph, heading, list, code...) and their text are
+    Hugo's: the Markdown is read as Goldmark reads it."""
+    ours = parity_site.our_entries(parity_site.SITES_DIR / name, tmp_path)["entries"]
+    differing = {}
+    for key, page in expected(name)["entries"].items():
+        mine = ours.get(key)
+        if page.get("kind") != "page" or mine is None or (name, key, "outline") in ALLOWED_DIFFERENCES:
+            continue
+        theirs, own = parity_site.outline(page["content"]), parity_site.outline(mine["content"])
+        if theirs != own:
+            differing[key] = (theirs, own)
+    assert differing == {}
+
+
+@pytest.mark.parametrize("name", SITES)
 def test_snapshot_is_what_hugo_builds_now(name: str, tmp_path: Path) -> None:
     """The committed dump is Hugo's output for the site as it is now."""
     if hp.find_hugo() is None:
@@ -69,8 +90,13 @@ def test_snapshot_is_what_hugo_builds_now(name: str, tmp_path: Path) -> None:
 def test_allowed_differences_are_still_differences(tmp_path: Path) -> None:
     stale = []
     for (name, key, field), _ in ALLOWED_DIFFERENCES.items():
-        ours = parity_site.our_entries(parity_site.SITES_DIR / name, tmp_path / name)
-        rows = {row.key: row for row in hp.compare(expected(name)["entries"], ours["entries"])}
+        ours = parity_site.our_entries(parity_site.SITES_DIR / name, tmp_path / name)["entries"]
+        theirs = expected(name)["entries"]
+        if field == "outline":
+            if parity_site.outline(theirs[key]["content"]) == parity_site.outline(ours[key]["content"]):
+                stale.append((name, key, field))
+            continue
+        rows = {row.key: row for row in hp.compare(theirs, ours)}
         if key not in rows or field not in {d.field for d in rows[key].diffs}:
             stale.append((name, key, field))
     assert stale == [], "these now match Hugo: remove them from ALLOWED_DIFFERENCES"

@@ -1,0 +1,100 @@
+"""Raw HTML blocks as CommonMark (Goldmark) delimits them, replacing Python-Markdown's.
+
+Python-Markdown keeps a ``<div>`` raw until its closing tag, blank lines and Markdown
+inside included, so the links and headings written after ``<div>`` and a blank line stay
+literal, and with raw HTML omitted the whole block goes, image and all. CommonMark
+(4.6) has seven kinds of HTML block, each with its own end: ``<script>``, ``<pre>``,
+``<style>`` and ``<textarea>`` run to their closing tag, comments to ``-->``, ``<?`` to
+``?>``, declarations to ``>``, CDATA to ``]]>``; a block-level tag (6) or any complete
+tag alone on its line (7, which cannot interrupt a paragraph) runs to a blank line. Each
+block is stashed whole; what follows is Markdown again.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown import Markdown
+from markdown.preprocessors import Preprocessor
+
+from sitegen.markup.markdown_ext import MORE_TOKEN
+
+_BLOCK_TAGS = (
+    "address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|"
+    "dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h1|h2|h3|h4|h5|h6|"
+    "head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|"
+    "p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul")
+_ATTRIBUTE = r"""(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)"""
+_STARTS = [  # (start, end) of kinds 1 to 5; `None` ends at a blank line
+    (re.compile(r"<(?:script|pre|style|textarea)(?:\s|>|$)", re.IGNORECASE),
+     re.compile(r"</(?:script|pre|style|textarea)>", re.IGNORECASE)),
+    (re.compile(r"<!--"), re.compile(r"-->")),
+    (re.compile(r"<\?"), re.compile(r"\?>")),
+    (re.compile(r"<![A-Za-z]"), re.compile(r">")),
+    (re.compile(r"<!\[CDATA\["), re.compile(r"\]\]>")),
+]
+_KIND6 = re.compile(rf"</?(?:{_BLOCK_TAGS})(?:\s|/?>|$)", re.IGNORECASE)
+_KIND7 = re.compile(rf"(?:<[A-Za-z][A-Za-z0-9-]*{_ATTRIBUTE}*\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>)\s*$")
+_INDENT = re.compile(r"^ {0,3}(?=<)")
+_PLACEHOLDER = re.compile("^\x02wzxhzdk:\\d+\x03$")
+
+
+def html_block_end(line: str, in_paragraph: bool) -> re.Pattern[str] | None | bool:
+    """How the HTML block that `line` starts ends: a pattern (kinds 1-5), None (at a blank
+    line, kinds 6 and 7), or False when the line starts no HTML block."""
+    if not _INDENT.match(line):
+        return False
+    text = line.lstrip(" ")
+    for start, end in _STARTS:
+        if start.match(text):
+            return end
+    if _KIND6.match(text) or (not in_paragraph and _KIND7.match(text)
+                              and not re.match(r"</?(?:script|style|pre|textarea)\b", text, re.I)):
+        return None
+    return False
+
+
+class CommonMarkHtmlBlocks(Preprocessor):
+    """Stash each HTML block whole, as Python-Markdown's html_block preprocessor stashes its own."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        index = 0
+        in_paragraph = False
+        while index < len(lines):
+            line = lines[index]
+            end = html_block_end(line, in_paragraph) if not _PLACEHOLDER.match(line.strip()) else False
+            if end is False:
+                out.append(line)
+                in_paragraph = bool(line.strip()) and not line.startswith("    ")
+                index += 1
+                continue
+            block, index = self._take(lines, index, end)
+            out += ["", self.md.htmlStash.store("\n".join(block)), ""]
+            in_paragraph = False
+        return out
+
+    @staticmethod
+    def _take(lines: list[str], index: int, end: re.Pattern[str] | None) -> tuple[list[str], int]:
+        """The block's lines from `index`, and the index after it."""
+        block: list[str] = []
+        while index < len(lines):
+            line = lines[index]
+            if end is None and not line.strip():
+                if lines[index + 1:index + 3] == [MORE_TOKEN, ""]:
+                    block.append(MORE_TOKEN)  # <!--more--> written inside the block: it stays there
+                    index += 3
+                    continue
+                break
+            block.append(line)
+            index += 1
+            if end is not None and end.search(line if len(block) > 1 else line.lstrip(" ")[1:]):
+                break
+        return block, index
+
+
+def install(md: Markdown) -> None:
+    """Put this in place of Python-Markdown's (and md_in_html's) html_block preprocessor."""
+    if "html_block" in md.preprocessors:
+        md.preprocessors.deregister("html_block")
+    md.preprocessors.register(CommonMarkHtmlBlocks(md), "html_block", 20)
