@@ -479,6 +479,11 @@ class _Checker:
         value = values.get(key, False)
         if isinstance(value, str) and value.lower() in ("true", "false"):
             return value.lower() == "true"
+        if isinstance(value, str) and value.lower() in ("yes", "no", "on", "off"):
+            # YAML 1.1's words are text in YAML 1.2, which Hugo reads as false: as Hugo, publish.
+            self.warn(key, f"{key}: {value} is text, not true or false; Hugo reads it as false",
+                      f"write '{key}: true' or '{key}: false'")
+            return False
         if not isinstance(value, bool):
             self.error(key, f"{key} must be true or false, got {_describe(value)}",
                        f"write '{key}: true' or '{key}: false'")

@@ -105,34 +105,80 @@ def count_html_words(fragment: str, cjk: bool) -> int:
     return count_words(text, cjk)
 
 
-_PARAGRAPH_END_RE = re.compile(r"</p>", re.IGNORECASE)
-_CONTAINER_RE = re.compile(
-    r"<(/?)(blockquote|ul|ol|li|dl|div|details|table|figure|section|aside|pre)\b[^>]*>",
-    re.IGNORECASE)
-
-
 def summary_cut(html_text: str, limit: int, cjk: bool) -> tuple[str, bool]:
-    """Hugo's automatic summary: whole paragraphs until `limit` words are reached.
+    """Hugo's automatic summary: the HTML up to the first ``</p>`` by which `limit` words
+    have been counted, or the whole text.
 
-    The words of everything before a paragraph's end (headings and lists included) are
-    counted; the summary ends with the first top-level paragraph at which they reach
-    `limit`, or is the whole text. Unlike Hugo, a paragraph that alone is longer than
-    twice the limit is cut at the first sentence end that reaches the limit, so one very
-    long paragraph does not become a summary as long as the article.
-    Returns (summary HTML, whether anything was left out).
+    Words are counted as Hugo counts them here (`_summary_words`): in the HTML itself, from
+    one ``</p>`` to the next, leaving out what looks like a tag or an attribute. Unlike
+    Hugo, a paragraph that alone is longer than twice the limit is cut at the first
+    sentence end that reaches the limit, so one very long paragraph does not become a
+    summary as long as the article. Returns (summary HTML, whether anything was left out).
     """
-    for end in _top_level_paragraph_ends(html_text):
-        if count_html_words(html_text[:end], cjk) < limit:
-            continue
-        summary = html_text[:end]
-        truncated = bool(html_text[end:].strip())
-        opening = _last_paragraph_start(summary)
-        if opening >= 0 and count_html_words(summary[opening:], cjk) > 2 * limit:
-            cut = _cut_paragraph(summary, opening, limit, cjk)
-            truncated = truncated or cut != summary
-            summary = cut
-        return summary.strip(), truncated
-    return html_text.strip(), False
+    count, start = 0, 0
+    while True:
+        close = html_text.find("</p>", start)
+        if close < 0:
+            return html_text.strip(), False
+        count = _summary_words(html_text[start:close], count, limit, cjk)
+        if count >= limit:
+            break
+        start = close + 3  # Hugo's: the next run starts at the ">" of this "</p>"
+    summary = _close_open_containers(html_text[:close + 4])
+    truncated = bool(html_text[close + 4:].strip())
+    opening = _last_paragraph_start(summary)
+    if opening >= 0 and count_html_words(summary[opening:], cjk) > 2 * limit:
+        cut = _cut_paragraph(summary, opening, limit, cjk)
+        truncated = truncated or cut != summary
+        summary = cut
+    return summary.strip(), truncated
+
+
+_CONTAINER_TAG_RE = re.compile(r"<(/?)(blockquote|ul|ol|li|dl|dd|div|details|table|tbody|tr|td|th|figure|"
+                               r"section|aside)\b[^>]*>", re.IGNORECASE)
+
+
+def _close_open_containers(summary: str) -> str:
+    """Close the blocks a summary ending inside them left open (Hugo's ends at the first
+    </p> that reaches the length, inside a quote or list too), so a listing stays whole."""
+    open_tags: list[str] = []
+    for match in _CONTAINER_TAG_RE.finditer(summary):
+        name = match.group(2).lower()
+        if not match.group(1):
+            open_tags.append(name)
+        elif name in open_tags:
+            del open_tags[len(open_tags) - 1 - open_tags[::-1].index(name):]
+    return summary + "".join(f"</{name}>" for name in reversed(open_tags))
+
+
+_HTML_TAG_TOKEN_RE = re.compile(r"^</?[A-Za-z]+>?$")
+_HTML_ATTRIBUTE_TOKEN_RE = re.compile(r"^[A-Za-z]+=[\"']")
+
+
+def _summary_words(run: str, count: int, limit: int, cjk: bool) -> int:
+    """`count` plus the words of one run of HTML, as Hugo's ExtractSummaryFromHTML counts
+    them (its quirks too: a word runs from one space to the next, and the run's last
+    character is left out); stops counting at `limit`."""
+    start = 0
+    last = len(run) - 1
+    for index, char in enumerate(run):
+        if char.isspace() or index == last:
+            count += _summary_word(run[start:index].strip(), cjk)
+            start = index
+            if count >= limit:
+                break
+    return count
+
+
+def _summary_word(word: str, cjk: bool) -> int:
+    if word.startswith(('lang="', 'tabindex="')) and ">" in word:
+        word = word.split(">", 1)[1]  # attributes of ours that Goldmark's HTML does not have
+    if not word or word == ">" or _HTML_TAG_TOKEN_RE.match(word) or _HTML_ATTRIBUTE_TOKEN_RE.match(word):
+        return 0
+    if cjk:
+        word = _TAG_RE.sub("", word)
+        return 1 if word.isascii() else len(word)
+    return 1
 
 
 _PARAGRAPH_START_RE = re.compile(r"<p[\s>]", re.IGNORECASE)
@@ -141,20 +187,6 @@ _PARAGRAPH_START_RE = re.compile(r"<p[\s>]", re.IGNORECASE)
 def _last_paragraph_start(summary: str) -> int:
     starts = [m.start() for m in _PARAGRAPH_START_RE.finditer(summary)]
     return starts[-1] if starts else -1
-
-
-def _top_level_paragraph_ends(html_text: str) -> list[int]:
-    """Offsets just after each </p> that is not inside a list, quote, table or other block."""
-    ends: list[int] = []
-    depth = 0
-    pos = 0
-    for match in _PARAGRAPH_END_RE.finditer(html_text):
-        for tag in _CONTAINER_RE.finditer(html_text, pos, match.start()):
-            depth = max(0, depth + (-1 if tag.group(1) else 1))
-        pos = match.end()
-        if depth == 0:
-            ends.append(match.end())
-    return ends
 
 
 def _cut_paragraph(summary: str, opening: int, limit: int, cjk: bool) -> str:

@@ -185,3 +185,13 @@ def test_translation_keys_get_one_note(tmp_path: Path) -> None:
     run = build_site(root, "--strict")
     assert run.code == 0, run.err
     assert run.err.count("note: translationKey is set on 2 page(s) and not used") == 1
+
+
+def test_draft_yes_is_read_as_hugo_reads_it_with_a_warning(tmp_path: Path) -> None:
+    """YAML 1.1's `yes` is text in YAML 1.2; Hugo's reading of it as a draft flag is false."""
+    root = write_site(tmp_path / "site", {"content/2019/a.md": article("Yes", draft="yes")})
+    run = build_site(root)
+    assert run.code == 0, run.err
+    assert ("content/2019/a.md:4:1: warning: draft: yes is text, not true or false; Hugo reads it "
+            "as false") in run.err
+    assert (root / "public" / "2019" / "yes" / "index.html").is_file()
