@@ -135,7 +135,7 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     documents = [doc for doc, _, _ in published]
     routes, route_problems = _route_all(documents, config)
     problems.extend(route_problems)
-    problems.extend(shared_aliases(documents))
+    problems.extend(shared_aliases(documents) if not config.disable_aliases else [])
     problems.extend(own_search_page(routes, config))
     raise_errors(problems, ContentError)
     refs = RefIndex({d.source.content_path: routes[d.source.path] for d in documents})

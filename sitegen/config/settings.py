@@ -120,6 +120,7 @@ class Config:
     extra: dict[str, Any] = field(default_factory=dict)
     menus: dict[str, Any] = field(default_factory=dict)  # name -> entries (Hugo's menus)
     ignore_files: tuple[str, ...] = ()  # regular expressions (Hugo's ignoreFiles)
+    disable_aliases: bool = False  # make no redirect pages for `aliases` (Hugo's disableAliases)
     # Set from the command line, not from config.yaml:
     build_drafts: bool = False
     build_future: bool = False

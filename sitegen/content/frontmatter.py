@@ -458,7 +458,7 @@ class _Checker:
             self.error(key, f"{key} must be text, got {_describe(value)}",
                        f"put the value in quotes: {key}: \"{_plain(value)}\"")
             return ""
-        value = value.strip()  # a title keeps its runs of spaces, as in Hugo ("Part  2")
+        value = value if key == "title" else value.strip()  # a title is kept as written, as in Hugo
         if required and not value:
             self.error(key, f"{key} is empty", f"write the {key} after '{key}:'")
         return value

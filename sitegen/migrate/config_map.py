@@ -44,6 +44,7 @@ class MappedConfig:
     menus: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     ignore_files: list[str] = field(default_factory=list)
+    disable_aliases: bool = False
     unsupported: list[str] = field(default_factory=list)  # "differs from Hugo" lines
 
 
@@ -60,6 +61,7 @@ def map_config(hugo: HugoConfig) -> MappedConfig:
     mapped.menus = _menus(hugo)
     mapped.extra = _params(hugo)
     mapped.ignore_files = [str(p) for p in _as_list(hugo.get("ignorefiles", default=[]))]
+    mapped.disable_aliases = bool(hugo.get("disablealiases", default=False))
     mapped.unsupported.extend(_unsupported(hugo))
     return mapped
 

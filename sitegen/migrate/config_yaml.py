@@ -27,6 +27,8 @@ def render_config(mapped: MappedConfig, source: str) -> str:
         _block("ignore_files", mapped.ignore_files,
                "# ignoreFiles: content files matching these are not published (R Markdown and\n"
                "# Quarto sources never are)"),
+        _block("disable_aliases", mapped.disable_aliases or {},
+               "# disableAliases: no redirect pages are made for front matter aliases"),
         _block("menus", mapped.menus, "# menus from the config; pages add entries with `menu:`"),
         _block("extra", mapped.extra, "# params: templates read them as site.extra"),
         "search:\n  enabled: true\n",

@@ -88,6 +88,8 @@ class _Planner:
             yield OutputPlan(route.output, "page.html", StandalonePage(self.site, page, article))
 
     def aliases(self) -> Iterator[OutputPlan]:
+        if self.config.disable_aliases:
+            return
         for article in (*self.site.articles, *self.site.pages):
             for alias in self.routes[article.source_path].aliases:
                 yield self.redirect(alias, article)
@@ -158,10 +160,11 @@ def _check_conflicts(plans: list[OutputPlan]) -> list[OutputPlan]:
             continue
         if plan.context.page.kind == "alias" == other.context.page.kind:
             continue  # two pages give one alias: the first keeps it (load_site warned)
-        if plan.context.page.kind == "alias":
+        if "alias" in (plan.context.page.kind, other.context.page.kind):
+            alias, page = (plan, other) if plan.context.page.kind == "alias" else (other, plan)
             problems.append(Diagnostic(
-                _origin(plan), 0, 0, "error",
-                f"alias {unquote(plan.context.page.url)} is the URL of {_origin(other)}",
+                _origin(alias), 0, 0, "error",
+                f"alias {unquote(alias.context.page.url)} is the URL of {_origin(page)}",
                 "remove the alias, or point it at a URL no page uses"))
             continue
         problems.append(Diagnostic(

@@ -202,3 +202,19 @@ def test_the_written_config_is_commented_yaml(tmp_path: Path) -> None:
     assert text.startswith("# Migrated from a Hugo site (hugo.toml) by `treaty-archive migrate`.")
     assert "# Hugo's permalinks. Sections without a pattern keep Hugo's default" in text
     assert yaml.safe_load(text)["site"]["title"] == "A Hugo blog"
+
+
+def test_disable_aliases_carries_over(tmp_path: Path) -> None:
+    """hugoDocs sets disableAliases; its aliases name its own section pages."""
+    site = tmp_path / "hugo"
+    (site / "content" / "functions" / "time").mkdir(parents=True)
+    (site / "hugo.toml").write_text('title = "Docs"\ndisableAliases = true\n', encoding="utf-8")
+    (site / "content" / "functions" / "time" / "_index.md").write_text("---\ntitle: Time\n---\n")
+    (site / "content" / "functions" / "time" / "AsTime.md").write_text(
+        "---\ntitle: AsTime\naliases: [/functions/time]\n---\nText.\n", encoding="utf-8")
+    assert run_cli("migrate", str(site), "--into", str(tmp_path / "project")).code == 0
+    assert load_config(tmp_path / "project").disable_aliases is True
+    built = build_site(tmp_path / "project")
+    assert built.code == 0, built.err
+    section = (tmp_path / "project" / "public" / "functions" / "time" / "index.html").read_text(encoding="utf-8")
+    assert 'http-equiv="refresh"' not in section and "<title>Time" in section
