@@ -230,16 +230,20 @@ def outline(fragment: str) -> list[str]:
     blocks = []
     for node in lxml_html.fragments_fromstring(fragment):
         if isinstance(node, str):
-            text = " ".join(node.split())
+            text = "".join(node.split())
             blocks += [f"text: {text}"] if text else []
             continue
         if not isinstance(node.tag, str) or isinstance(node, etree._Comment):
             continue
-        code = node.tag == "pre" or (node.tag == "div" and ({"highlight", "codehilite"}
-                                                             & set(node.get("class", "").split())))
+        classes = set(node.get("class", "").split())
+        code = node.tag == "pre" or (node.tag == "div" and bool({"highlight", "codehilite"} & classes))
+        tag = "code" if code else "table" if "table-scroll" in classes else node.tag
         targets = [e.get("href") or e.get("src") for e in node.iter("a", "img") if e.get("href") or e.get("src")]
         links = f" -> {' '.join(targets)}" if targets and not code else ""
-        blocks.append(f"{'code' if code else node.tag}: {' '.join(node.text_content().split())}{links}")
+        # The characters without white space: Chroma and Pygments lay out line numbers
+        # differently (word counts are compared on their own).
+        text = "".join(node.text_content().split())
+        blocks.append(f"{tag}: {text}{links}")
     return blocks
 
 

@@ -8,6 +8,7 @@ gathered, and the stage fails once with all of them (`raise_errors`).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from sitegen.render.templates import make_environment, templates_fingerprint
 from sitegen.incremental.unchanged import is_published, next_change
 from sitegen.content.urls import Route, route_document
 from sitegen.build.second_pass import SecondPass
+from sitegen.content.build_options import build_options, unpublished_folders
 from sitegen.build.workers import Processed, SourceResult, attach_source, process_sources
 from sitegen.site.data import data_digest, load_data
 
@@ -52,6 +54,8 @@ class CheckedSite:
     # Pages converted in the second pass, by source path: the cache key of the body, which
     # stands for the site the body was made from (page fingerprints use it, not the source's).
     body_keys: dict[str, str] = field(default_factory=dict)
+    hidden_folders: frozenset[str] = frozenset()  # content folders whose files are not published
+    resource_routes: dict[str, Route] = field(default_factory=dict)  # unrendered bundles' places
 
 
 @lru_cache(maxsize=1)
@@ -121,11 +125,13 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     published: list[tuple[Document, ConvertedBody | None, str]] = []
     deferred: list[tuple[Document, str]] = []
     changes: list[datetime] = []
+    options = build_options([r.document for _, r in results if r.document is not None])
     for key, result in results:
         problems.extend(result.diagnostics)
         if result.document is None:
             continue
-        if is_published(result.document, config, now):
+        option = options.get(result.document.source.path)
+        if is_published(result.document, config, now) and (option is None or option.published):
             if result.needs_site:
                 deferred.append((result.document, key))
             published.append((result.document, result.converted, key))
@@ -134,6 +140,9 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
             changes.append(change)
     documents = [doc for doc, _, _ in published]
     routes, route_problems = _route_all(documents, config)
+    for path, option in options.items():
+        if option.list == "never" and path in routes and routes[path].kind == "article":
+            routes[path] = dataclasses.replace(routes[path], kind="page")  # published, in no list
     problems.extend(route_problems)
     problems.extend(shared_aliases(documents) if not config.disable_aliases else [])
     problems.extend(own_search_page(routes, config))
@@ -156,8 +165,23 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     raise_errors(problems, ContentError)
     warnings = tuple(sorted(d for d in problems if not d.is_error))
     stable_until = min(changes).timestamp() if changes else None
+    parsed = [r.document for _, r in results if r.document is not None]
+    hidden = unpublished_folders(parsed, options)
     return CheckedSite(tuple(documents), routes, tuple(pages), tree, warnings, conversion, stable_until,
-                       data, body_keys)
+                       data, body_keys, frozenset(hidden), _unrendered_bundles(parsed, options, config))
+
+
+def _unrendered_bundles(documents: list[Document], options: dict[str, Any], config: Config) -> dict[str, Route]:
+    """Routes of bundles that are not rendered but publish their files (a headless bundle):
+    their files go where the page would be, as in Hugo."""
+    routes = {}
+    for doc in documents:
+        option = options.get(doc.source.path)
+        if option is not None and not option.published and option.publish_resources:
+            route, _ = route_document(doc, config)
+            if route is not None and route.bundle_dir:
+                routes[doc.source.path] = route
+    return routes
 
 
 def _page_inputs(config: Config, cache: BuildCache, published: list[tuple[Document, ConvertedBody | None, str]],

@@ -59,8 +59,10 @@ def _copies(config: Config, checked: CheckedSite) -> list[CopiedFile]:
 
     Static files are listed with links followed only where content/links.py allows."""
     copies = [CopiedFile(rel, path) for rel, path in project_files(config, "static")]
-    owners = resource_owners(checked.routes)
+    owners = resource_owners({**checked.resource_routes, **checked.routes})
     for resource in checked.tree.resources:
+        if any(resource.content_path.startswith(folder + "/") for folder in checked.hidden_folders):
+            continue  # a bundle or section with `publishResources: false`
         copies.append(CopiedFile(resource_output(resource.content_path, owners), resource.absolute))
     return copies
 

@@ -55,9 +55,17 @@ def html_block_end(line: str, in_paragraph: bool) -> re.Pattern[str] | None | bo
 
 
 class CommonMarkHtmlBlocks(Preprocessor):
-    """Stash each HTML block whole, as Python-Markdown's html_block preprocessor stashes its own."""
+    """Stash each HTML block whole, as Python-Markdown's html_block preprocessor stashes its own.
+
+    `blocks` remembers them, so that one made of an inline tag (``<img>`` alone on its line,
+    kind 7) is not put in a paragraph when it is written back, as Goldmark does not."""
+
+    def __init__(self, md: Markdown) -> None:
+        super().__init__(md)
+        self.blocks: set[str] = set()
 
     def run(self, lines: list[str]) -> list[str]:
+        self.blocks.clear()  # the last document's are written out by now
         out: list[str] = []
         index = 0
         in_paragraph = False
@@ -70,7 +78,9 @@ class CommonMarkHtmlBlocks(Preprocessor):
                 index += 1
                 continue
             block, index = self._take(lines, index, end)
-            out += ["", self.md.htmlStash.store("\n".join(block)), ""]
+            html = "\n".join(block)
+            self.blocks.add(html)
+            out += ["", self.md.htmlStash.store(html), ""]
             in_paragraph = False
         return out
 
@@ -97,4 +107,9 @@ def install(md: Markdown) -> None:
     """Put this in place of Python-Markdown's (and md_in_html's) html_block preprocessor."""
     if "html_block" in md.preprocessors:
         md.preprocessors.deregister("html_block")
-    md.preprocessors.register(CommonMarkHtmlBlocks(md), "html_block", 20)
+    blocks = CommonMarkHtmlBlocks(md)
+    md.preprocessors.register(blocks, "html_block", 20)
+    writer = md.postprocessors["raw_html"] if "raw_html" in md.postprocessors else None
+    if writer is not None and hasattr(writer, "isblocklevel"):
+        is_block = writer.isblocklevel
+        writer.isblocklevel = lambda html: html in blocks.blocks or is_block(html)  # type: ignore[method-assign]

@@ -167,11 +167,14 @@ def _expand(text: str, masked: str, path: str, body_line: int, render: Renderer,
             pos = match.end()
             continue
         expansion.names.add(name)
-        args, kwargs = _parse_args(match.group("args"))
-        inner: str | None = None
+        arg_text, self_closed = _self_closing(match.group("args"))
+        args, kwargs = _parse_args(arg_text)
+        inner: str | None = "" if self_closed else None  # {{< x />}}: closed, nothing inside
         end = match.end()
-        closing = _find_closing(masked, name, match.end())
-        if closing:
+        closing = None if self_closed else _find_closing(masked, name, match.end())
+        if self_closed:
+            pass
+        elif closing:
             inner = text[match.end():closing[0]]
             inner_masked = masked[match.end():closing[0]]
             inner = _expand(inner, inner_masked, path, line, render, known, needs_inner,
@@ -244,11 +247,20 @@ def _inline_stash(inner: str, expansion: Expansion) -> str:
     return restore_shortcodes(inner, expansion.stash) if "SITEGENSHORTCODE" in inner else inner
 
 
+def _self_closing(arg_text: str) -> tuple[str, bool]:
+    """A tag's arguments without the '/' of a self-closing tag (``{{< x a />}}``), and whether
+    it had one."""
+    stripped = arg_text.rstrip()
+    if stripped.endswith("/") and not stripped.endswith(("\\/", "=/")):
+        return stripped[:-1], True
+    return arg_text, False
+
+
 def _find_closing(masked: str, name: str, start: int) -> tuple[int, int] | None:
     """Span of the closing tag matching an opening one, allowing nested same-name pairs."""
     depth = 0
     for match in _TAG_RE.finditer(masked, start):
-        if match.group("name") != name or match.group("comment"):
+        if match.group("name") != name or match.group("comment") or _self_closing(match.group("args"))[1]:
             continue
         if match.group("close"):
             if depth == 0:

@@ -28,6 +28,10 @@ SITES = [site.name for site in parity_site.fixture_sites()]
 ALLOWED_DIFFERENCES: dict[tuple[str, str, str], str] = {
     ("cjk", "post/long-paragraph.md", "plain_summary"):
         "one paragraph longer than twice the summary length is cut at a sentence",
+    ("content-files", "post/2019-08-02-unlisted.md", "present"):
+        "build: {list: never}: the page is published in both; Hugo's dump lists listed pages only",
+    ("content-files", "term:/blog/tags/hidden/", "present"):
+        "a term that only an unlisted page carries has no page here; Hugo makes an empty one",
     ("shortcodes-and-data", "post/2019-04-01-bases.md", "outline"):
         "the divider shortcode calls a partial: migrate writes a stub, which shows nothing",
 }
@@ -89,8 +93,11 @@ def test_snapshot_is_what_hugo_builds_now(name: str, tmp_path: Path) -> None:
 
 def test_allowed_differences_are_still_differences(tmp_path: Path) -> None:
     stale = []
+    built: dict[str, dict[str, Any]] = {}
     for (name, key, field), _ in ALLOWED_DIFFERENCES.items():
-        ours = parity_site.our_entries(parity_site.SITES_DIR / name, tmp_path / name)["entries"]
+        if name not in built:
+            built[name] = parity_site.our_entries(parity_site.SITES_DIR / name, tmp_path / name)["entries"]
+        ours = built[name]
         theirs = expected(name)["entries"]
         if field == "outline":
             if parity_site.outline(theirs[key]["content"]) == parity_site.outline(ours[key]["content"]):
