@@ -51,9 +51,9 @@ def unpublished_folders(documents: list[Document], options: dict[str, BuildOptio
     folders = set()
     for doc in documents:
         option = options.get(doc.source.path)
-        if option is not None and not option.published and not option.publish_resources:
-            if PurePosixPath(doc.source.content_path).stem in ("index", "_index"):
-                folders.add(_folder(doc))
+        if (option is not None and not option.published and not option.publish_resources
+                and PurePosixPath(doc.source.content_path).stem in ("index", "_index")):
+            folders.add(_folder(doc))
     return folders
 
 

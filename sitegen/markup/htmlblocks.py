@@ -13,6 +13,7 @@ block is stashed whole; what follows is Markdown again.
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from markdown import Markdown
 from markdown.preprocessors import Preprocessor
@@ -39,7 +40,7 @@ _INDENT = re.compile(r"^ {0,3}(?=<)")
 _PLACEHOLDER = re.compile("^\x02wzxhzdk:\\d+\x03$")
 
 
-def html_block_end(line: str, in_paragraph: bool) -> re.Pattern[str] | None | bool:
+def html_block_end(line: str, in_paragraph: bool) -> re.Pattern[str] | None | Literal[False]:
     """How the HTML block that `line` starts ends: a pattern (kinds 1-5), None (at a blank
     line, kinds 6 and 7), or False when the line starts no HTML block."""
     if not _INDENT.match(line):
@@ -49,7 +50,7 @@ def html_block_end(line: str, in_paragraph: bool) -> re.Pattern[str] | None | bo
         if start.match(text):
             return end
     if _KIND6.match(text) or (not in_paragraph and _KIND7.match(text)
-                              and not re.match(r"</?(?:script|style|pre|textarea)\b", text, re.I)):
+                              and not re.match(r"</?(?:script|style|pre|textarea)\b", text, re.IGNORECASE)):
         return None
     return False
 
@@ -109,7 +110,7 @@ def install(md: Markdown) -> None:
         md.preprocessors.deregister("html_block")
     blocks = CommonMarkHtmlBlocks(md)
     md.preprocessors.register(blocks, "html_block", 20)
-    writer = md.postprocessors["raw_html"] if "raw_html" in md.postprocessors else None
+    writer = md.postprocessors["raw_html"] if "raw_html" in md.postprocessors else None  # noqa: SIM401
     if writer is not None and hasattr(writer, "isblocklevel"):
         is_block = writer.isblocklevel
         writer.isblocklevel = lambda html: html in blocks.blocks or is_block(html)  # type: ignore[method-assign]

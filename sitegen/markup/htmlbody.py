@@ -15,7 +15,13 @@ from html.parser import HTMLParser
 from sitegen.markup.markdown import MORE_DIVIDER, MarkdownOptions, RenderedBody, reading_minutes
 from sitegen.markup.markdown_ext import heading_slug
 from sitegen.markup.shortcodes import restore_shortcodes
-from sitegen.markup.text import count_html_words, dominant_cjk_lang, has_cjk, plain_text, summary_cut
+from sitegen.markup.text import (
+    count_html_words,
+    dominant_cjk_lang,
+    has_cjk,
+    plain_text,
+    summary_cut,
+)
 from sitegen.markup.urlsafety import is_unsafe_url
 
 

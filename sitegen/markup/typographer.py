@@ -254,7 +254,7 @@ class _AngleQuotes(InlineProcessor):
     """``<<`` and ``>>`` before raw HTML is looked for, as Goldmark's typographer takes them
     first (``<<angles>>`` is «angles», not a tag)."""
 
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str, int, int]:  # type: ignore[override]  # noqa: N802
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str, int, int]:  # type: ignore[override]
         return (LAQUO if m.group(0) == "<<" else RAQUO), m.start(0), m.end(0)
 
 

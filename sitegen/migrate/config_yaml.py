@@ -16,8 +16,8 @@ _PERMALINK_NOTE = """\
 def render_config(mapped: MappedConfig, source: str) -> str:
     """config.yaml for the migrated project; `source` names the Hugo config files read."""
     parts = [
-        f"# Migrated from a Hugo site ({source}) by `treaty-archive migrate`.\n"
-        "# Every key is documented in README.md (\"Configuration reference\").\n",
+        (f"# Migrated from a Hugo site ({source}) by `treaty-archive migrate`.\n"
+         "# Every key is documented in README.md (\"Configuration reference\").\n"),
         _block("site", mapped.site, "# baseURL, title, languageCode, params.description/author, copyright"),
         _block("markdown", mapped.markdown,
                "# markup.goldmark.renderer.unsafe, hasCJKLanguage, summaryLength, typographer"),

@@ -33,7 +33,7 @@ class PlannedFile:
 
 def tree_files(folder: Path, into: str) -> list[PlannedFile]:
     """Every file under folder, to be copied under `into`; hidden files and clutter skipped."""
-    planned = []
+    planned: list[PlannedFile] = []
     if not folder.is_dir():
         return planned
     for dirpath, dirnames, filenames in os.walk(folder):
@@ -71,9 +71,8 @@ def conflicts(target: Path, planned: list[PlannedFile]) -> tuple[list[str], list
 
 
 def _differs(path: Path, item: PlannedFile) -> bool:
-    if item.source is not None:
-        if path.stat().st_size != item.source.stat().st_size:
-            return True
+    if item.source is not None and path.stat().st_size != item.source.stat().st_size:
+        return True
     return path.read_bytes() != item.bytes()
 
 

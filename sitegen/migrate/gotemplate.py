@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Union
 
 
 class GoSyntaxError(Exception):
@@ -52,7 +51,7 @@ class SubPipe:
     pipe: Pipe
 
 
-Operand = Union[Literal, Field, Variable, Dot, Function, SubPipe]
+Operand = Literal | Field | Variable | Dot | Function | SubPipe
 
 
 @dataclass(frozen=True)
@@ -112,7 +111,7 @@ class LoopControl:
     word: str  # "break" or "continue"
 
 
-Node = Union[Text, Output, Assign, If, With, Range, LoopControl]
+Node = Text | Output | Assign | If | With | Range | LoopControl
 
 # An action: comments whole (they may hold "}}"), strings whole (they may hold "}}" too).
 _ACTION_RE = re.compile(r"""\{\{(-\s)?(\s*/\*.*?\*/\s*|(?:"(?:[^"\\\n]|\\.)*"|`[^`]*`|[^"`}]|\}(?!\}))*?)"""
@@ -271,7 +270,7 @@ def _commands(tokens: list[tuple[str, str]]) -> tuple[list[Command], list[tuple[
     commands: list[Command] = []
     args: list[Operand] = []
     while tokens:
-        kind, value = tokens[0]
+        kind = tokens[0][0]
         if kind == "close":
             break
         if kind == "pipe":

@@ -63,9 +63,9 @@ def content_folders(site: Path, hugo: HugoConfig) -> list[Path]:
     mounts = hugo.get("module", "mounts", default=[])
     sources = []
     for mount in mounts if isinstance(mounts, list) else []:
-        if isinstance(mount, dict) and str(mount.get("target", "")).strip("/") == "content":
-            if _mount_language_ok(mount, hugo.default_language):
-                sources.append(site / str(mount.get("source", "content")))
+        if (isinstance(mount, dict) and str(mount.get("target", "")).strip("/") == "content"
+                and _mount_language_ok(mount, hugo.default_language)):
+            sources.append(site / str(mount.get("source", "content")))
     if sources:
         return [s for s in sources if s.is_dir()]
     language_dir = hugo.get("languages", hugo.default_language, "contentdir")

@@ -115,9 +115,8 @@ def _one(name: str, usage: Usage, roots: list[Path]) -> ShortcodeResult:
         template = translate(source)
     except Untranslatable as exc:
         if name in SHIPPED:
-            return ShortcodeResult(name, "", "shipped", origin, str(exc),
-                                   notes=[f"the site's own {name} ({origin}) could not be "
-                                          f"translated ({exc}); the archive's {name} is used"])
+            note = f"the site's own {name} ({origin}) could not be translated ({exc}); the archive's {name} is used"
+            return ShortcodeResult(name, "", "shipped", origin, str(exc), notes=[note])
         return ShortcodeResult(name, stub(name, source, origin, str(exc), usage.closed), "stub",
                                origin, str(exc))
     header = f"{{#- Translated from Hugo's {origin} by `treaty-archive migrate`. -#}}\n"
@@ -147,8 +146,7 @@ def _origin(root: Path, path: Path, site: Path) -> str:
 def stub(name: str, source: str, origin: str, reason: str, closed: bool) -> str:
     """A template that shows the shortcode's inner content, with the Go source to translate."""
     quoted = source.replace("#}", "# }").rstrip()
-    lines = [f"{{#- STUB written by `treaty-archive migrate`: Hugo's shortcode '{name}' "
-             f"({origin})",
+    lines = [f"{{#- STUB written by `treaty-archive migrate`: Hugo's shortcode '{name}' ({origin})",
              f"    was not translated: {reason}.",
              "    Until a person rewrites it in Jinja (docs/migrating-from-hugo.md, section 3),",
              "    it shows only the text between its tags." + (" The Go source:" if quoted else ""),

@@ -497,7 +497,7 @@ def article_field(article: Article, name: str) -> Any:
         "linktitle": lambda: article.params.get("linktitle") or article.title,
         "params": lambda: {**{k: list(v) for k, v in article.terms.items()}, **article.params},
         "plain": lambda: plainify(article.content), "rendershortcodes": lambda: article.content,
-        "file": lambda: PageFile(article.source_path), "pages": lambda: [],
+        "file": lambda: PageFile(article.source_path), "pages": list,
         "publishdate": lambda: article.date, "lastmod": lambda: article.lastmod or article.date,
     }
     if lowered in special:

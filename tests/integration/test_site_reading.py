@@ -7,8 +7,8 @@ pass); its output follows every edit: each cached rebuild must equal a clean bui
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from lxml import html as lxml_html
