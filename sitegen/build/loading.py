@@ -17,7 +17,7 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from sitegen.site.assemble import PageInput, alias_path
+from sitegen.site.assemble import PageInput
 from sitegen.render.bodies import ConvertedBody, RefIndex, as_markup, resolve_refs
 from sitegen.incremental.cache import Body, BuildCache, digest
 from sitegen.config.settings import Config
@@ -28,7 +28,7 @@ from sitegen.content.sources import SourceTree, discover_sources
 from sitegen.incremental.fingerprint import ALL, site_attributes
 from sitegen.render.templates import make_environment, templates_fingerprint
 from sitegen.incremental.unchanged import is_published, next_change
-from sitegen.content.urls import Route, route_document
+from sitegen.content.urls import Route, alias_path, route_document
 from sitegen.build.second_pass import SecondPass
 from sitegen.content.build_options import build_options, unpublished_folders
 from sitegen.build.workers import Processed, SourceResult, attach_source, process_sources

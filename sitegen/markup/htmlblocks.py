@@ -92,16 +92,32 @@ class CommonMarkHtmlBlocks(Preprocessor):
         while index < len(lines):
             line = lines[index]
             if end is None and not line.strip():
-                if lines[index + 1:index + 3] == [MORE_TOKEN, ""]:
-                    block.append(MORE_TOKEN)  # <!--more--> written inside the block: it stays there
-                    index += 3
-                    continue
-                break
+                after = _more_inside(lines, index)
+                if after is None:
+                    break
+                block.append(MORE_TOKEN)  # <!--more--> written inside the block: it stays there
+                index = after
+                continue
             block.append(line)
             index += 1
             if end is not None and end.search(line if len(block) > 1 else line.lstrip(" ")[1:]):
                 break
         return block, index
+
+
+def _more_inside(lines: list[str], index: int) -> int | None:
+    """Where the block goes on when the blank lines at `index` are only those mark_more put
+    around a <!--more--> written inside it (one or two before the token: more means the
+    source had a blank line there, which ends the block); None otherwise."""
+    blanks = index
+    while blanks < len(lines) and not lines[blanks].strip():
+        blanks += 1
+    if blanks - index > 2 or blanks >= len(lines) or lines[blanks] != MORE_TOKEN:
+        return None
+    after = blanks + 1
+    while after < len(lines) and not lines[after].strip():
+        after += 1
+    return after
 
 
 def install(md: Markdown) -> None:

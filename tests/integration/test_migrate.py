@@ -86,7 +86,7 @@ def test_the_config_keeps_hugos_settings_and_defaults(tmp_path: Path) -> None:
     assert (config.markdown.has_cjk_language, config.markdown.unsafe, config.markdown.summary_words) == (
         True, True, 30)
     assert config.pagination.page_size == 7
-    assert config.ignore_files == ["\\.Rmd$", "_cache$"]
+    assert config.ignore_files == ("\\.Rmd$", "_cache$")
     assert config.extra == {"description": "Notes", "mainsections": ["post"]}
     assert config.menus == {"main": [{"name": "About", "url": "/about/", "weight": 1}]}
 
