@@ -31,6 +31,7 @@ from sitegen.incremental.unchanged import is_published, next_change
 from sitegen.content.urls import Route, alias_path, route_document
 from sitegen.build.second_pass import SecondPass
 from sitegen.content.build_options import build_options, unpublished_folders
+from sitegen.content.zones import site_zone
 from sitegen.build.workers import Processed, SourceResult, attach_source, process_sources
 from sitegen.site.data import data_digest, load_data
 
@@ -77,7 +78,7 @@ def conversion_fingerprint(config: Config) -> str:
     used = shortcode_site_attributes(config)
     return digest(ENGINE_VERSION, engine_fingerprint(), repr(config.markdown),
                   repr(sorted(config.taxonomies.items())), repr(sorted(config.extra.items(), key=str)),
-                  repr(config.site) if used else "",
+                  repr(config.site) if used else "", config.site.timezone,
                   data_digest(config) if used & {"data", ALL} else "",
                   templates_fingerprint(config, "shortcodes"))
 
@@ -116,6 +117,7 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     cache = cache or BuildCache(None)
     tree = tree or read_sources(config, timings)
     clock = time.perf_counter()
+    site_zone(config)  # a wrong site.timezone stops here, before any worker starts
     conversion = conversion_fingerprint(config)
     results = _source_results(config, tree, cache, conversion, jobs, progress)
     timings["convert"] = time.perf_counter() - clock

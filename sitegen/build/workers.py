@@ -22,6 +22,7 @@ from sitegen.incremental.cache import Body
 from sitegen.config.settings import Config
 from sitegen.errors import Diagnostic
 from sitegen.content.frontmatter import Document, parse_source
+from sitegen.content.zones import site_zone
 from sitegen.content.sources import Source, read_source
 from sitegen.render.templates import TemplateError, make_environment
 
@@ -65,6 +66,7 @@ class SourceProcessor:
 
     def __init__(self, config: Config, site: Any = None) -> None:
         self.taxonomies = tuple(config.taxonomies.values())
+        self.zone = site_zone(config)
         self.converter = BodyConverter(config, make_environment(config), site)
 
     def process(self, source: Source) -> SourceResult:
@@ -74,7 +76,7 @@ class SourceProcessor:
             if read is None:
                 return SourceResult(None, None, (problem,) if problem else ())
             source = read
-        parsed = parse_source(source, self.taxonomies)
+        parsed = parse_source(source, self.taxonomies, self.zone)
         if parsed.document is None:
             return SourceResult(None, None, parsed.diagnostics)
         try:

@@ -12,7 +12,7 @@ import dataclasses
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 import frontmatter as python_frontmatter
@@ -218,8 +218,17 @@ def split_front_matter(text: str) -> tuple[str, str, int, int, int]:
     return kind, block, body_start, block_line, body_line
 
 
-def parse_source(source: Source, taxonomies: tuple[str, ...] = ("categories", "tags")) -> ParseResult:
-    """Parse one source into a Document, or explain with diagnostics why it cannot be."""
+def parse_source(source: Source, taxonomies: tuple[str, ...] = ("categories", "tags"),
+                 zone: tzinfo = UTC) -> ParseResult:
+    """Parse one source into a Document, or explain with diagnostics why it cannot be.
+
+    `zone`: the time zone of dates written without one (site.timezone, Hugo's timeZone).
+    """
+    return _parse_source(source, taxonomies, zone)
+
+
+def _parse_source(source: Source, taxonomies: tuple[str, ...], zone: tzinfo) -> ParseResult:
+    """The work of parse_source."""
     path = source.path
     try:
         kind, block, body_start, block_line, body_line = split_front_matter(source.text)
@@ -240,7 +249,7 @@ def parse_source(source: Source, taxonomies: tuple[str, ...] = ("categories", "t
         return ParseResult(None, (Diagnostic(
             path, block_line, 1, "error", f"front matter must be a mapping of keys to values, "
             f"got {shape}", "write one 'key: value' per line, e.g. 'title: My article'"),))
-    meta, diagnostics = build_front_matter(raw, path, block, block_line, kind, taxonomies)
+    meta, diagnostics = build_front_matter(raw, path, block, block_line, kind, taxonomies, zone)
     if any(d.is_error for d in diagnostics):
         return ParseResult(None, tuple(diagnostics))
     return ParseResult(Document(source, meta, body_start, body_line, True), tuple(diagnostics))
@@ -383,10 +392,10 @@ def key_lines(block: str, block_line: int) -> dict[str, int]:
 
 
 def build_front_matter(raw: dict[str, Any], path: str, block: str, block_line: int, kind: str,
-                       taxonomies: tuple[str, ...]) -> tuple[FrontMatter, list[Diagnostic]]:
+                       taxonomies: tuple[str, ...], zone: tzinfo = UTC) -> tuple[FrontMatter, list[Diagnostic]]:
     """Type-check a raw mapping into FrontMatter, collecting every problem."""
     lines = key_lines(block, block_line)
-    checker = _Checker(path, lines)
+    checker = _Checker(path, lines, zone)
     values = {str(k).lower(): v for k, v in raw.items()}
     known = set(KNOWN_KEYS) | set(taxonomies)
     recognised = known | set(PARAM_KEYS)
@@ -438,8 +447,8 @@ def _first(dates: dict[str, datetime | None], keys: tuple[str, ...]) -> datetime
 class _Checker:
     """Reads one typed value at a time, recording a diagnostic for each wrong one."""
 
-    def __init__(self, path: str, lines: dict[str, int]) -> None:
-        self.path, self.lines = path, lines
+    def __init__(self, path: str, lines: dict[str, int], zone: tzinfo = UTC) -> None:
+        self.path, self.lines, self.zone = path, lines, zone
         self.diagnostics: list[Diagnostic] = []
 
     def error(self, key: str, message: str, hint: str) -> None:
@@ -502,7 +511,7 @@ class _Checker:
         if value is None or value == "":
             return None
         try:
-            return parse_date(value)
+            return parse_date(value, self.zone)
         except DateError as exc:
             self.error(key, f"{key} {exc}", "write the date as YYYY-MM-DD, e.g. '2019-07-07', "
                        "or with a time: '2019-07-07T09:30:00+09:00'")

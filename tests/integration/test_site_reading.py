@@ -195,3 +195,15 @@ def test_draft_yes_is_read_as_hugo_reads_it_with_a_warning(tmp_path: Path) -> No
     assert ("content/2019/a.md:4:1: warning: draft: yes is text, not true or false; Hugo reads it "
             "as false") in run.err
     assert (root / "public" / "2019" / "yes" / "index.html").is_file()
+
+
+def test_site_timezone_places_dates_written_without_one(tmp_path: Path) -> None:
+    config = DEFAULT_CONFIG.replace("  language: en\n", "  language: en\n  timezone: Asia/Tokyo\n")
+    root = write_site(tmp_path / "site", {"config.yaml": config, "content/2019/a.md": article(date="2019-07-07")})
+    assert build_site(root).code == 0
+    assert 'datetime="2019-07-07T00:00:00+09:00"' in (root / "public" / "2019" / "an-article" / "index.html"
+                                                     ).read_text(encoding="utf-8")
+    (root / "config.yaml").write_text(config.replace("Asia/Tokyo", "Mars/Olympus"), encoding="utf-8")
+    run = build_site(root)
+    assert (run.code, run.err.splitlines()[0]) == (
+        2, "config.yaml: error: site.timezone: no time zone is named 'Mars/Olympus'")
