@@ -126,6 +126,7 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     problems.extend(data_problems)
     published: list[tuple[Document, ConvertedBody | None, str]] = []
     deferred: list[tuple[Document, str]] = []
+    unrendered: list[Document] = []  # build: {render: never}: not published, but GetPage finds them
     changes: list[datetime] = []
     options = build_options([r.document for _, r in results if r.document is not None])
     for key, result in results:
@@ -137,6 +138,8 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
             if result.needs_site:
                 deferred.append((result.document, key))
             published.append((result.document, result.converted, key))
+        elif is_published(result.document, config, now):
+            unrendered.append(result.document)
         change = next_change(result.document, config, now)
         if change is not None:
             changes.append(change)
@@ -154,7 +157,7 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     body_keys: dict[str, str] = {}
     if deferred:
         clock = time.perf_counter()
-        second = SecondPass(config, cache, conversion, documents, data)
+        second = SecondPass(config, cache, conversion, documents, data, unrendered)
         converted_again = second.convert(deferred, pages, routes, [k for k, _ in results])
         problems.extend(d for _, result in converted_again for d in result.diagnostics)
         body_keys = {doc.source.path: key for (doc, _), (key, _) in zip(deferred, converted_again)}

@@ -15,7 +15,11 @@ listing page that lists other listing pages sees them without summaries or word 
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from typing import Any
+
+from markupsafe import Markup
 
 from sitegen.build.workers import SourceProcessor, SourceResult, attach_source, pack
 from sitegen.config.settings import Config
@@ -24,7 +28,7 @@ from sitegen.content.urls import Route
 from sitegen.incremental.cache import BuildCache, digest
 from sitegen.markup.markdown import RenderedBody
 from sitegen.site.assemble import PageInput, assemble_site
-from sitegen.site.model import ArticleBody
+from sitegen.site.model import ArticleBody, SiteView
 
 EMPTY_BODY = RenderedBody(html="", summary_html="", summary_text="", truncated=False, toc_html="",
                           headings=(), word_count=0, reading_time=0, is_cjk=False, lang_hint="",
@@ -35,10 +39,12 @@ class SecondPass:
     """Converts the deferred sources of one build."""
 
     def __init__(self, config: Config, cache: BuildCache, conversion: str, documents: list[Document],
-                 data: dict[str, Any]) -> None:
+                 data: dict[str, Any], unrendered: list[Document] | None = None) -> None:
         self.config, self.cache, self.data = config, cache, data
+        self.unrendered = unrendered or []  # `build: {render: never}` pages, which get_page finds
         self.converted = 0  # sources converted (not taken from the cache) by `convert`
-        self.site_key = digest(conversion, *sorted(f"{d.source.path}:{d.source.digest}" for d in documents))
+        self.site_key = digest(conversion, *sorted(f"{d.source.path}:{d.source.digest}"
+                                                   for d in [*documents, *self.unrendered]))
 
     def convert(self, deferred: list[tuple[Document, str]], pages: list[PageInput],
                 routes: dict[str, Route], first_keys: list[str]) -> list[tuple[str, SourceResult]]:
@@ -51,7 +57,9 @@ class SecondPass:
             if key in known:
                 results.append((key, attach_source(known[key], doc.source)))
                 continue
-            processor = processor or SourceProcessor(self.config, self.site(deferred, pages, routes))
+            if processor is None:
+                processor = SourceProcessor(self.config, None)
+                processor.converter.site = self.site(deferred, pages, routes, processor)
             packed = pack(processor.process(doc.source))
             self.converted += 1
             self.cache.put_sources({key: packed.pickled}, {key: packed.body} if packed.body else {})
@@ -61,8 +69,45 @@ class SecondPass:
         return results
 
     def site(self, deferred: list[tuple[Document, str]], pages: list[PageInput],
-             routes: dict[str, Route]) -> Any:
-        """The site from every first-pass page, and the deferred ones with empty bodies."""
+             routes: dict[str, Route], processor: SourceProcessor) -> SecondPassSite:
+        """The site from every first-pass page, the deferred ones with empty bodies, and the
+        unrendered ones for `site.GetPage`."""
         placeholders = [PageInput(doc, routes[doc.source.path], EMPTY_BODY, "", ArticleBody.of(""))
                         for doc, _ in deferred]
-        return assemble_site([*pages, *placeholders], self.config, self.data)
+        site = assemble_site([*pages, *placeholders], self.config, self.data)
+        fields = {f.name: getattr(site, f.name) for f in dataclasses.fields(site)}
+        return SecondPassSite(**fields, headless=tuple(HeadlessPage(doc, processor) for doc in self.unrendered))
+
+
+@dataclass(frozen=True)
+class SecondPassSite(SiteView):
+    """The site as second-pass shortcodes see it: with the pages that are not rendered."""
+
+    headless: tuple[HeadlessPage, ...] = ()
+
+
+class HeadlessPage:
+    """A page with `build: {render: never}` (a snippet other pages include), as
+    `site.GetPage` returns it: its title, params and `.RenderShortcodes` (its Markdown
+    with its shortcodes run, read when asked)."""
+
+    def __init__(self, doc: Document, processor: SourceProcessor) -> None:
+        self.doc, self.processor = doc, processor
+        self.content_path = doc.source.content_path
+
+    def go_field(self, name: str) -> Any:
+        lowered = name.lower()
+        if lowered in ("rendershortcodes", "rawcontent", "content"):
+            return self._markdown()
+        if lowered in ("title", "linktitle"):
+            return self.doc.meta.title
+        if lowered == "params":
+            return dict(self.doc.meta.params)
+        return getattr(self.doc.meta, lowered, None)
+
+    def _markdown(self) -> Markup:
+        read, _ = self.processor.read(self.doc.source)
+        if read is None:
+            return Markup("")
+        doc = dataclasses.replace(self.doc, source=read)
+        return Markup(self.processor.converter.render_shortcodes(doc))

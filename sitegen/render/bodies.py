@@ -27,7 +27,8 @@ from sitegen.markup.markdown import (MarkdownOptions, RenderedBody, page_options
                        render_markdown)
 from sitegen.content.classify import HTML_SUFFIXES
 from sitegen.markup.htmlbody import render_html_body
-from sitegen.markup.shortcodes import ShortcodeCall, ShortcodeFailure, call_context, expand_shortcodes
+from sitegen.markup.shortcodes import (ShortcodeCall, ShortcodeFailure, call_context, expand_shortcodes,
+                                      restore_shortcodes)
 from sitegen.incremental.fingerprint import site_attributes
 from sitegen.render.templates import load_template, runtime_diagnostic, template_uses
 from sitegen.site.data import load_data
@@ -247,6 +248,13 @@ class BodyConverter:
         if name not in self._inner:
             self._inner[name] = template_uses(self.env, f"shortcodes/{name}.html", "inner")
         return self._inner[name]
+
+    def render_shortcodes(self, doc: Document) -> str:
+        """The body's Markdown with its shortcodes run (Hugo's .RenderShortcodes, which an
+        `include` shortcode inserts into another page); as written if one fails."""
+        expansion = expand_shortcodes(doc.body, doc.source.path, doc.body_line,
+                                      lambda call: self._render_call(call, doc), self.known, self.needs_inner)
+        return doc.body if expansion.diagnostics else restore_shortcodes(expansion.text, expansion.stash)
 
     def convert(self, doc: Document) -> tuple[ConvertedBody | None, list[Diagnostic]]:
         """Convert one body; diagnostics name the file and line of each bad shortcode."""

@@ -564,7 +564,7 @@ def taxonomies(site: Any) -> dict[str, dict[str, TermPages]]:
     return result
 
 
-def get_page(site: Any, path: Any) -> Article | None:
+def get_page(site: Any, path: Any) -> Any:
     """`.Site.GetPage "/posts/x"`: a page by its path under content/ (or its URL)."""
     wanted = go_string(path).strip("/").lower()
     for article in regular_pages(site):
@@ -572,6 +572,10 @@ def get_page(site: Any, path: Any) -> Article | None:
         candidates = {content, content.removesuffix("/index"), article.url.strip("/").lower()}
         if wanted in candidates:
             return article
+    for page in getattr(site, "headless", ()):  # pages not rendered, which other pages include
+        content = page.content_path.rsplit(".", 1)[0].lower()
+        if wanted in (content, content.removesuffix("/index"), content.removesuffix("/_index")):
+            return page
     return None
 
 
