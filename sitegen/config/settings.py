@@ -61,6 +61,7 @@ class MarkdownSection:
     summary_words: int = 70  # automatic summary length in words (Hugo's summaryLength)
     has_cjk_language: bool = True  # count each CJK character as a word, as Hugo's hasCJKLanguage
     cjk_lang: str = "ja"  # lang attribute for blocks written only in Han characters
+    line_numbers: str = ""  # "table" or "inline": number every code block (Hugo's markup.highlight.lineNos)
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ class MarkdownOptions:
     summary_words: int = 70
     has_cjk_language: bool = True
     cjk_lang: str = "ja"
+    line_numbers: str = ""  # "", "table" or "inline": every code block numbered (Hugo's lineNos)
     cjk_detect: bool = True  # count CJK characters only on pages that have some (Hugo's rule)
 
 
@@ -75,11 +76,12 @@ def markdown_extensions(options: MarkdownOptions) -> list[object]:
     ]
 
 
-def _extension_configs() -> dict[str, dict[str, object]]:
+def _extension_configs(line_numbers: str = "") -> dict[str, dict[str, object]]:
+    numbered: dict[str, object] = {"linenums": True, "linenums_style": line_numbers} if line_numbers else {}
     return {
         "toc": {"slugify": heading_slug, "toc_depth": "2-4", "marker": ""},
         "pymdownx.highlight": {"css_class": "codehilite", "guess_lang": False,
-                               "pygments_lang_class": True},
+                               "pygments_lang_class": True, **numbered},
         "pymdownx.magiclink": {"hide_protocol": False},
         "pymdownx.tilde": {"subscript": False},
         "footnotes": {"BACKLINK_TITLE": "Back to reference %d",
@@ -100,7 +102,7 @@ def _converter(options: MarkdownOptions, prune_inline: bool = True) -> python_ma
     if prune_inline:
         extensions += [InlinePruningExtension(), BlockPruningExtension()]
     return python_markdown.Markdown(extensions=extensions,
-                                    extension_configs=_extension_configs(),
+                                    extension_configs=_extension_configs(options.line_numbers),
                                     output_format="html")
 
 

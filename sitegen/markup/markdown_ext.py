@@ -231,6 +231,9 @@ class HugoCompatExtension(Extension):
             if name in md.inlinePatterns:
                 _mark_explicit(md.inlinePatterns[name])  # type: ignore[arg-type]
         md.treeprocessors.register(_LinkifyBoundaries(md), "linkify_boundaries", 4.5)
+        if "indent-highlight" in md.treeprocessors:  # Hugo numbers fenced code only, not indented code
+            indented = md.treeprocessors["indent-highlight"]
+            indented.config = {**getattr(indented, "config", {}), "linenums": False}  # type: ignore[attr-defined]
         from sitegen.markup.htmlblocks import install as install_html_blocks  # it imports MORE_TOKEN
 
         install_html_blocks(md)

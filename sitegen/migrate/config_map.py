@@ -90,10 +90,14 @@ def _site(hugo: HugoConfig) -> dict[str, Any]:
 
 
 def _markdown(hugo: HugoConfig) -> dict[str, Any]:
+    """Goldmark's settings, and Chroma's line numbers (markup.highlight.lineNos)."""
     typographer = hugo.get("markup", "goldmark", "extensions", "typographer", default=True)
     if isinstance(typographer, dict):
         typographer = not typographer.get("disable", False)
+    numbered = hugo.get("markup", "highlight", "linenos", default=False) is True
+    in_table = hugo.get("markup", "highlight", "linenumbersintable", default=True) is not False
     return {
+        **({"line_numbers": "table" if in_table else "inline"} if numbered else {}),
         "unsafe": bool(hugo.get("markup", "goldmark", "renderer", "unsafe", default=False)),
         "has_cjk_language": bool(hugo.get("hascjklanguage", default=False)),
         "summary_words": _whole(hugo.get("summarylength", default=70), 70),
