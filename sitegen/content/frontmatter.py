@@ -101,6 +101,11 @@ class FrontMatter:
         key = key.lower()
         if key in self.params:
             return self.params[key]
+        nested = self.params.get("params")  # Hugo's `params:` block of custom keys
+        if isinstance(nested, dict):
+            found = next((v for k, v in nested.items() if str(k).lower() == key), None)
+            if found is not None:
+                return found
         if key in self.taxonomies:
             return list(self.taxonomies[key]) or None
         field_name = _PARAM_FIELDS.get(key)

@@ -66,7 +66,7 @@ _SITE_FIELDS = {"title": "site.title", "baseurl": "site.base_url", "params": "si
 _PAGE_FIELDS = {"title": "page.title", "linktitle": "page.title", "date": "page.date",
                 "lastmod": "page.lastmod", "publishdate": "page.publish_date",
                 "description": "page.description", "draft": "page.draft", "slug": "page.slug",
-                "keywords": "page.keywords", "weight": "page.weight", "params": "page.params"}
+                "keywords": "page.keywords", "weight": "page.weight", "params": "go.page_params(page)"}
 
 
 @dataclass

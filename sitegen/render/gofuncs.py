@@ -495,7 +495,8 @@ def article_field(article: Article, name: str) -> Any:
     special: dict[str, Callable[[], Any]] = {
         "kind": lambda: "page", "type": lambda: article.params.get("type") or article.section,
         "linktitle": lambda: article.params.get("linktitle") or article.title,
-        "params": lambda: {**{k: list(v) for k, v in article.terms.items()}, **article.params},
+        "params": lambda: {**{k: list(v) for k, v in article.terms.items()}, **_nested(article.params),
+                           **article.params},
         "plain": lambda: plainify(article.content), "rendershortcodes": lambda: article.content,
         "file": lambda: PageFile(article.source_path), "pages": list,
         "publishdate": lambda: article.date, "lastmod": lambda: article.lastmod or article.date,
@@ -507,6 +508,12 @@ def article_field(article: Article, name: str) -> Any:
         if hasattr(article, candidate):
             return getattr(article, candidate)
     return None
+
+
+def _nested(params: dict[str, Any]) -> dict[str, Any]:
+    """Hugo's `params:` block of custom front matter keys, read as page params too."""
+    nested = params.get("params")
+    return {str(k).lower(): v for k, v in nested.items()} if isinstance(nested, dict) else {}
 
 
 class PageFile:
@@ -541,6 +548,22 @@ class TermPages(tuple):  # type: ignore[type-arg]
         return None
 
 
+class GoSection:
+    """A section as Hugo's GetPage returns it: .Title, .RelPermalink, .Pages, .RegularPages."""
+
+    def __init__(self, section: Any) -> None:
+        self.section = section
+
+    def go_field(self, name: str) -> Any:
+        lowered = name.lower()
+        if lowered in ("pages", "regularpages", "regularpagesrecursive"):
+            return sorted(self.section.articles, key=_hugo_order)
+        table = {"title": self.section.title, "linktitle": self.section.title, "relpermalink": self.section.url,
+                 "permalink": self.section.url, "content": self.section.content, "kind": "section",
+                 "section": self.section.name.split("/", 1)[0]}
+        return table.get(lowered)
+
+
 def _hugo_order(article: Article) -> tuple[Any, ...]:
     """Hugo's default page order: weight (0 last), newest first, title, path."""
     stamp = -article.date.timestamp() if article.date else 0.0
@@ -572,6 +595,9 @@ def get_page(site: Any, path: Any) -> Any:
         candidates = {content, content.removesuffix("/index"), article.url.strip("/").lower()}
         if wanted in candidates:
             return article
+    for section in getattr(site, "sections", ()):
+        if wanted in (section.name.lower(), section.url.strip("/").lower()):
+            return GoSection(section)
     for page in getattr(site, "headless", ()):  # pages not rendered, which other pages include
         content = page.content_path.rsplit(".", 1)[0].lower()
         if wanted in (content, content.removesuffix("/index"), content.removesuffix("/_index")):
@@ -673,6 +699,7 @@ class GoFunctions:
         [(go_string(pairs_[i]), go_string(pairs_[i + 1])) for i in range(0, len(pairs_) - 1, 2)]))
     rel_url = staticmethod(rel_url)
     regular_pages = staticmethod(regular_pages)
+    page_params = staticmethod(lambda page: {**_nested(page.params), **page.params})
     taxonomies = staticmethod(taxonomies)
     get_page = staticmethod(get_page)
     abs_url = staticmethod(abs_url)
