@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 
 from markdown import Extension, Markdown
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
 _ITEM_RE = re.compile(r"^(?P<indent> *)(?P<marker>[-+*]|(?P<number>\d{1,9})[.)])(?P<gap> +|$)(?P<rest>.*)$")
@@ -94,6 +95,7 @@ class _Normalizer:
         self.after_blank = True
         self.blank_in_item = False  # a blank line since the current item began
         self.after_fence = False  # the previous line closed a fence
+        self.top_kind = ""  # marker of the open top-level list ("-", "*", "+", "." or ")")
 
     def run(self, lines: list[str]) -> list[str]:
         for line in lines:
@@ -121,13 +123,15 @@ class _Normalizer:
         assert fence is not None
         indent = _indent(line)
         body = line[min(indent, fence.old_indent):]
-        self.out.append(" " * fence.new_indent + body if line.strip() else "")
         closing = line.strip()
         if (set(closing) == {fence.char} and len(closing) >= fence.length
                 and indent - fence.old_indent < 4):
+            # The closing fence at the opening's indent: it may be indented up to three spaces.
+            self.out.append(" " * fence.new_indent + closing)
             self.fence = None
             self.after_fence = True  # CommonMark: the next line starts a new block
             return
+        self.out.append(" " * fence.new_indent + body if line.strip() else "")
 
     def _open_fence(self, line: str, old_indent: int, new_indent: int) -> bool:
         """Open a fence if `line` starts one (its indent already checked by the caller)."""
@@ -208,6 +212,13 @@ class _Normalizer:
         self.previous = "list"
 
     def _start_item(self, item: re.Match[str], depth: int) -> None:
+        kind = item.group("marker")[-1]  # "-", "*", "+", "." or ")"
+        if depth == 0:
+            if self.top_kind and kind != self.top_kind and self.previous in ("list", "blank"):
+                # CommonMark: another bullet or delimiter starts another list (Python-Markdown
+                # would go on with the first); a paragraph Markdown drops ends the first.
+                self.out += ["", LIST_BREAK, ""]
+            self.top_kind = kind
         indent = len(item.group("indent"))
         gap = len(item.group("gap"))
         marker_end = indent + len(item.group("marker"))
@@ -230,6 +241,15 @@ def _can_interrupt(item: re.Match[str]) -> bool:
     return number is None or int(number) == 1
 
 
+LIST_BREAK = "SITEGENLISTBREAK"  # a paragraph between two lists, removed from the HTML
+
+
+class _ListBreaks(Postprocessor):
+    def run(self, text: str) -> str:
+        return text.replace(f"<p>{LIST_BREAK}</p>\n", "").replace(f"<p>{LIST_BREAK}</p>", "") \
+            if LIST_BREAK in text else text
+
+
 class _GoldmarkBlocks(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         return normalize_blocks(lines)
@@ -240,3 +260,4 @@ class GoldmarkBlocksExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.preprocessors.register(_GoldmarkBlocks(md), "goldmark_blocks", 27)
+        md.postprocessors.register(_ListBreaks(md), "goldmark_list_breaks", 6)

@@ -163,8 +163,8 @@ class _LinkifyBoundaries(Treeprocessor):
 
 def _is_bare(link: etree.Element) -> bool:
     href, text = link.get("href", ""), link.text or ""
-    return len(link) == 0 and bool(text) and (href == text or href.endswith(text) or
-                                              AMP_SUBSTITUTE in href or text.startswith("www."))
+    return len(link) == 0 and bool(text) and (
+        href in (text, "http://" + text, "https://" + text, "mailto:" + text) or AMP_SUBSTITUTE in href)
 
 
 def _unwrap(parent: etree.Element, index: int, link: etree.Element) -> None:
