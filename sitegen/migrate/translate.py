@@ -253,7 +253,7 @@ class _Translator:
                 and head.names[1].lower() == "param":
             return f"go.default(site.extra.get({args[0]}), page.param({args[0]}))"
         if head.names[-1].lower() == "getpage" and len(args) == 1 and \
-                receiver == SHORTCODE and [n.lower() for n in head.names[:-1]] in (["site"], ["page", "site"]):
+                receiver == SHORTCODE and [n.lower() for n in head.names[:-1]] in (["site"], ["page", "site"], ["page"]):
             return f"go.get_page(site, {args[0]})"
         target = self.chain(head, drop_last=True)
         return f"go.method({target}, {head.names[-1]!r}, {', '.join(args)})"
