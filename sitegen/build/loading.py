@@ -160,7 +160,9 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
         second = SecondPass(config, cache, conversion, documents, data, unrendered)
         converted_again = second.convert(deferred, pages, routes, [k for k, _ in results])
         problems.extend(d for _, result in converted_again for d in result.diagnostics)
-        body_keys = {doc.source.path: key for (doc, _), (key, _) in zip(deferred, converted_again)}
+        # Stands for the site the body was made from; not the cache key, which a build
+        # without the cache makes otherwise (the search index records these).
+        body_keys = {doc.source.path: digest(doc.source.digest, second.site_key) for doc, _ in deferred}
         again = [(result.document, result.converted, key) for key, result in converted_again
                  if result.document is not None]
         pages += _page_inputs(config, cache, again, routes, refs, problems)
