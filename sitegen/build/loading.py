@@ -124,26 +124,63 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     problems = list(tree.diagnostics)
     data, data_problems = load_data(config)
     problems.extend(data_problems)
-    published: list[tuple[Document, ConvertedBody | None, str]] = []
-    deferred: list[tuple[Document, str]] = []
-    unrendered: list[Document] = []  # build: {render: never}: not published, but GetPage finds them
-    changes: list[datetime] = []
-    options = build_options([r.document for _, r in results if r.document is not None])
-    for key, result in results:
-        problems.extend(result.diagnostics)
-        if result.document is None:
-            continue
-        option = options.get(result.document.source.path)
-        if is_published(result.document, config, now) and (option is None or option.published):
-            if result.needs_site:
-                deferred.append((result.document, key))
-            published.append((result.document, result.converted, key))
-        elif is_published(result.document, config, now):
-            unrendered.append(result.document)
-        change = next_change(result.document, config, now)
-        if change is not None:
-            changes.append(change)
-    documents = [doc for doc, _, _ in published]
+    found = _Published.sort(results, config, now, problems)
+    documents = [doc for doc, _, _ in found.published]
+    routes = _routes(documents, found.options, config, problems)
+    raise_errors(problems, ContentError)
+    refs = RefIndex({d.source.content_path: routes[d.source.path] for d in documents})
+    pages = _page_inputs(config, cache, found.published, routes, refs, problems)
+    body_keys: dict[str, str] = {}
+    if found.deferred:
+        second = SecondPass(config, cache, conversion, documents, data, found.unrendered)
+        body_keys = _second_pass(second, found, results, pages, routes, refs, problems, timings)
+    problems.extend(_translation_keys(documents))
+    raise_errors(problems, ContentError)
+    warnings = tuple(sorted(d for d in problems if not d.is_error))
+    stable_until = min(found.changes).timestamp() if found.changes else None
+    hidden = unpublished_folders(found.parsed, found.options)
+    return CheckedSite(tuple(documents), routes, tuple(pages), tree, warnings, conversion, stable_until,
+                       data, body_keys, frozenset(hidden),
+                       _unrendered_bundles(found.parsed, found.options, config))
+
+
+@dataclass
+class _Published:
+    """The parsed sources sorted: published (some for the second pass), not rendered."""
+
+    parsed: list[Document]
+    options: dict[str, Any]  # build options, by source path
+    published: list[tuple[Document, ConvertedBody | None, str]] = field(default_factory=list)
+    deferred: list[tuple[Document, str]] = field(default_factory=list)  # shortcodes read the site
+    unrendered: list[Document] = field(default_factory=list)  # render: never; GetPage finds them
+    changes: list[datetime] = field(default_factory=list)  # when time changes what is published
+
+    @classmethod
+    def sort(cls, results: list[tuple[str, SourceResult]], config: Config, now: datetime,
+             problems: list[Diagnostic]) -> _Published:
+        parsed = [r.document for _, r in results if r.document is not None]
+        found = cls(parsed, build_options(parsed))
+        for key, result in results:
+            problems.extend(result.diagnostics)
+            doc = result.document
+            if doc is None:
+                continue
+            option = found.options.get(doc.source.path)
+            if is_published(doc, config, now) and (option is None or option.published):
+                if result.needs_site:
+                    found.deferred.append((doc, key))
+                found.published.append((doc, result.converted, key))
+            elif is_published(doc, config, now):
+                found.unrendered.append(doc)
+            change = next_change(doc, config, now)
+            if change is not None:
+                found.changes.append(change)
+        return found
+
+
+def _routes(documents: list[Document], options: dict[str, Any], config: Config,
+            problems: list[Diagnostic]) -> dict[str, Route]:
+    """Every published page's route; problems with them, and notes on them, to `problems`."""
     routes, route_problems = _route_all(documents, config)
     for path, option in options.items():
         if option.list == "never" and path in routes and routes[path].kind == "article":
@@ -151,31 +188,25 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     problems.extend(route_problems)
     problems.extend(shared_aliases(documents) if not config.disable_aliases else [])
     problems.extend(own_search_page(routes, config))
-    raise_errors(problems, ContentError)
-    refs = RefIndex({d.source.content_path: routes[d.source.path] for d in documents})
-    pages = _page_inputs(config, cache, published, routes, refs, problems)
-    body_keys: dict[str, str] = {}
-    if deferred:
-        clock = time.perf_counter()
-        second = SecondPass(config, cache, conversion, documents, data, unrendered)
-        converted_again = second.convert(deferred, pages, routes, [k for k, _ in results])
-        problems.extend(d for _, result in converted_again for d in result.diagnostics)
-        # Stands for the site the body was made from; not the cache key, which a build
-        # without the cache makes otherwise (the search index records these).
-        body_keys = {doc.source.path: digest(doc.source.digest, second.site_key) for doc, _ in deferred}
-        again = [(result.document, result.converted, key) for key, result in converted_again
-                 if result.document is not None]
-        pages += _page_inputs(config, cache, again, routes, refs, problems)
-        if second.converted:
-            timings["convert with site"] = time.perf_counter() - clock
-    problems.extend(_translation_keys(documents))
-    raise_errors(problems, ContentError)
-    warnings = tuple(sorted(d for d in problems if not d.is_error))
-    stable_until = min(changes).timestamp() if changes else None
-    parsed = [r.document for _, r in results if r.document is not None]
-    hidden = unpublished_folders(parsed, options)
-    return CheckedSite(tuple(documents), routes, tuple(pages), tree, warnings, conversion, stable_until,
-                       data, body_keys, frozenset(hidden), _unrendered_bundles(parsed, options, config))
+    return routes
+
+
+def _second_pass(second: SecondPass, found: _Published, results: list[tuple[str, SourceResult]],
+                 pages: list[PageInput], routes: dict[str, Route], refs: RefIndex,
+                 problems: list[Diagnostic], timings: dict[str, float]) -> dict[str, str]:
+    """Convert the bodies whose shortcodes read the site and add their pages to `pages`;
+    returns what stands for each of those bodies in page fingerprints."""
+    clock = time.perf_counter()
+    converted_again = second.convert(found.deferred, pages, routes, [k for k, _ in results])
+    problems.extend(d for _, result in converted_again for d in result.diagnostics)
+    again = [(result.document, result.converted, key) for key, result in converted_again
+             if result.document is not None]
+    pages += _page_inputs(second.config, second.cache, again, routes, refs, problems)
+    if second.converted:
+        timings["convert with site"] = time.perf_counter() - clock
+    # The site the body was made from; not the cache key, which a build without the cache
+    # makes otherwise (the search index records these).
+    return {doc.source.path: digest(doc.source.digest, second.site_key) for doc, _ in found.deferred}
 
 
 def _unrendered_bundles(documents: list[Document], options: dict[str, Any], config: Config) -> dict[str, Route]:
