@@ -9,7 +9,6 @@ gathered, and the stage fails once with all of them (`raise_errors`).
 from __future__ import annotations
 
 import dataclasses
-import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
