@@ -589,7 +589,7 @@ def taxonomies(site: Any) -> dict[str, dict[str, TermPages]]:
 
 def get_page(site: Any, path: Any) -> Any:
     """`.Site.GetPage "/posts/x"`: a page by its path under content/ (or its URL)."""
-    wanted = go_string(path).strip("/").lower()
+    wanted = re.sub(r"\.(md|markdown|html?)$", "", go_string(path).strip("/").lower())  # "x.md" names x too
     for article in regular_pages(site):
         content = article.source_path.split("/", 1)[1].rsplit(".", 1)[0].lower()
         candidates = {content, content.removesuffix("/index"), article.url.strip("/").lower()}
