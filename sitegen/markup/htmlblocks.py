@@ -117,7 +117,9 @@ def _more_inside(lines: list[str], index: int) -> int | None:
     after = blanks + 1
     while after < len(lines) and not lines[after].strip():
         after += 1
-    return after
+    # Two blank lines after the token are mark_more's; a third was the source's, which ends
+    # the block: go on at it, so that the block ends there.
+    return after if after - blanks - 1 <= 2 else blanks + 1
 
 
 def install(md: Markdown) -> None:
