@@ -151,6 +151,28 @@ def _write_config(copy: Path, values: dict[str, Any]) -> None:
 _HUGO_PAGE_ERROR_RE = re.compile(r'"[^"]*?/hugo-site/content/([^":]+):\d+:\d+": (.*)')
 
 
+_MISSING_SHORTCODE_RE = re.compile(r'template for shortcode "([\w./-]+)" not found')
+_CLOSED_SHORTCODE_RE = re.compile(r'shortcode "([\w./-]+)" does not evaluate \.Inner')
+
+
+def _stub_missing_shortcode(copy: Path, stderr: str) -> bool:
+    """Give Hugo the stub migrate gives us for a shortcode defined nowhere in the site (its
+    theme is not in the repository): nothing, or the inner text where the content closes it
+    (Hugo decides by whether the template reads .Inner). Both sides then show the same, and
+    the page is measured instead of left out. False when there is nothing to stub."""
+    folder = copy / "layouts" / "shortcodes"
+    closed = _CLOSED_SHORTCODE_RE.search(stderr)
+    if closed and (folder / f"{closed.group(1)}.html").read_text(encoding="utf-8") == "":
+        (folder / f"{closed.group(1)}.html").write_text("{{- .Inner -}}", encoding="utf-8")
+        return True
+    match = _MISSING_SHORTCODE_RE.search(stderr)
+    if match is None or (folder / f"{match.group(1)}.html").exists():
+        return False
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{match.group(1)}.html").write_text("", encoding="utf-8")
+    return True
+
+
 def build_hugo(copy: Path, dest: Path, run_hugo: Any) -> tuple[Entries, dict[str, str]]:
     """Hugo's dump of the copy. A page Hugo cannot build here (its shortcodes fetch remote
     files, or call what the missing theme layouts provided) is removed and Hugo run again;
@@ -160,6 +182,8 @@ def build_hugo(copy: Path, dest: Path, run_hugo: Any) -> tuple[Entries, dict[str
         result = run_hugo(copy, dest, copy / CONFIG_NAME)
         if result.returncode == 0:
             break
+        if _stub_missing_shortcode(copy, result.stderr):
+            continue
         match = _HUGO_PAGE_ERROR_RE.search(result.stderr)
         if match is None or match.group(1) in dropped or len(dropped) > 200:
             raise RuntimeError(f"hugo failed on {copy}:\n{result.stderr[-3000:]}")
