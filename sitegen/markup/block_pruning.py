@@ -25,8 +25,13 @@ from collections.abc import Callable
 from typing import Any
 
 from markdown import Extension, Markdown
-from markdown.blockprocessors import (BlockQuoteProcessor, HashHeaderProcessor, HRProcessor,
-                                      ReferenceProcessor, SetextHeaderProcessor)
+from markdown.blockprocessors import (
+    BlockQuoteProcessor,
+    HashHeaderProcessor,
+    HRProcessor,
+    ReferenceProcessor,
+    SetextHeaderProcessor,
+)
 from markdown.extensions.abbr import AbbrBlockprocessor
 from markdown.extensions.def_list import DefListProcessor
 from markdown.extensions.footnotes import FootnoteBlockProcessor
@@ -95,7 +100,7 @@ class BlockPruningExtension(Extension):
     Load it after every other extension, so the processors they add are seen.
     """
 
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API
+    def extendMarkdown(self, md: Markdown) -> None:
         for processor in md.parser.blockprocessors:
             guard = guard_for(processor)
             if guard is not None:

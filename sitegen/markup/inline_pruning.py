@@ -140,7 +140,7 @@ class PruningInlineProcessor(InlineProcessor):
         finally:
             self.inlinePatterns = full
 
-    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802,N803
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
         """The library's loop over patterns, skipping each whose trigger `data` lacks.
 
         Overrides the name-mangled private method the library calls for every string. A
@@ -193,8 +193,8 @@ class PruningInlineProcessor(InlineProcessor):
     def _refresh(self) -> None:
         """Re-read the patterns if the registry changed since the last document."""
         full = self.md.inlinePatterns
-        full._sort()  # noqa: SLF001 - so that the signature below is taken in one order
-        signature = (tuple(full._priority), tuple(map(id, full._data.values())))  # noqa: SLF001
+        full._sort()
+        signature = (tuple(full._priority), tuple(map(id, full._data.values())))
         if signature == self._signature:
             return
         self._signature = signature
@@ -220,8 +220,8 @@ def may_match(triggers: Triggers, text: str) -> bool:
 
 
 def _prioritised(registry: Registry[Any]) -> list[tuple[str, float]]:
-    registry._sort()  # noqa: SLF001 - the registry's priorities have no public accessor
-    return [(item.name, item.priority) for item in registry._priority]  # noqa: SLF001
+    registry._sort()
+    return [(item.name, item.priority) for item in registry._priority]
 
 
 def _inline_text(tree: etree.Element) -> str:
@@ -243,7 +243,7 @@ class InlinePruningExtension(Extension):
     bench/floor.py keeps measuring Python-Markdown as it comes.
     """
 
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802
+    def extendMarkdown(self, md: Markdown) -> None:
         if "inline" not in md.treeprocessors:
             return
         current = md.treeprocessors["inline"]

@@ -17,12 +17,18 @@ from functools import lru_cache
 
 import markdown as python_markdown
 
-from sitegen.markup.goldmark import GoldmarkBlocksExtension
 from sitegen.markup.block_pruning import BlockPruningExtension
+from sitegen.markup.goldmark import GoldmarkBlocksExtension
 from sitegen.markup.inline_pruning import InlinePruningExtension
 from sitegen.markup.markdown_ext import MORE_TOKEN, BodyCollector, HugoCompatExtension, heading_slug
 from sitegen.markup.shortcodes import code_regions, restore_shortcodes
-from sitegen.markup.text import count_html_words, dominant_cjk_lang, has_cjk, plain_text, summary_cut
+from sitegen.markup.text import (
+    count_html_words,
+    dominant_cjk_lang,
+    has_cjk,
+    plain_text,
+    summary_cut,
+)
 
 # Extensions shared by the engine and the benchmark's floor measurement.
 BASE_EXTENSIONS: tuple[str, ...] = (
@@ -85,7 +91,7 @@ def _extension_configs(line_numbers: str = "") -> dict[str, dict[str, object]]:
         "pymdownx.magiclink": {"hide_protocol": False},
         "pymdownx.tilde": {"subscript": False},
         "footnotes": {"BACKLINK_TITLE": "Back to reference %d",
-                      "BACKLINK_TEXT": "&#8617;&#xfe0e;"},  # text-style arrow, as Goldmark
+                      "BACKLINK_TEXT": "&#x21a9;&#xfe0e;"},  # as Goldmark writes it (counted in CJK text)
     }
 
 

@@ -16,13 +16,14 @@ import html
 import re
 import unicodedata
 import xml.etree.ElementTree as etree
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from markdown import Extension, Markdown
-from markdown.util import AMP_SUBSTITUTE
 from markdown.inlinepatterns import HtmlInlineProcessor, InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AMP_SUBSTITUTE
 
 from sitegen.markup.flanking import install as install_flanking
 from sitegen.markup.text import dominant_cjk_lang, has_cjk
@@ -41,7 +42,7 @@ def heading_slug(value: str, separator: str) -> str:
 
 
 class _BackslashBreak(InlineProcessor):
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:  # noqa: N802
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:
         return etree.Element("br"), m.start(0), m.end(0)
 
 
@@ -73,7 +74,7 @@ class _RawHtmlOmitter(Preprocessor):
 
 
 class _OmitInlineHtml(HtmlInlineProcessor):
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str, int, int]:  # noqa: N802
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str, int, int]:
         return self.md.htmlStash.store(OMITTED_HTML), m.start(0), m.end(0)
 
 
@@ -222,7 +223,7 @@ class HugoCompatExtension(Extension):
         }
         super().__init__(**kwargs)
 
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802
+    def extendMarkdown(self, md: Markdown) -> None:
         md.inlinePatterns.register(_BackslashBreak(r"\\\n", md), "backslash_break", 185)
         if self.getConfig("smart_quotes"):
             install_typographer(md)
@@ -234,7 +235,9 @@ class HugoCompatExtension(Extension):
         if "indent-highlight" in md.treeprocessors:  # Hugo numbers fenced code only, not indented code
             indented = md.treeprocessors["indent-highlight"]
             indented.config = {**getattr(indented, "config", {}), "linenums": False}  # type: ignore[attr-defined]
-        from sitegen.markup.htmlblocks import install as install_html_blocks  # it imports MORE_TOKEN
+        from sitegen.markup.htmlblocks import (
+            install as install_html_blocks,  # it imports MORE_TOKEN
+        )
 
         install_html_blocks(md)
         if not self.getConfig("unsafe"):
