@@ -98,25 +98,47 @@ class _Normalizer:
         self.top_kind = ""  # marker of the open top-level list ("-", "*", "+", "." or ")")
 
     def run(self, lines: list[str]) -> list[str]:
+        quote: list[str] = []
         for line in lines:
-            in_fence = self.fence is not None
-            if self.fence:
-                self._in_fence(line)
-            elif not line.strip():
-                self.out.append("")
-                self.blank_in_item = bool(self.items)
-                if self.previous != "code":
-                    self.previous = "blank"
-            elif self.items:
-                self._in_list(line)
-            else:
-                self._top_level(line)
-            self.after_blank = not line.strip()
-            if not (in_fence and self.fence is None):  # the closing line itself sets it
-                self.after_fence = self.after_fence and not line.strip()
+            if self.fence is None and not self.items and (quote or self.previous not in ("paragraph", "html")) \
+                    and _QUOTE_RE.match(line):
+                quote.append(line)
+                continue
+            if quote:
+                self._flush_quote(quote)
+                quote = []
+            self._line(line)
+        if quote:
+            self._flush_quote(quote)
         if self.fence:
             self.out.append(" " * self.fence.new_indent + self.fence.char * self.fence.length)
         return self.out
+
+    def _flush_quote(self, quote: list[str]) -> None:
+        """A blockquote's lines, their content normalised as a document of its own (Python-
+        Markdown parses a quote's content without running preprocessors again, so a list
+        right after a paragraph there would stay text)."""
+        inner = _Normalizer().run([_QUOTE_RE.sub("", line, count=1) for line in quote])
+        self.out += ["> " + line if line else ">" for line in inner]
+        self.previous, self.after_blank, self.after_fence = "paragraph", False, False
+
+    def _line(self, line: str) -> None:
+        """One line outside a blockquote."""
+        in_fence = self.fence is not None
+        if self.fence:
+            self._in_fence(line)
+        elif not line.strip():
+            self.out.append("")
+            self.blank_in_item = bool(self.items)
+            if self.previous != "code":
+                self.previous = "blank"
+        elif self.items:
+            self._in_list(line)
+        else:
+            self._top_level(line)
+        self.after_blank = not line.strip()
+        if not (in_fence and self.fence is None):  # the closing line itself sets it
+            self.after_fence = self.after_fence and not line.strip()
 
     def _in_fence(self, line: str) -> None:
         fence = self.fence
@@ -227,6 +249,9 @@ class _Normalizer:
         self.blank_in_item = False
         self.out.append(" " * (4 * depth) + item.group("marker") + " " + item.group("rest"))
         self.previous = "list"
+
+
+_QUOTE_RE = re.compile(r"^ {0,3}> ?")
 
 
 def _indent(line: str) -> int:

@@ -26,6 +26,8 @@ SITES = [site.name for site in parity_site.fixture_sites()]
 
 # (site, page or term key, field): why it differs.
 ALLOWED_DIFFERENCES: dict[tuple[str, str, str], str] = {
+    ("cjk", "post/quote-list-footnote.md", "plain_summary"):
+        "footnote reference numbers are dropped from summaries (docs/hugo-differences.md)",
     ("cjk", "post/long-paragraph.md", "plain_summary"):
         "one paragraph longer than twice the summary length is cut at a sentence",
     ("content-files", "post/2019-08-02-unlisted.md", "present"):
