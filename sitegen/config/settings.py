@@ -62,6 +62,7 @@ class MarkdownSection:
     has_cjk_language: bool = True  # count each CJK character as a word, as Hugo's hasCJKLanguage
     cjk_lang: str = "ja"  # lang attribute for blocks written only in Han characters
     line_numbers: str = ""  # "table" or "inline": number every code block (Hugo's markup.highlight.lineNos)
+    emoji: bool = False  # :name: written as the emoji, GitHub's names (Hugo's enableEmoji)
 
 
 @dataclass(frozen=True)

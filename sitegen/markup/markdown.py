@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import markdown as python_markdown
+from pymdownx.emoji import gemoji
 
 from sitegen.markup.block_pruning import BlockPruningExtension
 from sitegen.markup.goldmark import GoldmarkBlocksExtension
@@ -50,6 +51,7 @@ class MarkdownOptions:
     has_cjk_language: bool = True
     cjk_lang: str = "ja"
     line_numbers: str = ""  # "", "table" or "inline": every code block numbered (Hugo's lineNos)
+    emoji: bool = False  # :name: as the emoji (Hugo's enableEmoji)
     cjk_detect: bool = True  # count CJK characters only on pages that have some (Hugo's rule)
 
 
@@ -79,7 +81,17 @@ def markdown_extensions(options: MarkdownOptions) -> list[object]:
         HugoCompatExtension(smart_quotes=options.smart_quotes, unsafe=options.unsafe,
                             cjk_lang=options.cjk_lang),
         GoldmarkBlocksExtension(),
+        *(["pymdownx.emoji"] if options.emoji else []),
     ]
+
+
+def emoji_entities(index: object, shortname: str, alias: object, uc: str | None, alt: str,
+                   title: object, category: object, options: object,
+                   md: python_markdown.Markdown) -> str:
+    """An emoji as goldmark-emoji (Hugo's enableEmoji) writes it: one hex entity per code
+    point, which Hugo counts as written in CJK word counts."""
+    text = "".join(f"&#x{point};" for point in uc.split("-")) if uc else alt
+    return md.htmlStash.store(text)
 
 
 def _extension_configs(line_numbers: str = "") -> dict[str, dict[str, object]]:
@@ -90,6 +102,7 @@ def _extension_configs(line_numbers: str = "") -> dict[str, dict[str, object]]:
                                "pygments_lang_class": True, **numbered},
         "pymdownx.magiclink": {"hide_protocol": False},
         "pymdownx.tilde": {"subscript": False},
+        "pymdownx.emoji": {"emoji_index": gemoji, "emoji_generator": emoji_entities},
         "footnotes": {"BACKLINK_TITLE": "Back to reference %d",
                       "BACKLINK_TEXT": "&#x21a9;&#xfe0e;"},  # as Goldmark writes it (counted in CJK text)
     }

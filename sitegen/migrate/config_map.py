@@ -102,6 +102,7 @@ def _markdown(hugo: HugoConfig) -> dict[str, Any]:
         "has_cjk_language": bool(hugo.get("hascjklanguage", default=False)),
         "summary_words": _whole(hugo.get("summarylength", default=70), 70),
         "smart_quotes": bool(typographer),
+        **({"emoji": True} if hugo.get("enableemoji", default=False) is True else {}),
     }
 
 

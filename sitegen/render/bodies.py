@@ -41,7 +41,8 @@ def markdown_options(config: Config) -> MarkdownOptions:
     return MarkdownOptions(smart_quotes=md.smart_quotes, unsafe=md.unsafe,
                            toc_min_headings=md.toc_min_headings, summary_words=md.summary_words,
                            has_cjk_language=md.has_cjk_language, cjk_lang=md.cjk_lang,
-                           line_numbers=md.line_numbers if md.line_numbers in ("table", "inline") else "")
+                           line_numbers=md.line_numbers if md.line_numbers in ("table", "inline") else "",
+                           emoji=md.emoji)
 
 
 @dataclass(frozen=True)
