@@ -96,6 +96,7 @@ class _Normalizer:
         self.blank_in_item = False  # a blank line since the current item began
         self.after_fence = False  # the previous line closed a fence
         self.top_kind = ""  # marker of the open top-level list ("-", "*", "+", "." or ")")
+        self.quote_end: int | None = None  # where the last blockquote's lines ended in out
 
     def run(self, lines: list[str]) -> list[str]:
         quote: list[str] = []
@@ -119,7 +120,12 @@ class _Normalizer:
         Markdown parses a quote's content without running preprocessors again, so a list
         right after a paragraph there would stay text)."""
         inner = _Normalizer().run([_QUOTE_RE.sub("", line, count=1) for line in quote])
+        if self.quote_end is not None and not any(self.out[self.quote_end:]) and self.out:
+            # CommonMark: a blank line ends a quote, the next `>` starts another (Python-
+            # Markdown would add it to the first); a paragraph Markdown drops keeps them apart.
+            self.out += [LIST_BREAK, ""]
         self.out += ["> " + line if line else ">" for line in inner]
+        self.quote_end = len(self.out)
         self.previous, self.after_blank, self.after_fence = "paragraph", False, False
 
     def _line(self, line: str) -> None:

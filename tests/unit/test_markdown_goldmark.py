@@ -234,3 +234,10 @@ def test_a_list_right_after_a_paragraph_in_a_blockquote_is_a_list() -> None:
 def test_an_html_block_keeps_a_quote_line_under_it() -> None:
     """An HTML block runs to the next blank line: a `>` line in it is not a quote."""
     assert html("<div>\n> not a quote\n</div>") == "<div>\n> not a quote\n</div>"
+
+
+def test_quotes_apart_by_a_blank_line_are_two_quotes() -> None:
+    """CommonMark (and Hugo): a blank line ends a blockquote; Python-Markdown joined them."""
+    assert html("> a\n\n> b\n") == (
+        "<blockquote>\n<p>a</p>\n</blockquote>\n<blockquote>\n<p>b</p>\n</blockquote>")
+    assert html("> a\n>\n> b\n") == "<blockquote>\n<p>a</p>\n<p>b</p>\n</blockquote>"
