@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
@@ -18,10 +19,10 @@ from typing import Any
 import frontmatter as python_frontmatter
 import yaml
 
-from sitegen.content.dates import DateError, parse_date
-from sitegen.errors import Diagnostic, did_you_mean
 from sitegen.config.yamldoc import describe_yaml_error
+from sitegen.content.dates import DateError, parse_date
 from sitegen.content.sources import Source
+from sitegen.errors import Diagnostic, did_you_mean
 
 _TOML_HANDLER = python_frontmatter.default_handlers.BaseHandler(
     fm_boundary=re.compile(r"^\+{3,}\s*$", re.MULTILINE))
@@ -542,8 +543,21 @@ class _Checker:
             self.error(key, f"{key} must be a list of names, got {_describe(bad)}",
                        f"put numbers in quotes so they stay as written: {key}: [\"{bad}\"]")
             return ()
-        names = tuple(" ".join(str(i).split()) for i in items)
-        return tuple(n for n in names if n)
+        return _distinct_terms(" ".join(str(i).split()) for i in items)
+
+
+def _distinct_terms(names: Iterable[str]) -> tuple[str, ...]:
+    """Each term once, as first written: ``[HPC, hpc]`` name one term (one URL), and Hugo
+    lists it once on the page."""
+    from sitegen.content.urls import term_slug  # urls reads pages' front matter types
+
+    seen: set[str] = set()
+    kept: list[str] = []
+    for name in names:
+        if name and term_slug(name) not in seen:
+            seen.add(term_slug(name))
+            kept.append(name)
+    return tuple(kept)
 
 
 def _describe(value: Any) -> str:

@@ -59,6 +59,7 @@ def test_a_number_as_title_is_its_digits() -> None:
     ("[]", ()),
     ("~", ()),
     ("null", ()),
+    ("[HPC, parallel, hpc]", ("HPC", "parallel")),  # one term (one URL), listed once as in Hugo
 ])
 def test_taxonomy_values(value: str, terms: tuple[str, ...]) -> None:
     assert meta(f"---\ntitle: T\ntags: {value}\n---\n").taxonomies["tags"] == terms
