@@ -547,17 +547,15 @@ class _Checker:
 
 
 def _distinct_terms(names: Iterable[str]) -> tuple[str, ...]:
-    """Each term once, as first written: ``[HPC, hpc]`` name one term (one URL), and Hugo
-    lists it once on the page."""
-    from sitegen.content.urls import term_slug  # urls reads pages' front matter types
-
-    seen: set[str] = set()
-    kept: list[str] = []
+    """Each term once, as Hugo lists a page's terms: names equal but for case (``HPC``,
+    ``hpc``) are one, kept where it was last written (Hugo's order); names that only share
+    a URL (``doFuture``, ``%dofuture%``) stay two, as in Hugo."""
+    kept: dict[str, str] = {}
     for name in names:
-        if name and term_slug(name) not in seen:
-            seen.add(term_slug(name))
-            kept.append(name)
-    return tuple(kept)
+        if name:
+            kept.pop(name.lower(), None)
+            kept[name.lower()] = name
+    return tuple(kept.values())
 
 
 def _describe(value: Any) -> str:
