@@ -129,11 +129,11 @@ def _builtin(name: str, usage: Usage) -> ShortcodeResult:
     if name in BUILTIN_TEMPLATES:
         return ShortcodeResult(name, BUILTIN_TEMPLATES[name], "built-in", "Hugo's built-in")
     if name.endswith(".inline"):
-        reason = "an inline shortcode (its Go template is in the content)"
-    else:
+        origin, reason = "inline", "an inline shortcode (its Go template is in the content)"
+    else:  # often the theme's, when the theme is not in the repository
+        origin = "defined nowhere we looked"
         reason = "no template defines it in the site, its theme or Hugo's built-ins we know"
-    return ShortcodeResult(name, stub(name, "", "Hugo's built-in", reason, usage.closed), "stub",
-                           "Hugo's built-in", reason)
+    return ShortcodeResult(name, stub(name, "", origin, reason, usage.closed), "stub", origin, reason)
 
 
 def _origin(root: Path, path: Path, site: Path) -> str:

@@ -162,6 +162,20 @@ def test_an_untranslatable_shortcode_gets_a_listed_stub_and_the_site_builds(tmp_
                                  ).read_text(encoding="utf-8")
 
 
+def test_a_shortcode_defined_nowhere_is_not_called_hugos(tmp_path: Path) -> None:
+    """A site whose theme is not in its repository uses the theme's shortcodes: the stub
+    says it found no definition, not that Hugo has one."""
+    site = _hugo_site(tmp_path / "hugo", {
+        "content/post/2019-02-02-img.md": "---\ntitle: Img\ndate: 2019-02-02\n---\n"
+                                          '{{% img src="/a.png" %}}\n'})
+    run = run_cli("migrate", str(site), "--into", str(tmp_path / "project"))
+    assert run.code == 0, run.err
+    stub = (tmp_path / "project" / "templates" / "shortcodes" / "img.html").read_text(encoding="utf-8")
+    assert stub.startswith("{#- STUB written by `treaty-archive migrate`: Hugo's shortcode 'img' "
+                           "(defined nowhere we looked)\n")
+    assert build_site(tmp_path / "project").code == 0
+
+
 def test_the_report_says_what_differs_from_hugo(tmp_path: Path) -> None:
     site = _hugo_site(tmp_path / "hugo")
     (site / "hugo.toml").write_text('defaultContentLanguage = "en"\nuglyURLs = true\n' + HUGO_TOML +
