@@ -93,6 +93,21 @@ def strip_tags(fragment: str) -> str:
     return _TAG_RE.sub("", text)
 
 
+_NAMED_ENTITY_RE = re.compile(r"&([A-Za-z][A-Za-z0-9]{1,31});")
+# Named entities Goldmark writes itself (escapes, and its typographer's quotes and dashes);
+# any other in the text came from the source, and Goldmark wrote its character instead.
+_GOLDMARK_WRITES = frozenset({"amp", "lt", "gt", "quot", "ldquo", "rdquo", "lsquo", "rsquo",
+                              "hellip", "ndash", "mdash", "laquo", "raquo"})
+
+
+def _goldmark_entity(match: re.Match[str]) -> str:
+    """A source's named entity as Goldmark writes it: the character (``&nbsp;`` is a space
+    to Hugo's word count, ``&copy;`` one character)."""
+    if match.group(1) in _GOLDMARK_WRITES:
+        return match.group(0)
+    return html.unescape(match.group(0))
+
+
 def count_html_words(fragment: str, cjk: bool) -> int:
     """Words of an HTML fragment, counted as Hugo's WordCount counts them.
 
@@ -100,6 +115,8 @@ def count_html_words(fragment: str, cjk: bool) -> int:
     in text as ``&quot;``, and in highlighted code (Pygments' ``&quot;``) as Chroma's
     ``&#34;``."""
     text = strip_tags(fragment)
+    if "&" in text:
+        text = _NAMED_ENTITY_RE.sub(_goldmark_entity, text)
     if cjk and ('"' in text or "&quot;" in text):
         text = text.replace("&quot;", "&#34;").replace('"', "&quot;")
     return count_words(text, cjk)

@@ -93,3 +93,11 @@ def test_plain_text_of_markup_is_a_plain_str() -> None:
     for fragment in (Markup("plain words only"), Markup("<p>with a tag</p>"), Markup("AT&amp;T")):
         assert type(plain_text(fragment)) is str
     assert plain_text(Markup("AT&amp;T <b>x</b>")) == "AT&T  x "
+
+
+def test_a_sources_named_entity_counts_as_the_character_goldmark_writes() -> None:
+    """Hugo 0.168 counts 9 words in `See Figure&nbsp;1 and 図&nbsp;2 here &copy; x.` with
+    hasCJKLanguage: Goldmark writes the characters, and a no-break space separates words
+    (jottr.org's `Figure&nbsp;1`). The typographer's own entities count as written."""
+    assert count_html_words("<p>See Figure&nbsp;1 and 図&nbsp;2 here &copy; x.</p>", cjk=True) == 9
+    assert count_html_words("<p>文&ldquo;字&rdquo;</p>", cjk=True) == len("文&ldquo;字&rdquo;")
