@@ -15,11 +15,11 @@ from sitegen.config.settings import Config
 from sitegen.content.links import project_files
 from sitegen.content.urls import Route
 from sitegen.errors import Diagnostic, OutputConflictError
+from sitegen.output.reserved import reserved_problems
 from sitegen.output.writer import CopiedFile
 from sitegen.render.derived import derive_outputs
 from sitegen.render.routes import plan_outputs
 from sitegen.render.templates import DerivedFile, OutputPlan
-from sitegen.output.reserved import reserved_problems
 from sitegen.site.assemble import assemble_site
 from sitegen.site.model import SiteView
 

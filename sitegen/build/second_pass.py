@@ -21,7 +21,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from sitegen.build.workers import SourceProcessor, SourceResult, attach_source, pack
+from sitegen.build.workers import SourceProcessor, SourceResult, cached_result, pack
 from sitegen.config.settings import Config
 from sitegen.content.frontmatter import Document
 from sitegen.content.urls import Route
@@ -54,15 +54,19 @@ class SecondPass:
         processor: SourceProcessor | None = None
         results: list[tuple[str, SourceResult]] = []
         for (doc, _), key in zip(deferred, keys):
-            if key in known:
-                results.append((key, attach_source(known[key], doc.source)))
+            cached = cached_result(known[key], doc.source) if key in known else None
+            if cached is not None:  # else not stored, or not whole: converted again and replaced
+                results.append((key, cached))
                 continue
             if processor is None:
                 processor = SourceProcessor(self.config, None)
                 processor.converter.site = self.site(deferred, pages, routes, processor)
             packed = pack(processor.process(doc.source))
             self.converted += 1
-            self.cache.put_sources({key: packed.pickled}, {key: packed.body} if packed.body else {})
+            if packed.encoded is not None:
+                self.cache.put_sources({key: packed.encoded}, {key: packed.body} if packed.body else {})
+            elif packed.body is not None:  # a result the codec cannot carry: its body, for this build
+                self.cache.hold_body(key, packed.body)
             results.append((key, packed.result(doc.source)))
         if len(known) < len(keys) and self.cache.enabled:
             self.cache.prune_sources({*first_keys, *keys})

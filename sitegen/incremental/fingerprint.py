@@ -24,8 +24,8 @@ import jinja2
 from jinja2 import nodes
 
 from sitegen.incremental.cache import digest
-from sitegen.site.model import Article, Section, SiteView, Term
 from sitegen.render.templates import DerivedFile, OutputPlan
+from sitegen.site.model import Article, Section, SiteView, Term
 
 _SCALAR_TYPES = frozenset({str, int, float, bool, type(None), datetime})
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # a dataclass's hashed fields, per class

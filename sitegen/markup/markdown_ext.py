@@ -6,7 +6,11 @@
   rules (flanking.py);
 - raw HTML blocks end where CommonMark ends them (htmlblocks.py), and are replaced by
   ``<!-- raw HTML omitted -->`` unless the site is unsafe (Hugo's default);
-- links with script URLs are neutralised;
+- attributes that could run script are removed (event handlers, script URLs in any URL
+  attribute or ``srcset``, script-running CSS: sitegen/markup/urlsafety.py), and so are stash
+  markers inside attributes, where a shortcode's HTML cannot go;
+- bare URLs and addresses become links where Goldmark's linkify makes them, written as
+  Goldmark writes them;
 - headings, links and ids are collected for the table of contents and link checks.
 """
 
@@ -26,16 +30,21 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 
 from sitegen.markup.flanking import install as install_flanking
+from sitegen.markup.markers import MORE_TOKEN, STASH_OPEN, STASH_RE, drop_stash_tokens
 from sitegen.markup.text import dominant_cjk_lang, has_cjk
 from sitegen.markup.typographer import install as install_typographer
-from sitegen.markup.urlsafety import is_unsafe_url
+from sitegen.markup.urlsafety import is_unsafe_attribute
 
-MORE_TOKEN = "SITEGENMOREMARKER"
+__all__ = ["MORE_TOKEN", "BodyCollector", "HugoCompatExtension", "heading_slug"]
 OMITTED_HTML = "<!-- raw HTML omitted -->"
 
 
 def heading_slug(value: str, separator: str) -> str:
-    """Heading ids that keep Unicode letters, like Goldmark's auto heading ids."""
+    """Heading ids that keep Unicode letters, like Goldmark's auto heading ids.
+
+    A shortcode's marker in the heading is left out (its output is HTML, not a name).
+    """
+    value = STASH_RE.sub("", value) if STASH_OPEN in value else value
     value = unicodedata.normalize("NFC", value).strip().lower()
     value = re.sub(r"[^\w\s-]", "", value)
     return re.sub(r"[\s]+", separator, value)
@@ -107,7 +116,12 @@ class _LangMarker(Treeprocessor):
 
 
 class BodyCollector(Treeprocessor):
-    """Collect headings, links and ids; neutralise script URLs."""
+    """Collect headings, links and ids; remove attributes that could run script.
+
+    Attribute lists (``{: onclick=... }``, ``{: srcset=... }``) let a body set any
+    attribute on the elements Markdown makes, so every attribute is checked here, after
+    the attribute-list and table-of-contents processors have run.
+    """
 
     def __init__(self, md: Markdown) -> None:
         super().__init__(md)
@@ -121,17 +135,12 @@ class BodyCollector(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         self.reset()
         for element in root.iter():
-            for name in [n for n in element.attrib if n.lower().startswith("on")]:
-                del element.attrib[name]  # attr_list could add event handlers: {: onclick=...}
+            _clean_attributes(element)
             if element.tag == "a":
                 plain_autolink(element)
             for attr in ("href", "src"):
                 value = element.get(attr)
-                if value is None:
-                    continue
-                if is_unsafe_url(value):
-                    del element.attrib[attr]
-                else:
+                if value is not None:
                     self.links.append(value)
             if element.get("id"):
                 self.ids.append(element.get("id", ""))
@@ -201,6 +210,21 @@ def plain_autolink(link: etree.Element) -> None:
             link.text = html.unescape(link.text.replace(AMP_SUBSTITUTE, "&"))
     elif href.startswith("http://www.") and link.text == href[len("http://"):]:
         link.set("href", "https://" + href[len("http://"):])
+
+
+def _clean_attributes(element: etree.Element) -> None:
+    """Drop stash markers from attribute values, then every attribute that could run script.
+
+    Markers go first: the value a browser will see is the one checked.
+    """
+    for name, value in list(element.attrib.items()):
+        if not isinstance(value, str):  # attr_list can leave a bare key without a value
+            continue
+        if STASH_OPEN in value:
+            value = drop_stash_tokens(value)
+            element.set(name, value)
+        if is_unsafe_attribute(name, value):
+            del element.attrib[name]
 
 
 def _texts(element: etree.Element) -> Iterator[str]:

@@ -11,23 +11,34 @@ from __future__ import annotations
 import calendar
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import PurePosixPath
 from typing import Any
 
 from markupsafe import Markup
 
+from sitegen.cite.description import page_description
 from sitegen.config.settings import Config
 from sitegen.content.frontmatter import Document
-from sitegen.markup.markdown import RenderedBody
-from sitegen.site.model import (Article, ArchiveMonth, ArchiveYear, ArticleBody, Heading, Section, SiteView,
-                    Taxonomy, TaxonomyLink, Term, TermRef)
-from sitegen.markup.text import plain_text, slugify
-from sitegen.cite.description import page_description
-from sitegen.site.menus import MenuEntry, MenuPage, build_menus
 from sitegen.content.urls import Route, absolute, href, term_path, term_slug
+from sitegen.markup.markdown import RenderedBody
+from sitegen.markup.text import plain_text, slugify
+from sitegen.site.menus import MenuEntry, MenuPage, build_menus
+from sitegen.site.model import (
+    ArchiveMonth,
+    ArchiveYear,
+    Article,
+    ArticleBody,
+    Heading,
+    Section,
+    SiteView,
+    Taxonomy,
+    TaxonomyLink,
+    Term,
+    TermRef,
+)
 
-_EPOCH = datetime(1, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)

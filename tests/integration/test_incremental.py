@@ -11,15 +11,15 @@ from __future__ import annotations
 import re
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
 from tests.support.sites import REPO, article, build_site, read_tree, write_site
 
 sys.path.insert(0, str(REPO / "bench"))
-import corpus  # noqa: E402
+import corpus
 
 Edit = Callable[[Path], None]
 

@@ -16,8 +16,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.errors import ConfigError, ContentError
 from sitegen.content.frontmatter import parse_source
+from sitegen.content.sources import Source
+from sitegen.errors import ConfigError, ContentError
 from sitegen.importer import page as page_reader
 from sitegen.importer.capture import (
     COMMENT_SEPARATOR,
@@ -30,7 +31,6 @@ from sitegen.importer.capture import (
     slugify,
     split_byline,
 )
-from sitegen.content.sources import Source
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / ".." / "shared" / "seeds"
