@@ -202,12 +202,9 @@ def prepare_our_site(site: Path, tmp: Path) -> tuple[Path, str]:
 
     root = tmp / "ours"
     report = migrate(site, root)
-    shortcodes = root / "templates" / "shortcodes"
-    kept = tmp / "shortcodes"
-    shutil.move(str(shortcodes), str(kept))
-    shutil.rmtree(root / "templates")
-    shutil.copytree(OURS_TEMPLATES, root / "templates")
-    shutil.move(str(kept), str(shortcodes))
+    # The project's own templates are its shortcodes (the theme is the package's); the
+    # dumping templates go beside them, over the theme's page templates.
+    shutil.copytree(OURS_TEMPLATES, root / "templates", dirs_exist_ok=True)
     _parity_config(root / "config.yaml")
     return root, format_report(report)
 
@@ -327,7 +324,8 @@ def format_stats(name: str, stats: Stats, examples: int = 5) -> str:
     n = stats.regular
     lines = [f"{name}: {n} regular pages (Hugo), {stats.terms} terms",
              f"  same URL, title, date, draft, categories, tags: {_percent(stats.same_page, n)}  (target >= 99%)",
-             f"  terms with the same page count:              {_percent(stats.terms_equal, stats.terms)}  (target >= 99%)",
+             f"  terms with the same page count:              "
+             f"{_percent(stats.terms_equal, stats.terms)}  (target >= 99%)",
              f"  word count equal:                             {_percent(stats.words_equal, n)}  (target >= 95%)",
              f"  word count within 2%:                         {_percent(stats.words_close, n)}  (target >= 99%)",
              f"  summary equal (first 60 characters):          {_percent(stats.summaries_equal, n)}  (target >= 97%)",

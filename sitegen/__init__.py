@@ -15,7 +15,7 @@ from sitegen.errors import (
                      SiteError,
                      TemplateError,
 )
+from sitegen.version import __version__
 
 __all__ = ["BuildFailed", "BuildReport", "Config", "ConfigError", "ContentError", "Diagnostic",
-           "OutputConflictError", "SiteError", "TemplateError", "build", "load_config", "main"]
-__version__ = "0.1.0"
+           "OutputConflictError", "SiteError", "TemplateError", "__version__", "build", "load_config", "main"]

@@ -40,8 +40,9 @@ from sitegen.render.templates import make_environment, templates_fingerprint
 from sitegen.site.assemble import PageInput
 from sitegen.site.data import data_digest, load_data
 from sitegen.site.model import ArticleBody
+from sitegen.theme import layered_files
+from sitegen.version import __version__
 
-ENGINE_VERSION = "0.1.0"
 ProgressCallback = Callable[[int, int], None]  # (done, total), for a terminal's progress line
 CACHE_BATCH = 256  # converted sources per cache transaction
 
@@ -82,7 +83,7 @@ def conversion_fingerprint(config: Config) -> str:
     in a second pass whenever a page changes (build/second_pass.py).
     """
     used = shortcode_site_attributes(config)
-    return digest(ENGINE_VERSION, engine_fingerprint(), repr(config.markdown),
+    return digest(__version__, engine_fingerprint(), repr(config.markdown),
                   repr(sorted(config.taxonomies.items())), repr(sorted(config.extra.items(), key=str)),
                   repr(config.site) if used else "", config.site.timezone,
                   data_digest(config) if used & {"data", ALL} else "",
@@ -91,11 +92,11 @@ def conversion_fingerprint(config: Config) -> str:
 
 def shortcode_site_attributes(config: Config) -> frozenset[str]:
     """Every attribute of `site` the shortcode templates read (ALL for the whole of it)."""
-    shortcodes = config.path("templates") / "shortcodes"
-    if not shortcodes.is_dir():
+    names = sorted(rel for rel, _ in layered_files(config, "templates")
+                   if rel.startswith("shortcodes/") and rel.endswith(".html"))
+    if not names:
         return frozenset()
     env = make_environment(config)
-    names = sorted(p.relative_to(shortcodes.parent).as_posix() for p in shortcodes.rglob("*.html"))
     return frozenset().union(*(site_attributes(env, name) for name in names))
 
 
@@ -277,19 +278,19 @@ def _source_results(config: Config, tree: SourceTree, cache: BuildCache, convers
     keys = [digest(base, s.path, s.digest) for s in tree.sources]
     stored = cache.get_sources(keys)
     known: dict[str, SourceResult] = {}
-    for source, key in zip(tree.sources, keys):
+    for source, key in zip(tree.sources, keys, strict=True):
         result = cached_result(stored[key], source) if key in stored else None
         if result is not None:  # else not stored, or not whole: converted again and replaced
             known[key] = result
-    cache.rebuild_bodies_with(BodyRebuilder(config, dict(zip(keys, tree.sources))))
-    missing = [s for s, k in zip(tree.sources, keys) if k not in known]
+    cache.rebuild_bodies_with(BodyRebuilder(config, dict(zip(keys, tree.sources, strict=True))))
+    missing = [s for s, k in zip(tree.sources, keys, strict=True) if k not in known]
     computed = process_sources(config, missing, jobs)
     if progress is not None:
         computed = _reporting(computed, len(missing), progress)
     fresh: dict[str, SourceResult] = {}
     batch: dict[str, bytes] = {}
     bodies: dict[str, Body] = {}
-    for source, processed in zip(missing, computed):
+    for source, processed in zip(missing, computed, strict=True):
         key = digest(base, source.path, source.digest)
         fresh[key] = processed.result(source)
         if processed.encoded is not None:

@@ -34,7 +34,7 @@ from sitegen.incremental.fingerprint import Fingerprinter
 from sitegen.incremental.unchanged import LastBuild, input_digest, output_stands, remember_build
 from sitegen.output.faults import checkpoint
 from sitegen.output.ownership import OutputState, check_output, open_output
-from sitegen.output.url_history import load_history, plan_moves, save_history
+from sitegen.output.url_history import UrlHistory, UrlMoves, load_history, plan_moves, save_history
 from sitegen.output.writer import StagedOutput, WriteReport
 from sitegen.render.render_pool import RenderOutcome, render_plans
 from sitegen.render.templates import compile_all, make_environment, templates_fingerprint, with_site
@@ -120,11 +120,7 @@ def _build_locked(config: Config, options: BuildOptions) -> BuildReport:
             return _standing(config, last, state, options.strict, timings, started)
         checked = load_site(config, options.now, timings, cache, options.jobs, options.progress, tree)
         _refuse_warnings(options.strict, checked.warnings)
-        clock = time.perf_counter()
-        planned = plan_site(config, checked)
-        planned, moves = plan_moves(planned, checked, config, history, options.now,
-                                    options.allow_removed_urls)
-        timings["plan"] = time.perf_counter() - clock
+        planned, moves = _plan(config, checked, history, options.now, options.allow_removed_urls, timings)
         written = _render_and_swap(config, options, cache, checked, planned, state, templates, timings,
                                    lambda: save_history(config, history_copy, moves))
         if not written.search_pending:  # else the catch-up build must not find this one standing
@@ -142,8 +138,7 @@ def _render_and_swap(config: Config, options: BuildOptions, cache: BuildCache, c
     """Templates, fingerprints, rendering, search and the swap; the cache learns the pages'
     fingerprints. The report's seconds and URL moves are the caller's to fill in."""
     clock = time.perf_counter()
-    env = with_site(make_environment(config), planned.site)
-    compile_all(env, {plan.template for plan in planned.plans})
+    env = _environment(config, planned)
     fingerprinter = _fingerprinter(config, env, planned, checked, templates)
     previous = cache.page_fingerprints()
     timings["templates"] = time.perf_counter() - clock
@@ -157,6 +152,23 @@ def _render_and_swap(config: Config, options: BuildOptions, cache: BuildCache, c
     return BuildReport(len(planned.plans), len(staged.outputs), report, checked.warnings, 0.0, timings,
                        rendered.rendered, (rendered.derived_made, len(planned.derived)),
                        search_pending=pending)
+
+
+def _plan(config: Config, checked: CheckedSite, history: UrlHistory, now: datetime,
+          allow_removed_urls: bool, timings: dict[str, float]) -> tuple[PlannedSite, UrlMoves]:
+    """Every page's URL and template, checked against the URLs published before."""
+    clock = time.perf_counter()
+    planned = plan_site(config, checked)
+    planned, moves = plan_moves(planned, checked, config, history, now, allow_removed_urls)
+    timings["plan"] = time.perf_counter() - clock
+    return planned, moves
+
+
+def _environment(config: Config, planned: PlannedSite) -> jinja2.Environment:
+    """The templates for this site, every one its pages use compiled (errors show here)."""
+    env = with_site(make_environment(config), planned.site)
+    compile_all(env, {plan.template for plan in planned.plans})
+    return env
 
 
 def _standing(config: Config, last: LastBuild, state: OutputState, strict: bool, timings: dict[str, float],

@@ -12,7 +12,6 @@ from pathlib import Path, PurePosixPath
 
 from sitegen.build.loading import CheckedSite
 from sitegen.config.settings import Config
-from sitegen.content.links import project_files
 from sitegen.content.urls import Route
 from sitegen.errors import Diagnostic, OutputConflictError
 from sitegen.output.reserved import reserved_problems
@@ -22,6 +21,7 @@ from sitegen.render.routes import plan_outputs
 from sitegen.render.templates import DerivedFile, OutputPlan
 from sitegen.site.assemble import assemble_site
 from sitegen.site.model import SiteView
+from sitegen.theme import SHOWN_PREFIX, THEME, layered_files
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,9 @@ def plan_site(config: Config, checked: CheckedSite) -> PlannedSite:
 def _copies(config: Config, checked: CheckedSite) -> list[CopiedFile]:
     """Static files, and files beside articles (page bundles) next to their pages.
 
-    Static files are listed with links followed only where content/links.py allows."""
-    copies = [CopiedFile(rel, path) for rel, path in project_files(config, "static")]
+    Static files are the theme's with the project's over them (sitegen/theme), the
+    project's listed with links followed only where content/links.py allows."""
+    copies = [CopiedFile(rel, path) for rel, path in layered_files(config, "static")]
     owners = resource_owners({**checked.resource_routes, **checked.routes})
     for resource in checked.tree.resources:
         if any(resource.content_path.startswith(folder + "/") for folder in checked.hidden_folders):
@@ -128,7 +129,8 @@ def _with_key_lines(diagnostics: list[Diagnostic], checked: CheckedSite, key: st
 
 
 def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return path.name
+    resolved = path.resolve()
+    for folder, shown in ((root, ""), (THEME, SHOWN_PREFIX + "/")):
+        if resolved.is_relative_to(folder):
+            return shown + resolved.relative_to(folder).as_posix()
+    return path.name

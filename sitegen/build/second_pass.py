@@ -53,7 +53,7 @@ class SecondPass:
         known = self.cache.get_sources(keys)
         processor: SourceProcessor | None = None
         results: list[tuple[str, SourceResult]] = []
-        for (doc, _), key in zip(deferred, keys):
+        for (doc, _), key in zip(deferred, keys, strict=True):
             cached = cached_result(known[key], doc.source) if key in known else None
             if cached is not None:  # else not stored, or not whole: converted again and replaced
                 results.append((key, cached))

@@ -6,11 +6,12 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
+from sitegen.commands.common import Subcommands
 from sitegen.migrate.report import format_report
 from sitegen.migrate.run import migrate
 
 
-def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+def add_parser(commands: Subcommands) -> None:
     """The `migrate` subcommand's options."""
     parser = commands.add_parser(
         "migrate", help="make a project from a Hugo site: config, content, shortcodes, a report")
@@ -19,7 +20,7 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("--force", action="store_true", help="overwrite files that differ in DIR")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
-    return parser
+    parser.set_defaults(handler=run_migrate)
 
 
 def run_migrate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

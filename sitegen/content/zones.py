@@ -22,5 +22,6 @@ def _zone(name: str) -> tzinfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError([Diagnostic("config.yaml", 0, 0, "error", f"site.timezone: no time zone is named {name!r}",
-                                      "write an IANA name such as 'Europe/Oslo' or 'Asia/Tokyo', or delete the line")]) from None
+        raise ConfigError([Diagnostic(
+            "config.yaml", 0, 0, "error", f"site.timezone: no time zone is named {name!r}",
+            "write an IANA name such as 'Europe/Oslo' or 'Asia/Tokyo', or delete the line")]) from None

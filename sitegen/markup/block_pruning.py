@@ -104,4 +104,5 @@ class BlockPruningExtension(Extension):
         for processor in md.parser.blockprocessors:
             guard = guard_for(processor)
             if guard is not None:
-                processor.test = _guarded(processor.test, guard)
+                # The stubs type `test` as a method; an instance attribute is what we mean.
+                processor.test = _guarded(processor.test, guard)  # type: ignore[method-assign,assignment]

@@ -17,7 +17,8 @@ would:
 - a top-level heading or rule line is followed by a blank line before the next line, and
   so is an abbreviation or link reference definition followed by another of its kind:
   Python-Markdown takes such a line off its block and re-joins the rest, once per line,
-  so a block of thousands of ``# a`` or ``- - -`` lines cost the square of its length. A heading or rule ends its block in CommonMark anyway; the only change
+  so a block of thousands of ``# a`` or ``- - -`` lines cost the square of its length.
+  A heading or rule ends its block in CommonMark anyway; the only change
   is that a rule followed by ``---`` is two rules, as in CommonMark, where Python-Markdown
   made the first rule the text of a setext heading.
 
@@ -275,10 +276,7 @@ class _Normalizer:
         return True
 
     def _top_level(self, line: str) -> None:
-        if self.after_fence:  # text right after a closing fence is a paragraph of its own
-            self.out.append("")
-            self.after_fence = False
-            self.previous = "blank"
+        self._after_fence()
         indent = _indent(line)
         if self.ends_block or (self.after_definition and self.after_definition.match(line)):
             self.out.append("")
@@ -319,6 +317,13 @@ class _Normalizer:
             return True
         first_line = self.previous == "paragraph" and (len(self.out) < 2 or self.out[-2] == "")
         return first_line and _UNDERLINE_RE.match(line) is not None
+
+    def _after_fence(self) -> None:
+        """Text right after a closing fence is a paragraph of its own (CommonMark)."""
+        if self.after_fence:
+            self.out.append("")
+            self.after_fence = False
+            self.previous = "blank"
 
     def _in_list(self, line: str) -> None:
         """A line while a list is open: a new item, a continuation, or the list's end.

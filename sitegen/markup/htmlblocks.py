@@ -131,4 +131,4 @@ def install(md: Markdown) -> None:
     writer = md.postprocessors["raw_html"] if "raw_html" in md.postprocessors else None  # noqa: SIM401
     if writer is not None and hasattr(writer, "isblocklevel"):
         is_block = writer.isblocklevel
-        writer.isblocklevel = lambda html: html in blocks.blocks or is_block(html)  # type: ignore[method-assign]
+        writer.isblocklevel = lambda html: html in blocks.blocks or is_block(html)

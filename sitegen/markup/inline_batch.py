@@ -191,7 +191,7 @@ class ChildIndexMixin:
             lib.parent_map[item[0]] = child
         stack.extend(found)
         lib.ancestors.pop()
-        return found  # type: ignore[no-any-return]
+        return found
 
     def _inline_tail(self, current: etree.Element, child: etree.Element) -> None:
         lib: Any = self

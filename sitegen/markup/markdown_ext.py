@@ -51,7 +51,8 @@ def heading_slug(value: str, separator: str) -> str:
 
 
 class _BackslashBreak(InlineProcessor):
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:
+    # The override is right: types-Markdown gives InlineProcessor the old Pattern's signature.
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:  # type: ignore[override]  # noqa: N802
         return etree.Element("br"), m.start(0), m.end(0)
 
 
@@ -83,7 +84,7 @@ class _RawHtmlOmitter(Preprocessor):
 
 
 class _OmitInlineHtml(HtmlInlineProcessor):
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str, int, int]:
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str, int, int]:  # type: ignore[override]  # noqa: N802
         return self.md.htmlStash.store(OMITTED_HTML), m.start(0), m.end(0)
 
 
@@ -191,12 +192,12 @@ def _mark_explicit(processor: InlineProcessor) -> None:
     handle = processor.handleMatch
 
     def marked(m: re.Match[str], data: str) -> Any:
-        node, start, end = handle(m, data)  # type: ignore[call-arg]
+        node, start, end = handle(m, data)
         if isinstance(node, etree.Element):
             node.set(EXPLICIT, "")
         return node, start, end
 
-    processor.handleMatch = marked  # type: ignore[method-assign,assignment]
+    processor.handleMatch = marked  # type: ignore[method-assign]
 
 
 def plain_autolink(link: etree.Element) -> None:

@@ -23,7 +23,6 @@ from sitegen.migrate.layout import content_folders, other_language, theme_roots
 from sitegen.migrate.report import MigrationReport
 from sitegen.migrate.shortcodes import ShortcodeResult, find_usages, shortcode_templates
 
-THEME = Path(__file__).resolve().parents[2]  # the archive's own templates/ and static/
 PAGE_SUFFIXES = (".md", ".markdown", ".html", ".htm")
 _TRANSLATION_KEY_RE = re.compile(r"^\s*translationkey\s*[:=]", re.IGNORECASE | re.MULTILINE)
 
@@ -41,7 +40,7 @@ def migrate(site: Path, into: Path, force: bool = False) -> MigrationReport:
     pages = [p.source for p in content if p.source is not None and p.source.suffix in PAGE_SUFFIXES]
     usages = find_usages(_content_root(site, hugo), pages)
     report.shortcodes = shortcode_templates(usages, roots)
-    planned = merge(_theme_files(), _assets(site, roots), content,
+    planned = merge(_assets(site, roots), content,
                     _shortcode_files(report.shortcodes), [_config_file(hugo, report)])
     _note_differences(site, hugo, roots, pages, report)
     clashing, needed = conflicts(into, planned)
@@ -53,7 +52,7 @@ def migrate(site: Path, into: Path, force: bool = False) -> MigrationReport:
     report.written, report.unchanged = len(needed), len(planned) - len(needed)
     for folder in ("static", "data", "assets"):
         report.copied[folder] = sum(1 for p in planned if p.target.startswith(folder + "/")
-                                    and p.source is not None and not p.source.is_relative_to(THEME))
+                                    and p.source is not None)
     load_config(into)  # the written config must load; a ConfigError here is a bug to report
     return report
 
@@ -107,10 +106,6 @@ def _assets(site: Path, roots: list[Path]) -> list[PlannedFile]:
             layers.append(tree_files(root / "static", "static"))
             layers.append(tree_files(root / "assets", "assets"))
     return merge(*layers)
-
-
-def _theme_files() -> list[PlannedFile]:
-    return [*tree_files(THEME / "templates", "templates"), *tree_files(THEME / "static", "static")]
 
 
 def _shortcode_files(results: list[ShortcodeResult]) -> list[PlannedFile]:

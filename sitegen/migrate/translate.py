@@ -106,7 +106,7 @@ class _Translator:
             self.tag(node.word)
 
     def tag(self, text: str) -> None:
-        self.out.append(_BlockTag(text))  # type: ignore[arg-type]  # resolved in `render`
+        self.out.append(_BlockTag(text))  # resolved in `render`
 
     def assign(self, node: Assign) -> None:
         name = node.pipe.variables[0]
@@ -252,8 +252,9 @@ class _Translator:
         if receiver == SHORTCODE and head.names[0].lower() == "page" and len(head.names) == 2 \
                 and head.names[1].lower() == "param":
             return f"go.default(site.extra.get({args[0]}), page.param({args[0]}))"
+        owner = [n.lower() for n in head.names[:-1]]
         if head.names[-1].lower() == "getpage" and len(args) == 1 and \
-                receiver == SHORTCODE and [n.lower() for n in head.names[:-1]] in (["site"], ["page", "site"], ["page"]):
+                receiver == SHORTCODE and owner in (["site"], ["page", "site"], ["page"]):
             return f"go.get_page(site, {args[0]})"
         target = self.chain(head, drop_last=True)
         return f"go.method({target}, {head.names[-1]!r}, {', '.join(args)})"

@@ -340,10 +340,9 @@ def field_path(item: Any, key: str) -> Any:
 
 def sort_items(collection: Any, key: str = "", order: str = "asc") -> list[Any]:
     values = items(collection)
-    if key in ("value", ""):
-        pick: Callable[[Any], Any] = lambda v: v
-    else:
-        pick = lambda v: field_path(v, key)
+    def pick(value: Any) -> Any:
+        return value if key in ("value", "") else field_path(value, key)
+
     return sorted(values, key=lambda v: (_sort_key(pick(v))), reverse=str(order).lower() == "desc")
 
 
@@ -532,7 +531,7 @@ class PageFile:
         return table.get(name.lower())
 
 
-class TermPages(tuple):  # type: ignore[type-arg]
+class TermPages(tuple):  # noqa: SLOT001 - a plain tuple of pages
     """A term's pages in Hugo's `.Site.Taxonomies.tags.x`: ranged over, or .Count, .Pages."""
 
     term: Any = None

@@ -41,21 +41,8 @@ from sitegen.output.ownership import SEARCH_WORK, remove_tree
 from sitegen.output.writer import StagedOutput
 from sitegen.render.templates import OutputPlan
 from sitegen.search.bundle import canonicalize_bundle, prune_bundle
-from sitegen.search.pagefind_cli import (
-    NothingIndexed,
-    find_pagefind,
-    pagefind_version,
-    run_pagefind,
-)
-from sitegen.search.shards import (
-    BUNDLE_DIR,
-    SHARD_STAMP,
-    IndexedPage,
-    Shard,
-    has_han_or_kana,
-    plan_shards,
-    shard_list,
-)
+from sitegen.search.pagefind_cli import NothingIndexed, find_pagefind, pagefind_version, run_pagefind
+from sitegen.search.shards import BUNDLE_DIR, SHARD_STAMP, IndexedPage, Shard, has_han_or_kana, plan_shards, shard_list
 
 log = logging.getLogger(__name__)
 
@@ -185,10 +172,7 @@ def _can_keep(out_dir: Path, shard: Shard, stamp: bytes | None) -> bool:
 def _is_plain(folder: Path) -> bool:
     """Whether a published bundle is made of plain files only: a link there (put by hand)
     is never carried into the new site."""
-    for path in folder.rglob("*"):
-        if path.is_symlink() or not (path.is_file() or path.is_dir()):
-            return False
-    return True
+    return not any(path.is_symlink() or not (path.is_file() or path.is_dir()) for path in folder.rglob("*"))
 
 
 def _index(staged: StagedOutput, stale: list[Shard], pagefind: Path, work: Path,

@@ -48,8 +48,8 @@ class MenuPage:
     menu: Any  # the front matter value of `menu` or `menus`, None if absent
 
 
-def build_menus(configured: dict[str, Any], pages: Iterable[MenuPage],
-                url_for: Callable[[str], str], defaults: dict[str, list[MenuEntry]]) -> dict[str, tuple[MenuEntry, ...]]:
+def build_menus(configured: dict[str, Any], pages: Iterable[MenuPage], url_for: Callable[[str], str],
+                defaults: dict[str, list[MenuEntry]]) -> dict[str, tuple[MenuEntry, ...]]:
     """Every menu: configured and page entries, sorted and nested; `defaults` where none."""
     pages = list(pages)
     entries: dict[str, list[MenuEntry]] = {}
