@@ -3,8 +3,9 @@
 It reads the site's configuration (migrate/hugo_config.py) and writes config.yaml, copies
 content/, static/, data/ and assets/, writes a Jinja template for each shortcode the
 content uses (translated from the site's Go template, or a stub), and reports what it
-converted, what needs a person and what differs from Hugo. Nothing is written when a file in DIR would be overwritten, unless
-`force`; a second run over an unchanged site writes nothing.
+converted, what needs a person and what differs from Hugo. Nothing is written when a
+file in DIR would be overwritten, unless `force`; a second run over an unchanged site
+writes nothing.
 """
 
 from __future__ import annotations
