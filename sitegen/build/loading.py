@@ -28,18 +28,18 @@ from sitegen.build.workers import (
 from sitegen.config.settings import Config
 from sitegen.content.build_options import build_options, unpublished_folders
 from sitegen.content.frontmatter import Document
+from sitegen.content.publication import is_published, next_change
 from sitegen.content.sources import SourceTree, discover_sources
 from sitegen.content.urls import Route, alias_path, route_document
 from sitegen.content.zones import site_zone
 from sitegen.errors import ContentError, Diagnostic, raise_errors
-from sitegen.incremental.cache import Body, BuildCache, digest
-from sitegen.incremental.fingerprint import ALL, site_attributes
-from sitegen.incremental.unchanged import is_published, next_change
+from sitegen.incremental.cache import BuildCache, digest
 from sitegen.render.bodies import ConvertedBody, RefIndex, as_markup, resolve_refs
+from sitegen.render.site_reads import ALL, site_attributes
 from sitegen.render.templates import make_environment, templates_fingerprint
 from sitegen.site.assemble import PageInput
 from sitegen.site.data import data_digest, load_data
-from sitegen.site.model import ArticleBody
+from sitegen.site.model import ArticleBody, Body
 from sitegen.theme import layered_files
 from sitegen.version import __version__
 

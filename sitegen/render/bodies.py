@@ -24,8 +24,6 @@ from sitegen.content.classify import HTML_SUFFIXES
 from sitegen.content.frontmatter import Document
 from sitegen.content.urls import Route, absolute, href
 from sitegen.errors import Diagnostic
-from sitegen.incremental.cache import Body
-from sitegen.incremental.fingerprint import site_attributes
 from sitegen.markup.fences import CachedHtmlFormatter, cached_lexer
 from sitegen.markup.goldmark import MAX_LINE_NUMBER_DIGITS, line_numbers, line_start, parse_options
 from sitegen.markup.htmlbody import render_html_body
@@ -46,9 +44,11 @@ from sitegen.markup.shortcodes import (
     expand_shortcodes,
     restore_shortcodes,
 )
+from sitegen.render.site_reads import site_attributes
 from sitegen.render.templates import load_template, runtime_diagnostic, template_uses
 from sitegen.site.data import load_data
 from sitegen.site.info import CONFIG_ATTRIBUTES, SiteInfo
+from sitegen.site.model import Body
 
 
 def markdown_options(config: Config) -> MarkdownOptions:

@@ -22,6 +22,8 @@ from markupsafe import Markup
 from sitegen.content.frontmatter import Provenance
 from sitegen.site.menus import MenuEntry
 
+Body = tuple[str, str]  # (HTML, table of contents) of one converted source, as the body store keeps it
+
 
 @dataclass(frozen=True)
 class TermRef:
