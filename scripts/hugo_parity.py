@@ -39,6 +39,7 @@ from typing import Any
 from urllib.parse import unquote
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts/parity_site.py
 PARITY_DIR = ROOT / "tests" / "hugo_parity"
 SITE_DIR = PARITY_DIR / "site"
 ERRORS_DIR = PARITY_DIR / "hugo_errors"
@@ -82,13 +83,13 @@ def hugo_version(binary: str) -> str:
     return match.group(1)
 
 
-def run_hugo(site_dir: Path, dest: Path) -> subprocess.CompletedProcess[str]:
+def run_hugo(site_dir: Path, dest: Path, config: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Build site_dir into dest (drafts, future and expired pages left out, as by default).
 
     Not --quiet: it silences the error message too.
     """
     cmd = [require_hugo(), "--source", str(site_dir), "--destination", str(dest),
-           "--noBuildLock", "--cleanDestinationDir"]
+           "--noBuildLock", "--cleanDestinationDir", *(["--config", str(config)] if config else [])]
     return subprocess.run(cmd, check=False, capture_output=True, text=True, env=_hugo_env())
 
 
@@ -413,12 +414,60 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     action.add_argument("--update", action="store_true", help=f"rewrite {EXPECTED.name}")
     action.add_argument("--check", action="store_true", help="fail if the snapshot is stale")
     action.add_argument("--out", type=Path, metavar="FILE", help="write a fresh Hugo dump")
+    action.add_argument("--update-sites", action="store_true",
+                        help="rewrite Hugo's dump of each site in tests/hugo_parity/sites/")
+    parser.add_argument("site", nargs="?", type=Path, metavar="SITE_DIR",
+                        help="any Hugo site: build it with Hugo and, through `migrate`, with ours")
+    parser.add_argument("--examples", type=int, default=5, metavar="N",
+                        help="with SITE_DIR: how many examples of each difference to show")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="with SITE_DIR: keep both builds in DIR to look at")
     return parser.parse_args(argv)
+
+
+def site_parity(site: Path, examples: int = 5, keep: Path | None = None) -> int:
+    """Build a Hugo site both ways and print the targets' table; exit 1 if Hugo fails."""
+    import parity_site  # type: ignore[import-not-found]  # scripts/parity_site.py
+
+    with tempfile.TemporaryDirectory(prefix="hugo-parity-") as scratch:
+        tmp = keep or Path(scratch)
+        if keep:
+            shutil.rmtree(keep, ignore_errors=True)
+        copy = parity_site.prepare_hugo_site(site, tmp)
+        hugo, dropped = parity_site.build_hugo(copy, tmp / "hugo-out", run_hugo)
+        root, report = parity_site.prepare_our_site(site, tmp)
+        ours = parity_site.build_ours(root)
+    print(report, file=sys.stderr)
+    for path, why in dropped.items():
+        for key in [k for k in ours if path == k or path.endswith("/" + k)]:  # content/en mounted
+            ours.pop(key)
+        print(f"left out: Hugo cannot build {path} here: {why}", file=sys.stderr)
+    print(parity_site.format_stats(site.name, parity_site.measure(hugo, ours, normalise), examples))
+    return 0
+
+
+def update_sites() -> int:
+    """Write Hugo's dump of every fixture site (tests/hugo_parity/sites_expected/NAME.json)."""
+    import parity_site  # type: ignore[import-not-found]
+
+    version = hugo_version(require_hugo())
+    parity_site.SITES_EXPECTED.mkdir(exist_ok=True)
+    for site in parity_site.fixture_sites():
+        with tempfile.TemporaryDirectory(prefix="hugo-parity-") as tmp:
+            dump = parity_site.hugo_entries(site, Path(tmp), run_hugo)
+        target = parity_site.SITES_EXPECTED / f"{site.name}.json"
+        target.write_text(dump_json({"hugo_version": version, **dump}), encoding="utf-8")
+        print(f"wrote {target.relative_to(ROOT)} ({len(dump['entries'])} entries)")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command; return the exit code."""
     args = parse_args(argv)
+    if args.site is not None:
+        return site_parity(args.site, args.examples, args.keep)
+    if args.update_sites:
+        return update_sites()
     if not (args.hugo_only or args.update or args.check or args.out):
         source, rows = parity_rows(use_snapshot=args.snapshot)
         allowed = load_allowed()

@@ -8,14 +8,16 @@ gathered, and the stage fails once with all of them (`raise_errors`).
 
 from __future__ import annotations
 
-import re
+import dataclasses
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache, partial
 from pathlib import Path
+from typing import Any
 
+from sitegen.build.second_pass import SecondPass
 from sitegen.build.workers import (
     BodyRebuilder,
     Processed,
@@ -24,15 +26,19 @@ from sitegen.build.workers import (
     process_sources,
 )
 from sitegen.config.settings import Config
+from sitegen.content.build_options import build_options, unpublished_folders
 from sitegen.content.frontmatter import Document
 from sitegen.content.publication import is_published, next_change
 from sitegen.content.sources import SourceTree, discover_sources
-from sitegen.content.urls import Route, route_document
+from sitegen.content.urls import Route, alias_path, route_document
+from sitegen.content.zones import site_zone
 from sitegen.errors import ContentError, Diagnostic, raise_errors
 from sitegen.incremental.cache import BuildCache, digest
 from sitegen.render.bodies import ConvertedBody, RefIndex, as_markup, resolve_refs
-from sitegen.render.templates import templates_fingerprint
+from sitegen.render.site_reads import ALL, site_attributes
+from sitegen.render.templates import make_environment, templates_fingerprint
 from sitegen.site.assemble import PageInput
+from sitegen.site.data import data_digest, load_data
 from sitegen.site.model import ArticleBody, Body
 from sitegen.theme import layered_files
 from sitegen.version import __version__
@@ -52,6 +58,12 @@ class CheckedSite:
     warnings: tuple[Diagnostic, ...]
     conversion: str  # conversion_fingerprint, read once per build: it reads the shortcode templates
     stable_until: float | None = None  # when time alone next changes which pages are published
+    data: dict[str, Any] = field(default_factory=dict)  # the data/ folder, as site.data
+    # Pages converted in the second pass, by source path: the cache key of the body, which
+    # stands for the site the body was made from (page fingerprints use it, not the source's).
+    body_keys: dict[str, str] = field(default_factory=dict)
+    hidden_folders: frozenset[str] = frozenset()  # content folders whose files are not published
+    resource_routes: dict[str, Route] = field(default_factory=dict)  # unrendered bundles' places
 
 
 @lru_cache(maxsize=1)
@@ -65,17 +77,27 @@ def conversion_fingerprint(config: Config) -> str:
     """Everything besides a source's own bytes that shapes how it parses and converts.
 
     Only the settings conversion reads: Markdown options, taxonomy names, `extra` (for
-    the param shortcode), the shortcode templates, and `site` only when a shortcode
-    template reads it. Changing the site's title re-renders pages but converts nothing.
+    the param shortcode), the shortcode templates, and `site` (and the data folder) only
+    when a shortcode template reads it. Changing the site's title re-renders pages but
+    converts nothing. Bodies whose shortcodes read the site's pages are converted again
+    in a second pass whenever a page changes (build/second_pass.py).
     """
-    shortcodes = [path for rel, path in layered_files(config, "templates")
-                  if rel.startswith("shortcodes/") and rel.endswith(".html")]
-    reads_site = any(re.search(r"\bsite\.", re.sub(r"\{#.*?#\}", "", p.read_text(
-        encoding="utf-8", errors="replace"), flags=re.DOTALL)) for p in shortcodes)
+    used = shortcode_site_attributes(config)
     return digest(__version__, engine_fingerprint(), repr(config.markdown),
                   repr(sorted(config.taxonomies.items())), repr(sorted(config.extra.items(), key=str)),
-                  repr(config.site) if reads_site else "",
+                  repr(config.site) if used else "", config.site.timezone,
+                  data_digest(config) if used & {"data", ALL} else "",
                   templates_fingerprint(config, "shortcodes"))
+
+
+def shortcode_site_attributes(config: Config) -> frozenset[str]:
+    """Every attribute of `site` the shortcode templates read (ALL for the whole of it)."""
+    names = sorted(rel for rel, _ in layered_files(config, "templates")
+                   if rel.startswith("shortcodes/") and rel.endswith(".html"))
+    if not names:
+        return frozenset()
+    env = make_environment(config)
+    return frozenset().union(*(site_attributes(env, name) for name in names))
 
 
 def read_sources(config: Config, timings: dict[str, float], cache: BuildCache | None = None) -> SourceTree:
@@ -102,47 +124,114 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     cache = cache or BuildCache(None)
     tree = tree or read_sources(config, timings)
     clock = time.perf_counter()
+    site_zone(config)  # a wrong site.timezone stops here, before any worker starts
     conversion = conversion_fingerprint(config)
     results = _source_results(config, tree, cache, conversion, jobs, progress)
     timings["convert"] = time.perf_counter() - clock
     problems = list(tree.diagnostics)
-    published, changes = _published(results, config, now, problems)
-    documents = [doc for doc, _, _ in published]
-    routes, route_problems = _route_all(documents, config)
-    problems.extend(route_problems)
+    data, data_problems = load_data(config)
+    problems.extend(data_problems)
+    found = _Published.sort(results, config, now, problems)
+    documents = [doc for doc, _, _ in found.published]
+    routes = _routes(documents, found.options, config, problems)
     raise_errors(problems, ContentError)
-    pages = _pages(config, cache, published, routes, problems)
+    refs = RefIndex({d.source.content_path: routes[d.source.path] for d in documents})
+    pages = _page_inputs(config, cache, found.published, routes, refs, problems)
+    body_keys: dict[str, str] = {}
+    if found.deferred:
+        second = SecondPass(config, cache, conversion, documents, data, found.unrendered)
+        body_keys = _second_pass(second, found, results, pages, routes, refs, problems, timings)
+    problems.extend(_translation_keys(documents))
     raise_errors(problems, ContentError)
     warnings = tuple(sorted(d for d in problems if not d.is_error))
-    stable_until = min(changes).timestamp() if changes else None
-    return CheckedSite(tuple(documents), routes, tuple(pages), tree, warnings, conversion, stable_until)
+    stable_until = min(found.changes).timestamp() if found.changes else None
+    hidden = unpublished_folders(found.parsed, found.options)
+    return CheckedSite(tuple(documents), routes, tuple(pages), tree, warnings, conversion, stable_until,
+                       data, body_keys, frozenset(hidden),
+                       _unrendered_bundles(found.parsed, found.options, config))
 
 
-Published = list[tuple[Document, ConvertedBody | None, str]]  # (document, conversion, cache key)
+@dataclass
+class _Published:
+    """The parsed sources sorted: published (some for the second pass), not rendered."""
+
+    parsed: list[Document]
+    options: dict[str, Any]  # build options, by source path
+    published: list[tuple[Document, ConvertedBody | None, str]] = field(default_factory=list)
+    deferred: list[tuple[Document, str]] = field(default_factory=list)  # shortcodes read the site
+    unrendered: list[Document] = field(default_factory=list)  # render: never; GetPage finds them
+    changes: list[datetime] = field(default_factory=list)  # when time changes what is published
+
+    @classmethod
+    def sort(cls, results: list[tuple[str, SourceResult]], config: Config, now: datetime,
+             problems: list[Diagnostic]) -> _Published:
+        parsed = [r.document for _, r in results if r.document is not None]
+        found = cls(parsed, build_options(parsed))
+        for key, result in results:
+            problems.extend(result.diagnostics)
+            doc = result.document
+            if doc is None:
+                continue
+            option = found.options.get(doc.source.path)
+            if is_published(doc, config, now) and (option is None or option.published):
+                if result.needs_site:
+                    found.deferred.append((doc, key))
+                found.published.append((doc, result.converted, key))
+            elif is_published(doc, config, now):
+                found.unrendered.append(doc)
+            change = next_change(doc, config, now)
+            if change is not None:
+                found.changes.append(change)
+        return found
 
 
-def _published(results: list[tuple[str, SourceResult]], config: Config, now: datetime,
-               problems: list[Diagnostic]) -> tuple[Published, list[datetime]]:
-    """The documents published now, and when time alone will change that (their problems
-    are added to `problems`)."""
-    published: Published = []
-    changes: list[datetime] = []
-    for key, result in results:
-        problems.extend(result.diagnostics)
-        if result.document is None:
-            continue
-        if is_published(result.document, config, now):
-            published.append((result.document, result.converted, key))
-        change = next_change(result.document, config, now)
-        if change is not None:
-            changes.append(change)
-    return published, changes
+def _routes(documents: list[Document], options: dict[str, Any], config: Config,
+            problems: list[Diagnostic]) -> dict[str, Route]:
+    """Every published page's route; problems with them, and notes on them, to `problems`."""
+    routes, route_problems = _route_all(documents, config)
+    for path, option in options.items():
+        if option.list == "never" and path in routes and routes[path].kind == "article":
+            routes[path] = dataclasses.replace(routes[path], kind="page")  # published, in no list
+    problems.extend(route_problems)
+    problems.extend(shared_aliases(documents) if not config.disable_aliases else [])
+    problems.extend(own_search_page(routes, config))
+    return routes
 
 
-def _pages(config: Config, cache: BuildCache, published: Published, routes: dict[str, Route],
-           problems: list[Diagnostic]) -> list[PageInput]:
-    """One page input per converted document, its ref links resolved now that every URL is known."""
-    refs = RefIndex({doc.source.content_path: routes[doc.source.path] for doc, _, _ in published})
+def _second_pass(second: SecondPass, found: _Published, results: list[tuple[str, SourceResult]],
+                 pages: list[PageInput], routes: dict[str, Route], refs: RefIndex,
+                 problems: list[Diagnostic], timings: dict[str, float]) -> dict[str, str]:
+    """Convert the bodies whose shortcodes read the site and add their pages to `pages`;
+    returns what stands for each of those bodies in page fingerprints."""
+    clock = time.perf_counter()
+    converted_again = second.convert(found.deferred, pages, routes, [k for k, _ in results])
+    problems.extend(d for _, result in converted_again for d in result.diagnostics)
+    again = [(result.document, result.converted, key) for key, result in converted_again
+             if result.document is not None]
+    pages += _page_inputs(second.config, second.cache, again, routes, refs, problems)
+    if second.converted:
+        timings["convert with site"] = time.perf_counter() - clock
+    # The site the body was made from; not the cache key, which a build without the cache
+    # makes otherwise (the search index records these).
+    return {doc.source.path: digest(doc.source.digest, second.site_key) for doc, _ in found.deferred}
+
+
+def _unrendered_bundles(documents: list[Document], options: dict[str, Any], config: Config) -> dict[str, Route]:
+    """Routes of bundles that are not rendered but publish their files (a headless bundle):
+    their files go where the page would be, as in Hugo."""
+    routes = {}
+    for doc in documents:
+        option = options.get(doc.source.path)
+        if option is not None and not option.published and option.publish_resources:
+            route, _ = route_document(doc, config)
+            if route is not None and route.bundle_dir:
+                routes[doc.source.path] = route
+    return routes
+
+
+def _page_inputs(config: Config, cache: BuildCache, published: list[tuple[Document, ConvertedBody | None, str]],
+                 routes: dict[str, Route], refs: RefIndex, problems: list[Diagnostic]) -> list[PageInput]:
+    """A PageInput per converted page, its ref links resolved; bodies stay in the cache."""
     pages: list[PageInput] = []
     for doc, converted, key in published:
         if converted is None:
@@ -153,6 +242,19 @@ def _pages(config: Config, cache: BuildCache, published: Published, routes: dict
         content = ArticleBody(partial(cache.get_body, key), doc.source.path)
         pages.append(PageInput(doc, routes[doc.source.path], converted.body, converted.summary_html, content))
     return pages
+
+
+def _translation_keys(documents: list[Document]) -> list[Diagnostic]:
+    """One note for the site: Hugo's translationKey links a page to its translations, which
+    a one-language site has none of."""
+    keyed = [doc for doc in documents if doc.meta.params.get("translationkey")]
+    if not keyed:
+        return []
+    first = keyed[0]
+    return [Diagnostic(first.source.path, first.key_line("translationKey"), 1, "note",
+                       f"translationKey is set on {len(keyed)} page(s) and not used: this archive "
+                       "has one language, so pages are not linked to translations",
+                       "nothing to do; remove translationKey if the pages have no translations")]
 
 
 def _resolve_refs(config: Config, cache: BuildCache, key: str, converted: ConvertedBody, doc: Document,
@@ -209,6 +311,34 @@ def _reporting(results: Iterator[Processed], total: int,
     for done, result in enumerate(results, start=1):
         progress(done, total)
         yield result
+
+
+def own_search_page(routes: dict[str, Route], config: Config) -> list[Diagnostic]:
+    """A page of the site's own at /search/ takes the place of the built-in search page."""
+    if not config.search.enabled:
+        return []
+    return [Diagnostic(source, 1, 1, "note", "this page is the site's /search/ page: the built-in "
+                       "search page is not made (the search box in the header still works)",
+                       "give this page another url or slug to keep the built-in search page")
+            for source, route in routes.items() if route.path == "/search/"]
+
+
+def shared_aliases(documents: list[Document]) -> list[Diagnostic]:
+    """A warning for each alias that two pages give: the first page (by path) keeps it.
+
+    Hugo writes both redirects to the one file and the last written wins; no page is
+    lost either way, so this is a warning, not an error."""
+    owners: dict[str, str] = {}
+    problems = []
+    for doc in sorted(documents, key=lambda d: d.source.path):
+        for alias in doc.meta.aliases:
+            path = alias_path(alias, doc.source.content_path)
+            first = owners.setdefault(path, doc.source.path)
+            if first != doc.source.path:
+                problems.append(Diagnostic(doc.source.path, doc.key_line("aliases"), 1, "warning",
+                                           f"alias {path} is also an alias of {first}, which keeps it",
+                                           "remove the alias from one of the two pages"))
+    return problems
 
 
 def _route_all(documents: list[Document], config: Config) -> tuple[dict[str, Route], list[Diagnostic]]:

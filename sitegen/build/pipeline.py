@@ -216,7 +216,8 @@ def _write(config: Config, options: BuildOptions, planned: PlannedSite, env: jin
 
 
 def _refuse_warnings(strict: bool, warnings: tuple[Diagnostic, ...]) -> None:
-    """With --strict, warnings fail the build, before anything is written."""
+    """With --strict, warnings fail the build, before anything is written (notes do not)."""
+    warnings = tuple(w for w in warnings if w.severity == "warning")
     if strict and warnings:
         raise BuildFailed(list(warnings) + [Diagnostic(
             "", 0, 0, "error", f"{len(warnings)} warning(s) with --strict; nothing was written",
@@ -227,4 +228,5 @@ def _fingerprinter(config: Config, env: jinja2.Environment, planned: PlannedSite
                    templates: str) -> Fingerprinter:
     base = digest(checked.conversion, templates, engine_fingerprint())
     article_digests = {p.document.source.path: p.document.source.digest for p in checked.pages}
+    article_digests.update(checked.body_keys)  # bodies made from the site: they change with it
     return Fingerprinter(env, base, planned.site, article_digests, repr(config))

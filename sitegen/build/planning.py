@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from sitegen.build.loading import CheckedSite
 from sitegen.build.reserved import reserved_problems
 from sitegen.config.settings import Config
+from sitegen.content.urls import Route
 from sitegen.errors import Diagnostic, OutputConflictError
 from sitegen.output.writer import CopiedFile
 from sitegen.render.derived import derive_outputs
@@ -39,7 +40,7 @@ class PlannedSite:
 
 def plan_site(config: Config, checked: CheckedSite) -> PlannedSite:
     """Assemble the site and plan every output file; raises on URL conflicts."""
-    site = assemble_site(list(checked.pages), config)
+    site = assemble_site(list(checked.pages), config, checked.data)
     try:
         plans = plan_outputs(site, checked.routes, config)
     except OutputConflictError as exc:
@@ -59,16 +60,39 @@ def _copies(config: Config, checked: CheckedSite) -> list[CopiedFile]:
     Static files are the theme's with the project's over them (sitegen/theme), the
     project's listed with links followed only where content/links.py allows."""
     copies = [CopiedFile(rel, path) for rel, path in layered_files(config, "static")]
-    bundles = {r.bundle_dir: r for r in checked.routes.values() if r.bundle_dir}
+    owners = resource_owners({**checked.resource_routes, **checked.routes})
     for resource in checked.tree.resources:
-        folder = PurePosixPath(resource.content_path).parent.as_posix()
-        route = bundles.get(folder)
-        if route is not None:
-            target = str(PurePosixPath(route.output).parent / PurePosixPath(resource.content_path).name)
-        else:
-            target = resource.content_path
-        copies.append(CopiedFile(target, resource.absolute))
+        if any(resource.content_path.startswith(folder + "/") for folder in checked.hidden_folders):
+            continue  # a bundle or section with `publishResources: false`
+        copies.append(CopiedFile(resource_output(resource.content_path, owners), resource.absolute))
     return copies
+
+
+def resource_owners(routes: dict[str, Route]) -> dict[str, Route]:
+    """Folder under content/ -> the page whose files it holds, as Hugo places them: a leaf
+    bundle's folder (``x/index.md``), and the folder named like a page beside it (``x.md``
+    and ``x/``, as blogdown keeps a page's figures)."""
+    owners: dict[str, Route] = {}
+    for source, route in routes.items():
+        if route.kind == "section":
+            continue
+        if route.bundle_dir:
+            owners[route.bundle_dir] = route
+        else:
+            content_path = PurePosixPath(source).relative_to(PurePosixPath(source).parts[0])
+            owners.setdefault(content_path.with_suffix("").as_posix(), route)
+    return owners
+
+
+def resource_output(content_path: str, owners: dict[str, Route]) -> str:
+    """Where a file under content/ is published: under the page whose folder holds it (at
+    any depth: ``x/figs/a.png`` beside ``x/index.md`` is ``<x's URL>/figs/a.png``)."""
+    pure = PurePosixPath(content_path)
+    for folder in reversed(pure.parents):
+        route = owners.get(folder.as_posix())
+        if route is not None:
+            return (PurePosixPath(route.output).parent / pure.relative_to(folder)).as_posix()
+    return content_path
 
 
 def _check_copy_conflicts(plans: list[OutputPlan], derived: list[DerivedFile],

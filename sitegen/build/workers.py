@@ -16,14 +16,16 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from sitegen.config.settings import Config
 from sitegen.content.frontmatter import Document, parse_source
 from sitegen.content.sources import Source, read_source
+from sitegen.content.zones import site_zone
 from sitegen.errors import Diagnostic
 from sitegen.incremental.codec import Refused, Unencodable, decode_result, encode_result
 from sitegen.markup.pruning_support import warn_if_unsupported
-from sitegen.render.bodies import BodyConverter, ConvertedBody, split_body
+from sitegen.render.bodies import BodyConverter, ConvertedBody, NeedsSite, split_body
 from sitegen.render.templates import TemplateError, make_environment
 from sitegen.site.model import Body
 
@@ -39,6 +41,7 @@ class SourceResult:
     converted: ConvertedBody | None  # without the body's HTML and table of contents...
     diagnostics: tuple[Diagnostic, ...]
     body: Body | None = None  # ...which travel here from the worker to the cache, then go
+    needs_site: bool = False  # a shortcode reads the assembled site: converted in a second pass
     transient: bool = False  # the file could not be read as hashed: true of this build only
 
 
@@ -65,9 +68,10 @@ def attach_source(result: SourceResult, source: Source) -> SourceResult:
 class SourceProcessor:
     """Parses and converts sources for one site; one per process."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, site: Any = None) -> None:
         self.taxonomies = tuple(config.taxonomies.values())
-        self.converter = BodyConverter(config, make_environment(config))
+        self.zone = site_zone(config)
+        self.converter = BodyConverter(config, make_environment(config), site)
 
     def process(self, source: Source) -> SourceResult:
         """Parse and convert one source, read from its file unless its text is given."""
@@ -76,13 +80,15 @@ class SourceProcessor:
             if read is None:
                 return SourceResult(None, None, (problem,) if problem else (), transient=True)
             source = read
-        parsed = parse_source(source, self.taxonomies)
+        parsed = parse_source(source, self.taxonomies, self.zone)
         if parsed.document is None:
             return SourceResult(None, None, parsed.diagnostics)
         try:
             converted, problems = self.converter.convert(parsed.document)
         except TemplateError as exc:
             return SourceResult(parsed.document, None, parsed.diagnostics + tuple(exc.diagnostics))
+        except NeedsSite:
+            return SourceResult(parsed.document, None, parsed.diagnostics, needs_site=True)
         except RecursionError:  # thousands of nested emphasis markers, say: the converter recurses
             return SourceResult(parsed.document, None, parsed.diagnostics + (Diagnostic(
                 source.path, parsed.document.body_line, 1, "error", "text nested too deeply to convert "
@@ -106,7 +112,8 @@ class SourceProcessor:
 class Processed:
     """A result as it leaves the process that made it, encoded once: the same bytes cross to
     the main process and go into the cache. The body travels apart, to its own table. A
-    result the codec cannot carry, or true of this build only, crosses as it is, uncached."""
+    result the codec cannot carry, true of this build only, or waiting for the second pass,
+    crosses as it is, uncached."""
 
     encoded: bytes | None  # codec.encode_result of the result, without its body
     body: Body | None
@@ -122,7 +129,9 @@ class Processed:
 
 def pack(result: SourceResult) -> Processed:
     light = replace(detach_source(result), body=None)
-    if not result.transient:
+    # A source whose shortcodes read the site is converted in the second pass, which caches
+    # its body by the site's key; its first-pass result is parsed again each build.
+    if not result.transient and not result.needs_site:
         try:
             return Processed(encode_result(light.document, light.converted, light.diagnostics), result.body)
         except Unencodable:

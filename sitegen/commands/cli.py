@@ -1,5 +1,5 @@
 """The command line: `build` (the default), `check`, `new`, `import`, `serve`, `init`,
-`theme` and `completion`, one module per verb in this package.
+`theme`, `completion` and `migrate`, one module per verb in this package.
 
 `main(argv)` returns an exit code and never lets a traceback reach an editor
 (unless --debug): 0 ok, 1 content or build error, 2 usage or configuration error,
@@ -19,15 +19,15 @@ from pathlib import Path
 from typing import TextIO
 
 from sitegen.build.failures import explain_failure
-from sitegen.commands import build, check, completion, import_files, init, new, serve, theme
+from sitegen.commands import build, check, completion, import_files, init, migrate, new, serve, theme
 from sitegen.commands.common import load_project_config, report_diagnostics
 from sitegen.config.settings import Config
 from sitegen.errors import Diagnostic, SiteError
 from sitegen.version import __version__
 
 # In the order `--help` lists them; each module has add_parser(commands).
-VERBS = (build, check, new, import_files, serve, init, theme, completion)
-COMMANDS = ("build", "check", "new", "import", "serve", "init", "theme", "completion")
+VERBS = (build, check, new, import_files, serve, init, theme, completion, migrate)
+COMMANDS = ("build", "check", "new", "import", "serve", "init", "theme", "completion", "migrate")
 _TOP_LEVEL = ("-h", "--help", "--version")
 
 

@@ -34,6 +34,7 @@ class SiteSection:
     language: str = "en"
     author: str = ""
     copyright: str = ""
+    timezone: str = ""  # IANA name (Hugo's timeZone) for front matter dates without an offset; "" is UTC
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class PathsSection:
     output: str = "public"
     cache: str = ".cache"
     archetypes: str = "archetypes"
+    data: str = "data"  # YAML, TOML, JSON and CSV files templates read as site.data (Hugo's data/)
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class MarkdownSection:
     summary_words: int = 70  # automatic summary length in words (Hugo's summaryLength)
     has_cjk_language: bool = True  # count each CJK character as a word, as Hugo's hasCJKLanguage
     cjk_lang: str = "ja"  # lang attribute for blocks written only in Han characters
+    line_numbers: str = ""  # "table" or "inline": number every code block (Hugo's markup.highlight.lineNos)
+    emoji: bool = False  # :name: written as the emoji, GitHub's names (Hugo's enableEmoji)
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,9 @@ class Config:
     server: ServerSection = field(default_factory=ServerSection)
     security: SecuritySection = field(default_factory=SecuritySection)
     extra: dict[str, Any] = field(default_factory=dict)
+    menus: dict[str, Any] = field(default_factory=dict)  # name -> entries (Hugo's menus)
+    ignore_files: tuple[str, ...] = ()  # regular expressions (Hugo's ignoreFiles)
+    disable_aliases: bool = False  # make no redirect pages for `aliases` (Hugo's disableAliases)
     # Set from the command line, not from config.yaml:
     build_drafts: bool = False
     build_future: bool = False

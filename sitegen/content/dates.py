@@ -8,7 +8,7 @@ timezone), so output never depends on the machine's clock settings.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
 _DATE_RE = re.compile(
     r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
@@ -32,31 +32,32 @@ class DateError(ValueError):
     """The value is not a date; the message says what was found."""
 
 
-def parse_date(value: object) -> datetime:
-    """Return an aware datetime for a YAML/TOML date value or a date string."""
+def parse_date(value: object, zone: tzinfo = UTC) -> datetime:
+    """Return an aware datetime for a YAML/TOML date value or a date string; `zone` for a
+    date written without one (UTC unless site.timezone says otherwise, as Hugo's timeZone)."""
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
+        return value if value.tzinfo else value.replace(tzinfo=zone)
     if isinstance(value, date):
-        return datetime.combine(value, time(0), tzinfo=UTC)
+        return datetime.combine(value, time(0), tzinfo=zone)
     if not isinstance(value, str):
         raise DateError(f"must be a date such as 2019-07-07, got {value!r}")
     text = value.strip()
     match = _DATE_RE.match(text)
     if not match:
-        return _parse_wordy(text)
+        return _parse_wordy(text, zone)
     parts = match.groupdict()
     try:
         return datetime(
             int(parts["y"]), int(parts["m"]), int(parts["d"]),
             int(parts["H"] or 0), int(parts["M"] or 0), int(parts["S"] or 0),
             int((parts["f"] or "0")[:6].ljust(6, "0")),
-            tzinfo=_zone(parts["z"]),
+            tzinfo=_zone(parts["z"]) if parts["z"] else zone,
         )
     except ValueError as exc:
         raise DateError(f"is not a real date: '{text}' ({exc})") from None
 
 
-def _parse_wordy(text: str) -> datetime:
+def _parse_wordy(text: str, zone: tzinfo = UTC) -> datetime:
     """Dates with month names: "Mon, 02 Jan 2006 15:04:05 -0700", "02 Jan 2006", ..."""
     for pattern in _WORDY_RES:
         match = pattern.match(text)
@@ -64,11 +65,11 @@ def _parse_wordy(text: str) -> datetime:
         if match and month:
             year = int(match.group("y"))
             year += 2000 if year < 69 else 1900 if year < 100 else 0  # Go's two-digit years
-            zone = match.group("z") or ""
+            offset = match.group("z") or ""
             try:
                 return datetime(year, month, int(match.group("d")), int(match.group("H") or 0),
                                 int(match.group("M") or 0), int(match.group("S") or 0),
-                                tzinfo=_zone(zone if zone[:1] in "+-" else None))
+                                tzinfo=zone if not offset else _zone(offset) if offset[0] in "+-" else UTC)
             except ValueError as exc:
                 raise DateError(f"is not a real date: '{text}' ({exc})") from None
     raise DateError(f"must be a date such as 2019-07-07, got '{text}'")

@@ -11,8 +11,9 @@ from __future__ import annotations
 import dataclasses
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 import frontmatter as python_frontmatter
@@ -109,6 +110,11 @@ class FrontMatter:
         key = key.lower()
         if key in self.params:
             return self.params[key]
+        nested = self.params.get("params")  # Hugo's `params:` block of custom keys
+        if isinstance(nested, dict):
+            found = next((v for k, v in nested.items() if str(k).lower() == key), None)
+            if found is not None:
+                return found
         if key in self.taxonomies:
             return list(self.taxonomies[key]) or None
         field_name = _PARAM_FIELDS.get(key)
@@ -232,15 +238,17 @@ def split_front_matter(text: str) -> tuple[str, str, int, int, int]:
     return kind, block, body_start, block_line, body_line
 
 
-def parse_source(source: Source, taxonomies: tuple[str, ...] = ("categories", "tags")) -> ParseResult:
+def parse_source(source: Source, taxonomies: tuple[str, ...] = ("categories", "tags"),
+                 zone: tzinfo = UTC) -> ParseResult:
     """Parse one source into a Document, or explain with diagnostics why it cannot be.
 
     Characters no page or feed can carry are dropped first, each with a warning (`characters`).
+    `zone`: the time zone of dates written without one (site.timezone, Hugo's timeZone).
     """
     if not may_be_unsafe(source.text):
-        return _parse(source, taxonomies)
+        return _parse(source, taxonomies, zone)
     source, dropped = clean_source(source, _block_span(source.text))
-    parsed = _parse(source, taxonomies)
+    parsed = _parse(source, taxonomies, zone)
     return ParseResult(parsed.document, dropped + parsed.diagnostics)
 
 
@@ -254,7 +262,7 @@ def _block_span(text: str) -> tuple[int, int]:
     return (start, start + len(block)) if kind else (0, 0)
 
 
-def _parse(source: Source, taxonomies: tuple[str, ...]) -> ParseResult:
+def _parse(source: Source, taxonomies: tuple[str, ...], zone: tzinfo) -> ParseResult:
     path = source.path
     try:
         kind, block, body_start, block_line, body_line = split_front_matter(source.text)
@@ -276,7 +284,7 @@ def _parse(source: Source, taxonomies: tuple[str, ...]) -> ParseResult:
             path, block_line, 1, "error", f"front matter must be a mapping of keys to values, "
             f"got {shape}", "write one 'key: value' per line, e.g. 'title: My article'"),))
     raw, diagnostics = clean_values(raw, path, block, block_line)
-    meta, typed = build_front_matter(raw, path, block, block_line, kind, taxonomies)
+    meta, typed = build_front_matter(raw, path, block, block_line, kind, taxonomies, zone)
     diagnostics += typed
     if any(d.is_error for d in diagnostics):
         return ParseResult(None, tuple(diagnostics))
@@ -479,9 +487,9 @@ def key_lines(block: str, block_line: int) -> dict[str, int]:
 
 
 def build_front_matter(raw: dict[str, Any], path: str, block: str, block_line: int, kind: str,
-                       taxonomies: tuple[str, ...]) -> tuple[FrontMatter, list[Diagnostic]]:
+                       taxonomies: tuple[str, ...], zone: tzinfo = UTC) -> tuple[FrontMatter, list[Diagnostic]]:
     """Type-check a raw mapping into FrontMatter, collecting every problem."""
-    checker = _Checker(path, key_lines(block, block_line))
+    checker = _Checker(path, key_lines(block, block_line), zone)
     values = {str(k).lower(): v for k, v in raw.items()}
     known = set(KNOWN_KEYS) | set(taxonomies)
     _warn_unknown_keys(checker, values, known | set(PARAM_KEYS))
@@ -542,8 +550,8 @@ def _first(dates: dict[str, datetime | None], keys: tuple[str, ...]) -> datetime
 class _Checker:
     """Reads one typed value at a time, recording a diagnostic for each wrong one."""
 
-    def __init__(self, path: str, lines: dict[str, int]) -> None:
-        self.path, self.lines = path, lines
+    def __init__(self, path: str, lines: dict[str, int], zone: tzinfo = UTC) -> None:
+        self.path, self.lines, self.zone = path, lines, zone
         self.diagnostics: list[Diagnostic] = []
 
     def error(self, key: str, message: str, hint: str) -> None:
@@ -562,7 +570,7 @@ class _Checker:
             self.error(key, f"{key} must be text, got {_describe(value)}",
                        f"put the value in quotes: {key}: \"{_plain(value)}\"")
             return ""
-        value = " ".join(value.split()) if key == "title" else value.strip()
+        value = value if key == "title" else value.strip()  # a title is kept as written, as in Hugo
         if required and not value:
             self.error(key, f"{key} is empty", f"write the {key} after '{key}:'")
         return value
@@ -592,6 +600,11 @@ class _Checker:
         value = values.get(key, False)
         if isinstance(value, str) and value.lower() in ("true", "false"):
             return value.lower() == "true"
+        if isinstance(value, str) and value.lower() in ("yes", "no", "on", "off"):
+            # YAML 1.1's words are text in YAML 1.2, which Hugo reads as false: as Hugo, publish.
+            self.warn(key, f"{key}: {value} is text, not true or false; Hugo reads it as false",
+                      f"write '{key}: true' or '{key}: false'")
+            return False
         if not isinstance(value, bool):
             self.error(key, f"{key} must be true or false, got {_describe(value)}",
                        f"write '{key}: true' or '{key}: false'")
@@ -610,7 +623,7 @@ class _Checker:
         if value is None or value == "":
             return None
         try:
-            return parse_date(value)
+            return parse_date(value, self.zone)
         except DateError as exc:
             self.error(key, f"{key} {exc}", "write the date as YYYY-MM-DD, e.g. '2019-07-07', "
                        "or with a time: '2019-07-07T09:30:00+09:00'")
@@ -643,7 +656,19 @@ class _Checker:
                        f"keep the {limit} that matter most: each makes a page of its own (and a feed) "
                        f"that lists this article with all of its {key}")
             return ()
-        return names
+        return _distinct_terms(names)
+
+
+def _distinct_terms(names: Iterable[str]) -> tuple[str, ...]:
+    """Each term once, as Hugo lists a page's terms: names equal but for case (``HPC``,
+    ``hpc``) are one, kept where it was last written (Hugo's order); names that only share
+    a URL (``doFuture``, ``%dofuture%``) stay two, as in Hugo."""
+    kept: dict[str, str] = {}
+    for name in names:
+        if name:
+            kept.pop(name.lower(), None)
+            kept[name.lower()] = name
+    return tuple(kept.values())
 
 
 def _describe(value: Any) -> str:

@@ -18,10 +18,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sitegen.config.settings import Config
+from sitegen.content.classify import PAGE_SUFFIXES, RESOURCE, SKIP, ContentRules, compile_ignores
 from sitegen.content.walk import check_readable, link_problem, not_a_file, unreadable, walk_content
 from sitegen.errors import Diagnostic, byte_position
 
-PAGE_SUFFIXES = (".md", ".markdown")
+__all__ = ["PAGE_SUFFIXES", "FileStamp", "Resource", "Source", "SourceTree", "discover_sources"]
 MAX_SOURCE_BYTES = 20 * 1024 * 1024  # far beyond any article; larger is a mistake
 
 
@@ -105,17 +106,21 @@ def discover_sources(config: Config, stamps: Mapping[str, FileStamp] | None = No
                                               f"create '{config.paths.content}/' and put articles in it"),))
     prefix = config.paths.content.rstrip("/")
     files, problems = walk_content(str(content_dir), prefix)
+    ignores, ignore_problems = compile_ignores(config.ignore_files)
+    problems += ignore_problems
+    rules = ContentRules([(absolute, rel) for absolute, rel, _ in files], ignores)
     now_ns = time.time_ns()
     for absolute, rel_content, is_link in files:
         rel = f"{prefix}/{rel_content}"
         problem = link_problem(absolute, content_dir, rel) if is_link else None
-        if problem is None and os.path.splitext(absolute)[1].lower() not in PAGE_SUFFIXES:
+        kind = rules.kind(absolute, rel_content) if problem is None else None
+        if kind == SKIP:
+            continue
+        if kind == RESOURCE:
             problem = check_readable(absolute, rel)
             if problem is None:
                 resources.append(Resource(rel, rel_content, Path(absolute)))
-            else:
-                problems.append(problem)
-            continue
+                continue
         source, stamp, problem = (None, None, problem) if problem else _hash_source(
             absolute, rel, rel_content, stamps.get(rel), now_ns)
         if problem is not None:

@@ -18,11 +18,12 @@ from urllib.parse import quote, unquote
 from sitegen.config.settings import Config
 from sitegen.content.frontmatter import Document
 from sitegen.errors import Diagnostic
-from sitegen.markup.text import slugify, urlize
+from sitegen.markup.text import urlize
 
 NAME_MAX = 255  # bytes in a file or folder name (ext4, XFS, APFS, NTFS: 255 units)
 PATH_MAX = 4096  # bytes in a path (Linux)
-_TOKEN_RE = re.compile(r":(year|month|day|slug|title|sections|section|filename|contentbasename)")
+_TOKEN_RE = re.compile(r":(year|month|day|slugorfilename|slugorcontentbasename|slug|title|sections|"
+                       r"section|filename|contentbasename)")
 _SEGMENT_DROP_RE = re.compile(r"[^\w.~-]", re.UNICODE)
 _ESCAPES_RE = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 
@@ -97,7 +98,7 @@ def route_document(doc: Document, config: Config) -> tuple[Route | None, Diagnos
         bundle_dir = "/".join(dirs)
         stem = dirs.pop()
     section = dirs[0] if dirs else ""
-    kind = "page" if (meta.params.get("type") == "page" or not dirs) else "article"
+    kind = "page" if meta.params.get("type") == "page" else "article"  # content/x.md too, as Hugo
     if meta.url:
         path, problem = _from_url(meta.url, doc)  # kept as written, capitals too (as Hugo)
     else:
@@ -105,7 +106,7 @@ def route_document(doc: Document, config: Config) -> tuple[Route | None, Diagnos
         if problem:
             return None, problem
         pattern = config.permalinks.get(section) or config.permalinks.get("default")
-        if pattern and kind == "article":
+        if pattern and kind == "article" and dirs:
             path = _expand_pattern(pattern, doc, dirs, stem, slug)
         else:
             path = "/" + "/".join([*(_clean(d) for d in dirs), slug]) + "/"
@@ -238,10 +239,12 @@ def _expand_pattern(pattern: str, doc: Document, dirs: list[str], stem: str, slu
             return f"{date.month:02d}" if date else ""
         if name == "day":
             return f"{date.day:02d}" if date else ""
-        if name == "slug":
-            return slug if doc.meta.slug else slugify(doc.meta.title) or slug
+        if name in ("slug", "slugorfilename", "slugorcontentbasename"):
+            if doc.meta.slug or name != "slug":
+                return slug
+            return title_segment(doc.meta.title) or slug
         if name == "title":
-            return slugify(doc.meta.title) or slug
+            return title_segment(doc.meta.title) or slug
         if name == "section":
             return _clean(dirs[0]) if dirs else ""
         if name == "sections":
@@ -249,7 +252,24 @@ def _expand_pattern(pattern: str, doc: Document, dirs: list[str], stem: str, slu
         return _clean(stem)
 
     path = _TOKEN_RE.sub(token, pattern)
-    return "/" + path.strip("/") + ("/" if not PurePosixPath(path).suffix else "")
+    is_file = not pattern.endswith("/") and bool(PurePosixPath(pattern).suffix)  # "/:slug.html"
+    return "/" + path.strip("/") + ("" if is_file else "/")
+
+
+def title_segment(title: str) -> str:
+    """A title as a URL segment, as Hugo's permalinks make one for :slug and :title.
+
+    Lower-cased; letters, digits, marks and ``. _ ~ @`` kept; spaces, ``+``, ``/`` and
+    hyphens become one hyphen; anything else is dropped (``C++ tips`` gives ``c-tips``,
+    ``Set up tool 0.7`` gives ``set-up-tool-0.7``).
+    """
+    out: list[str] = []
+    for char in unicodedata.normalize("NFC", title).lower():
+        if char.isalnum() or char in "._~@" or unicodedata.category(char).startswith("M"):
+            out.append(char)
+        elif (char.isspace() or char in "+/-") and out and out[-1] != "-":
+            out.append("-")
+    return "".join(out).strip("-")
 
 
 @lru_cache(maxsize=65536)

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 import jinja2
 from jinja2 import nodes
 
 from sitegen.incremental.cache import digest
+from sitegen.render.site_reads import ALL, MEMBERS, site_attributes
 from sitegen.render.templates import DerivedFile, OutputPlan
 from sitegen.site.model import Article, Section, SiteView, Term
 
@@ -31,8 +31,6 @@ _SCALAR_TYPES = frozenset({str, int, float, bool, type(None), datetime})
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # a dataclass's hashed fields, per class
 _SCALARS = ("title", "description", "base_url", "base_path", "language", "author", "copyright",
             "extra", "search_enabled", "feeds_full_content")
-ALL = "*"
-MEMBERS = "#articles"  # in a template's reads: it reads the `articles` of a term, section ...
 _MEMBER_HOLDERS = (Term, Section)
 BODY_FIELDS = ("content", "toc", "headings", "body")  # `body` is the field behind content and toc
 # Names whose bodies always count: the page's own article, and a section page's `section`
@@ -186,77 +184,3 @@ class Fingerprinter:
             value = getattr(self.site, attr, None)
             self._site_parts[name] = name + "=" + digest(self.value(value))
         return self._site_parts[name]
-
-
-def site_attributes(env: jinja2.Environment, name: str) -> frozenset[str]:
-    """Attributes of `site` a template reads, through everything it extends or includes."""
-    seen: set[str] = set()
-    found: set[str] = set()
-    pending = [name]
-    while pending:
-        current = pending.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        attrs, children = _scan(env, current)
-        found |= attrs
-        pending.extend(children)
-    return frozenset(found)
-
-
-def _scan(env: jinja2.Environment, name: str) -> tuple[set[str], list[str]]:
-    assert env.loader is not None
-    try:
-        source, _, _ = env.loader.get_source(env, name)
-    except jinja2.TemplateNotFound:
-        return set(), []
-    return _scan_source(source)
-
-
-@lru_cache(maxsize=128)
-def _scan_source(source: str) -> tuple[set[str], list[str]]:
-    try:
-        tree = jinja2.Environment().parse(source)
-    except jinja2.TemplateSyntaxError:
-        return {ALL}, []  # rendering reports the error with its file and line
-    attrs: set[str] = set()
-    owned: set[int] = set()
-    for node in tree.find_all(nodes.Getattr):
-        if isinstance(node.node, nodes.Name) and node.node.name == "site":
-            attrs.add(node.attr)
-            owned.add(id(node.node))
-    for item in tree.find_all(nodes.Getitem):
-        if isinstance(item.node, nodes.Name) and item.node.name == "site":
-            attrs.add(ALL)
-    if _reads_member_articles(tree):
-        attrs.add(MEMBERS)
-    for name in tree.find_all(nodes.Name):
-        if name.name == "site" and id(name) not in owned:
-            attrs.add(ALL)
-    children = []
-    for load in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
-        assert isinstance(load, (nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport))
-        template = load.template
-        if isinstance(template, nodes.Const) and isinstance(template.value, str):
-            children.append(template.value)
-        else:
-            attrs.add(ALL)
-    return attrs, children
-
-
-def _reads_member_articles(tree: nodes.Template) -> bool:
-    """Whether the template may read the `articles` of anything but `site`: as an attribute
-    (`term.articles`, `month.articles`), a subscript (`x["articles"]`) or the name given to a
-    filter, test or call (`map(attribute="articles")`, `attr("articles")`)."""
-    for node in tree.find_all(nodes.Getattr):
-        if node.attr == "articles" and not (isinstance(node.node, nodes.Name) and node.node.name == "site"):
-            return True
-    for item in tree.find_all(nodes.Getitem):
-        if isinstance(item.arg, nodes.Const) and item.arg.value == "articles":
-            return True
-    for call in tree.find_all((nodes.Filter, nodes.Test, nodes.Call)):
-        assert isinstance(call, (nodes.Filter, nodes.Test, nodes.Call))
-        values = [*call.args, *(kw.value for kw in call.kwargs)]
-        if any(isinstance(v, nodes.Const) and v.value == "articles" for v in values):
-            return True
-    return False

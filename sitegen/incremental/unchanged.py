@@ -22,6 +22,7 @@ from sitegen.errors import Diagnostic
 from sitegen.incremental.cache import BuildCache, digest
 from sitegen.output.ownership import OutputState
 from sitegen.output.writer import output_matches_manifest
+from sitegen.site.data import data_files
 from sitegen.theme import layered_files
 
 
@@ -42,7 +43,7 @@ class LastBuild:
 
 def input_digest(config: Config, tree: SourceTree, templates: str, engine: str, keep_foreign: bool) -> str:
     """Everything a build reads, published or not: sources by content digest, static
-    files and resources by size and modification time, templates by content."""
+    files, resources and data files by size and modification time, templates by content."""
     def stat_key(path: Path) -> str:
         info = path.stat()
         return f"{path}:{info.st_size}:{info.st_mtime_ns}"
@@ -53,7 +54,8 @@ def input_digest(config: Config, tree: SourceTree, templates: str, engine: str, 
         *(f"{s.path}:{s.digest}" for s in tree.sources),
         *(f"{d.path}:{d.line}:{d.message}" for d in tree.diagnostics),
         *(stat_key(p) for p in statics),
-        *(stat_key(r.absolute) for r in tree.resources))
+        *(stat_key(r.absolute) for r in tree.resources),
+        *(stat_key(p) for p in data_files(config)))
 
 
 def last_build(cache: BuildCache) -> LastBuild | None:

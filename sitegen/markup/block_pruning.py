@@ -100,7 +100,7 @@ class BlockPruningExtension(Extension):
     Load it after every other extension, so the processors they add are seen.
     """
 
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API
+    def extendMarkdown(self, md: Markdown) -> None:
         for processor in md.parser.blockprocessors:
             guard = guard_for(processor)
             if guard is not None:

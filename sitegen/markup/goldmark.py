@@ -10,6 +10,7 @@ would:
   width (CommonMark 5.2: two spaces after ``- ``, three after ``1. ``): lines inside lists
   are re-indented to Python-Markdown's four spaces per level;
 - a fence never closed runs to the end of the document (CommonMark 4.5), so it is closed;
+  text right after a closing fence starts a paragraph (a blank line is put before it);
 - Hugo's fence attributes ````go {linenos=table,hl_lines=[2]}``` become superfences
   options (``linenums``, ``hl_lines``), and R Markdown chunk headers ````{r setup}```
   become the language ``r`` (Hugo fails on those; blogdown sites have them);
@@ -33,6 +34,7 @@ from dataclasses import dataclass
 
 from markdown import Extension, Markdown
 from markdown.blockprocessors import HRProcessor
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
 _ITEM_RE = re.compile(r"^(?P<indent> *)(?P<marker>[-+*]|(?P<number>\d{1,9})[.)])(?P<gap> +|$)(?P<rest>.*)$")
@@ -165,45 +167,85 @@ class _Normalizer:
         self.previous = "blank"  # blank, paragraph, list, code, html or block
         self.after_blank = True
         self.blank_in_item = False  # a blank line since the current item began
-        self.after_fence = False  # the previous line closed a fence inside a list
+        self.after_fence = False  # the previous line closed a fence
+        self.top_kind = ""  # marker of the open top-level list ("-", "*", "+", "." or ")")
+        self.quote_end: int | None = None  # where the last blockquote's lines ended in out
+        self.depth = 0  # quotes this document is inside
         self.ends_block = False  # the previous line was a heading or rule (see the docstring)
         self.in_quote = False  # a top-level '>' line since the last blank line
         self.after_definition: re.Pattern[str] | None = None  # the kind of definition (abbreviation
         # or link reference) the previous line began, if it did
 
     def run(self, lines: list[str]) -> list[str]:
+        quote: list[str] = []
         for line in lines:
-            if self.fence:
-                self._in_fence(line)
-            elif not line.strip():
-                self.out.append("")
-                self.ends_block, self.after_definition, self.in_quote = False, None, False
-                self.blank_in_item = bool(self.items)
-                if self.previous != "code":
-                    self.previous = "blank"
-            elif self.items:
-                self._in_list(line)
-            else:
-                self._top_level(line)
-            self.after_blank = not line.strip()
-            self.after_fence = self.after_fence and not line.strip()
+            if self.fence is None and not self.items and (quote or self.previous not in ("paragraph", "html")) \
+                    and _QUOTE_PREFIX_RE.match(line):
+                quote.append(line)
+                continue
+            if quote:
+                self._flush_quote(quote)
+                quote = []
+            self._line(line)
+        if quote:
+            self._flush_quote(quote)
         if self.fence:
             self.out.append(" " * self.fence.new_indent + self.fence.char * self.fence.length)
             self._close_fence()
         return self.out
+
+    def _flush_quote(self, quote: list[str]) -> None:
+        """A blockquote's lines, their content normalised as a document of its own (Python-
+        Markdown parses a quote's content without running preprocessors again, so a list
+        right after a paragraph there would stay text)."""
+        if self.depth >= MAX_QUOTE_DEPTH:  # deeper quotes are refused later (MarkdownTooDeep)
+            self.out += quote
+            self.previous, self.after_blank, self.after_fence = "paragraph", False, False
+            return
+        nested = _Normalizer(self.notes)
+        nested.depth = self.depth + 1
+        inner = nested.run([_QUOTE_PREFIX_RE.sub("", line, count=1) for line in quote])
+        if self.quote_end is not None and not any(self.out[self.quote_end:]) and self.out:
+            # CommonMark: a blank line ends a quote, the next `>` starts another (Python-
+            # Markdown would add it to the first); a paragraph Markdown drops keeps them apart.
+            self.out += [LIST_BREAK, ""]
+        self.out += ["> " + line if line else ">" for line in inner]
+        self.quote_end = len(self.out)
+        self.previous, self.after_blank, self.after_fence = "paragraph", False, False
+
+    def _line(self, line: str) -> None:
+        """One line outside a blockquote."""
+        in_fence = self.fence is not None
+        if self.fence:
+            self._in_fence(line)
+        elif not line.strip():
+            self.out.append("")
+            self.ends_block, self.after_definition, self.in_quote = False, None, False
+            self.blank_in_item = bool(self.items)
+            if self.previous != "code":
+                self.previous = "blank"
+        elif self.items:
+            self._in_list(line)
+        else:
+            self._top_level(line)
+        self.after_blank = not line.strip()
+        if not (in_fence and self.fence is None):  # the closing line itself sets it
+            self.after_fence = self.after_fence and not line.strip()
 
     def _in_fence(self, line: str) -> None:
         fence = self.fence
         assert fence is not None
         indent = _indent(line)
         body = line[min(indent, fence.old_indent):]
-        self.out.append(" " * fence.new_indent + body if line.strip() else "")
         closing = line.strip()
         if (set(closing) == {fence.char} and len(closing) >= fence.length
                 and indent - fence.old_indent < 4):
+            # The closing fence at the opening's indent: it may be indented up to three spaces.
+            self.out.append(" " * fence.new_indent + closing)
             self._close_fence()
-            self.after_fence = bool(self.items)
+            self.after_fence = True  # CommonMark: the next line starts a new block
             return
+        self.out.append(" " * fence.new_indent + body if line.strip() else "")
         fence.lines += 1
 
     def _close_fence(self) -> None:
@@ -234,6 +276,7 @@ class _Normalizer:
         return True
 
     def _top_level(self, line: str) -> None:
+        self._after_fence()
         indent = _indent(line)
         if self.ends_block or (self.after_definition and self.after_definition.match(line)):
             self.out.append("")
@@ -275,6 +318,13 @@ class _Normalizer:
         first_line = self.previous == "paragraph" and (len(self.out) < 2 or self.out[-2] == "")
         return first_line and _UNDERLINE_RE.match(line) is not None
 
+    def _after_fence(self) -> None:
+        """Text right after a closing fence is a paragraph of its own (CommonMark)."""
+        if self.after_fence:
+            self.out.append("")
+            self.after_fence = False
+            self.previous = "blank"
+
     def _in_list(self, line: str) -> None:
         """A line while a list is open: a new item, a continuation, or the list's end.
 
@@ -313,6 +363,13 @@ class _Normalizer:
         self.previous = "list"
 
     def _start_item(self, item: re.Match[str], depth: int) -> None:
+        kind = item.group("marker")[-1]  # "-", "*", "+", "." or ")"
+        if depth == 0:
+            if self.top_kind and kind != self.top_kind and self.previous in ("list", "blank"):
+                # CommonMark: another bullet or delimiter starts another list (Python-Markdown
+                # would go on with the first); a paragraph Markdown drops ends the first.
+                self.out += ["", LIST_BREAK, ""]
+            self.top_kind = kind
         indent = len(item.group("indent"))
         gap = len(item.group("gap"))
         marker_end = indent + len(item.group("marker"))
@@ -321,6 +378,10 @@ class _Normalizer:
         self.blank_in_item = False
         self.out.append(" " * (4 * depth) + item.group("marker") + " " + item.group("rest"))
         self.previous = "list"
+
+
+_QUOTE_PREFIX_RE = re.compile(r"^ {0,3}> ?")
+MAX_QUOTE_DEPTH = 100  # as the nesting rule of config/datalimits: no page needs more
 
 
 def _indent(line: str) -> int:
@@ -333,6 +394,15 @@ def _can_interrupt(item: re.Match[str]) -> bool:
         return False
     number = item.group("number")
     return number is None or int(number) == 1
+
+
+LIST_BREAK = "SITEGENLISTBREAK"  # a paragraph between two lists, removed from the HTML
+
+
+class _ListBreaks(Postprocessor):
+    def run(self, text: str) -> str:
+        return text.replace(f"<p>{LIST_BREAK}</p>\n", "").replace(f"<p>{LIST_BREAK}</p>", "") \
+            if LIST_BREAK in text else text
 
 
 class _GoldmarkBlocks(Preprocessor):
@@ -350,3 +420,4 @@ class GoldmarkBlocksExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.preprocessors.register(_GoldmarkBlocks(md), "goldmark_blocks", 27)
+        md.postprocessors.register(_ListBreaks(md), "goldmark_list_breaks", 6)

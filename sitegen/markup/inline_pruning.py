@@ -126,6 +126,7 @@ _TRIGGERS: dict[str, tuple[str, Triggers]] = {
     "magic-link": (_MAGIC_LINK_RE, (("://",), ("www.",))),
     "magic-mail": (_MAGIC_MAIL_RE, (("@",),)),
     "entity": (r"(&(?:\#[0-9]+|\#x[0-9a-fA-F]+|[a-zA-Z0-9]+);)", (("&", ";"),)),
+    "angle_quotes": (r"<<|>>", (("<<",), (">>",))),  # typographer.py's
 }
 _AUTOLINK_MARKDOWN_RE = r"<([A-Za-z][A-Za-z0-9+.-]*://[^<>]*)>"
 
@@ -172,7 +173,7 @@ class PruningInlineProcessor(ChildIndexMixin, InlineProcessor):
             # The stubs type this registry by the old Pattern API's processors; it holds both.
             self.inlinePatterns = full  # type: ignore[assignment]
 
-    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802,N803
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
         """The library's loop over patterns, skipping each whose trigger `data` lacks.
 
         Overrides the name-mangled private method the library calls for every string. A
@@ -274,7 +275,7 @@ class InlinePruningExtension(Extension):
     bench/floor.py keeps measuring Python-Markdown as it comes.
     """
 
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802
+    def extendMarkdown(self, md: Markdown) -> None:
         if "inline" not in md.treeprocessors:
             return
         current = md.treeprocessors["inline"]

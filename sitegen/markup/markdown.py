@@ -19,6 +19,7 @@ from functools import lru_cache
 
 import markdown as python_markdown
 from markdown.extensions import Extension
+from pymdownx.emoji import gemoji
 
 from sitegen.markup.block_pruning import BlockPruningExtension
 from sitegen.markup.fences import SafeFencesExtension
@@ -29,7 +30,13 @@ from sitegen.markup.markdown_ext import BodyCollector, HugoCompatExtension, head
 from sitegen.markup.markers import MORE_TOKEN, STASH_OPEN, STASH_RE, strip_reserved
 from sitegen.markup.pruning_support import warn_if_unsupported
 from sitegen.markup.shortcodes import code_regions, restore_shortcodes
-from sitegen.markup.text import count_html_words, dominant_cjk_lang, has_cjk, plain_text, summary_cut
+from sitegen.markup.text import (
+    count_html_words,
+    dominant_cjk_lang,
+    has_cjk,
+    plain_text,
+    summary_cut,
+)
 
 # Extensions shared by the engine and the benchmark's floor measurement.
 BASE_EXTENSIONS: tuple[str, ...] = (
@@ -50,6 +57,8 @@ class MarkdownOptions:
     summary_words: int = 70
     has_cjk_language: bool = True
     cjk_lang: str = "ja"
+    line_numbers: str = ""  # "", "table" or "inline": every code block numbered (Hugo's lineNos)
+    emoji: bool = False  # :name: as the emoji (Hugo's enableEmoji)
     cjk_detect: bool = True  # count CJK characters only on pages that have some (Hugo's rule)
 
 
@@ -90,18 +99,30 @@ def markdown_extensions(options: MarkdownOptions) -> list[str | Extension]:
         GoldmarkBlocksExtension(),
         SafeFencesExtension(),  # after superfences (in BASE_EXTENSIONS), whose parts it replaces
         LinearMarkdownExtension(),
+        *(["pymdownx.emoji"] if options.emoji else []),
     ]
 
 
-def _extension_configs() -> dict[str, dict[str, object]]:
+def emoji_entities(index: object, shortname: str, alias: object, uc: str | None, alt: str,
+                   title: object, category: object, options: object,
+                   md: python_markdown.Markdown) -> str:
+    """An emoji as goldmark-emoji (Hugo's enableEmoji) writes it: one hex entity per code
+    point, which Hugo counts as written in CJK word counts."""
+    text = "".join(f"&#x{point};" for point in uc.split("-")) if uc else alt
+    return md.htmlStash.store(text)
+
+
+def _extension_configs(line_numbers: str = "") -> dict[str, dict[str, object]]:
+    numbered: dict[str, object] = {"linenums": True, "linenums_style": line_numbers} if line_numbers else {}
     return {
         "toc": {"slugify": heading_slug, "toc_depth": "2-4", "marker": ""},
         "pymdownx.highlight": {"css_class": "codehilite", "guess_lang": False,
-                               "pygments_lang_class": True},
+                               "pygments_lang_class": True, **numbered},
         "pymdownx.magiclink": {"hide_protocol": False},
         "pymdownx.tilde": {"subscript": False},
+        "pymdownx.emoji": {"emoji_index": gemoji, "emoji_generator": emoji_entities},
         "footnotes": {"BACKLINK_TITLE": "Back to reference %d",
-                      "BACKLINK_TEXT": "&#8617;&#xfe0e;"},  # text-style arrow, as Goldmark
+                      "BACKLINK_TEXT": "&#x21a9;&#xfe0e;"},  # as Goldmark writes it (counted in CJK text)
     }
 
 
@@ -119,7 +140,7 @@ def _converter(options: MarkdownOptions, prune_inline: bool = True) -> python_ma
     if prune_inline and warn_if_unsupported():
         extensions += [InlinePruningExtension(), BlockPruningExtension()]
     return python_markdown.Markdown(extensions=extensions,
-                                    extension_configs=_extension_configs(),
+                                    extension_configs=_extension_configs(options.line_numbers),
                                     output_format="html")
 
 

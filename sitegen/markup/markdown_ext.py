@@ -1,19 +1,22 @@
 """Our Python-Markdown extension: the Goldmark (Hugo) behaviours no maintained extension has.
 
 - a backslash at the end of a line is a hard line break (CommonMark);
-- straight quotes, ``--``, ``---`` and ``...`` become typographic, leaving existing
-  curly quotes alone (as Goldmark's typographer) — in one pass over text nodes,
-  which costs a fraction of the `smarty` extension's dozen inline patterns;
-- raw HTML is replaced by ``<!-- raw HTML omitted -->`` unless the site is unsafe
-  (Hugo's default);
+- straight quotes, ``--``, ``---`` and ``...`` become typographic as Goldmark's
+  typographer makes them (typographer.py), and emphasis follows CommonMark's flanking
+  rules (flanking.py);
+- raw HTML blocks end where CommonMark ends them (htmlblocks.py), and are replaced by
+  ``<!-- raw HTML omitted -->`` unless the site is unsafe (Hugo's default);
 - attributes that could run script are removed (event handlers, script URLs in any URL
   attribute or ``srcset``, script-running CSS: sitegen/markup/urlsafety.py), and so are stash
   markers inside attributes, where a shortcode's HTML cannot go;
+- bare URLs and addresses become links where Goldmark's linkify makes them, written as
+  Goldmark writes them;
 - headings, links and ids are collected for the table of contents and link checks.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 import xml.etree.ElementTree as etree
@@ -24,14 +27,16 @@ from markdown import Extension, Markdown
 from markdown.inlinepatterns import HtmlInlineProcessor, InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AMP_SUBSTITUTE
 
+from sitegen.markup.flanking import install as install_flanking
 from sitegen.markup.markers import MORE_TOKEN, STASH_OPEN, STASH_RE, drop_stash_tokens
 from sitegen.markup.text import dominant_cjk_lang, has_cjk
+from sitegen.markup.typographer import install as install_typographer
 from sitegen.markup.urlsafety import is_unsafe_attribute
 
 __all__ = ["MORE_TOKEN", "BodyCollector", "HugoCompatExtension", "heading_slug"]
 OMITTED_HTML = "<!-- raw HTML omitted -->"
-_SKIP_TYPOGRAPHY = {"code", "pre", "kbd", "samp", "script", "style", "math"}
 
 
 def heading_slug(value: str, separator: str) -> str:
@@ -49,57 +54,6 @@ class _BackslashBreak(InlineProcessor):
     # The override is right: types-Markdown gives InlineProcessor the old Pattern's signature.
     def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:  # type: ignore[override]  # noqa: N802
         return etree.Element("br"), m.start(0), m.end(0)
-
-
-_QUOTE_RE = re.compile(r"---|--|\.\.\.|[\"']")
-_OPENING_CONTEXT = set(" \t\n([{<\u2014\u2013-/\u00a0\u3000") | {""}
-
-
-def educate(text: str, previous: str) -> tuple[str, str]:
-    """Typographic quotes and dashes in `text`; `previous` is the character before it."""
-    if not text:
-        return text, previous
-    if "'" not in text and '"' not in text and "--" not in text and "..." not in text:
-        return text, text[-1]  # most text nodes: four substring checks are cheaper than the search
-
-    def replace(match: re.Match[str]) -> str:
-        token = match.group(0)
-        if token == "---":
-            return "\u2014"
-        if token == "--":
-            return "\u2013"
-        if token == "...":
-            return "\u2026"
-        start = match.start()
-        before = text[start - 1] if start else previous
-        after = text[match.end()] if match.end() < len(text) else ""
-        opening = before in _OPENING_CONTEXT and after not in ("", " ", "\t", "\n")
-        if token == "'":
-            if opening and not re.match(r"\d\ds", text[match.end():match.end() + 3]):
-                return "\u2018"
-            return "\u2019"
-        return "\u201c" if opening else "\u201d"
-
-    return _QUOTE_RE.sub(replace, text), text[-1]
-
-
-class _Typographer(Treeprocessor):
-    """Walk text in document order so a quote after an inline element knows its context."""
-
-    def run(self, root: etree.Element) -> None:
-        self._previous = ""
-        self._walk(root)
-
-    def _walk(self, element: etree.Element) -> None:
-        if element.tag in _SKIP_TYPOGRAPHY:
-            self._previous = "x"
-        else:
-            if element.text:
-                element.text, self._previous = educate(element.text, self._previous)
-            for child in element:
-                self._walk(child)
-        if element.tail:
-            element.tail, self._previous = educate(element.tail, self._previous)
 
 
 class _RawHtmlMark(Preprocessor):
@@ -183,6 +137,8 @@ class BodyCollector(Treeprocessor):
         self.reset()
         for element in root.iter():
             _clean_attributes(element)
+            if element.tag == "a":
+                plain_autolink(element)
             for attr in ("href", "src"):
                 value = element.get(attr)
                 if value is not None:
@@ -192,6 +148,69 @@ class BodyCollector(Treeprocessor):
             if element.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
                 self.headings.append((int(element.tag[1]), element.get("id", ""),
                                       "".join(_texts(element)).strip()))
+
+
+EXPLICIT = "data-sitegen-autolink"  # set on <url> and <address> autolinks, removed here
+_LINKIFY_AFTER = " \t\n*_~("  # Goldmark links a bare URL or address only after these
+
+
+class _LinkifyBoundaries(Treeprocessor):
+    """A bare URL or e-mail address becomes a link only at a line's start or after a space,
+    ``*``, ``_``, ``~`` or ``(``, as Goldmark's linkify makes them (``联系我：a@b.org`` stays
+    text); explicit ``<...>`` autolinks always do."""
+
+    def run(self, root: etree.Element) -> None:
+        for parent in root.iter():
+            for index, child in reversed(list(enumerate(parent))):
+                if child.tag != "a":
+                    continue
+                if child.get(EXPLICIT) is None and _is_bare(child):
+                    before = parent[index - 1].tail if index else parent.text
+                    if before and before[-1] not in _LINKIFY_AFTER:
+                        _unwrap(parent, index, child)
+                        continue
+                child.attrib.pop(EXPLICIT, None)
+
+
+def _is_bare(link: etree.Element) -> bool:
+    href, text = link.get("href", ""), link.text or ""
+    return len(link) == 0 and bool(text) and (
+        href in (text, "http://" + text, "https://" + text, "mailto:" + text) or AMP_SUBSTITUTE in href)
+
+
+def _unwrap(parent: etree.Element, index: int, link: etree.Element) -> None:
+    text = html.unescape((link.text or "").replace(AMP_SUBSTITUTE, "&")) + (link.tail or "")
+    if index:
+        parent[index - 1].tail = (parent[index - 1].tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+    parent.remove(link)
+
+
+def _mark_explicit(processor: InlineProcessor) -> None:
+    """Wrap an autolink processor so the links it makes carry EXPLICIT."""
+    handle = processor.handleMatch
+
+    def marked(m: re.Match[str], data: str) -> Any:
+        node, start, end = handle(m, data)
+        if isinstance(node, etree.Element):
+            node.set(EXPLICIT, "")
+        return node, start, end
+
+    processor.handleMatch = marked  # type: ignore[method-assign]
+
+
+def plain_autolink(link: etree.Element) -> None:
+    """An e-mail autolink as Goldmark writes it, ``<a href="mailto:x@y.org">x@y.org</a>``
+    (Python-Markdown hides the address in character references, which `check` and word
+    counts then misread), and a ``www.`` autolink with https://, as Goldmark's."""
+    href = link.get("href", "")
+    if AMP_SUBSTITUTE in href:
+        link.set("href", html.unescape(href.replace(AMP_SUBSTITUTE, "&")))
+        if link.text and AMP_SUBSTITUTE in link.text:
+            link.text = html.unescape(link.text.replace(AMP_SUBSTITUTE, "&"))
+    elif href.startswith("http://www.") and link.text == href[len("http://"):]:
+        link.set("href", "https://" + href[len("http://"):])
 
 
 def _clean_attributes(element: etree.Element) -> None:
@@ -229,10 +248,23 @@ class HugoCompatExtension(Extension):
         }
         super().__init__(**kwargs)
 
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802
+    def extendMarkdown(self, md: Markdown) -> None:
         md.inlinePatterns.register(_BackslashBreak(r"\\\n", md), "backslash_break", 185)
         if self.getConfig("smart_quotes"):
-            md.treeprocessors.register(_Typographer(md), "typographer", 6)
+            install_typographer(md)
+        install_flanking(md)
+        for name in ("autolink", "automail"):
+            if name in md.inlinePatterns:
+                _mark_explicit(md.inlinePatterns[name])  # type: ignore[arg-type]
+        md.treeprocessors.register(_LinkifyBoundaries(md), "linkify_boundaries", 4.5)
+        if "indent-highlight" in md.treeprocessors:  # Hugo numbers fenced code only, not indented code
+            indented = md.treeprocessors["indent-highlight"]
+            indented.config = {**getattr(indented, "config", {}), "linenums": False}  # type: ignore[attr-defined]
+        from sitegen.markup.htmlblocks import (
+            install as install_html_blocks,  # it imports MORE_TOKEN
+        )
+
+        install_html_blocks(md)
         if not self.getConfig("unsafe"):
             marks: list[int] = []
             md.preprocessors.register(_RawHtmlMark(md, marks), "raw_html_mark", 21)

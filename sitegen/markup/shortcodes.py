@@ -20,7 +20,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sitegen.errors import Diagnostic
-from sitegen.markup.markers import STASH_OPEN, STASH_RE, drop_stash_tokens, stash_token, strip_reserved
+from sitegen.markup.markers import (
+    STASH_OPEN,
+    STASH_RE,
+    drop_stash_tokens,
+    stash_token,
+    strip_reserved,
+)
 
 # A tag's arguments never run into another tag's opening: an opening that is never closed
 # then costs a scan to the next '{{<' rather than to the end of the body, for every one.
@@ -269,7 +275,8 @@ class _Expander:
         partner = self.partner.get(index)
         if partner is not None and partner >= last:
             partner = None  # closed outside the shortcode this one is in: not its pair
-        if partner is None and self.needs_inner(name):
+        self_closed = _self_closing(match.group("args"))[1]  # {{< x />}}: closed, nothing inside
+        if partner is None and not self_closed and self.needs_inner(name):
             self.problem(match.start(), f"shortcode '{name}' is never closed",
                          f"add {{{{< /{name} >}}}} after its content")
             return "", index + 1, match.end()
@@ -283,20 +290,22 @@ class _Expander:
     def _call(self, index: int, partner: int | None, depth: int) -> tuple[str, int, int]:
         """Render one known shortcode (its inner text expanded first)."""
         match = self.tags[index]
-        inner: str | None = None
+        arg_text, self_closed = _self_closing(match.group("args"))
+        inner: str | None = "" if self_closed else None
         end = match.end()
         if partner is not None:
             closing = self.tags[partner]
             inner = self.expand(index + 1, partner, match.end(), closing.start(), depth + 1)
             end = closing.end()
-        args, kwargs = _parse_args(match.group("args"))
+        args, kwargs = _parse_args(arg_text)
         line, _ = self.where(match.start())
         call = ShortcodeCall(match.group("name"), tuple(args), kwargs,
                              inner.strip("\n") if inner is not None else None,
                              match.group("open") == "%", line)
         output = self._render(call, match.start())
         following = partner + 1 if partner is not None else index + 1
-        if call.markdown or depth or ("<" not in output and "\n" not in output.strip()):
+        if call.markdown or depth or ("<" not in output and "\n" not in output.strip()
+                                      and not _fills_lines(self.text, match.start(), end)):
             return (output.strip() if not call.markdown else output), following, end
         return _stash_output(output, self.text, match.start(), end, self.expansion), following, end
 
@@ -341,7 +350,8 @@ def _pair_tags(tags: list[re.Match[str]]) -> dict[int, int]:
             continue
         stack = open_tags.setdefault(match.group("name"), [])
         if not match.group("close"):
-            stack.append(index)
+            if not _self_closing(match.group("args"))[1]:  # {{< x />}} closes itself
+                stack.append(index)
         elif stack:
             partner[stack.pop()] = index
     return partner
@@ -356,15 +366,27 @@ def _uncomment(tag: str) -> str:
     return tag[:3] + inside + tag[-3:]
 
 
+def _fills_lines(text: str, start: int, end: int) -> bool:
+    return (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
+
+
 def _stash_output(output: str, text: str, start: int, end: int, expansion: Expansion) -> str:
-    """Stash HTML; a shortcode that fills whole lines becomes a block of its own."""
+    """Stash HTML; a shortcode that fills whole lines becomes a block of its own (its
+    output, HTML or text, is not wrapped in a paragraph, as in Hugo)."""
     token = stash_token(len(expansion.stash))
     expansion.stash.append(output)
-    at_line_start = start == 0 or text[start - 1] == "\n"
-    at_line_end = end == len(text) or text[end] == "\n"
-    if at_line_start and at_line_end and output.lstrip().startswith("<"):
+    if _fills_lines(text, start, end):
         return f"\n{token}\n"
     return token
+
+
+def _self_closing(arg_text: str) -> tuple[str, bool]:
+    """A tag's arguments without the '/' of a self-closing tag (``{{< x a />}}``), and whether
+    it had one."""
+    stripped = arg_text.rstrip()
+    if stripped.endswith("/") and not stripped.endswith(("\\/", "=/")):
+        return stripped[:-1], True
+    return arg_text, False
 
 
 def _parse_args(text: str) -> tuple[list[str], dict[str, str]]:

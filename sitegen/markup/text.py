@@ -1,8 +1,8 @@
 """Plain-text measures of rendered HTML: words, CJK detection, summaries, slugs.
 
 Word counts follow Hugo: whitespace-separated words, except that with
-hasCJKLanguage a word containing Chinese, Japanese or Korean characters counts one
-per character, since those scripts do not separate words with spaces.
+hasCJKLanguage a word containing any non-ASCII character counts one per character,
+since Chinese, Japanese and Korean do not separate words with spaces.
 """
 
 from __future__ import annotations
@@ -44,13 +44,16 @@ def dominant_cjk_lang(text: str, han_lang: str = "ja") -> str:
 
 
 def plain_text(fragment: str) -> str:
-    """Text of an HTML fragment: tags removed, entities decoded, spaces kept.
+    """Text of an HTML fragment: tags (and scripts and styles) removed, entities decoded,
+    spaces kept.
 
     Always a plain str: given Markup without tags or entities, html.unescape would hand
     the Markup back, and splitting Markup makes a Markup of every word.
     """
     fragment = str(fragment)
-    return html.unescape(_drop_tags(fragment, " ")) if "<" in fragment else html.unescape(fragment)
+    if "<" not in fragment:
+        return html.unescape(fragment)
+    return html.unescape(_drop_tags(_drop_code_elements(fragment), " "))
 
 
 def _drop_tags(fragment: str, replacement: str) -> str:
@@ -65,20 +68,46 @@ def _drop_tags(fragment: str, replacement: str) -> str:
     return _TAG_RE.sub(replacement, fragment[:last + 1]) + fragment[last + 1:]
 
 
+_CODE_OPEN_RE = re.compile(r"<(script|style)\b[^<>]*>", re.IGNORECASE)
+
+
+def _drop_code_elements(fragment: str) -> str:
+    """Without <script> and <style> elements: their text is code, not words (as Hugo).
+
+    One pass: each element's end is looked for once, from its start, and an element that
+    never ends stops the search (no end can follow), so many unclosed tags stay linear.
+    """
+    if "<s" not in fragment and "<S" not in fragment:
+        return fragment
+    lowered = fragment.lower()
+    pieces: list[str] = []
+    pos = 0
+    while (opening := _CODE_OPEN_RE.search(fragment, pos)) is not None:
+        closing = lowered.find(f"</{opening.group(1).lower()}", opening.end())
+        end = lowered.find(">", closing) if closing >= 0 else -1
+        if end < 0:
+            break
+        pieces.append(fragment[pos:opening.start()])
+        pos = end + 1
+    pieces.append(fragment[pos:])
+    return "".join(pieces)
+
+
 def count_words(text: str, cjk: bool) -> int:
-    """Words as Hugo counts them (see the module docstring)."""
+    """Words as Hugo counts them: with `cjk`, a word holding any non-ASCII character counts
+    one per character (``HTML、CSS`` is 8, and so is ``résumés``), as Hugo's WordCount."""
     words = text.split()
     if not cjk:
         return len(words)
-    search = CJK_RE.search  # only words with a non-ASCII character can hold CJK (isascii is O(1))
-    return len(words) + sum([len(word) - 1 for word in words if not word.isascii() and search(word)])
+    return len(words) + sum([len(word) - 1 for word in words if not word.isascii()])
 
 
 _LINE_BREAK_RE = re.compile(r"</p>|</pre>|<br\s*/?>", re.IGNORECASE)
 
 
 def strip_tags(fragment: str) -> str:
-    """Text of HTML as Hugo measures it: tags and comments removed, entities left as written.
+    """Text of HTML as Hugo measures it: tags, comments, scripts and styles removed, entities
+    left as written.
 
     Adjacent elements join (``<td>a</td><td>b</td>`` is one word, as in Hugo); the ends
     of paragraphs and preformatted blocks, and line breaks, separate words (the
@@ -87,7 +116,7 @@ def strip_tags(fragment: str) -> str:
     """
     if "<" not in fragment:
         return fragment
-    text = _LINE_BREAK_RE.sub("\n", _drop_comments(fragment))
+    text = _LINE_BREAK_RE.sub("\n", _drop_comments(_drop_code_elements(fragment)))
     return _drop_tags(text, "")
 
 
@@ -107,46 +136,109 @@ def _drop_comments(fragment: str) -> str:
     return "".join(pieces)
 
 
+_NAMED_ENTITY_RE = re.compile(r"&([A-Za-z][A-Za-z0-9]{1,31});")
+# Named entities Goldmark writes itself (escapes, and its typographer's quotes and dashes);
+# any other in the text came from the source, and Goldmark wrote its character instead.
+_GOLDMARK_WRITES = frozenset({"amp", "lt", "gt", "quot", "ldquo", "rdquo", "lsquo", "rsquo",
+                              "hellip", "ndash", "mdash", "laquo", "raquo"})
+
+
+def _goldmark_entity(match: re.Match[str]) -> str:
+    """A source's named entity as Goldmark writes it: the character (``&nbsp;`` is a space
+    to Hugo's word count, ``&copy;`` one character)."""
+    if match.group(1) in _GOLDMARK_WRITES:
+        return match.group(0)
+    return html.unescape(match.group(0))
+
+
 def count_html_words(fragment: str, cjk: bool) -> int:
-    """Words of an HTML fragment, counted as Hugo's WordCount counts them."""
-    return count_words(strip_tags(fragment), cjk)
+    """Words of an HTML fragment, counted as Hugo's WordCount counts them.
 
-
-_PARAGRAPH_END_RE = re.compile(r"</p>", re.IGNORECASE)
-_CONTAINER_RE = re.compile(
-    r"<(/?)(blockquote|ul|ol|li|dl|div|details|table|figure|section|aside|pre)\b[^<>]*>",
-    re.IGNORECASE)
+    With `cjk`, characters count, so a quotation mark counts as Goldmark writes it: ``"``
+    in text as ``&quot;``, and in highlighted code (Pygments' ``&quot;``) as Chroma's
+    ``&#34;``."""
+    text = strip_tags(fragment)
+    if "&" in text:
+        text = _NAMED_ENTITY_RE.sub(_goldmark_entity, text)
+    if cjk and ('"' in text or "&quot;" in text):
+        text = text.replace("&quot;", "&#34;").replace('"', "&quot;")
+    return count_words(text, cjk)
 
 
 def summary_cut(html_text: str, limit: int, cjk: bool) -> tuple[str, bool]:
-    """Hugo's automatic summary: whole paragraphs until `limit` words are reached.
+    """Hugo's automatic summary: the HTML up to the first ``</p>`` by which `limit` words
+    have been counted, or the whole text.
 
-    The words of everything before a paragraph's end (headings and lists included) are
-    counted; the summary ends with the first top-level paragraph at which they reach
-    `limit`, or is the whole text. Unlike Hugo, a paragraph that alone is longer than
-    twice the limit is cut at the first sentence end that reaches the limit, so one very
-    long paragraph does not become a summary as long as the article.
-    Returns (summary HTML, whether anything was left out).
-
-    Words are counted paragraph by paragraph and added up (a paragraph end separates
-    words), so a text of many paragraphs without words costs no recount of all before.
+    Words are counted as Hugo counts them here (`_summary_words`): in the HTML itself, from
+    one ``</p>`` to the next, leaving out what looks like a tag or an attribute. Unlike
+    Hugo, a paragraph that alone is longer than twice the limit is cut at the first
+    sentence end that reaches the limit, so one very long paragraph does not become a
+    summary as long as the article. Returns (summary HTML, whether anything was left out).
     """
-    words = 0
-    previous = 0
-    for end in _top_level_paragraph_ends(html_text):
-        words += count_html_words(html_text[previous:end], cjk)
-        previous = end
-        if words < limit:
-            continue
-        summary = html_text[:end]
-        truncated = bool(html_text[end:].strip())
-        opening = _last_paragraph_start(summary)
-        if opening >= 0 and count_html_words(summary[opening:], cjk) > 2 * limit:
-            cut = _cut_paragraph(summary, opening, limit, cjk)
-            truncated = truncated or cut != summary
-            summary = cut
-        return summary.strip(), truncated
-    return html_text.strip(), False
+    count, start = 0, 0
+    while True:
+        close = html_text.find("</p>", start)
+        if close < 0:
+            return html_text.strip(), False
+        count = _summary_words(html_text[start:close], count, limit, cjk)
+        if count >= limit:
+            break
+        start = close + 3  # Hugo's: the next run starts at the ">" of this "</p>"
+    summary = _close_open_containers(html_text[:close + 4])
+    truncated = bool(html_text[close + 4:].strip())
+    opening = _last_paragraph_start(summary)
+    if opening >= 0 and count_html_words(summary[opening:], cjk) > 2 * limit:
+        cut = _cut_paragraph(summary, opening, limit, cjk)
+        truncated = truncated or cut != summary
+        summary = cut
+    return summary.strip(), truncated
+
+
+_CONTAINER_TAG_RE = re.compile(r"<(/?)(blockquote|ul|ol|li|dl|dd|div|details|table|tbody|tr|td|th|figure|"
+                               r"section|aside)\b[^>]*>", re.IGNORECASE)
+
+
+def _close_open_containers(summary: str) -> str:
+    """Close the blocks a summary ending inside them left open (Hugo's ends at the first
+    </p> that reaches the length, inside a quote or list too), so a listing stays whole."""
+    open_tags: list[str] = []
+    for match in _CONTAINER_TAG_RE.finditer(summary):
+        name = match.group(2).lower()
+        if not match.group(1):
+            open_tags.append(name)
+        elif name in open_tags:
+            del open_tags[len(open_tags) - 1 - open_tags[::-1].index(name):]
+    return summary + "".join(f"</{name}>" for name in reversed(open_tags))
+
+
+_HTML_TAG_TOKEN_RE = re.compile(r"^</?[A-Za-z]+>?$")
+_HTML_ATTRIBUTE_TOKEN_RE = re.compile(r"^[A-Za-z]+=[\"']")
+
+
+def _summary_words(run: str, count: int, limit: int, cjk: bool) -> int:
+    """`count` plus the words of one run of HTML, as Hugo's ExtractSummaryFromHTML counts
+    them (its quirks too: a word runs from one space to the next, and the run's last
+    character is left out); stops counting at `limit`."""
+    start = 0
+    last = len(run) - 1
+    for index, char in enumerate(run):
+        if char.isspace() or index == last:
+            count += _summary_word(run[start:index].strip(), cjk)
+            start = index
+            if count >= limit:
+                break
+    return count
+
+
+def _summary_word(word: str, cjk: bool) -> int:
+    if word.startswith(('lang="', 'tabindex="')) and ">" in word:
+        word = word.split(">", 1)[1]  # attributes of ours that Goldmark's HTML does not have
+    if not word or word == ">" or _HTML_TAG_TOKEN_RE.match(word) or _HTML_ATTRIBUTE_TOKEN_RE.match(word):
+        return 0
+    if cjk:
+        word = _TAG_RE.sub("", word)
+        return 1 if word.isascii() else len(word)
+    return 1
 
 
 _PARAGRAPH_START_RE = re.compile(r"<p[\s>]", re.IGNORECASE)
@@ -157,24 +249,11 @@ def _last_paragraph_start(summary: str) -> int:
     return starts[-1] if starts else -1
 
 
-def _top_level_paragraph_ends(html_text: str) -> list[int]:
-    """Offsets just after each </p> that is not inside a list, quote, table or other block."""
-    ends: list[int] = []
-    depth = 0
-    pos = 0
-    for match in _PARAGRAPH_END_RE.finditer(html_text):
-        for tag in _CONTAINER_RE.finditer(html_text, pos, match.start()):
-            depth = max(0, depth + (-1 if tag.group(1) else 1))
-        pos = match.end()
-        if depth == 0:
-            ends.append(match.end())
-    return ends
-
-
 def _cut_paragraph(summary: str, opening: int, limit: int, cjk: bool) -> str:
     """Replace the last paragraph of `summary` with its first sentences reaching `limit`."""
     budget = limit - count_html_words(summary[:opening], cjk)
-    text = " ".join(plain_text(summary[opening:]).split())
+    # Inline elements join their neighbours ("资料（链接，", not "资料（ 链接 ，"), as in Hugo.
+    text = " ".join(html.unescape(strip_tags(summary[opening:])).split())
     cut = _cut_at_sentence(text, max(1, budget), cjk)
     if cut == text:
         return summary

@@ -20,11 +20,13 @@ from pygments.lexers import TextLexer
 from pygments.util import ClassNotFound
 
 from sitegen.config.settings import Config
+from sitegen.content.classify import HTML_SUFFIXES
 from sitegen.content.frontmatter import Document
 from sitegen.content.urls import Route, absolute, href
 from sitegen.errors import Diagnostic
 from sitegen.markup.fences import CachedHtmlFormatter, cached_lexer
 from sitegen.markup.goldmark import MAX_LINE_NUMBER_DIGITS, line_numbers, line_start, parse_options
+from sitegen.markup.htmlbody import render_html_body
 from sitegen.markup.markdown import (
     MarkdownOptions,
     MarkdownTooDeep,
@@ -34,8 +36,18 @@ from sitegen.markup.markdown import (
     render_markdown,
 )
 from sitegen.markup.markers import REF_OPEN, REF_RE, clean_output, ref_token
-from sitegen.markup.shortcodes import Expansion, ShortcodeCall, ShortcodeFailure, call_context, expand_shortcodes
+from sitegen.markup.shortcodes import (
+    Expansion,
+    ShortcodeCall,
+    ShortcodeFailure,
+    call_context,
+    expand_shortcodes,
+    restore_shortcodes,
+)
+from sitegen.render.site_reads import site_attributes
 from sitegen.render.templates import load_template, runtime_diagnostic, template_uses
+from sitegen.site.data import load_data
+from sitegen.site.info import CONFIG_ATTRIBUTES, SiteInfo
 from sitegen.site.model import Body
 
 
@@ -43,7 +55,9 @@ def markdown_options(config: Config) -> MarkdownOptions:
     md = config.markdown
     return MarkdownOptions(smart_quotes=md.smart_quotes, unsafe=md.unsafe,
                            toc_min_headings=md.toc_min_headings, summary_words=md.summary_words,
-                           has_cjk_language=md.has_cjk_language, cjk_lang=md.cjk_lang)
+                           has_cjk_language=md.has_cjk_language, cjk_lang=md.cjk_lang,
+                           line_numbers=md.line_numbers if md.line_numbers in ("table", "inline") else "",
+                           emoji=md.emoji)
 
 
 @dataclass(frozen=True)
@@ -220,26 +234,58 @@ def _accessible_blocks(html: str) -> str:
     return html
 
 
-class BodyConverter:
-    """Everything needed to convert bodies of one site; one per process."""
+class NeedsSite(Exception):
+    """A shortcode reads the assembled site (its pages, terms, sections): the body is
+    converted again once the site is assembled (build/loading.py, second pass)."""
 
-    def __init__(self, config: Config, env: jinja2.Environment) -> None:
+
+class BodyConverter:
+    """Everything needed to convert bodies of one site; one per process.
+
+    `site`: the assembled site, for the second pass; without it, shortcodes see the
+    configured values (SiteInfo) and one that reads more raises NeedsSite.
+    """
+
+    def __init__(self, config: Config, env: jinja2.Environment, site: Any = None) -> None:
         self.config = config
         self.env = env
+        self.site = site
         self.options = markdown_options(config)
         env.globals.setdefault("highlight", highlight_code)
         self._known: dict[str, bool] = {}
         self._inner: dict[str, bool] = {}
+        self._readers: dict[str, bool] = {}
+        self._info: SiteInfo | None = None
 
     def known(self, name: str) -> bool:
         if name not in self._known:
             self._known[name] = f"shortcodes/{name}.html" in self.env.list_templates()
         return self._known[name]
 
+    def reads_site(self, name: str) -> bool:
+        """Whether a shortcode template reads more of `site` than its configured values."""
+        if name not in self._readers:
+            used = site_attributes(self.env, f"shortcodes/{name}.html")
+            self._readers[name] = bool(used - CONFIG_ATTRIBUTES)
+        return self._readers[name]
+
+    def site_info(self) -> SiteInfo:
+        if self._info is None:
+            self._info = SiteInfo.of(self.config, load_data(self.config)[0])  # problems: load_site's
+        return self._info
+
     def needs_inner(self, name: str) -> bool:
         if name not in self._inner:
             self._inner[name] = template_uses(self.env, f"shortcodes/{name}.html", "inner")
         return self._inner[name]
+
+    def render_shortcodes(self, doc: Document) -> str:
+        """The body's Markdown with its shortcodes run (Hugo's .RenderShortcodes, which an
+        `include` shortcode inserts into another page); as written if one fails."""
+        expansion = expand_shortcodes(doc.body, doc.source.path, doc.body_line,
+                                      lambda call: self._render_call(call, doc, set()), self.known,
+                                      self.needs_inner)
+        return doc.body if expansion.diagnostics else restore_shortcodes(expansion.text, expansion.stash)
 
     def convert(self, doc: Document) -> tuple[ConvertedBody | None, list[Diagnostic]]:
         """Convert one body; diagnostics name the file and line of each bad shortcode."""
@@ -263,7 +309,10 @@ class BodyConverter:
 
     def _markdown(self, doc: Document, expansion: Expansion, options: MarkdownOptions) -> ConvertedBody:
         """The body (shortcodes already expanded) and summary converted from Markdown."""
-        body = render_markdown(expansion.text, options, expansion.stash)
+        if doc.source.path.lower().endswith(HTML_SUFFIXES):  # blogdown's rendered HTML: no Markdown
+            body = render_html_body(expansion.text, options, expansion.stash)
+        else:
+            body = render_markdown(expansion.text, options, expansion.stash)
         body = replace(body, html=_accessible_blocks(body.html),
                        summary_html=_FOOTNOTE_REF_RE.sub("", body.summary_html))
         summary = body.summary_html
@@ -272,10 +321,11 @@ class BodyConverter:
         has_refs = any(REF_OPEN in text for text in (body.html, body.toc_html, summary, *body.links))
         return ConvertedBody(body, summary, tuple(sorted(expansion.names)), has_refs)
 
-    def _markdownify(self, text: str) -> str:
-        """The templates' markdownify: Markdown to HTML, as a body is converted."""
+    def _markdownify(self, text: str, inline: bool = False) -> str:
+        """The templates' markdownify: Markdown to HTML, as a body is converted; `inline`:
+        one paragraph without its <p>, as Hugo's."""
         try:
-            return render_markdown(text, self.options).html
+            return render_inline_markdown(text, self.options) if inline else render_markdown(text, self.options).html
         except MarkdownTooDeep:
             raise ShortcodeFailure("markdownify: the text nests blocks too deeply to convert",
                                    "nest lists and quotes fewer than 100 levels deep") from None
@@ -303,11 +353,15 @@ class BodyConverter:
             return token
 
         template = load_template(self.env, f"shortcodes/{call.name}.html")
+        if self.site is None and self.reads_site(call.name):
+            raise NeedsSite(call.name)
         context: dict[str, Any] = call_context(call)
-        context.update(page=doc.meta, site=self.config.site,
+        context.update(page=doc.meta, site=self.site if self.site is not None else self.site_info(),
                        ref=lambda target: ref("A", target), relref=lambda target: ref("R", target),
                        param=lambda key: self._param(doc, key),
-                       markdownify=lambda text: Markup(self._markdownify(str(text))))
+                       markdownify=lambda text: Markup(self._markdownify(str(text))),
+                       # Hugo's markdownify: one paragraph comes without its <p> (translated shortcodes)
+                       hugo_markdownify=lambda text: Markup(self._markdownify(str(text), inline=True)))
         try:
             output = clean_output(template.render(context), issued)
             settings = self.config.markdown
@@ -318,7 +372,7 @@ class BodyConverter:
             return output
         except ShortcodeFailure:
             raise
-        except jinja2.TemplateError as exc:
+        except Exception as exc:  # noqa: BLE001 - a template's failure (a translated one's TypeError too) is its own
             diagnostic = runtime_diagnostic(exc, self.env, f"shortcodes/{call.name}.html", doc.source.path)
             raise ShortcodeFailure(f"shortcode '{call.name}' failed: {diagnostic.message}",
                                    f"see {diagnostic.path}:{diagnostic.line}") from None

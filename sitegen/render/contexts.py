@@ -8,7 +8,7 @@ other values it holds. The incremental layer digests those to decide whether the
 must be rendered again (incremental/fingerprint.py), and `serve` inverts them to find the
 pages an edited article touches. What a template reads of `site`, which every page can
 reach, is not declared here: it is inferred from the template's source, erring towards
-"all of it" (incremental/fingerprint.py, `site_attributes`).
+"all of it" (render/site_reads.py, `site_attributes`).
 """
 
 from __future__ import annotations

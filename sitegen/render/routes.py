@@ -31,8 +31,7 @@ def plan_outputs(site: SiteView, routes: dict[str, Route], config: Config) -> li
     """Every page to render, in a stable order; raises OutputConflictError on a clash."""
     planner = _Planner(site, routes, config)
     plans = list(planner.all())
-    _check_conflicts(plans)
-    return plans
+    return _check_conflicts(plans)
 
 
 class _Planner:
@@ -47,7 +46,7 @@ class _Planner:
         yield from self.taxonomies()
         yield from self.sections()
         yield self.simple("/archive/", "archive.html", "archive", "Archive")
-        if self.site.search_enabled:
+        if self.site.search_enabled and not any(r.path == "/search/" for r in self.routes.values()):
             yield self.simple("/search/", "search.html", "search", "Search", noindex=True)
         yield self.simple("/404.html", "404.html", "404", "Page not found", noindex=True)
 
@@ -97,6 +96,8 @@ class _Planner:
             yield OutputPlan(route.output, "page.html", StandalonePage(self.site, page, article))
 
     def aliases(self) -> Iterator[OutputPlan]:
+        if self.config.disable_aliases:
+            return
         for article in (*self.site.articles, *self.site.pages):
             for alias in self.routes[article.source_path].aliases:
                 yield self.redirect(alias, article)
@@ -156,7 +157,8 @@ def redirect_plans(site: SiteView, routes: dict[str, Route], config: Config,
     return [planner.redirect(path, articles[source]) for path, source in sorted(moved.items())]
 
 
-def _check_conflicts(plans: list[OutputPlan]) -> None:
+def _check_conflicts(plans: list[OutputPlan]) -> list[OutputPlan]:
+    """The plans, each output once; raises OutputConflictError when two claim one output."""
     seen: dict[str, OutputPlan] = {}
     problems: list[Diagnostic] = []
     for plan in plans:
@@ -164,10 +166,13 @@ def _check_conflicts(plans: list[OutputPlan]) -> None:
         if other is None:
             seen[plan.output] = plan
             continue
-        if plan.context.page.kind == "alias":
+        if plan.context.page.kind == "alias" == other.context.page.kind:
+            continue  # two pages give one alias: the first keeps it (load_site warned)
+        if "alias" in (plan.context.page.kind, other.context.page.kind):
+            alias, page = (plan, other) if plan.context.page.kind == "alias" else (other, plan)
             problems.append(Diagnostic(
-                _origin(plan), 0, 0, "error",
-                f"alias {unquote(plan.context.page.url)} is the URL of {_origin(other)}",
+                _origin(alias), 0, 0, "error",
+                f"alias {unquote(alias.context.page.url)} is the URL of {_origin(page)}",
                 "remove the alias, or point it at a URL no page uses"))
             continue
         problems.append(Diagnostic(
@@ -176,6 +181,7 @@ def _check_conflicts(plans: list[OutputPlan]) -> None:
             "give one of them another slug, url or alias"))
     if problems:
         raise OutputConflictError(problems)
+    return list(seen.values())
 
 
 def _origin(plan: OutputPlan) -> str:

@@ -30,6 +30,7 @@ from sitegen.errors import Diagnostic, TemplateError, did_you_mean
 from sitegen.markup.urlsafety import safe_url
 from sitegen.render.citation import TEMPLATE_GLOBALS as CITATION_GLOBALS
 from sitegen.render.contexts import PageContext
+from sitegen.render.gofuncs import go
 from sitegen.render.structured import TEMPLATE_GLOBALS as STRUCTURED_GLOBALS
 from sitegen.theme import NOTES, SHOWN_PREFIX, layered_files, theme_folder
 
@@ -196,6 +197,7 @@ def make_environment(config: Config) -> jinja2.Environment:
         asset=lambda path: href(config, "/" + str(path).lstrip("/")),
     )
     env.globals.update(STRUCTURED_GLOBALS, **CITATION_GLOBALS)
+    env.globals["go"] = go  # Hugo's functions, for shortcodes translated by `migrate`
     env.globals.update(cached=RenderMemo(), ui_lang=ui_lang_for(config.site.language), other_lang=other_lang)
     return env
 

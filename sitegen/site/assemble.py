@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
+from typing import Any
 
 from markupsafe import Markup
 
@@ -22,6 +23,7 @@ from sitegen.content.urls import Route, absolute, href, term_path, term_slug
 from sitegen.markup.markdown import RenderedBody
 from sitegen.markup.text import plain_text, slugify
 from sitegen.site.description import page_description
+from sitegen.site.menus import MenuEntry, MenuPage, build_menus
 from sitegen.site.model import (
     ArchiveMonth,
     ArchiveYear,
@@ -56,7 +58,7 @@ def article_sort_key(article: Article) -> tuple:
     return (-stamp.timestamp(), article.weight, article.title.lower(), article.source_path)
 
 
-def assemble_site(pages: list[PageInput], config: Config) -> SiteView:
+def assemble_site(pages: list[PageInput], config: Config, data: dict[str, Any] | None = None) -> SiteView:
     """Build articles, taxonomies, sections and the archive from converted pages."""
     term_names = _term_names(pages, config)
     term_refs: dict[tuple[str, str], TermRef] = {}
@@ -84,7 +86,25 @@ def assemble_site(pages: list[PageInput], config: Config) -> SiteView:
         extra=dict(config.extra),
         search_enabled=config.search.enabled,
         feeds_full_content=config.feeds.full_content,
+        data=data or {},
+        menus=_menus(config, articles, taxonomies),
     )
+
+
+def _menus(config: Config, articles: list[Article], taxonomies: tuple[Taxonomy, ...]
+           ) -> dict[str, tuple[MenuEntry, ...]]:
+    """Configured and front matter menus, and the theme's defaults (see site/menus.py)."""
+    pages = [MenuPage(a.url, a.source_path.split("/", 1)[1], a.title, str(a.params.get("linktitle") or ""),
+                      a.weight, a.params.get("menu", a.params.get("menus"))) for a in articles]
+    about = href(config, "/about/")
+    has_about = any(a.url == about for a in articles)
+    main = [MenuEntry("Home", href(config, "/"), "home"), MenuEntry("Archive", href(config, "/archive/"), "archive")]
+    main += [MenuEntry(t.title, t.url, t.plural) for t in taxonomies]
+    main += [MenuEntry("About", about, "about")] if has_about else []
+    main += [MenuEntry("Search", href(config, "/search/"), "search")] if config.search.enabled else []
+    footer = [MenuEntry("About this archive", about, "about")] if has_about else []
+    footer += [MenuEntry("All articles by date", href(config, "/archive/"), "archive")]
+    return build_menus(config.menus, pages, lambda path: href(config, path), {"main": main, "footer": footer})
 
 
 def _term_names(pages: list[PageInput], config: Config) -> dict[tuple[str, str], str]:
@@ -193,7 +213,8 @@ def _sections(articles: tuple[Article, ...], section_pages: dict[str, PageInput]
         title = page.document.meta.title if page else name
         content = page.content.html if page else Markup("")
         path = page.route.path if page else "/" + slugify(name) + "/"
-        sections.append(Section(name, href(config, path), title, content, tuple(grouped[name])))
+        sections.append(Section(name, href(config, path), title, content, tuple(grouped[name]),
+                                page.document.source.path if page else ""))
     return tuple(sections)
 
 

@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 from markupsafe import Markup
 
 from sitegen.content.frontmatter import Provenance
+from sitegen.site.menus import MenuEntry
 
 Body = tuple[str, str]  # (HTML, table of contents) of one converted source, as the body store keeps it
 
@@ -175,6 +176,7 @@ class Section:
     title: str  # from the folder's _index.md, else the folder name
     content: Markup  # body of _index.md, if any
     articles: tuple[Article, ...]
+    source_path: str = ""  # "content/2019/_index.md", "" for a folder without one
 
 
 @dataclass(frozen=True)
@@ -254,6 +256,8 @@ class SiteView:
     extra: dict[str, Any]
     search_enabled: bool
     feeds_full_content: bool
+    data: dict[str, Any] = field(default_factory=dict)  # the data/ folder (site/data.py)
+    menus: dict[str, tuple[MenuEntry, ...]] = field(default_factory=dict)  # site/menus.py
 
     def taxonomy(self, plural: str) -> Taxonomy | None:
         return next((t for t in self.taxonomies if t.plural == plural), None)

@@ -20,7 +20,7 @@ from sitegen.theme import theme_folder
 from tests.support.sites import REPO, article, build_site, override, read_tree, write_site
 
 sys.path.insert(0, str(REPO / "bench"))
-import corpus  # noqa: E402
+import corpus
 
 Edit = Callable[[Path], None]
 

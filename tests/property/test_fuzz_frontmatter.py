@@ -124,7 +124,8 @@ def _name(value: str) -> str:
 def expected_meta(fields: dict[str, Any]) -> dict[str, Any]:
     """What FrontMatter should hold for well-typed `fields` (keys are case-insensitive)."""
     values = {k.lower(): v for k, v in fields.items()}
-    wants: dict[str, Any] = {"title": _name(values["title"])}
+    title = values["title"]  # kept as written, as in Hugo ("Part  2", a trailing space); blank is ""
+    wants: dict[str, Any] = {"title": title if title.strip() else ""}
     for key in ("date", "lastmod"):
         if key in values:
             wants[key] = parse_date(values[key])

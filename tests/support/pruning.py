@@ -38,22 +38,22 @@ _APPLY = "_InlineProcessor__applyPattern"
 
 def unpruned(options: MarkdownOptions) -> Any:
     """The Markdown instance for `options` without pruning (cached like the engine's)."""
-    return engine._converter(options, False)  # noqa: SLF001
+    return engine._converter(options, False)
 
 
 def pruned(options: MarkdownOptions) -> Any:
-    return engine._converter(options)  # noqa: SLF001
+    return engine._converter(options)
 
 
 @contextmanager
 def pruning_off() -> Iterator[None]:
     """Make render_markdown and render_inline_markdown use unpruned converters."""
-    original = engine._converter  # noqa: SLF001
-    engine._converter = lambda options, prune_inline=True: original(options, False)  # noqa: SLF001
+    original = engine._converter
+    engine._converter = lambda options, prune_inline=True: original(options, False)
     try:
         yield
     finally:
-        engine._converter = original  # noqa: SLF001
+        engine._converter = original
 
 
 @contextmanager
@@ -63,7 +63,7 @@ def spying() -> Iterator[dict[str, Any]]:
                             "matchable_on": set(), "tried_on": set()}
     original_apply = getattr(InlineProcessor, _APPLY)
     original_apply_all = pruning_module.apply_all
-    original_pruned = PruningInlineProcessor._pruned  # noqa: SLF001
+    original_pruned = PruningInlineProcessor._pruned
 
     def apply(self: InlineProcessor, pattern: Any, data: str, index: int, start: int = 0) -> Any:
         if not isinstance(self, PruningInlineProcessor):
@@ -84,22 +84,22 @@ def spying() -> Iterator[dict[str, Any]]:
     def pruned_for(self: PruningInlineProcessor, text: str) -> Any:
         registry, patterns = original_pruned(self, text)
         seen["runs"] += 1
-        seen["kept"].update(name for name in self.md.inlinePatterns._data if name in registry)  # noqa: SLF001
+        seen["kept"].update(name for name in self.md.inlinePatterns._data if name in registry)
         return registry, patterns
 
     setattr(InlineProcessor, _APPLY, apply)
     pruning_module.apply_all = apply_all  # type: ignore[assignment]
-    PruningInlineProcessor._pruned = pruned_for  # type: ignore[method-assign]  # noqa: SLF001
+    PruningInlineProcessor._pruned = pruned_for  # type: ignore[method-assign]
     try:
         yield seen
     finally:
         setattr(InlineProcessor, _APPLY, original_apply)
         pruning_module.apply_all = original_apply_all
-        PruningInlineProcessor._pruned = original_pruned  # type: ignore[method-assign]  # noqa: SLF001
+        PruningInlineProcessor._pruned = original_pruned  # type: ignore[method-assign]
 
 
 def _name(processor: InlineProcessor, pattern: Any) -> str:
-    for name, item in processor.md.inlinePatterns._data.items():  # noqa: SLF001
+    for name, item in processor.md.inlinePatterns._data.items():
         if item is pattern:
             return name
     raise AssertionError(f"unregistered pattern {pattern!r}")

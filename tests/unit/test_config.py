@@ -88,7 +88,7 @@ def test_unknown_keys_point_at_the_key_with_a_did_you_mean(tmp_path: Path) -> No
     assert problems(tmp_path, "site:\n  titel: x\n  colour: blue\nfeed:\n  limit: 3\n") == [
         "config.yaml:2:3: error: unknown key 'site.titel'\n  hint: did you mean 'title'?",
         ("config.yaml:3:3: error: unknown key 'site.colour'\n"
-         "  hint: known keys here: title, description, base_url, language, author, copyright"),
+         "  hint: known keys here: title, description, base_url, language, author, copyright, timezone"),
         "config.yaml:4:1: error: unknown key 'feed'\n  hint: did you mean 'feeds'?",
     ]
 

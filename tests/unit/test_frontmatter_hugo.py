@@ -59,6 +59,8 @@ def test_a_number_as_title_is_its_digits() -> None:
     ("[]", ()),
     ("~", ()),
     ("null", ()),
+    ("[HPC, parallel, hpc]", ("parallel", "hpc")),  # one term, where last written (Hugo 0.168)
+    ("[doFuture, '%dofuture%']", ("doFuture", "%dofuture%")),  # one URL, two names: two, as Hugo
 ])
 def test_taxonomy_values(value: str, terms: tuple[str, ...]) -> None:
     assert meta(f"---\ntitle: T\ntags: {value}\n---\n").taxonomies["tags"] == terms

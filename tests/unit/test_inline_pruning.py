@@ -87,6 +87,7 @@ SNIPPETS = {
     "numeric entity only": "&#169;",
     "comment only inline": "a <!-- c --> b",
     "strong underscore only": "__strong__",
+    "angle quotes only": "<<guillemets>> and >> alone",
 }
 
 

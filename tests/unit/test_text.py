@@ -44,11 +44,12 @@ def p(words: int) -> str:
     return "<p>" + " ".join(["w"] * words) + "</p>"
 
 
-@pytest.mark.parametrize(("blocks", "taken", "truncated"), [
+@pytest.mark.parametrize(("blocks", "taken", "truncated"), [  # each checked against Hugo 0.168
     ([p(50), p(23), p(5)], 2, True),  # the paragraph that reaches 70 is the last one
     ([p(50), p(20)], 2, False),  # exactly 70 words: all of it
     ([p(10), p(20)], 2, False),  # too short: the whole text
-    ([p(70), p(1)], 1, True),
+    ([p(70), p(1)], 2, False),  # Hugo does not count a paragraph's last word: 69, then 69
+    ([p(71), p(1)], 1, True),
     ([p(139)], 1, False),  # one paragraph under twice the limit stays whole
 ])
 def test_summary_cut_takes_whole_paragraphs(blocks: list[str], taken: int, truncated: bool) -> None:
@@ -56,10 +57,19 @@ def test_summary_cut_takes_whole_paragraphs(blocks: list[str], taken: int, trunc
     assert summary_cut(text, 70, cjk=False) == ("\n".join(blocks[:taken]), truncated)
 
 
-def test_summary_cut_ends_only_at_top_level_paragraphs() -> None:
+def test_summary_cut_ends_at_the_first_paragraph_reaching_the_length_and_closes_its_blocks() -> None:
+    """As Hugo, at a paragraph inside a quote too; unlike Hugo, the quote is closed."""
     text = "<blockquote>\n" + p(80) + "\n</blockquote>\n" + p(3) + "\n" + p(3)
     summary, truncated = summary_cut(text, 70, cjk=False)
-    assert summary == "<blockquote>\n" + p(80) + "\n</blockquote>\n" + p(3) and truncated
+    assert summary == "<blockquote>\n" + p(80) + "</blockquote>" and truncated
+
+
+def test_summary_words_are_counted_as_hugo_counts_them_in_html() -> None:
+    """With lang="ja" (ours, not Goldmark's) a paragraph counts as without it: Hugo counts
+    none of a word that starts like an attribute."""
+    japanese = '<p lang="ja">' + "あ" * 40 + '。</p>\n<p lang="ja">' + "い" * 40 + "。</p>\n<p>x</p>"
+    summary, truncated = summary_cut(japanese, 70, cjk=True)
+    assert summary.count("</p>") == 2 and truncated
 
 
 def test_summary_cut_cuts_a_very_long_paragraph_at_a_sentence() -> None:
@@ -83,3 +93,11 @@ def test_plain_text_of_markup_is_a_plain_str() -> None:
     for fragment in (Markup("plain words only"), Markup("<p>with a tag</p>"), Markup("AT&amp;T")):
         assert type(plain_text(fragment)) is str
     assert plain_text(Markup("AT&amp;T <b>x</b>")) == "AT&T  x "
+
+
+def test_a_sources_named_entity_counts_as_the_character_goldmark_writes() -> None:
+    """Hugo 0.168 counts 9 words in `See Figure&nbsp;1 and 図&nbsp;2 here &copy; x.` with
+    hasCJKLanguage: Goldmark writes the characters, and a no-break space separates words
+    (jottr.org's `Figure&nbsp;1`). The typographer's own entities count as written."""
+    assert count_html_words("<p>See Figure&nbsp;1 and 図&nbsp;2 here &copy; x.</p>", cjk=True) == 9
+    assert count_html_words("<p>文&ldquo;字&rdquo;</p>", cjk=True) == len("文&ldquo;字&rdquo;")

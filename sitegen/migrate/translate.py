@@ -1,0 +1,378 @@
+"""Translate a Hugo shortcode (a Go template) into a Jinja shortcode template.
+
+The common forms become plain Jinja: ``.Get 0`` / ``.Get "src"`` is ``arg(0)`` /
+``arg("src")``, ``.Inner`` is ``inner``, ``if``/``with``/``range`` are ``if``/``for``,
+``and``/``or``/``not``/``eq``... are operators, ``$x := ...`` is a namespace variable.
+Other Go and Hugo functions are the `go` helpers of sitegen/render/gofuncs.py, and
+fields of other values go through ``go.field`` (Hugo's names, case-insensitive). Anything
+else (partials, page resources, Scratch, define/template) raises `Untranslatable`: the
+caller then writes a stub for a person instead of a translation that would be wrong.
+
+White space: Go's ``{{-``/``-}}`` trimming is applied to the text here; block tags are
+written with Jinja's ``+`` where the environment's trim_blocks/lstrip_blocks would
+otherwise remove white space Go keeps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sitegen.migrate.gotemplate import (
+    Assign,
+    Command,
+    Dot,
+    Field,
+    Function,
+    GoSyntaxError,
+    If,
+    Literal,
+    LoopControl,
+    Node,
+    Operand,
+    Output,
+    Pipe,
+    Range,
+    SubPipe,
+    Text,
+    Variable,
+    With,
+    parse_template,
+)
+from sitegen.render.gofuncs import FUNCTIONS
+
+
+class Untranslatable(Exception):
+    """The template needs a person: the message says which construct."""
+
+
+SHORTCODE = "<shortcode>"  # what dot is at the top of a shortcode template
+_BUILTIN_NAMES = frozenset({"and", "or", "not", "markdownify", "transform.markdownify", "site", "relurl", "rellangurl",
+                            "urls.relurl", "urls.rellangurl", "absurl", "abslangurl", "urls.absurl",
+                            "urls.abslangurl"})
+_OPERATORS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
+# Fields of Hugo's Page and Site with no equivalent at conversion time.
+_UNSUPPORTED_FIELDS = frozenset({
+    "resources", "scratch", "store", "parent", "ordinal", "rendershortcodes", "translations",
+    "alltranslations", "paginator", "paginate", "gitinfo", "outputformats", "sites", "render",
+    "renderstring", "file", "getpage", "menus", "home", "ancestors", "currentsection",
+    "firstsection", "nextinsection", "previnsection", "next", "prev", "related", "fragments",
+    "tableofcontents", "content", "truncated", "summary", "wordcount", "readingtime",
+})
+_SITE_FIELDS = {"title": "site.title", "baseurl": "site.base_url", "params": "site.extra",
+                "data": "site.data", "languagecode": "site.language", "copyright": "site.copyright",
+                "regularpages": "go.regular_pages(site)", "pages": "go.regular_pages(site)",
+                "taxonomies": "go.taxonomies(site)", "sections": "site.sections",
+                "menus": "site.menus"}
+_PAGE_FIELDS = {"title": "page.title", "linktitle": "page.title", "date": "page.date",
+                "lastmod": "page.lastmod", "publishdate": "page.publish_date",
+                "description": "page.description", "draft": "page.draft", "slug": "page.slug",
+                "keywords": "page.keywords", "weight": "page.weight", "params": "go.page_params(page)"}
+
+
+@dataclass
+class _Scope:
+    dot: str  # Jinja expression for Go's dot here
+    variables: dict[str, str] = field(default_factory=dict)  # "$x" -> Jinja expression
+
+
+@dataclass
+class _Translator:
+    scopes: list[_Scope] = field(default_factory=lambda: [_Scope(SHORTCODE, {"$": SHORTCODE})])
+    counter: int = 0
+    namespace_used: bool = False
+    out: list[str] = field(default_factory=list)
+
+    # --- statements ------------------------------------------------------------------
+
+    def nodes(self, nodes: list[Node]) -> None:
+        for node in nodes:
+            self.node(node)
+
+    def node(self, node: Node) -> None:
+        if isinstance(node, Text):
+            self.out.append(node.value.replace("{{", "{{ '{{' }}").replace("{%", "{{ '{%' }}")
+                            .replace("{#", "{{ '{#' }}"))
+        elif isinstance(node, Output):
+            self.out.append("{{ " + self.pipe(node.pipe) + " }}")
+        elif isinstance(node, Assign):
+            self.assign(node)
+        elif isinstance(node, If):
+            self.if_(node)
+        elif isinstance(node, With):
+            self.with_(node)
+        elif isinstance(node, Range):
+            self.range_(node)
+        elif isinstance(node, LoopControl):
+            self.tag(node.word)
+
+    def tag(self, text: str) -> None:
+        self.out.append(_BlockTag(text))  # resolved in `render`
+
+    def assign(self, node: Assign) -> None:
+        name = node.pipe.variables[0]
+        value = self.pipe(node.pipe)
+        if node.pipe.assign:
+            target = self.lookup(name)
+            if not target.startswith("v."):
+                raise Untranslatable(f"assigning to {name}, declared by with or range")
+        else:
+            target = "v." + _python_name(name)
+            self.scopes[-1].variables[name] = target
+        self.namespace_used = True
+        self.tag(f"set {target} = {value}")
+
+    def if_(self, node: If) -> None:
+        for number, branch in enumerate(node.branches):
+            self.tag(("if " if number == 0 else "elif ") + self.pipe(branch.pipe))
+            self.scoped(branch.body, self.scopes[-1].dot)
+        if node.otherwise is not None:
+            self.tag("else")
+            self.scoped(node.otherwise, self.scopes[-1].dot)
+        self.tag("endif")
+
+    def with_(self, node: With) -> None:
+        closes = 0
+        for number, branch in enumerate(node.branches):
+            name = self.fresh("w")
+            if number:
+                self.tag("else")
+            self.tag(f"set {name} = {self.pipe(branch.pipe)}")
+            self.tag(f"if {name}")
+            closes += 1
+            self.scoped(branch.body, name, {v: name for v in branch.pipe.variables})
+        if node.otherwise is not None:
+            self.tag("else")
+            self.scoped(node.otherwise, self.scopes[-1].dot)
+        for _ in range(closes):
+            self.tag("endif")
+
+    def range_(self, node: Range) -> None:
+        pipe = node.pipe
+        value = self.pipe(Pipe(pipe.commands))
+        item = self.fresh("r")
+        names: dict[str, str] = {}
+        if len(pipe.variables) == 2:
+            key = self.fresh("k")
+            names = {pipe.variables[0]: key, pipe.variables[1]: item}
+            self.tag(f"for {key}, {item} in go.pairs({value})")
+        else:
+            names = {pipe.variables[0]: item} if pipe.variables else {}
+            self.tag(f"for {item} in go.items({value})")
+        self.scoped(node.body, item, names)
+        if node.otherwise is not None:
+            self.tag("else")
+            self.scoped(node.otherwise, self.scopes[-1].dot)
+        self.tag("endfor")
+
+    def scoped(self, body: list[Node], dot: str, names: dict[str, str] | None = None) -> None:
+        self.scopes.append(_Scope(dot, dict(names or {})))
+        self.nodes(body)
+        self.scopes.pop()
+
+    def fresh(self, prefix: str) -> str:
+        self.counter += 1
+        return f"_{prefix}{self.counter}"
+
+    def lookup(self, name: str) -> str:
+        for scope in reversed(self.scopes):
+            if name in scope.variables:
+                return scope.variables[name]
+        raise Untranslatable(f"the variable {name} is used before it is set")
+
+    # --- expressions -----------------------------------------------------------------
+
+    def pipe(self, pipe: Pipe) -> str:
+        value: str | None = None
+        for command in pipe.commands:
+            value = self.command(command, value)
+        assert value is not None
+        return value
+
+    def command(self, command: Command, piped: str | None) -> str:
+        head, *rest = command.args
+        if isinstance(head, Function):
+            self.check_function(head.name)
+            args = [self.operand(a) for a in rest] + ([piped] if piped is not None else [])
+            return self.function(head.name, args)
+        if isinstance(head, Field) and (rest or piped is not None):
+            args = [self.operand(a) for a in rest] + ([piped] if piped is not None else [])
+            return self.call_field(head, args)
+        if rest or piped is not None:
+            raise Untranslatable("a value cannot be called with arguments")
+        return self.operand(head)
+
+    def check_function(self, name: str) -> None:
+        """Refuse an unknown function before translating its arguments (the reason is clearer)."""
+        lowered = name.lower()
+        known = (lowered in FUNCTIONS or lowered in _OPERATORS or lowered in _BUILTIN_NAMES
+                 or lowered.startswith(("site.", "hugo.data")))
+        if not known:
+            raise Untranslatable(f"the function {name} has no equivalent")
+
+    def function(self, name: str, args: list[str]) -> str:
+        lowered = name.lower()
+        if lowered.startswith(("site.", "hugo.data")):
+            return self.root_chain(name, args)
+        if lowered in _OPERATORS and len(args) == 2:
+            return f"({args[0]} {_OPERATORS[lowered]} {args[1]})"
+        if lowered in ("and", "or") and args:
+            return "(" + f" {lowered} ".join(args) + ")"
+        if lowered == "not" and len(args) == 1:
+            return f"(not {args[0]})"
+        if lowered in ("markdownify", "transform.markdownify") and len(args) == 1:
+            return f"hugo_markdownify({args[0]})"
+        if lowered == "site" and not args:
+            return "site"
+        if lowered in ("relurl", "rellangurl", "urls.relurl", "urls.rellangurl") and len(args) == 1:
+            return f"go.rel_url(site.base_url, {args[0]})"
+        if lowered in ("absurl", "abslangurl", "urls.absurl", "urls.abslangurl") and len(args) == 1:
+            return f"go.abs_url(site.base_url, {args[0]})"
+        target = FUNCTIONS.get(lowered)
+        if target is None:
+            raise Untranslatable(f"the function {name} has no equivalent")
+        return f"go.{target}({', '.join(args)})"
+
+    def root_chain(self, name: str, args: list[str]) -> str:
+        """`site.Params.x` and `hugo.Data.x`, tokenised as one dotted name."""
+        parts = name.split(".")
+        if parts[0].lower() == "hugo":
+            parts = ["site", *parts[1:]]
+        if args and len(parts) == 2 and parts[1].lower() == "getpage" and len(args) == 1:
+            return f"go.get_page(site, {args[0]})"
+        if args:
+            raise Untranslatable(f"{name} called with arguments")
+        return self.site_field(parts[1:])
+
+    def call_field(self, head: Field, args: list[str]) -> str:
+        receiver = self.receiver(head)
+        if receiver == SHORTCODE and head.names[0].lower() == "get" and len(head.names) == 1:
+            if len(args) != 1:
+                raise Untranslatable(".Get with other than one argument")
+            return f"arg({args[0]})"
+        if receiver == SHORTCODE and head.names[0].lower() == "page" and len(head.names) == 2 \
+                and head.names[1].lower() == "param":
+            return f"go.default(site.extra.get({args[0]}), page.param({args[0]}))"
+        owner = [n.lower() for n in head.names[:-1]]
+        if head.names[-1].lower() == "getpage" and len(args) == 1 and \
+                receiver == SHORTCODE and owner in (["site"], ["page", "site"], ["page"]):
+            return f"go.get_page(site, {args[0]})"
+        target = self.chain(head, drop_last=True)
+        return f"go.method({target}, {head.names[-1]!r}, {', '.join(args)})"
+
+    def operand(self, operand: Operand) -> str:
+        if isinstance(operand, Literal):
+            return _literal(operand.value)
+        if isinstance(operand, Dot):
+            return self.dot_value(self.scopes[-1].dot)
+        if isinstance(operand, Variable):
+            return self.dot_value(self.lookup(operand.name))
+        if isinstance(operand, Function):
+            return self.function(operand.name, [])
+        if isinstance(operand, SubPipe):
+            return self.pipe(operand.pipe)
+        return self.chain(operand)
+
+    def dot_value(self, dot: str) -> str:
+        if dot == SHORTCODE:
+            raise Untranslatable("the shortcode itself used as a value (passed to a partial?)")
+        return dot
+
+    def receiver(self, chain: Field) -> str:
+        if chain.receiver is None:
+            return self.scopes[-1].dot
+        if isinstance(chain.receiver, Variable):
+            return self.lookup(chain.receiver.name)
+        return self.operand(chain.receiver)
+
+    def chain(self, chain: Field, drop_last: bool = False) -> str:
+        names = list(chain.names[:-1] if drop_last else chain.names)
+        receiver = self.receiver(chain)
+        if receiver == SHORTCODE:
+            return self.shortcode_field(names)
+        if not names:
+            return receiver
+        return f"go.field({receiver}, {', '.join(repr(n) for n in names)})"
+
+    def shortcode_field(self, names: list[str]) -> str:
+        if not names:
+            raise Untranslatable("the shortcode itself used as a value")
+        first, rest = names[0].lower(), names[1:]
+        simple = {"inner": "(inner|safe)", "innerdeindent": "(inner|safe)", "name": "name",
+                  "params": "_params", "isnamedparams": "(kwargs|length > 0)",
+                  "position": "name"}
+        if first in simple:
+            return _chain_rest(simple[first], rest)
+        if first == "page":
+            return self.page_field(rest)
+        if first == "site":
+            return self.site_field(rest)
+        raise Untranslatable(f".{names[0]} of a shortcode has no equivalent")
+
+    def page_field(self, names: list[str]) -> str:
+        if not names:
+            raise Untranslatable(".Page used as a value")
+        first = names[0].lower()
+        if first == "site":
+            return self.site_field(names[1:])
+        if first in _UNSUPPORTED_FIELDS or first not in _PAGE_FIELDS:
+            raise Untranslatable(f".Page.{names[0]} has no equivalent while pages are converted")
+        return _chain_rest(_PAGE_FIELDS[first], names[1:])
+
+    def site_field(self, names: list[str]) -> str:
+        if not names:
+            return "site"
+        first = names[0].lower()
+        if first not in _SITE_FIELDS:
+            raise Untranslatable(f".Site.{names[0]} has no equivalent")
+        return _chain_rest(_SITE_FIELDS[first], names[1:])
+
+
+class _BlockTag(str):
+    """A `{% ... %}` tag whose white-space modifiers depend on the text around it."""
+
+
+def _chain_rest(base: str, names: list[str]) -> str:
+    return f"go.field({base}, {', '.join(repr(n) for n in names)})" if names else base
+
+
+def _python_name(variable: str) -> str:
+    return "var_" + variable.lstrip("$") if variable.lstrip("$") else "root"
+
+
+def _literal(value: object) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
+
+
+def translate(source: str) -> str:
+    """The Jinja template for a Go shortcode; raises Untranslatable (with the reason)."""
+    try:
+        nodes = parse_template(source)
+    except GoSyntaxError as exc:
+        raise Untranslatable(str(exc)) from None
+    translator = _Translator()
+    translator.nodes(nodes)
+    body = render(translator.out)
+    preamble = "{%- set _params = kwargs if kwargs else args -%}\n" if "_params" in body else ""
+    if translator.namespace_used:
+        preamble += "{%- set v = namespace() -%}\n"
+    return preamble + body
+
+
+def render(pieces: list[str]) -> str:
+    """Join text and tags; a tag keeps the white space beside it that Jinja would strip."""
+    out: list[str] = []
+    for index, piece in enumerate(pieces):
+        if not isinstance(piece, _BlockTag):
+            out.append(piece)
+            continue
+        before = "".join(out)
+        line_start = before[before.rfind("\n") + 1:]
+        left = "+" if line_start and not line_start.strip() else ""
+        following = pieces[index + 1] if index + 1 < len(pieces) else ""
+        right = "+" if not isinstance(following, _BlockTag) and following.startswith("\n") else ""
+        out.append("{%" + left + " " + str(piece) + " " + right + "%}")
+    return "".join(out)
