@@ -125,11 +125,11 @@ def memo_parent_delimiter(original: Any) -> Any:
 def memo_calls(original: Any) -> Any:
     def calls_variable(self: Any) -> bool:
         try:
-            return self.__dict__["_calls"]  # type: ignore[no-any-return]
+            return self.__dict__["_calls"]
         except KeyError:
             calls = self.__dict__["_calls"] = original(self)
             keep_alive(self)
-            return calls  # type: ignore[no-any-return]
+            return calls
     return calls_variable
 
 

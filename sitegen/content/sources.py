@@ -95,11 +95,7 @@ def discover_sources(config: Config, stamps: Mapping[str, FileStamp] | None = No
     diagnostic's line). A file whose `stamps` entry (from the last build) still matches is
     not read at all: its digest is the stamp's.
     """
-    stamps = stamps or {}
-    fresh: dict[str, FileStamp] = {}
     content_dir = config.path("content")
-    sources: list[Source] = []
-    resources: list[Resource] = []
     if not content_dir.is_dir():
         return SourceTree((), (), (Diagnostic(config.paths.content, 0, 0, "error",
                                               "the content folder does not exist",
@@ -107,8 +103,16 @@ def discover_sources(config: Config, stamps: Mapping[str, FileStamp] | None = No
     prefix = config.paths.content.rstrip("/")
     files, problems = walk_content(str(content_dir), prefix)
     ignores, ignore_problems = compile_ignores(config.ignore_files)
-    problems += ignore_problems
     rules = ContentRules([(absolute, rel) for absolute, rel, _ in files], ignores)
+    return _sorted_out(files, rules, content_dir, prefix, stamps or {}, problems + ignore_problems)
+
+
+def _sorted_out(files: list[tuple[str, str, bool]], rules: ContentRules, content_dir: Path, prefix: str,
+                stamps: Mapping[str, FileStamp], problems: list[Diagnostic]) -> SourceTree:
+    """Each walked file as a source to convert, a resource to copy, skipped, or a problem."""
+    fresh: dict[str, FileStamp] = {}
+    sources: list[Source] = []
+    resources: list[Resource] = []
     now_ns = time.time_ns()
     for absolute, rel_content, is_link in files:
         rel = f"{prefix}/{rel_content}"
