@@ -76,7 +76,8 @@ def test_every_feed_parses(hostile_site: tuple[Path, str]) -> None:
         assert not parsed.bozo, f"{path}: {parsed.get('bozo_exception')}"
     home = feedparser.parse((public / "feed.xml").read_bytes())
     assert len(home.entries) == 20  # feeds.limit
-    assert {entry.title for entry in home.entries} == {"Title here"}
+    # Titles keep their spaces as written (as Hugo does): a dropped character may leave two.
+    assert {" ".join(entry.title.split()) for entry in home.entries} == {"Title here"}
     assert len(list(public.glob("2019/article-*/index.html"))) == 2 * len(CHARACTERS)
 
 

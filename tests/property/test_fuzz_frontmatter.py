@@ -130,7 +130,10 @@ def expected_meta(fields: dict[str, Any]) -> dict[str, Any]:
         if key in values:
             wants[key] = parse_date(values[key])
     for key in ("tags", "categories"):
-        wants[key] = tuple(n for n in map(_name, values.get(key, ())) if n)
+        names = [n for n in map(_name, values.get(key, ())) if n]
+        # Hugo lists a term once: names equal but for case are one, where it was last written.
+        last = {n.lower(): i for i, n in enumerate(names)}
+        wants[key] = tuple(names[i] for i in sorted(last.values()))
     wants["slug"] = values.get("slug", "").strip()
     wants["draft"] = values.get("draft", False)
     wants["summary"] = values["summary"].strip() or None if "summary" in values else None
