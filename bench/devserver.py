@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from measure import tree_rss
+from measure import tree_pids, tree_rss
 from tools import REPO
 
 SAMPLE_SECONDS = 0.05
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 STOP_SECONDS = 15.0  # after Ctrl+C (SIGINT), how long a server may take to exit
 
 
@@ -110,6 +111,10 @@ class RunningServer:
             peak, self._peak = self._peak, 0
         return max(peak, now)
 
+    def cpu(self) -> float:
+        """CPU seconds (user + system) the server's tree has used so far."""
+        return tree_cpu(self.proc.pid)
+
     def alive(self) -> bool:
         return self.proc.poll() is None
 
@@ -140,6 +145,20 @@ class RunningServer:
             with self._lock:
                 self._peak = max(self._peak, rss)
             self._done.wait(SAMPLE_SECONDS)
+
+
+def tree_cpu(pid: int) -> float:
+    """User + system seconds of `pid` and its live descendants, each with the children it
+    has reaped (a reaped process's own total folds into its parent's), from /proc."""
+    ticks = 0
+    for member in tree_pids(pid):
+        try:
+            with open(f"/proc/{member}/stat", "rb") as handle:
+                fields = handle.read().rpartition(b")")[2].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        ticks += sum(int(x) for x in fields[11:15])  # utime, stime, cutime, cstime
+    return ticks / CLOCK_TICKS
 
 
 def _signal_group(pid: int, signum: int) -> None:

@@ -225,6 +225,7 @@ def edit_loop(result: Latency, server: RunningServer, page: Page, probe: SearchP
     token = ""
     for number in range(1, args.edits + 1):
         token = f"benchedit{number}x{secrets.token_hex(4)}"
+        cpu_before = server.cpu()
         started = time.perf_counter()
         with open(source, "ab") as handle:
             handle.write(f"\n\nThe bench's edit {number} adds the word {token}.\n".encode())
@@ -235,8 +236,9 @@ def edit_loop(result: Latency, server: RunningServer, page: Page, probe: SearchP
             found = _wait_for_search(probe, token, server, started + args.edit_timeout) - started
             result.search.append(found)
             line += f", search {found:6.2f} s"
-        t.progress(line)
         time.sleep(args.pause)
+        result.cpu.append(server.cpu() - cpu_before)  # the pause included: work after the reload
+        t.progress(f"{line}, CPU {result.cpu[-1]:6.2f} s")
     return token
 
 

@@ -120,6 +120,7 @@ class Latency:
     server: str
     page: list[float] = field(default_factory=list)  # seconds, write to page showing the edit
     search: list[float] = field(default_factory=list)  # seconds, write to search finding it
+    cpu: list[float] = field(default_factory=list)  # CPU seconds of the server tree per edit
     search_note: str = "n/a"  # why `search` is empty, or "ok"
     ready: float | None = None  # seconds from start to serving the article
     peak_start: int = 0  # bytes, peak RSS of the tree until it served the article
@@ -139,8 +140,9 @@ def render_latency(n: int, results: list[Latency]) -> str:
     """The section of the latency report for one corpus size."""
     lines = [f"## {n:,} articles", "",
              ("| server | edits | page shows the edit, s: p50 · p95 · max | search finds it, s: "
-              "p50 · p95 · max | start-up s | peak RSS tree MB, start-up | peak RSS tree MB, edits |"),
-             "|---|---|---|---|---|---|---|"]
+              "p50 · p95 · max | CPU s per edit, median | start-up s | peak RSS tree MB, start-up "
+              "| peak RSS tree MB, edits |"),
+             "|---|---|---|---|---|---|---|---|"]
     for result in results:
         lines.append(f"| {SERVER_LABELS.get(result.server, result.server)} | {_latency_row(result)} |")
     ratios = _latency_ratios(results)
@@ -160,8 +162,9 @@ def _latency_row(result: Latency) -> str:
         page += f" ({result.status} after {len(result.page)})"
     search = _spread(result.search) if result.search else result.search_note
     ready = f"{result.ready:.1f}" if result.ready is not None else "–"
-    return (f"{len(result.page)} | {page} | {search} | {ready} | {result.peak_start / MB:.0f} "
-            f"| {result.peak_edits / MB:.0f}")
+    cpu = f"{statistics.median(result.cpu):.2f}" if result.cpu else "–"
+    return (f"{len(result.page)} | {page} | {search} | {cpu} | {ready} "
+            f"| {result.peak_start / MB:.0f} | {result.peak_edits / MB:.0f}")
 
 
 def _spread(values: list[float]) -> str:
