@@ -16,6 +16,7 @@ text. For ours with search on, also until the search page finds the article by t
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import secrets
@@ -43,6 +44,15 @@ SHOWS_TOKEN = "token => document.body !== null && document.body.innerText.includ
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
+    try:
+        return run(args)
+    except KeyboardInterrupt:  # the article is restored and the server stopped on the way out
+        t.progress("interrupted")
+        return 130
+
+
+def run(args: argparse.Namespace) -> int:
+    """Time every size and print (and write) the report."""
     from playwright.sync_api import sync_playwright
 
     header = _header(args)
@@ -168,7 +178,8 @@ def time_server(spec: ServerSpec, n: int, args: argparse.Namespace, browser: Bro
     finally:
         source.write_bytes(original)
         server.close()
-        context.close()
+        with contextlib.suppress(PlaywrightError):  # the browser may be gone after Ctrl+C
+            context.close()
     return result
 
 
