@@ -118,26 +118,32 @@ class RunningServer:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
-    def stop(self) -> None:
-        """Ctrl+C to the server's process group; kill the group if it lingers."""
+    def stop(self) -> str:
+        """Ctrl+C to the server's process group; kill the group if it lingers. Says how it went."""
+        how = f"had exited (code {self.proc.returncode})"
         if self.proc.poll() is None:
+            asked = time.perf_counter()
             _signal_group(self.proc.pid, signal.SIGINT)
             try:
                 self.proc.wait(STOP_SECONDS)
+                how = f"stopped {time.perf_counter() - asked:.1f} s after Ctrl+C"
             except subprocess.TimeoutExpired:
                 _signal_group(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
+                how = f"killed: still running {STOP_SECONDS:g} s after Ctrl+C"
         self._done.set()
         self._sampler.join()
+        return how
 
     def log_tail(self, lines: int = 15) -> str:
         self._log.seek(0)
         text = self._log.read().decode("utf-8", "replace").strip()
         return "\n".join(text.splitlines()[-lines:]) or "(no output)"
 
-    def close(self) -> None:
-        self.stop()
+    def close(self) -> str:
+        how = self.stop()
         self._log.close()
+        return how
 
     def _sample(self) -> None:
         while not self._done.is_set():

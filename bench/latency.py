@@ -20,6 +20,7 @@ import contextlib
 import datetime as dt
 import os
 import secrets
+import signal
 import sys
 import time
 from pathlib import Path
@@ -44,6 +45,9 @@ SHOWS_TOKEN = "token => document.body !== null && document.body.innerText.includ
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
+    # Started in the background by a shell without job control, we (and the servers we
+    # start, which inherit it) would ignore Ctrl+C; the servers are stopped with it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         return run(args)
     except KeyboardInterrupt:  # the article is restored and the server stopped on the way out
@@ -177,7 +181,7 @@ def time_server(spec: ServerSpec, n: int, args: argparse.Namespace, browser: Bro
         result.peak_edits = result.peak_edits or server.take_peak()
     finally:
         source.write_bytes(original)
-        server.close()
+        t.progress(f"[{n} {spec.name}] {server.close()}")
         with contextlib.suppress(PlaywrightError):  # the browser may be gone after Ctrl+C
             context.close()
     return result
