@@ -1,6 +1,6 @@
 """Build the same generated corpus with our engine, Hugo and Pelican, side by side.
 
-    python bench/run.py --sizes 1000,4000 --runs 5 \\
+    python bench/run.py --sizes 1000,4000 --runs 3 \\
         [--scenarios cold,nochange,edit,template,add,config] \\
         [--peers ours-nosearch,hugo,hugo+pagefind,pelican] [--out bench/results.md]
 
@@ -74,7 +74,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,4000", type=_ints,
                         help="article counts, comma-separated (10000,40000 on request)")
-    parser.add_argument("--runs", type=int, default=5, help="timed runs per builder and scenario")
+    parser.add_argument("--runs", type=int, default=3, help="timed runs per builder and scenario")
     parser.add_argument("--scenarios", default=",".join(SCENARIOS), type=_names(SCENARIOS))
     parser.add_argument("--peers", default=",".join(t.PEERS),
                         type=lambda text: [p for p in text.split(",") if p],
