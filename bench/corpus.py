@@ -317,17 +317,29 @@ def write_site_files(root: Path, flavor: str, *, search: bool = False) -> None:
 
 
 def _write_ours_site(root: Path, search: bool) -> None:
-    """Our config (with search on or off) and copies of the repo's templates and static files."""
+    """Our config (with search on or off) and copies of the default theme's templates and static files."""
     (root / "config.yaml").write_text(
         f"site:\n  title: {_yaml_str(SITE_TITLE)}\n  base_url: {_yaml_str(BASE_URL)}\n"
         f"search:\n  enabled: {'true' if search else 'false'}\n",
         encoding="utf-8")
     for folder in ("templates", "static"):
         shutil.rmtree(root / folder, ignore_errors=True)
-        if (REPO / folder).is_dir():
-            shutil.copytree(REPO / folder, root / folder)
+        source = _theme_folder(folder)
+        if source is not None:
+            shutil.copytree(source, root / folder)
         else:
             (root / folder).mkdir()
+
+
+def _theme_folder(folder: str) -> Path | None:
+    """The default theme's `templates/` or `static/`: in the package (`sitegen/theme/`) since
+    the theme moved there, else at the repository's top as before. A project's own copy
+    overrides the package's file by file, so the built site is the same either way, and the
+    `template` scenario has `templates/article.html` in the corpus to edit."""
+    for candidate in (REPO / "sitegen" / "theme" / folder, REPO / folder):
+        if candidate.is_dir():
+            return candidate
+    return None
 
 
 def _write_hugo_site(root: Path) -> None:
