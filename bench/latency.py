@@ -195,7 +195,7 @@ class SearchProbe(Protocol):
     """How the bench learns that the server's search index has caught up with an edit.
 
     The hook for a server that reports it itself: a probe that reads, say, a search-status
-    endpoint or log line of `serve` fits here (see the TODO in bench/README.md).
+    endpoint or log line of `serve` fits here (see "Search catching up" in bench/README.md).
     """
 
     def finds(self, token: str) -> bool:
