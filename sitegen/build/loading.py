@@ -10,24 +10,30 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Callable, Iterator
 
-from sitegen.site.assemble import PageInput
-from sitegen.render.bodies import ConvertedBody, RefIndex, as_markup, resolve_refs
-from sitegen.incremental.cache import Body, BuildCache, digest
+from sitegen.build.workers import (
+    BodyRebuilder,
+    Processed,
+    SourceResult,
+    cached_result,
+    process_sources,
+)
 from sitegen.config.settings import Config
-from sitegen.errors import ContentError, Diagnostic, raise_errors
 from sitegen.content.frontmatter import Document
-from sitegen.site.model import ArticleBody
 from sitegen.content.sources import SourceTree, discover_sources
-from sitegen.render.templates import templates_fingerprint
-from sitegen.incremental.unchanged import is_published, next_change
 from sitegen.content.urls import Route, route_document
-from sitegen.build.workers import Processed, SourceResult, attach_source, process_sources
+from sitegen.errors import ContentError, Diagnostic, raise_errors
+from sitegen.incremental.cache import Body, BuildCache, digest
+from sitegen.incremental.unchanged import is_published, next_change
+from sitegen.render.bodies import ConvertedBody, RefIndex, as_markup, resolve_refs
+from sitegen.render.templates import templates_fingerprint
+from sitegen.site.assemble import PageInput
+from sitegen.site.model import ArticleBody
 
 ENGINE_VERSION = "0.1.0"
 ProgressCallback = Callable[[int, int], None]  # (done, total), for a terminal's progress line
@@ -149,7 +155,13 @@ def _source_results(config: Config, tree: SourceTree, cache: BuildCache, convers
     """
     base = conversion if cache.enabled else ""
     keys = [digest(base, s.path, s.digest) for s in tree.sources]
-    known = cache.get_sources(keys)
+    stored = cache.get_sources(keys)
+    known: dict[str, SourceResult] = {}
+    for source, key in zip(tree.sources, keys):
+        result = cached_result(stored[key], source) if key in stored else None
+        if result is not None:  # else not stored, or not whole: converted again and replaced
+            known[key] = result
+    cache.rebuild_bodies_with(BodyRebuilder(config, dict(zip(keys, tree.sources))))
     missing = [s for s, k in zip(tree.sources, keys) if k not in known]
     computed = process_sources(config, missing, jobs)
     if progress is not None:
@@ -160,7 +172,8 @@ def _source_results(config: Config, tree: SourceTree, cache: BuildCache, convers
     for source, processed in zip(missing, computed):
         key = digest(base, source.path, source.digest)
         fresh[key] = processed.result(source)
-        batch[key] = processed.pickled
+        if processed.encoded is not None:
+            batch[key] = processed.encoded
         if processed.body is not None:
             bodies[key] = processed.body
         if len(batch) >= CACHE_BATCH:  # stored while workers convert the rest
@@ -169,7 +182,7 @@ def _source_results(config: Config, tree: SourceTree, cache: BuildCache, convers
     cache.put_sources(batch, bodies)
     if fresh:
         cache.prune_sources(set(keys))
-    return [(k, fresh[k] if k in fresh else attach_source(known[k], s)) for s, k in zip(tree.sources, keys)]
+    return [(k, fresh.get(k) or known[k]) for k in keys]
 
 
 def _reporting(results: Iterator[Processed], total: int,

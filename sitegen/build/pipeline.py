@@ -12,10 +12,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 import jinja2
 
+from sitegen.build.failures import io_failure
 from sitegen.build.loading import (
     CheckedSite,
     ProgressCallback,
@@ -106,7 +106,7 @@ def _build_locked(config: Config, now: datetime, keep_foreign: bool, strict: boo
         planned, moves = plan_moves(planned, checked, config, history, now, allow_removed_urls)
         timings["plan"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        env = with_site(make_environment(config, cache.compiled_templates()), planned.site)
+        env = with_site(make_environment(config), planned.site)
         compile_all(env, {plan.template for plan in planned.plans})
         fingerprinter = _fingerprinter(config, env, planned, checked, templates)
         previous = cache.page_fingerprints()
@@ -161,22 +161,6 @@ def _write(config: Config, planned: PlannedSite, env: jinja2.Environment, staged
         staged.abort()
         raise
     return rendered, report
-
-
-def io_failure(exc: OSError, config: Config) -> Diagnostic:
-    """A file the build could not read or write, named as the editor knows it."""
-    path = Path(exc.filename) if exc.filename else None
-    shown = str(path) if path is not None else ""
-    if path is not None and path.is_relative_to(config.root):
-        shown = path.relative_to(config.root).as_posix()
-    reason = exc.strerror or type(exc).__name__
-    sources = [config.path(name) for name in ("content", "templates", "static", "archetypes")]
-    if path is not None and any(path.is_relative_to(folder) for folder in sources):
-        return Diagnostic(shown, 0, 0, "error", f"cannot be read: {reason}",
-                          "check that the file exists and that you may read it")
-    return Diagnostic(shown, 0, 0, "error", f"cannot write the site here: {reason}",
-                      "check that you may write to this folder and that the disk has room; "
-                      "the previous site was left as it was")
 
 
 def _refuse_warnings(strict: bool, warnings: tuple[Diagnostic, ...]) -> None:

@@ -3,26 +3,27 @@
 Converting Markdown is most of a cold build's cost and each article is independent,
 so large builds hand sources to one process per core. Small builds stay serial:
 starting workers costs more than it saves below `PARALLEL_THRESHOLD` sources.
-Results are plain frozen dataclasses, so they pickle to and from workers and into
-the cache unchanged. Each process reads the files it converts itself: the main process
-only hashes them, so it never holds every article's text (nor do the workers it forks).
+Results leave a worker encoded as plain data (incremental/codec.py): the same bytes cross
+to the main process and go into the cache, which must never hold anything that runs when
+read. Each process reads the files it converts itself: the main process only hashes
+them, so it never holds every article's text (nor do the workers it forks).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-import pickle
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterator
 
-from sitegen.render.bodies import BodyConverter, ConvertedBody, split_body
-from sitegen.incremental.cache import Body
 from sitegen.config.settings import Config
-from sitegen.errors import Diagnostic
 from sitegen.content.frontmatter import Document, parse_source
 from sitegen.content.sources import Source, read_source
+from sitegen.errors import Diagnostic
+from sitegen.incremental.cache import Body
+from sitegen.incremental.codec import Refused, Unencodable, decode_result, encode_result
+from sitegen.render.bodies import BodyConverter, ConvertedBody, split_body
 from sitegen.render.templates import TemplateError, make_environment
 
 PARALLEL_THRESHOLD = 96
@@ -37,10 +38,11 @@ class SourceResult:
     converted: ConvertedBody | None  # without the body's HTML and table of contents...
     diagnostics: tuple[Diagnostic, ...]
     body: Body | None = None  # ...which travel here from the worker to the cache, then go
+    transient: bool = False  # the file could not be read as hashed: true of this build only
 
 
 def detach_source(result: SourceResult) -> SourceResult:
-    """The result without its source's text: what crosses between processes and is cached.
+    """The result without its source's text: what crosses between processes.
 
     The main process does not keep sources' text (the processes that convert them read
     them), so neither the results it keeps nor the cache carry it.
@@ -71,7 +73,7 @@ class SourceProcessor:
         if not source.text:
             read, problem = self.read(source)
             if read is None:
-                return SourceResult(None, None, (problem,) if problem else ())
+                return SourceResult(None, None, (problem,) if problem else (), transient=True)
             source = read
         parsed = parse_source(source, self.taxonomies)
         if parsed.document is None:
@@ -80,6 +82,11 @@ class SourceProcessor:
             converted, problems = self.converter.convert(parsed.document)
         except TemplateError as exc:
             return SourceResult(parsed.document, None, parsed.diagnostics + tuple(exc.diagnostics))
+        except RecursionError:  # thousands of nested emphasis markers, say: the converter recurses
+            return SourceResult(parsed.document, None, parsed.diagnostics + (Diagnostic(
+                source.path, parsed.document.body_line, 1, "error", "text nested too deeply to convert "
+                "(emphasis, links, lists or quotes inside each other hundreds of times)",
+                "flatten it: no page needs that much nesting"),))
         if converted is None:
             return SourceResult(parsed.document, None, parsed.diagnostics + tuple(problems))
         light, body = split_body(converted)
@@ -96,19 +103,59 @@ class SourceProcessor:
 
 @dataclass(frozen=True)
 class Processed:
-    """A result as it leaves the process that made it, pickled once: the same bytes cross
-    to the main process and go into the cache. The body travels apart, to its own table."""
+    """A result as it leaves the process that made it, encoded once: the same bytes cross to
+    the main process and go into the cache. The body travels apart, to its own table. A
+    result the codec cannot carry, or true of this build only, crosses as it is, uncached."""
 
-    pickled: bytes  # the SourceResult, without its source's text and its body
+    encoded: bytes | None  # codec.encode_result of the result, without its body
     body: Body | None
+    uncached: SourceResult | None = None  # when `encoded` is None: the result, without text or body
 
     def result(self, source: Source) -> SourceResult:
-        return attach_source(pickle.loads(self.pickled), source)
+        if self.encoded is None:
+            assert self.uncached is not None
+            return attach_source(self.uncached, source)
+        document, converted, diagnostics = decode_result(self.encoded, source)
+        return SourceResult(document, converted, diagnostics)
 
 
 def pack(result: SourceResult) -> Processed:
     light = replace(detach_source(result), body=None)
-    return Processed(pickle.dumps(light, protocol=pickle.HIGHEST_PROTOCOL), result.body)
+    if not result.transient:
+        try:
+            return Processed(encode_result(light.document, light.converted, light.diagnostics), result.body)
+        except Unencodable:
+            pass  # a front matter value of a type the cache does not carry: converted every build
+    return Processed(None, result.body, light)
+
+
+def cached_result(encoded: bytes, source: Source) -> SourceResult | None:
+    """A result read back from the cache for `source`; None if the bytes are not a whole one."""
+    try:
+        document, converted, diagnostics = decode_result(encoded, source)
+    except Refused:
+        return None
+    return SourceResult(document, converted, diagnostics)
+
+
+class BodyRebuilder:
+    """Makes a body again by converting its source, when the cache's copy is damaged or gone.
+
+    Given to the cache (cache.rebuild_bodies_with), it runs in whichever process renders
+    the page; the processor is made on first use, in that process."""
+
+    def __init__(self, config: Config, sources: dict[str, Source]) -> None:
+        self.config = config
+        self.sources = sources  # by cache key
+        self._processor: SourceProcessor | None = None
+
+    def __call__(self, key: str) -> Body | None:
+        source = self.sources.get(key)
+        if source is None:
+            return None
+        if self._processor is None:
+            self._processor = SourceProcessor(self.config)
+        return self._processor.process(replace(source, text="")).body
 
 
 _worker: SourceProcessor | None = None

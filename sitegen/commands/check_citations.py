@@ -28,12 +28,12 @@ def _dates(doc: Document) -> list[Diagnostic]:
     meta, source = doc.meta, doc.meta.provenance
     if not (meta.date and source.original_date and (source.translator or source.source_name)):
         return []
-    if meta.date.date() >= source.original_date.date():
-        return []
+    if meta.date.date() >= source.original_date.date() or meta.date_inferred:
+        return []  # date_inferred: the editor knows the date is a guess and says why, on the page
     return [_warn(doc, "date", f"dated {meta.date:%Y-%m-%d}, before its original "
                   f"(original_date {source.original_date:%Y-%m-%d})",
                   "a translation or reprint cannot appear before its original: correct date "
-                  "or original_date (date_inferred can say why a date is a guess)")]
+                  "or original_date, or say in date_inferred why the date is a guess")]
 
 
 def _original(doc: Document, site_language: str) -> list[Diagnostic]:

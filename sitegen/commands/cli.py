@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
+from sitegen.build.failures import explain_failure
 from sitegen.build.pipeline import build
 from sitegen.commands.progress import Progress
 from sitegen.config.settings import Config, load_config
@@ -144,13 +145,24 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
     except KeyboardInterrupt:
         print("interrupted; the previous site was left as it was", file=err)
         return 130
-    except Exception as exc:  # a bug, not a problem in the editor's files: one line, no traceback
+    except Exception as exc:  # a failure of the system, or a bug: one line each, no traceback
         if getattr(args, "debug", False):
             raise
-        report_diagnostics([Diagnostic("", 0, 0, "error", f"internal error: {type(exc).__name__}: {exc}",
-                                       "this is a bug in the site generator: run "
-                                       "again with --debug to see the traceback, and report it")], err)
+        report_diagnostics(_failure(exc, args), err)
         return 1
+
+
+def _failure(exc: Exception, args: argparse.Namespace) -> list[Diagnostic]:
+    """What stopped the command, in the editor's terms; 'internal error' only for a bug."""
+    try:
+        config: Config | None = load_project_config(args)
+    except Exception:  # noqa: BLE001 - the configuration may be what failed
+        config = None
+    explained = explain_failure(exc, Path(getattr(args, "root", ".")), config,
+                                building=args.command in ("build", "serve"))
+    return explained or [Diagnostic("", 0, 0, "error", f"internal error: {type(exc).__name__}: {exc}",
+                                    "this is a bug in the site generator: run again with --debug "
+                                    "to see the traceback, and report it")]
 
 
 def load_project_config(args: argparse.Namespace) -> Config:
@@ -163,9 +175,12 @@ def load_project_config(args: argparse.Namespace) -> Config:
     overrides["build_future"] = bool(getattr(args, "future", False))
     root = Path(args.root)
     if not (root / "config.yaml").is_file():
+        missing = not (root / "config.yaml").exists()
         raise ConfigError([Diagnostic("config.yaml", 0, 0, "error",
-                                      f"no config.yaml in {root.resolve().name or root}",
-                                      "run the command from the project folder, or pass --root")])
+                                      f"no config.yaml in {root.resolve().name or root}" if missing
+                                      else "is not a regular file",
+                                      "run the command from the project folder, or pass --root"
+                                      if missing else "make it a plain YAML file")])
     return load_config(root, overrides)
 
 

@@ -10,16 +10,33 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
+from sitegen.commands.progress import Progress
 from sitegen.config.settings import Config
 from sitegen.errors import ContentError, Diagnostic, SiteError
 from sitegen.importer.capture import ImportOptions, import_html, import_text
-from sitegen.commands.progress import Progress
 
 
 def options_from(args: argparse.Namespace) -> ImportOptions:
     return ImportOptions(date=args.date, author=args.author, source_url=args.source_url,
                          source_name=args.source_name, categories=tuple(args.category),
                          tags=tuple(args.tag), slug=args.slug, lang=args.lang)
+
+
+def read_capture(path: Path, name: str) -> tuple[str, Diagnostic | None]:
+    """A capture's text, or why it cannot be read (a named pipe would make us wait forever)."""
+    try:
+        if not path.is_file():
+            what = "is a folder" if path.is_dir() else "file not found" if not path.exists() \
+                else "is not a regular file (a FIFO, socket or device)"
+            return "", Diagnostic(name, 0, 0, "error", what, "check the path: import reads saved "
+                                  "captures (.txt or .html files)")
+        return path.read_text(encoding="utf-8"), None
+    except UnicodeDecodeError:
+        return "", Diagnostic(name, 0, 0, "error", "file is not UTF-8 text",
+                              "save the capture as UTF-8 and import it again")
+    except OSError as exc:
+        return "", Diagnostic(name, 0, 0, "error", f"cannot be read: {exc.strerror or exc}",
+                              "check that you may read it")
 
 
 def import_files(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -31,14 +48,9 @@ def import_files(config: Config, args: argparse.Namespace, out: TextIO, err: Tex
     for name in args.files:
         progress.step(name)
         path = Path(name)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            problems.append(Diagnostic(name, 0, 0, "error", "file not found", "check the path"))
-            continue
-        except UnicodeDecodeError:
-            problems.append(Diagnostic(name, 0, 0, "error", "file is not UTF-8 text",
-                                       "save the capture as UTF-8 and import it again"))
+        text, problem = read_capture(path, name)
+        if problem is not None:
+            problems.append(problem)
             continue
         convert = import_html if path.suffix.lower() in (".html", ".htm") else import_text
         try:

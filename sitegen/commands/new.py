@@ -10,11 +10,14 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from datetime import date
 from pathlib import Path
 
 from sitegen.config.settings import Config
 from sitegen.content.links import checked_file
+from sitegen.content.sources import MAX_SOURCE_BYTES, decode_text, read_regular
+from sitegen.content.walk import not_a_file, unreadable
 from sitegen.errors import ConfigError, ContentError, Diagnostic
 from sitegen.markup.text import slugify
 
@@ -89,12 +92,20 @@ def _archetype(config: Config, kind: str) -> str:
     problem = checked_file(config, path, shown)
     if problem is not None:
         raise ConfigError([problem])
-    if path.is_file():
-        return path.read_text(encoding="utf-8")
-    if kind != "default":
-        raise ConfigError([Diagnostic(shown, 0, 0, "error", f"archetype '{kind}' does not exist",
-                                      f"create {shown} or omit --kind")])
-    return DEFAULT_ARCHETYPE
+    try:
+        raw, _, mode = read_regular(path, MAX_SOURCE_BYTES)
+    except FileNotFoundError:
+        if kind != "default":
+            raise ConfigError([Diagnostic(shown, 0, 0, "error", f"archetype '{kind}' does not exist",
+                                          f"create {shown} or omit --kind")]) from None
+        return DEFAULT_ARCHETYPE
+    except OSError as exc:  # unreadable: never a traceback, never the default in its place
+        raise ConfigError([unreadable(shown, exc)]) from None
+    text, problem = decode_text(raw, shown) if stat.S_ISREG(mode) else (None, not_a_file(shown, mode))
+    if problem is not None:
+        raise ConfigError([problem])
+    assert text is not None
+    return text
 
 
 _NAME = re.compile(r"[\w][\w.-]*")  # an archetype's file name: no folders, no '..'

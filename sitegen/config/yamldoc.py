@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from sitegen.config.datalimits import TooCostly, check_yaml
 from sitegen.errors import Diagnostic
 
 KeyPath = tuple[str, ...]
@@ -48,17 +49,50 @@ class YamlDoc:
         return place.line, place.col
 
 
+def read_numbers_strictly(loader: Any) -> None:
+    """Make `!!int abc`, `!!float abc` and integers of more than 4,300 digits YAML errors
+    at their line, where PyYAML raises a bare ValueError."""
+    for tag, construct in (("tag:yaml.org,2002:int", yaml.SafeLoader.construct_yaml_int),
+                           ("tag:yaml.org,2002:float", yaml.SafeLoader.construct_yaml_float)):
+        loader.add_constructor(tag, _strictly(construct))
+
+
+def _strictly(construct: Any) -> Any:
+    def strict(loader: Any, node: yaml.ScalarNode) -> Any:
+        try:
+            return construct(loader, node)
+        except ValueError:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{str(node.value)[:40]!r} is not a number YAML can read", node.start_mark) from None
+    return strict
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """PyYAML's safe loader (in C when available), with numbers read strictly."""
+
+
+read_numbers_strictly(_Loader)
+
+
 def loader_class() -> type:
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return _Loader
 
 
 def load_yaml(text: str, path: str) -> YamlDoc:
-    """Parse `text`; raise `YamlProblem` with diagnostics for bad syntax or duplicate keys."""
+    """Parse `text`; raise `YamlProblem` with diagnostics for bad syntax, duplicate keys, or
+    data that would cost far more than its size (datalimits.py)."""
+    loader = _Loader(text)
     try:
-        root = yaml.compose(text, Loader=loader_class())
-        data = yaml.load(text, Loader=loader_class())
+        check_yaml(text, _Loader)
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
+    except TooCostly as cost:
+        raise YamlProblem([Diagnostic(path, cost.line + 1, cost.col + 1, "error", cost.message,
+                                      cost.hint)]) from None
     except yaml.YAMLError as exc:
         raise YamlProblem([describe_yaml_error(exc, text, path)]) from None
+    finally:
+        loader.dispose()
     places: dict[KeyPath, Place] = {}
     duplicates: list[Diagnostic] = []
     if root is not None:

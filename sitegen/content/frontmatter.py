@@ -18,10 +18,13 @@ from typing import Any
 import frontmatter as python_frontmatter
 import yaml
 
+from sitegen.config.datalimits import MAX_DEPTH, TooCostly, check_yaml, too_deep
+from sitegen.config.yamldoc import describe_yaml_error, read_numbers_strictly
+from sitegen.content.characters import clean_source, clean_values, may_be_unsafe
 from sitegen.content.dates import DateError, parse_date
-from sitegen.errors import Diagnostic, did_you_mean
-from sitegen.config.yamldoc import describe_yaml_error
+from sitegen.content.nesting import deepest_offset
 from sitegen.content.sources import Source
+from sitegen.errors import Diagnostic, did_you_mean
 
 _TOML_HANDLER = python_frontmatter.default_handlers.BaseHandler(
     fm_boundary=re.compile(r"^\+{3,}\s*$", re.MULTILINE))
@@ -45,6 +48,11 @@ HUGO_KEYS = (
     "headless", "markup", "outputs", "resources", "cascade", "build", "_build", "sitemap",
     "menu", "menus", "translationkey", "audio", "videos",
 )
+# Terms of one taxonomy, and aliases, one article may list. Each term has a page and a feed
+# listing its articles, each with all its terms: an article with n terms makes n pages of n
+# links (4,000 tags made 1.5 GB of pages). A hundred is far beyond what an article needs.
+MAX_TERMS = 100
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")  # BCP 47's shape, not its registry
 # Hugo's default front matter date settings: the first key present wins.
 DATE_KEYS = ("date", "publishdate", "pubdate", "published", "lastmod", "modified")
 LASTMOD_KEYS = ("lastmod", "modified", "date", "publishdate", "pubdate", "published")
@@ -173,6 +181,11 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bo
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
         folded = key.lower() if isinstance(key, str) else key
+        try:
+            hash(folded)
+        except TypeError:  # `? [a, b]` makes a list a key
+            raise yaml.constructor.ConstructorError(
+                None, None, "a list or mapping cannot be a key", key_node.start_mark) from None
         if folded in seen:
             mark = key_node.start_mark
             raise _DuplicateKey(str(key), mark.index)
@@ -192,6 +205,7 @@ def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
 
 
 _FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+read_numbers_strictly(_FrontMatterLoader)
 
 
 def split_front_matter(text: str) -> tuple[str, str, int, int, int]:
@@ -219,7 +233,28 @@ def split_front_matter(text: str) -> tuple[str, str, int, int, int]:
 
 
 def parse_source(source: Source, taxonomies: tuple[str, ...] = ("categories", "tags")) -> ParseResult:
-    """Parse one source into a Document, or explain with diagnostics why it cannot be."""
+    """Parse one source into a Document, or explain with diagnostics why it cannot be.
+
+    Characters no page or feed can carry are dropped first, each with a warning (`characters`).
+    """
+    if not may_be_unsafe(source.text):
+        return _parse(source, taxonomies)
+    source, dropped = clean_source(source, _block_span(source.text))
+    parsed = _parse(source, taxonomies)
+    return ParseResult(parsed.document, dropped + parsed.diagnostics)
+
+
+def _block_span(text: str) -> tuple[int, int]:
+    """Where the front matter block starts and ends in `text`; (0, 0) when there is none."""
+    try:
+        kind, block, _body_start, _block_line, _body_line = split_front_matter(text)
+    except ValueError:
+        return 0, 0
+    start = text.find("\n") + 1
+    return (start, start + len(block)) if kind else (0, 0)
+
+
+def _parse(source: Source, taxonomies: tuple[str, ...]) -> ParseResult:
     path = source.path
     try:
         kind, block, body_start, block_line, body_line = split_front_matter(source.text)
@@ -240,7 +275,9 @@ def parse_source(source: Source, taxonomies: tuple[str, ...] = ("categories", "t
         return ParseResult(None, (Diagnostic(
             path, block_line, 1, "error", f"front matter must be a mapping of keys to values, "
             f"got {shape}", "write one 'key: value' per line, e.g. 'title: My article'"),))
-    meta, diagnostics = build_front_matter(raw, path, block, block_line, kind, taxonomies)
+    raw, diagnostics = clean_values(raw, path, block, block_line)
+    meta, typed = build_front_matter(raw, path, block, block_line, kind, taxonomies)
+    diagnostics += typed
     if any(d.is_error for d in diagnostics):
         return ParseResult(None, tuple(diagnostics))
     return ParseResult(Document(source, meta, body_start, body_line, True), tuple(diagnostics))
@@ -261,52 +298,107 @@ def _missing_front_matter(source: Source) -> Diagnostic:
 
 
 def _load_block(kind: str, block: str, block_line: int, path: str) -> tuple[Any, Diagnostic | None]:
-    """Parse the front matter block, mapping error positions to lines of the file."""
+    """Parse the front matter block, mapping error positions to lines of the file; refuse
+    one nested deeper than MAX_DEPTH (deeper still, it exhausts Python's stack)."""
+    try:
+        raw, problem = _parse_block(kind, block, block_line, path)
+        deep = problem is None and too_deep(raw)
+    except RecursionError:
+        deep = True
+    if deep:
+        line, col = _position(block, deepest_offset(block))
+        return None, dataclasses.replace(_too_deep(path, block_line + line), col=col)
+    return raw, problem
+
+
+def _parse_block(kind: str, block: str, block_line: int, path: str) -> tuple[Any, Diagnostic | None]:
     if kind == "toml":
-        try:
-            return tomllib.loads(block), None
-        except tomllib.TOMLDecodeError as exc:
-            return None, _toml_error(exc, block, block_line, path)
+        return _load_toml(block, block_line, path)
     if "\t" in block:
         offset = block.index("\t")
-        line = block.count("\n", 0, offset)
-        col = offset - (block.rfind("\n", 0, offset) + 1) + 1
+        line, col = _position(block, offset)
         return None, Diagnostic(path, block_line + line, col, "error",
                                 "tab character in YAML front matter",
                                 "YAML indents with spaces only: replace the tab with spaces")
     try:
+        check_yaml(block, _FrontMatterLoader)
         return yaml.load(block, Loader=_FrontMatterLoader), None
+    except TooCostly as cost:
+        line, col = _position(block, cost.index)
+        return None, Diagnostic(path, block_line + line, col, "error", f"front matter {cost.message}",
+                                cost.hint)
     except _DuplicateKey as dup:
-        line = block.count("\n", 0, dup.index)  # \n only: YAML also breaks at NEL, LS, PS
-        col = dup.index - (block.rfind("\n", 0, dup.index) + 1) + 1
+        line, col = _position(block, dup.index)
         return None, Diagnostic(path, block_line + line, col, "error",
                                 f"duplicate key '{dup.key}' in front matter",
                                 "keys are case-insensitive; keep one and delete the other")
     except yaml.YAMLError as exc:
-        context = str(getattr(exc, "context", None) or "")
-        if "quoted scalar" in context or "flow" in context:
-            # Point at the quote or bracket that is never closed, not at the end of the block.
-            found = describe_yaml_error(exc, block, path)
-            start = getattr(exc, "context_mark", None)
-            line = block.count("\n", 0, start.index) + 1 if start else found.line
-            return None, dataclasses.replace(
-                found, line=line + block_line - 1,
-                message=found.message.replace("invalid YAML", "invalid YAML front matter", 1))
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        # Count only \n: YAML's own line count also breaks at NEL, LS and PS.
-        line = block_line + block.count("\n", 0, mark.index) if mark else block_line
-        col = mark.index - (block.rfind("\n", 0, mark.index) + 1) + 1 if mark else 0
-        problem = getattr(exc, "problem", None) or "could not be read"
-        if mark and "mapping values are not allowed" in problem:
-            indented = _indented_key(block, mark.index)
-            if indented is not None:
-                key, column = indented
-                return None, Diagnostic(
-                    path, line, column, "error",
-                    f"invalid YAML front matter: '{key}' is indented more than the key above it",
-                    "start every key of the front matter at the beginning of its line")
-        return None, Diagnostic(path, line, col, "error", f"invalid YAML front matter: {problem}",
-                                _yaml_hint(problem))
+        return None, _yaml_error(exc, block, block_line, path)
+
+
+def _position(block: str, offset: int) -> tuple[int, int]:
+    """(lines before, 1-based column) of an offset in the block. Only \n counts: YAML's own
+    line numbers also break at NEL, LS and PS, which editors do not."""
+    return block.count("\n", 0, offset), offset - (block.rfind("\n", 0, offset) + 1) + 1
+
+
+def _yaml_error(exc: yaml.YAMLError, block: str, block_line: int, path: str) -> Diagnostic:
+    bad_escape = _bad_escape(exc, block, block_line, path)
+    if bad_escape is not None:
+        return bad_escape
+    context = str(getattr(exc, "context", None) or "")
+    if "quoted scalar" in context or "flow" in context:
+        # Point at the quote or bracket that is never closed, not at the end of the block.
+        found = describe_yaml_error(exc, block, path)
+        start = getattr(exc, "context_mark", None)
+        line = block.count("\n", 0, start.index) + 1 if start else found.line
+        return dataclasses.replace(found, line=line + block_line - 1,
+                                   message=found.message.replace("invalid YAML", "invalid YAML front matter", 1))
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line, col = _position(block, mark.index) if mark else (0, 0)
+    problem = getattr(exc, "problem", None) or "could not be read"
+    if mark and "mapping values are not allowed" in problem:
+        indented = _indented_key(block, mark.index)
+        if indented is not None:
+            key, column = indented
+            return Diagnostic(path, block_line + line, column, "error",
+                              f"invalid YAML front matter: '{key}' is indented more than the key above it",
+                              "start every key of the front matter at the beginning of its line")
+    return Diagnostic(path, block_line + line, col, "error", f"invalid YAML front matter: {problem}",
+                      _yaml_hint(problem))
+
+
+def _load_toml(block: str, block_line: int, path: str) -> tuple[Any, Diagnostic | None]:
+    """TOML front matter; nesting deeper than MAX_DEPTH is refused: tomllib recurses once per
+    level of brackets, and takes time quadratic in the parts of a dotted key (a.b.c...)."""
+    for number, text in enumerate(block.split("\n")):
+        key = text if text.lstrip().startswith("[") else text.partition("=")[0]
+        if key.count(".") >= MAX_DEPTH:
+            return None, _too_deep(path, block_line + number)
+    try:
+        data = tomllib.loads(block)
+    except tomllib.TOMLDecodeError as exc:
+        return None, _toml_error(exc, block, block_line, path)
+    return data, None
+
+
+def _too_deep(path: str, line: int) -> Diagnostic:
+    return Diagnostic(path, line, 1, "error", f"front matter is nested more than {MAX_DEPTH} levels deep",
+                      "front matter and config need a few levels at most: flatten the value")
+
+
+def _bad_escape(exc: yaml.YAMLError, block: str, block_line: int, path: str) -> Diagnostic | None:
+    """An escape that names no character (`"\\ud800"`), pointed at; None for other errors."""
+    mark = getattr(exc, "problem_mark", None)
+    if "invalid Unicode character escape" not in str(getattr(exc, "problem", "")) or mark is None:
+        return None
+    escape = block.rfind("\\", 0, mark.index + 1)  # the mark is just after '\\u'
+    size = {"x": 4, "u": 6, "U": 10}.get(block[escape + 1:escape + 2], 2)
+    line = block_line + block.count("\n", 0, escape)
+    return Diagnostic(path, line, escape - (block.rfind("\n", 0, escape) + 1) + 1, "error",
+                      f"invalid YAML front matter: '{block[escape:escape + size]}' is not a character",
+                      "\\ud800 to \\udfff are halves of a character and nothing lies past "
+                      "\\U0010FFFF: write the character itself instead of its escape")
 
 
 def _indented_key(block: str, colon: int) -> tuple[str, int] | None:
@@ -363,6 +455,10 @@ def _unclosed_toml_string(line: str) -> tuple[str, int] | None:
 
 
 def _yaml_hint(problem: str) -> str:
+    if "is not a number" in problem:
+        return "put the value in quotes to keep it as text"
+    if "cannot be a key" in problem:
+        return "keys are plain names: write one 'key: value' per line"
     if "mapping values are not allowed" in problem:
         return "a value containing ': ' must be quoted: title: \"Japan: an ally\""
     if "found unexpected end of stream" in problem or "quoted scalar" in problem:
@@ -404,15 +500,15 @@ def build_front_matter(raw: dict[str, Any], path: str, block: str, block_line: i
         expiry_date=_first(dates, EXPIRY_KEYS),
         slug=checker.text(values, "slug"),
         url=checker.text(values, "url"),
-        taxonomies={name: checker.terms(values, name) for name in taxonomies},
+        taxonomies={name: checker.terms(values, name, MAX_TERMS) for name in taxonomies},
         keywords=checker.terms(values, "keywords"),
         authors=checker.terms(values, "authors") or checker.terms(values, "author"),
         draft=checker.flag(values, "draft"),
         summary=checker.text(values, "summary") or None,
         description=checker.text(values, "description"),
-        aliases=checker.terms(values, "aliases"),
+        aliases=checker.terms(values, "aliases", MAX_TERMS),
         weight=checker.whole(values, "weight"),
-        lang=checker.text(values, "lang"),
+        lang=checker.language(values, "lang"),
         has_cjk_language=checker.flag(values, "hascjklanguage") if "hascjklanguage" in values else None,
         is_cjk_language=checker.flag(values, "iscjklanguage") if "iscjklanguage" in values else None,
         date_inferred=checker.text(values, "date_inferred"),
@@ -420,7 +516,7 @@ def build_front_matter(raw: dict[str, Any], path: str, block: str, block_line: i
             source_name=checker.text(values, "source_name"),
             source_url=checker.text(values, "source_url"),
             original_title=checker.text(values, "original_title"),
-            original_language=checker.text(values, "original_language"),
+            original_language=checker.language(values, "original_language"),
             original_date=checker.date(values, "original_date"),
             translator=checker.text(values, "translator"),
             original_author=checker.terms(values, "original_author"),
@@ -463,6 +559,15 @@ class _Checker:
             self.error(key, f"{key} is empty", f"write the {key} after '{key}:'")
         return value
 
+    def language(self, values: dict[str, Any], key: str) -> str:
+        """A language tag ('en', 'zh-Hant'): it becomes a `lang` attribute, where nothing else fits."""
+        value = self.text(values, key)
+        if value and not _LANGUAGE_TAG.fullmatch(value):
+            self.error(key, f"{key} is not a language tag: '{value}'",
+                       "write a language tag such as 'en', 'ja' or 'zh-Hant'")
+            return ""
+        return value
+
     def title(self, values: dict[str, Any]) -> str:
         """The title; a missing or empty one is a warning, as Hugo builds such pages too."""
         value = values.get("title")
@@ -503,11 +608,12 @@ class _Checker:
                        "or with a time: '2019-07-07T09:30:00+09:00'")
             return None
 
-    def terms(self, values: dict[str, Any], key: str) -> tuple[str, ...]:
+    def terms(self, values: dict[str, Any], key: str, limit: int = 0) -> tuple[str, ...]:
         """A list of names; a single string is one name; [] or null is none (as Hugo).
 
         Whole numbers are names as written (``tags: [1960]``, as Hugo); other numbers are
-        refused, because YAML has already changed them (``1.10`` arrives as 1.1).
+        refused, because YAML has already changed them (``1.10`` arrives as 1.1). More than
+        `limit` different names (when given) is an error.
         """
         value = values.get(key)
         if value is None:
@@ -523,8 +629,13 @@ class _Checker:
             self.error(key, f"{key} must be a list of names, got {_describe(bad)}",
                        f"put numbers in quotes so they stay as written: {key}: [\"{bad}\"]")
             return ()
-        names = tuple(" ".join(str(i).split()) for i in items)
-        return tuple(n for n in names if n)
+        names = tuple(n for n in (" ".join(str(i).split()) for i in items) if n)
+        if limit and len(set(names)) > limit:
+            self.error(key, f"{key} lists {len(set(names)):,} names, more than the {limit} an article may have",
+                       f"keep the {limit} that matter most: each makes a page of its own (and a feed) "
+                       f"that lists this article with all of its {key}")
+            return ()
+        return names
 
 
 def _describe(value: Any) -> str:
@@ -542,6 +653,6 @@ def _describe(value: Any) -> str:
 
 
 def _plain(value: Any) -> str:
-    if isinstance(value, list):
-        return ", ".join(map(str, value))
-    return str(value)
+    """The value as it could be written in quotes, shortened for a hint."""
+    text = ", ".join(map(str, value[:10])) if isinstance(value, list) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -11,17 +11,18 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
+import stat
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sitegen.config.settings import Config
+from sitegen.content.walk import check_readable, link_problem, not_a_file, unreadable, walk_content
 from sitegen.errors import Diagnostic, byte_position
 
 PAGE_SUFFIXES = (".md", ".markdown")
 MAX_SOURCE_BYTES = 20 * 1024 * 1024  # far beyond any article; larger is a mistake
-IGNORED_NAMES = {".DS_Store", "Thumbs.db"}
 
 
 @dataclass(frozen=True)
@@ -95,54 +96,66 @@ def discover_sources(config: Config, stamps: Mapping[str, FileStamp] | None = No
     """
     stamps = stamps or {}
     fresh: dict[str, FileStamp] = {}
-    now_ns = time.time_ns()
     content_dir = config.path("content")
     sources: list[Source] = []
     resources: list[Resource] = []
-    problems: list[Diagnostic] = []
     if not content_dir.is_dir():
-        problems.append(Diagnostic(config.paths.content, 0, 0, "error",
-                                   "the content folder does not exist",
-                                   f"create '{config.paths.content}/' and put articles in it"))
-        return SourceTree((), (), tuple(problems))
+        return SourceTree((), (), (Diagnostic(config.paths.content, 0, 0, "error",
+                                              "the content folder does not exist",
+                                              f"create '{config.paths.content}/' and put articles in it"),))
     prefix = config.paths.content.rstrip("/")
-    for absolute, rel_content, is_link in _walk(str(content_dir)):
+    files, problems = walk_content(str(content_dir), prefix)
+    now_ns = time.time_ns()
+    for absolute, rel_content, is_link in files:
         rel = f"{prefix}/{rel_content}"
-        problem = _check_link(Path(absolute), content_dir, rel) if is_link else None
-        if problem:
+        problem = link_problem(absolute, content_dir, rel) if is_link else None
+        if problem is None and os.path.splitext(absolute)[1].lower() not in PAGE_SUFFIXES:
+            problem = check_readable(absolute, rel)
+            if problem is None:
+                resources.append(Resource(rel, rel_content, Path(absolute)))
+            else:
+                problems.append(problem)
+            continue
+        source, stamp, problem = (None, None, problem) if problem else _hash_source(
+            absolute, rel, rel_content, stamps.get(rel), now_ns)
+        if problem is not None:
             problems.append(problem)
-            continue
-        if os.path.splitext(absolute)[1].lower() not in PAGE_SUFFIXES:
-            resources.append(Resource(rel, rel_content, Path(absolute)))
-            continue
-        try:
-            info = os.stat(absolute)
-        except OSError:
-            info = None
-        known = stamps.get(rel)
-        if info is not None and known is not None and known.matches(info):
-            sources.append(Source(rel, rel_content, "", known.digest, absolute))
-            fresh[rel] = known
-            continue
-        source, problem = read_source(Path(absolute), rel, rel_content)
-        if problem:
-            problems.append(problem)
-        elif source:
-            sources.append(replace(source, text=""))  # hashed and checked; converting reads it again
-            if info is not None and now_ns - info.st_mtime_ns > RACY_NS:
-                fresh[rel] = FileStamp(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino,
-                                       source.digest)
+        elif source is not None:
+            sources.append(source)
+            if stamp is not None:
+                fresh[rel] = stamp
     return SourceTree(tuple(sources), tuple(resources), tuple(problems), fresh)
+
+
+def _hash_source(absolute: str, rel: str, rel_content: str, known: FileStamp | None, now_ns: int
+                 ) -> tuple[Source | None, FileStamp | None, Diagnostic | None]:
+    """The source without its text, the stamp to keep for it, or why it cannot be read.
+
+    The digest is the stamp's when the file's size, times and inode still match it; else the
+    file is read (and checked), and stamped unless it changed too recently to trust."""
+    try:
+        info: os.stat_result | None = os.stat(absolute)
+    except OSError:
+        info = None
+    if info is not None and known is not None and known.matches(info):
+        return Source(rel, rel_content, "", known.digest, absolute), known, None
+    source, problem = read_source(Path(absolute), rel, rel_content)
+    if source is None:
+        return None, None, problem
+    stamp = None
+    if info is not None and now_ns - info.st_mtime_ns > RACY_NS:
+        stamp = FileStamp(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, source.digest)
+    return replace(source, text=""), stamp, None  # hashed and checked; converting reads it again
 
 
 def read_source(absolute: Path, rel: str, rel_content: str) -> tuple[Source | None, Diagnostic | None]:
     """Read one Markdown file, turning unreadable bytes into a diagnostic."""
     try:
-        size = absolute.stat().st_size
-        raw = b"" if size > MAX_SOURCE_BYTES else absolute.read_bytes()
+        raw, size, mode = read_regular(absolute, MAX_SOURCE_BYTES)
     except OSError as exc:
-        return None, Diagnostic(rel, 1, 1, "error", f"file cannot be read: {exc.strerror}",
-                                "check that the file exists and that you may read it")
+        return None, unreadable(rel, exc)
+    if not stat.S_ISREG(mode):
+        return None, not_a_file(rel, mode)
     if size > MAX_SOURCE_BYTES:
         return None, Diagnostic(rel, 1, 1, "error",
                                 f"file is {size // (1024 * 1024)} MB, larger than the "
@@ -154,6 +167,21 @@ def read_source(absolute: Path, rel: str, rel_content: str) -> tuple[Source | No
     assert text is not None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     return Source(rel, rel_content, text, hashlib.sha256(raw).hexdigest(), str(absolute)), None
+
+
+def read_regular(path: Path, limit: int) -> tuple[bytes, int, int]:
+    """(bytes, size, mode) of the file at `path`: its bytes only if it is a regular file of
+    at most `limit` bytes. Opened without blocking and checked before reading, so that a
+    FIFO (or a file swapped for one after it was listed) never blocks the build."""
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return b"", info.st_size, info.st_mode
+        with open(handle, "rb", closefd=False) as file:
+            return file.read(limit + 1), info.st_size, info.st_mode
+    finally:
+        os.close(handle)
 
 
 def decode_text(raw: bytes, rel: str) -> tuple[str | None, Diagnostic | None]:
@@ -173,49 +201,3 @@ def decode_text(raw: bytes, rel: str) -> tuple[str | None, Diagnostic | None]:
                                 f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
                                 "save the file as UTF-8 (most editors offer this under "
                                 "'Save with encoding')")
-
-
-def _walk(root: str) -> list[tuple[str, str, bool]]:
-    """(absolute path, path relative to root, is a symlink) of every file under root, sorted:
-    a folder's files, then its subfolders'. Hidden names and editor clutter are skipped;
-    symlinked folders are listed as files, so that _check_link refuses them.
-
-    Strings and directory entries, not Path objects: a site has thousands of files and
-    every build lists them all."""
-    found: list[tuple[str, str, bool]] = []
-    pending = [(root, "")]
-    while pending:
-        folder, rel = pending.pop()
-        try:
-            with os.scandir(folder) as listing:
-                entries = sorted(listing, key=lambda entry: entry.name)
-        except OSError:
-            continue
-        subfolders = []
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                subfolders.append((entry.path, rel + name + "/"))
-            elif name not in IGNORED_NAMES and not name.endswith("~"):
-                found.append((entry.path, rel + name, entry.is_symlink()))
-        pending.extend(reversed(subfolders))
-    return found
-
-
-def _check_link(absolute: Path, content_dir: Path, rel: str) -> Diagnostic | None:
-    """Refuse symlinks that point outside content/ or at folders: they could leak files."""
-    if not absolute.is_symlink():
-        return None
-    target = absolute.resolve()
-    if not target.exists():
-        return Diagnostic(rel, 1, 1, "error", "symbolic link points to nothing",
-                          f"its target {os.readlink(absolute)} does not exist: remove the link")
-    if not target.is_relative_to(content_dir):
-        return Diagnostic(rel, 1, 1, "error", "symbolic link points outside the content folder",
-                          "copy the file into content/ instead of linking to it")
-    if target.is_dir():
-        return Diagnostic(rel, 1, 1, "error", "symbolic links to folders are not followed",
-                          "move the folder into place instead of linking to it")
-    return None

@@ -7,19 +7,21 @@ are refused before anything is rendered.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePosixPath
 from urllib.parse import quote, unquote
 
 from sitegen.config.settings import Config
-from sitegen.errors import Diagnostic
 from sitegen.content.frontmatter import Document
+from sitegen.errors import Diagnostic
 from sitegen.markup.text import slugify, urlize
 
+NAME_MAX = 255  # bytes in a file or folder name (ext4, XFS, APFS, NTFS: 255 units)
+PATH_MAX = 4096  # bytes in a path (Linux)
 _TOKEN_RE = re.compile(r":(year|month|day|slug|title|sections|section|filename|contentbasename)")
 _SEGMENT_DROP_RE = re.compile(r"[^\w.~-]", re.UNICODE)
 _ESCAPES_RE = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
@@ -113,7 +115,33 @@ def route_document(doc: Document, config: Config) -> tuple[Route | None, Diagnos
     path = re.sub(r"/{2,}", "/", path)
     slug = PurePosixPath(path.rstrip("/")).name
     aliases = tuple(alias_path(a, doc.source.content_path) for a in meta.aliases)
+    problem = long_name_problem(doc, config, path, aliases)
+    if problem:
+        return None, problem
     return Route(path, output_file(path), section, slug, kind, bundle_dir, aliases), None
+
+
+def long_name_problem(doc: Document, config: Config, path: str, aliases: tuple[str, ...]) -> Diagnostic | None:
+    """A page whose URL, an alias or a term would need a file name longer than file systems
+    allow (255 bytes a name), or a path longer than the system's PATH_MAX with the output
+    folder's: refused here, with the key to shorten, instead of failing to write it."""
+    room = PATH_MAX - len(os.fsencode(config.path("output"))) - len(".staging/") - 1
+    named = [("url" if doc.meta.url else "slug" if doc.meta.slug else "title", path)]
+    named += [("aliases", alias) for alias in aliases]
+    named += [(taxonomy, term_path(taxonomy, term)) for taxonomy, terms in doc.meta.taxonomies.items()
+              for term in terms]
+    for key, site_path in named:
+        longest = max(len(name.encode("utf-8")) for name in site_path.split("/"))
+        total = len(output_file(site_path).encode("utf-8"))
+        if longest > NAME_MAX or total > room:
+            subject = "the URL made from the title" if key == "title" else f"'{key}'"
+            what = (f"has a name of {longest} bytes, longer than the {NAME_MAX} a file name can hold"
+                    if longest > NAME_MAX else f"makes a path of {total} bytes in the output folder, "
+                    "longer than this system allows")
+            hint = ("give the page a shorter slug: in its front matter (the title can stay)"
+                    if key == "title" else "shorten it")
+            return Diagnostic(doc.source.path, doc.key_line(key), 1, "error", f"{subject} {what}", hint)
+    return None
 
 
 def _clean(segment: str) -> str:

@@ -465,12 +465,21 @@ def detect_lang(text: str) -> str:
 
 # --- rendering ---------------------------------------------------------------------------
 
-_INLINE_SPECIAL = re.compile(r"[\\`*\[\]{}<]|(?<!\w)_|_(?!\w)|&(?=#?\w+;)")
-_BLOCK_START = re.compile(r"^(?:[#>+-]|\d+(?=\.(?:\s|$)))")
+_INLINE_SPECIAL = re.compile(r"[\\`*\[\]{}<~|]|(?<!\w)_|_(?!\w)|&(?=#?\w+;)")
+_BLOCK_START = re.compile(r"^(?:[#>+-]|:(?=\s|$)|\d+(?=[.)](?:\s|$)))")
 
 
 def escape_markdown(text: str) -> str:
-    """Escape what Markdown would read as markup, so captured text stays plain text."""
+    """Escape what Markdown would read as markup, so captured text stays plain text.
+
+    Inline: backslashes, code and emphasis marks, brackets, braces (shortcodes, attribute
+    lists), '<' (raw HTML, comments), '~' (fences, strike-through), '|' (tables), entities.
+    At the start of a line: what opens a block that would change the lines after it, or
+    this one: headings, quotes, list markers (``1.`` and ``1)``), rules (``-``), fences
+    (``~~~``: '~' is escaped anywhere) and definitions (a ':' and a space, written as a
+    character reference: Markdown has no escape for it). Every line is a block of its
+    own, so a setext underline (``===``) has no line above it to turn into a heading.
+    """
     text = _INLINE_SPECIAL.sub(
         lambda m: {"<": "&lt;", "&": "&amp;"}.get(m[0], "\\" + m[0]), text)
     start = _BLOCK_START.match(text)
@@ -478,6 +487,8 @@ def escape_markdown(text: str) -> str:
         return text
     if start[0][0].isdigit():
         return f"{start[0]}\\{text[start.end():]}"
+    if start[0] == ":":
+        return "&#58;" + text[1:]
     return "\\" + text
 
 

@@ -12,7 +12,13 @@ would:
 - a fence never closed runs to the end of the document (CommonMark 4.5), so it is closed;
 - Hugo's fence attributes ````go {linenos=table,hl_lines=[2]}``` become superfences
   options (``linenums``, ``hl_lines``), and R Markdown chunk headers ````{r setup}```
-  become the language ``r`` (Hugo fails on those; blogdown sites have them).
+  become the language ``r`` (Hugo fails on those; blogdown sites have them);
+- a top-level heading or rule line is followed by a blank line before the next line, and
+  so is an abbreviation or link reference definition followed by another of its kind:
+  Python-Markdown takes such a line off its block and re-joins the rest, once per line,
+  so a block of thousands of ``# a`` or ``- - -`` lines cost the square of its length. A heading or rule ends its block in CommonMark anyway; the only change
+  is that a rule followed by ``---`` is two rules, as in CommonMark, where Python-Markdown
+  made the first rule the text of a setext heading.
 
 Maintained extensions cover parts of this (mdx_truly_sane_lists, mdx_breakless_lists),
 but each fixes one indent width, so a site mixing two- and four-space lists (which
@@ -25,6 +31,7 @@ import re
 from dataclasses import dataclass
 
 from markdown import Extension, Markdown
+from markdown.blockprocessors import HRProcessor
 from markdown.preprocessors import Preprocessor
 
 _ITEM_RE = re.compile(r"^(?P<indent> *)(?P<marker>[-+*]|(?P<number>\d{1,9})[.)])(?P<gap> +|$)(?P<rest>.*)$")
@@ -33,6 +40,17 @@ _HR_RE = re.compile(r"^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}
 _INTERRUPTS_RE = re.compile(r"^ {0,3}(?:#{1,6}(?:\s|$)|>|<|```|~~~)")
 _HUGO_ATTRS_RE = re.compile(r"^(?P<lang>[\w+#.-]*)\s*\{(?P<attrs>[^}]*)\}\s*$")
 _CHUNK_RE = re.compile(r"^\{\s*(?P<lang>[A-Za-z]\w*)\b[^}]*\}\s*$")
+# Lines Python-Markdown's block processors take off the front of a block: its hash heading
+# (any '#' at the start of a line), its rule, and a setext underline (under a block's first line).
+_PEELED_HEADING_RE = re.compile(r"^#")
+_PEELED_RULE_RE = HRProcessor.SEARCH_RE
+_UNDERLINE_RE = re.compile(r"^(?:=+|-+)[ ]*$")
+# An abbreviation definition with its title on the line (else the title may follow).
+_ABBREVIATION_RE = re.compile(r"^[*]\[[^\\]*?\][ ]?:[ ]*\S")
+# The start of a link reference definition, with its destination on the line.
+_REFERENCE_RE = re.compile(r"^[ ]{0,3}\[[^\[\]]*\]:[ ]*\S")
+_DEFINITION_RES = (_ABBREVIATION_RE, _REFERENCE_RE)
+_QUOTE_RE = re.compile(r"^ {0,3}>")
 
 
 @dataclass
@@ -41,16 +59,37 @@ class _Item:
     content_col: int
 
 
+# key=value options of a fence or highlight shortcode; a key starts at a word's start, so a
+# long word without '=' is tried once, not once per letter.
+_OPTION_RE = re.compile(r"(?<!\w)(\w+)\s*=\s*(\[[^\]]*\]|\"[^\"]*\"|[^,\s]+)")
+MAX_LINE_NUMBER_DIGITS = 9  # linenostart up to 999,999,999
+_UNKNOWN_LENGTH_LIMIT = 100_000  # hl_lines bound when the code's length is not given
+
+
 @dataclass
 class _Fence:
     char: str
     length: int
     old_indent: int
     new_indent: int
+    out_index: int  # its opening line in the output, rewritten once its length is known
+    opening: str  # that line up to the info string
+    info: str
+    lines: int = 0
 
 
-def fence_info(info: str) -> str:
-    """Translate a fence's info string: Hugo attributes and R chunk headers to superfences."""
+def parse_options(text: str) -> dict[str, str]:
+    """Hugo's highlighting options, ``linenos=table, hl_lines=[2, "4-5"]``, as strings."""
+    return dict(_OPTION_RE.findall(text))
+
+
+def fence_info(info: str, line_count: int | None = None, notes: list[str] | None = None) -> str:
+    """Translate a fence's info string: Hugo attributes and R chunk headers to superfences.
+
+    `line_count` (the code's lines) bounds ``hl_lines``: a line past the end of the code
+    cannot be highlighted, and ``1-300000000`` must not become 300 million numbers.
+    A ``linenostart`` over 9 digits is ignored, with a note added to `notes`.
+    """
     info = info.strip()
     chunk = _CHUNK_RE.match(info)
     if chunk:
@@ -58,34 +97,67 @@ def fence_info(info: str) -> str:
     hugo = _HUGO_ATTRS_RE.match(info)
     if not hugo or hugo.group("attrs").lstrip().startswith((".", "#")):
         return info
-    options = dict(re.findall(r"(\w+)\s*=\s*(\[[^\]]*\]|\"[^\"]*\"|[^,\s]+)", hugo.group("attrs")))
+    options = parse_options(hugo.group("attrs"))
     parts = [hugo.group("lang")] if hugo.group("lang") else []
     linenos = options.get("linenos", "").strip('"').lower()
     if linenos in ("table", "true", "inline"):
-        parts.append(f'linenums="{options.get("linenostart", "1").strip(chr(34))}"')
-    lines = _line_numbers(options.get("hl_lines", ""))
+        parts.append(f'linenums="{line_start(options.get("linenostart", ""), notes)}"')
+    lines = line_numbers(options.get("hl_lines", ""), line_count)
     if lines:
-        parts.append(f'hl_lines="{lines}"')
+        parts.append(f'hl_lines="{" ".join(map(str, lines))}"')
     return " ".join(parts)
 
 
-def _line_numbers(spec: str) -> str:
-    """Hugo's hl_lines ([2], "2 4-5", [2, "4-5"]) as superfences wants it: "2 4 5"."""
-    numbers: list[str] = []
+def line_start(value: str, notes: list[str] | None = None) -> int:
+    """Hugo's linenostart: a whole number, 1 when absent or unreadable."""
+    value = value.strip().strip('"')
+    if not value:
+        return 1
+    if not value.isdigit() or len(value) > MAX_LINE_NUMBER_DIGITS:
+        if notes is not None:
+            notes.append(f"linenostart={value[:20]}{'...' if len(value) > 20 else ''}")
+        return 1
+    return max(1, int(value))
+
+
+def line_numbers(spec: str, line_count: int | None = None) -> list[int]:
+    """Hugo's hl_lines ([2], "2 4-5", [2, "4-5"]) as line numbers: [2, 4, 5].
+
+    Only lines 1..`line_count` are kept (every line when it is None); overlapping ranges
+    are merged first, so the result is never longer than the code.
+    """
+    limit = line_count if line_count is not None else _UNKNOWN_LENGTH_LIMIT
+    ranges: list[tuple[int, int]] = []
     for start, end in re.findall(r"(\d+)(?:-(\d+))?", spec):
-        numbers.extend(str(n) for n in range(int(start), int(end or start) + 1))
-    return " ".join(numbers)
+        first = _bounded(start, limit)
+        last = _bounded(end or start, limit)
+        if first <= last and first <= limit:
+            ranges.append((max(first, 1), min(last, limit)))
+    numbers: list[int] = []
+    for first, last in sorted(ranges):
+        first = max(first, numbers[-1] + 1 if numbers else first)
+        numbers.extend(range(first, last + 1))
+    return numbers
 
 
-def normalize_blocks(lines: list[str]) -> list[str]:
-    """Rewrite CommonMark block structure into the form Python-Markdown reads the same way."""
-    return _Normalizer().run(lines)
+def _bounded(digits: str, limit: int) -> int:
+    """The number, or limit + 1 for one too long to be a line (int() of 5,000 digits fails)."""
+    return int(digits) if len(digits) <= MAX_LINE_NUMBER_DIGITS else limit + 1
+
+
+def normalize_blocks(lines: list[str], notes: list[str] | None = None) -> list[str]:
+    """Rewrite CommonMark block structure into the form Python-Markdown reads the same way.
+
+    `notes` collects the fence options that were ignored (see `fence_info`).
+    """
+    return _Normalizer(notes).run(lines)
 
 
 class _Normalizer:
     """One pass over the lines, tracking open list items, an open fence and the last block."""
 
-    def __init__(self) -> None:
+    def __init__(self, notes: list[str] | None = None) -> None:
+        self.notes = notes
         self.out: list[str] = []
         self.items: list[_Item] = []
         self.fence: _Fence | None = None
@@ -93,6 +165,10 @@ class _Normalizer:
         self.after_blank = True
         self.blank_in_item = False  # a blank line since the current item began
         self.after_fence = False  # the previous line closed a fence inside a list
+        self.ends_block = False  # the previous line was a heading or rule (see the docstring)
+        self.in_quote = False  # a top-level '>' line since the last blank line
+        self.after_definition: re.Pattern[str] | None = None  # the kind of definition (abbreviation
+        # or link reference) the previous line began, if it did
 
     def run(self, lines: list[str]) -> list[str]:
         for line in lines:
@@ -100,6 +176,7 @@ class _Normalizer:
                 self._in_fence(line)
             elif not line.strip():
                 self.out.append("")
+                self.ends_block, self.after_definition, self.in_quote = False, None, False
                 self.blank_in_item = bool(self.items)
                 if self.previous != "code":
                     self.previous = "blank"
@@ -111,6 +188,7 @@ class _Normalizer:
             self.after_fence = self.after_fence and not line.strip()
         if self.fence:
             self.out.append(" " * self.fence.new_indent + self.fence.char * self.fence.length)
+            self._close_fence()
         return self.out
 
     def _in_fence(self, line: str) -> None:
@@ -122,23 +200,44 @@ class _Normalizer:
         closing = line.strip()
         if (set(closing) == {fence.char} and len(closing) >= fence.length
                 and indent - fence.old_indent < 4):
-            self.fence = None
+            self._close_fence()
             self.after_fence = bool(self.items)
             return
+        fence.lines += 1
 
-    def _open_fence(self, line: str, old_indent: int, new_indent: int) -> bool:
-        """Open a fence if `line` starts one (its indent already checked by the caller)."""
+    def _close_fence(self) -> None:
+        """Write the fence's opening line, now that its options can be checked against its
+        length."""
+        fence = self.fence
+        assert fence is not None
+        self.out[fence.out_index] = fence.opening + fence_info(fence.info, fence.lines, self.notes)
+        self.fence = None
+
+    def _open_fence(self, line: str, old_indent: int, new_indent: int, separate: bool = False) -> bool:
+        """Open a fence if `line` starts one (its indent already checked by the caller).
+
+        `separate`: put a blank line before it. A fence interrupts a paragraph in CommonMark;
+        Python-Markdown then put the code block inside the paragraph's <p>.
+        """
         match = _FENCE_RE.match(line.lstrip(" "))
         if not match or (match.group("fence")[0] == "`" and "`" in match.group("info")):
             return False
+        if separate:
+            self.out.append("")
         fence = match.group("fence")
-        self.fence = _Fence(fence[0], len(fence), old_indent, new_indent)
-        self.out.append(" " * new_indent + fence + fence_info(match.group("info")))
+        opening = " " * new_indent + fence
+        self.fence = _Fence(fence[0], len(fence), old_indent, new_indent, len(self.out), opening,
+                            match.group("info"))
+        self.out.append(opening)
         self.previous = "block"
         return True
 
     def _top_level(self, line: str) -> None:
         indent = _indent(line)
+        if self.ends_block or (self.after_definition and self.after_definition.match(line)):
+            self.out.append("")
+            self.previous = "blank"
+        self.ends_block, self.after_definition = False, None
         if self.previous == "code" and indent >= 4:
             self.out.append(line)
             return
@@ -151,8 +250,13 @@ class _Normalizer:
                 self.out.append("")
             self._start_item(item, depth=0)
             return
-        if indent < 4 and self._open_fence(line, indent, indent):
+        if indent < 4 and self._open_fence(line, indent, indent, separate=self.previous != "blank"):
             return
+        self.in_quote = self.in_quote or _QUOTE_RE.match(line) is not None
+        if not self.in_quote:  # inside a quote every line may continue it: leave them together
+            self.ends_block = self._peeled(line)
+            if self.previous != "html":
+                self.after_definition = next((kind for kind in _DEFINITION_RES if kind.match(line)), None)
         self.out.append(line)
         if indent >= 4 and self.previous == "blank":
             self.previous = "code"
@@ -162,6 +266,13 @@ class _Normalizer:
             self.previous = "block"
         else:
             self.previous = "paragraph"
+
+    def _peeled(self, line: str) -> bool:
+        """Whether Python-Markdown takes this line (about to be written) off its block."""
+        if _PEELED_HEADING_RE.match(line) or _PEELED_RULE_RE.match(line):
+            return True
+        first_line = self.previous == "paragraph" and (len(self.out) < 2 or self.out[-2] == "")
+        return first_line and _UNDERLINE_RE.match(line) is not None
 
     def _in_list(self, line: str) -> None:
         """A line while a list is open: a new item, a continuation, or the list's end.
@@ -224,8 +335,13 @@ def _can_interrupt(item: re.Match[str]) -> bool:
 
 
 class _GoldmarkBlocks(Preprocessor):
+    def __init__(self, md: Markdown) -> None:
+        super().__init__(md)
+        self.notes: list[str] = []  # the last document's ignored fence options
+
     def run(self, lines: list[str]) -> list[str]:
-        return normalize_blocks(lines)
+        self.notes = []
+        return normalize_blocks(lines, self.notes)
 
 
 class GoldmarkBlocksExtension(Extension):

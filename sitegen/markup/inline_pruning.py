@@ -47,6 +47,8 @@ from markdown.inlinepatterns import InlineProcessor as InlinePattern
 from markdown.treeprocessors import InlineProcessor
 from markdown.util import AtomicString, Registry
 
+from sitegen.markup.inline_batch import ChildIndexMixin, apply_all
+
 # A trigger set is a tuple of alternatives; an alternative is a tuple of strings that must all
 # occur (each exactly as written; "www." is also matched case-insensitively, as magic-link does).
 Triggers = tuple[tuple[str, ...], ...]
@@ -120,7 +122,7 @@ def pattern_triggers(name: str, pattern: Any) -> Triggers | None:
     return known[1]
 
 
-class PruningInlineProcessor(InlineProcessor):
+class PruningInlineProcessor(ChildIndexMixin, InlineProcessor):
     """Python-Markdown's inline processor, run with only the patterns that can match."""
 
     def __init__(self, md: Markdown) -> None:
@@ -130,12 +132,15 @@ class PruningInlineProcessor(InlineProcessor):
         self._registries: dict[frozenset[str], tuple[Registry[Any], _PatternList]] = {}
         self._extra_text = ""
         self._patterns: _PatternList = []  # this run's patterns, with their triggers
+        self._names: list[str] = []  # and their registered names
 
     def run(self, tree: etree.Element, ancestors: list[str] | None = None) -> etree.Element:
         full = self.md.inlinePatterns
         self.inlinePatterns, self._patterns = self._pruned(_inline_text(tree))
+        self._names = [name for name, _ in _prioritised(self.inlinePatterns)]
+        self.reset_child_indexes()
         try:
-            return super().run(tree, ancestors)
+            return self._linear_run(tree, ancestors)
         finally:
             self.inlinePatterns = full
 
@@ -145,23 +150,20 @@ class PruningInlineProcessor(InlineProcessor):
         Overrides the name-mangled private method the library calls for every string. A
         skipped pattern is one whose expression cannot match in `data`, for which the
         library's `__applyPattern` returns `(data, False, 0)` with no side effect: the
-        same as moving on to the next pattern from offset 0, which is what we do.
+        same as moving on to the next pattern from offset 0, which is what we do. A kept
+        pattern replaces all its matches in one pass (`apply_all`), which is what the
+        library's repeated calls do, without copying the text once per match.
         """
         if isinstance(data, AtomicString):
             return data
         patterns = self._patterns
-        apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
-        start = 0
-        count = len(patterns)
-        while patternIndex < count:
-            pattern, triggers = patterns[patternIndex]
-            if triggers is not None and not may_match(triggers, data):
-                patternIndex += 1
-                start = 0
-                continue
-            data, matched, start = apply(pattern, data, patternIndex, start)
-            if not matched:
-                patternIndex += 1
+        names = self._names
+        for index in range(patternIndex, len(patterns)):
+            pattern, triggers = patterns[index]
+            if triggers is None or may_match(triggers, data):
+                # Every match of the pattern at once (sitegen/markup/inline_batch.py): the library
+                # copied the whole text once per match.
+                data = apply_all(self, names[index], pattern, data, index)
         return data
 
     def active_names(self, text: str) -> frozenset[str]:

@@ -10,17 +10,22 @@ between documents, because building one costs more than converting a short artic
 
 from __future__ import annotations
 
+import html as html_lib
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import markdown as python_markdown
 
-from sitegen.markup.goldmark import GoldmarkBlocksExtension
 from sitegen.markup.block_pruning import BlockPruningExtension
+from sitegen.markup.fences import SafeFencesExtension
+from sitegen.markup.goldmark import GoldmarkBlocksExtension
 from sitegen.markup.inline_pruning import InlinePruningExtension
-from sitegen.markup.markdown_ext import MORE_TOKEN, BodyCollector, HugoCompatExtension, heading_slug
+from sitegen.markup.linear_markdown import LinearMarkdownExtension
+from sitegen.markup.markdown_ext import BodyCollector, HugoCompatExtension, heading_slug
+from sitegen.markup.markers import MORE_TOKEN, STASH_OPEN, STASH_RE, strip_reserved
 from sitegen.markup.shortcodes import code_regions, restore_shortcodes
 from sitegen.markup.text import count_html_words, dominant_cjk_lang, has_cjk, plain_text, summary_cut
 
@@ -63,6 +68,15 @@ class RenderedBody:
     links: tuple[str, ...]  # every href and src, in document order
     ids: tuple[str, ...]  # every id attribute, for #anchor checks
     has_more: bool = False  # the summary is the text before <!--more-->, which beats any other
+    notes: tuple[str, ...] = ()  # code fence options ignored (see goldmark.fence_info)
+
+
+class MarkdownTooDeep(Exception):
+    """The text nests blocks (lists, quotes, definitions) deeper than conversion can follow.
+
+    Python-Markdown parses nested blocks recursively; a list nested a few hundred levels
+    deep ran out of stack and surfaced as an internal error.
+    """
 
 
 def markdown_extensions(options: MarkdownOptions) -> list[object]:
@@ -72,6 +86,8 @@ def markdown_extensions(options: MarkdownOptions) -> list[object]:
         HugoCompatExtension(smart_quotes=options.smart_quotes, unsafe=options.unsafe,
                             cjk_lang=options.cjk_lang),
         GoldmarkBlocksExtension(),
+        SafeFencesExtension(),  # after superfences (in BASE_EXTENSIONS), whose parts it replaces
+        LinearMarkdownExtension(),
     ]
 
 
@@ -115,13 +131,28 @@ def page_options(options: MarkdownOptions, is_cjk_language: bool | None) -> Mark
     return replace(options, has_cjk_language=is_cjk_language, cjk_detect=False)
 
 
+def _convert(md: python_markdown.Markdown, text: str) -> str:
+    """md.convert, with running out of stack reported as MarkdownTooDeep."""
+    try:
+        return md.convert(text)
+    except RecursionError:
+        # The instance is left mid-parse (its block parser's state stack, for one, would
+        # make every later paragraph a list item's text): build fresh ones from now on.
+        _converter.cache_clear()
+        raise MarkdownTooDeep("blocks nested too deeply") from None
+
+
 def mark_more(text: str) -> str:
     """Put the first `<!--more-->` outside code on a paragraph of its own, as a token."""
     start = 0
-    regions = None
+    regions: list[tuple[int, int]] | None = None
+    starts: list[int] = []
     while (at := text.find(MORE_DIVIDER, start)) >= 0:
-        regions = code_regions(text) if regions is None else regions
-        if not any(begin <= at < end for begin, end in regions):
+        if regions is None:
+            regions = code_regions(text)
+            starts = [begin for begin, _ in regions]
+        index = bisect_right(starts, at) - 1  # the last region starting at or before it
+        if index < 0 or regions[index][1] <= at:
             before, after = text[:at].rstrip(" \t"), text[at + len(MORE_DIVIDER):].lstrip(" \t")
             return f"{before}\n\n{MORE_TOKEN}\n\n{after}"
         start = at + len(MORE_DIVIDER)
@@ -136,12 +167,16 @@ def render_markdown(text: str, options: MarkdownOptions, stash: Sequence[str] = 
     """
     md = _converter(options)
     md.reset()
-    body = md.convert(mark_more(text))
+    blocks = md.preprocessors["goldmark_blocks"]
+    blocks.notes = []  # type: ignore[attr-defined]  # a blank text never runs it
+    body = _convert(md, mark_more(text))
     collector: BodyCollector = md.body_collector  # type: ignore[attr-defined]
     toc_html = md.toc if len(collector.headings) >= options.toc_min_headings else ""  # type: ignore[attr-defined]
+    headings = tuple(collector.headings)
     if stash:
         body = restore_shortcodes(body, list(stash))
-        toc_html = restore_shortcodes(toc_html, list(stash))
+        toc_html = restore_shortcodes(toc_html, list(stash), as_text=_output_text)
+        headings = tuple((level, id_, _plain_outputs(text, stash)) for level, id_, text in headings)
     token_para = f"<p>{MORE_TOKEN}</p>"
     has_more = token_para in body
     before, _, after = body.partition(token_para)
@@ -163,7 +198,7 @@ def render_markdown(text: str, options: MarkdownOptions, stash: Sequence[str] = 
         summary_text=" ".join(plain_text(summary_html).split()),
         truncated=truncated,
         toc_html=toc_html.strip(),
-        headings=tuple(collector.headings),
+        headings=headings,
         word_count=words,
         reading_time=reading_minutes(words, is_cjk),
         is_cjk=is_cjk,
@@ -171,17 +206,34 @@ def render_markdown(text: str, options: MarkdownOptions, stash: Sequence[str] = 
         links=tuple(collector.links),
         ids=tuple(collector.ids),
         has_more=has_more,
+        notes=tuple(blocks.notes),  # type: ignore[attr-defined]
     )
+
+
+def _output_text(output: str) -> str:
+    """A shortcode's HTML output as escaped text, for places that hold text only."""
+    return html_lib.escape(" ".join(plain_text(output).split()))
+
+
+def _plain_outputs(text: str, stash: Sequence[str]) -> str:
+    """Plain `text` (a heading's) with each stash marker replaced by its output's text."""
+    if STASH_OPEN not in text:
+        return text
+    return STASH_RE.sub(lambda m: " ".join(plain_text(stash[int(m[1])]).split())
+                        if int(m[1]) < len(stash) else "", text)
 
 
 _WRAPPING_P_RE = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
 
 
 def render_inline_markdown(text: str, options: MarkdownOptions) -> str:
-    """Convert a short front matter text (a summary) to HTML, without a wrapping <p> (as Hugo)."""
+    """Convert a short front matter text (a summary) to HTML, without a wrapping <p> (as Hugo).
+
+    The engine's marker characters are removed first: front matter is source text too.
+    """
     md = _converter(options)
     md.reset()
-    html_text = md.convert(text).strip()
+    html_text = _convert(md, strip_reserved(text)).strip()
     match = _WRAPPING_P_RE.match(html_text)
     return match.group(1) if match and "<p" not in match.group(1) else html_text
 

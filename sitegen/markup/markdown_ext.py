@@ -6,7 +6,9 @@
   which costs a fraction of the `smarty` extension's dozen inline patterns;
 - raw HTML is replaced by ``<!-- raw HTML omitted -->`` unless the site is unsafe
   (Hugo's default);
-- links with script URLs are neutralised;
+- attributes that could run script are removed (event handlers, script URLs in any URL
+  attribute or ``srcset``, script-running CSS: sitegen/markup/urlsafety.py), and so are stash
+  markers inside attributes, where a shortcode's HTML cannot go;
 - headings, links and ids are collected for the table of contents and link checks.
 """
 
@@ -22,16 +24,21 @@ from markdown.inlinepatterns import HtmlInlineProcessor, InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from sitegen.markup.markers import MORE_TOKEN, STASH_OPEN, STASH_RE, drop_stash_tokens
 from sitegen.markup.text import dominant_cjk_lang, has_cjk
-from sitegen.markup.urlsafety import is_unsafe_url
+from sitegen.markup.urlsafety import is_unsafe_attribute
 
-MORE_TOKEN = "SITEGENMOREMARKER"
+__all__ = ["MORE_TOKEN", "BodyCollector", "HugoCompatExtension", "heading_slug"]
 OMITTED_HTML = "<!-- raw HTML omitted -->"
 _SKIP_TYPOGRAPHY = {"code", "pre", "kbd", "samp", "script", "style", "math"}
 
 
 def heading_slug(value: str, separator: str) -> str:
-    """Heading ids that keep Unicode letters, like Goldmark's auto heading ids."""
+    """Heading ids that keep Unicode letters, like Goldmark's auto heading ids.
+
+    A shortcode's marker in the heading is left out (its output is HTML, not a name).
+    """
+    value = STASH_RE.sub("", value) if STASH_OPEN in value else value
     value = unicodedata.normalize("NFC", value).strip().lower()
     value = re.sub(r"[^\w\s-]", "", value)
     return re.sub(r"[\s]+", separator, value)
@@ -154,7 +161,12 @@ class _LangMarker(Treeprocessor):
 
 
 class BodyCollector(Treeprocessor):
-    """Collect headings, links and ids; neutralise script URLs."""
+    """Collect headings, links and ids; remove attributes that could run script.
+
+    Attribute lists (``{: onclick=... }``, ``{: srcset=... }``) let a body set any
+    attribute on the elements Markdown makes, so every attribute is checked here, after
+    the attribute-list and table-of-contents processors have run.
+    """
 
     def __init__(self, md: Markdown) -> None:
         super().__init__(md)
@@ -168,21 +180,31 @@ class BodyCollector(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         self.reset()
         for element in root.iter():
-            for name in [n for n in element.attrib if n.lower().startswith("on")]:
-                del element.attrib[name]  # attr_list could add event handlers: {: onclick=...}
+            _clean_attributes(element)
             for attr in ("href", "src"):
                 value = element.get(attr)
-                if value is None:
-                    continue
-                if is_unsafe_url(value):
-                    del element.attrib[attr]
-                else:
+                if value is not None:
                     self.links.append(value)
             if element.get("id"):
                 self.ids.append(element.get("id", ""))
             if element.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
                 self.headings.append((int(element.tag[1]), element.get("id", ""),
                                       "".join(_texts(element)).strip()))
+
+
+def _clean_attributes(element: etree.Element) -> None:
+    """Drop stash markers from attribute values, then every attribute that could run script.
+
+    Markers go first: the value a browser will see is the one checked.
+    """
+    for name, value in list(element.attrib.items()):
+        if not isinstance(value, str):  # attr_list can leave a bare key without a value
+            continue
+        if STASH_OPEN in value:
+            value = drop_stash_tokens(value)
+            element.set(name, value)
+        if is_unsafe_attribute(name, value):
+            del element.attrib[name]
 
 
 def _texts(element: etree.Element) -> Iterator[str]:

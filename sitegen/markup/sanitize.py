@@ -9,6 +9,11 @@ get through. Anything not listed below is dropped: the tags of unknown elements 
 text is kept), whole ``<script>``/``<style>`` elements with their content, every ``on*``
 handler and ``style`` attribute, ``id`` (which could clobber the page's own), comments,
 and URLs whose scheme is not http, https or mailto (relative URLs are kept).
+
+Every attribute that survives the allow-list is checked once more by the engine's own
+rule (sitegen/markup/urlsafety.py: event handlers, script URLs in ``href``, ``src``,
+``formaction``, ``xlink:href``, ``srcset``...), so widening the allow-list later cannot
+let one of those through.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from __future__ import annotations
 from types import MappingProxyType
 
 import nh3
+
+from sitegen.markup.urlsafety import is_unsafe_attribute
 
 _TEXT = frozenset({
     "p", "br", "hr", "em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small",
@@ -51,12 +58,20 @@ REMOVED_WITH_CONTENT = frozenset({"script", "style", "template", "iframe", "obje
                                   "noscript", "textarea", "select", "svg", "math"})
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
+
+
+def _attribute_filter(tag: str, name: str, value: str) -> str | None:
+    """nh3's last word on each kept attribute: None removes it."""
+    return None if is_unsafe_attribute(name, value) else value
+
+
 _CLEANER = nh3.Cleaner(
     tags=set(ALLOWED_TAGS),
     clean_content_tags=set(REMOVED_WITH_CONTENT),
     attributes={tag: set(names) for tag, names in _WITH_ATTRIBUTES.items()},
     url_schemes=set(URL_SCHEMES),
     strip_comments=True,
+    attribute_filter=_attribute_filter,
     # Outside contributors' links get no search-engine credit and no window.opener.
     link_rel="nofollow noopener noreferrer",
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from bisect import bisect_left
 
 _CJK_CLASS = (
     "\u1100-\u11ff\u3041-\u309f\u30a0-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf"
@@ -49,7 +50,19 @@ def plain_text(fragment: str) -> str:
     the Markup back, and splitting Markup makes a Markup of every word.
     """
     fragment = str(fragment)
-    return html.unescape(_TAG_RE.sub(" ", fragment)) if "<" in fragment else html.unescape(fragment)
+    return html.unescape(_drop_tags(fragment, " ")) if "<" in fragment else html.unescape(fragment)
+
+
+def _drop_tags(fragment: str, replacement: str) -> str:
+    """`fragment` with every ``<...>`` replaced.
+
+    Nothing after the last '>' can be a tag; leaving it out of the search keeps a text of
+    many unclosed '<' linear (each would otherwise be a search to the end).
+    """
+    last = fragment.rfind(">")
+    if last < 0:
+        return fragment
+    return _TAG_RE.sub(replacement, fragment[:last + 1]) + fragment[last + 1:]
 
 
 def count_words(text: str, cjk: bool) -> int:
@@ -61,7 +74,6 @@ def count_words(text: str, cjk: bool) -> int:
     return len(words) + sum([len(word) - 1 for word in words if not word.isascii() and search(word)])
 
 
-_COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
 _LINE_BREAK_RE = re.compile(r"</p>|</pre>|<br\s*/?>", re.IGNORECASE)
 
 
@@ -75,8 +87,24 @@ def strip_tags(fragment: str) -> str:
     """
     if "<" not in fragment:
         return fragment
-    text = _LINE_BREAK_RE.sub("\n", _COMMENT_RE.sub("", fragment))
-    return _TAG_RE.sub("", text)
+    text = _LINE_BREAK_RE.sub("\n", _drop_comments(fragment))
+    return _drop_tags(text, "")
+
+
+def _drop_comments(fragment: str) -> str:
+    """`fragment` without its ``<!-- -->`` comments; an unclosed one is left as it is."""
+    if "<!--" not in fragment:
+        return fragment
+    pieces: list[str] = []
+    pos = 0
+    while (start := fragment.find("<!--", pos)) >= 0:
+        end = fragment.find("-->", start + 4)
+        if end < 0:  # no comment closes after this one, so none after it either
+            break
+        pieces.append(fragment[pos:start])
+        pos = end + 3
+    pieces.append(fragment[pos:])
+    return "".join(pieces)
 
 
 def count_html_words(fragment: str, cjk: bool) -> int:
@@ -86,7 +114,7 @@ def count_html_words(fragment: str, cjk: bool) -> int:
 
 _PARAGRAPH_END_RE = re.compile(r"</p>", re.IGNORECASE)
 _CONTAINER_RE = re.compile(
-    r"<(/?)(blockquote|ul|ol|li|dl|div|details|table|figure|section|aside|pre)\b[^>]*>",
+    r"<(/?)(blockquote|ul|ol|li|dl|div|details|table|figure|section|aside|pre)\b[^<>]*>",
     re.IGNORECASE)
 
 
@@ -99,9 +127,16 @@ def summary_cut(html_text: str, limit: int, cjk: bool) -> tuple[str, bool]:
     twice the limit is cut at the first sentence end that reaches the limit, so one very
     long paragraph does not become a summary as long as the article.
     Returns (summary HTML, whether anything was left out).
+
+    Words are counted paragraph by paragraph and added up (a paragraph end separates
+    words), so a text of many paragraphs without words costs no recount of all before.
     """
+    words = 0
+    previous = 0
     for end in _top_level_paragraph_ends(html_text):
-        if count_html_words(html_text[:end], cjk) < limit:
+        words += count_html_words(html_text[previous:end], cjk)
+        previous = end
+        if words < limit:
             continue
         summary = html_text[:end]
         truncated = bool(html_text[end:].strip())
@@ -172,12 +207,46 @@ def summarize_text(paragraphs: list[str], limit: int, cjk: bool) -> tuple[str, b
 
 def _cut_at_sentence(paragraph: str, budget: int, cjk: bool) -> str:
     """The shortest run of whole sentences reaching `budget` words, else the paragraph."""
-    words = 0
+    words_before = _PrefixWords(paragraph, cjk)
     for match in _SENTENCE_END_RE.finditer(paragraph):
-        words = count_words(paragraph[: match.start()], cjk)
-        if words >= budget:
+        if words_before(match.start()) >= budget:
             return paragraph[: match.start()].rstrip()
     return paragraph
+
+
+_WORD_RE = re.compile(r"\S+")
+
+
+class _PrefixWords:
+    """`count_words(text[:end], cjk)` for any `end`, without rereading the text each time.
+
+    A paragraph of thousands of sentence ends (``。`` after ``。``) asked for the words
+    before each one, each time from the start.
+    """
+
+    def __init__(self, text: str, cjk: bool) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.first_cjk: list[int] = []  # offset in the word of its first CJK character, or -1
+        self.before: list[int] = [0]  # words counted before each word
+        for match in _WORD_RE.finditer(text):
+            word = match.group(0)
+            found = CJK_RE.search(word) if cjk and not word.isascii() else None
+            self.starts.append(match.start())
+            self.ends.append(match.end())
+            self.first_cjk.append(found.start() if found else -1)
+            self.before.append(self.before[-1] + (len(word) if found else 1))
+
+    def __call__(self, end: int) -> int:
+        index = bisect_left(self.starts, end)  # words starting before `end`
+        if index == 0:
+            return 0
+        last = index - 1
+        if self.ends[last] <= end:
+            return self.before[index]
+        taken = end - self.starts[last]  # the part of the last word before `end`
+        first = self.first_cjk[last]
+        return self.before[last] + (taken if 0 <= first < taken else 1)
 
 
 _SLUG_DROP_RE = re.compile(r"[^\w\s./-]", re.UNICODE)

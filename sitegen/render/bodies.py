@@ -7,6 +7,7 @@ and, for ``ref``/``relref``, the table of page URLs.
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
@@ -15,17 +16,25 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 from pygments import highlight as pygments_highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import TextLexer, get_lexer_by_name
+from pygments.lexers import TextLexer
 from pygments.util import ClassNotFound
 
 from sitegen.incremental.cache import Body
 from sitegen.config.settings import Config
 from sitegen.errors import Diagnostic
+from sitegen.markup.fences import CachedHtmlFormatter, cached_lexer
 from sitegen.content.frontmatter import Document
-from sitegen.markup.markdown import (MarkdownOptions, RenderedBody, page_options, render_inline_markdown,
-                       render_markdown)
-from sitegen.markup.shortcodes import ShortcodeCall, ShortcodeFailure, call_context, expand_shortcodes
+from sitegen.markup.goldmark import MAX_LINE_NUMBER_DIGITS, line_numbers, line_start, parse_options
+from sitegen.markup.markdown import (
+    MarkdownOptions,
+    MarkdownTooDeep,
+    RenderedBody,
+    page_options,
+    render_inline_markdown,
+    render_markdown,
+)
+from sitegen.markup.markers import REF_OPEN, REF_RE, clean_output, ref_token
+from sitegen.markup.shortcodes import Expansion, ShortcodeCall, ShortcodeFailure, call_context, expand_shortcodes
 from sitegen.render.templates import load_template, runtime_diagnostic, template_uses
 from sitegen.content.urls import Route, absolute, href
 
@@ -84,32 +93,25 @@ class RefIndex:
 
 
 def highlight_code(code: str, lang: str = "", options: str = "") -> str:
-    """Pygments HTML for the highlight shortcode (Hugo's `linenos` and `hl_lines` options)."""
+    """Pygments HTML for the highlight shortcode (Hugo's `linenos`, `linenostart` and
+    `hl_lines` options; hl_lines are bounded by the code's own lines)."""
     try:
-        lexer = get_lexer_by_name(lang) if lang else TextLexer()
+        lexer = cached_lexer(lang) if lang else TextLexer()
     except ClassNotFound:
         lexer = TextLexer()
-    settings = dict(re.findall(r"(\w+)\s*=\s*(\[[^\]]*\]|\"[^\"]*\"|[^,\s]+)", options))
-    hl_lines = [int(n) for n in re.findall(r"\d+", settings.get("hl_lines", ""))]
+    code = code.strip("\n") + "\n"
+    settings = parse_options(options)
+    notes: list[str] = []
+    start = line_start(settings.get("linenostart", ""), notes)
+    if notes:
+        raise ShortcodeFailure(f"highlight option {notes[0]} is not a line number",
+                               f"give linenostart a whole number of at most {MAX_LINE_NUMBER_DIGITS} digits")
+    hl_lines = line_numbers(settings.get("hl_lines", ""), code.count("\n"))
     linenos = settings.get("linenos", "").strip('"')
-    formatter = HtmlFormatter(cssclass="codehilite", hl_lines=hl_lines,
+    formatter = CachedHtmlFormatter(cssclass="codehilite", hl_lines=hl_lines, linenostart=start,
                               linenos="table" if linenos in ("table", "true") else
                               "inline" if linenos == "inline" else False)
-    return pygments_highlight(code.strip("\n") + "\n", lexer, formatter)
-
-
-_REF_MARK = "SITEGENREF"
-_REF_TOKEN_RE = re.compile(_REF_MARK + r"([AR])([0-9a-f]*)X")
-
-
-def ref_token(kind: str, target: str) -> str:
-    """A placeholder for a page URL, resolved once every page's URL is known.
-
-    Bodies are converted before (and apart from) routing, in worker processes and
-    from the cache, so ref/relref cannot know URLs yet; the token is letters and
-    digits only, so Markdown leaves it alone wherever it stands.
-    """
-    return f"{_REF_MARK}{kind}{target.encode('utf-8').hex()}X"
+    return pygments_highlight(code, lexer, formatter)
 
 
 def resolve_refs(converted: ConvertedBody, html: str, doc: Document, refs: RefIndex,
@@ -117,14 +119,17 @@ def resolve_refs(converted: ConvertedBody, html: str, doc: Document, refs: RefIn
     """Replace ref tokens in the summary, links and `html` (the body) with URLs.
 
     A target that matches no page is an error at the line that names it.
+    Ref markers are made only by the ref/relref helpers (sitegen/markup/markers.py), but a cached
+    body is read back from disk: a marker that does not decode is dropped, never an error.
+    URLs are escaped where they go into HTML (a text or an attribute value alike).
     """
     problems: list[Diagnostic] = []
 
     def url(match: re.Match[str]) -> str:
         try:
             target = bytes.fromhex(match.group(2)).decode("utf-8")
-        except ValueError:  # body text that merely looks like a token
-            return match.group(0)
+        except ValueError:
+            return ""
         try:
             path = refs.resolve(target).path
         except ShortcodeFailure as failure:
@@ -133,11 +138,14 @@ def resolve_refs(converted: ConvertedBody, html: str, doc: Document, refs: RefIn
             return "#"
         return absolute(config, path) if match.group(1) == "A" else href(config, path)
 
-    html = _REF_TOKEN_RE.sub(url, html)
+    def in_html(match: re.Match[str]) -> str:
+        return html_lib.escape(url(match))
+
+    html = REF_RE.sub(in_html, html)
     body = converted.body
-    body = replace(body, summary_html=_REF_TOKEN_RE.sub(url, body.summary_html),
-                   links=tuple(_REF_TOKEN_RE.sub(url, link) for link in body.links))
-    summary = _REF_TOKEN_RE.sub(url, converted.summary_html)
+    body = replace(body, summary_html=REF_RE.sub(in_html, body.summary_html),
+                   links=tuple(REF_RE.sub(url, link) for link in body.links))
+    summary = REF_RE.sub(in_html, converted.summary_html)
     return replace(converted, body=body, summary_html=summary), html, problems
 
 
@@ -159,6 +167,13 @@ def _markup(html: str) -> Markup:
     return html if isinstance(html, Markup) else Markup(html)
 
 
+def _fence_warning(doc: Document, note: str) -> Diagnostic:
+    """A code fence option that was ignored, at the first line naming it."""
+    return Diagnostic(doc.source.path, _line_containing(doc, note.partition("=")[0]), 0, "warning",
+                      f"code fence option {note} is not a line number, so it is ignored",
+                      f"give linenostart a whole number of at most {MAX_LINE_NUMBER_DIGITS} digits")
+
+
 def _line_containing(doc: Document, text: str) -> int:
     for number, line in enumerate(doc.source.read_text().split("\n"), start=1):
         if text in line and number >= doc.body_line:
@@ -166,7 +181,7 @@ def _line_containing(doc: Document, text: str) -> int:
     return doc.body_line
 
 
-_LEADING_H1_RE = re.compile(r"\A(\s*)#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+_LEADING_H1_RE = re.compile(r"\A(\s*)#[ \t]+")
 _FOOTNOTE_REF_RE = re.compile(r'<sup id="fnref[^"]*"><a [^>]*class="footnote-ref"[^>]*>.*?</a></sup>')
 _TABLE_OPEN_RE = re.compile(r"<table(?=[\s>])")
 _PRE_OPEN_RE = re.compile(r"<pre(?=[\s>])(?![^>]*tabindex)")
@@ -180,8 +195,15 @@ def drop_repeated_title(body: str, title: str) -> str:
     in diagnostics stay right. See README, "Differences from Hugo".
     """
     match = _LEADING_H1_RE.match(body)
-    if match and _comparable(match.group(2)) == _comparable(title):
-        return match.group(1) + body[match.end():]
+    if not match:
+        return body
+    line_end = body.find("\n", match.end())
+    line_end = len(body) if line_end < 0 else line_end
+    # The heading's text without closing '#'s; taken with find and rstrip, as a regular
+    # expression for it backtracked over a long line of spaces once per character.
+    heading = body[match.end():line_end].rstrip(" \t#")
+    if heading.strip() and _comparable(heading) == _comparable(title):
+        return match.group(1) + body[line_end:]
     return body
 
 
@@ -222,20 +244,41 @@ class BodyConverter:
     def convert(self, doc: Document) -> tuple[ConvertedBody | None, list[Diagnostic]]:
         """Convert one body; diagnostics name the file and line of each bad shortcode."""
         path = doc.source.path
+        issued: set[str] = set()  # the ref markers made for this body (see sitegen/markup/markers.py)
         expansion = expand_shortcodes(drop_repeated_title(doc.body, doc.meta.title), path, doc.body_line,
-                                      lambda call: self._render_call(call, doc),
+                                      lambda call: self._render_call(call, doc, issued),
                                       self.known, self.needs_inner)
         if expansion.diagnostics:
             return None, expansion.diagnostics
         options = page_options(self.options, doc.meta.is_cjk_language)
+        try:
+            converted = self._markdown(doc, expansion, options)
+        except MarkdownTooDeep:
+            return None, [Diagnostic(
+                path, doc.body_line, 1, "error",
+                "text nested too deeply to convert (emphasis, links, lists or quotes inside each "
+                "other hundreds of times)",
+                "flatten it: nest fewer than 100 levels (a blank line ends a list or quote)")]
+        return as_markup(converted), [_fence_warning(doc, note) for note in converted.body.notes]
+
+    def _markdown(self, doc: Document, expansion: Expansion, options: MarkdownOptions) -> ConvertedBody:
+        """The body (shortcodes already expanded) and summary converted from Markdown."""
         body = render_markdown(expansion.text, options, expansion.stash)
         body = replace(body, html=_accessible_blocks(body.html),
                        summary_html=_FOOTNOTE_REF_RE.sub("", body.summary_html))
         summary = body.summary_html
         if doc.meta.summary is not None and not body.has_more:  # <!--more--> wins, as in Hugo
             summary = render_inline_markdown(doc.meta.summary, options)
-        has_refs = any(_REF_MARK in text for text in (body.html, body.toc_html, summary, *body.links))
-        return as_markup(ConvertedBody(body, summary, tuple(sorted(expansion.names)), has_refs)), []
+        has_refs = any(REF_OPEN in text for text in (body.html, body.toc_html, summary, *body.links))
+        return ConvertedBody(body, summary, tuple(sorted(expansion.names)), has_refs)
+
+    def _markdownify(self, text: str) -> str:
+        """The templates' markdownify: Markdown to HTML, as a body is converted."""
+        try:
+            return render_markdown(text, self.options).html
+        except MarkdownTooDeep:
+            raise ShortcodeFailure("markdownify: the text nests blocks too deeply to convert",
+                                   "nest lists and quotes fewer than 100 levels deep") from None
 
     def _param(self, doc: Document, key: str) -> Any:
         """Hugo's .Page.Param: the page's front matter value, else the site's (config extra)."""
@@ -247,18 +290,29 @@ class BodyConverter:
                                    f"add '{key}: ...' to the front matter, or under extra: in config.yaml")
         return value
 
-    def _render_call(self, call: ShortcodeCall, doc: Document) -> str:
+    def _render_call(self, call: ShortcodeCall, doc: Document, issued: set[str]) -> str:
+        """One shortcode's output, with no marker in it but the ref markers made for it.
+
+        The ``rawhtml`` shortcode prints its inner HTML as it is only on sites that keep raw
+        HTML (``markdown.unsafe: true``) and do not ask for it to be sanitised; anywhere
+        else it goes through the allow-list, so no contributor can put script on a page.
+        """
+        def ref(kind: str, target: str) -> str:
+            token = ref_token(kind, str(target))
+            issued.add(token)
+            return token
+
         template = load_template(self.env, f"shortcodes/{call.name}.html")
         context: dict[str, Any] = call_context(call)
         context.update(page=doc.meta, site=self.config.site,
-                       ref=lambda target: ref_token("A", target),
-                       relref=lambda target: ref_token("R", target),
+                       ref=lambda target: ref("A", target), relref=lambda target: ref("R", target),
                        param=lambda key: self._param(doc, key),
-                       markdownify=lambda text: Markup(render_markdown(text, self.options).html))
+                       markdownify=lambda text: Markup(self._markdownify(str(text))))
         try:
-            output = template.render(context)
-            if call.name == "rawhtml" and self.config.markdown.sanitize_rawhtml:
-                from sitegen.markup.sanitize import sanitize_html  # nh3 only for sites that ask for it
+            output = clean_output(template.render(context), issued)
+            settings = self.config.markdown
+            if call.name == "rawhtml" and (settings.sanitize_rawhtml or not settings.unsafe):
+                from sitegen.markup.sanitize import sanitize_html  # nh3 only for sites that need it
 
                 output = sanitize_html(output)
             return output

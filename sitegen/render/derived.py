@@ -12,12 +12,13 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from functools import partial
 
-from sitegen.config.settings import Config
 from sitegen.cite.downloads import citation_files
-from sitegen.render.feeds import site_feeds
-from sitegen.site.model import SiteView
-from sitegen.render.templates import DerivedFile
+from sitegen.config.settings import Config
 from sitegen.content.urls import absolute
+from sitegen.render.feeds import site_feeds
+from sitegen.render.templates import DerivedFile
+from sitegen.render.xmltext import xml_document
+from sitegen.site.model import SiteView
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
@@ -53,9 +54,8 @@ def sitemap(site: SiteView, config: Config) -> bytes:
         ET.SubElement(url, "loc").text = location
         if lastmod:
             ET.SubElement(url, "lastmod").text = lastmod
-    ET.indent(root, space=" ")
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
+    return xml_document(root)
 
 
 def robots(config: Config) -> bytes:
-    return f"User-agent: *\nAllow: /\n\nSitemap: {absolute(config, '/sitemap.xml')}\n".encode("utf-8")
+    return f"User-agent: *\nAllow: /\n\nSitemap: {absolute(config, '/sitemap.xml')}\n".encode()

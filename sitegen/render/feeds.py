@@ -16,9 +16,10 @@ from functools import partial
 from urllib.parse import urljoin
 
 from sitegen.config.settings import Config
-from sitegen.site.model import Article, SiteView
-from sitegen.render.templates import DerivedFile
 from sitegen.content.urls import absolute
+from sitegen.render.templates import DerivedFile
+from sitegen.render.xmltext import xml_document
+from sitegen.site.model import Article, SiteView
 
 ATOM = "http://www.w3.org/2005/Atom"
 DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
@@ -70,7 +71,7 @@ def atom_feed(site: SiteView, config: Config, title: str, path: str, html_path: 
         _text(entry, "summary", absolute_links(str(article.summary), article.permalink), type="html")
         if config.feeds.full_content:
             _text(entry, "content", absolute_links(str(article.content), article.permalink), type="html")
-    return _serialise(feed)
+    return xml_document(feed)
 
 
 def rss_feed(site: SiteView, config: Config, path: str) -> bytes:
@@ -101,7 +102,7 @@ def rss_feed(site: SiteView, config: Config, path: str) -> bytes:
         ET.SubElement(item, "description").text = absolute_links(str(body), article.permalink)
         for ref in article.categories:
             ET.SubElement(item, "category").text = ref.name
-    return _serialise(rss)
+    return xml_document(rss)
 
 
 def absolute_links(html: str, page_url: str) -> str:
@@ -142,9 +143,3 @@ def _text(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Element:
     element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", dict(attrs))
     element.text = text
     return element
-
-
-def _serialise(root: ET.Element) -> bytes:
-    ET.indent(root, space=" ")
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8",
-                                                                       xml_declaration=False) + b"\n"

@@ -2,7 +2,8 @@
 
 The JSON is made with `json.dumps`, never by a template, and `<`, `>` and `&` are written
 as `\\u003c`, `\\u003e` and `\\u0026`, so no title or summary can close the `<script>`
-element it sits in (`</script>`) or open a comment. Templates call the functions below
+element it sits in (`</script>`) or open a comment; characters no page may hold (controls,
+noncharacters: `characters.strip_unsafe`) are dropped. Templates call the functions below
 (registered as Jinja globals) inside `<script type="application/ld+json">`.
 
 In templates they take no `site` argument (`article_json_ld(article)`): the page's `site`
@@ -20,6 +21,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from sitegen.content.characters import strip_unsafe_in
 from sitegen.content.frontmatter import Provenance
 from sitegen.site.model import Article, SiteView
 
@@ -30,7 +32,7 @@ _ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
 
 def script_json(data: dict[str, Any]) -> Markup:
     """JSON that is safe as the text of a `<script>` element; keys sorted for stable output."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=None, separators=(",", ":"))
+    text = json.dumps(strip_unsafe_in(data), ensure_ascii=False, sort_keys=True, indent=None, separators=(",", ":"))
     for char, escape in _ESCAPES.items():
         text = text.replace(char, escape)
     return Markup(text)

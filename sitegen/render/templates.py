@@ -158,22 +158,15 @@ class ProjectLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
-def make_environment(config: Config, compiled: Path | None = None) -> jinja2.Environment:
+def make_environment(config: Config) -> jinja2.Environment:
     """The one environment for page and shortcode templates of this site.
 
-    `compiled`: a folder (in the build cache) where Jinja keeps compiled templates, so a
-    build does not compile them again; Jinja checks each file's modification time.
+    Templates are compiled by every build, never read back compiled: Jinja's bytecode
+    cache stores marshalled code objects, and a cache folder may be restored from a CI
+    cache that others can write. Compiling costs about a tenth of a second a build.
     """
-    bytecode = None
-    if compiled is not None:
-        try:
-            compiled.mkdir(parents=True, exist_ok=True)
-            bytecode = jinja2.FileSystemBytecodeCache(str(compiled))
-        except OSError:
-            bytecode = None  # an unwritable cache only costs time
     env = _Environment(
         loader=ProjectLoader(config),
-        bytecode_cache=bytecode,
         autoescape=jinja2.select_autoescape(["html", "xml", "htm"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -194,7 +187,7 @@ def make_environment(config: Config, compiled: Path | None = None) -> jinja2.Env
 
 
 def compile_all(env: jinja2.Environment, names: set[str]) -> None:
-    """Load (compile, or read from the bytecode cache) the named templates and all partials
+    """Load (compile) the named templates and all partials
     now, before renderers fork, so each does not compile them again. Errors are left for
     rendering to report with their page."""
     assert env.loader is not None

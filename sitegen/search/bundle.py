@@ -14,6 +14,7 @@ left as Pagefind wrote it, with a warning: search still works, only byte-identit
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
 import json
@@ -22,6 +23,7 @@ import struct
 from pathlib import Path
 from typing import Any
 
+DISK_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS)
 log = logging.getLogger(__name__)
 
 SIGNATURE = b"pagefind_dcd"
@@ -132,6 +134,8 @@ def canonicalize_bundle(bundle: Path) -> bool:
     try:
         _canonicalize(bundle)
     except (FormatError, OSError, KeyError, IndexError, TypeError, ValueError) as exc:
+        if isinstance(exc, OSError) and exc.errno in DISK_ERRORS:
+            raise  # a full or failing disk is no format change: the build stops, the site stays
         log.warning("search: left the Pagefind bundle in %s as written, so it may differ "
                     "between builds: %s", bundle.name, exc)
         return False

@@ -82,6 +82,19 @@ def run_pagefind(pagefind: Path, site: Path, out: Path, language: str,
         raise NothingIndexed(" ".join(output.split())[:300])
     if process.returncode != 0:
         raise failure(f"pagefind --force-language {language}", output)
+    refuse_empty_files(out)
+
+
+def refuse_empty_files(bundle: Path) -> None:
+    """Fail on a bundle with empty files: Pagefind ignores failed writes (a full disk) and
+    exits 0, and the site would be published with a search that cannot load."""
+    empty = sorted(p.relative_to(bundle).as_posix() for p in bundle.rglob("*")
+                   if p.is_file() and p.stat().st_size == 0)
+    if empty:
+        raise BuildFailed([Diagnostic("", 0, 0, "error", f"search indexing wrote {len(empty)} empty "
+                                      f"file(s) ({', '.join(empty[:3])}): the disk is probably full",
+                                      "free some space and build again; the previous site was "
+                                      "left as it was")])
 
 
 def clean_env() -> dict[str, str]:

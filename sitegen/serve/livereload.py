@@ -35,9 +35,10 @@ from typing import TextIO
 
 import watchfiles
 
+from sitegen.build.failures import explain_failure
+from sitegen.build.pipeline import build
 from sitegen.config.settings import CONFIG_NAME, Config, load_config
 from sitegen.errors import SiteError
-from sitegen.build.pipeline import build
 
 SCRIPT_URL = "/__livereload.js"
 EVENTS_URL = "/__livereload"
@@ -244,8 +245,10 @@ class Rebuilder:
         except SiteError as exc:
             self._fail(stamp, "\n".join(d.format() for d in exc.diagnostics))
             return False
-        except Exception:  # noqa: BLE001 - an engine bug must not kill the server; it is shown
-            self._fail(stamp, traceback.format_exc().rstrip())
+        except Exception as exc:  # noqa: BLE001 - a failure must not kill the server; it is shown
+            explained = explain_failure(exc, self.config.root, self.config)
+            self._fail(stamp, "\n".join(d.format() for d in explained) if explained
+                       else traceback.format_exc().rstrip())  # a bug: its traceback
             return False
         self.config = config
         for warning in report.warnings:

@@ -130,7 +130,7 @@ def test_favicons_exist(public: Path) -> None:
 def test_article_pages_carry_article_metadata(public: Path) -> None:
     tree = tree_of(public, SEED_000)
     assert meta(tree, "property", "og:title") == [SEED_000_TITLE]
-    assert meta(tree, "property", "article:published_time") == ["2019-07-13T00:00:00+00:00"]
+    assert meta(tree, "property", "article:published_time") == ["2019-03-29T00:00:00+00:00"]
     assert meta(tree, "property", "article:section") == ["japan"]
     # The translator is never the citation's author; the original names none.
     assert meta(tree, "name", "citation_author") == []
@@ -147,7 +147,7 @@ def test_seed_000_json_ld_is_a_news_article_translated_from_asahi(public: Path) 
     assert item["@context"] == "https://schema.org"
     assert item["@type"] == "NewsArticle"
     assert item["headline"] == SEED_000_TITLE
-    assert item["datePublished"].startswith("2019-07-13")
+    assert item["datePublished"].startswith("2019-03-29")
     assert item["dateModified"].startswith("2019-07-13")
     assert item["author"] == [{"@type": "Person", "name": "Corey Bell"}]
     assert item["publisher"]["@type"] == "Organization"
@@ -204,7 +204,7 @@ def test_seed_000_cite_block(public: Path) -> None:
     apa = section.cssselect("#cite-apa")[0].text_content()
     # The original names no author (original_author: []): the title leads, the translator
     # is credited as translator only.
-    assert apa.startswith(f"{SEED_000_TITLE} (C. Bell, Trans.). (2019, July 13). "
+    assert apa.startswith(f"{SEED_000_TITLE} (C. Bell, Trans.). (2019, March 29). "
                           f"Treaty Commentary Archive. {SITE_URL}{SEED_000}")
     assert SEED_ORIGINAL in apa and "Asahi Shimbun GLOBE" in apa
     bib = section.cssselect("pre#cite-bibtex")[0].text_content()
@@ -228,9 +228,9 @@ def test_archive_has_year_and_month_anchors_with_their_articles(public: Path) ->
     for anchor in years:
         assert tree.get_element_by_id(anchor[1:]).tag == "h2"
     months = [h.get("id") for h in tree.cssselect(".archive-year h3")]
-    assert months == ["2025-03", "2019-07", "2010-02"]
+    assert months == ["2025-03", "2019-03", "2010-02"]
     seed_link = tree.cssselect(f'a[href="/{SEED_000}"]')[0]
-    assert seed_link.getparent().getparent().getprevious().get("id") == "2019-07"
+    assert seed_link.getparent().getparent().getprevious().get("id") == "2019-03"
     assert [a.get("href").lstrip("/") for a in tree.cssselect(".archive-list a")] == article_paths(public)
 
 

@@ -277,20 +277,20 @@ CASES: list[Any] = [  # Case, or pytest.param(Case) when marked xfail
          "  hint: move the folder into place instead of linking to it\n"),
     # --- shortcodes ---------------------------------------------------------------------------------
     Case("shortcode-unknown", {BAD: page("Sc", "Before.\n\n{{< nosuch >}}")},
-         f"{BAD}:7: error: unknown shortcode 'nosuch'\n"
+         f"{BAD}:7:1: error: unknown shortcode 'nosuch'\n"
          "  hint: create templates/shortcodes/nosuch.html, or check the spelling\n"),
     Case("shortcode-never-closed", {BAD: page("Sc", "Before.\n\n{{< note >}}\nInner text.")},
-         f"{BAD}:7: error: shortcode 'note' is never closed\n"
+         f"{BAD}:7:1: error: shortcode 'note' is never closed\n"
          "  hint: add {{< /note >}} after its content\n"),
     Case("shortcode-closing-without-opening", {BAD: page("Sc", "Text {{< /note >}}")},
-         f"{BAD}:5: error: closing shortcode 'note' has no opening tag\n"
+         f"{BAD}:5:6: error: closing shortcode 'note' has no opening tag\n"
          "  hint: add {{< note >}} before it, or delete it\n"),
     Case("shortcode-tag-unterminated", {BAD: page("Sc", "Before.\n\n{{< note\n\nAfter.")},
-         f"{BAD}:7: error: shortcode 'note' has no closing '>}}}}'\n"
+         f"{BAD}:7:1: error: shortcode 'note' has no closing '>}}}}'\n"
          "  hint: end the tag with '>}}', e.g. {{< note >}}\n"),
     Case("shortcode-template-fails", {BAD: page("Sc", "{{< note >}}x{{< /note >}}"),
                                       "templates/shortcodes/note.html": "<aside>{{ inner }}{{ nope }}</aside>\n"},
-         f"{BAD}:5: error: shortcode 'note' failed: template error: 'nope' is undefined\n"
+         f"{BAD}:5:1: error: shortcode 'note' failed: template error: 'nope' is undefined\n"
          "  hint: see templates/shortcodes/note.html:1\n"),
     # --- templates ------------------------------------------------------------------------------------
     Case("template-syntax-error",

@@ -384,10 +384,19 @@ RAWHTML = """{{< rawhtml >}}
 """
 
 
-def test_rawhtml_shortcode_is_kept_verbatim_without_sanitising(tmp_path: Path) -> None:
-    body = body_of(article_page(tmp_path / "site", one_article(RAWHTML)))
+def test_rawhtml_shortcode_is_kept_verbatim_on_an_unsafe_site(tmp_path: Path) -> None:
+    body = body_of(article_page(tmp_path / "site", one_article(RAWHTML, unsafe=True)))
     assert body.find(".//h2").get("onclick") == "alert(1)"
     assert body.find(".//script") is not None
+
+
+def test_rawhtml_shortcode_is_sanitised_on_a_safe_site(tmp_path: Path) -> None:
+    """With markdown.unsafe false no contributor puts script on a page, rawhtml included:
+    its output goes through the allow-list even without sanitize_rawhtml."""
+    page = article_page(tmp_path / "site", one_article(RAWHTML))
+    body = body_of(page)
+    assert not script_problems("a", page)
+    assert body.find(".//script") is None and body.find(".//h2").text == "Kept heading"
 
 
 def test_rawhtml_shortcode_is_sanitised_when_the_site_asks(tmp_path: Path) -> None:

@@ -8,7 +8,10 @@ with a converter built without `InlinePruningExtension`, through `render_markdow
 - soundness, which is stronger than equal output: every pattern whose regular expression
   finds a match in any string the unpruned inline processor tries it on is among the
   patterns the pruned run kept, and the pruned run tried it on that very string (the
-  per-string check skips a pattern only where its trigger is missing);
+  per-string check skips a pattern only where its trigger is missing). A string is the
+  text as a pattern first gets it (from offset 0): the pruned run applies a pattern to all
+  its matches at once (sitegen/markup/inline_batch.py), where the library tries it again on the
+  text it has just changed;
 - for the block processors (sitegen/markup/block_pruning.py): every block the unpruned parser
   offers a guarded processor, and that the processor would take, passes its guard.
 
@@ -24,6 +27,7 @@ from xml.etree import ElementTree as etree
 
 from markdown.treeprocessors import InlineProcessor
 
+import sitegen.markup.inline_pruning as pruning_module
 import sitegen.markup.markdown as engine
 from sitegen.markup.block_pruning import guard_for
 from sitegen.markup.inline_pruning import PruningInlineProcessor
@@ -58,6 +62,7 @@ def spying() -> Iterator[dict[str, Any]]:
     seen: dict[str, Any] = {"kept": set(), "matchable": set(), "tried": set(), "runs": 0,
                             "matchable_on": set(), "tried_on": set()}
     original_apply = getattr(InlineProcessor, _APPLY)
+    original_apply_all = pruning_module.apply_all
     original_pruned = PruningInlineProcessor._pruned  # noqa: SLF001
 
     def apply(self: InlineProcessor, pattern: Any, data: str, index: int, start: int = 0) -> Any:
@@ -66,10 +71,15 @@ def spying() -> Iterator[dict[str, Any]]:
             seen["tried"].add(name)
             if pattern.getCompiledRegExp().search(data, start):
                 seen["matchable"].add(name)
-                seen["matchable_on"].add((name, data, start))
-        else:
+                if start == 0:  # the text as the pattern first gets it
+                    seen["matchable_on"].add((name, data, start))
+        elif start == 0:
             seen["tried_on"].add((_name(self, pattern), data, start))
         return original_apply(self, pattern, data, index, start)
+
+    def apply_all(processor: Any, name: str, pattern: Any, data: str, index: int) -> str:
+        seen["tried_on"].add((name, data, 0))
+        return original_apply_all(processor, name, pattern, data, index)
 
     def pruned_for(self: PruningInlineProcessor, text: str) -> Any:
         registry, patterns = original_pruned(self, text)
@@ -78,11 +88,13 @@ def spying() -> Iterator[dict[str, Any]]:
         return registry, patterns
 
     setattr(InlineProcessor, _APPLY, apply)
+    pruning_module.apply_all = apply_all  # type: ignore[assignment]
     PruningInlineProcessor._pruned = pruned_for  # type: ignore[method-assign]  # noqa: SLF001
     try:
         yield seen
     finally:
         setattr(InlineProcessor, _APPLY, original_apply)
+        pruning_module.apply_all = original_apply_all
         PruningInlineProcessor._pruned = original_pruned  # type: ignore[method-assign]  # noqa: SLF001
 
 

@@ -11,19 +11,21 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from markdown.inlinepatterns import InlineProcessor as InlinePattern
 from markdown.treeprocessors import InlineProcessor
 
 from sitegen.content.frontmatter import split_front_matter
+from sitegen.markup import inline_pruning
 from sitegen.markup.inline_pruning import PruningInlineProcessor, pattern_triggers
 from sitegen.markup.markdown import MarkdownOptions, markdown_extensions, render_markdown
 from tests.support.pruning import check_pruning, pruned, spying, unpruned
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "bench"))
-import corpus  # noqa: E402
+import corpus
 
 OPTION_SETS = [
     MarkdownOptions(),
@@ -139,7 +141,7 @@ def test_every_pattern_is_exercised_and_kept_where_needed() -> None:
         for text in SNIPPETS.values():
             kept |= check_pruning(text, options)
     md = pruned(MarkdownOptions())
-    analysed = {name for name in md.inlinePatterns._data  # noqa: SLF001
+    analysed = {name for name in md.inlinePatterns._data
                 if pattern_triggers(name, md.inlinePatterns[name]) is not None}
     assert analysed <= kept
 
@@ -156,7 +158,7 @@ def _kept(text: str) -> frozenset[str]:
 def test_every_registered_pattern_is_analysed() -> None:
     """A library upgrade that changes a pattern's expression turns its pruning off: say so."""
     md = pruned(MarkdownOptions())
-    unknown = [name for name in md.inlinePatterns._data  # noqa: SLF001
+    unknown = [name for name in md.inlinePatterns._data
                if pattern_triggers(name, md.inlinePatterns[name]) is None]
     assert unknown == []
 
@@ -199,19 +201,19 @@ def test_the_inline_processor_tries_fewer_patterns() -> None:
     counts = []
     for md in (pruned(MarkdownOptions()), unpruned(MarkdownOptions())):
         calls = 0
-        original = getattr(InlineProcessor, "_InlineProcessor__applyPattern")
+        original = InlineProcessor._InlineProcessor__applyPattern
 
         def counting(self: InlineProcessor, *args: object, _original=original) -> object:
             nonlocal calls
             calls += 1
             return _original(self, *args)
 
-        setattr(InlineProcessor, "_InlineProcessor__applyPattern", counting)
+        InlineProcessor._InlineProcessor__applyPattern = counting
         try:
             md.reset()
             md.convert(text)
         finally:
-            setattr(InlineProcessor, "_InlineProcessor__applyPattern", original)
+            InlineProcessor._InlineProcessor__applyPattern = original
         counts.append(calls)
     assert counts[0] * 3 < counts[1], counts
 
@@ -220,20 +222,19 @@ def test_each_string_is_tried_only_with_the_patterns_its_own_text_can_trigger() 
     """A pattern the document needs somewhere is still skipped on strings without its trigger."""
     text = "A [link](/x) here.\n\nA paragraph of plain prose, no brackets.\n"
     tried: list[tuple[str, str]] = []
-    original = getattr(InlineProcessor, "_InlineProcessor__applyPattern")
+    original = inline_pruning.apply_all  # the pruned processor applies each pattern through it
 
-    def recording(self: InlineProcessor, pattern: object, data: str, *args: object) -> object:
-        name = next(n for n, p in self.md.inlinePatterns._data.items() if p is pattern)  # noqa: SLF001
+    def recording(processor: object, name: str, pattern: object, data: str, *args: Any) -> str:
         tried.append((name, data))
-        return original(self, pattern, data, *args)
+        return original(processor, name, pattern, data, *args)
 
-    setattr(InlineProcessor, "_InlineProcessor__applyPattern", recording)
+    inline_pruning.apply_all = recording  # type: ignore[assignment]
     try:
         md = pruned(MarkdownOptions())
         md.reset()
         html = md.convert(text)
     finally:
-        setattr(InlineProcessor, "_InlineProcessor__applyPattern", original)
+        inline_pruning.apply_all = original
     assert '<a href="/x">link</a>' in html
     assert ("link", "A [link](/x) here.") in tried
     assert [name for name, data in tried if "plain prose" in data] == []
@@ -258,8 +259,8 @@ def test_registries_are_cached_per_set_of_patterns() -> None:
     assert [p for p in first] == [p for p in inline.md.inlinePatterns
                                   if p in first]  # same objects, same order
     full = inline.md.inlinePatterns
-    priorities = {item.name: item.priority for item in full._priority}  # noqa: SLF001
-    assert all(item.priority == priorities[item.name] for item in first._priority)  # noqa: SLF001
+    priorities = {item.name: item.priority for item in full._priority}
+    assert all(item.priority == priorities[item.name] for item in first._priority)
 
 
 def test_unknown_or_changed_patterns_are_always_kept() -> None:
@@ -282,7 +283,7 @@ def test_unknown_or_changed_patterns_are_always_kept() -> None:
 def test_the_floor_extensions_do_not_prune() -> None:
     """bench/floor.py builds Python-Markdown from markdown_extensions(): no pruning there."""
     names = [e if isinstance(e, str) else type(e).__name__ for e in markdown_extensions(MarkdownOptions())]
-    assert not any(re.search("prun", name, re.I) for name in names)
+    assert not any(re.search("prun", name, re.IGNORECASE) for name in names)
     assert type(unpruned(MarkdownOptions()).treeprocessors["inline"]) is InlineProcessor
 
 

@@ -16,6 +16,7 @@ from sitegen.markup.markdown import (
     render_inline_markdown,
     render_markdown,
 )
+from sitegen.markup.markers import stash_token
 
 OPTIONS = MarkdownOptions(unsafe=True, has_cjk_language=False, smart_quotes=False)
 
@@ -197,7 +198,8 @@ def test_cjk_word_count_per_page() -> None:
 
 
 def test_shortcode_output_counts_once_restored() -> None:
-    body = render_markdown("Intro.\n\nSITEGENSHORTCODE0X\n", OPTIONS, ["<figure><figcaption>US bases</figcaption></figure>"])
+    body = render_markdown(f"Intro.\n\n{stash_token(0)}\n", OPTIONS,
+                           ["<figure><figcaption>US bases</figcaption></figure>"])
     assert body.word_count == 3 and "US bases" in body.summary_html
 
 

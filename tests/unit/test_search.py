@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,8 @@ import pytest
 
 from sitegen.config.settings import Config, SiteSection
 from sitegen.errors import BuildFailed
+from sitegen.render.contexts import PageContext
+from sitegen.render.templates import OutputPlan
 from sitegen.search.bundle import (
     SIGNATURE,
     FormatError,
@@ -27,10 +28,16 @@ from sitegen.search.bundle import (
 )
 from sitegen.search.indexing import STAMP, families, searchable_plans
 from sitegen.search.pagefind_cli import find_pagefind
-from sitegen.search.shards import (SHARD_STAMP, IndexedPage, Shard, has_han_or_kana, plan_shards,
-                                   shard_count, shard_list, shard_of)
-from sitegen.render.contexts import PageContext
-from sitegen.render.templates import OutputPlan
+from sitegen.search.shards import (
+    SHARD_STAMP,
+    IndexedPage,
+    Shard,
+    has_han_or_kana,
+    plan_shards,
+    shard_count,
+    shard_list,
+    shard_of,
+)
 from sitegen.site.model import PageMeta
 from tests.support.sites import article, build_site, read_tree
 from tests.support.tools import missing_tool

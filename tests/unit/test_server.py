@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.config.settings import load_config
+from sitegen.serve.files import content_type, request_path, resolve_target
 from sitegen.serve.livereload import (
     BuildState,
     LiveReloadHub,
@@ -17,7 +18,6 @@ from sitegen.serve.livereload import (
     inject_script,
     pinned_overrides,
 )
-from sitegen.serve.server import content_type, request_path, resolve_target
 from tests.support.sites import write_site
 
 OK, MOVED, FORBIDDEN, NOT_FOUND = (HTTPStatus.OK, HTTPStatus.MOVED_PERMANENTLY,

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.content import sources
 from sitegen.config.settings import Config
-from sitegen.errors import Diagnostic
+from sitegen.content import sources
 from sitegen.content.sources import Resource, SourceTree, decode_text, discover_sources, read_source
+from sitegen.errors import Diagnostic
 
 HINT_UTF8 = "save the file as UTF-8 (most editors offer this under 'Save with encoding')"
 
@@ -104,12 +104,18 @@ def test_a_file_over_the_limit_is_refused_without_reading_it(tmp_path: Path,
         "split it, or move data files out of content/"))
 
 
-def test_an_unreadable_file_is_a_diagnostic(tmp_path: Path) -> None:
+def test_a_folder_where_a_file_was_expected_is_a_diagnostic(tmp_path: Path) -> None:
     folder = tmp_path / "folder.md"
     folder.mkdir()
     assert read_source(folder, "content/folder.md", "folder.md") == (None, Diagnostic(
-        "content/folder.md", 1, 1, "error", "file cannot be read: Is a directory",
-        "check that the file exists and that you may read it"))
+        "content/folder.md", 0, 0, "error", "is a folder, not a file",
+        "rename the folder, or move it out of the way"))
+
+
+def test_a_file_that_is_gone_is_a_diagnostic(tmp_path: Path) -> None:
+    assert read_source(tmp_path / "gone.md", "content/gone.md", "gone.md") == (None, Diagnostic(
+        "content/gone.md", 1, 1, "error", "file cannot be read: No such file or directory",
+        "check that the file exists and that you may read it (chmod u+r)"))
 
 
 def test_a_link_to_a_file_inside_content_is_read(tmp_path: Path) -> None:

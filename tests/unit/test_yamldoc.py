@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sitegen.errors import Diagnostic
 from sitegen.config.yamldoc import Place, YamlProblem, load_yaml
+from sitegen.errors import Diagnostic
 
 
 def test_keeps_the_place_of_every_key_and_value() -> None:
