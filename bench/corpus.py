@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import shutil
 from dataclasses import dataclass
@@ -69,7 +70,8 @@ OBJECTS = (
 )
 CLAUSES = (
     "although nobody said so in public", "as the cabinet's own papers later showed",
-    "while the negotiations dragged on", "despite years of protest", "because the numbers did not add up", "which surprised almost no one", "after the election", "in the end",
+    "while the negotiations dragged on", "despite years of protest", "because the numbers did not add up",
+    "which surprised almost no one", "after the election", "in the end",
     "for reasons that were never explained", "as one diplomat put it", "at least on paper",
     "when the crisis came", "long before the cameras arrived", "in the same breath",
 )

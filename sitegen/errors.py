@@ -91,6 +91,12 @@ class BuildFailed(SiteError):
     """The build cannot go on for a reason outside any one content file."""
 
 
+class BuildCancelled(Exception):
+    """A build was asked to stop (serve's search catch-up, when a newer edit arrives).
+
+    Not a SiteError: nothing is wrong, and the previous site stands as it was."""
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """Return a ``did you mean 'x'?`` hint for a near-miss, or an empty string."""
     matches = difflib.get_close_matches(word.lower(), sorted(choices), n=1, cutoff=0.7)

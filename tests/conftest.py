@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import Phase, settings
+
+# Hypothesis's explain phase traces every line the failing example runs; on a converter it
+# grew to the machine's whole memory and the kernel killed the run, hiding the failure. The
+# shrunk example is what a reader needs, so the phase is left out.
+settings.register_profile("project", phases=[p for p in Phase if p is not Phase.explain])
+settings.load_profile("project")
 
 pytest_plugins = ["tests.support.fixtures", "tests.support.sites"]
 

@@ -34,8 +34,9 @@ from sitegen.render.bodies import ConvertedBody, RefIndex, as_markup, resolve_re
 from sitegen.render.templates import templates_fingerprint
 from sitegen.site.assemble import PageInput
 from sitegen.site.model import ArticleBody
+from sitegen.theme import layered_files
+from sitegen.version import __version__
 
-ENGINE_VERSION = "0.1.0"
 ProgressCallback = Callable[[int, int], None]  # (done, total), for a terminal's progress line
 CACHE_BATCH = 256  # converted sources per cache transaction
 
@@ -67,11 +68,11 @@ def conversion_fingerprint(config: Config) -> str:
     the param shortcode), the shortcode templates, and `site` only when a shortcode
     template reads it. Changing the site's title re-renders pages but converts nothing.
     """
-    shortcodes = config.path("templates") / "shortcodes"
+    shortcodes = [path for rel, path in layered_files(config, "templates")
+                  if rel.startswith("shortcodes/") and rel.endswith(".html")]
     reads_site = any(re.search(r"\bsite\.", re.sub(r"\{#.*?#\}", "", p.read_text(
-        encoding="utf-8", errors="replace"), flags=re.DOTALL))
-        for p in sorted(shortcodes.glob("*.html"))) if shortcodes.is_dir() else False
-    return digest(ENGINE_VERSION, engine_fingerprint(), repr(config.markdown),
+        encoding="utf-8", errors="replace"), flags=re.DOTALL)) for p in shortcodes)
+    return digest(__version__, engine_fingerprint(), repr(config.markdown),
                   repr(sorted(config.taxonomies.items())), repr(sorted(config.extra.items(), key=str)),
                   repr(config.site) if reads_site else "",
                   templates_fingerprint(config, "shortcodes"))
@@ -105,7 +106,26 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     results = _source_results(config, tree, cache, conversion, jobs, progress)
     timings["convert"] = time.perf_counter() - clock
     problems = list(tree.diagnostics)
-    published: list[tuple[Document, ConvertedBody | None, str]] = []
+    published, changes = _published(results, config, now, problems)
+    documents = [doc for doc, _, _ in published]
+    routes, route_problems = _route_all(documents, config)
+    problems.extend(route_problems)
+    raise_errors(problems, ContentError)
+    pages = _pages(config, cache, published, routes, problems)
+    raise_errors(problems, ContentError)
+    warnings = tuple(sorted(d for d in problems if not d.is_error))
+    stable_until = min(changes).timestamp() if changes else None
+    return CheckedSite(tuple(documents), routes, tuple(pages), tree, warnings, conversion, stable_until)
+
+
+Published = list[tuple[Document, ConvertedBody | None, str]]  # (document, conversion, cache key)
+
+
+def _published(results: list[tuple[str, SourceResult]], config: Config, now: datetime,
+               problems: list[Diagnostic]) -> tuple[Published, list[datetime]]:
+    """The documents published now, and when time alone will change that (their problems
+    are added to `problems`)."""
+    published: Published = []
     changes: list[datetime] = []
     for key, result in results:
         problems.extend(result.diagnostics)
@@ -116,11 +136,13 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
         change = next_change(result.document, config, now)
         if change is not None:
             changes.append(change)
-    documents = [doc for doc, _, _ in published]
-    routes, route_problems = _route_all(documents, config)
-    problems.extend(route_problems)
-    raise_errors(problems, ContentError)
-    refs = RefIndex({d.source.content_path: routes[d.source.path] for d in documents})
+    return published, changes
+
+
+def _pages(config: Config, cache: BuildCache, published: Published, routes: dict[str, Route],
+           problems: list[Diagnostic]) -> list[PageInput]:
+    """One page input per converted document, its ref links resolved now that every URL is known."""
+    refs = RefIndex({doc.source.content_path: routes[doc.source.path] for doc, _, _ in published})
     pages: list[PageInput] = []
     for doc, converted, key in published:
         if converted is None:
@@ -130,10 +152,7 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
             problems.extend(ref_problems)
         content = ArticleBody(partial(cache.get_body, key), doc.source.path)
         pages.append(PageInput(doc, routes[doc.source.path], converted.body, converted.summary_html, content))
-    raise_errors(problems, ContentError)
-    warnings = tuple(sorted(d for d in problems if not d.is_error))
-    stable_until = min(changes).timestamp() if changes else None
-    return CheckedSite(tuple(documents), routes, tuple(pages), tree, warnings, conversion, stable_until)
+    return pages
 
 
 def _resolve_refs(config: Config, cache: BuildCache, key: str, converted: ConvertedBody, doc: Document,
@@ -157,19 +176,19 @@ def _source_results(config: Config, tree: SourceTree, cache: BuildCache, convers
     keys = [digest(base, s.path, s.digest) for s in tree.sources]
     stored = cache.get_sources(keys)
     known: dict[str, SourceResult] = {}
-    for source, key in zip(tree.sources, keys):
+    for source, key in zip(tree.sources, keys, strict=True):
         result = cached_result(stored[key], source) if key in stored else None
         if result is not None:  # else not stored, or not whole: converted again and replaced
             known[key] = result
-    cache.rebuild_bodies_with(BodyRebuilder(config, dict(zip(keys, tree.sources))))
-    missing = [s for s, k in zip(tree.sources, keys) if k not in known]
+    cache.rebuild_bodies_with(BodyRebuilder(config, dict(zip(keys, tree.sources, strict=True))))
+    missing = [s for s, k in zip(tree.sources, keys, strict=True) if k not in known]
     computed = process_sources(config, missing, jobs)
     if progress is not None:
         computed = _reporting(computed, len(missing), progress)
     fresh: dict[str, SourceResult] = {}
     batch: dict[str, bytes] = {}
     bodies: dict[str, Body] = {}
-    for source, processed in zip(missing, computed):
+    for source, processed in zip(missing, computed, strict=True):
         key = digest(base, source.path, source.digest)
         fresh[key] = processed.result(source)
         if processed.encoded is not None:

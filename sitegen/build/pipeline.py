@@ -8,9 +8,10 @@ sources (see unchanged.py).
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import jinja2
@@ -33,7 +34,7 @@ from sitegen.incremental.fingerprint import Fingerprinter
 from sitegen.incremental.unchanged import LastBuild, input_digest, output_stands, remember_build
 from sitegen.output.faults import checkpoint
 from sitegen.output.ownership import OutputState, check_output, open_output
-from sitegen.output.url_history import load_history, plan_moves, save_history
+from sitegen.output.url_history import UrlHistory, UrlMoves, load_history, plan_moves, save_history
 from sitegen.output.writer import StagedOutput, WriteReport
 from sitegen.render.render_pool import RenderOutcome, render_plans
 from sitegen.render.templates import compile_all, make_environment, templates_fingerprint, with_site
@@ -54,12 +55,31 @@ class BuildReport:
     derived: tuple[int, int] = (0, 0)  # feeds, sitemap and the like: (made, of how many)
     moved: tuple[str, ...] = ()  # URLs published before that now redirect to their page's new URL
     forgotten: tuple[str, ...] = ()  # URLs published before, removed with allow_removed_urls
+    search_pending: int = 0  # shards left stale by a build that deferred search (serve)
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to build: the command line's choices, and serve's."""
+
+    now: datetime
+    keep_foreign: bool = False
+    strict: bool = False
+    use_cache: bool = True
+    jobs: int | None = None
+    progress: ProgressCallback | None = None
+    allow_removed_urls: bool = False
+    # serve: publish the pages at once and leave changed search shards as they were; a later
+    # build (catch-up) indexes them. `cancel` stops such a catch-up when a new edit arrives.
+    defer_search: bool = False
+    cancel: threading.Event | None = None
 
 
 def build(config: Config, *, now: datetime, keep_foreign: bool = False, strict: bool = False,
           use_cache: bool = True, jobs: int | None = None, progress: ProgressCallback | None = None,
           wait: bool = True, on_wait: Callable[[str], None] | None = None,
-          allow_removed_urls: bool = False) -> BuildReport:
+          allow_removed_urls: bool = False, defer_search: bool = False,
+          cancel: threading.Event | None = None) -> BuildReport:
     """Build the whole site into the output folder; raises SiteError on any problem.
 
     With `strict`, warnings fail the build too, before anything is written. With the
@@ -67,64 +87,88 @@ def build(config: Config, *, now: datetime, keep_foreign: bool = False, strict: 
     did not change are not rendered again: their previous file is kept. One build of a
     project runs at a time: another one waits (telling `on_wait`), or without `wait`
     stops with BuildBusy. A URL published before that this build would drop fails it,
-    unless `allow_removed_urls` (url_history).
+    unless `allow_removed_urls` (url_history). A build whose `cancel` is set stops with
+    BuildCancelled, leaving the previous site.
     """
+    options = BuildOptions(now, keep_foreign, strict, use_cache, jobs, progress, allow_removed_urls,
+                           defer_search, cancel)
     problems = folder_problems(config)  # load_config checked them; a Config made by hand is not
     if problems:
         raise ConfigError(problems)
     try:
         check_output(config.path("output"), config.paths.output)  # before the lock makes the cache folder
         with build_lock(config, wait=wait, on_wait=on_wait):
-            return _build_locked(config, now, keep_foreign, strict, use_cache, jobs, progress,
-                                 allow_removed_urls)
+            return _build_locked(config, options)
     except OSError as exc:
         raise BuildFailed([io_failure(exc, config)]) from None
 
 
-def _build_locked(config: Config, now: datetime, keep_foreign: bool, strict: bool, use_cache: bool,
-                  jobs: int | None, progress: ProgressCallback | None,
-                  allow_removed_urls: bool) -> BuildReport:
+def _build_locked(config: Config, options: BuildOptions) -> BuildReport:
     """The build itself, under the lock: nothing else touches the output or the cache."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
-    out_dir = config.path("output")
-    state = open_output(out_dir, config.paths.output, keep_foreign)
-    cache = BuildCache(config.path("cache") if use_cache else None)
+    state = open_output(config.path("output"), config.paths.output, options.keep_foreign)
+    cache = BuildCache(config.path("cache") if options.use_cache else None)
     try:
         tree = read_sources(config, timings, cache)
         templates = templates_fingerprint(config)  # read once: the input digest and page fingerprints
-        inputs = input_digest(config, tree, templates, engine_fingerprint(), keep_foreign)
+        inputs = input_digest(config, tree, templates, engine_fingerprint(), options.keep_foreign)
         history_copy = cache.folder if cache.enabled else None
         history = load_history(config, history_copy)
-        last = output_stands(cache, state, digest(inputs, history.digest()), now)
+        last = output_stands(cache, state, digest(inputs, history.digest()), options.now)
         if last is not None:
-            return _standing(config, last, state, strict, timings, started)
-        checked = load_site(config, now, timings, cache, jobs, progress, tree)
-        _refuse_warnings(strict, checked.warnings)
-        clock = time.perf_counter()
-        planned = plan_site(config, checked)
-        planned, moves = plan_moves(planned, checked, config, history, now, allow_removed_urls)
-        timings["plan"] = time.perf_counter() - clock
-        clock = time.perf_counter()
-        env = with_site(make_environment(config), planned.site)
-        compile_all(env, {plan.template for plan in planned.plans})
-        fingerprinter = _fingerprinter(config, env, planned, checked, templates)
-        previous = cache.page_fingerprints()
-        timings["templates"] = time.perf_counter() - clock
-        staged = StagedOutput(out_dir, keep_foreign, cache.spare_site(), state, config.paths.output)
-        rendered, report = _write(config, planned, env, staged, fingerprinter, previous, jobs, timings,
-                                  lambda: save_history(config, history_copy, moves))
-        clock = time.perf_counter()
-        cache.put_page_fingerprints(rendered.fingerprints)
-        remember_build(cache, LastBuild(digest(inputs, moves.history().digest()), len(planned.plans),
-                                        checked.warnings, checked.stable_until))
-        timings["swap"] += time.perf_counter() - clock
+            return _standing(config, last, state, options.strict, timings, started)
+        checked = load_site(config, options.now, timings, cache, options.jobs, options.progress, tree)
+        _refuse_warnings(options.strict, checked.warnings)
+        planned, moves = _plan(config, checked, history, options.now, options.allow_removed_urls, timings)
+        written = _render_and_swap(config, options, cache, checked, planned, state, templates, timings,
+                                   lambda: save_history(config, history_copy, moves))
+        if not written.search_pending:  # else the catch-up build must not find this one standing
+            remember_build(cache, LastBuild(digest(inputs, moves.history().digest()), len(planned.plans),
+                                            checked.warnings, checked.stable_until))
     finally:
         cache.close()
-    return BuildReport(len(planned.plans), len(staged.outputs), report, checked.warnings,
-                       time.perf_counter() - started, timings, rendered.rendered,
-                       (rendered.derived_made, len(planned.derived)), tuple(sorted(moves.moved)),
-                       moves.forgotten)
+    return replace(written, seconds=time.perf_counter() - started, moved=tuple(sorted(moves.moved)),
+                   forgotten=moves.forgotten)
+
+
+def _render_and_swap(config: Config, options: BuildOptions, cache: BuildCache, checked: CheckedSite,
+                     planned: PlannedSite, state: OutputState, templates: str, timings: dict[str, float],
+                     before_swap: Callable[[], None]) -> BuildReport:
+    """Templates, fingerprints, rendering, search and the swap; the cache learns the pages'
+    fingerprints. The report's seconds and URL moves are the caller's to fill in."""
+    clock = time.perf_counter()
+    env = _environment(config, planned)
+    fingerprinter = _fingerprinter(config, env, planned, checked, templates)
+    previous = cache.page_fingerprints()
+    timings["templates"] = time.perf_counter() - clock
+    staged = StagedOutput(config.path("output"), options.keep_foreign, cache.spare_site(), state,
+                          config.paths.output)
+    rendered, report, pending = _write(config, options, planned, env, staged, fingerprinter, previous,
+                                       timings, before_swap)
+    clock = time.perf_counter()
+    cache.put_page_fingerprints(rendered.fingerprints)
+    timings["swap"] += time.perf_counter() - clock
+    return BuildReport(len(planned.plans), len(staged.outputs), report, checked.warnings, 0.0, timings,
+                       rendered.rendered, (rendered.derived_made, len(planned.derived)),
+                       search_pending=pending)
+
+
+def _plan(config: Config, checked: CheckedSite, history: UrlHistory, now: datetime,
+          allow_removed_urls: bool, timings: dict[str, float]) -> tuple[PlannedSite, UrlMoves]:
+    """Every page's URL and template, checked against the URLs published before."""
+    clock = time.perf_counter()
+    planned = plan_site(config, checked)
+    planned, moves = plan_moves(planned, checked, config, history, now, allow_removed_urls)
+    timings["plan"] = time.perf_counter() - clock
+    return planned, moves
+
+
+def _environment(config: Config, planned: PlannedSite) -> jinja2.Environment:
+    """The templates for this site, every one its pages use compiled (errors show here)."""
+    env = with_site(make_environment(config), planned.site)
+    compile_all(env, {plan.template for plan in planned.plans})
+    return env
 
 
 def _standing(config: Config, last: LastBuild, state: OutputState, strict: bool, timings: dict[str, float],
@@ -138,21 +182,29 @@ def _standing(config: Config, last: LastBuild, state: OutputState, strict: bool,
                        last.warnings, time.perf_counter() - started, timings, 0)
 
 
-def _write(config: Config, planned: PlannedSite, env: jinja2.Environment, staged: StagedOutput,
-           fingerprinter: Fingerprinter, previous: dict[str, str], jobs: int | None,
-           timings: dict[str, float], before_swap: Callable[[], None]) -> tuple[RenderOutcome, WriteReport]:
-    """Render, copy and index into staging, then swap it in; on any failure, throw it away."""
+def _write(config: Config, options: BuildOptions, planned: PlannedSite, env: jinja2.Environment,
+           staged: StagedOutput, fingerprinter: Fingerprinter, previous: dict[str, str],
+           timings: dict[str, float], before_swap: Callable[[], None]
+           ) -> tuple[RenderOutcome, WriteReport, int]:
+    """Render, copy and index into staging, then swap it in; on any failure, throw it away.
+
+    Returns what was rendered, what the swap did, and how many search shards were left
+    stale for a later build (only with `defer_search`)."""
     clock = time.perf_counter()
+    pending = 0
     try:
-        rendered = render_plans(planned.plans, planned.derived, env, staged, fingerprinter, previous, jobs)
+        rendered = render_plans(planned.plans, planned.derived, env, staged, fingerprinter, previous,
+                                options.jobs)
         raise_errors(rendered.problems, TemplateError)
         checkpoint("rendered")
         for copy in planned.copies:
             staged.copy(copy.output, copy.source)
         timings["render"] = time.perf_counter() - clock
         if config.search.enabled:
-            searched = index_search(staged, planned.plans, fingerprinter.searched, config, bool(previous))
+            searched = index_search(staged, planned.plans, fingerprinter.searched, config, rendered.changed,
+                                    reuse=bool(previous), defer=options.defer_search, cancel=options.cancel)
             timings["search" if searched.indexed else "search kept"] = searched.seconds
+            pending = searched.pending
         clock = time.perf_counter()
         before_swap()  # the URL history is written before the site it describes goes live
         report = staged.commit()
@@ -160,7 +212,7 @@ def _write(config: Config, planned: PlannedSite, env: jinja2.Environment, staged
     except BaseException:
         staged.abort()
         raise
-    return rendered, report
+    return rendered, report, pending
 
 
 def _refuse_warnings(strict: bool, warnings: tuple[Diagnostic, ...]) -> None:

@@ -12,15 +12,15 @@ from pathlib import Path, PurePosixPath
 
 from sitegen.build.loading import CheckedSite
 from sitegen.config.settings import Config
-from sitegen.content.links import project_files
 from sitegen.errors import Diagnostic, OutputConflictError
+from sitegen.output.reserved import reserved_problems
 from sitegen.output.writer import CopiedFile
 from sitegen.render.derived import derive_outputs
 from sitegen.render.routes import plan_outputs
 from sitegen.render.templates import DerivedFile, OutputPlan
-from sitegen.output.reserved import reserved_problems
 from sitegen.site.assemble import assemble_site
 from sitegen.site.model import SiteView
+from sitegen.theme import SHOWN_PREFIX, THEME, layered_files
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,9 @@ def plan_site(config: Config, checked: CheckedSite) -> PlannedSite:
 def _copies(config: Config, checked: CheckedSite) -> list[CopiedFile]:
     """Static files, and files beside articles (page bundles) next to their pages.
 
-    Static files are listed with links followed only where content/links.py allows."""
-    copies = [CopiedFile(rel, path) for rel, path in project_files(config, "static")]
+    Static files are the theme's with the project's over them (sitegen/theme), the
+    project's listed with links followed only where content/links.py allows."""
+    copies = [CopiedFile(rel, path) for rel, path in layered_files(config, "static")]
     bundles = {r.bundle_dir: r for r in checked.routes.values() if r.bundle_dir}
     for resource in checked.tree.resources:
         folder = PurePosixPath(resource.content_path).parent.as_posix()
@@ -104,7 +105,8 @@ def _with_key_lines(diagnostics: list[Diagnostic], checked: CheckedSite, key: st
 
 
 def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return path.name
+    resolved = path.resolve()
+    for folder, shown in ((root, ""), (THEME, SHOWN_PREFIX + "/")):
+        if resolved.is_relative_to(folder):
+            return shown + resolved.relative_to(folder).as_posix()
+    return path.name

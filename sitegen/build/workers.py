@@ -23,6 +23,7 @@ from sitegen.content.sources import Source, read_source
 from sitegen.errors import Diagnostic
 from sitegen.incremental.cache import Body
 from sitegen.incremental.codec import Refused, Unencodable, decode_result, encode_result
+from sitegen.markup.pruning_support import warn_if_unsupported
 from sitegen.render.bodies import BodyConverter, ConvertedBody, split_body
 from sitegen.render.templates import TemplateError, make_environment
 
@@ -183,6 +184,7 @@ def worker_count(jobs: int | None = None) -> int:
 
 def process_sources(config: Config, sources: list[Source], jobs: int | None = None) -> Iterator[Processed]:
     """Results in the order of `sources`."""
+    warn_if_unsupported()  # here, before workers fork, so that only this process says it
     workers = min(worker_count(jobs), max(1, len(sources) // CHUNK_SIZE))
     if workers < 2 or len(sources) < PARALLEL_THRESHOLD:
         processor = SourceProcessor(config)

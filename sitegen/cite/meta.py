@@ -29,7 +29,7 @@ from sitegen.cite.exports import ZOTERO_TYPES, people
 def citation_tags(record: dict[str, Any]) -> list[tuple[str, str]]:
     """(name, content) of each `<meta name=… content=…>`, in the order written."""
     authors = people(record, "author")
-    persons = [n for n, raw in zip(people(record, "author"), record.get("author", []))
+    persons = [n for n, raw in zip(people(record, "author"), record.get("author", []), strict=True)
                if "literal" not in raw]
     translators = people(record, "translator")
     date = _date(record.get("issued"))

@@ -1,4 +1,4 @@
-"""`build.py check`: every problem an editor can fix, without writing the site.
+"""`check`: every problem an editor can fix, without writing the site.
 
 Beyond what a build refuses (bad front matter, unknown shortcodes, URL clashes) it
 warns about what a build would publish silently: links to pages or headings that do
@@ -8,19 +8,47 @@ without a date, and importer TODOs.
 
 from __future__ import annotations
 
+import argparse
 import posixpath
 import re
 from collections import defaultdict
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import TextIO
 from urllib.parse import unquote, urlsplit
 
 from sitegen.build.pipeline import CheckedSite, load_site, plan_site
 from sitegen.commands.check_citations import check_citations
+from sitegen.commands.common import (
+    Subcommands,
+    add_build_options,
+    add_common,
+    load_project_config,
+    report_diagnostics,
+)
 from sitegen.config.settings import Config
 from sitegen.content.frontmatter import Document
 from sitegen.content.urls import Route
 from sitegen.errors import Diagnostic, SiteError
 from sitegen.output.url_history import load_history, plan_moves
+
+
+def add_parser(commands: Subcommands) -> None:
+    parser = commands.add_parser("check", help="check every file without writing the site")
+    add_common(parser)
+    add_build_options(parser)
+    parser.set_defaults(handler=run_check)
+
+
+def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Exit 1 on any error (or warning, with --strict), else 0."""
+    config = load_project_config(args)
+    diagnostics = check_site(config, now=datetime.now(UTC))
+    report_diagnostics(diagnostics, err)
+    errors = [d for d in diagnostics if d.is_error]
+    warnings = [d for d in diagnostics if not d.is_error]
+    if not args.quiet:
+        print(f"check: {len(errors)} error(s), {len(warnings)} warning(s)", file=out)
+    return 1 if errors or (args.strict and warnings) else 0
 
 
 def check_site(config: Config, now: datetime) -> list[Diagnostic]:

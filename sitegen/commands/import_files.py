@@ -1,4 +1,4 @@
-"""`build.py import FILE...`: write imported captures into content/ for review.
+"""`import FILE...`: write imported captures into content/ for review.
 
 The heuristics live in `importer`; this module only reads files, refuses to
 overwrite, prints the report and shows progress for long runs.
@@ -7,13 +7,42 @@ overwrite, prints the report and shows progress for long runs.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+import shtab
+
+from sitegen.commands.common import Subcommands, add_common, load_project_config
 from sitegen.commands.progress import Progress
 from sitegen.config.settings import Config
 from sitegen.errors import ContentError, Diagnostic, SiteError
-from sitegen.importer.capture import ImportOptions, import_html, import_text
+from sitegen.importer.capture import ImportedArticle, ImportOptions, import_html, import_text
+
+
+def add_parser(commands: Subcommands) -> None:
+    parser = commands.add_parser(
+        "import", help="turn plain-text or HTML captures of web articles into Markdown articles")
+    add_common(parser)
+    files = parser.add_argument("files", nargs="+", metavar="FILE",
+                                help="captures to import (.txt or .html)")
+    files.complete = shtab.FILE  # type: ignore[attr-defined]
+    parser.add_argument("--date", default="", help="date of the original article, YYYY-MM-DD")
+    parser.add_argument("--author", default="", help="author, when the byline is missing or wrong")
+    parser.add_argument("--source-url", default="", help="URL of the original article")
+    parser.add_argument("--source-name", default="", help="publication the article comes from")
+    parser.add_argument("--category", action="append", default=[], help="category (repeatable)")
+    parser.add_argument("--tag", action="append", default=[], help="tag (repeatable)")
+    parser.add_argument("--slug", default="", help="URL slug (default: from the title)")
+    parser.add_argument("--lang", default="", help="language code (default: detected)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="print the article instead of writing it; the report goes to stderr")
+    parser.add_argument("--force", action="store_true", help="overwrite an existing article")
+    parser.set_defaults(handler=run_import)
+
+
+def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    return import_files(load_project_config(args), args, out, err)
 
 
 def options_from(args: argparse.Namespace) -> ImportOptions:
@@ -42,7 +71,6 @@ def read_capture(path: Path, name: str) -> tuple[str, Diagnostic | None]:
 def import_files(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Import every file; report all problems, write nothing for a file that fails."""
     options = options_from(args)
-    content = config.path("content")
     problems: list[Diagnostic] = []
     progress = Progress(err, total=len(args.files), label="importing", quiet=args.quiet)
     for name in args.files:
@@ -58,23 +86,35 @@ def import_files(config: Config, args: argparse.Namespace, out: TextIO, err: Tex
         except SiteError as exc:
             problems.extend(exc.diagnostics)
             continue
-        target = content / article.relative_path
-        shown = f"{config.paths.content}/{article.relative_path}"
-        if args.dry_run:
-            out.write(article.text)
-        elif target.exists() and not args.force:
-            problems.append(Diagnostic(shown, 0, 0, "error", "already exists; nothing was written",
-                                       "pass --force to overwrite it, or --slug to choose another name"))
+        problem = _place(config, article, args, out)
+        if problem is not None:
+            problems.append(problem)
             continue
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(article.text, encoding="utf-8")
         if not args.quiet:
-            verb = "would write" if args.dry_run else "wrote"
-            print(f"{name}: {verb} {shown}", file=err)
-            for line in article.report:
-                print(f"  {line}", file=err)
+            _report(name, f"{config.paths.content}/{article.relative_path}", article.report, args.dry_run, err)
     progress.done()
     if problems:
         raise ContentError(problems)
     return 0
+
+
+def _place(config: Config, article: ImportedArticle, args: argparse.Namespace, out: TextIO) -> Diagnostic | None:
+    """Print the article (--dry-run) or write it, never over an existing file unless --force."""
+    target = config.path("content") / article.relative_path
+    if args.dry_run:
+        out.write(article.text)
+        return None
+    if target.exists() and not args.force:
+        return Diagnostic(f"{config.paths.content}/{article.relative_path}", 0, 0, "error",
+                          "already exists; nothing was written",
+                          "pass --force to overwrite it, or --slug to choose another name")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(article.text, encoding="utf-8")
+    return None
+
+
+def _report(name: str, shown: str, report: Sequence[str], dry_run: bool, err: TextIO) -> None:
+    verb = "would write" if dry_run else "wrote"
+    print(f"{name}: {verb} {shown}", file=err)
+    for line in report:
+        print(f"  {line}", file=err)

@@ -1,40 +1,46 @@
-"""`build.py new "Title"`: a new article from an archetype, as Hugo's `hugo new` does.
+"""`new "Title"`: a new article from an archetype, as Hugo's `hugo new` does.
 
-Archetypes are Markdown files in archetypes/ whose `{{ title }}`, `{{ date }}` and
-`{{ slug }}` are filled in. The front matter is written with YAML-safe quoting so a
+Archetypes are Markdown files in archetypes/ (the project's, else the theme's) whose
+`{{ title }}`, `{{ date }}` and `{{ slug }}` are filled in. The front matter is written with YAML-safe quoting so a
 title with a colon or a quote still parses.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
 import stat
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TextIO
 
+from sitegen.commands.common import Subcommands, add_common, load_project_config
 from sitegen.config.settings import Config
 from sitegen.content.links import checked_file
 from sitegen.content.sources import MAX_SOURCE_BYTES, decode_text, read_regular
 from sitegen.content.walk import not_a_file, unreadable
 from sitegen.errors import ConfigError, ContentError, Diagnostic
 from sitegen.markup.text import slugify
+from sitegen.theme import theme_folder
 
-DEFAULT_ARCHETYPE = """---
-title: {{ title }}
-date: {{ date }}
-draft: true
-categories: []
-tags: []
-source_name: ""
-source_url: ""
-original_title: ""
-original_language: ""
-translator: ""
----
 
-"""
+def add_parser(commands: Subcommands) -> None:
+    parser = commands.add_parser("new", help="scaffold a new article from archetypes/")
+    add_common(parser)
+    parser.add_argument("title", help="the article's title, in quotes")
+    parser.add_argument("--section", help="folder under content/ (default: the current year)")
+    parser.add_argument("--kind", default="default", help="archetype to use (default: default)")
+    parser.set_defaults(handler=run_new)
+
+
+def run_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    config = load_project_config(args)
+    path = scaffold_article(config, args.title, section=args.section, kind=args.kind,
+                            today=datetime.now(UTC).date())
+    print(f"created {path}", file=out)
+    return 0
 
 
 def scaffold_article(config: Config, title: str, *, section: str | None, kind: str, today: date) -> str:
@@ -42,7 +48,7 @@ def scaffold_article(config: Config, title: str, *, section: str | None, kind: s
     slug = slugify(title)
     if not title.strip() or not slug:
         raise ConfigError([Diagnostic("new", 0, 0, "error", "the title has no letters or digits",
-                                      'give a title in quotes: python build.py new "My article"')])
+                                      'give a title in quotes: new "My article"')])
     folder = _section(config, section or f"{today.year:04d}")
     target = config.path("content") / folder / f"{slug}.md"
     shown = f"{config.paths.content}/{folder}/{slug}.md"
@@ -95,11 +101,12 @@ def _archetype(config: Config, kind: str) -> str:
     try:
         raw, _, mode = read_regular(path, MAX_SOURCE_BYTES)
     except FileNotFoundError:
-        if kind != "default":
-            raise ConfigError([Diagnostic(shown, 0, 0, "error", f"archetype '{kind}' does not exist",
-                                          f"create {shown} or omit --kind")]) from None
-        return DEFAULT_ARCHETYPE
-    except OSError as exc:  # unreadable: never a traceback, never the default in its place
+        theirs = theme_folder("archetypes") / f"{kind}.md"  # the project's archetypes override the theme's
+        if theirs.is_file():
+            return theirs.read_text(encoding="utf-8")
+        raise ConfigError([Diagnostic(shown, 0, 0, "error", f"archetype '{kind}' does not exist",
+                                      f"create {shown} or omit --kind")]) from None
+    except OSError as exc:  # unreadable: never a traceback, never the theme's in its place
         raise ConfigError([unreadable(shown, exc)]) from None
     text, problem = decode_text(raw, shown) if stat.S_ISREG(mode) else (None, not_a_file(shown, mode))
     if problem is not None:

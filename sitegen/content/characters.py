@@ -178,7 +178,7 @@ def _key_spans(text: str, front_matter: tuple[int, int]) -> dict[str, tuple[int,
     starts = [(start + m.start(), m.group(1).lower()) for m in _KEY_LINE.finditer(text[start:end])]
     ends = [offset for offset, _ in starts[1:]] + [end]
     spans: dict[str, tuple[int, int]] = {}
-    for (offset, key), stop in zip(starts, ends):
+    for (offset, key), stop in zip(starts, ends, strict=False):
         spans.setdefault(key, (offset, stop))
     return spans
 

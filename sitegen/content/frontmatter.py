@@ -481,16 +481,10 @@ def key_lines(block: str, block_line: int) -> dict[str, int]:
 def build_front_matter(raw: dict[str, Any], path: str, block: str, block_line: int, kind: str,
                        taxonomies: tuple[str, ...]) -> tuple[FrontMatter, list[Diagnostic]]:
     """Type-check a raw mapping into FrontMatter, collecting every problem."""
-    lines = key_lines(block, block_line)
-    checker = _Checker(path, lines)
+    checker = _Checker(path, key_lines(block, block_line))
     values = {str(k).lower(): v for k, v in raw.items()}
     known = set(KNOWN_KEYS) | set(taxonomies)
-    recognised = known | set(PARAM_KEYS)
-    for key in values:
-        if key not in recognised and key not in HUGO_KEYS:
-            hint = did_you_mean(key, recognised)
-            if hint:
-                checker.warn(key, f"unknown front matter key '{key}'", hint)
+    _warn_unknown_keys(checker, values, known | set(PARAM_KEYS))
     dates = {key: checker.date(values, key) for key in DATE_KEYS + EXPIRY_KEYS}
     meta = FrontMatter(
         title=checker.title(values),
@@ -512,18 +506,32 @@ def build_front_matter(raw: dict[str, Any], path: str, block: str, block_line: i
         has_cjk_language=checker.flag(values, "hascjklanguage") if "hascjklanguage" in values else None,
         is_cjk_language=checker.flag(values, "iscjklanguage") if "iscjklanguage" in values else None,
         date_inferred=checker.text(values, "date_inferred"),
-        provenance=Provenance(
-            source_name=checker.text(values, "source_name"),
-            source_url=checker.text(values, "source_url"),
-            original_title=checker.text(values, "original_title"),
-            original_language=checker.language(values, "original_language"),
-            original_date=checker.date(values, "original_date"),
-            translator=checker.text(values, "translator"),
-            original_author=checker.terms(values, "original_author"),
-        ),
+        provenance=_provenance(checker, values),
         params={k: v for k, v in values.items() if k not in known},
     )
     return meta, checker.diagnostics
+
+
+def _warn_unknown_keys(checker: _Checker, values: dict[str, Any], recognised: set[str]) -> None:
+    """A key neither ours nor Hugo's, close to one of ours, is likely a typo: say which."""
+    for key in values:
+        if key not in recognised and key not in HUGO_KEYS:
+            hint = did_you_mean(key, recognised)
+            if hint:
+                checker.warn(key, f"unknown front matter key '{key}'", hint)
+
+
+def _provenance(checker: _Checker, values: dict[str, Any]) -> Provenance:
+    """Where a translated or reprinted article comes from."""
+    return Provenance(
+        source_name=checker.text(values, "source_name"),
+        source_url=checker.text(values, "source_url"),
+        original_title=checker.text(values, "original_title"),
+        original_language=checker.language(values, "original_language"),
+        original_date=checker.date(values, "original_date"),
+        translator=checker.text(values, "translator"),
+        original_author=checker.terms(values, "original_author"),
+    )
 
 
 def _first(dates: dict[str, datetime | None], keys: tuple[str, ...]) -> datetime | None:

@@ -85,7 +85,7 @@ def sealed(*columns: Any) -> tuple[Any, ...]:
 def intact(row: tuple[Any, ...], *types: type) -> bool:
     """The row's last column is the checksum of the others, and they have these types."""
     *columns, stored = row
-    return (len(columns) == len(types) and all(type(c) is t for c, t in zip(columns, types))
+    return (len(columns) == len(types) and all(type(c) is t for c, t in zip(columns, types, strict=True))
             and stored == checksum(*columns))
 
 

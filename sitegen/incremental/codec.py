@@ -179,7 +179,7 @@ def _headings(plain: Any) -> tuple[tuple[int, str, str], ...]:
     if not all(len(h) == 3 and type(h[0]) is int and type(h[1]) is str and type(h[2]) is str
                for h in headings):
         raise Refused("expected headings as (level, id, text)")
-    return headings  # type: ignore[return-value]
+    return headings
 
 
 def _diagnostic(d: Diagnostic) -> list[Any]:

@@ -24,8 +24,8 @@ import jinja2
 from jinja2 import nodes
 
 from sitegen.incremental.cache import digest
-from sitegen.site.model import Article, Section, SiteView, Term
 from sitegen.render.templates import DerivedFile, OutputPlan
+from sitegen.site.model import Article, Section, SiteView, Term
 
 _SCALAR_TYPES = frozenset({str, int, float, bool, type(None), datetime})
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # a dataclass's hashed fields, per class
@@ -225,17 +225,18 @@ def _scan_source(source: str) -> tuple[set[str], list[str]]:
         if isinstance(node.node, nodes.Name) and node.node.name == "site":
             attrs.add(node.attr)
             owned.add(id(node.node))
-    for node in tree.find_all(nodes.Getitem):
-        if isinstance(node.node, nodes.Name) and node.node.name == "site":
+    for item in tree.find_all(nodes.Getitem):
+        if isinstance(item.node, nodes.Name) and item.node.name == "site":
             attrs.add(ALL)
     if _reads_member_articles(tree):
         attrs.add(MEMBERS)
-    for node in tree.find_all(nodes.Name):
-        if node.name == "site" and id(node) not in owned:
+    for name in tree.find_all(nodes.Name):
+        if name.name == "site" and id(name) not in owned:
             attrs.add(ALL)
     children = []
-    for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
-        template = node.template
+    for load in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+        assert isinstance(load, (nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport))
+        template = load.template
         if isinstance(template, nodes.Const) and isinstance(template.value, str):
             children.append(template.value)
         else:
@@ -250,11 +251,12 @@ def _reads_member_articles(tree: nodes.Template) -> bool:
     for node in tree.find_all(nodes.Getattr):
         if node.attr == "articles" and not (isinstance(node.node, nodes.Name) and node.node.name == "site"):
             return True
-    for node in tree.find_all(nodes.Getitem):
-        if isinstance(node.arg, nodes.Const) and node.arg.value == "articles":
+    for item in tree.find_all(nodes.Getitem):
+        if isinstance(item.arg, nodes.Const) and item.arg.value == "articles":
             return True
-    for node in tree.find_all((nodes.Filter, nodes.Test, nodes.Call)):
-        values = [*node.args, *(kw.value for kw in node.kwargs)]
+    for call in tree.find_all((nodes.Filter, nodes.Test, nodes.Call)):
+        assert isinstance(call, (nodes.Filter, nodes.Test, nodes.Call))
+        values = [*call.args, *(kw.value for kw in call.kwargs)]
         if any(isinstance(v, nodes.Const) and v.value == "articles" for v in values):
             return True
     return False

@@ -18,12 +18,12 @@ from pathlib import Path
 
 from sitegen.config.settings import Config
 from sitegen.content.frontmatter import Document
-from sitegen.content.links import project_files
 from sitegen.content.sources import SourceTree
 from sitegen.errors import Diagnostic
 from sitegen.incremental.cache import BuildCache, digest
 from sitegen.output.ownership import OutputState
 from sitegen.output.writer import output_matches_manifest
+from sitegen.theme import layered_files
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def input_digest(config: Config, tree: SourceTree, templates: str, engine: str, 
         info = path.stat()
         return f"{path}:{info.st_size}:{info.st_mtime_ns}"
 
-    statics = [path for _, path in project_files(config, "static")]
+    statics = [path for _, path in layered_files(config, "static")]
     return digest(
         engine, repr(config), templates, str(keep_foreign),
         *(f"{s.path}:{s.digest}" for s in tree.sources),

@@ -25,8 +25,13 @@ from collections.abc import Callable
 from typing import Any
 
 from markdown import Extension, Markdown
-from markdown.blockprocessors import (BlockQuoteProcessor, HashHeaderProcessor, HRProcessor,
-                                      ReferenceProcessor, SetextHeaderProcessor)
+from markdown.blockprocessors import (
+    BlockQuoteProcessor,
+    HashHeaderProcessor,
+    HRProcessor,
+    ReferenceProcessor,
+    SetextHeaderProcessor,
+)
 from markdown.extensions.abbr import AbbrBlockprocessor
 from markdown.extensions.def_list import DefListProcessor
 from markdown.extensions.footnotes import FootnoteBlockProcessor
@@ -99,4 +104,5 @@ class BlockPruningExtension(Extension):
         for processor in md.parser.blockprocessors:
             guard = guard_for(processor)
             if guard is not None:
-                processor.test = _guarded(processor.test, guard)
+                # The stubs type `test` as a method; an instance attribute is what we mean.
+                processor.test = _guarded(processor.test, guard)  # type: ignore[method-assign,assignment]

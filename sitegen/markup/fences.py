@@ -56,7 +56,7 @@ def safe_fence_options(src: str, language: str, options: dict[str, str],
     return language, kept
 
 
-class _SafeFences(SuperFencesBlockPreprocessor):  # type: ignore[misc]
+class _SafeFences(SuperFencesBlockPreprocessor):
     """superfences' preprocessor with safe options (see the module docstring)."""
 
     def highlight(self, src: str = "", language: str = "", options: dict[str, str] | None = None,
@@ -81,7 +81,7 @@ class _SafeFences(SuperFencesBlockPreprocessor):  # type: ignore[misc]
         pos = 0
         for fenced, start, end in stack:
             if start < pos:  # overlapping entries: never made by the library; be safe
-                return super().reassemble(lines)  # type: ignore[no-any-return]
+                return super().reassemble(lines)
             out.extend(lines[pos:start])
             out.append(fenced)
             pos = end
@@ -89,7 +89,7 @@ class _SafeFences(SuperFencesBlockPreprocessor):  # type: ignore[misc]
         return out
 
 
-class _CachingHighlight(pymdownx_highlight.Highlight):  # type: ignore[misc]
+class _CachingHighlight(pymdownx_highlight.Highlight):
     """Highlight that looks a lexer up once per language (the lookup scans every lexer).
 
     Pygments lexers keep no state between texts, so one serves every block.
@@ -97,7 +97,7 @@ class _CachingHighlight(pymdownx_highlight.Highlight):  # type: ignore[misc]
 
     def get_lexer(self, src: str, language: str, inline: bool, stripnl: bool) -> tuple[Lexer, str]:
         if self.guess_lang is not False:  # the guess reads the code: nothing to keep
-            return super().get_lexer(src, language, inline, stripnl)  # type: ignore[no-any-return]
+            return super().get_lexer(src, language, inline, stripnl)
         key = (language, inline, stripnl, self.default_lang, repr(self.extend_pygments_lang))
         found = _LEXERS.get(key)
         if found is None:
@@ -125,7 +125,7 @@ def _cached_stylesheet(self: Any) -> None:
 _CREATE_STYLESHEET = HtmlFormatter._create_stylesheet  # type: ignore[attr-defined]
 
 
-class CachedHtmlFormatter(HtmlFormatter):  # type: ignore[misc]
+class CachedHtmlFormatter(HtmlFormatter):
     """A Pygments HTML formatter whose stylesheet is computed once per style."""
 
     _create_stylesheet = _cached_stylesheet

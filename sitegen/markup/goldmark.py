@@ -16,7 +16,8 @@ would:
 - a top-level heading or rule line is followed by a blank line before the next line, and
   so is an abbreviation or link reference definition followed by another of its kind:
   Python-Markdown takes such a line off its block and re-joins the rest, once per line,
-  so a block of thousands of ``# a`` or ``- - -`` lines cost the square of its length. A heading or rule ends its block in CommonMark anyway; the only change
+  so a block of thousands of ``# a`` or ``- - -`` lines cost the square of its length.
+  A heading or rule ends its block in CommonMark anyway; the only change
   is that a rule followed by ``---`` is two rules, as in CommonMark, where Python-Markdown
   made the first rule the text of a setext heading.
 

@@ -78,6 +78,33 @@ _MAGIC_MAIL_RE = r'''(?xi)
 )
 '''
 
+# pymdown-extensions 12 (the newest release for Pythons before 3.11.5, such as Debian 12's
+# 3.11.2) writes the same two patterns differently; a match of either still needs "://" or
+# "www." (in any case), and "@".
+_MAGIC_LINK_RE_12 = r'''(?xi)
+(?P<link>
+    (?:(?<=\b)|(?<=_))(?:
+        (?:ht|f)tps?://[^_\W](?:[-\w]|\.(?!=$))*|           # (http|ftp)://host.name
+        (?P<www>w{3}\.)[^_\W](?:[-\w]|\.(?!=$))*            # www.host.name
+    )
+    /?[-\w.?,!'(){}\[\]/+&@%$#=:"|~;]*                      # url path, fragments, and query stuff
+    (?:[^_\W]|[-/#@$+=])                                    # allowed end chars
+)
+'''
+_MAGIC_MAIL_RE_12 = r'''(?xi)
+(?P<mail>
+    (?<![-/\+@a-z\d_])(?:[-+a-z\d_]([-a-z\d_+]|\.(?!\.))*)  # Local part
+    (?<!\.)@(?:[-a-z\d_]+\.)                                # @domain part start
+    (?:(?:[-a-z\d_]|(?<!\.)\.(?!\.))*)[a-z]\b               # @domain.end (allow multiple dot names)
+    (?![-@])                                                # Don't allow last char to be followed by these
+)
+'''
+# Other versions' expressions for a name in _TRIGGERS, analysed the same way.
+_VARIANTS: dict[str, tuple[str, ...]] = {
+    "magic-link": (_MAGIC_LINK_RE_12,),
+    "magic-mail": (_MAGIC_MAIL_RE_12,),
+}
+
 # name -> (the regular expression analysed, what any match of it needs in the text).
 _TRIGGERS: dict[str, tuple[str, Triggers]] = {
     # `x` or an escaped run of backslashes before a backtick: both need a backtick.
@@ -117,7 +144,7 @@ def pattern_triggers(name: str, pattern: Any) -> Triggers | None:
     if name == "autolink" and regex == _AUTOLINK_MARKDOWN_RE:
         return (("<", "://", ">"),)
     known = _TRIGGERS.get(name)
-    if known is None or known[0] != regex:
+    if known is None or (known[0] != regex and regex not in _VARIANTS.get(name, ())):
         return None
     return known[1]
 
@@ -142,7 +169,8 @@ class PruningInlineProcessor(ChildIndexMixin, InlineProcessor):
         try:
             return self._linear_run(tree, ancestors)
         finally:
-            self.inlinePatterns = full
+            # The stubs type this registry by the old Pattern API's processors; it holds both.
+            self.inlinePatterns = full  # type: ignore[assignment]
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802,N803
         """The library's loop over patterns, skipping each whose trigger `data` lacks.
@@ -193,7 +221,7 @@ class PruningInlineProcessor(ChildIndexMixin, InlineProcessor):
 
     def _refresh(self) -> None:
         """Re-read the patterns if the registry changed since the last document."""
-        full = self.md.inlinePatterns
+        full: Any = self.md.inlinePatterns  # Any: its private fields are read (pruning_support.py)
         full._sort()  # noqa: SLF001 - so that the signature below is taken in one order
         signature = (tuple(full._priority), tuple(map(id, full._data.values())))  # noqa: SLF001
         if signature == self._signature:
@@ -202,7 +230,7 @@ class PruningInlineProcessor(ChildIndexMixin, InlineProcessor):
         self._triggers = [(name, pattern_triggers(name, full[name]))
                           for name, _ in _prioritised(full)]
         self._registries = {}
-        footnote = full["footnote"] if "footnote" in full else None
+        footnote = full["footnote"] if "footnote" in full else None  # noqa: SIM401 - a Registry has no get()
         footnotes = getattr(footnote, "footnotes", None)
         # The footnote pattern writes SUPERSCRIPT_TEXT into a text that later patterns read.
         extra = footnotes.getConfig("SUPERSCRIPT_TEXT") if footnotes is not None else ""
@@ -220,7 +248,9 @@ def may_match(triggers: Triggers, text: str) -> bool:
     return False
 
 
-def _prioritised(registry: Registry[Any]) -> list[tuple[str, float]]:
+def _prioritised(registry: Any) -> list[tuple[str, float]]:
+    """(name, priority) of a Registry's items, highest first: read from its private fields,
+    which pruning_support.py checks before pruning is installed."""
     registry._sort()  # noqa: SLF001 - the registry's priorities have no public accessor
     return [(item.name, item.priority) for item in registry._priority]  # noqa: SLF001
 

@@ -57,7 +57,7 @@ def _closing_run(length: int) -> re.Pattern[str]:
     return re.compile(rf"(?<!`)`{{{length}}}(?!`)")
 
 
-class LinearBacktickProcessor(BacktickInlineProcessor):  # type: ignore[misc]
+class LinearBacktickProcessor(BacktickInlineProcessor):
     """The library's code span pattern (same expression, so inline pruning still knows it),
     pairing runs as CommonMark does in one search."""
 
@@ -124,7 +124,7 @@ def _get_link(self: Any, data: str, index: int) -> tuple[str, str | None, int, b
     when the parenthesis is never closed."""
     cut = None
     if not data.startswith("(", index):  # not a link: the library says so at once
-        return LinkInlineProcessor.getLink(self, data, index)  # type: ignore[no-any-return]
+        return LinkInlineProcessor.getLink(self, data, index)
     for seen, match in enumerate(_LINK_SPECIAL_RE.finditer(data, index)):
         if seen >= _LINK_SPECIALS:
             cut = match.start()
@@ -190,7 +190,7 @@ def _endings(node: dict[str, Any]) -> list[str]:
     return found
 
 
-class _TreeAbbreviations(AbbrTreeprocessor):  # type: ignore[misc]
+class _TreeAbbreviations(AbbrTreeprocessor):
     """The library's abbreviation processor with the prefix-tree expression."""
 
     def run(self, root: etree.Element) -> None:
@@ -239,7 +239,7 @@ def _opens(text: str, brace: int, closing: int) -> bool:
     return after < closing and text[after] != "}"
 
 
-class _IndexedList(list):  # type: ignore[type-arg]
+class _IndexedList(list):
     """A list of distinct strings that finds an item without walking the list."""
 
     def __init__(self) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import markdown as python_markdown
+from markdown.extensions import Extension
 
 from sitegen.markup.block_pruning import BlockPruningExtension
 from sitegen.markup.fences import SafeFencesExtension
@@ -26,6 +27,7 @@ from sitegen.markup.inline_pruning import InlinePruningExtension
 from sitegen.markup.linear_markdown import LinearMarkdownExtension
 from sitegen.markup.markdown_ext import BodyCollector, HugoCompatExtension, heading_slug
 from sitegen.markup.markers import MORE_TOKEN, STASH_OPEN, STASH_RE, strip_reserved
+from sitegen.markup.pruning_support import warn_if_unsupported
 from sitegen.markup.shortcodes import code_regions, restore_shortcodes
 from sitegen.markup.text import count_html_words, dominant_cjk_lang, has_cjk, plain_text, summary_cut
 
@@ -79,7 +81,7 @@ class MarkdownTooDeep(Exception):
     """
 
 
-def markdown_extensions(options: MarkdownOptions) -> list[object]:
+def markdown_extensions(options: MarkdownOptions) -> list[str | Extension]:
     """The extension list for these options (also used by bench/floor.py)."""
     return [
         *BASE_EXTENSIONS,
@@ -110,10 +112,11 @@ def _converter(options: MarkdownOptions, prune_inline: bool = True) -> python_ma
 
     Pruning (sitegen/markup/inline_pruning.py, sitegen/markup/block_pruning.py) changes no output, only
     the time taken; it is not in `markdown_extensions()`, so the benchmark's floor runs
-    Python-Markdown without it.
+    Python-Markdown without it. A Python-Markdown without the private hooks it needs
+    converts unpruned, after one warning (pruning_support.py).
     """
     extensions = markdown_extensions(options)
-    if prune_inline:
+    if prune_inline and warn_if_unsupported():
         extensions += [InlinePruningExtension(), BlockPruningExtension()]
     return python_markdown.Markdown(extensions=extensions,
                                     extension_configs=_extension_configs(),
@@ -177,21 +180,12 @@ def render_markdown(text: str, options: MarkdownOptions, stash: Sequence[str] = 
         body = restore_shortcodes(body, list(stash))
         toc_html = restore_shortcodes(toc_html, list(stash), as_text=_output_text)
         headings = tuple((level, id_, _plain_outputs(text, stash)) for level, id_, text in headings)
-    token_para = f"<p>{MORE_TOKEN}</p>"
-    has_more = token_para in body
-    before, _, after = body.partition(token_para)
-    if has_more:
-        body = before.rstrip("\n") + "\n" + after.lstrip("\n")
-    elif MORE_TOKEN in body:  # the divider was inside a raw HTML block: it stays a comment there
-        body = body.replace(MORE_TOKEN, MORE_DIVIDER)
+    body, more = _cut_at_more(body)
     plain = plain_text(body)
     cjk_present = has_cjk(plain)
     is_cjk = options.has_cjk_language and (cjk_present or not options.cjk_detect)
     words = count_html_words(body, cjk=is_cjk)
-    if has_more:
-        summary_html, truncated = before.strip(), bool(after.strip())
-    else:
-        summary_html, truncated = summary_cut(body, options.summary_words, cjk=is_cjk)
+    summary_html, truncated = more or summary_cut(body, options.summary_words, cjk=is_cjk)
     return RenderedBody(
         html=body,
         summary_html=summary_html,
@@ -205,9 +199,21 @@ def render_markdown(text: str, options: MarkdownOptions, stash: Sequence[str] = 
         lang_hint=dominant_cjk_lang(plain, options.cjk_lang) if cjk_present else "",
         links=tuple(collector.links),
         ids=tuple(collector.ids),
-        has_more=has_more,
+        has_more=more is not None,
         notes=tuple(blocks.notes),  # type: ignore[attr-defined]
     )
+
+
+def _cut_at_more(body: str) -> tuple[str, tuple[str, bool] | None]:
+    """The body without its `<!--more-->` token, and (summary HTML, whether the body goes on)
+    when the token stood as a paragraph of its own: the text before it is the summary."""
+    token_para = f"<p>{MORE_TOKEN}</p>"
+    if token_para in body:
+        before, _, after = body.partition(token_para)
+        return before.rstrip("\n") + "\n" + after.lstrip("\n"), (before.strip(), bool(after.strip()))
+    if MORE_TOKEN in body:  # the divider was inside a raw HTML block: it stays a comment there
+        body = body.replace(MORE_TOKEN, MORE_DIVIDER)
+    return body, None
 
 
 def _output_text(output: str) -> str:

@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 import unicodedata
 import xml.etree.ElementTree as etree
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from markdown import Extension, Markdown
 from markdown.inlinepatterns import HtmlInlineProcessor, InlineProcessor
@@ -45,7 +46,8 @@ def heading_slug(value: str, separator: str) -> str:
 
 
 class _BackslashBreak(InlineProcessor):
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:  # noqa: N802
+    # The override is right: types-Markdown gives InlineProcessor the old Pattern's signature.
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:  # type: ignore[override]  # noqa: N802
         return etree.Element("br"), m.start(0), m.end(0)
 
 
@@ -128,7 +130,7 @@ class _RawHtmlOmitter(Preprocessor):
 
 
 class _OmitInlineHtml(HtmlInlineProcessor):
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str, int, int]:  # noqa: N802
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str, int, int]:  # type: ignore[override]  # noqa: N802
         return self.md.htmlStash.store(OMITTED_HTML), m.start(0), m.end(0)
 
 

@@ -17,8 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from typing import Any
 
-from sitegen.site.model import (Article, Listing, PageMeta, Section, SiteView, Taxonomy, TaxonomyLink,
-                                Term)
+from sitegen.site.model import Article, Listing, PageMeta, Section, SiteView, Taxonomy, TaxonomyLink, Term
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,16 @@ Small sites stay serial, where starting workers would cost more than it saves.
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Protocol
 
 import jinja2
 
-from sitegen.errors import Diagnostic, TemplateError
-from sitegen.render.templates import DerivedFile, OutputPlan, render_output
 from sitegen.build.workers import worker_count
+from sitegen.errors import Diagnostic, TemplateError
 from sitegen.output.writer import StagedOutput, link_previous, place_file
+from sitegen.render.templates import DerivedFile, OutputPlan, render_output
 
 PARALLEL_THRESHOLD = 400  # below this, forking (and copying the site) costs more than it saves
 CHUNK = 24  # standalone pages taken from the shared queue at a time
@@ -63,6 +64,7 @@ class RenderOutcome:
     rendered: int = 0
     derived_made: int = 0  # derived files built (the rest were kept from the previous site)
     problems: list[Diagnostic] = field(default_factory=list)
+    changed: set[str] = field(default_factory=set)  # outputs whose bytes differ from the last build's
 
 
 def render_plans(plans: Sequence[OutputPlan], derived: Sequence[DerivedFile], env: jinja2.Environment,
@@ -97,6 +99,8 @@ def render_plans(plans: Sequence[OutputPlan], derived: Sequence[DerivedFile], en
             outcome.problems.extend(d for d in diagnostics if d not in outcome.problems)
             continue
         staged.record(output, how == WRITTEN)
+        if how == WRITTEN:
+            outcome.changed.add(output)
         outcome.fingerprints[output] = print_
         if output in files:
             outcome.derived_made += how != KEPT

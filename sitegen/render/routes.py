@@ -6,17 +6,25 @@ page on top of a section) is found before anything renders or is written.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
 from urllib.parse import unquote
 
 from sitegen.config.settings import Config
+from sitegen.content.urls import Route, absolute, href, output_file
 from sitegen.errors import Diagnostic, OutputConflictError
+from sitegen.render.contexts import (
+    AliasPage,
+    ArticlePage,
+    ListPage,
+    PageContext,
+    SectionPage,
+    StandalonePage,
+    TaxonomyPage,
+    TermPage,
+)
+from sitegen.render.templates import OutputPlan
 from sitegen.site.model import Article, Feed, Listing, PageMeta, SiteView
 from sitegen.site.relations import neighbours, related_articles
-from sitegen.render.contexts import (AliasPage, ArticlePage, ListPage, PageContext, SectionPage,
-                                      StandalonePage, TaxonomyPage, TermPage)
-from sitegen.render.templates import OutputPlan
-from sitegen.content.urls import Route, absolute, href, output_file
 
 
 def plan_outputs(site: SiteView, routes: dict[str, Route], config: Config) -> list[OutputPlan]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import re
 import sys
 import traceback
@@ -23,13 +24,14 @@ import jinja2.meta
 from markupsafe import Markup
 
 from sitegen.config.settings import Config
-from sitegen.content.links import checked_file, project_files
+from sitegen.content.links import checked_file
 from sitegen.content.urls import absolute, href
 from sitegen.errors import Diagnostic, TemplateError, did_you_mean
 from sitegen.markup.urlsafety import safe_url
-from sitegen.render.contexts import PageContext
 from sitegen.render.citation import TEMPLATE_GLOBALS as CITATION_GLOBALS
+from sitegen.render.contexts import PageContext
 from sitegen.render.structured import TEMPLATE_GLOBALS as STRUCTURED_GLOBALS
+from sitegen.theme import NOTES, SHOWN_PREFIX, layered_files, theme_folder
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,7 @@ class ProjectLoader(jinja2.FileSystemLoader):
     Jinja already refuses names with '..' and reads '/etc/x' as 'templates/etc/x'; links
     are what could still lead out. The build lists templates/ with the same rule first
     (templates_fingerprint), so this is the second line, for names only Jinja resolves.
+    A README.md at the top of the folder is a note for people, not a template.
     """
 
     def __init__(self, config: Config) -> None:
@@ -151,11 +154,22 @@ class ProjectLoader(jinja2.FileSystemLoader):
 
     def get_source(self, environment: jinja2.Environment,
                    template: str) -> tuple[str, str, Callable[[], bool]]:
+        if template in NOTES:
+            raise jinja2.TemplateNotFound(template)
         source, filename, uptodate = super().get_source(environment, template)
         problem = checked_file(self.config, Path(filename), f"{self.config.paths.templates}/{template}")
         if problem is not None:
             raise jinja2.TemplateError(f"{problem.path}: {problem.message} ({problem.hint})")
         return source, filename, uptodate
+
+    def list_templates(self) -> list[str]:
+        return [name for name in super().list_templates() if name not in NOTES]
+
+
+def make_loader(config: Config) -> jinja2.BaseLoader:
+    """The project's templates first, then the theme's (sitegen/theme): Hugo's lookup order."""
+    return jinja2.ChoiceLoader([ProjectLoader(config),
+                                jinja2.FileSystemLoader(str(theme_folder("templates")))])
 
 
 def make_environment(config: Config) -> jinja2.Environment:
@@ -166,7 +180,7 @@ def make_environment(config: Config) -> jinja2.Environment:
     cache that others can write. Compiling costs about a tenth of a second a build.
     """
     env = _Environment(
-        loader=ProjectLoader(config),
+        loader=make_loader(config),
         autoescape=jinja2.select_autoescape(["html", "xml", "htm"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -229,7 +243,7 @@ def load_template(env: jinja2.Environment, name: str) -> jinja2.Template:
     except jinja2.TemplateNotFound as exc:
         raise TemplateError([Diagnostic(
             _template_path(env, name), 0, 0, "error", f"template '{exc.name}' does not exist",
-            f"create {_template_path(env, str(exc.name))}, or restore it from the repository")]) from None
+            f"create {_template_path(env, str(exc.name))}: neither the project nor the theme has it")]) from None
 
 
 _UNCLOSED_RE = re.compile(r"The innermost block that needs to be closed is '(\w+)'")
@@ -268,11 +282,11 @@ def runtime_diagnostic(exc: BaseException, env: jinja2.Environment, name: str, o
     """
     if isinstance(exc, jinja2.TemplateSyntaxError):  # an extended or included template
         return syntax_diagnostic(exc, env, name)
-    root = _templates_root(env)
     line, file = 0, _template_path(env, name)
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename and root and frame.filename.startswith(root):
-            line, file = frame.lineno or 0, _template_path(env, frame.filename[len(root):].lstrip("/"))
+        shown = _frame_template(env, os.path.realpath(frame.filename)) if frame.filename else None
+        if shown is not None:
+            line, file = frame.lineno or 0, shown
             break
     if isinstance(exc, jinja2.TemplateNotFound):
         return Diagnostic(file, line, 0, "error", f"template '{exc.name}' does not exist",
@@ -305,19 +319,37 @@ def _undefined(message: str, env: jinja2.Environment, names: tuple[str, ...]) ->
     return f"{cls_name} has no attribute '{attr}'", did_you_mean(attr, known) or fallback
 
 
-def _templates_root(env: jinja2.Environment) -> str:
+def _template_roots(env: jinja2.Environment) -> list[tuple[str, str]]:
+    """(real folder, the folder as messages name it) of each place templates are looked up,
+    in lookup order: the project's templates folder, then the theme's."""
     loader = env.loader
-    if isinstance(loader, jinja2.FileSystemLoader):
-        return str(Path(loader.searchpath[0]).resolve())
-    return ""
+    loaders = loader.loaders if isinstance(loader, jinja2.ChoiceLoader) else [loader]
+    roots = []
+    for each in loaders:
+        if isinstance(each, jinja2.FileSystemLoader):
+            folder = Path(each.searchpath[0])
+            shown = (f"{each.config.paths.templates}" if isinstance(each, ProjectLoader)
+                     else f"{SHOWN_PREFIX}/{folder.name}")
+            roots.append((os.path.realpath(folder), shown))
+    return roots
+
+
+def _frame_template(env: jinja2.Environment, filename: str) -> str | None:
+    """The template a traceback frame's file is, as messages name it; None if not one."""
+    for root, shown in _template_roots(env):
+        if filename.startswith(root + os.sep):
+            return f"{shown}/{filename[len(root) + 1:]}"
+    return None
 
 
 def _template_path(env: jinja2.Environment, name: str) -> str:
-    loader = env.loader
-    if isinstance(loader, jinja2.FileSystemLoader):
-        folder = Path(loader.searchpath[0])
-        return f"{folder.name}/{name}"
-    return name
+    """Where template `name` is read from (the project's, else the theme's), as messages
+    name it; a template found nowhere is named in the project, where it can be created."""
+    roots = _template_roots(env)
+    for root, shown in roots:
+        if os.path.isfile(os.path.join(root, name)):
+            return f"{shown}/{name}"
+    return f"{roots[0][1]}/{name}" if roots else name
 
 
 def template_uses(env: jinja2.Environment, name: str, variable: str) -> bool:
@@ -332,13 +364,14 @@ def template_uses(env: jinja2.Environment, name: str, variable: str) -> bool:
 
 
 def templates_fingerprint(config: Config, subfolder: str = "") -> str:
-    """Digest of every template file (or of one subfolder): part of every cache key.
+    """Digest of every template file the build uses, the theme's and the project's (or of
+    one subfolder): part of every cache key.
 
-    Lists the templates as content/links.py allows, so a link out of the project stops
-    the build here, naming the link, before any template is loaded."""
+    Lists the project's templates as content/links.py allows, so a link out of the project
+    stops the build here, naming the link, before any template is loaded."""
     digest = hashlib.sha256()
     prefix = subfolder.strip("/") + "/" if subfolder else ""
-    for rel, path in project_files(config, "templates"):
+    for rel, path in layered_files(config, "templates"):
         if rel.startswith(prefix):
             digest.update(rel[len(prefix):].encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()

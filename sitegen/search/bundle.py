@@ -184,5 +184,5 @@ def _as_filter(value: Value) -> tuple[str, list[list[Value]]]:
     for item in values:
         if not isinstance(item, list) or len(item) != 2 or not isinstance(item[1], list):
             raise FormatError("unexpected filter value layout")
-    return value[0], values  # type: ignore[return-value]
+    return value[0], values
 

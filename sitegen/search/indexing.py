@@ -29,6 +29,7 @@ import json
 import logging
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -41,8 +42,7 @@ from sitegen.output.writer import StagedOutput
 from sitegen.render.templates import OutputPlan
 from sitegen.search.bundle import canonicalize_bundle, prune_bundle
 from sitegen.search.pagefind_cli import NothingIndexed, find_pagefind, pagefind_version, run_pagefind
-from sitegen.search.shards import (BUNDLE_DIR, SHARD_STAMP, IndexedPage, Shard, has_han_or_kana,
-                                   plan_shards, shard_list)
+from sitegen.search.shards import BUNDLE_DIR, SHARD_STAMP, IndexedPage, Shard, has_han_or_kana, plan_shards, shard_list
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,7 @@ class SearchReport:
     files: int  # files of the search bundles in the output
     seconds: float
     shards: tuple[int, int] = (0, 0)  # (indexed, of how many)
+    pending: int = 0  # stale shards left as they were published, for a later build to index
 
 
 def families(config: Config) -> tuple[str, str | None]:
@@ -79,12 +80,17 @@ def searchable_plans(plans: Iterable[OutputPlan]) -> list[OutputPlan]:
 
 
 def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest: PageDigest,
-                 config: Config, reuse: bool = True) -> SearchReport:
+                 config: Config, changed: set[str], reuse: bool = True, defer: bool = False,
+                 cancel: threading.Event | None = None) -> SearchReport:
     """Put the search bundles for the staged pages into `staged`, re-indexing changed shards.
 
     `page_digest` says what a page's index entry is made from (pipeline: its own article
-    and the templates), so a page whose neighbours changed is not indexed again. Without
-    `reuse` (--no-cache), every shard is indexed again.
+    and the templates), so a page whose neighbours changed is not indexed again. `changed`:
+    the pages whose bytes differ from the last build's (whether a page has Han or kana is
+    read again from those, and from no other). Without
+    `reuse` (--no-cache), every shard is indexed again. With `defer` (serve), a changed
+    shard that was published before is kept as it was, stale, and counted as pending: its
+    stamp still names the old pages, so the next build indexes it.
     """
     started = time.perf_counter()
     searchable = searchable_plans(plans)
@@ -93,12 +99,14 @@ def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest:
         return SearchReport(False, 0, 0, time.perf_counter() - started)
     pagefind = find_pagefind()
     settings = _settings(pagefind_version(pagefind))
-    pages = _pages(staged, searchable, page_digest, reuse)
+    pages = _pages(staged, searchable, page_digest, changed if reuse else None)
     shards = plan_shards(pages, *families(config), config.search.pages_per_shard)
     stale = [s for s in shards if not (reuse and _can_keep(staged.out_dir, s, s.stamp(settings)))]
+    pending = [s for s in stale if defer and _can_keep(staged.out_dir, s, None)]
+    stale = [s for s in stale if s not in pending]
     work = staged.staging / WORK_DIR
     try:
-        built = _index(staged, stale, pagefind, work, config.search.timeout)
+        built = _index(staged, stale, pagefind, work, config.search.timeout, cancel)
         files = sum(_put_shard(staged, shard, built.get(shard), settings) for shard in shards)
     except NothingIndexed as exc:  # a theme without <html> elements, say: no search
         log.warning("search: no index written: %s", exc)
@@ -107,9 +115,10 @@ def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest:
         _remove_quietly(work)
     staged.put(STAMP, shard_list(shards))
     seconds = time.perf_counter() - started
-    log.info("search: %d of %d shard(s) indexed (%d pages in all) in %.2f s",
-             len(stale), len(shards), len(pages), seconds)
-    return SearchReport(bool(stale), len(pages), files + 1, seconds, (len(stale), len(shards)))
+    log.info("search: %d of %d shard(s) indexed, %d left for later (%d pages in all) in %.2f s",
+             len(stale), len(shards), len(pending), len(pages), seconds)
+    return SearchReport(bool(stale), len(pages), files + 1, seconds, (len(stale), len(shards)),
+                        len(pending))
 
 
 def _settings(version: str) -> dict[str, object]:
@@ -118,14 +127,16 @@ def _settings(version: str) -> dict[str, object]:
 
 
 def _pages(staged: StagedOutput, plans: list[OutputPlan], page_digest: PageDigest,
-           reuse: bool) -> list[IndexedPage]:
-    """Each page with its digest and whether it holds Han or kana; that is read from the
-    staged page only when the previous shards do not already know it for this digest."""
-    known = _previous_pages(staged.out_dir) if reuse else {}
+           changed: set[str] | None) -> list[IndexedPage]:
+    """Each page with its digest and whether it holds Han or kana anywhere (a neighbour's
+    title in its links counts: a clean build reads every page). That is read from the
+    staged page, unless the page's bytes are the last build's and a published shard
+    recorded it; `changed` None: read every page."""
+    known = _previous_pages(staged.out_dir) if changed is not None else {}
     pages = []
     for plan in plans:
         digest = page_digest(plan)
-        segmented = known.get((plan.output, digest))
+        segmented = None if changed is None or plan.output in changed else known.get(plan.output)
         if segmented is None:
             text = (staged.staging / plan.output).read_text(encoding="utf-8", errors="replace")
             segmented = has_han_or_kana(text)
@@ -133,23 +144,25 @@ def _pages(staged: StagedOutput, plans: list[OutputPlan], page_digest: PageDiges
     return pages
 
 
-def _previous_pages(out_dir: Path) -> dict[tuple[str, str], bool]:
-    """(output, digest) -> Han or kana, from the stamps of the published shards."""
-    known: dict[tuple[str, str], bool] = {}
+def _previous_pages(out_dir: Path) -> dict[str, bool]:
+    """output -> Han or kana, from the stamps of the published shards (of the primary
+    family, which holds every page)."""
+    known: dict[str, bool] = {}
     for stamp in sorted((out_dir / BUNDLE_DIR).glob(f"*/*/{SHARD_STAMP}")):
         try:
-            for output, digest, segmented in json.loads(stamp.read_text(encoding="utf-8"))["pages"]:
-                known[(str(output), str(digest))] = bool(segmented)
+            for output, _digest, segmented in json.loads(stamp.read_text(encoding="utf-8"))["pages"]:
+                known[str(output)] = bool(segmented)
         except (OSError, ValueError, KeyError, TypeError):
             continue  # an unreadable stamp only means reading those pages again
     return known
 
 
-def _can_keep(out_dir: Path, shard: Shard, stamp: bytes) -> bool:
-    """True when the published shard was made from exactly these pages and settings."""
+def _can_keep(out_dir: Path, shard: Shard, stamp: bytes | None) -> bool:
+    """True when the published shard was made from exactly these pages and settings (from
+    whatever pages, for `stamp` None: a stale shard kept while search catches up)."""
     folder = out_dir / shard.folder
     try:
-        if (folder / SHARD_STAMP).read_bytes() != stamp:
+        if stamp is not None and (folder / SHARD_STAMP).read_bytes() != stamp:
             return False
     except OSError:
         return False
@@ -159,14 +172,11 @@ def _can_keep(out_dir: Path, shard: Shard, stamp: bytes) -> bool:
 def _is_plain(folder: Path) -> bool:
     """Whether a published bundle is made of plain files only: a link there (put by hand)
     is never carried into the new site."""
-    for path in folder.rglob("*"):
-        if path.is_symlink() or not (path.is_file() or path.is_dir()):
-            return False
-    return True
+    return not any(path.is_symlink() or not (path.is_file() or path.is_dir()) for path in folder.rglob("*"))
 
 
 def _index(staged: StagedOutput, stale: list[Shard], pagefind: Path, work: Path,
-           timeout: float) -> dict[Shard, Path]:
+           timeout: float, cancel: threading.Event | None = None) -> dict[Shard, Path]:
     """Index each stale shard into its own folder under `work`; the bundles by shard.
 
     One Pagefind run at a time: each uses every core, and the segmenting one holds a
@@ -179,7 +189,7 @@ def _index(staged: StagedOutput, stale: list[Shard], pagefind: Path, work: Path,
         site, out = work / f"site-{name}", work / f"bundle-{name}"
         link_pages(staged.staging, [page.output for page in shard.pages], site)
         run_pagefind(pagefind, site, out, shard.language, EXCLUDE_SELECTORS,
-                     max(1.0, deadline - time.monotonic()))
+                     max(1.0, deadline - time.monotonic()), cancel)
         prune_bundle(out)
         canonicalize_bundle(out)
         built[shard] = out

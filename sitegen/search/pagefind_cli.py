@@ -12,11 +12,13 @@ import importlib
 import os
 import shutil
 import subprocess
+import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from sitegen.build.lock import inherited_fds
-from sitegen.errors import BuildFailed, Diagnostic
+from sitegen.errors import BuildCancelled, BuildFailed, Diagnostic
 
 VERSION_TIMEOUT = 30  # seconds for `pagefind --version`
 INSTALL_HINT = ("pip install 'pagefind[extended]' (the extended binary splits Japanese into "
@@ -54,13 +56,13 @@ def pagefind_version(pagefind: Path) -> str:
     return run.stdout.strip().rpartition(" ")[2]
 
 
-def run_pagefind(pagefind: Path, site: Path, out: Path, language: str,
-                 exclude: Sequence[str], timeout: float) -> None:
+def run_pagefind(pagefind: Path, site: Path, out: Path, language: str, exclude: Sequence[str],
+                 timeout: float, cancel: threading.Event | None = None) -> None:
     """Index the pages under `site` into the bundle `out`, forced to `language`.
 
-    Stopped after `timeout` seconds. Pagefind holds the build lock with the build (see
-    build/lock.py): if the build is killed, the next one waits for Pagefind to end
-    instead of running beside it.
+    Stopped after `timeout` seconds, or as soon as `cancel` is set (BuildCancelled).
+    Pagefind holds the build lock with the build (see build/lock.py): if the build is
+    killed, the next one waits for Pagefind to end instead of running beside it.
     """
     command = [str(pagefind), "--site", str(site), "--output-path", str(out),
                "--force-language", language, "--silent"]
@@ -70,7 +72,7 @@ def run_pagefind(pagefind: Path, site: Path, out: Path, language: str,
     process = subprocess.Popen(command, cwd=site.parent, env=clean_env(), stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, pass_fds=inherited_fds())
     try:
-        output, _ = process.communicate(timeout=timeout)
+        output = _wait(process, timeout, cancel)
     except subprocess.TimeoutExpired:
         raise timed_out(f"pagefind --force-language {language}", timeout,
                         "raise search.timeout in config.yaml if the site is large, or ") from None
@@ -95,6 +97,21 @@ def refuse_empty_files(bundle: Path) -> None:
                                       f"file(s) ({', '.join(empty[:3])}): the disk is probably full",
                                       "free some space and build again; the previous site was "
                                       "left as it was")])
+
+
+def _wait(process: subprocess.Popen[str], timeout: float, cancel: threading.Event | None) -> str:
+    """Pagefind's output once it ends; TimeoutExpired past `timeout`, BuildCancelled on `cancel`."""
+    if cancel is None:
+        return process.communicate(timeout=timeout)[0]
+    deadline = time.monotonic() + timeout
+    while True:
+        if cancel.is_set():
+            raise BuildCancelled("search indexing cancelled")
+        try:
+            return process.communicate(timeout=min(0.05, max(0.0, deadline - time.monotonic())))[0]
+        except subprocess.TimeoutExpired:
+            if time.monotonic() >= deadline:
+                raise
 
 
 def clean_env() -> dict[str, str]:

@@ -13,7 +13,8 @@ however slowly its bytes trickle in (then 408), and its answer must be read with
 `write_timeout` seconds. A head larger than `max_head` bytes is refused (431). At most
 `max_connections` connections are kept at once (reading or being answered), holding at
 most `MAX_ANSWER_BYTES` of answers: past that the one nearest its deadline is dropped, so
-a flood costs its own connections, never the server's file descriptors or memory. Each connection carries one request (HTTP/1.0 semantics), so
+a flood costs its own connections, never the server's file descriptors or memory. Each
+connection carries one request (HTTP/1.0 semantics), so
 there are no idle keep-alive connections to hold.
 """
 

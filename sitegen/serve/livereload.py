@@ -38,7 +38,7 @@ import watchfiles
 from sitegen.build.failures import explain_failure
 from sitegen.build.pipeline import build
 from sitegen.config.settings import CONFIG_NAME, Config, load_config
-from sitegen.errors import SiteError
+from sitegen.errors import BuildCancelled, SiteError
 
 SCRIPT_URL = "/__livereload.js"
 EVENTS_URL = "/__livereload"
@@ -234,14 +234,17 @@ class Rebuilder:
         self.config = config
         self._overrides = pinned_overrides(config)
         self._hub, self._out, self._err = hub, out, err
+        self.search_pending = False  # the last build left search shards for catch_up()
+        self.cancel = threading.Event()  # set by the watcher when an edit arrives
 
     def rebuild(self, changed: Sequence[str] = ()) -> bool:
-        """Build once; on failure keep the last good site and say why, everywhere."""
+        """Build the pages and reload the open tabs; changed search shards are left for
+        `catch_up`. On failure keep the last good site and say why, everywhere."""
         stamp = time.strftime("%H:%M:%S")
         cause = f"{_describe(changed, self.config.root)} changed: " if changed else ""
         try:
             config = load_config(self.config.root, self._overrides)
-            report = build(config, now=datetime.now(UTC))
+            report = build(config, now=datetime.now(UTC), defer_search=True)
         except SiteError as exc:
             self._fail(stamp, "\n".join(d.format() for d in exc.diagnostics))
             return False
@@ -256,7 +259,27 @@ class Rebuilder:
         print(f"[{stamp}] {cause}built {report.pages} pages in {report.seconds:.2f} s",
               file=self._out, flush=True)
         self._hub.succeeded()
+        self.search_pending = report.search_pending > 0
         return True
+
+    def catch_up(self) -> None:
+        """Index the search shards the last build left stale, unless an edit comes first.
+
+        The pages are the last build's, so nothing re-renders and open tabs are not
+        reloaded; a new edit cancels this (the next build defers search again). The caller
+        clears `cancel` before it checks for edits."""
+        started = time.perf_counter()
+        try:
+            report = build(self.config, now=datetime.now(UTC), cancel=self.cancel)
+        except BuildCancelled:
+            return  # search_pending stays: the next quiet moment tries again
+        except SiteError as exc:
+            self._fail(time.strftime("%H:%M:%S"), "\n".join(d.format() for d in exc.diagnostics))
+            self.search_pending = False
+            return
+        self.search_pending = report.search_pending > 0
+        print(f"[{time.strftime('%H:%M:%S')}] search index caught up in "
+              f"{time.perf_counter() - started:.2f} s", file=self._out, flush=True)
 
     def _fail(self, stamp: str, text: str) -> None:
         print(text, file=self._err)
@@ -347,14 +370,26 @@ class Watcher:
                 with self._lock:
                     self._changed.extend(path for _change, path in changes)
                 self._dirty.set()
+                self._rebuilder.cancel.set()  # after _dirty: see _build_loop
 
     def _build_loop(self) -> None:
         """Build after each burst; changes that arrive during a build cause one more."""
         while not self._stop.is_set():
             if not self._dirty.wait(timeout=0.2):
+                self._catch_up()
                 continue
             self._dirty.clear()
             with self._lock:
                 changed, self._changed = self._changed, []
             if changed and not self._stop.is_set():
                 self._rebuilder.rebuild(changed)
+
+    def _catch_up(self) -> None:
+        """Index the search shards left stale, in a quiet moment. `cancel` is cleared before
+        `_dirty` is read, and the watcher sets it after `_dirty`: an edit arriving at any
+        point either stops this before it starts or cancels it."""
+        if not self._rebuilder.search_pending or self._stop.is_set():
+            return
+        self._rebuilder.cancel.clear()
+        if not self._dirty.is_set():
+            self._rebuilder.catch_up()

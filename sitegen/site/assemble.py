@@ -11,21 +11,32 @@ from __future__ import annotations
 import calendar
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import PurePosixPath
 
 from markupsafe import Markup
 
+from sitegen.cite.description import page_description
 from sitegen.config.settings import Config
 from sitegen.content.frontmatter import Document
-from sitegen.markup.markdown import RenderedBody
-from sitegen.site.model import (Article, ArchiveMonth, ArchiveYear, ArticleBody, Heading, Section, SiteView,
-                    Taxonomy, TaxonomyLink, Term, TermRef)
-from sitegen.markup.text import plain_text, slugify
-from sitegen.cite.description import page_description
 from sitegen.content.urls import Route, absolute, href, term_path, term_slug
+from sitegen.markup.markdown import RenderedBody
+from sitegen.markup.text import plain_text, slugify
+from sitegen.site.model import (
+    ArchiveMonth,
+    ArchiveYear,
+    Article,
+    ArticleBody,
+    Heading,
+    Section,
+    SiteView,
+    Taxonomy,
+    TaxonomyLink,
+    Term,
+    TermRef,
+)
 
-_EPOCH = datetime(1, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -90,19 +101,7 @@ def _article(page: PageInput, config: Config, term_names: dict[tuple[str, str], 
              term_refs: dict[tuple[str, str], TermRef]) -> Article:
     """One article's view; `term_refs` shares each term's TermRef among all its articles."""
     meta, body, route = page.document.meta, page.body, page.route
-    terms: dict[str, tuple[TermRef, ...]] = {}
-    for singular, taxonomy in sorted(config.taxonomies.items(), key=lambda kv: kv[1]):
-        refs: dict[str, TermRef] = {}
-        for name in meta.taxonomies.get(taxonomy, ()):
-            key = term_slug(name)
-            if key not in refs:
-                ref = term_refs.get((taxonomy, key))
-                if ref is None:
-                    ref = term_refs[(taxonomy, key)] = TermRef(
-                        term_names[(taxonomy, key)], key, href(config, term_path(taxonomy, name)),
-                        taxonomy, singular)
-                refs[key] = ref
-        terms[taxonomy] = tuple(refs.values())
+    terms = _article_terms(page, config, term_names, term_refs)
     summary_text = " ".join(plain_text(page.summary_html).split())
     return Article(
         source_path=page.document.source.path,
@@ -133,6 +132,26 @@ def _article(page: PageInput, config: Config, term_names: dict[tuple[str, str], 
         date_inferred=meta.date_inferred,
         params=dict(meta.params),
     )
+
+
+def _article_terms(page: PageInput, config: Config, term_names: dict[tuple[str, str], str],
+                   term_refs: dict[tuple[str, str], TermRef]) -> dict[str, tuple[TermRef, ...]]:
+    """The article's terms per taxonomy, each once, in the order written; one TermRef per term
+    for the whole site (made here for the term's first article)."""
+    terms: dict[str, tuple[TermRef, ...]] = {}
+    for singular, taxonomy in sorted(config.taxonomies.items(), key=lambda kv: kv[1]):
+        refs: dict[str, TermRef] = {}
+        for name in page.document.meta.taxonomies.get(taxonomy, ()):
+            key = term_slug(name)
+            if key not in refs:
+                ref = term_refs.get((taxonomy, key))
+                if ref is None:
+                    ref = term_refs[(taxonomy, key)] = TermRef(
+                        term_names[(taxonomy, key)], key, href(config, term_path(taxonomy, name)),
+                        taxonomy, singular)
+                refs[key] = ref
+        terms[taxonomy] = tuple(refs.values())
+    return terms
 
 
 def _markup(html: str) -> Markup:

@@ -12,9 +12,10 @@ terms by name (case-insensitive); years and months newest first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, NamedTuple
+from typing import Any, NamedTuple
 
 from markupsafe import Markup
 

@@ -133,7 +133,7 @@ def test_a_flipped_bit_in_every_stored_value_publishes_nothing_wrong(
     columns = [c for t, c in COLUMNS if t == table]
     for row in db.execute(f"SELECT rowid, typeof({columns[0]}), * FROM {table}").fetchall():
         rowid, values = row[0], row[2:]
-        for column, value in zip(columns, values):
+        for column, value in zip(columns, values, strict=False):
             text = isinstance(value, bytes) and column not in ("value", "checksum")
             db.execute(f"UPDATE {table} SET {column} = {'CAST(? AS TEXT)' if text else '?'} "
                        f"WHERE rowid = ?", (_flipped(value, rng), rowid))

@@ -274,6 +274,7 @@ def _file_size_limit(limit: int) -> Callable[[], None]:
 
 def _built_site(tmp_path: Path, out: Path) -> Path:
     root = write_site(tmp_path / "site", {X: art()})
+    (root / "static").mkdir()  # the project's own, as init makes it (the theme's are in the package)
     run = run_cli(root, ("build", "--output", str(out)))
     assert run.returncode == 0, run.stderr
     return root

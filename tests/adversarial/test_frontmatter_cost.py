@@ -107,7 +107,7 @@ def compare(tmp_path: Path, text: str, what: str) -> Measured:
 def bomb(levels: int = 9) -> list[str]:
     """YAML lines of "billion laughs": each anchor is a list of nine aliases of the one before."""
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    for before, name in zip("abcdefghijklmnop", "bcdefghijklmnop"[: levels - 1]):
+    for before, name in zip("abcdefghijklmnop", "bcdefghijklmnop"[: levels - 1], strict=False):
         lines.append(f"{name}: &{name} [" + ",".join([f"*{before}"] * 9) + "]")
     return lines
 

@@ -86,7 +86,8 @@ def test_the_output_can_never_be_git_the_engine_or_the_cache(folder: str, clash:
     ("  cache: static/c\n", "config.yaml:2:10: error: 'paths.cache' ('static/c') is inside the static/ folder"),
     ("  cache: .\n", "config.yaml:2:10: error: 'paths.cache' ('.') is the project folder or contains it"),
     ("  output: .cache/site\n", "config.yaml:2:11: error: 'paths.output' ('.cache/site') is inside the cache folder"),
-    ("  output: site\n  cache: site/c\n", "config.yaml:3:10: error: 'paths.cache' ('site/c') is inside the output folder"),
+    ("  output: site\n  cache: site/c\n",
+     "config.yaml:3:10: error: 'paths.cache' ('site/c') is inside the output folder"),
     ("  output: content\n", "config.yaml:2:11: error: 'paths.output' ('content') is the content/ folder"),
 ])
 def test_config_paths_that_would_publish_the_cache_or_replace_sources_are_refused(
@@ -211,9 +212,9 @@ def test_a_kept_foreign_file_the_build_would_overwrite_is_an_error(make_site: Si
     manifest.write_text(manifest.read_text(encoding="utf-8").replace("robots.txt\n", ""), encoding="utf-8")
     before = read_tree(root / "public")
     run = build_site(root, "--keep-foreign")
-    assert (run.code, run.err) == (1, ("public/robots.txt: error: not made by the build, which now makes a file "
-                                      "or folder of this name\n  hint: move or rename the file; --keep-foreign keeps it "
-                                      "only where the site has no file of its own\n"))
+    assert (run.code, run.err) == (1, ("public/robots.txt: error: not made by the build, which now makes a "
+                                      "file or folder of this name\n  hint: move or rename the file; "
+                                      "--keep-foreign keeps it only where the site has no file of its own\n"))
     assert read_tree(root / "public") == before
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from sitegen.config.settings import load_config
 from sitegen.render.templates import make_environment
-from tests.support.sites import DEFAULT_CONFIG, article, build_site, read_tree, run_cli
+from tests.support.sites import DEFAULT_CONFIG, article, build_site, override, read_tree, run_cli
 
 Site = Callable[..., Path]
 SECRET = b"root:x:0:0:SECRET-OUTSIDE-THE-PROJECT"
@@ -42,6 +42,7 @@ def test_a_static_link_out_of_the_project_is_refused_and_names_the_link(make_sit
     root = make_site({"content/2019/a.md": article("A")})
     assert build_site(root).code == 0
     before = read_tree(root / "public")
+    (root / "static").mkdir(exist_ok=True)
     (root / "static" / "x").symlink_to(secret / "passwd")
     for command in ("build", "check"):
         run = run_cli(command, "--root", str(root))
@@ -55,6 +56,7 @@ def test_a_static_link_out_of_the_project_is_refused_and_names_the_link(make_sit
 
 def test_a_static_folder_link_out_of_the_project_is_refused(make_site: Site, secret: Path) -> None:
     root = make_site({"content/2019/a.md": article("A")})
+    (root / "static").mkdir(exist_ok=True)
     (root / "static" / "fonts").symlink_to(secret)
     run = build_site(root)
     assert run.code == 1 and run.err.startswith(
@@ -65,10 +67,12 @@ def test_a_static_folder_link_out_of_the_project_is_refused(make_site: Site, sec
 def test_links_out_of_the_project_are_published_where_the_config_opts_in(make_site: Site, secret: Path) -> None:
     config = DEFAULT_CONFIG + "security:\n  allow_symlinks_outside: [static/fonts]\n"
     root = make_site({"content/2019/a.md": article("A"), "config.yaml": config})
+    (root / "static").mkdir(exist_ok=True)
     (root / "static" / "fonts").symlink_to(secret)
     run = build_site(root)
     assert run.code == 0, run.err
     assert (root / "public/fonts/font.woff2").read_bytes() == b"wOF2 font bytes"
+    (root / "static").mkdir(exist_ok=True)
     (root / "static" / "x").symlink_to(secret / "passwd")  # not under the opted-in path
     run = build_site(root)
     assert run.code == 1 and run.err.startswith("static/x: error: symbolic link points outside the project")
@@ -85,6 +89,7 @@ def test_the_opt_in_must_name_paths_inside_the_project(make_site: Site) -> None:
 
 def test_links_inside_the_project_still_work(make_site: Site) -> None:
     root = make_site({"content/2019/a.md": article("A"), "assets/logo.svg": "<svg/>", "assets/img/a.png": "png"})
+    (root / "static").mkdir()
     (root / "static" / "logo.svg").symlink_to(root / "assets" / "logo.svg")
     (root / "static" / "img").symlink_to("../assets/img")
     run = build_site(root)
@@ -100,6 +105,7 @@ def test_links_into_the_cache_or_git_are_refused_even_inside_the_project(
         target: str, label: str, make_site: Site) -> None:
     root = make_site({"content/2019/a.md": article("A"), ".git/config": "[remote] token = SECRET"})
     assert build_site(root).code == 0
+    (root / "static").mkdir()
     (root / "static" / "leak").symlink_to(root / target)
     run = build_site(root)
     assert (run.code, run.err) == (1, (f"static/leak: error: symbolic link points into the {label}: "
@@ -109,8 +115,9 @@ def test_links_into_the_cache_or_git_are_refused_even_inside_the_project(
 
 def test_a_template_link_out_of_the_project_is_refused(make_site: Site, secret: Path) -> None:
     root = make_site({"content/2019/a.md": article("A")})
+    (root / "templates" / "partials").mkdir(parents=True)
     (root / "templates" / "partials" / "leak.html").symlink_to(secret / "passwd")
-    base = root / "templates" / "base.html"
+    base = override(root, "templates/base.html")
     base.write_text(base.read_text(encoding="utf-8").replace("</body>", '{% include "partials/leak.html" %}</body>'),
                     encoding="utf-8")
     run = build_site(root)
@@ -122,6 +129,7 @@ def test_a_template_link_out_of_the_project_is_refused(make_site: Site, secret: 
 
 def test_a_template_folder_link_out_of_the_project_is_refused(make_site: Site, secret: Path) -> None:
     root = make_site({"content/2019/a.md": article("A")})
+    (root / "templates").mkdir()
     (root / "templates" / "extra").symlink_to(secret)
     run = build_site(root)
     assert run.code == 1 and run.err.startswith(f"templates/extra: error: symbolic link points outside the "
@@ -132,6 +140,7 @@ def test_the_template_loader_refuses_a_link_out_even_if_the_listing_missed_it(
         make_site: Site, secret: Path) -> None:
     """The loader is the second line: a template only Jinja resolves still cannot lead out."""
     root = make_site({"content/2019/a.md": article("A")})
+    (root / "templates").mkdir()
     (root / "templates" / "leak.html").symlink_to(secret / "passwd")
     env = make_environment(load_config(root))
     with pytest.raises(jinja2.TemplateError, match="templates/leak.html: symbolic link points outside"):
@@ -141,7 +150,7 @@ def test_the_template_loader_refuses_a_link_out_even_if_the_listing_missed_it(
 @pytest.mark.parametrize("name", ["/etc/passwd", "../../outside/passwd", "partials/../../outside/passwd"])
 def test_includes_cannot_name_a_file_outside_the_templates(name: str, make_site: Site, secret: Path) -> None:
     root = make_site({"content/2019/a.md": article("A")})
-    base = root / "templates" / "base.html"
+    base = override(root, "templates/base.html")
     base.write_text(base.read_text(encoding="utf-8").replace("</body>", f'{{% include "{name}" %}}</body>'),
                     encoding="utf-8")
     run = build_site(root)
@@ -163,6 +172,7 @@ def test_an_archetype_link_out_of_the_project_is_refused(make_site: Site, secret
 
 def test_a_loop_of_links_in_static_is_an_error(make_site: Site) -> None:
     root = make_site({"content/2019/a.md": article("A")})
+    (root / "static").mkdir()
     (root / "static" / "loop").symlink_to(".")
     (root / "static" / "a").symlink_to("b")
     (root / "static" / "b").symlink_to("a")
@@ -179,6 +189,7 @@ def test_a_loop_of_links_in_static_is_an_error(make_site: Site) -> None:
 
 def test_a_fifo_in_static_is_an_error_not_a_hang(make_site: Site) -> None:
     root = make_site({"content/2019/a.md": article("A")})
+    (root / "static").mkdir()
     os.mkfifo(root / "static" / "pipe.css")
     run = build_site(root)
     assert (run.code, run.err) == (1, ("static/pipe.css: error: is not a regular file (a FIFO, socket or device)\n"

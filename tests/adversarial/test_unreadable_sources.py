@@ -74,7 +74,7 @@ def project(tmp_path: Path) -> Path:
         "content/2019/photo.png": "not really a picture",
         "static/css/extra.css": "p { color: black }",
         "archetypes/default.md": "---\ntitle: \"{{ title }}\"\n---\n",
-    })
+    }, theme=True)  # the project's own copy of the theme's templates, to make unreadable
 
 
 FOLDER_HINT = ("  hint: its articles would be missing from the site: let yourself read it (chmod u+rx), "

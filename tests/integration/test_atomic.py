@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.sites import REPO, article, build_site, read_tree
+from tests.support.sites import REPO, article, build_site, override, read_tree
 
 sys.path.insert(0, str(REPO / "bench"))
 import corpus
@@ -155,7 +155,7 @@ def test_a_reused_staging_folder_never_writes_into_the_live_site(make_site: Call
     config = root / "config.yaml"
     config.write_text(config.read_text(encoding="utf-8").replace("Test archive", "Renamed archive"),
                       encoding="utf-8")
-    (root / "templates" / "404.html").write_text("<p>gone</p>\n", encoding="utf-8")
+    override(root, "templates/404.html").write_text("<p>gone</p>\n", encoding="utf-8")
     assert build_site(root).code == 0
     assert read_tree(root / ".cache" / "spare-site") == live_before
 

@@ -2,21 +2,72 @@
 
 from __future__ import annotations
 
+import importlib.metadata
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 import yaml
 
+import sitegen.version
 from tests.support.sites import REPO, article, build_site, run_cli
 
 SEEDS = REPO.parent / "shared" / "seeds"
 
 
-@pytest.mark.parametrize("command", ["build", "check", "new", "import", "serve"])
+@pytest.mark.parametrize("command", ["build", "check", "new", "import", "serve", "init", "completion"])
 def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli(command, "--help").code == 0
-    assert "usage: build.py " + command in capsys.readouterr().out
+    assert "usage: treaty-archive " + command in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("invocation", "prog"), [
+    (["build.py"], "build.py"),
+    (["-m", "sitegen"], "python -m sitegen"),
+])
+def test_usage_lines_name_the_program_as_invoked(invocation: list[str], prog: str) -> None:
+    """The installed `treaty-archive` is checked in test_wheel.py, from a real install."""
+    command = [sys.executable, *invocation]
+    helped = subprocess.run([*command, "new", "--help"], cwd=REPO, capture_output=True, text=True,
+                            check=False)
+    assert helped.returncode == 0
+    assert helped.stdout.startswith(f"usage: {prog} new [-h]")
+    wrong = subprocess.run([*command, "new"], cwd=REPO, capture_output=True, text=True, check=False)
+    assert wrong.returncode == 2
+    assert wrong.stderr.splitlines()[0].startswith(f"usage: {prog} new ")
+    assert wrong.stderr.splitlines()[-1] == (
+        f"{prog} new: error: the following arguments are required: title")
+
+
+def test_version_is_the_packages(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli("--version").code == 0
+    assert capsys.readouterr().out == f"treaty-archive {sitegen.version.__version__}\n"
+    assert importlib.metadata.version("treaty-archive-sitegen") == sitegen.version.__version__
+
+
+def test_completion_script_completes_verbs_and_options(tmp_path: Path) -> None:
+    """bash runs the generated script: verbs and a verb's options complete."""
+    run = run_cli("completion", "bash")
+    assert run.code == 0
+    script = tmp_path / "treaty-archive.bash"
+    script.write_text(run.out, encoding="utf-8")
+    probe = (f'source "{script}"\n'
+             'complete_words() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*";\n'
+             '  COMP_POINT=${#COMP_LINE}; _shtab_treaty_archive; echo "${COMPREPLY[*]}"; }\n'
+             'complete_words treaty-archive in\n'
+             'complete_words treaty-archive build --no-\n')
+    done = subprocess.run(["bash", "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == ["init", "--no-wait --no-cache"]
+
+
+@pytest.mark.parametrize("shell", ["zsh", "tcsh"])
+def test_completion_scripts_for_other_shells_name_every_verb(shell: str) -> None:
+    run = run_cli("completion", shell)
+    assert run.code == 0
+    for verb in ("build", "check", "new", "import", "serve", "init", "completion"):
+        assert verb in run.out
 
 
 def test_build_prints_a_one_line_summary(make_site: Callable[..., Path]) -> None:
@@ -66,7 +117,7 @@ def test_stale_files_from_an_earlier_build_are_removed(make_site: Callable[..., 
 
 
 def test_new_scaffolds_from_the_archetype(make_site: Callable[..., Path]) -> None:
-    root = make_site({"archetypes/default.md": (REPO / "archetypes/default.md").read_text(encoding="utf-8")})
+    root = make_site({})  # the theme's archetype
     run = run_cli("new", "--root", str(root), "Host-nation support: a 'sympathy' budget?")
     assert run.code == 0, run.err
     created = run.out.split("created ", 1)[1].strip()

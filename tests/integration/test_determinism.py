@@ -29,6 +29,7 @@ PROJECT = ("config.yaml", "content", "templates", "static")
 # `build.py`, with the build's clock moved 400 days and 7 hours on.
 LATER = """\
 import datetime as _dt, sys
+import sitegen.commands.build as build_verb
 import sitegen.commands.cli as cli
 
 class Later(_dt.datetime):
@@ -36,7 +37,7 @@ class Later(_dt.datetime):
     def now(cls, tz=None):
         return _dt.datetime.now(tz) + _dt.timedelta(days=400, hours=7)
 
-cli.datetime = Later
+build_verb.datetime = Later
 sys.exit(cli.main(sys.argv[1:]))
 """
 

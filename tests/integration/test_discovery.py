@@ -79,7 +79,7 @@ def test_sitemap_lists_every_indexable_page_and_nothing_else(public: Path, pages
         indexable.add(SITE_URL + page.path)
     assert set(locs) == indexable
     lastmods = dict(zip(root.xpath("//s:url[s:lastmod]/s:loc/text()", namespaces=SITEMAP_NS),
-                        root.xpath("//s:url/s:lastmod/text()", namespaces=SITEMAP_NS)))
+                        root.xpath("//s:url/s:lastmod/text()", namespaces=SITEMAP_NS), strict=True))
     assert lastmods[SITE_URL + SEED_000] == "2019-07-13"
 
 

@@ -326,9 +326,13 @@ CASES: list[Any] = [  # Case, or pytest.param(Case) when marked xfail
          "templates/article.html:3: error: template error: TypeError: %d format: a real number is "
          "required, not str\n"
          "  hint: while rendering 2019/a-good-article/index.html\n"),
-    Case("template-missing", {"templates/archive.html": Deleted()},
-         "templates/archive.html: error: template 'archive.html' does not exist\n"
-         "  hint: create templates/archive.html, or restore it from the repository\n"),
+    # A project template deleted is the theme's again (tests/integration/test_theme.py); a name
+    # neither has is the error.
+    Case("template-include-missing",
+         {"templates/archive.html": '{% extends "base.html" %}\n{% block content %}{% include "partials/nope.html" %}'
+                                    '{% endblock %}\n'},
+         "templates/archive.html:2: error: template 'partials/nope.html' does not exist\n"
+         "  hint: create templates/partials/nope.html, or correct the name on this line\n"),
     Case("template-extends-missing", {"templates/article.html": '{% extends "layout.html" %}\n'},
          "templates/article.html:1: error: template 'layout.html' does not exist\n"
          "  hint: create templates/layout.html, or correct the name on this line\n"),

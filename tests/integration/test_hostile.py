@@ -253,25 +253,31 @@ def xml_problems(path: str, data: bytes, value: str) -> list[str]:
                 "x", "script", "img", "svg"):
             problems.append(f"{path}: injected element <{element.tag}>")
     if path == "sitemap.xml":
-        for loc in root.iter("{*}loc"):
-            if not (loc.text or "").startswith("https://example.org/"):
-                problems.append(f"{path}: <loc> {loc.text!r} is not a URL of the site")
-        return problems
+        return problems + [f"{path}: <loc> {loc.text!r} is not a URL of the site"
+                           for loc in root.iter("{*}loc")
+                           if not (loc.text or "").startswith("https://example.org/")]
     feed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
     if feed.bozo:
         problems.append(f"{path}: feedparser: {feed.bozo_exception}")
     for number, entry in enumerate(feed.entries):
-        for key in ("summary", "content"):
-            parts = entry.get("content", []) if key == "content" else [
-                {"value": entry.get("summary", ""), "type": entry.get("summary_detail", {}).get("type")}]
-            for part in parts:
-                if part.get("type") in ("text/html", "application/xhtml+xml"):
-                    problems += script_problems(f"{path} entry {number} {key}", part["value"])
-        if entry.get("title_detail", {}).get("type") == "text/html":
-            problems += script_problems(f"{path} entry {number} title", entry.title)
+        problems += entry_problems(f"{path} entry {number}", entry)
     titles = [e.get("title", "") for e in feed.entries]
     if path in ("feed.xml", "index.xml") and " ".join(value.split()) not in titles:
         problems.append(f"{path}: the payload title is not an entry title: {titles}")
+    return problems
+
+
+def entry_problems(where: str, entry: Any) -> list[str]:
+    """Script in a feed entry's HTML summary, content or title."""
+    problems = []
+    for key in ("summary", "content"):
+        parts = entry.get("content", []) if key == "content" else [
+            {"value": entry.get("summary", ""), "type": entry.get("summary_detail", {}).get("type")}]
+        for part in parts:
+            if part.get("type") in ("text/html", "application/xhtml+xml"):
+                problems += script_problems(f"{where} {key}", part["value"])
+    if entry.get("title_detail", {}).get("type") == "text/html":
+        problems += script_problems(f"{where} title", entry.title)
     return problems
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
-from tests.support.sites import REPO, article, build_site, read_tree, write_site
+from sitegen.theme import theme_folder
+from tests.support.sites import REPO, article, build_site, override, read_tree, write_site
 
 sys.path.insert(0, str(REPO / "bench"))
 import corpus  # noqa: E402
@@ -65,15 +66,15 @@ def _new_slug(root: Path) -> None:
 
 
 def _edit_template(root: Path) -> None:
-    path = root / "templates" / "article.html"
+    path = override(root, "templates/article.html")
     path.write_text(path.read_text(encoding="utf-8").replace("</article>", "<!-- edited --></article>", 1),
                     encoding="utf-8")
 
 
 def _edit_partial(root: Path) -> None:
-    partials = sorted((root / "templates" / "partials").glob("*.html"))
-    partials[0].write_text(partials[0].read_text(encoding="utf-8") + "\n<!-- edited partial -->\n",
-                           encoding="utf-8")
+    first = sorted((theme_folder("templates") / "partials").glob("*.html"))[0]
+    partial = override(root, f"templates/partials/{first.name}")
+    partial.write_text(partial.read_text(encoding="utf-8") + "\n<!-- edited partial -->\n", encoding="utf-8")
 
 
 def _edit_config(root: Path) -> None:
@@ -82,12 +83,13 @@ def _edit_config(root: Path) -> None:
 
 
 def _edit_shortcode(root: Path) -> None:
-    path = root / "templates" / "shortcodes" / "rawhtml.html"
+    path = override(root, "templates/shortcodes/rawhtml.html")
     path.write_text("<div class=\"raw\">" + path.read_text(encoding="utf-8") + "</div>", encoding="utf-8")
 
 
 def _edit_static(root: Path) -> None:
-    css = sorted((root / "static").rglob("*.css"))[0]
+    first = sorted(theme_folder("static").rglob("*.css"))[0]
+    css = override(root, "static/" + first.relative_to(theme_folder("static")).as_posix())
     css.write_text(css.read_text(encoding="utf-8") + "\n/* edited */\n", encoding="utf-8")
 
 
@@ -213,7 +215,7 @@ def test_a_body_edit_re_renders_only_the_list_pages_that_show_the_article(tmp_pa
         with (work / "config.yaml").open("a", encoding="utf-8") as config:
             config.write("pagination:\n  page_size: 2\n")
         if reads_members:  # the last article of the term is the one edited below
-            term = work / "templates" / "term.html"
+            term = override(work, "templates/term.html")
             term.write_text(term.read_text(encoding="utf-8").replace(
                 "{% block content %}", "{% block content %}<!-- {{ term.articles[-1].word_count }} -->", 1),
                 encoding="utf-8")

@@ -243,7 +243,7 @@ def test_known_imperfect_japanese_ranking(page: Page, archive_ja: tuple[str, str
         page.goto(url + where)
         _, titles = header_search(page, query)
         assert len(titles) == len(order), (why, titles)
-        assert all(t.startswith(o) for t, o in zip(titles, order)), (why, where, titles)
+        assert all(t.startswith(o) for t, o in zip(titles, order, strict=True)), (why, where, titles)
 
 
 def test_a_result_opens_the_article_under_the_base_path(page: Page, archive_ja: tuple[str, str]) -> None:
@@ -261,6 +261,20 @@ def test_japanese_results_carry_their_language(page: Page, archive_ja: tuple[str
     page.goto(url + ENGLISH_PAGE)
     header_search(page, "普天間")
     assert page.locator("#search .search-result").first.get_attribute("lang") == "ja"
+
+
+def test_every_link_has_an_address_once_the_search_box_is_ready(
+        page: Page, archive_ja: tuple[str, str]) -> None:
+    """Lighthouse's "links are crawlable" (SEO) counts hidden links too: the header panel's
+    "see all results" link carries the search page's address before any query."""
+    url, base = archive_ja
+    for path in ("", JAPANESE_PAGE):
+        page.goto(url + path)
+        page.wait_for_selector("#search .search-more", state="attached")
+        missing = page.eval_on_selector_all(
+            "a", "links => links.filter(a => !a.getAttribute('href')).map(a => a.outerHTML)")
+        assert missing == [], path
+        assert page.get_attribute("#search .search-more", "href") == f"{base}search/"
 
 
 def test_see_all_results_leads_to_the_search_page(page: Page, archive_ja: tuple[str, str]) -> None:

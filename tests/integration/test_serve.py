@@ -6,6 +6,7 @@ to it over HTTP (http.client, so paths such as `/../x` go out unnormalised) and 
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import io
 import os
@@ -184,8 +185,9 @@ def test_broken_edit_keeps_the_last_good_build_then_recovers(start: Callable[...
         first_token = events.wait_for("reload")
         live.edit(SOURCE, BROKEN)
         error = events.wait_for("build-error")
-        assert "content/2019/first.md:2:8: error: invalid YAML front matter: the '[' opened here is never closed" in error
-        assert "content/2019/first.md:2:8: error: invalid YAML front matter: the '[' opened here is never closed" in live.err.getvalue()
+        broken = "content/2019/first.md:2:8: error: invalid YAML front matter: the '[' opened here is never closed"
+        assert broken in error
+        assert broken in live.err.getvalue()
         assert "still serving the last good build" in live.err.getvalue()
         still = live.get("/2019/first/")
         assert still.status == 200 and "The original text." in still.text
@@ -293,3 +295,25 @@ def test_an_open_page_reloads_after_a_server_restart(tmp_path: Path, page: Page)
     port = urlsplit(url).port or 0
     with Server(config, port=port, out=quiet, err=quiet):
         page.get_by_text("After restart.", exact=True).wait_for(timeout=WAIT * 1000)
+
+
+def test_tabs_reload_before_search_catches_up(start: Callable[..., Live]) -> None:
+    """An edit reloads open pages as soon as the pages are built; the search index of the
+    edited page follows in the background, without a second reload."""
+    live = start()
+    events = EventStream(live)
+    try:
+        first_token = events.wait_for("reload")
+        live.edit(SOURCE, article("First light", slug="first", body="A zeppelin over Yokosuka."))
+        second_token = events.wait_for("reload", lambda token: token != first_token)
+        deadline = time.monotonic() + WAIT
+        while "search index caught up" not in live.out.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        events.close()
+    assert "search index caught up" in live.out.getvalue(), live.out.getvalue()
+    assert "zeppelin" in live.get("/2019/first/").text
+    fragments = [gzip.decompress(p.read_bytes()) for p in
+                 (live.root / "public" / "pagefind" / "en").glob("*/fragment/*.pf_fragment")]
+    assert any(b"zeppelin" in fragment for fragment in fragments)
+    assert live.server.hub.current().token == second_token  # no reload for the index

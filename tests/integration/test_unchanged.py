@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Callable
 
-from sitegen.config.settings import load_config
 from sitegen.build.pipeline import build
+from sitegen.config.settings import load_config
 from tests.support.sites import build_site
 
 NOW = datetime(2026, 1, 1, 12, tzinfo=UTC)

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from sitegen.content.dates import parse_date
 from sitegen.content.frontmatter import ParseResult, parse_source
-from sitegen.importer.capture import slugify as import_slugify
 from sitegen.content.sources import Source, read_source
+from sitegen.importer.capture import slugify as import_slugify
 from sitegen.markup.text import slugify as text_slugify
 from tests.property.budget import BUDGETS, run_property
 from tests.property.strategies import (

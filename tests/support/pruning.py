@@ -105,7 +105,10 @@ def _name(processor: InlineProcessor, pattern: Any) -> str:
     raise AssertionError(f"unregistered pattern {pattern!r}")
 
 
-def check_pruning(text: str, options: MarkdownOptions = MarkdownOptions()) -> frozenset[str]:
+DEFAULT_OPTIONS = MarkdownOptions()
+
+
+def check_pruning(text: str, options: MarkdownOptions = DEFAULT_OPTIONS) -> frozenset[str]:
     """Assert pruning changes nothing for `text`; return the pattern names the pruned run kept."""
     with spying() as seen:
         with_pruning = render_markdown(text, options)

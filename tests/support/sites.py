@@ -1,21 +1,23 @@
 """Build mini-sites inside a test: every input visible in the test, the real CLI in-process.
 
-`make_site({"content/2019/x.md": "..."})` writes a project into a temporary folder
-with the repository's own templates and static files (unless the test gives its own),
-and `build_site(root, ...)` runs `main(["build", ...])` and returns what it printed.
+`make_site({"content/2019/x.md": "..."})` writes a project into a temporary folder; its
+templates, static files and archetypes are the package's theme (sitegen/theme), which the
+files a test gives in `templates/`, `static/` or `archetypes/` override one by one, as in any
+project. `build_site(root, ...)` runs `main(["build", ...])` and returns what it printed.
 """
 
 from __future__ import annotations
 
 import io
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
 from sitegen.commands.cli import main
+from sitegen.theme import theme_folder
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -38,13 +40,17 @@ class Run:
     err: str
 
 
-def write_site(root: Path, files: dict[str, str | bytes], theme: bool = True) -> Path:
-    """Write `files` under root, with config.yaml and the repository theme by default."""
+def write_site(root: Path, files: dict[str, str | bytes], theme: bool = False) -> Path:
+    """Write `files` under root, with a config.yaml unless one is given.
+
+    With `theme`, the project also holds a copy of the theme's templates and static files
+    (as `treaty-archive theme copy` makes), for tests that break one of the project's own
+    files; a folder `files` writes into is left to them."""
     root.mkdir(parents=True, exist_ok=True)
     if theme:
         for folder in ("templates", "static"):
             if not any(name.startswith(folder + "/") for name in files):
-                shutil.copytree(REPO / folder, root / folder, dirs_exist_ok=True)
+                shutil.copytree(theme_folder(folder), root / folder, dirs_exist_ok=True)
     if "config.yaml" not in files:
         (root / "config.yaml").write_text(DEFAULT_CONFIG, encoding="utf-8")
     for name, text in files.items():
@@ -58,10 +64,21 @@ def write_site(root: Path, files: dict[str, str | bytes], theme: bool = True) ->
     return root
 
 
+def override(root: Path, rel: str) -> Path:
+    """Copy the theme's file `rel` (e.g. "templates/article.html") into the project, as an
+    editor does to change it (docs/templates.md); return the project's copy."""
+    kind, _, name = rel.partition("/")
+    target = root / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(theme_folder(kind) / name, target)
+    return target
+
+
 def run_cli(*args: str) -> Run:
-    """Run the command line in-process and capture what it prints."""
+    """Run the command line in-process, as the installed `treaty-archive`, and capture what
+    it prints (argparse's own --help and --version output goes to sys.stdout: use capsys)."""
     out, err = io.StringIO(), io.StringIO()
-    code = main(list(args), stdout=out, stderr=err)
+    code = main(list(args), stdout=out, stderr=err, prog="treaty-archive")
     return Run(code, out.getvalue(), err.getvalue())
 
 
@@ -79,8 +96,8 @@ def read_tree(folder: Path) -> dict[str, bytes]:
 def make_site(tmp_path: Path) -> Callable[..., Path]:
     counter = iter(range(1000))
 
-    def make(files: dict[str, str | bytes], theme: bool = True) -> Path:
-        return write_site(tmp_path / f"site{next(counter)}", files, theme)
+    def make(files: dict[str, str | bytes]) -> Path:
+        return write_site(tmp_path / f"site{next(counter)}", files)
 
     return make
 

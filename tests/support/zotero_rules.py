@@ -110,28 +110,27 @@ def coins(page: str) -> list[Item]:
             continue
         item = Item("webpage")
         for key, value in values:
-            if key == "rft.type" and value in ITEM_TYPES:
-                item.item_type = value
-            elif key == "rft.title":
-                item.title = value
-            elif key in ("rft.au", "rft.creator"):
-                item.creators.append((value, "author"))
-            elif key == "rft.contributor":
-                item.creators.append((value, "contributor"))
-            elif key == "rft.aucorp":
-                item.creators.append((value, "institution"))
-            elif key == "rft.source":
-                item.publication = value
-            elif key == "rft.date":
-                item.date = value
-            elif key == "rft.language":
-                item.language = value
-            elif key == "rft.identifier" and value.startswith(("http://", "https://")):
-                item.url = value
-            elif key == "rft.description":
-                item.abstract = value
+            _coins_field(item, key, value)
         items.append(item)
     return items
+
+
+_COINS_CREATORS = {"rft.au": "author", "rft.creator": "author", "rft.contributor": "contributor",
+                   "rft.aucorp": "institution"}
+_COINS_FIELDS = {"rft.title": "title", "rft.source": "publication", "rft.date": "date",
+                 "rft.language": "language", "rft.description": "abstract"}
+
+
+def _coins_field(item: Item, key: str, value: str) -> None:
+    """One key=value of a COinS span, as Zotero's translator reads it into the item."""
+    if key == "rft.type" and value in ITEM_TYPES:
+        item.item_type = value
+    elif key in _COINS_CREATORS:
+        item.creators.append((value, _COINS_CREATORS[key]))
+    elif key in _COINS_FIELDS:
+        setattr(item, _COINS_FIELDS[key], value)
+    elif key == "rft.identifier" and value.startswith(("http://", "https://")):
+        item.url = value
 
 
 def _meta(tree: lxml_html.HtmlElement) -> dict[str, list[str]]:

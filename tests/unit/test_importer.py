@@ -328,7 +328,8 @@ def test_japanese_capture_fixture() -> None:
     parsed = parse_article(article.text)
     assert parsed.meta["lang"] == "ja"
     assert (parsed.meta["author"], parsed.meta["author_role"]) == ("山田 太郎", "朝日新聞記者")
-    assert parsed.key_points == ["トランプ大統領は安保条約を不公平だと述べた。", "日本は在日米軍への財政支援を行っている。"]
+    assert parsed.key_points == ["トランプ大統領は安保条約を不公平だと述べた。",
+                                 "日本は在日米軍への財政支援を行っている。"]
     assert parsed.headings == [(2, "冷戦の時代"), (2, "論評"), (3, "同盟の公平性")]
     assert parsed.comments == ["面白い記事です。"]
     assert "シェア" not in parsed.body

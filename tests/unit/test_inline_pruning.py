@@ -294,3 +294,13 @@ def test_a_blank_body_reports_no_headings_links_or_ids_of_the_previous_one() -> 
     for blank in ("", "  \n\t\n"):
         body = render_markdown(blank, MarkdownOptions())
         assert (body.headings, body.links, body.ids, body.toc_html) == ((), (), (), "")
+
+
+@pytest.mark.parametrize("text", ['[t](e "[t](e "x', '[t](https://e.org "[t](https://e.org "x\\-',
+                                  'a *b* [t](e "[t](e "x *c* d'])
+@pytest.mark.parametrize("options", OPTION_SETS, ids=OPTION_IDS)
+def test_a_link_whose_title_never_closes_converts_as_the_library_does(text: str,
+                                                                      options: MarkdownOptions) -> None:
+    """Python-Markdown's link handler answers an unclosed nested title with an end of -1;
+    the batched loop took that for progress and appended placeholders until memory ran out."""
+    check_pruning(text, options)

@@ -370,3 +370,54 @@ def test_a_neighbours_edit_reindexes_nothing(make_site: Any, pagefind: Path) -> 
     assert pages_before[neighbour] != pages_after[neighbour]  # its "newer/older" link changed
     changed = {rel.rsplit("/", 1)[0] for rel in set(before) | set(after) if before.get(rel) != after.get(rel)}
     assert changed == {"pagefind/en/3", "pagefind/ja/1"}  # the shards holding 2010/futenma only
+
+
+def _build_with(root: Path, **options: Any) -> Any:
+    from datetime import UTC, datetime
+
+    from sitegen.build.pipeline import build
+    from sitegen.config.settings import load_config
+    return build(load_config(root), now=datetime.now(UTC), **options)
+
+
+def test_a_deferred_build_publishes_pages_and_leaves_changed_shards_for_later(
+        make_site: Any, pagefind: Path) -> None:
+    """serve's path: the edited page goes live at once, its shards stay as they were, and
+    the next build (the catch-up) indexes them into what a clean build makes."""
+    root = make_site(SHARDED)
+    assert build_site(root, "--quiet").code == 0
+    public = root / "public"
+    before = _shard_inodes(public)
+    source = root / "content" / "2019" / "old-argument.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nA zeppelin over Yokosuka.\n", encoding="utf-8")
+    report = _build_with(root, defer_search=True)
+    assert report.search_pending == 2  # its shard in each family
+    assert "zeppelin" in (public / "2019" / "old-argument" / "index.html").read_text(encoding="utf-8")
+    assert _shard_inodes(public) == before  # not one search file touched
+    caught_up = _build_with(root)
+    assert caught_up.search_pending == 0 and caught_up.rendered == 0
+    fragments = {url: f for folder in public.glob("pagefind/en/*") for url, f in _fragments(folder).items()}
+    assert "zeppelin" in fragments["/2019/old-argument/"]["content"]
+    clean = make_site(SHARDED)
+    (clean / "content" / "2019" / "old-argument.md").write_text(source.read_text(encoding="utf-8"),
+                                                                encoding="utf-8")
+    assert build_site(clean, "--quiet").code == 0
+    assert read_tree(public) == read_tree(clean / "public")
+
+
+def test_a_cancelled_catch_up_leaves_the_site_as_it_was(make_site: Any, pagefind: Path) -> None:
+    import threading
+
+    from sitegen.errors import BuildCancelled
+    root = make_site(SHARDED)
+    assert build_site(root, "--quiet").code == 0
+    source = root / "content" / "2019" / "old-argument.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nA zeppelin.\n", encoding="utf-8")
+    assert _build_with(root, defer_search=True).search_pending == 2
+    before = read_tree(root / "public")
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(BuildCancelled):
+        _build_with(root, cancel=cancel)
+    assert read_tree(root / "public") == before
+    assert _build_with(root).search_pending == 0  # and the next one finishes the job

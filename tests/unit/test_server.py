@@ -185,7 +185,7 @@ def test_hub_bounds_the_number_of_streams() -> None:
 
 
 def test_pinned_overrides_keep_command_line_values_only(tmp_path: Path) -> None:
-    root = write_site(tmp_path / "site", {}, theme=False)
+    root = write_site(tmp_path / "site", {})
     plain = load_config(root, {"build_drafts": True})
     assert pinned_overrides(plain) == {"build_drafts": True, "build_future": False}
     overridden = load_config(root, {"paths.output": "out", "site.base_url": "/x/"})

@@ -177,7 +177,8 @@ function headerSearch(root) {
   const input = root.querySelector("#site-search");
   const status = element("p", { class: "search-status visually-hidden", role: "status" });
   const list = element("ol", { class: "search-results", id: "site-search-results" });
-  const more = element("a", { class: "search-more" });
+  // An href from the start: a link without one is not crawlable (Lighthouse SEO), even hidden.
+  const more = element("a", { class: "search-more", href: root.dataset.searchPage }, "Search page");
   const panel = element("div", { class: "search-panel", hidden: "" }, list, more);
   root.append(status, panel);
   root.querySelector(".search-link").hidden = true;

@@ -1,0 +1,90 @@
+"""sitegen/incremental/cache.py: what one build leaves for the next, and a cache that cannot
+be trusted to be there (missing, unreadable, of another schema) only costs time."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sitegen.content.sources import FileStamp
+from sitegen.incremental.cache import SCHEMA_VERSION, BuildCache, digest
+
+
+def test_digest_separates_its_parts() -> None:
+    assert digest("ab", "c") != digest("a", "bc")
+    assert digest("a", b"b") == digest("a", "b")  # bytes and text of the same UTF-8 agree
+    assert digest() != digest("")
+    assert len(digest("x")) == 64
+
+
+def test_everything_stored_is_read_back_by_the_next_build(tmp_path: Path) -> None:
+    stamp = FileStamp(10, 1, 2, 3, "d" * 64)
+    cache = BuildCache(tmp_path / "cache")
+    cache.put_sources({"k1": b"encoded result"}, {"k1": ("<p>body</p>", "<ul></ul>")})
+    cache.put_meta({"last_build": "{}"})
+    cache.put_page_fingerprints({"index.html": "f1"})
+    cache.put_file_stamps({"content/a.md": stamp}, {})
+    cache.close()
+    again = BuildCache(tmp_path / "cache")
+    assert again.get_sources(["k1", "k2"]) == {"k1": b"encoded result"}  # decoded by codec.py
+    assert again.get_body("k1") == ("<p>body</p>", "<ul></ul>")
+    assert again.get_meta("last_build") == "{}"
+    assert again.page_fingerprints() == {"index.html": "f1"}
+    assert again.file_stamps() == {"content/a.md": stamp}
+    again.close()
+
+
+def test_pruning_forgets_what_no_source_uses(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path / "cache")
+    cache.put_sources({"old": b"1", "new": b"2"}, {"old": ("o", ""), "new": ("n", "")})
+    cache.prune_sources({"new"})
+    assert cache.get_sources(["old", "new"]) == {"new": b"2"}
+    assert (cache.get_body("old"), cache.get_body("new")) == (None, ("n", ""))
+    cache.close()
+
+
+def test_without_a_folder_the_cache_is_off_but_holds_this_builds_bodies() -> None:
+    cache = BuildCache(None)
+    assert not cache.enabled
+    assert cache.spare_site() is None
+    cache.put_sources({"k": b"1"}, {"k": ("<p>x</p>", "")})
+    assert cache.get_sources(["k"]) == {}  # nothing is kept between builds...
+    assert cache.get_body("k") == ("<p>x</p>", "")  # ...but this build reads its bodies back
+    assert cache.page_fingerprints() == {} and cache.get_meta("x") is None
+
+
+def test_a_cache_file_that_is_not_a_database_is_replaced(tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    (folder / "build.sqlite3").write_bytes(b"this is not a database" * 100)
+    cache = BuildCache(folder)
+    assert cache.enabled
+    assert cache.get_sources(["k"]) == {} and cache.file_stamps() == {}
+    cache.close()
+    with sqlite3.connect(folder / "build.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM sources").fetchone() == (0,)
+
+
+def test_a_folder_where_the_database_belongs_turns_the_cache_off(tmp_path: Path) -> None:
+    (tmp_path / "cache" / "build.sqlite3").mkdir(parents=True)
+    cache = BuildCache(tmp_path / "cache")
+    assert not cache.enabled
+    assert cache.get_sources(["k"]) == {} and cache.file_stamps() == {}
+
+
+def test_a_cache_of_another_schema_starts_empty(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path / "cache")
+    cache.put_page_fingerprints({"index.html": "f"})
+    cache.close()
+    with sqlite3.connect(tmp_path / "cache" / "build.sqlite3") as db:
+        db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (SCHEMA_VERSION + "-old",))
+    again = BuildCache(tmp_path / "cache")
+    assert again.page_fingerprints() == {}
+    assert again.get_meta("schema") == SCHEMA_VERSION
+    again.close()
+
+
+def test_the_cache_folder_holds_the_spare_site(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path / "cache")
+    assert cache.spare_site() == tmp_path / "cache" / "spare-site"
+    cache.close()

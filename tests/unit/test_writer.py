@@ -1,0 +1,101 @@
+"""sitegen/output/writer.py: staging, the swap, unchanged files linked, and nothing half-written."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from sitegen.errors import BuildFailed
+from sitegen.output.ownership import survey
+from sitegen.output.writer import MANIFEST, StagedOutput, WriteReport, output_matches_manifest, read_manifest
+from tests.support.sites import read_tree
+
+
+def _publish(out: Path, files: dict[str, bytes], spare: Path | None = None) -> tuple[StagedOutput, WriteReport]:
+    staged = StagedOutput(out, spare=spare)
+    for rel, data in files.items():
+        staged.put(rel, data)
+    return staged, staged.commit()
+
+
+def test_a_first_commit_makes_the_folder_with_its_manifest(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    staged, report = _publish(out, {"index.html": b"home", "a/b/index.html": b"page"})
+    assert read_tree(out) == {"index.html": b"home", "a/b/index.html": b"page",
+                              MANIFEST: (out / MANIFEST).read_bytes()}
+    assert read_manifest(out) == {"index.html", "a/b/index.html"}
+    assert (report.written, report.unchanged, report.removed, report.foreign) == (2, 0, (), ())
+    assert not staged.staging.exists()  # swapped in: no staging folder is left beside it
+
+
+def test_unchanged_bytes_are_linked_not_rewritten(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    _publish(out, {"same.html": b"same", "changed.html": b"old"})
+    before = (out / "same.html").stat()
+    _, report = _publish(out, {"same.html": b"same", "changed.html": b"new"})
+    after = (out / "same.html").stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert (out / "changed.html").read_bytes() == b"new"
+    assert (report.written, report.unchanged) == (1, 1)
+
+
+def test_files_of_the_last_build_that_are_gone_are_reported_removed(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    _publish(out, {"keep.html": b"k", "old/index.html": b"o"})
+    _, report = _publish(out, {"keep.html": b"k"})
+    assert report.removed == ("old/index.html",)
+    assert sorted(read_tree(out)) == [MANIFEST, "keep.html"]
+
+
+def test_abort_leaves_the_previous_site_byte_for_byte(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    _publish(out, {"index.html": b"v1"})
+    before = read_tree(out)
+    staged = StagedOutput(out)
+    staged.put("index.html", b"v2")
+    staged.put("new.html", b"half-written build")
+    staged.abort()
+    assert read_tree(out) == before
+    assert not staged.staging.exists()
+
+
+def test_a_file_produced_twice_is_an_error(tmp_path: Path) -> None:
+    staged = StagedOutput(tmp_path / "public")
+    staged.put("index.html", b"one")
+    with pytest.raises(BuildFailed) as caught:
+        staged.put("index.html", b"two")
+    assert caught.value.diagnostics[0].format() == (
+        "index.html: error: index.html was produced twice\n  hint: two pages or files claim this path; rename one")
+    staged.abort()
+
+
+def test_copied_files_keep_their_bytes(tmp_path: Path) -> None:
+    source = tmp_path / "logo.svg"
+    source.write_bytes(b"<svg/>")
+    out = tmp_path / "public"
+    staged = StagedOutput(out)
+    staged.copy("img/logo.svg", source)
+    staged.commit()
+    assert (out / "img/logo.svg").read_bytes() == b"<svg/>"
+    assert not os.path.samefile(source, out / "img/logo.svg")  # a copy: editing public/ never edits static/
+
+
+def test_the_spare_site_becomes_the_next_staging_folder(tmp_path: Path) -> None:
+    out, spare = tmp_path / "public", tmp_path / "cache" / "spare-site"
+    spare.parent.mkdir()
+    _publish(out, {"a.html": b"1"}, spare)
+    _publish(out, {"a.html": b"2"}, spare)
+    assert spare.is_dir()  # the replaced site, kept for the next build to update
+    staged, _ = _publish(out, {"a.html": b"3", "b.html": b"new"}, spare)
+    assert staged.reused
+    assert read_tree(out) == {"a.html": b"3", "b.html": b"new", MANIFEST: (out / MANIFEST).read_bytes()}
+
+
+def test_the_manifest_tells_whether_the_output_is_as_the_build_left_it(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    _publish(out, {"index.html": b"home"})
+    assert output_matches_manifest(survey(out))
+    (out / "index.html").unlink()
+    assert not output_matches_manifest(survey(out))
