@@ -1,4 +1,4 @@
-"""ruff and mypy are part of the test command, under the rules pyproject.toml sets and explains.
+"""ruff, mypy and import-linter are part of the test command, under the rules pyproject.toml sets and explains.
 
 Each runs as a subprocess of this Python (`python -m ruff`, `python -m mypy`), so the tools of
 the `test` extra are used, with the repository's configuration. A tool that is missing skips
@@ -35,3 +35,15 @@ def test_mypy_finds_nothing() -> None:
     run = _run("mypy", "--no-incremental", "--cache-dir=/dev/null")
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.startswith("Success: no issues found")
+
+
+def test_the_stages_import_downwards_only() -> None:
+    """The import-linter contracts in pyproject.toml: the layer order of the stages, the cache
+    reached from build/ alone, Python-Markdown from markup/ alone."""
+    if importlib.util.find_spec("importlinter") is None:
+        missing_tool("import-linter is not installed: pip install -e '.[test]'")
+    run = subprocess.run([sys.executable, "-c", "import sys; from importlinter.cli import lint_imports; "
+                          "sys.exit(lint_imports(no_cache=True))"], cwd=REPO, capture_output=True,
+                         text=True, check=False, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "0 broken" in run.stdout

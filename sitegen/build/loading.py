@@ -25,15 +25,15 @@ from sitegen.build.workers import (
 )
 from sitegen.config.settings import Config
 from sitegen.content.frontmatter import Document
+from sitegen.content.publication import is_published, next_change
 from sitegen.content.sources import SourceTree, discover_sources
 from sitegen.content.urls import Route, route_document
 from sitegen.errors import ContentError, Diagnostic, raise_errors
-from sitegen.incremental.cache import Body, BuildCache, digest
-from sitegen.incremental.unchanged import is_published, next_change
+from sitegen.incremental.cache import BuildCache, digest
 from sitegen.render.bodies import ConvertedBody, RefIndex, as_markup, resolve_refs
 from sitegen.render.templates import templates_fingerprint
 from sitegen.site.assemble import PageInput
-from sitegen.site.model import ArticleBody
+from sitegen.site.model import ArticleBody, Body
 from sitegen.theme import layered_files
 from sitegen.version import __version__
 

@@ -24,8 +24,9 @@ from sitegen.build.loading import (
     load_site,
     read_sources,
 )
-from sitegen.build.lock import build_lock
 from sitegen.build.planning import PlannedSite, plan_site
+from sitegen.build.render_pool import RenderOutcome, render_plans
+from sitegen.build.url_history import UrlHistory, UrlMoves, load_history, plan_moves, save_history
 from sitegen.config.folders import folder_problems
 from sitegen.config.settings import Config
 from sitegen.errors import BuildFailed, ConfigError, Diagnostic, TemplateError, raise_errors
@@ -33,10 +34,9 @@ from sitegen.incremental.cache import BuildCache, digest
 from sitegen.incremental.fingerprint import Fingerprinter
 from sitegen.incremental.unchanged import LastBuild, input_digest, output_stands, remember_build
 from sitegen.output.faults import checkpoint
+from sitegen.output.lock import build_lock
 from sitegen.output.ownership import OutputState, check_output, open_output
-from sitegen.output.url_history import UrlHistory, UrlMoves, load_history, plan_moves, save_history
 from sitegen.output.writer import StagedOutput, WriteReport
-from sitegen.render.render_pool import RenderOutcome, render_plans
 from sitegen.render.templates import compile_all, make_environment, templates_fingerprint, with_site
 from sitegen.search.indexing import index_search
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from sitegen.build.loading import CheckedSite
+from sitegen.build.reserved import reserved_problems
 from sitegen.config.settings import Config
 from sitegen.errors import Diagnostic, OutputConflictError
-from sitegen.output.reserved import reserved_problems
 from sitegen.output.writer import CopiedFile
 from sitegen.render.derived import derive_outputs
 from sitegen.render.routes import plan_outputs

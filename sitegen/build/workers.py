@@ -21,11 +21,11 @@ from sitegen.config.settings import Config
 from sitegen.content.frontmatter import Document, parse_source
 from sitegen.content.sources import Source, read_source
 from sitegen.errors import Diagnostic
-from sitegen.incremental.cache import Body
 from sitegen.incremental.codec import Refused, Unencodable, decode_result, encode_result
 from sitegen.markup.pruning_support import warn_if_unsupported
 from sitegen.render.bodies import BodyConverter, ConvertedBody, split_body
 from sitegen.render.templates import TemplateError, make_environment
+from sitegen.site.model import Body
 
 PARALLEL_THRESHOLD = 96
 CHUNK_SIZE = 24

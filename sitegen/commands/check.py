@@ -17,6 +17,7 @@ from typing import TextIO
 from urllib.parse import unquote, urlsplit
 
 from sitegen.build.pipeline import CheckedSite, load_site, plan_site
+from sitegen.build.url_history import load_history, plan_moves
 from sitegen.commands.check_citations import check_citations
 from sitegen.commands.common import (
     Subcommands,
@@ -29,7 +30,6 @@ from sitegen.config.settings import Config
 from sitegen.content.frontmatter import Document
 from sitegen.content.urls import Route
 from sitegen.errors import Diagnostic, SiteError
-from sitegen.output.url_history import load_history, plan_moves
 
 
 def add_parser(commands: Subcommands) -> None:

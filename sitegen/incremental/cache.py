@@ -32,13 +32,13 @@ from typing import Any
 import msgpack
 
 from sitegen.content.sources import FileStamp
+from sitegen.site.model import Body
 
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "7"  # 7: msgpack with a checksum per row (6 and before stored pickles)
 DB_NAME = "build.sqlite3"
 BODY_FORMAT = 1  # first item of a stored body, as codec.FORMAT is of a stored result
-Body = tuple[str, str]  # (HTML, table of contents) of one converted source
 TABLES = {  # name -> columns
     # Read and written a row at a time: the last column is the checksum of the others.
     "meta": "key TEXT PRIMARY KEY, value TEXT, checksum BLOB",

@@ -23,7 +23,6 @@ from sitegen.config.settings import Config
 from sitegen.content.frontmatter import Document
 from sitegen.content.urls import Route, absolute, href
 from sitegen.errors import Diagnostic
-from sitegen.incremental.cache import Body
 from sitegen.markup.fences import CachedHtmlFormatter, cached_lexer
 from sitegen.markup.goldmark import MAX_LINE_NUMBER_DIGITS, line_numbers, line_start, parse_options
 from sitegen.markup.markdown import (
@@ -37,6 +36,7 @@ from sitegen.markup.markdown import (
 from sitegen.markup.markers import REF_OPEN, REF_RE, clean_output, ref_token
 from sitegen.markup.shortcodes import Expansion, ShortcodeCall, ShortcodeFailure, call_context, expand_shortcodes
 from sitegen.render.templates import load_template, runtime_diagnostic, template_uses
+from sitegen.site.model import Body
 
 
 def markdown_options(config: Config) -> MarkdownOptions:

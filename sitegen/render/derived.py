@@ -12,9 +12,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from functools import partial
 
-from sitegen.cite.downloads import citation_files
 from sitegen.config.settings import Config
 from sitegen.content.urls import absolute
+from sitegen.render.cite_downloads import citation_files
 from sitegen.render.feeds import site_feeds
 from sitegen.render.templates import DerivedFile
 from sitegen.render.xmltext import xml_document

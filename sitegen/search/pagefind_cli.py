@@ -17,8 +17,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from sitegen.build.lock import inherited_fds
 from sitegen.errors import BuildCancelled, BuildFailed, Diagnostic
+from sitegen.output.lock import inherited_fds
 
 VERSION_TIMEOUT = 30  # seconds for `pagefind --version`
 INSTALL_HINT = ("pip install 'pagefind[extended]' (the extended binary splits Japanese into "
@@ -61,7 +61,7 @@ def run_pagefind(pagefind: Path, site: Path, out: Path, language: str, exclude: 
     """Index the pages under `site` into the bundle `out`, forced to `language`.
 
     Stopped after `timeout` seconds, or as soon as `cancel` is set (BuildCancelled).
-    Pagefind holds the build lock with the build (see build/lock.py): if the build is
+    Pagefind holds the build lock with the build (see output/lock.py): if the build is
     killed, the next one waits for Pagefind to end instead of running beside it.
     """
     command = [str(pagefind), "--site", str(site), "--output-path", str(out),

@@ -16,12 +16,12 @@ from pathlib import PurePosixPath
 
 from markupsafe import Markup
 
-from sitegen.cite.description import page_description
 from sitegen.config.settings import Config
 from sitegen.content.frontmatter import Document
 from sitegen.content.urls import Route, absolute, href, term_path, term_slug
 from sitegen.markup.markdown import RenderedBody
 from sitegen.markup.text import plain_text, slugify
+from sitegen.site.description import page_description
 from sitegen.site.model import (
     ArchiveMonth,
     ArchiveYear,

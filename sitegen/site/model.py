@@ -21,6 +21,8 @@ from markupsafe import Markup
 
 from sitegen.content.frontmatter import Provenance
 
+Body = tuple[str, str]  # (HTML, table of contents) of one converted source, as the body store keeps it
+
 
 @dataclass(frozen=True)
 class TermRef:

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.build.render_pool import PARALLEL_THRESHOLD
 from sitegen.incremental.cache import DB_NAME, TABLES, BuildCache, checksum, intact, sealed
-from sitegen.render.render_pool import PARALLEL_THRESHOLD
 from tests.support.sites import DEFAULT_CONFIG, build_site, read_tree, write_site
 
 CONFIG = DEFAULT_CONFIG + "search:\n  enabled: false\n"

@@ -1,4 +1,4 @@
-"""sitegen/build/lock.py: one build of a project at a time, and a clear refusal with --no-wait."""
+"""sitegen/output/lock.py: one build of a project at a time, and a clear refusal with --no-wait."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build.lock import BuildBusy, build_lock, inherited_fds, lock_path
 from sitegen.config.settings import load_config
+from sitegen.output.lock import BuildBusy, build_lock, inherited_fds, lock_path
 
 
 def test_a_second_lock_without_waiting_is_refused_with_exit_code_3(make_site: Callable[..., Path]) -> None:

@@ -10,17 +10,11 @@ from pathlib import Path
 from sitegen.build.loading import engine_fingerprint
 from sitegen.config.settings import Config, load_config
 from sitegen.content.frontmatter import Document, parse_source
+from sitegen.content.publication import is_published, next_change
 from sitegen.content.sources import discover_sources, read_source
 from sitegen.errors import Diagnostic
 from sitegen.incremental.cache import BuildCache
-from sitegen.incremental.unchanged import (
-    LastBuild,
-    input_digest,
-    is_published,
-    last_build,
-    next_change,
-    remember_build,
-)
+from sitegen.incremental.unchanged import LastBuild, input_digest, last_build, remember_build
 from sitegen.render.templates import templates_fingerprint
 from tests.support.sites import article
 

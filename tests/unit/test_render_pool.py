@@ -1,4 +1,4 @@
-"""sitegen/render/render_pool.py: render what changed, keep what did not, here or in forks alike."""
+"""sitegen/build/render_pool.py: render what changed, keep what did not, here or in forks alike."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from pathlib import Path
 
 from sitegen.build.loading import engine_fingerprint, load_site
 from sitegen.build.planning import plan_site
+from sitegen.build.render_pool import PARALLEL_THRESHOLD, RenderOutcome, render_plans
 from sitegen.config.settings import load_config
 from sitegen.incremental.cache import digest
 from sitegen.incremental.fingerprint import Fingerprinter
 from sitegen.output.writer import StagedOutput
-from sitegen.render.render_pool import PARALLEL_THRESHOLD, RenderOutcome, render_plans
 from sitegen.render.templates import make_environment, templates_fingerprint, with_site
 from tests.support.sites import article, read_tree
 

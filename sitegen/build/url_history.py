@@ -43,12 +43,12 @@ from pathlib import Path
 
 from sitegen.build.loading import CheckedSite
 from sitegen.build.planning import PlannedSite
+from sitegen.build.reserved import reserved_use
 from sitegen.config.settings import Config
+from sitegen.content.publication import is_published
 from sitegen.content.urls import clean_site_path, output_file
 from sitegen.errors import BuildFailed, ContentError, Diagnostic
 from sitegen.incremental.cache import digest
-from sitegen.incremental.unchanged import is_published
-from sitegen.output.reserved import reserved_use
 from sitegen.render.routes import redirect_plans
 
 HISTORY_NAME = "published-urls.txt"
