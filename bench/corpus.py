@@ -4,14 +4,13 @@ Every article is derived from ``random.Random(f"{seed}:{index}")`` alone, so art
 is the same text in every flavour and at every corpus size (a corpus of 1,000 is the
 first 1,000 articles of a corpus of 4,000), and nothing depends on the clock.
 
-    python bench/corpus.py OUT_DIR --n 200 --flavor ours|hugo|pelican [--seed 0]
+    python bench/corpus.py OUT_DIR --n 200 --flavor ours|hugo|pelican [--seed 0] [--search]
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import shutil
 from dataclasses import dataclass
@@ -287,11 +286,14 @@ def write_article(root: Path, article: Article, flavor: str) -> Path:
     return path
 
 
-def generate(out_dir: Path, n: int, seed: int = 0, flavor: str = "ours") -> list[Path]:
+def generate(out_dir: Path, n: int, seed: int = 0, flavor: str = "ours", *,
+             search: bool = False) -> list[Path]:
     """Write a corpus of `n` articles in `flavor` under `out_dir`; return the article paths.
 
     The content folder is replaced, so a smaller corpus never keeps a bigger one's files;
-    output and cache folders are left alone (the bench manages them).
+    output and cache folders are left alone (the bench manages them). `search` turns our
+    engine's search index on in the "ours" flavour (the bench does; tests that only build
+    pages leave it off).
     """
     if flavor not in FLAVORS:
         raise ValueError(f"unknown flavor {flavor!r}; choose one of {', '.join(FLAVORS)}")
@@ -299,29 +301,46 @@ def generate(out_dir: Path, n: int, seed: int = 0, flavor: str = "ours") -> list
     shutil.rmtree(out_dir / "content", ignore_errors=True)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [write_article(out_dir, make_article(i, seed), flavor) for i in range(n)]
-    write_site_files(out_dir, flavor)
+    write_site_files(out_dir, flavor, search=search)
     return paths
 
 
-def write_site_files(root: Path, flavor: str) -> None:
-    """(Re)write everything but the content: config and templates or layouts."""
-    {"ours": _write_ours_site, "hugo": _write_hugo_site, "pelican": _write_pelican_site}[flavor](root)
+def write_site_files(root: Path, flavor: str, *, search: bool = False) -> None:
+    """(Re)write everything but the content: config and templates or layouts.
+
+    `search` only concerns our engine: Hugo's and Pelican's layouts are the same either
+    way (Hugo's carry Pagefind's attributes, which cost nothing when Pagefind is not run).
+    """
+    if flavor == "ours":
+        _write_ours_site(root, search)
+    else:
+        {"hugo": _write_hugo_site, "pelican": _write_pelican_site}[flavor](root)
 
 
-def _write_ours_site(root: Path, search: bool = False) -> None:
-    """Our config; search is off by default because neither peer builds a search index
-    (set BENCH_SEARCH=1 to include Pagefind's indexing in our figures)."""
-    search = search or os.environ.get("BENCH_SEARCH") == "1"
+def _write_ours_site(root: Path, search: bool) -> None:
+    """Our config (with search on or off) and copies of the default theme's templates and static files."""
     (root / "config.yaml").write_text(
         f"site:\n  title: {_yaml_str(SITE_TITLE)}\n  base_url: {_yaml_str(BASE_URL)}\n"
         f"search:\n  enabled: {'true' if search else 'false'}\n",
         encoding="utf-8")
     for folder in ("templates", "static"):
         shutil.rmtree(root / folder, ignore_errors=True)
-        if (REPO / folder).is_dir():
-            shutil.copytree(REPO / folder, root / folder)
+        source = _theme_folder(folder)
+        if source is not None:
+            shutil.copytree(source, root / folder)
         else:
             (root / folder).mkdir()
+
+
+def _theme_folder(folder: str) -> Path | None:
+    """The default theme's `templates/` or `static/`: in the package (`sitegen/theme/`) since
+    the theme moved there, else at the repository's top as before. A project's own copy
+    overrides the package's file by file, so the built site is the same either way, and the
+    `template` scenario has `templates/article.html` in the corpus to edit."""
+    for candidate in (REPO / "sitegen" / "theme" / folder, REPO / folder):
+        if candidate.is_dir():
+            return candidate
+    return None
 
 
 def _write_hugo_site(root: Path) -> None:
@@ -340,8 +359,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--flavor", choices=FLAVORS, default="ours")
+    parser.add_argument("--search", action="store_true",
+                        help="turn our engine's search index on (flavour ours)")
     args = parser.parse_args(argv)
-    paths = generate(args.out_dir, args.n, args.seed, args.flavor)
+    paths = generate(args.out_dir, args.n, args.seed, args.flavor, search=args.search)
     words = sum(len(p.read_text(encoding="utf-8").split()) for p in paths)
     print(f"wrote {len(paths)} {args.flavor} articles ({words / max(len(paths), 1):.0f} words each "
           f"on average, front matter included) to {args.out_dir}")

@@ -8,6 +8,14 @@ The home page paginates `site.RegularPages` (every regular page is a post here):
 with `where` inside `.Paginate` is evaluated again for each of the home page's 400 pages,
 which made Hugo's build grow with the square of the corpus. List items show the summary's
 HTML, as ours do.
+
+The layouts carry Pagefind's attributes as our templates do, so that the "hugo+pagefind"
+peer (Pagefind's CLI over Hugo's output) indexes the same text with the same filters and
+metadata as our engine: `data-pagefind-body` on the article; its dates, word count, term
+labels and table of contents ignored; `category` and `tag` filters on the term links;
+`language` and `year` filters and `author` and `summary` metadata on a hidden element in
+the header; `date` metadata and sort key on the `<time>`. The plain "hugo" peer builds the
+same pages and never runs Pagefind, so the attributes cost it nothing.
 """
 
 from __future__ import annotations
@@ -61,6 +69,7 @@ LAYOUTS = {
 </head>
 <body>
 <header><a href="{{ "/" | relURL }}">{{ site.Title }}</a>
+{{ if eq .Kind "page" }}<div class="search-data" hidden data-language="{{ site.Language.Lang }}" data-year="{{ .Date.Year }}"{{ with .Params.author }} data-author="{{ . }}"{{ end }} data-summary="{{ .Summary | plainify }}" data-pagefind-filter="language[data-language], year[data-year]" data-pagefind-meta="{{ with .Params.author }}author[data-author], {{ end }}summary[data-summary]"></div>{{ end }}
 <nav><a href="{{ "/categories/" | relURL }}">Categories</a> <a href="{{ "/tags/" | relURL }}">Tags</a> <a href="{{ "/posts/" | relURL }}">Archive</a></nav>
 </header>
 <main>{{ block "main" . }}{{ end }}</main>
@@ -93,14 +102,15 @@ LAYOUTS = {
 """,
     "layouts/single.html": """\
 {{ define "main" }}
-<article>
+<article data-pagefind-body>
 <h1>{{ .Title }}</h1>
-<p class="meta"><time datetime="{{ .Date.Format "2006-01-02" }}">{{ .Date.Format "2 January 2006" }}</time>{{ with .Params.author }} by {{ . }}{{ end }} &middot; {{ .WordCount }} words</p>
-<ul class="terms">
-{{ range .GetTerms "categories" }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>{{ end }}
-{{ range .GetTerms "tags" }}<li><a href="{{ .RelPermalink }}">#{{ .LinkTitle }}</a></li>{{ end }}
-</ul>
-{{ if ge (len .Fragments.Headings) 1 }}<nav class="toc">{{ .TableOfContents }}</nav>{{ end }}
+{{ with .Params.author }}<p class="byline">By {{ . }}</p>{{ end }}
+<p class="meta" data-pagefind-ignore><time datetime="{{ .Date.Format "2006-01-02" }}" data-pagefind-sort="date:{{ .Date.Format "2006-01-02" }}" data-pagefind-meta="date:{{ .Date.Format "2 January 2006" }}">{{ .Date.Format "2 January 2006" }}</time> &middot; {{ .WordCount }} words</p>
+<div class="terms">
+{{ with .GetTerms "categories" }}<p><span data-pagefind-ignore>Categories:</span>{{ range . }} <a href="{{ .RelPermalink }}" data-pagefind-filter="category">{{ .Data.Term }}</a>{{ end }}</p>{{ end }}
+{{ with .GetTerms "tags" }}<p><span data-pagefind-ignore>Tags:</span>{{ range . }} <a href="{{ .RelPermalink }}" data-pagefind-filter="tag">{{ .Data.Term }}</a>{{ end }}</p>{{ end }}
+</div>
+{{ if ge (len .Fragments.Headings) 1 }}<nav class="toc" data-pagefind-ignore>{{ .TableOfContents }}</nav>{{ end }}
 <div class="body">{{ .Content }}</div>
 </article>
 <nav class="prevnext">

