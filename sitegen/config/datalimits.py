@@ -40,6 +40,19 @@ def check_yaml(text: str, loader: type) -> None:
     matter is a dozen plain keys."""
     if "*" not in text and sum(text.count(c) for c in _STRUCTURE) <= MAX_DEPTH:
         return
+    try:
+        _scan_with(loader, text)
+    except yaml.YAMLError as exc:
+        if "maximum nesting depth" not in str(getattr(exc, "problem", "")):
+            raise
+        # libyaml 0.2.6 refuses 1,000 levels while scanning, before the events that would
+        # tell us about level 101 arrive: the pure-Python parser has no such limit and
+        # streams the events, so the editor hears about the first level too many.
+        _scan_with(yaml.SafeLoader, text)
+        raise
+
+
+def _scan_with(loader: type, text: str) -> None:
     parser = loader(text)
     try:
         _scan(parser)

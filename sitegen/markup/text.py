@@ -154,15 +154,38 @@ def _goldmark_entity(match: re.Match[str]) -> str:
 def count_html_words(fragment: str, cjk: bool) -> int:
     """Words of an HTML fragment, counted as Hugo's WordCount counts them.
 
-    With `cjk`, characters count, so a quotation mark counts as Goldmark writes it: ``"``
-    in text as ``&quot;``, and in highlighted code (Pygments' ``&quot;``) as Chroma's
-    ``&#34;``."""
+    With `cjk`, characters count, so a quotation mark counts as Hugo writes it: in text and
+    code spans as Goldmark's ``&quot;``, and in highlighted code as Chroma's ``&#34;``
+    (whether Pygments wrote ``"`` or ``&quot;``: its releases differ)."""
+    if cjk and ('"' in fragment or "&quot;" in fragment):
+        fragment = _chroma_quotes(fragment)
     text = strip_tags(fragment)
     if "&" in text:
         text = _NAMED_ENTITY_RE.sub(_goldmark_entity, text)
-    if cjk and ('"' in text or "&quot;" in text):
-        text = text.replace("&quot;", "&#34;").replace('"', "&quot;")
+    if cjk and '"' in text:
+        text = text.replace('"', "&quot;")
     return count_words(text, cjk)
+
+
+_HIGHLIGHT_OPEN_RE = re.compile(r'<div class="[^"<>]*\bcodehilite\b[^"<>]*">')
+
+
+def _chroma_quotes(fragment: str) -> str:
+    """`fragment` with each quotation mark inside highlighted code written ``&#34;``.
+
+    One pass, as `_drop_code_elements`: a block whose ``</pre>`` never comes ends the search.
+    """
+    pieces: list[str] = []
+    pos = 0
+    while (opening := _HIGHLIGHT_OPEN_RE.search(fragment, pos)) is not None:
+        end = fragment.find("</pre>", opening.end())
+        if end < 0:
+            break
+        code = fragment[opening.start():end]
+        pieces += [fragment[pos:opening.start()], code.replace("&quot;", "&#34;").replace('"', "&#34;")]
+        pos = end
+    pieces.append(fragment[pos:])
+    return "".join(pieces)
 
 
 def summary_cut(html_text: str, limit: int, cjk: bool) -> tuple[str, bool]:

@@ -40,6 +40,16 @@ def test_cjk_counts_characters_of_words_with_cjk() -> None:
     assert count_html_words("<p>日米 同盟</p>", cjk=False) == 2
 
 
+@pytest.mark.parametrize("quote", ['"', "&quot;"])
+def test_quotes_in_highlighted_code_count_as_chromas_whatever_pygments_writes(quote: str) -> None:
+    """Hugo counts characters of a CJK word as written: Chroma's ``&#34;`` (5) in highlighted
+    code, Goldmark's ``&quot;`` (6) in text. Pygments 2.19 wrote ``&quot;``, 2.21 writes ``"``."""
+    code = (f'<div class="language-r codehilite"><pre><code><span class="s">{quote}中文{quote}</span>'
+            "</code></pre></div>")
+    assert count_html_words(code, cjk=True) == 5 + 2 + 5
+    assert count_html_words(f"<p><code>{quote}引号{quote}</code></p>", cjk=True) == 6 + 2 + 6
+
+
 def p(words: int) -> str:
     return "<p>" + " ".join(["w"] * words) + "</p>"
 
