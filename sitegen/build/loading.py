@@ -29,7 +29,7 @@ from sitegen.config.settings import Config
 from sitegen.content.build_options import build_options, unpublished_folders
 from sitegen.content.frontmatter import Document
 from sitegen.content.publication import is_published, next_change
-from sitegen.content.sources import SourceTree, discover_sources
+from sitegen.content.sources import Source, SourceTree, discover_sources
 from sitegen.content.urls import Route, alias_path, route_document
 from sitegen.content.zones import site_zone
 from sitegen.errors import ContentError, Diagnostic, raise_errors
@@ -284,6 +284,19 @@ def _source_results(config: Config, tree: SourceTree, cache: BuildCache, convers
             known[key] = result
     cache.rebuild_bodies_with(BodyRebuilder(config, dict(zip(keys, tree.sources, strict=True))))
     missing = [s for s, k in zip(tree.sources, keys, strict=True) if k not in known]
+    fresh = _convert_missing(config, cache, base, missing, jobs, progress)
+    # A source whose shortcodes read the site is parsed again every build (its first-pass
+    # result is never stored): that alone must not prune the second pass's stored bodies,
+    # which are current while no source changes (their key holds every source's digest).
+    if any(not result.needs_site for result in fresh.values()):
+        cache.prune_sources(set(keys))
+    return [(k, fresh.get(k) or known[k]) for k in keys]
+
+
+def _convert_missing(config: Config, cache: BuildCache, base: str, missing: list[Source], jobs: int | None,
+                     progress: ProgressCallback | None) -> dict[str, SourceResult]:
+    """Convert the sources the cache has no result for, storing results in batches while
+    the workers convert the rest; returns them by cache key."""
     computed = process_sources(config, missing, jobs)
     if progress is not None:
         computed = _reporting(computed, len(missing), progress)
@@ -301,9 +314,7 @@ def _source_results(config: Config, tree: SourceTree, cache: BuildCache, convers
             cache.put_sources(batch, bodies)
             batch, bodies = {}, {}
     cache.put_sources(batch, bodies)
-    if fresh:
-        cache.prune_sources(set(keys))
-    return [(k, fresh.get(k) or known[k]) for k in keys]
+    return fresh
 
 
 def _reporting(results: Iterator[Processed], total: int,

@@ -116,8 +116,6 @@ def test_a_cached_rebuild_after_an_edit_equals_a_clean_build(name: str, tmp_path
         assert (root / "public" / "2021" / "every-post" / "index.html").read_bytes() != before
 
 
-@pytest.mark.xfail(strict=True, reason="since the theme moved into the package, editing a project "
-                   "template re-runs the second pass (convert with site); correct output, wasted work")
 def test_a_listing_is_converted_again_only_when_a_page_changes(tmp_path: Path) -> None:
     root = _site(tmp_path / "site")
     article_html = root / "templates" / "article.html"  # the project overrides the theme's
