@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
 from typing import Any
@@ -156,21 +156,26 @@ def _article(page: PageInput, config: Config, term_names: dict[tuple[str, str], 
 
 def _article_terms(page: PageInput, config: Config, term_names: dict[tuple[str, str], str],
                    term_refs: dict[tuple[str, str], TermRef]) -> dict[str, tuple[TermRef, ...]]:
-    """The article's terms per taxonomy, each once, in the order written; one TermRef per term
-    for the whole site (made here for the term's first article)."""
+    """The article's terms per taxonomy, in the order written; one TermRef per term for the
+    whole site (made here for the term's first article).
+
+    Names differing only in case are one name already (front matter keeps the last); two
+    names that differ otherwise but share a URL (``doFuture`` and ``%dofuture%``) are both
+    listed, each as written, linking to the one term page, as Hugo lists them."""
     terms: dict[str, tuple[TermRef, ...]] = {}
     for singular, taxonomy in sorted(config.taxonomies.items(), key=lambda kv: kv[1]):
-        refs: dict[str, TermRef] = {}
+        refs: list[TermRef] = []
         for name in page.document.meta.taxonomies.get(taxonomy, ()):
             key = term_slug(name)
-            if key not in refs:
-                ref = term_refs.get((taxonomy, key))
-                if ref is None:
-                    ref = term_refs[(taxonomy, key)] = TermRef(
-                        term_names[(taxonomy, key)], key, href(config, term_path(taxonomy, name)),
-                        taxonomy, singular)
-                refs[key] = ref
-        terms[taxonomy] = tuple(refs.values())
+            ref = term_refs.get((taxonomy, key))
+            if ref is None:
+                ref = term_refs[(taxonomy, key)] = TermRef(
+                    term_names[(taxonomy, key)], key, href(config, term_path(taxonomy, name)),
+                    taxonomy, singular)
+            elif any(other.slug == key for other in refs):
+                ref = replace(ref, name=name)  # the same term again, under this other name
+            refs.append(ref)
+        terms[taxonomy] = tuple(refs)
     return terms
 
 
@@ -187,8 +192,9 @@ def _taxonomies(articles: tuple[Article, ...], config: Config) -> tuple[Taxonomy
         members: dict[str, list[Article]] = defaultdict(list)
         refs: dict[str, TermRef] = {}
         for article in articles:
+            for slug in dict.fromkeys(ref.slug for ref in article.terms.get(plural, ())):
+                members[slug].append(article)  # once, though two of its names share the term
             for ref in article.terms.get(plural, ()):
-                members[ref.slug].append(article)
                 refs.setdefault(ref.slug, ref)
         terms = tuple(sorted(
             (Term(refs[s].name, s, refs[s].url, plural, tuple(members[s])) for s in members),
