@@ -38,6 +38,8 @@ _KIND6 = re.compile(rf"</?(?:{_BLOCK_TAGS})(?:\s|/?>|$)", re.IGNORECASE)
 _KIND7 = re.compile(rf"(?:<[A-Za-z][A-Za-z0-9-]*{_ATTRIBUTE}*\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>)\s*$")
 _INDENT = re.compile(r"^ {0,3}(?=<)")
 _PLACEHOLDER = re.compile("^\x02wzxhzdk:\\d+\x03$")
+# After goldmark_blocks (27) has normalised fences, before fenced_code_block (25) cuts them out.
+HTML_BLOCK_PRIORITY = 26.0
 
 
 def html_block_end(line: str, in_paragraph: bool) -> re.Pattern[str] | None | Literal[False]:
@@ -66,12 +68,20 @@ class CommonMarkHtmlBlocks(Preprocessor):
         self.blocks: set[str] = set()
 
     def run(self, lines: list[str]) -> list[str]:
+        """Runs before fenced code is cut out, as CommonMark reads a page from the top: a fence
+        opened inside an HTML block is part of the block (a ```` ``` ```` under ``<details>``
+        before its blank line), and an HTML tag inside a fence is code."""
         self.blocks.clear()  # the last document's are written out by now
         out: list[str] = []
         index = 0
         in_paragraph = False
         while index < len(lines):
             line = lines[index]
+            fence = _FENCE.match(line)
+            if fence:
+                index = _past_fence(lines, index, fence, out)
+                in_paragraph = False
+                continue
             end = html_block_end(line, in_paragraph) if not _PLACEHOLDER.match(line.strip()) else False
             if end is False:
                 out.append(line)
@@ -105,6 +115,24 @@ class CommonMarkHtmlBlocks(Preprocessor):
         return block, index
 
 
+_FENCE = re.compile(r"^\s*(`{3,}(?!.*`)|~{3,})")
+
+
+def _past_fence(lines: list[str], index: int, fence: re.Match[str], out: list[str]) -> int:
+    """Copy the fenced code block opened at `index` to `out`, as it is; the index after it
+    (the end of the text when it never closes, as in CommonMark)."""
+    marker = fence.group(1)
+    closing = re.compile(rf"^\s*{re.escape(marker[0])}{{{len(marker)},}}\s*$")
+    out.append(lines[index])
+    index += 1
+    while index < len(lines):
+        out.append(lines[index])
+        index += 1
+        if closing.match(lines[index - 1]):
+            break
+    return index
+
+
 def _more_inside(lines: list[str], index: int) -> int | None:
     """Where the block goes on when the blank lines at `index` are only those mark_more put
     around a <!--more--> written inside it (one or two before the token: more means the
@@ -127,7 +155,7 @@ def install(md: Markdown) -> None:
     if "html_block" in md.preprocessors:
         md.preprocessors.deregister("html_block")
     blocks = CommonMarkHtmlBlocks(md)
-    md.preprocessors.register(blocks, "html_block", 20)
+    md.preprocessors.register(blocks, "html_block", HTML_BLOCK_PRIORITY)
     writer = md.postprocessors["raw_html"] if "raw_html" in md.postprocessors else None  # noqa: SIM401
     if writer is not None and hasattr(writer, "isblocklevel"):
         is_block = writer.isblocklevel

@@ -260,15 +260,19 @@ class HugoCompatExtension(Extension):
         if "indent-highlight" in md.treeprocessors:  # Hugo numbers fenced code only, not indented code
             indented = md.treeprocessors["indent-highlight"]
             indented.config = {**getattr(indented, "config", {}), "linenums": False}  # type: ignore[attr-defined]
+        from sitegen.markup.htmlblocks import (  # it imports MORE_TOKEN
+            HTML_BLOCK_PRIORITY,
+        )
         from sitegen.markup.htmlblocks import (
-            install as install_html_blocks,  # it imports MORE_TOKEN
+            install as install_html_blocks,
         )
 
         install_html_blocks(md)
         if not self.getConfig("unsafe"):
             marks: list[int] = []
-            md.preprocessors.register(_RawHtmlMark(md, marks), "raw_html_mark", 21)
-            md.preprocessors.register(_RawHtmlOmitter(md, marks), "raw_html_omit", 19)
+            # Just around html_block, so that no fenced code stashed after it is omitted.
+            md.preprocessors.register(_RawHtmlMark(md, marks), "raw_html_mark", HTML_BLOCK_PRIORITY + 0.5)
+            md.preprocessors.register(_RawHtmlOmitter(md, marks), "raw_html_omit", HTML_BLOCK_PRIORITY - 0.5)
             md.inlinePatterns.register(
                 _OmitInlineHtml(md.inlinePatterns["html"].pattern, md), "html", 90)
         md.treeprocessors.register(_LangMarker(md, self.getConfig("cjk_lang")), "lang_marker", 3)
