@@ -31,7 +31,7 @@ from markdown.util import AMP_SUBSTITUTE
 
 from sitegen.markup.flanking import install as install_flanking
 from sitegen.markup.markers import MORE_TOKEN, STASH_OPEN, STASH_RE, drop_stash_tokens
-from sitegen.markup.text import dominant_cjk_lang, has_cjk
+from sitegen.markup.text import dominant_cjk_lang, han_lang_of, has_cjk
 from sitegen.markup.typographer import install as install_typographer
 from sitegen.markup.urlsafety import is_unsafe_attribute
 
@@ -103,17 +103,18 @@ class _LangMarker(Treeprocessor):
         self.han_lang = han_lang
 
     def run(self, root: etree.Element) -> None:
-        if has_cjk("".join(text for element in root.iter() for text in (element.text, element.tail) if text)):
-            self._mark(root)  # a document without any CJK character has no block to mark
+        text = "".join(text for element in root.iter() for text in (element.text, element.tail) if text)
+        if has_cjk(text):  # a document without any CJK character has no block to mark
+            self._mark(root, han_lang_of(text, self.han_lang))
 
-    def _mark(self, element: etree.Element) -> None:
+    def _mark(self, element: etree.Element, han_lang: str) -> None:
         for child in element:
             if child.tag in _LANG_BLOCKS and not child.get("lang"):
-                lang = dominant_cjk_lang("".join(_texts(child)), self.han_lang)
+                lang = dominant_cjk_lang("".join(_texts(child)), han_lang)
                 if lang:
                     child.set("lang", lang)
                     continue
-            self._mark(child)
+            self._mark(child, han_lang)
 
 
 class BodyCollector(Treeprocessor):

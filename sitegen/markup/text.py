@@ -31,6 +31,13 @@ _HANGUL_RE = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 _LATIN_RUN_RE = re.compile("[A-Za-z\u00c0-\u024f]+")  # runs: counted by length, fewer matches
 
 
+def han_lang_of(document_text: str, default: str) -> str:
+    """The language of a document's blocks written only in Han characters: Japanese when
+    the document writes kana anywhere (a Japanese article's ``筆者：山田太郎`` line), else
+    `default` (the site's setting: Japanese, or Chinese on a Chinese site)."""
+    return "ja" if _KANA_RE.search(document_text) else default
+
+
 def dominant_cjk_lang(text: str, han_lang: str = "ja") -> str:
     """"ja", "ko" or `han_lang` when CJK characters outnumber Latin letters, else ""."""
     cjk = len(CJK_RE.findall(text))

@@ -103,7 +103,15 @@ def _markdown(hugo: HugoConfig) -> dict[str, Any]:
         "summary_words": _whole(hugo.get("summarylength", default=70), 70),
         "smart_quotes": bool(typographer),
         **({"emoji": True} if hugo.get("enableemoji", default=False) is True else {}),
+        **_han_lang(hugo),
     }
+
+
+def _han_lang(hugo: HugoConfig) -> dict[str, str]:
+    """On a Chinese site, text written only in Han characters is Chinese, not the engine's
+    default Japanese: its lang attribute picks the fonts and the screen reader's voice."""
+    language = _text(hugo.get("languagecode") or hugo.get("locale") or hugo.default_language)
+    return {"cjk_lang": language} if language.lower().split("-")[0] == "zh" else {}
 
 
 def _taxonomies(hugo: HugoConfig) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
+from lxml import html as lxml_html
 
 from sitegen.config.settings import load_config
 from tests.support.sites import build_site, run_cli
@@ -232,3 +233,25 @@ def test_disable_aliases_carries_over(tmp_path: Path) -> None:
     assert built.code == 0, built.err
     section = (tmp_path / "project" / "public" / "functions" / "time" / "index.html").read_text(encoding="utf-8")
     assert 'http-equiv="refresh"' not in section and "<title>Time" in section
+
+
+def test_a_chinese_site_marks_han_only_text_chinese_and_japanese_articles_japanese(tmp_path: Path) -> None:
+    """On a zh-CN site, a paragraph written only in Han characters is Chinese (not the
+    engine's default Japanese), while the same kind of line in an article that writes kana
+    is Japanese: the lang attribute picks the fonts and the screen reader's voice."""
+    site = tmp_path / "hugo"
+    (site / "content" / "post").mkdir(parents=True)
+    (site / "hugo.toml").write_text('title = "博客"\nlanguageCode = "zh-CN"\n', encoding="utf-8")
+    (site / "content" / "post" / "zh.md").write_text(
+        '---\ntitle: "中文"\ndate: 2021-01-01\n---\n行内代码也算字数。\n', encoding="utf-8")
+    (site / "content" / "post" / "ja.md").write_text(
+        '---\ntitle: "日本語"\ndate: 2021-01-02\n---\n日米安保について考える。\n\n**筆者：**山田太郎\n',
+        encoding="utf-8")
+    project = tmp_path / "project"
+    assert run_cli("migrate", str(site), "--into", str(project)).code == 0
+    assert load_config(project).markdown.cjk_lang == "zh-CN"
+    assert build_site(project).code == 0
+    langs = {name: [p.get("lang") for p in lxml_html.fromstring(
+        (project / "public" / "post" / name / "index.html").read_bytes()).cssselect(".article-body p[lang]")]
+        for name in ("zh", "ja")}
+    assert langs == {"zh": ["zh-CN"], "ja": ["ja", "ja"]}
