@@ -22,7 +22,9 @@ from sitegen.build.workers import (
     BodyRebuilder,
     Processed,
     SourceResult,
+    attach_source,
     cached_result,
+    parse_sources,
     process_sources,
 )
 from sitegen.config.settings import Config
@@ -34,7 +36,7 @@ from sitegen.content.urls import Route, alias_path, route_document
 from sitegen.content.zones import site_zone
 from sitegen.errors import ContentError, Diagnostic, raise_errors
 from sitegen.incremental.cache import BuildCache, digest
-from sitegen.render.bodies import ConvertedBody, RefIndex, as_markup, resolve_refs
+from sitegen.render.bodies import ConvertedBody, RefIndex, refs_still_resolve
 from sitegen.render.site_reads import ALL, site_attributes
 from sitegen.render.templates import make_environment, templates_fingerprint
 from sitegen.site.assemble import PageInput
@@ -126,21 +128,23 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     clock = time.perf_counter()
     site_zone(config)  # a wrong site.timezone stops here, before any worker starts
     conversion = conversion_fingerprint(config)
-    results = _source_results(config, tree, cache, conversion, jobs, progress)
-    timings["convert"] = time.perf_counter() - clock
     problems = list(tree.diagnostics)
+    stage = _Stages.read(config, tree, cache, conversion, jobs)
+    routed = _Published.sort(stage.first_results(), config, now, [])  # its problems come below
+    documents = [doc for doc, _, _ in routed.published]
+    routes = _routes(documents, routed.options, config, problems)
+    refs = RefIndex({d.source.content_path: routes[d.source.path] for d in documents if d.source.path in routes})
+    results = stage.convert(config, cache, refs, jobs, progress)
+    timings["convert"] = time.perf_counter() - clock
     data, data_problems = load_data(config)
     problems.extend(data_problems)
     found = _Published.sort(results, config, now, problems)
-    documents = [doc for doc, _, _ in found.published]
-    routes = _routes(documents, found.options, config, problems)
     raise_errors(problems, ContentError)
-    refs = RefIndex({d.source.content_path: routes[d.source.path] for d in documents})
-    pages = _page_inputs(config, cache, found.published, routes, refs, problems)
+    pages = _page_inputs(found.published, routes, cache)
     body_keys: dict[str, str] = {}
     if found.deferred:
-        second = SecondPass(config, cache, conversion, documents, data, found.unrendered)
-        body_keys = _second_pass(second, found, results, pages, routes, refs, problems, timings)
+        second = SecondPass(config, cache, conversion, documents, data, found.unrendered, refs)
+        body_keys = _second_pass(second, found, results, pages, routes, problems, timings)
     problems.extend(_translation_keys(documents))
     raise_errors(problems, ContentError)
     warnings = tuple(sorted(d for d in problems if not d.is_error))
@@ -199,7 +203,7 @@ def _routes(documents: list[Document], options: dict[str, Any], config: Config,
 
 
 def _second_pass(second: SecondPass, found: _Published, results: list[tuple[str, SourceResult]],
-                 pages: list[PageInput], routes: dict[str, Route], refs: RefIndex,
+                 pages: list[PageInput], routes: dict[str, Route],
                  problems: list[Diagnostic], timings: dict[str, float]) -> dict[str, str]:
     """Convert the bodies whose shortcodes read the site and add their pages to `pages`;
     returns what stands for each of those bodies in page fingerprints."""
@@ -208,7 +212,7 @@ def _second_pass(second: SecondPass, found: _Published, results: list[tuple[str,
     problems.extend(d for _, result in converted_again for d in result.diagnostics)
     again = [(result.document, result.converted, key) for key, result in converted_again
              if result.document is not None]
-    pages += _page_inputs(second.config, second.cache, again, routes, refs, problems)
+    pages += _page_inputs(again, routes, second.cache)
     if second.converted:
         timings["convert with site"] = time.perf_counter() - clock
     # The site the body was made from; not the cache key, which a build without the cache
@@ -229,19 +233,12 @@ def _unrendered_bundles(documents: list[Document], options: dict[str, Any], conf
     return routes
 
 
-def _page_inputs(config: Config, cache: BuildCache, published: list[tuple[Document, ConvertedBody | None, str]],
-                 routes: dict[str, Route], refs: RefIndex, problems: list[Diagnostic]) -> list[PageInput]:
-    """A PageInput per converted page, its ref links resolved; bodies stay in the cache."""
-    pages: list[PageInput] = []
-    for doc, converted, key in published:
-        if converted is None:
-            continue
-        if converted.has_refs:
-            converted, ref_problems = _resolve_refs(config, cache, key, converted, doc, refs)
-            problems.extend(ref_problems)
-        content = ArticleBody(partial(cache.get_body, key), doc.source.path)
-        pages.append(PageInput(doc, routes[doc.source.path], converted.body, converted.summary_html, content))
-    return pages
+def _page_inputs(published: list[tuple[Document, ConvertedBody | None, str]], routes: dict[str, Route],
+                 cache: BuildCache) -> list[PageInput]:
+    """A PageInput per converted page; bodies stay in the cache."""
+    return [PageInput(doc, routes[doc.source.path], converted.body, converted.summary_html,
+                      ArticleBody(partial(cache.get_body, key), doc.source.path))
+            for doc, converted, key in published if converted is not None]
 
 
 def _translation_keys(documents: list[Document]) -> list[Diagnostic]:
@@ -257,47 +254,65 @@ def _translation_keys(documents: list[Document]) -> list[Diagnostic]:
                        "nothing to do; remove translationKey if the pages have no translations")]
 
 
-def _resolve_refs(config: Config, cache: BuildCache, key: str, converted: ConvertedBody, doc: Document,
-                  refs: RefIndex) -> tuple[ConvertedBody, list[Diagnostic]]:
-    """Put page URLs in place of a body's ref tokens; this build keeps the result in memory."""
-    html, toc = cache.get_body(key) or ("", "")
-    resolved, html, problems = resolve_refs(converted, html, doc, refs, config)
-    cache.hold_body(key, (html, toc))
-    return as_markup(resolved), problems  # the tokens' URLs made the summary a plain str
+@dataclass
+class _Stages:
+    """The sources read in two stages: first what each one says of itself (its front
+    matter, from which every page is routed), then its body, converted with the frozen
+    table of routes so that ref and relref resolve as they are written.
 
+    A source whose stored result matches its key (conversion settings, path, digest) is
+    taken whole from the cache at the first stage; it is converted again only if one of
+    the refs it resolved now resolves to another URL."""
 
-def _source_results(config: Config, tree: SourceTree, cache: BuildCache, conversion: str,
-                    jobs: int | None, progress: ProgressCallback | None = None
-                    ) -> list[tuple[str, SourceResult]]:
-    """(cache key, result) for every source: from the cache where its key matches, else computed.
+    sources: list[Source]
+    keys: list[str]
+    base: str  # what every key starts from: the conversion fingerprint when the cache is on
+    known: dict[str, SourceResult]  # stored results, by key
+    parsed: dict[str, SourceResult]  # the others, front matter only, by key
 
-    Computed results are stored, bodies apart, while the workers convert the rest; only
-    the results without their bodies are kept in memory.
-    """
-    base = conversion if cache.enabled else ""
-    keys = [digest(base, s.path, s.digest) for s in tree.sources]
-    stored = cache.get_sources(keys)
-    known: dict[str, SourceResult] = {}
-    for source, key in zip(tree.sources, keys, strict=True):
-        result = cached_result(stored[key], source) if key in stored else None
-        if result is not None:  # else not stored, or not whole: converted again and replaced
-            known[key] = result
-    cache.rebuild_bodies_with(BodyRebuilder(config, dict(zip(keys, tree.sources, strict=True))))
-    missing = [s for s, k in zip(tree.sources, keys, strict=True) if k not in known]
-    fresh = _convert_missing(config, cache, base, missing, jobs, progress)
-    # A source whose shortcodes read the site is parsed again every build (its first-pass
-    # result is never stored): that alone must not prune the second pass's stored bodies,
-    # which are current while no source changes (their key holds every source's digest).
-    if any(not result.needs_site for result in fresh.values()):
-        cache.prune_sources(set(keys))
-    return [(k, fresh.get(k) or known[k]) for k in keys]
+    @classmethod
+    def read(cls, config: Config, tree: SourceTree, cache: BuildCache, conversion: str,
+             jobs: int | None) -> _Stages:
+        base = conversion if cache.enabled else ""
+        keys = [digest(base, s.path, s.digest) for s in tree.sources]
+        stored = cache.get_sources(keys)
+        known: dict[str, SourceResult] = {}
+        for source, key in zip(tree.sources, keys, strict=True):
+            result = cached_result(stored[key], source) if key in stored else None
+            if result is not None:  # else not stored, or not whole: converted again and replaced
+                known[key] = result
+        missing = [(s, k) for s, k in zip(tree.sources, keys, strict=True) if k not in known]
+        parsed = parse_sources(config, [s for s, _ in missing], jobs)
+        return cls(list(tree.sources), keys, base, known,
+                   {k: attach_source(r, s) for (s, k), r in zip(missing, parsed, strict=True)})
+
+    def first_results(self) -> list[tuple[str, SourceResult]]:
+        return [(k, self.known.get(k) or self.parsed[k]) for k in self.keys]
+
+    def convert(self, config: Config, cache: BuildCache, refs: RefIndex, jobs: int | None,
+                progress: ProgressCallback | None) -> list[tuple[str, SourceResult]]:
+        """(cache key, result) for every source: stored, or converted now and stored."""
+        for key, result in list(self.known.items()):
+            if result.converted is not None and not refs_still_resolve(result.converted, refs, config):
+                del self.known[key]  # a page it links to moved: converted again, and replaced
+        rebuilder = BodyRebuilder(config, dict(zip(self.keys, self.sources, strict=True)))
+        rebuilder.refs = refs
+        cache.rebuild_bodies_with(rebuilder)
+        missing = [s for s, k in zip(self.sources, self.keys, strict=True) if k not in self.known]
+        fresh = _convert_missing(config, cache, self.base, missing, jobs, progress, refs)
+        # A source whose shortcodes read the site is parsed again every build (its first-pass
+        # result is never stored): that alone must not prune the second pass's stored bodies,
+        # which are current while no source changes (their key holds every source's digest).
+        if any(not result.needs_site for result in fresh.values()):
+            cache.prune_sources(set(self.keys))
+        return [(k, fresh.get(k) or self.known[k]) for k in self.keys]
 
 
 def _convert_missing(config: Config, cache: BuildCache, base: str, missing: list[Source], jobs: int | None,
-                     progress: ProgressCallback | None) -> dict[str, SourceResult]:
+                     progress: ProgressCallback | None, refs: RefIndex) -> dict[str, SourceResult]:
     """Convert the sources the cache has no result for, storing results in batches while
     the workers convert the rest; returns them by cache key."""
-    computed = process_sources(config, missing, jobs)
+    computed = process_sources(config, missing, jobs, refs)
     if progress is not None:
         computed = _reporting(computed, len(missing), progress)
     fresh: dict[str, SourceResult] = {}

@@ -7,8 +7,8 @@ output depends on other pages. The first pass marks such sources (SourceResult.n
 this pass assembles the site from every other page, with these pages present by their
 front matter (title, URL, date, terms) but with empty bodies, and converts them with it.
 
-Their cache key adds `site_key`: every published source's path and digest and the
-conversion fingerprint (which holds the data folder's digest), so a body reading the site
+Their cache key adds `site_key`: every published source's path and digest, every page's
+URL and the conversion fingerprint (which holds the data folder's digest), so a body reading the site
 is converted again whenever any page changes, and stays cached while none does. A
 listing page that lists other listing pages sees them without summaries or word counts.
 """
@@ -27,6 +27,7 @@ from sitegen.content.frontmatter import Document
 from sitegen.content.urls import Route
 from sitegen.incremental.cache import BuildCache, digest
 from sitegen.markup.markdown import RenderedBody
+from sitegen.render.bodies import RefIndex
 from sitegen.site.assemble import PageInput, assemble_site
 from sitegen.site.model import ArticleBody, SiteView
 
@@ -39,12 +40,16 @@ class SecondPass:
     """Converts the deferred sources of one build."""
 
     def __init__(self, config: Config, cache: BuildCache, conversion: str, documents: list[Document],
-                 data: dict[str, Any], unrendered: list[Document] | None = None) -> None:
-        self.config, self.cache, self.data = config, cache, data
+                 data: dict[str, Any], unrendered: list[Document] | None = None,
+                 refs: RefIndex | None = None) -> None:
+        self.config, self.cache, self.data, self.refs = config, cache, data, refs
         self.unrendered = unrendered or []  # `build: {render: never}` pages, which get_page finds
         self.converted = 0  # sources converted (not taken from the cache) by `convert`
+        # Every page's URL too: the permalinks setting moves pages without changing a source.
+        routes = refs.routes if refs is not None else {}
         self.site_key = digest(conversion, *sorted(f"{d.source.path}:{d.source.digest}"
-                                                   for d in [*documents, *self.unrendered]))
+                                                   for d in [*documents, *self.unrendered]),
+                               *sorted(f"{path}>{route.path}" for path, route in routes.items()))
 
     def convert(self, deferred: list[tuple[Document, str]], pages: list[PageInput],
                 routes: dict[str, Route], first_keys: list[str]) -> list[tuple[str, SourceResult]]:
@@ -59,7 +64,7 @@ class SecondPass:
                 results.append((key, cached))
                 continue
             if processor is None:
-                processor = SourceProcessor(self.config, None)
+                processor = SourceProcessor(self.config, None, self.refs)
                 processor.converter.site = self.site(deferred, pages, routes, processor)
             packed = pack(processor.process(doc.source))
             self.converted += 1

@@ -25,7 +25,7 @@ from sitegen.content.zones import site_zone
 from sitegen.errors import Diagnostic
 from sitegen.incremental.codec import Refused, Unencodable, decode_result, encode_result
 from sitegen.markup.pruning_support import warn_if_unsupported
-from sitegen.render.bodies import BodyConverter, ConvertedBody, NeedsSite, split_body
+from sitegen.render.bodies import BodyConverter, ConvertedBody, NeedsSite, RefIndex, split_body
 from sitegen.render.templates import TemplateError, make_environment
 from sitegen.site.model import Body
 
@@ -66,12 +66,32 @@ def attach_source(result: SourceResult, source: Source) -> SourceResult:
 
 
 class SourceProcessor:
-    """Parses and converts sources for one site; one per process."""
+    """Parses and converts sources for one site; one per process. `refs`: every published
+    page's route, for ref and relref (see BodyConverter)."""
 
-    def __init__(self, config: Config, site: Any = None) -> None:
+    def __init__(self, config: Config, site: Any = None, refs: RefIndex | None = None) -> None:
         self.taxonomies = tuple(config.taxonomies.values())
         self.zone = site_zone(config)
-        self.converter = BodyConverter(config, make_environment(config), site)
+        self.config, self.site, self.refs = config, site, refs
+        self._converter: BodyConverter | None = None
+
+    @property
+    def converter(self) -> BodyConverter:
+        """Made on first use: a process that only parses never compiles a template."""
+        if self._converter is None:
+            self._converter = BodyConverter(self.config, make_environment(self.config), self.site, self.refs)
+        return self._converter
+
+    def parse(self, source: Source) -> SourceResult:
+        """Parse one source's front matter (the first stage: its route comes from it), read
+        from its file unless its text is given; the document keeps no text."""
+        if not source.text:
+            read, problem = self.read(source)
+            if read is None:
+                return SourceResult(None, None, (problem,) if problem else (), transient=True)
+            source = read
+        parsed = parse_source(source, self.taxonomies, self.zone)
+        return detach_source(SourceResult(parsed.document, None, parsed.diagnostics))
 
     def process(self, source: Source) -> SourceResult:
         """Parse and convert one source, read from its file unless its text is given."""
@@ -158,27 +178,33 @@ class BodyRebuilder:
         self.config = config
         self.sources = sources  # by cache key
         self._processor: SourceProcessor | None = None
+        self.refs: RefIndex | None = None  # the build's routes, once known (load_site sets them)
 
     def __call__(self, key: str) -> Body | None:
         source = self.sources.get(key)
         if source is None:
             return None
         if self._processor is None:
-            self._processor = SourceProcessor(self.config)
+            self._processor = SourceProcessor(self.config, refs=self.refs)
         return self._processor.process(replace(source, text="")).body
 
 
 _worker: SourceProcessor | None = None
 
 
-def _init_worker(config: Config) -> None:
+def _init_worker(config: Config, refs: RefIndex | None) -> None:
     global _worker  # one processor per worker process, built once
-    _worker = SourceProcessor(config)
+    _worker = SourceProcessor(config, refs=refs)
 
 
 def _process_in_worker(source: Source) -> Processed:
     assert _worker is not None
     return pack(_worker.process(source))
+
+
+def _parse_in_worker(source: Source) -> SourceResult:
+    assert _worker is not None
+    return _worker.parse(source)
 
 
 def worker_count(jobs: int | None = None) -> int:
@@ -191,15 +217,30 @@ def worker_count(jobs: int | None = None) -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def process_sources(config: Config, sources: list[Source], jobs: int | None = None) -> Iterator[Processed]:
-    """Results in the order of `sources`."""
+def process_sources(config: Config, sources: list[Source], jobs: int | None = None,
+                    refs: RefIndex | None = None) -> Iterator[Processed]:
+    """Converted results in the order of `sources`, their refs resolved against `refs`."""
     warn_if_unsupported()  # here, before workers fork, so that only this process says it
     workers = min(worker_count(jobs), max(1, len(sources) // CHUNK_SIZE))
     if workers < 2 or len(sources) < PARALLEL_THRESHOLD:
-        processor = SourceProcessor(config)
+        processor = SourceProcessor(config, refs=refs)
         yield from (pack(processor.process(source)) for source in sources)
         return
+    with _pool(workers, config, refs) as pool:
+        yield from pool.imap(_process_in_worker, sources, chunksize=CHUNK_SIZE)
+
+
+def parse_sources(config: Config, sources: list[Source], jobs: int | None = None) -> list[SourceResult]:
+    """Parse results (front matter only, documents without text) in the order of `sources`."""
+    workers = min(worker_count(jobs), max(1, len(sources) // CHUNK_SIZE))
+    if workers < 2 or len(sources) < PARALLEL_THRESHOLD:
+        processor = SourceProcessor(config)
+        return [processor.parse(source) for source in sources]
+    with _pool(workers, config, None) as pool:
+        return pool.map(_parse_in_worker, sources, chunksize=CHUNK_SIZE)
+
+
+def _pool(workers: int, config: Config, refs: RefIndex | None) -> Any:
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
                                           else "spawn")
-    with context.Pool(workers, initializer=_init_worker, initargs=(config,)) as pool:
-        yield from pool.imap(_process_in_worker, sources, chunksize=CHUNK_SIZE)
+    return context.Pool(workers, initializer=_init_worker, initargs=(config, refs))

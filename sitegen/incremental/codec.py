@@ -30,7 +30,9 @@ from sitegen.errors import Diagnostic
 from sitegen.markup.markdown import RenderedBody
 from sitegen.render.bodies import ConvertedBody
 
-FORMAT = 2  # 2: RenderedBody.notes. The first item of every entry; bump it when the shape of an entry changes
+# The first item of every entry; bump it when the shape of an entry changes
+# (2: RenderedBody.notes; 3: ConvertedBody.refs).
+FORMAT = 3
 
 _DATETIME, _DATE, _TIME, _TUPLE, _SET, _FROZENSET, _BIGINT = range(1, 8)
 
@@ -80,7 +82,7 @@ COVERED: dict[type, tuple[str, ...]] = {
                   "has_cjk_language", "is_cjk_language", "date_inferred", "provenance", "params"),
     Provenance: ("source_name", "source_url", "original_title", "original_language", "original_date",
                  "translator", "original_author"),
-    ConvertedBody: ("body", "summary_html", "shortcodes", "has_refs"),
+    ConvertedBody: ("body", "summary_html", "shortcodes", "refs"),
     RenderedBody: ("html", "summary_html", "summary_text", "truncated", "toc_html", "headings",
                    "word_count", "reading_time", "is_cjk", "lang_hint", "links", "ids", "has_more", "notes"),
     Diagnostic: ("path", "line", "col", "severity", "message", "hint"),
@@ -148,13 +150,20 @@ def _params_from(plain: Any) -> dict[str, Any]:
 def _converted(c: ConvertedBody) -> list[Any]:
     # The body's summary is nearly always the page's: stored once, shared again on the way back.
     own = None if c.body.summary_html == c.summary_html else str(c.body.summary_html)
-    return [_rendered(c.body, own), str(c.summary_html), list(c.shortcodes), c.has_refs]
+    return [_rendered(c.body, own), str(c.summary_html), list(c.shortcodes), [list(ref) for ref in c.refs]]
 
 
 def _converted_from(plain: Any) -> ConvertedBody:
-    body, summary_html, shortcodes, has_refs = _list(plain)
+    body, summary_html, shortcodes, refs = _list(plain)
     summary = Markup(_str(summary_html))
-    return ConvertedBody(_rendered_from(body, summary), summary, _strs(shortcodes), _bool(has_refs))
+    return ConvertedBody(_rendered_from(body, summary), summary, _strs(shortcodes), tuple(map(_ref, _list(refs))))
+
+
+def _ref(plain: Any) -> tuple[str, str, str]:
+    kind, target, url = _strs(plain)
+    if kind not in ("A", "R"):
+        raise Refused(f"ref kind {kind!r}")
+    return kind, target, url
 
 
 def _rendered(b: RenderedBody, own_summary: str | None) -> list[Any]:

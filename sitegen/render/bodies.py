@@ -7,7 +7,6 @@ and, for ``ref``/``relref``, the table of page URLs.
 
 from __future__ import annotations
 
-import html as html_lib
 import re
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
@@ -35,7 +34,7 @@ from sitegen.markup.markdown import (
     render_inline_markdown,
     render_markdown,
 )
-from sitegen.markup.markers import REF_OPEN, REF_RE, clean_output, ref_token
+from sitegen.markup.markers import strip_reserved
 from sitegen.markup.shortcodes import (
     Expansion,
     ShortcodeCall,
@@ -65,7 +64,10 @@ class ConvertedBody:
     body: RenderedBody  # its html and toc_html are "" once split off (see `split_body`)
     summary_html: str  # the front matter summary as HTML, else the body's summary
     shortcodes: tuple[str, ...]  # names used, for the cache's dependency list
-    has_refs: bool = False  # ref/relref tokens wait in the HTML for every page's URL
+    # The ref/relref links the body resolved, (kind, target, URL) with kind "A" absolute or
+    # "R" relative: part of what the stored body stands for. A stored body is used again
+    # only while every target still resolves to the same URL (`refs_still_resolve`).
+    refs: tuple[tuple[str, str, str], ...] = ()
 
 
 def split_body(converted: ConvertedBody) -> tuple[ConvertedBody, Body]:
@@ -128,48 +130,31 @@ def highlight_code(code: str, lang: str = "", options: str = "") -> str:
     return pygments_highlight(code, lexer, formatter)
 
 
-def resolve_refs(converted: ConvertedBody, html: str, doc: Document, refs: RefIndex,
-                 config: Config) -> tuple[ConvertedBody, str, list[Diagnostic]]:
-    """Replace ref tokens in the summary, links and `html` (the body) with URLs.
+def ref_url(refs: RefIndex, config: Config, kind: str, target: str) -> str:
+    """The URL a ref ("A", absolute) or relref ("R") to `target` stands for; ShortcodeFailure
+    when no page, or more than one, matches."""
+    path = refs.resolve(target).path
+    return absolute(config, path) if kind == "A" else href(config, path)
 
-    A target that matches no page is an error at the line that names it.
-    Ref markers are made only by the ref/relref helpers (sitegen/markup/markers.py), but a cached
-    body is read back from disk: a marker that does not decode is dropped, never an error.
-    URLs are escaped where they go into HTML (a text or an attribute value alike).
-    """
-    problems: list[Diagnostic] = []
 
-    def url(match: re.Match[str]) -> str:
+def refs_still_resolve(converted: ConvertedBody, refs: RefIndex, config: Config) -> bool:
+    """Whether every ref of a stored body resolves to the URL it was converted with: a page
+    renamed, moved or removed since makes the body be converted again."""
+    for kind, target, url in converted.refs:
         try:
-            target = bytes.fromhex(match.group(2)).decode("utf-8")
-        except ValueError:
-            return ""
-        try:
-            path = refs.resolve(target).path
-        except ShortcodeFailure as failure:
-            line = _line_containing(doc, target)
-            problems.append(Diagnostic(doc.source.path, line, 0, "error", str(failure), failure.hint))
-            return "#"
-        return absolute(config, path) if match.group(1) == "A" else href(config, path)
-
-    def in_html(match: re.Match[str]) -> str:
-        return html_lib.escape(url(match))
-
-    html = REF_RE.sub(in_html, html)
-    body = converted.body
-    body = replace(body, summary_html=REF_RE.sub(in_html, body.summary_html),
-                   links=tuple(REF_RE.sub(url, link) for link in body.links))
-    summary = REF_RE.sub(in_html, converted.summary_html)
-    return replace(converted, body=body, summary_html=summary), html, problems
+            if ref_url(refs, config, kind, target) != url:
+                return False
+        except ShortcodeFailure:
+            return False
+    return True
 
 
 def as_markup(converted: ConvertedBody) -> ConvertedBody:
     """The same converted source with its summary as the Markup templates print.
 
     Wrapping a str in Markup copies it. Done once, where the source is converted (so the
-    cache stores Markup and loading it makes no second copy), and again after ref tokens
-    are resolved, for the few summaries that had some; Markup is left as it is. The body's
-    HTML stays a str: it is stored apart and wrapped when its page reads it.
+    cache stores Markup and loading it makes no second copy); Markup is left as it is. The
+    body's HTML stays a str: it is stored apart and wrapped when its page reads it.
     """
     body = converted.body
     summary = _markup(converted.summary_html)
@@ -243,13 +228,18 @@ class BodyConverter:
     """Everything needed to convert bodies of one site; one per process.
 
     `site`: the assembled site, for the second pass; without it, shortcodes see the
-    configured values (SiteInfo) and one that reads more raises NeedsSite.
+    configured values (SiteInfo) and one that reads more raises NeedsSite. `refs`: every
+    published page's route, frozen before any body is converted, so that ref and relref
+    give their URL at once (a converter without it cannot resolve one: a body read for
+    another purpose, such as an include's `.RenderShortcodes`, says so).
     """
 
-    def __init__(self, config: Config, env: jinja2.Environment, site: Any = None) -> None:
+    def __init__(self, config: Config, env: jinja2.Environment, site: Any = None,
+                 refs: RefIndex | None = None) -> None:
         self.config = config
         self.env = env
         self.site = site
+        self.refs = refs
         self.options = markdown_options(config)
         env.globals.setdefault("highlight", highlight_code)
         self._known: dict[str, bool] = {}
@@ -281,24 +271,26 @@ class BodyConverter:
 
     def render_shortcodes(self, doc: Document) -> str:
         """The body's Markdown with its shortcodes run (Hugo's .RenderShortcodes, which an
-        `include` shortcode inserts into another page); as written if one fails."""
+        `include` shortcode inserts into another page); as written if one fails. Its refs
+        need no record: only the second pass includes pages, and its key holds every URL."""
         expansion = expand_shortcodes(doc.body, doc.source.path, doc.body_line,
-                                      lambda call: self._render_call(call, doc, set()), self.known,
+                                      lambda call: self._render_call(call, doc, {}), self.known,
                                       self.needs_inner)
         return doc.body if expansion.diagnostics else restore_shortcodes(expansion.text, expansion.stash)
 
     def convert(self, doc: Document) -> tuple[ConvertedBody | None, list[Diagnostic]]:
         """Convert one body; diagnostics name the file and line of each bad shortcode."""
         path = doc.source.path
-        issued: set[str] = set()  # the ref markers made for this body (see sitegen/markup/markers.py)
+        resolved: dict[tuple[str, str], str] = {}  # the refs this body made, in order
         expansion = expand_shortcodes(drop_repeated_title(doc.body, doc.meta.title), path, doc.body_line,
-                                      lambda call: self._render_call(call, doc, issued),
+                                      lambda call: self._render_call(call, doc, resolved),
                                       self.known, self.needs_inner)
         if expansion.diagnostics:
             return None, expansion.diagnostics
         options = page_options(self.options, doc.meta.is_cjk_language)
         try:
-            converted = self._markdown(doc, expansion, options)
+            converted = replace(self._markdown(doc, expansion, options),
+                                refs=tuple((kind, target, url) for (kind, target), url in resolved.items()))
         except MarkdownTooDeep:
             return None, [Diagnostic(
                 path, doc.body_line, 1, "error",
@@ -318,8 +310,7 @@ class BodyConverter:
         summary = body.summary_html
         if doc.meta.summary is not None and not body.has_more:  # <!--more--> wins, as in Hugo
             summary = render_inline_markdown(doc.meta.summary, options)
-        has_refs = any(REF_OPEN in text for text in (body.html, body.toc_html, summary, *body.links))
-        return ConvertedBody(body, summary, tuple(sorted(expansion.names)), has_refs)
+        return ConvertedBody(body, summary, tuple(sorted(expansion.names)))
 
     def _markdownify(self, text: str, inline: bool = False) -> str:
         """The templates' markdownify: Markdown to HTML, as a body is converted; `inline`:
@@ -340,30 +331,36 @@ class BodyConverter:
                                    f"add '{key}: ...' to the front matter, or under extra: in config.yaml")
         return value
 
-    def _render_call(self, call: ShortcodeCall, doc: Document, issued: set[str]) -> str:
-        """One shortcode's output, with no marker in it but the ref markers made for it.
+    def _ref(self, kind: str, target: Any, resolved: dict[tuple[str, str], str]) -> str:
+        """The URL of a ref ("A") or relref ("R") to `target`, noted in `resolved`."""
+        if self.refs is None:
+            raise ShortcodeFailure("ref and relref cannot be resolved here: this text is read "
+                                   "before the pages have their URLs", "link to the page with its URL instead")
+        url = ref_url(self.refs, self.config, kind, str(target))
+        resolved[(kind, str(target))] = url
+        return url
+
+    def _render_call(self, call: ShortcodeCall, doc: Document, resolved: dict[tuple[str, str], str]) -> str:
+        """One shortcode's output, with no engine marker in it; the refs it resolved go to
+        `resolved`, by (kind, target).
 
         The ``rawhtml`` shortcode prints its inner HTML as it is only on sites that keep raw
         HTML (``markdown.unsafe: true``) and do not ask for it to be sanitised; anywhere
         else it goes through the allow-list, so no contributor can put script on a page.
         """
-        def ref(kind: str, target: str) -> str:
-            token = ref_token(kind, str(target))
-            issued.add(token)
-            return token
-
         template = load_template(self.env, f"shortcodes/{call.name}.html")
         if self.site is None and self.reads_site(call.name):
             raise NeedsSite(call.name)
         context: dict[str, Any] = call_context(call)
         context.update(page=doc.meta, site=self.site if self.site is not None else self.site_info(),
-                       ref=lambda target: ref("A", target), relref=lambda target: ref("R", target),
+                       ref=lambda target: self._ref("A", target, resolved),
+                       relref=lambda target: self._ref("R", target, resolved),
                        param=lambda key: self._param(doc, key),
                        markdownify=lambda text: Markup(self._markdownify(str(text))),
                        # Hugo's markdownify: one paragraph comes without its <p> (translated shortcodes)
                        hugo_markdownify=lambda text: Markup(self._markdownify(str(text), inline=True)))
         try:
-            output = clean_output(template.render(context), issued)
+            output = strip_reserved(template.render(context))
             settings = self.config.markdown
             if call.name == "rawhtml" and (settings.sanitize_rawhtml or not settings.unsafe):
                 from sitegen.markup.sanitize import sanitize_html  # nh3 only for sites that need it

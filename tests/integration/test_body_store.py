@@ -19,7 +19,6 @@ from sitegen.build.workers import SourceProcessor
 from sitegen.config.settings import load_config
 from sitegen.content.sources import discover_sources
 from sitegen.incremental.cache import BuildCache, decode_body
-from sitegen.markup.markers import REF_OPEN
 from sitegen.site.model import ArticleBody
 from tests.support.sites import build_site
 
@@ -95,19 +94,53 @@ def test_bodies_of_removed_articles_leave_the_cache(make_site: Callable[..., Pat
     assert "First, edited." in (root / "public" / "2019" / "one" / "index.html").read_text(encoding="utf-8")
 
 
-def test_ref_links_are_resolved_in_the_page_and_the_cache_keeps_the_tokens(
+def test_ref_links_resolve_during_conversion_and_a_moved_target_converts_the_body_again(
         make_site: Callable[..., Path]) -> None:
-    """A body's ref targets depend on other pages' URLs, so the cached body keeps the token
-    and each build resolves it afresh."""
+    """Every page is routed before any body is converted, so the stored body holds the URL
+    its ref resolved to; when that page moves, the body that links to it is converted again
+    (the targets are part of what the stored body stands for), and only that one."""
     root = make_site({"content/2019/one.md": article("One", 'See [two]({{< relref "two.md" >}}).'),
-                      "content/2019/two.md": article("Two", "Second.")})
+                      "content/2019/two.md": article("Two", "Second."),
+                      "content/2019/three.md": article("Three", "Third.")})
     assert build_site(root).code == 0
     page = (root / "public" / "2019" / "one" / "index.html").read_text(encoding="utf-8")
     assert '<a href="/2019/two/">two</a>' in page
+    assert '<p>See <a href="/2019/two/">two</a>.</p>' in stored_html(root)
+    before = body_rows(root)
     (root / "content" / "2019" / "two.md").write_text(
         article("Two", "Second.").replace("date:", "slug: renamed\ndate:"), encoding="utf-8")
-    assert build_site(root).code == 0
+    assert build_site(root, "--allow-removed-urls").code == 0
     page = (root / "public" / "2019" / "one" / "index.html").read_text(encoding="utf-8")
     assert '<a href="/2019/renamed/">two</a>' in page
-    (html,) = [html for html in stored_html(root) if "two</a>" in html]
-    assert REF_OPEN in html, "the stored body keeps the ref marker, not a URL"
+    stored = stored_html(root)
+    assert '<p>See <a href="/2019/renamed/">two</a>.</p>' in stored
+    assert '<p>See <a href="/2019/two/">two</a>.</p>' not in stored
+    after = body_rows(root)  # a body stored again gets a new row
+    assert after["<p>Third.</p>"] == before["<p>Third.</p>"]
+    assert after['<p>See <a href="/2019/renamed/">two</a>.</p>'] > max(before.values())
+    assert build_site(root).code == 0 and body_rows(root) == after  # nothing moved: nothing converted
+
+
+def body_rows(root: Path) -> dict[str, int]:
+    """Each stored body's HTML and the database row it is in."""
+    db = sqlite3.connect(root / ".cache" / "build.sqlite3")
+    rows = {}
+    for rowid, value in db.execute("SELECT rowid, value FROM bodies"):
+        body = decode_body(value)
+        if body is not None:
+            rows[body[0]] = rowid
+    return rows
+
+
+def test_a_ref_to_no_page_is_one_error_at_its_shortcode(make_site: Callable[..., Path]) -> None:
+    """Refs resolve while the body converts, so a wrong one is reported once, at the line
+    and column of the shortcode that names it (not found again in the summary, the links
+    and the HTML, nor placed at the body's first line)."""
+    body = 'First paragraph.\n\nSee [two]({{< relref "two.md" >}}) and\n[three]({{< ref "nope.md" >}}).\n'
+    root = make_site({"content/2019/one.md": article("One", body),
+                      "content/2019/two.md": article("Two", "Second.")})
+    run = build_site(root)
+    assert run.code == 1
+    line = article("One", body).split("\n").index('[three]({{< ref "nope.md" >}}).') + 1
+    assert run.err == (f"content/2019/one.md:{line}:9: error: ref 'nope.md' does not match any page\n"
+                       "  hint: give the path of a Markdown file under content/\n")

@@ -210,3 +210,19 @@ def test_site_timezone_places_dates_written_without_one(tmp_path: Path) -> None:
     run = build_site(root)
     assert (run.code, run.err.splitlines()[0]) == (
         2, "config.yaml: error: site.timezone: no time zone is named 'Mars/Olympus'")
+
+
+def test_a_listing_follows_pages_moved_by_the_permalinks_setting(tmp_path: Path) -> None:
+    """The permalinks setting moves every page without changing a source: a body that lists
+    the site's pages (converted once all are routed, and stored) is converted again with
+    the new URLs, as a clean build would make it."""
+    root = _site(tmp_path / "site")
+    assert build_site(root).code == 0
+    links = [a.get("href") for a in _page(root, "2021/every-post").cssselect("ul.posts a")]
+    assert "/2019/the-bases/" in links
+    config = root / "config.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("/:section/:slug/", "/posts/:slug/"),
+                      encoding="utf-8")
+    assert build_site(root, "--allow-removed-urls").code == 0
+    links = [a.get("href") for a in _page(root, "posts/every-post").cssselect("ul.posts a")]
+    assert "/posts/the-bases/" in links and "/2019/the-bases/" not in links
