@@ -37,7 +37,7 @@ from sitegen.output.faults import checkpoint
 from sitegen.output.lock import build_lock
 from sitegen.output.ownership import OutputState, check_output, open_output
 from sitegen.output.writer import StagedOutput, WriteReport
-from sitegen.render.templates import compile_all, make_environment, templates_fingerprint, with_site
+from sitegen.render.templates import compile_all, make_environment, templates_fingerprint
 from sitegen.search.indexing import index_search
 
 __all__ = ["BuildReport", "CheckedSite", "PlannedSite", "build", "load_site", "plan_site"]
@@ -166,7 +166,7 @@ def _plan(config: Config, checked: CheckedSite, history: UrlHistory, now: dateti
 
 def _environment(config: Config, planned: PlannedSite) -> jinja2.Environment:
     """The templates for this site, every one its pages use compiled (errors show here)."""
-    env = with_site(make_environment(config), planned.site)
+    env = make_environment(config, planned.site)
     compile_all(env, {plan.template for plan in planned.plans})
     return env
 

@@ -23,12 +23,15 @@ from typing import Any
 
 import pymdownx.highlight as pymdownx_highlight
 from markdown import Extension, Markdown
+from pygments import highlight as pygments_highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name
+from pygments.lexers import TextLexer, get_lexer_by_name
+from pygments.util import ClassNotFound
 from pymdownx.superfences import SuperFencesBlockPreprocessor
 
-from sitegen.markup.goldmark import MAX_LINE_NUMBER_DIGITS, line_numbers
+from sitegen.markup.goldmark import MAX_LINE_NUMBER_DIGITS, line_numbers, line_start, parse_options
+from sitegen.markup.shortcodes import ShortcodeFailure
 
 _NAME_RE = re.compile(r"[\w-]+")
 _LANGUAGE_RE = re.compile(r"[\w#.+-]*")
@@ -158,3 +161,25 @@ class SafeFencesExtension(Extension):
         block_formatter = pymdownx_highlight.BlockHtmlFormatter
         if block_formatter._create_stylesheet is not _cached_stylesheet:
             block_formatter._create_stylesheet = _cached_stylesheet
+
+
+def highlight_code(code: str, lang: str = "", options: str = "") -> str:
+    """Pygments HTML for the highlight shortcode (Hugo's `linenos`, `linenostart` and
+    `hl_lines` options; hl_lines are bounded by the code's own lines)."""
+    try:
+        lexer = cached_lexer(lang) if lang else TextLexer()
+    except ClassNotFound:
+        lexer = TextLexer()
+    code = code.strip("\n") + "\n"
+    settings = parse_options(options)
+    notes: list[str] = []
+    start = line_start(settings.get("linenostart", ""), notes)
+    if notes:
+        raise ShortcodeFailure(f"highlight option {notes[0]} is not a line number",
+                               f"give linenostart a whole number of at most {MAX_LINE_NUMBER_DIGITS} digits")
+    hl_lines = line_numbers(settings.get("hl_lines", ""), code.count("\n"))
+    linenos = settings.get("linenos", "").strip('"')
+    formatter = CachedHtmlFormatter(cssclass="codehilite", hl_lines=hl_lines, linenostart=start,
+                              linenos="table" if linenos in ("table", "true") else
+                              "inline" if linenos == "inline" else False)
+    return pygments_highlight(code, lexer, formatter)

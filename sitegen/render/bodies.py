@@ -14,17 +14,13 @@ from typing import Any
 
 import jinja2
 from markupsafe import Markup
-from pygments import highlight as pygments_highlight
-from pygments.lexers import TextLexer
-from pygments.util import ClassNotFound
 
 from sitegen.config.settings import Config
 from sitegen.content.classify import HTML_SUFFIXES
 from sitegen.content.frontmatter import Document
 from sitegen.content.urls import Route, absolute, href
 from sitegen.errors import Diagnostic
-from sitegen.markup.fences import CachedHtmlFormatter, cached_lexer
-from sitegen.markup.goldmark import MAX_LINE_NUMBER_DIGITS, line_numbers, line_start, parse_options
+from sitegen.markup.goldmark import MAX_LINE_NUMBER_DIGITS
 from sitegen.markup.htmlbody import render_html_body
 from sitegen.markup.markdown import (
     MarkdownOptions,
@@ -106,28 +102,6 @@ class RefIndex:
             raise ShortcodeFailure(f"ref '{target}' does not match any page",
                                    "give the path of a Markdown file under content/")
         return replace(route, path=route.path + (f"#{anchor}" if anchor else ""))
-
-
-def highlight_code(code: str, lang: str = "", options: str = "") -> str:
-    """Pygments HTML for the highlight shortcode (Hugo's `linenos`, `linenostart` and
-    `hl_lines` options; hl_lines are bounded by the code's own lines)."""
-    try:
-        lexer = cached_lexer(lang) if lang else TextLexer()
-    except ClassNotFound:
-        lexer = TextLexer()
-    code = code.strip("\n") + "\n"
-    settings = parse_options(options)
-    notes: list[str] = []
-    start = line_start(settings.get("linenostart", ""), notes)
-    if notes:
-        raise ShortcodeFailure(f"highlight option {notes[0]} is not a line number",
-                               f"give linenostart a whole number of at most {MAX_LINE_NUMBER_DIGITS} digits")
-    hl_lines = line_numbers(settings.get("hl_lines", ""), code.count("\n"))
-    linenos = settings.get("linenos", "").strip('"')
-    formatter = CachedHtmlFormatter(cssclass="codehilite", hl_lines=hl_lines, linenostart=start,
-                              linenos="table" if linenos in ("table", "true") else
-                              "inline" if linenos == "inline" else False)
-    return pygments_highlight(code, lexer, formatter)
 
 
 def ref_url(refs: RefIndex, config: Config, kind: str, target: str) -> str:
@@ -241,7 +215,6 @@ class BodyConverter:
         self.site = site
         self.refs = refs
         self.options = markdown_options(config)
-        env.globals.setdefault("highlight", highlight_code)
         self._known: dict[str, bool] = {}
         self._inner: dict[str, bool] = {}
         self._readers: dict[str, bool] = {}

@@ -27,6 +27,7 @@ from sitegen.config.settings import Config
 from sitegen.content.links import checked_file
 from sitegen.content.urls import absolute, href
 from sitegen.errors import Diagnostic, TemplateError, did_you_mean
+from sitegen.markup.fences import highlight_code
 from sitegen.markup.urlsafety import safe_url
 from sitegen.render.citation import TEMPLATE_GLOBALS as CITATION_GLOBALS
 from sitegen.render.contexts import PageContext
@@ -131,8 +132,8 @@ class _Environment(jinja2.Environment):
     `{% from "partials/x.html" import y %}` compares the page's globals with the
     partial's through that chain's Python-level key view: a twentieth of an article
     page's rendering time. A dict copy compares in C. The copy does not follow later
-    changes to `env.globals`: every global is set before the first template loads
-    (make_environment, with_site, then compile_all).
+    changes to `env.globals`: every global is set by make_environment, before the first
+    template loads (compile_all).
     """
 
     def make_globals(self, d: Any = None) -> Any:
@@ -173,12 +174,17 @@ def make_loader(config: Config) -> jinja2.BaseLoader:
                                 jinja2.FileSystemLoader(str(theme_folder("templates")))])
 
 
-def make_environment(config: Config) -> jinja2.Environment:
+def make_environment(config: Config, site: Any = None) -> jinja2.Environment:
     """The one environment for page and shortcode templates of this site.
 
     Templates are compiled by every build, never read back compiled: Jinja's bytecode
     cache stores marshalled code objects, and a cache folder may be restored from a CI
     cache that others can write. Compiling costs about a tenth of a second a build.
+
+    `site`, the assembled site a build renders, is a global as well as a page variable:
+    partials are imported without context, so Jinja compiles each once per build instead
+    of once per page, and the macros in them can still read `site`. Every global is set
+    here, before any template loads (see _Environment).
     """
     env = _Environment(
         loader=make_loader(config),
@@ -198,7 +204,10 @@ def make_environment(config: Config) -> jinja2.Environment:
     )
     env.globals.update(STRUCTURED_GLOBALS, **CITATION_GLOBALS)
     env.globals["go"] = go  # Hugo's functions, for shortcodes translated by `migrate`
-    env.globals.update(cached=RenderMemo(), ui_lang=ui_lang_for(config.site.language), other_lang=other_lang)
+    env.globals.update(cached=RenderMemo(), ui_lang=ui_lang_for(config.site.language), other_lang=other_lang,
+                       highlight=highlight_code)
+    if site is not None:
+        env.globals["site"] = site
     return env
 
 
@@ -213,17 +222,6 @@ def compile_all(env: jinja2.Environment, names: set[str]) -> None:
             env.get_template(name)
         except jinja2.TemplateError:
             pass
-
-
-def with_site(env: jinja2.Environment, site: Any) -> jinja2.Environment:
-    """Make `site` a global, as well as a page variable, for the build that renders it.
-
-    Partials are imported without context, so Jinja compiles each once per build instead
-    of once per page; the macros in them can still read `site`, which is the same for
-    every page.
-    """
-    env.globals["site"] = site
-    return env
 
 
 def render_output(plan: OutputPlan, env: jinja2.Environment) -> RenderedFile:

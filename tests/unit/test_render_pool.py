@@ -13,7 +13,7 @@ from sitegen.config.settings import load_config
 from sitegen.incremental.cache import digest
 from sitegen.incremental.fingerprint import Fingerprinter
 from sitegen.output.writer import StagedOutput
-from sitegen.render.templates import make_environment, templates_fingerprint, with_site
+from sitegen.render.templates import make_environment, templates_fingerprint
 from tests.support.sites import article, read_tree
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -24,7 +24,7 @@ def render(root: Path, previous: dict[str, str], jobs: int = 1) -> tuple[RenderO
     config = load_config(root)
     checked = load_site(config, NOW)
     planned = plan_site(config, checked)
-    env = with_site(make_environment(config), planned.site)
+    env = make_environment(config, planned.site)
     base = digest(checked.conversion, templates_fingerprint(config), engine_fingerprint())
     articles = {p.document.source.path: p.document.source.digest for p in checked.pages}
     printer = Fingerprinter(env, base, planned.site, articles, repr(config))
