@@ -22,9 +22,7 @@ from sitegen.build.workers import (
     BodyRebuilder,
     Processed,
     SourceResult,
-    attach_source,
     cached_result,
-    parse_sources,
     process_sources,
 )
 from sitegen.config.settings import Config
@@ -129,12 +127,12 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     site_zone(config)  # a wrong site.timezone stops here, before any worker starts
     conversion = conversion_fingerprint(config)
     problems = list(tree.diagnostics)
-    stage = _Stages.read(config, tree, cache, conversion, jobs)
+    stage = _Stages.read(config, tree, cache, conversion, jobs, progress)
     routed = _Published.sort(stage.first_results(), config, now, [])  # its problems come below
     documents = [doc for doc, _, _ in routed.published]
     routes = _routes(documents, routed.options, config, problems)
     refs = RefIndex({d.source.content_path: routes[d.source.path] for d in documents if d.source.path in routes})
-    results = stage.convert(config, cache, refs, jobs, progress)
+    results = stage.convert(config, cache, refs, jobs)
     timings["convert"] = time.perf_counter() - clock
     data, data_problems = load_data(config)
     problems.extend(data_problems)
@@ -256,23 +254,24 @@ def _translation_keys(documents: list[Document]) -> list[Diagnostic]:
 
 @dataclass
 class _Stages:
-    """The sources read in two stages: first what each one says of itself (its front
-    matter, from which every page is routed), then its body, converted with the frozen
-    table of routes so that ref and relref resolve as they are written.
+    """The sources read in two stages, so that ref and relref resolve as they are written,
+    from a frozen table of every page's route.
 
-    A source whose stored result matches its key (conversion settings, path, digest) is
-    taken whole from the cache at the first stage; it is converted again only if one of
-    the refs it resolved now resolves to another URL."""
+    First each source without a stored result is parsed and converted; a body that calls
+    ref or relref stops there (NeedsRoutes) with its front matter read. Every page is then
+    routed, and those bodies are converted with the routes. A stored result (matching its
+    key: conversion settings, path, digest) is converted again only if one of the refs it
+    resolved now resolves to another URL."""
 
     sources: list[Source]
     keys: list[str]
     base: str  # what every key starts from: the conversion fingerprint when the cache is on
-    known: dict[str, SourceResult]  # stored results, by key
-    parsed: dict[str, SourceResult]  # the others, front matter only, by key
+    known: dict[str, SourceResult]  # stored results, and those converted at the first stage
+    fresh: set[str]  # keys of the results converted by this build
 
     @classmethod
     def read(cls, config: Config, tree: SourceTree, cache: BuildCache, conversion: str,
-             jobs: int | None) -> _Stages:
+             jobs: int | None, progress: ProgressCallback | None) -> _Stages:
         base = conversion if cache.enabled else ""
         keys = [digest(base, s.path, s.digest) for s in tree.sources]
         stored = cache.get_sources(keys)
@@ -281,35 +280,43 @@ class _Stages:
             result = cached_result(stored[key], source) if key in stored else None
             if result is not None:  # else not stored, or not whole: converted again and replaced
                 known[key] = result
-        missing = [(s, k) for s, k in zip(tree.sources, keys, strict=True) if k not in known]
-        parsed = parse_sources(config, [s for s, _ in missing], jobs)
-        return cls(list(tree.sources), keys, base, known,
-                   {k: attach_source(r, s) for (s, k), r in zip(missing, parsed, strict=True)})
+        missing = [s for s, k in zip(tree.sources, keys, strict=True) if k not in known]
+        fresh = _convert_missing(config, cache, base, missing, jobs, progress, None)
+        known.update(fresh)
+        return cls(list(tree.sources), keys, base, known, set(fresh))
 
     def first_results(self) -> list[tuple[str, SourceResult]]:
-        return [(k, self.known.get(k) or self.parsed[k]) for k in self.keys]
+        return [(k, self.known[k]) for k in self.keys]
 
-    def convert(self, config: Config, cache: BuildCache, refs: RefIndex, jobs: int | None,
-                progress: ProgressCallback | None) -> list[tuple[str, SourceResult]]:
-        """(cache key, result) for every source: stored, or converted now and stored."""
-        for key, result in list(self.known.items()):
-            if result.converted is not None and not refs_still_resolve(result.converted, refs, config):
-                del self.known[key]  # a page it links to moved: converted again, and replaced
+    def convert(self, config: Config, cache: BuildCache, refs: RefIndex,
+                jobs: int | None) -> list[tuple[str, SourceResult]]:
+        """(cache key, result) for every source, the refs of each resolved against `refs`."""
+        again = [source for source, key in zip(self.sources, self.keys, strict=True)
+                 if _needs_converting(self.known[key], refs, config)]
         rebuilder = BodyRebuilder(config, dict(zip(self.keys, self.sources, strict=True)))
         rebuilder.refs = refs
         cache.rebuild_bodies_with(rebuilder)
-        missing = [s for s, k in zip(self.sources, self.keys, strict=True) if k not in self.known]
-        fresh = _convert_missing(config, cache, self.base, missing, jobs, progress, refs)
+        fresh = _convert_missing(config, cache, self.base, again, jobs, None, refs)
+        self.known.update(fresh)
+        self.fresh.update(fresh)
         # A source whose shortcodes read the site is parsed again every build (its first-pass
         # result is never stored): that alone must not prune the second pass's stored bodies,
         # which are current while no source changes (their key holds every source's digest).
-        if any(not result.needs_site for result in fresh.values()):
+        if any(not self.known[key].needs_site for key in self.fresh):
             cache.prune_sources(set(self.keys))
-        return [(k, fresh.get(k) or self.known[k]) for k in self.keys]
+        return [(k, self.known[k]) for k in self.keys]
+
+
+def _needs_converting(result: SourceResult, refs: RefIndex, config: Config) -> bool:
+    """Whether a first-stage result must be converted with the routes: its body calls ref or
+    relref, or it was stored with refs of which one now leads elsewhere (the page moved)."""
+    if result.needs_routes:
+        return True
+    return result.converted is not None and not refs_still_resolve(result.converted, refs, config)
 
 
 def _convert_missing(config: Config, cache: BuildCache, base: str, missing: list[Source], jobs: int | None,
-                     progress: ProgressCallback | None, refs: RefIndex) -> dict[str, SourceResult]:
+                     progress: ProgressCallback | None, refs: RefIndex | None) -> dict[str, SourceResult]:
     """Convert the sources the cache has no result for, storing results in batches while
     the workers convert the rest; returns them by cache key."""
     computed = process_sources(config, missing, jobs, refs)

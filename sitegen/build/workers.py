@@ -25,7 +25,7 @@ from sitegen.content.zones import site_zone
 from sitegen.errors import Diagnostic
 from sitegen.incremental.codec import Refused, Unencodable, decode_result, encode_result
 from sitegen.markup.pruning_support import warn_if_unsupported
-from sitegen.render.bodies import BodyConverter, ConvertedBody, NeedsSite, RefIndex, split_body
+from sitegen.render.bodies import BodyConverter, ConvertedBody, NeedsRoutes, NeedsSite, RefIndex, split_body
 from sitegen.render.templates import TemplateError, make_environment
 from sitegen.site.model import Body
 
@@ -42,6 +42,7 @@ class SourceResult:
     diagnostics: tuple[Diagnostic, ...]
     body: Body | None = None  # ...which travel here from the worker to the cache, then go
     needs_site: bool = False  # a shortcode reads the assembled site: converted in a second pass
+    needs_routes: bool = False  # a shortcode calls ref or relref: converted once pages are routed
     transient: bool = False  # the file could not be read as hashed: true of this build only
 
 
@@ -77,21 +78,10 @@ class SourceProcessor:
 
     @property
     def converter(self) -> BodyConverter:
-        """Made on first use: a process that only parses never compiles a template."""
+        """Made on first use (the second pass sets its site on it)."""
         if self._converter is None:
             self._converter = BodyConverter(self.config, make_environment(self.config), self.site, self.refs)
         return self._converter
-
-    def parse(self, source: Source) -> SourceResult:
-        """Parse one source's front matter (the first stage: its route comes from it), read
-        from its file unless its text is given; the document keeps no text."""
-        if not source.text:
-            read, problem = self.read(source)
-            if read is None:
-                return SourceResult(None, None, (problem,) if problem else (), transient=True)
-            source = read
-        parsed = parse_source(source, self.taxonomies, self.zone)
-        return detach_source(SourceResult(parsed.document, None, parsed.diagnostics))
 
     def process(self, source: Source) -> SourceResult:
         """Parse and convert one source, read from its file unless its text is given."""
@@ -109,6 +99,8 @@ class SourceProcessor:
             return SourceResult(parsed.document, None, parsed.diagnostics + tuple(exc.diagnostics))
         except NeedsSite:
             return SourceResult(parsed.document, None, parsed.diagnostics, needs_site=True)
+        except NeedsRoutes:
+            return SourceResult(parsed.document, None, parsed.diagnostics, needs_routes=True)
         except RecursionError:  # thousands of nested emphasis markers, say: the converter recurses
             return SourceResult(parsed.document, None, parsed.diagnostics + (Diagnostic(
                 source.path, parsed.document.body_line, 1, "error", "text nested too deeply to convert "
@@ -151,7 +143,7 @@ def pack(result: SourceResult) -> Processed:
     light = replace(detach_source(result), body=None)
     # A source whose shortcodes read the site is converted in the second pass, which caches
     # its body by the site's key; its first-pass result is parsed again each build.
-    if not result.transient and not result.needs_site:
+    if not (result.transient or result.needs_site or result.needs_routes):
         try:
             return Processed(encode_result(light.document, light.converted, light.diagnostics), result.body)
         except Unencodable:
@@ -202,11 +194,6 @@ def _process_in_worker(source: Source) -> Processed:
     return pack(_worker.process(source))
 
 
-def _parse_in_worker(source: Source) -> SourceResult:
-    assert _worker is not None
-    return _worker.parse(source)
-
-
 def worker_count(jobs: int | None = None) -> int:
     """Processes to use: --jobs if given, else the cores this process may run on."""
     if jobs:
@@ -228,16 +215,6 @@ def process_sources(config: Config, sources: list[Source], jobs: int | None = No
         return
     with _pool(workers, config, refs) as pool:
         yield from pool.imap(_process_in_worker, sources, chunksize=CHUNK_SIZE)
-
-
-def parse_sources(config: Config, sources: list[Source], jobs: int | None = None) -> list[SourceResult]:
-    """Parse results (front matter only, documents without text) in the order of `sources`."""
-    workers = min(worker_count(jobs), max(1, len(sources) // CHUNK_SIZE))
-    if workers < 2 or len(sources) < PARALLEL_THRESHOLD:
-        processor = SourceProcessor(config)
-        return [processor.parse(source) for source in sources]
-    with _pool(workers, config, None) as pool:
-        return pool.map(_parse_in_worker, sources, chunksize=CHUNK_SIZE)
 
 
 def _pool(workers: int, config: Config, refs: RefIndex | None) -> Any:

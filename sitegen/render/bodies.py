@@ -193,6 +193,11 @@ def _accessible_blocks(html: str) -> str:
     return html
 
 
+class NeedsRoutes(Exception):
+    """A shortcode calls ref or relref, and this converter has no routes yet: the body is
+    converted once every page is routed (build/loading.py, second stage)."""
+
+
 class NeedsSite(Exception):
     """A shortcode reads the assembled site (its pages, terms, sections): the body is
     converted again once the site is assembled (build/loading.py, second pass)."""
@@ -203,9 +208,8 @@ class BodyConverter:
 
     `site`: the assembled site, for the second pass; without it, shortcodes see the
     configured values (SiteInfo) and one that reads more raises NeedsSite. `refs`: every
-    published page's route, frozen before any body is converted, so that ref and relref
-    give their URL at once (a converter without it cannot resolve one: a body read for
-    another purpose, such as an include's `.RenderShortcodes`, says so).
+    published page's route, frozen once all pages are routed, so that ref and relref give
+    their URL at once; without it, a body that calls one raises NeedsRoutes.
     """
 
     def __init__(self, config: Config, env: jinja2.Environment, site: Any = None,
@@ -307,8 +311,7 @@ class BodyConverter:
     def _ref(self, kind: str, target: Any, resolved: dict[tuple[str, str], str]) -> str:
         """The URL of a ref ("A") or relref ("R") to `target`, noted in `resolved`."""
         if self.refs is None:
-            raise ShortcodeFailure("ref and relref cannot be resolved here: this text is read "
-                                   "before the pages have their URLs", "link to the page with its URL instead")
+            raise NeedsRoutes(str(target))
         url = ref_url(self.refs, self.config, kind, str(target))
         resolved[(kind, str(target))] = url
         return url
@@ -340,7 +343,7 @@ class BodyConverter:
 
                 output = sanitize_html(output)
             return output
-        except ShortcodeFailure:
+        except (ShortcodeFailure, NeedsRoutes):
             raise
         except Exception as exc:  # noqa: BLE001 - a template's failure (a translated one's TypeError too) is its own
             diagnostic = runtime_diagnostic(exc, self.env, f"shortcodes/{call.name}.html", doc.source.path)
