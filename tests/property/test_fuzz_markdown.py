@@ -20,10 +20,11 @@ from hypothesis import strategies as st
 from sitegen.config.settings import load_config
 from sitegen.content.frontmatter import Document, parse_source
 from sitegen.content.sources import Source
+from sitegen.content.urls import Route
 from sitegen.markup.markdown import MarkdownOptions, render_markdown
 from sitegen.markup.markers import MORE_TOKEN, STASH_RE, strip_reserved
 from sitegen.markup.sanitize import sanitize_html
-from sitegen.render.bodies import BodyConverter
+from sitegen.render.bodies import BodyConverter, RefIndex
 from sitegen.render.templates import make_environment
 from tests.property.budget import BUDGETS, LONG_EXAMPLES, NORMAL_EXAMPLES, run_property
 from tests.property.strategies import any_char, documents
@@ -148,7 +149,11 @@ def test_markdown_safe_mode_runs_no_script(examples: int) -> None:
 def converter(tmp_path_factory: pytest.TempPathFactory) -> BodyConverter:
     root = write_site(tmp_path_factory.mktemp("fuzz-site"), {})
     config = load_config(root)
-    return BodyConverter(config, make_environment(config))
+    # As the build's second stage converts bodies that call ref: with every page's route
+    # (here one), so a ref either gives a URL or is an error at its line.
+    routes = {"2019/fuzz.md": Route(path="/2019/fuzz/", output="2019/fuzz/index.html", section="2019",
+                                    slug="fuzz", kind="article", bundle_dir="")}
+    return BodyConverter(config, make_environment(config), refs=RefIndex(routes))
 
 
 FRONT = "---\ntitle: Fuzz\ndate: 2019-07-07\nfoo: bar\n---\n"
@@ -183,7 +188,8 @@ def test_shortcodes_and_markdown_convert_or_are_located(examples: int,
     run_property(examples, bodies, lambda body: check_convert(converter, body),
                  "{{< rawhtml >}}", "{{< /rawhtml >}}", "{{< details >}}{{< details >}}x{{< /details >}}",
                  "{{< unknown >}}", "{{% param nope %}}", "{{< highlight go \"hl_lines=99\" >}}x{{< /highlight >}}",
-                 "```\n{{< unknown >}}\n```", "{{< rawhtml >}}\n<b>x</b>\n{{< /rawhtml >}}")
+                 "```\n{{< unknown >}}\n```", "{{< rawhtml >}}\n<b>x</b>\n{{< /rawhtml >}}",
+                 '{{< ref "2019/other.md" >}}', '[me]({{< relref "fuzz.md" >}})')
 
 
 def test_placeholder_text_in_body_is_kept_as_text(converter: BodyConverter) -> None:
