@@ -22,6 +22,7 @@ from sitegen.incremental.cache import Body, BuildCache, digest
 from sitegen.config.settings import Config
 from sitegen.errors import ContentError, Diagnostic, raise_errors
 from sitegen.content.frontmatter import Document
+from sitegen.i18n.catalog import Catalog, load_catalog
 from sitegen.site.model import ArticleBody
 from sitegen.content.sources import SourceTree, discover_sources
 from sitegen.render.templates import templates_fingerprint
@@ -45,6 +46,7 @@ class CheckedSite:
     warnings: tuple[Diagnostic, ...]
     conversion: str  # conversion_fingerprint, read once per build: it reads the shortcode templates
     stable_until: float | None = None  # when time alone next changes which pages are published
+    catalog: Catalog = Catalog()  # the theme's UI strings (i18n/), checked with the content
 
 
 @lru_cache(maxsize=1)
@@ -98,7 +100,8 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     conversion = conversion_fingerprint(config)
     results = _source_results(config, tree, cache, conversion, jobs, progress)
     timings["convert"] = time.perf_counter() - clock
-    problems = list(tree.diagnostics)
+    catalog, problems = load_catalog(config)
+    problems += tree.diagnostics
     published: list[tuple[Document, ConvertedBody | None, str]] = []
     changes: list[datetime] = []
     for key, result in results:
@@ -127,7 +130,8 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     raise_errors(problems, ContentError)
     warnings = tuple(sorted(d for d in problems if not d.is_error))
     stable_until = min(changes).timestamp() if changes else None
-    return CheckedSite(tuple(documents), routes, tuple(pages), tree, warnings, conversion, stable_until)
+    return CheckedSite(tuple(documents), routes, tuple(pages), tree, warnings, conversion, stable_until,
+                       catalog)
 
 
 def _resolve_refs(config: Config, cache: BuildCache, key: str, converted: ConvertedBody, doc: Document,

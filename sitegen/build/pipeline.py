@@ -106,7 +106,7 @@ def _build_locked(config: Config, now: datetime, keep_foreign: bool, strict: boo
         planned, moves = plan_moves(planned, checked, config, history, now, allow_removed_urls)
         timings["plan"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        env = with_site(make_environment(config, cache.compiled_templates()), planned.site)
+        env = with_site(make_environment(config, cache.compiled_templates(), planned.translator), planned.site)
         compile_all(env, {plan.template for plan in planned.plans})
         fingerprinter = _fingerprinter(config, env, planned, checked, templates)
         previous = cache.page_fingerprints()
@@ -189,6 +189,6 @@ def _refuse_warnings(strict: bool, warnings: tuple[Diagnostic, ...]) -> None:
 
 def _fingerprinter(config: Config, env: jinja2.Environment, planned: PlannedSite, checked: CheckedSite,
                    templates: str) -> Fingerprinter:
-    base = digest(checked.conversion, templates, engine_fingerprint())
+    base = digest(checked.conversion, templates, engine_fingerprint(), checked.catalog.digest)
     article_digests = {p.document.source.path: p.document.source.digest for p in checked.pages}
     return Fingerprinter(env, base, planned.site, article_digests, repr(config))

@@ -14,6 +14,7 @@ from sitegen.build.loading import CheckedSite
 from sitegen.config.settings import Config
 from sitegen.content.links import project_files
 from sitegen.errors import Diagnostic, OutputConflictError
+from sitegen.i18n.catalog import Translator
 from sitegen.output.writer import CopiedFile
 from sitegen.render.derived import derive_outputs
 from sitegen.render.routes import plan_outputs
@@ -31,6 +32,7 @@ class PlannedSite:
     plans: tuple[OutputPlan, ...]
     derived: tuple[DerivedFile, ...]
     copies: tuple[CopiedFile, ...]
+    translator: Translator  # T, dates and numbers of the site's language
 
     def outputs(self) -> set[str]:
         return ({p.output for p in self.plans} | {d.output for d in self.derived}
@@ -39,9 +41,10 @@ class PlannedSite:
 
 def plan_site(config: Config, checked: CheckedSite) -> PlannedSite:
     """Assemble the site and plan every output file; raises on URL conflicts."""
-    site = assemble_site(list(checked.pages), config)
+    translator = checked.catalog.translator(config.site.language)
+    site = assemble_site(list(checked.pages), config, translator)
     try:
-        plans = plan_outputs(site, checked.routes, config)
+        plans = plan_outputs(site, checked.routes, config, translator)
     except OutputConflictError as exc:
         raise OutputConflictError(_with_key_lines(exc.diagnostics, checked, "aliases", "alias ")) from None
     derived = derive_outputs(site, config, {path: route.output for path, route in checked.routes.items()})
@@ -50,7 +53,7 @@ def plan_site(config: Config, checked: CheckedSite) -> PlannedSite:
     reserved = reserved_problems(plans, copies, {d.source.path: d for d in checked.documents}, config)
     if reserved:
         raise OutputConflictError(reserved)
-    return PlannedSite(site, tuple(plans), tuple(derived), tuple(copies))
+    return PlannedSite(site, tuple(plans), tuple(derived), tuple(copies), translator)
 
 
 def _copies(config: Config, checked: CheckedSite) -> list[CopiedFile]:

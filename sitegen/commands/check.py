@@ -19,6 +19,7 @@ from sitegen.config.settings import Config
 from sitegen.errors import Diagnostic, SiteError
 from sitegen.content.frontmatter import Document
 from sitegen.build.pipeline import CheckedSite, load_site, plan_site
+from sitegen.i18n.catalog import missing_translations
 from sitegen.output.url_history import load_history, plan_moves
 from sitegen.content.urls import Route
 
@@ -39,6 +40,7 @@ def check_site(config: Config, now: datetime) -> list[Diagnostic]:
     problems += check_terms(checked.documents)
     problems += check_dates(checked)
     problems += check_citations(checked.documents, config.site.language)
+    problems += missing_translations(checked.catalog, config.site.language)
     return sorted(set(problems))
 
 

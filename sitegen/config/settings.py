@@ -46,6 +46,8 @@ class PathsSection:
     output: str = "public"
     cache: str = ".cache"
     archetypes: str = "archetypes"
+    i18n: str = "i18n"  # the theme's UI strings, one file per language (Hugo's i18n/en.yaml)
+    data: str = "data"  # site data files (data/glossary.yaml), as Hugo's data/
 
 
 @dataclass(frozen=True)

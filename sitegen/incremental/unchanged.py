@@ -77,7 +77,7 @@ def input_digest(config: Config, tree: SourceTree, templates: str, engine: str, 
         info = path.stat()
         return f"{path}:{info.st_size}:{info.st_mtime_ns}"
 
-    statics = [path for _, path in project_files(config, "static")]
+    statics = [path for name in ("static", "i18n", "data") for _, path in project_files(config, name)]
     return digest(
         engine, repr(config), templates, str(keep_foreign),
         *(f"{s.path}:{s.digest}" for s in tree.sources),

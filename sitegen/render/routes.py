@@ -11,6 +11,7 @@ from urllib.parse import unquote
 
 from sitegen.config.settings import Config
 from sitegen.errors import Diagnostic, OutputConflictError
+from sitegen.i18n.catalog import Catalog, Translator
 from sitegen.site.model import Article, Feed, Listing, PageMeta, SiteView
 from sitegen.site.relations import neighbours, related_articles
 from sitegen.render.contexts import (AliasPage, ArticlePage, ListPage, PageContext, SectionPage,
@@ -19,17 +20,21 @@ from sitegen.render.templates import OutputPlan
 from sitegen.content.urls import Route, absolute, href, output_file
 
 
-def plan_outputs(site: SiteView, routes: dict[str, Route], config: Config) -> list[OutputPlan]:
-    """Every page to render, in a stable order; raises OutputConflictError on a clash."""
-    planner = _Planner(site, routes, config)
+def plan_outputs(site: SiteView, routes: dict[str, Route], config: Config,
+                 translator: Translator | None = None) -> list[OutputPlan]:
+    """Every page to render, in a stable order; raises OutputConflictError on a clash.
+    Titles made here (lists, feeds) are in the language of `translator`."""
+    planner = _Planner(site, routes, config, translator)
     plans = list(planner.all())
     _check_conflicts(plans)
     return plans
 
 
 class _Planner:
-    def __init__(self, site: SiteView, routes: dict[str, Route], config: Config) -> None:
+    def __init__(self, site: SiteView, routes: dict[str, Route], config: Config,
+                 translator: Translator | None = None) -> None:
         self.site, self.routes, self.config = site, routes, config
+        self.t = translator or Catalog().translator(config.site.language)
         self._site_feeds: tuple[Feed, ...] | None = None
 
     def all(self) -> Iterator[OutputPlan]:
@@ -38,10 +43,21 @@ class _Planner:
         yield from self.aliases()
         yield from self.taxonomies()
         yield from self.sections()
-        yield self.simple("/archive/", "archive.html", "archive", "Archive")
+        yield self.simple("/archive/", "archive.html", "archive", self.text("archive", "Archive"))
         if self.site.search_enabled:
-            yield self.simple("/search/", "search.html", "search", "Search", noindex=True)
-        yield self.simple("/404.html", "404.html", "404", "Page not found", noindex=True)
+            yield self.simple("/search/", "search.html", "search", self.text("search", "Search"), noindex=True)
+        yield self.simple("/404.html", "404.html", "404", self.text("page_not_found", "Page not found"),
+                          noindex=True)
+
+    def text(self, message_id: str, default: str, **fields: Any) -> str:
+        """A title in the site's language; the theme's English when its i18n file lacks the id."""
+        return self.t.text(message_id, default=default, **fields)
+
+    def numbered(self, title: str, number: int) -> str:
+        """"Tags, page 2": the title of a list's later pages."""
+        if number == 1:
+            return title
+        return self.text("page_title_suffix", "{{ .Title }}, page {{ .Number }}", Title=title, Number=number)
 
     def meta(self, path: str, kind: str, title: str, description: str = "", lang: str = "",
              feeds: tuple[Feed, ...] = (), noindex: bool = False) -> PageMeta:
@@ -56,8 +72,11 @@ class _Planner:
         return self._site_feeds
 
     def _make_site_feeds(self) -> tuple[Feed, ...]:
-        return (Feed(f"{self.site.title} (Atom)", href(self.config, "/feed.xml"), "application/atom+xml"),
-                Feed(f"{self.site.title} (RSS)", href(self.config, "/index.xml"), "application/rss+xml"))
+        title = self.site.title
+        return (Feed(self.text("feed_atom", "{{ .Title }} (Atom)", Title=title), href(self.config, "/feed.xml"),
+                     "application/atom+xml"),
+                Feed(self.text("feed_rss", "{{ .Title }} (RSS)", Title=title), href(self.config, "/index.xml"),
+                     "application/rss+xml"))
 
     def paginate(self, base: str, items: tuple[Article, ...]) -> list[tuple[str, Listing]]:
         size = max(1, self.config.pagination.page_size)
@@ -69,8 +88,7 @@ class _Planner:
 
     def home(self) -> Iterator[OutputPlan]:
         for path, listing in self.paginate("/", self.site.articles):
-            title = self.site.title if listing.number == 1 else f"{self.site.title}, page {listing.number}"
-            page = self.meta(path, "home", title, feeds=self.site_feeds())
+            page = self.meta(path, "home", self.numbered(self.site.title, listing.number), feeds=self.site_feeds())
             yield OutputPlan(output_file(path), "home.html", ListPage(self.site, page, listing))
 
     def articles(self) -> Iterator[OutputPlan]:
@@ -112,14 +130,15 @@ class _Planner:
                 # Term pages get the taxonomy's names only (not every term's articles), so an
                 # edit re-renders the pages of the article's own terms and no others.
                 term_path = f"/{taxonomy.plural}/{term.slug}/"
-                feeds = (Feed(f"{self.site.title}: {term.name} (Atom)",
+                feed_title = self.text("feed_term", "{{ .Title }}: {{ .Name }}", Title=self.site.title,
+                                       Name=term.name)
+                feeds = (Feed(self.text("feed_atom", "{{ .Title }} (Atom)", Title=feed_title),
                               href(self.config, term_path + "feed.xml"), "application/atom+xml"),
                          *self.site_feeds())
+                title = self.text("term_title", "{{ .Taxonomy }}: {{ .Name }}", Taxonomy=taxonomy.title_one,
+                                  Name=term.name)
                 for path, listing in self.paginate(term_path, term.articles):
-                    title = f"{taxonomy.singular.capitalize()}: {term.name}"
-                    if listing.number > 1:
-                        title += f", page {listing.number}"
-                    page = self.meta(path, "term", title, feeds=feeds)
+                    page = self.meta(path, "term", self.numbered(title, listing.number), feeds=feeds)
                     yield OutputPlan(output_file(path), "term.html",
                                      TermPage(self.site, page, listing, link, term))
 

@@ -26,6 +26,7 @@ from sitegen.config.settings import Config
 from sitegen.content.links import checked_file, project_files
 from sitegen.content.urls import absolute, href
 from sitegen.errors import Diagnostic, TemplateError, did_you_mean
+from sitegen.i18n.catalog import Catalog, Translator
 from sitegen.markup.urlsafety import safe_url
 from sitegen.render.contexts import PageContext
 from sitegen.render.citation import TEMPLATE_GLOBALS as CITATION_GLOBALS
@@ -158,8 +159,11 @@ class ProjectLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
-def make_environment(config: Config, compiled: Path | None = None) -> jinja2.Environment:
-    """The one environment for page and shortcode templates of this site.
+def make_environment(config: Config, compiled: Path | None = None,
+                     translator: Translator | None = None) -> jinja2.Environment:
+    """The one environment for page and shortcode templates of this site (of one of its
+    languages: `translator` gives `T`, the dates and numbers; without one, the site
+    language with no i18n files, which suits templates that do not call `T`).
 
     `compiled`: a folder (in the build cache) where Jinja keeps compiled templates, so a
     build does not compile them again; Jinja checks each file's modification time.
@@ -181,16 +185,34 @@ def make_environment(config: Config, compiled: Path | None = None) -> jinja2.Env
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.filters.update(human_date=human_date, iso_date=iso_date, short_date=short_date,
-                       safe_url=safe_url)
+    translator = translator or Catalog().translator(config.site.language)
+    env.filters.update(human_date=translator.date, iso_date=iso_date, short_date=short_date,
+                       safe_url=safe_url, number=translator.number)
     env.globals.update(
         url_for=lambda path: href(config, path),
         absolute_url=lambda path: absolute(config, path),
         asset=lambda path: href(config, "/" + str(path).lstrip("/")),
     )
     env.globals.update(STRUCTURED_GLOBALS, **CITATION_GLOBALS)
-    env.globals.update(cached=RenderMemo(), ui_lang=ui_lang_for(config.site.language), other_lang=other_lang)
+    env.globals.update(cached=RenderMemo(), ui_lang=ui_lang_for(translator.lang), other_lang=other_lang)
+    env.globals.update(T=translator, i18n=translator, month_year=translator.month, link=link, span=span,
+                       ui_strings=translator.forms, ui_language=translator.lang)
     return env
+
+
+def link(href: str, text: str, **attributes: str) -> Markup:
+    """`<a href=...>text</a>` for a link inside a translated sentence: T("x", Link=link(url, T("y")))."""
+    return Markup("<a%s href=\"%s\">%s</a>") % (_attributes(attributes), href, text)
+
+
+def span(text: str, **attributes: str) -> Markup:
+    """`<span lang="ja">text</span>`, for text in another language inside a translated sentence."""
+    return Markup("<span%s>%s</span>") % (_attributes(attributes), text)
+
+
+def _attributes(attributes: dict[str, str]) -> Markup:
+    return Markup("").join(Markup(' %s="%s"') % (name, value) for name, value in sorted(attributes.items())
+                           if value not in (None, ""))
 
 
 def compile_all(env: jinja2.Environment, names: set[str]) -> None:

@@ -8,7 +8,6 @@ it); the most used spelling names the term, where Hugo would title-case it.
 
 from __future__ import annotations
 
-import calendar
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -18,6 +17,7 @@ from markupsafe import Markup
 
 from sitegen.config.settings import Config
 from sitegen.content.frontmatter import Document
+from sitegen.i18n.catalog import Catalog, Translator
 from sitegen.markup.markdown import RenderedBody
 from sitegen.site.model import (Article, ArchiveMonth, ArchiveYear, ArticleBody, Heading, Section, SiteView,
                     Taxonomy, TaxonomyLink, Term, TermRef)
@@ -45,8 +45,10 @@ def article_sort_key(article: Article) -> tuple:
     return (-stamp.timestamp(), article.weight, article.title.lower(), article.source_path)
 
 
-def assemble_site(pages: list[PageInput], config: Config) -> SiteView:
-    """Build articles, taxonomies, sections and the archive from converted pages."""
+def assemble_site(pages: list[PageInput], config: Config, translator: Translator | None = None) -> SiteView:
+    """Build articles, taxonomies, sections and the archive from converted pages; taxonomy
+    titles and month names in the language of `translator` (the site's, by default)."""
+    translator = translator or Catalog().translator(config.site.language)
     term_names = _term_names(pages, config)
     term_refs: dict[tuple[str, str], TermRef] = {}
     articles = [_article(p, config, term_names, term_refs) for p in pages if p.route.kind != "section"]
@@ -54,7 +56,7 @@ def assemble_site(pages: list[PageInput], config: Config) -> SiteView:
     standalone = tuple(sorted((a for a in articles if a.kind == "page"),
                               key=lambda a: (a.weight, a.title.lower(), a.source_path)))
     section_pages = {p.route.bundle_dir: p for p in pages if p.route.kind == "section"}
-    taxonomies = _taxonomies(dated, config)
+    taxonomies = _taxonomies(dated, config, translator)
     folders = {p.document.source.path: p.document.source.content_path for p in pages}
     return SiteView(
         title=config.site.title,
@@ -67,9 +69,9 @@ def assemble_site(pages: list[PageInput], config: Config) -> SiteView:
         articles=dated,
         pages=standalone,
         taxonomies=taxonomies,
-        taxonomy_links=tuple(TaxonomyLink(t.plural, t.singular, t.title, t.url) for t in taxonomies),
+        taxonomy_links=tuple(TaxonomyLink(t.plural, t.singular, t.title, t.url, t.title_one) for t in taxonomies),
         sections=_sections(dated, section_pages, folders, config),
-        archive=_archive(dated),
+        archive=_archive(dated, translator),
         extra=dict(config.extra),
         search_enabled=config.search.enabled,
         feeds_full_content=config.feeds.full_content,
@@ -142,7 +144,16 @@ def _markup(html: str) -> Markup:
 
 
 
-def _taxonomies(articles: tuple[Article, ...], config: Config) -> tuple[Taxonomy, ...]:
+def taxonomy_titles(singular: str, plural: str, translator: Translator) -> tuple[str, str]:
+    """("Tags", "Tag"): the i18n id is the singular name, its "other" form the plural; a
+    taxonomy the i18n files do not name is titled after its own names."""
+    def title(count: int, fallback: str) -> str:
+        text = translator.text(singular, count, default=fallback.replace("-", " ").replace("_", " "))
+        return text[:1].upper() + text[1:]
+    return title(2, plural), title(1, singular)
+
+
+def _taxonomies(articles: tuple[Article, ...], config: Config, translator: Translator) -> tuple[Taxonomy, ...]:
     result = []
     for singular, plural in sorted(config.taxonomies.items(), key=lambda kv: kv[1]):
         members: dict[str, list[Article]] = defaultdict(list)
@@ -154,7 +165,8 @@ def _taxonomies(articles: tuple[Article, ...], config: Config) -> tuple[Taxonomy
         terms = tuple(sorted(
             (Term(refs[s].name, s, refs[s].url, plural, tuple(members[s])) for s in members),
             key=lambda t: (t.name.lower(), t.slug)))
-        result.append(Taxonomy(plural, singular, href(config, f"/{plural}/"), terms))
+        result.append(Taxonomy(plural, singular, href(config, f"/{plural}/"), terms,
+                               *taxonomy_titles(singular, plural, translator)))
     return tuple(result)
 
 
@@ -178,14 +190,14 @@ def _sections(articles: tuple[Article, ...], section_pages: dict[str, PageInput]
     return tuple(sections)
 
 
-def _archive(articles: tuple[Article, ...]) -> tuple[ArchiveYear, ...]:
+def _archive(articles: tuple[Article, ...], translator: Translator) -> tuple[ArchiveYear, ...]:
     by_month: dict[tuple[int, int], list[Article]] = defaultdict(list)
     for article in articles:
         if article.date:
             by_month[(article.date.year, article.date.month)].append(article)
     years: dict[int, list[ArchiveMonth]] = defaultdict(list)
     for (year, month) in sorted(by_month, reverse=True):
-        years[year].append(ArchiveMonth(year, month, calendar.month_name[month],
+        years[year].append(ArchiveMonth(year, month, translator.month(year, month),
                                         f"{year:04d}-{month:02d}", tuple(by_month[(year, month)])))
     return tuple(ArchiveYear(year, f"{year:04d}", tuple(months))
                  for year, months in sorted(years.items(), reverse=True))

@@ -157,10 +157,8 @@ class Taxonomy:
     singular: str  # "tag"
     url: str  # "/tags/"
     terms: tuple[Term, ...]  # sorted by name
-
-    @property
-    def title(self) -> str:
-        return self.plural.replace("-", " ").replace("_", " ").capitalize()
+    title: str = ""  # "Tags", in the site's language (i18n id: the singular name, plural form)
+    title_one: str = ""  # "Tag", for a label over one term
 
 
 @dataclass(frozen=True)
@@ -178,7 +176,7 @@ class Section:
 class ArchiveMonth:
     year: int
     month: int
-    name: str  # "July"
+    name: str  # the month and its year in the site language: "July 2019", "2019年7月"
     anchor: str  # "2019-07", an id on the archive page
     articles: tuple[Article, ...]
 
@@ -229,6 +227,7 @@ class TaxonomyLink:
     singular: str
     title: str
     url: str
+    title_one: str = ""
 
 
 @dataclass(frozen=True)

@@ -312,7 +312,7 @@ def test_a_clean_build_with_the_history_file_equals_the_incremental_one(tmp_path
     clean.mkdir()
     for name in ("config.yaml", HISTORY):
         (clean / name).write_bytes((root / name).read_bytes())
-    for folder in ("content", "templates", "static"):
+    for folder in ("content", "templates", "static", "i18n"):
         shutil.copytree(root / folder, clean / folder)
     built(clean, "--no-cache")
     assert read_tree(clean / "public") == read_tree(root / "public")

@@ -107,7 +107,7 @@ def pagefind_installed() -> None:
 def _build(root: Path, base_url: str, extra: dict[str, str], pages_per_shard: int = 256) -> Path:
     """Build the real archive; with a small `pages_per_shard`, every family of the index is
     cut into several bundles that the browser must merge (search/shards.py)."""
-    for name in ("config.yaml", "content", "templates", "static"):
+    for name in ("config.yaml", "content", "templates", "static", "i18n"):
         source = REPO / name
         if source.is_dir():
             shutil.copytree(source, root / name)

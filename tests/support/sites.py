@@ -42,7 +42,7 @@ def write_site(root: Path, files: dict[str, str | bytes], theme: bool = True) ->
     """Write `files` under root, with config.yaml and the repository theme by default."""
     root.mkdir(parents=True, exist_ok=True)
     if theme:
-        for folder in ("templates", "static"):
+        for folder in ("templates", "static", "i18n"):
             if not any(name.startswith(folder + "/") for name in files):
                 shutil.copytree(REPO / folder, root / folder, dirs_exist_ok=True)
     if "config.yaml" not in files:
