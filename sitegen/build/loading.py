@@ -22,7 +22,9 @@ from sitegen.incremental.cache import Body, BuildCache, digest
 from sitegen.config.settings import Config
 from sitegen.errors import ContentError, Diagnostic, raise_errors
 from sitegen.content.frontmatter import Document
+from sitegen.content.links import project_files
 from sitegen.i18n.catalog import Catalog, load_catalog
+from sitegen.i18n.glossary import GLOSSARY_FILE, Glossary, load_glossary
 from sitegen.site.model import ArticleBody
 from sitegen.content.sources import SourceTree, discover_sources
 from sitegen.render.templates import templates_fingerprint
@@ -47,6 +49,7 @@ class CheckedSite:
     conversion: str  # conversion_fingerprint, read once per build: it reads the shortcode templates
     stable_until: float | None = None  # when time alone next changes which pages are published
     catalog: Catalog = Catalog()  # the theme's UI strings (i18n/), checked with the content
+    glossary: Glossary = Glossary()  # data/glossary.yaml
 
 
 @lru_cache(maxsize=1)
@@ -60,14 +63,15 @@ def conversion_fingerprint(config: Config) -> str:
     """Everything besides a source's own bytes that shapes how it parses and converts.
 
     Only the settings conversion reads: Markdown options, taxonomy names, `extra` (for
-    the param shortcode), the shortcode templates, and `site` only when a shortcode
-    template reads it. Changing the site's title re-renders pages but converts nothing.
+    the param shortcode), the shortcode templates, the glossary (first uses are marked in
+    bodies), and `site` only when a shortcode template reads it. Changing the site's title re-renders pages but converts nothing.
     """
     shortcodes = config.path("templates") / "shortcodes"
     reads_site = any(re.search(r"\bsite\.", re.sub(r"\{#.*?#\}", "", p.read_text(
         encoding="utf-8", errors="replace"), flags=re.DOTALL))
         for p in sorted(shortcodes.glob("*.html"))) if shortcodes.is_dir() else False
-    return digest(ENGINE_VERSION, engine_fingerprint(), repr(config.markdown),
+    glossary = [path.read_bytes() for rel, path in project_files(config, "data") if rel == GLOSSARY_FILE]
+    return digest(ENGINE_VERSION, engine_fingerprint(), repr(config.markdown), *glossary,
                   repr(sorted(config.taxonomies.items())), repr(sorted(config.extra.items(), key=str)),
                   repr(config.site) if reads_site else "",
                   templates_fingerprint(config, "shortcodes"))
@@ -101,7 +105,8 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     results = _source_results(config, tree, cache, conversion, jobs, progress)
     timings["convert"] = time.perf_counter() - clock
     catalog, problems = load_catalog(config)
-    problems += tree.diagnostics
+    glossary, glossary_problems = load_glossary(config)
+    problems += glossary_problems + list(tree.diagnostics)
     published: list[tuple[Document, ConvertedBody | None, str]] = []
     changes: list[datetime] = []
     for key, result in results:
@@ -126,12 +131,13 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
             converted, ref_problems = _resolve_refs(config, cache, key, converted, doc, refs)
             problems.extend(ref_problems)
         content = ArticleBody(partial(cache.get_body, key), doc.source.path)
-        pages.append(PageInput(doc, routes[doc.source.path], converted.body, converted.summary_html, content))
+        pages.append(PageInput(doc, routes[doc.source.path], converted.body, converted.summary_html, content,
+                               converted.glossary))
     raise_errors(problems, ContentError)
     warnings = tuple(sorted(d for d in problems if not d.is_error))
     stable_until = min(changes).timestamp() if changes else None
     return CheckedSite(tuple(documents), routes, tuple(pages), tree, warnings, conversion, stable_until,
-                       catalog)
+                       catalog, glossary)
 
 
 def _resolve_refs(config: Config, cache: BuildCache, key: str, converted: ConvertedBody, doc: Document,

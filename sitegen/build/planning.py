@@ -42,7 +42,7 @@ class PlannedSite:
 def plan_site(config: Config, checked: CheckedSite) -> PlannedSite:
     """Assemble the site and plan every output file; raises on URL conflicts."""
     translator = checked.catalog.translator(config.site.language)
-    site = assemble_site(list(checked.pages), config, translator)
+    site = assemble_site(list(checked.pages), config, translator, checked.glossary)
     try:
         plans = plan_outputs(site, checked.routes, config, translator)
     except OutputConflictError as exc:

@@ -23,6 +23,8 @@ from sitegen.incremental.cache import Body
 from sitegen.config.settings import Config
 from sitegen.errors import Diagnostic
 from sitegen.content.frontmatter import Document
+from sitegen.i18n.glossary import load_glossary
+from sitegen.markup.glossary_marks import mark_glossary, terms_in_text
 from sitegen.markup.markdown import (MarkdownOptions, RenderedBody, page_options, render_inline_markdown,
                        render_markdown)
 from sitegen.markup.shortcodes import ShortcodeCall, ShortcodeFailure, call_context, expand_shortcodes
@@ -43,6 +45,7 @@ class ConvertedBody:
     summary_html: str  # the front matter summary as HTML, else the body's summary
     shortcodes: tuple[str, ...]  # names used, for the cache's dependency list
     has_refs: bool = False  # ref/relref tokens wait in the HTML for every page's URL
+    glossary: tuple[str, ...] = ()  # ids of the glossary terms the page uses, in order of first use
 
 
 def split_body(converted: ConvertedBody) -> tuple[ConvertedBody, Body]:
@@ -208,6 +211,8 @@ class BodyConverter:
         env.globals.setdefault("highlight", highlight_code)
         self._known: dict[str, bool] = {}
         self._inner: dict[str, bool] = {}
+        # Its problems are load_site's to report; a glossary with any is empty here.
+        self.glossary = load_glossary(config)[0]
 
     def known(self, name: str) -> bool:
         if name not in self._known:
@@ -231,11 +236,25 @@ class BodyConverter:
         body = render_markdown(expansion.text, options, expansion.stash)
         body = replace(body, html=_accessible_blocks(body.html),
                        summary_html=_FOOTNOTE_REF_RE.sub("", body.summary_html))
+        body, terms = self._glossary(doc, body)
         summary = body.summary_html
         if doc.meta.summary is not None and not body.has_more:  # <!--more--> wins, as in Hugo
             summary = render_inline_markdown(doc.meta.summary, options)
         has_refs = any(_REF_MARK in text for text in (body.html, body.toc_html, summary, *body.links))
-        return as_markup(ConvertedBody(body, summary, tuple(sorted(expansion.names)), has_refs)), []
+        return as_markup(ConvertedBody(body, summary, tuple(sorted(expansion.names)), has_refs, terms)), []
+
+    def _glossary(self, doc: Document, body: RenderedBody) -> tuple[RenderedBody, tuple[str, ...]]:
+        """Mark the first use of each glossary term (after the summary and word count were
+        taken, so the tooltips count in neither); the ids of the terms the page uses, in its
+        body, title, summary or provenance."""
+        if not self.glossary:
+            return body, ()
+        lang = doc.meta.lang or body.lang_hint or self.config.site.language
+        html, used = mark_glossary(body.html, self.glossary, lang)
+        source = doc.meta.provenance
+        around = terms_in_text((doc.meta.title, doc.meta.summary or "", doc.meta.description,
+                                source.source_name, source.original_title), self.glossary)
+        return replace(body, html=html), tuple(dict.fromkeys([*used, *around]))
 
     def _param(self, doc: Document, key: str) -> Any:
         """Hugo's .Page.Param: the page's front matter value, else the site's (config extra)."""

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from sitegen.config.settings import Config
 from sitegen.content.frontmatter import Document
 from sitegen.i18n.catalog import Catalog, Translator
+from sitegen.i18n.glossary import Glossary
 from sitegen.markup.markdown import RenderedBody
 from sitegen.site.model import (Article, ArchiveMonth, ArchiveYear, ArticleBody, Heading, Section, SiteView,
                     Taxonomy, TaxonomyLink, Term, TermRef)
@@ -37,6 +38,7 @@ class PageInput:
     body: RenderedBody  # without its HTML and table of contents: those are in `content`
     summary_html: str  # front matter summary converted, or the body's own summary
     content: ArticleBody
+    glossary: tuple[str, ...] = ()  # ids of the glossary terms it uses
 
 
 def article_sort_key(article: Article) -> tuple:
@@ -45,13 +47,15 @@ def article_sort_key(article: Article) -> tuple:
     return (-stamp.timestamp(), article.weight, article.title.lower(), article.source_path)
 
 
-def assemble_site(pages: list[PageInput], config: Config, translator: Translator | None = None) -> SiteView:
+def assemble_site(pages: list[PageInput], config: Config, translator: Translator | None = None,
+                  glossary: Glossary | None = None) -> SiteView:
     """Build articles, taxonomies, sections and the archive from converted pages; taxonomy
     titles and month names in the language of `translator` (the site's, by default)."""
     translator = translator or Catalog().translator(config.site.language)
     term_names = _term_names(pages, config)
     term_refs: dict[tuple[str, str], TermRef] = {}
-    articles = [_article(p, config, term_names, term_refs) for p in pages if p.route.kind != "section"]
+    glossary = glossary or Glossary()
+    articles = [_article(p, config, term_names, term_refs, glossary) for p in pages if p.route.kind != "section"]
     dated = tuple(sorted((a for a in articles if a.kind == "article"), key=article_sort_key))
     standalone = tuple(sorted((a for a in articles if a.kind == "page"),
                               key=lambda a: (a.weight, a.title.lower(), a.source_path)))
@@ -89,7 +93,7 @@ def _term_names(pages: list[PageInput], config: Config) -> dict[tuple[str, str],
 
 
 def _article(page: PageInput, config: Config, term_names: dict[tuple[str, str], str],
-             term_refs: dict[tuple[str, str], TermRef]) -> Article:
+             term_refs: dict[tuple[str, str], TermRef], glossary: Glossary) -> Article:
     """One article's view; `term_refs` shares each term's TermRef among all its articles."""
     meta, body, route = page.document.meta, page.body, page.route
     terms: dict[str, tuple[TermRef, ...]] = {}
@@ -134,6 +138,7 @@ def _article(page: PageInput, config: Config, term_names: dict[tuple[str, str], 
         provenance=meta.provenance,
         date_inferred=meta.date_inferred,
         params=dict(meta.params),
+        glossary=tuple(term for i in page.glossary if (term := glossary.term(i)) is not None),
     )
 
 

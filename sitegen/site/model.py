@@ -19,6 +19,7 @@ from typing import Any, Callable, NamedTuple
 from markupsafe import Markup
 
 from sitegen.content.frontmatter import Provenance
+from sitegen.i18n.glossary import GlossaryTerm
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ class Article:
     provenance: Provenance
     date_inferred: str  # why the date is a guess, "" when stated by the source
     params: dict[str, Any] = field(default_factory=dict)  # every other front matter key
+    glossary: tuple[GlossaryTerm, ...] = ()  # the glossary terms it uses, in order of first use
 
     @property
     def content(self) -> Markup:

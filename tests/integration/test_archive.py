@@ -38,9 +38,12 @@ def page(public: Path, rel: str) -> lxml_html.HtmlElement:
 
 
 def body_of(public: Path, rel: str) -> lxml_html.HtmlElement:
+    """The article's body, without the glossary's tooltips (shown on hover and focus only)."""
     tree = page(public, rel)
     bodies = tree.cssselect("[data-pagefind-body] .article-body, .article-body")
     assert bodies, f"no article body in {rel}"
+    for tip in bodies[0].cssselect(".gloss-tip"):
+        tip.drop_tree()
     return bodies[0]
 
 
