@@ -27,6 +27,7 @@ from sitegen.content.links import checked_file, project_files
 from sitegen.content.urls import absolute, href
 from sitegen.errors import Diagnostic, TemplateError, did_you_mean
 from sitegen.i18n.catalog import Catalog, Translator
+from sitegen.i18n.formats import language_name, text_direction
 from sitegen.markup.urlsafety import safe_url
 from sitegen.render.contexts import PageContext
 from sitegen.render.citation import TEMPLATE_GLOBALS as CITATION_GLOBALS
@@ -196,8 +197,17 @@ def make_environment(config: Config, compiled: Path | None = None,
     env.globals.update(STRUCTURED_GLOBALS, **CITATION_GLOBALS)
     env.globals.update(cached=RenderMemo(), ui_lang=ui_lang_for(translator.lang), other_lang=other_lang)
     env.globals.update(T=translator, i18n=translator, month_year=translator.month, link=link, span=span,
-                       ui_strings=translator.forms, ui_language=translator.lang)
+                       ui_strings=translator.forms, ui_language=translator.lang, text_dir=text_dir,
+                       language_name=lambda tag: language_name(tag, translator.locale))
     return env
+
+
+def text_dir(lang: str) -> Markup:
+    """` dir="rtl"` for text in a right-to-left language (Arabic, Hebrew), else nothing."""
+    try:
+        return Markup(' dir="rtl"') if text_direction(lang) == "rtl" else Markup("")
+    except ValueError:
+        return Markup("")
 
 
 def link(href: str, text: str, **attributes: str) -> Markup:
