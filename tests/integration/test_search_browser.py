@@ -99,7 +99,7 @@ CROSS_LANGUAGE = [
     ("普天間", {T2010}),
     ("Futenma", {T2010}),
     ("思いやり予算", {T2010, T2019}),  # 2010 writes "omoiyari" budget, 2019 Omoiyari Yosan
-    ("host-nation support", {T2010, T2019}),
+    ('"host-nation support"', {T2010, T2019}),  # the phrase: unquoted, stemming finds "hosting" too
     ("安保条約", {T2010, T2019, T2025, ABOUT, ABOUT_JA}),  # every page names the treaty
 ]
 
