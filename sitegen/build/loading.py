@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache, partial
 from pathlib import Path
@@ -25,6 +25,7 @@ from sitegen.content.frontmatter import Document
 from sitegen.content.links import project_files
 from sitegen.i18n.catalog import Catalog, load_catalog
 from sitegen.i18n.glossary import GLOSSARY_FILE, Glossary, load_glossary
+from sitegen.i18n.languages import localized, place_document, site_languages
 from sitegen.site.model import ArticleBody
 from sitegen.content.sources import SourceTree, discover_sources
 from sitegen.render.templates import templates_fingerprint
@@ -48,8 +49,8 @@ class CheckedSite:
     warnings: tuple[Diagnostic, ...]
     conversion: str  # conversion_fingerprint, read once per build: it reads the shortcode templates
     stable_until: float | None = None  # when time alone next changes which pages are published
-    catalog: Catalog = Catalog()  # the theme's UI strings (i18n/), checked with the content
-    glossary: Glossary = Glossary()  # data/glossary.yaml
+    catalog: Catalog = field(default_factory=Catalog)  # the theme's UI strings (i18n/), checked with the content
+    glossary: Glossary = field(default_factory=Glossary)  # data/glossary.yaml
 
 
 @lru_cache(maxsize=1)
@@ -190,15 +191,19 @@ def _reporting(results: Iterator[Processed], total: int,
 
 
 def _route_all(documents: list[Document], config: Config) -> tuple[dict[str, Route], list[Diagnostic]]:
+    """Every document's route, in its language (i18n/languages.py); two on one URL are refused."""
     routes: dict[str, Route] = {}
     owners: dict[str, str] = {}
     problems: list[Diagnostic] = []
+    languages = {language.code: language for language in site_languages(config)}
     for doc in documents:
-        route, problem = route_document(doc, config)
+        placement = place_document(doc, tuple(languages.values()))
+        route, problem = route_document(doc, config, placement.content_path)
         if problem:
             problems.append(problem)
             continue
         assert route is not None
+        route = localized(route, languages[placement.lang], doc.source.content_path, bool(doc.meta.url))
         other = owners.get(route.output)
         if other:
             problems.append(Diagnostic(

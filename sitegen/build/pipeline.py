@@ -35,7 +35,7 @@ from sitegen.output.faults import checkpoint
 from sitegen.output.ownership import OutputState, check_output, open_output
 from sitegen.output.url_history import load_history, plan_moves, save_history
 from sitegen.output.writer import StagedOutput, WriteReport
-from sitegen.render.render_pool import RenderOutcome, render_plans
+from sitegen.render.render_pool import Environments, RenderOutcome, render_plans
 from sitegen.render.templates import compile_all, make_environment, templates_fingerprint, with_site
 from sitegen.search.indexing import index_search
 
@@ -106,13 +106,15 @@ def _build_locked(config: Config, now: datetime, keep_foreign: bool, strict: boo
         planned, moves = plan_moves(planned, checked, config, history, now, allow_removed_urls)
         timings["plan"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        env = with_site(make_environment(config, cache.compiled_templates(), planned.translator), planned.site)
-        compile_all(env, {plan.template for plan in planned.plans})
+        envs = _environments(config, cache.compiled_templates(), planned)
+        env = envs.default
+        for one in {id(e): e for e in (env, *envs.by_language.values())}.values():
+            compile_all(one, {plan.template for plan in planned.plans})
         fingerprinter = _fingerprinter(config, env, planned, checked, templates)
         previous = cache.page_fingerprints()
         timings["templates"] = time.perf_counter() - clock
         staged = StagedOutput(out_dir, keep_foreign, cache.spare_site(), state, config.paths.output)
-        rendered, report = _write(config, planned, env, staged, fingerprinter, previous, jobs, timings,
+        rendered, report = _write(config, planned, envs, staged, fingerprinter, previous, jobs, timings,
                                   lambda: save_history(config, history_copy, moves))
         clock = time.perf_counter()
         cache.put_page_fingerprints(rendered.fingerprints)
@@ -138,7 +140,17 @@ def _standing(config: Config, last: LastBuild, state: OutputState, strict: bool,
                        last.warnings, time.perf_counter() - started, timings, 0)
 
 
-def _write(config: Config, planned: PlannedSite, env: jinja2.Environment, staged: StagedOutput,
+def _environments(config: Config, compiled: Path | None, planned: PlannedSite) -> Environments:
+    """One environment per site language: its `T`, dates, `site` and `lang_url`."""
+    by_language = {}
+    for site in planned.sites or (planned.site,):
+        translator = planned.translators.get(site.language, planned.translator)
+        by_language[site.language] = with_site(make_environment(config, compiled, translator, site.lang_prefix),
+                                               site)
+    return Environments(by_language[planned.site.language], by_language)
+
+
+def _write(config: Config, planned: PlannedSite, env: Environments, staged: StagedOutput,
            fingerprinter: Fingerprinter, previous: dict[str, str], jobs: int | None,
            timings: dict[str, float], before_swap: Callable[[], None]) -> tuple[RenderOutcome, WriteReport]:
     """Render, copy and index into staging, then swap it in; on any failure, throw it away."""

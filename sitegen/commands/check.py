@@ -4,7 +4,8 @@ Beyond what a build refuses (bad front matter, unknown shortcodes, URL clashes) 
 warns about what a build would publish silently: links to pages or headings that do
 not exist, taxonomy terms that are probably the same term spelt twice, articles
 without a date, importer TODOs, UI strings a language lacks, and glossary terms written
-in a form close to one the glossary knows.
+in a form close to one the glossary knows, and translations whose side-by-side view would
+pair their paragraphs wrongly.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sitegen.errors import Diagnostic, SiteError
 from sitegen.content.frontmatter import Document
 from sitegen.build.pipeline import CheckedSite, load_site, plan_site
 from sitegen.i18n.catalog import missing_translations
+from sitegen.commands.check_translations import check_translations
 from sitegen.i18n.glossary_check import near_misses
 from sitegen.output.url_history import load_history, plan_moves
 from sitegen.content.urls import Route
@@ -45,6 +47,7 @@ def check_site(config: Config, now: datetime) -> list[Diagnostic]:
     problems += missing_translations(checked.catalog, config.site.language)
     for doc in checked.documents:
         problems += near_misses(doc, checked.glossary)
+    problems += check_translations(config, checked)
     return sorted(set(problems))
 
 

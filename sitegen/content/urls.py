@@ -36,6 +36,8 @@ class Route:
     kind: str  # "article", "page" or "section"
     bundle_dir: str  # content folder whose files are this page's resources, "" if none
     aliases: tuple[str, ...] = ()  # site paths of its front matter aliases, unencoded like `path`
+    lang: str = ""  # the site language it belongs to ("" on a site without languages)
+    content_path: str = ""  # its path under content/ without the language (i18n/languages.py)
 
 
 def href(config: Config, path: str) -> str:
@@ -81,15 +83,20 @@ def has_suffix(path: str) -> bool:
     return 0 < dot < len(name) - 1
 
 
-def route_document(doc: Document, config: Config) -> tuple[Route | None, Diagnostic | None]:
-    """Compute one document's route, or say why its slug or url cannot be used."""
-    parts = PurePosixPath(doc.source.content_path).parts
+def route_document(doc: Document, config: Config,
+                   content_path: str = "") -> tuple[Route | None, Diagnostic | None]:
+    """Compute one document's route, or say why its slug or url cannot be used.
+
+    `content_path`: the path that names the page, when it is not the source's own (the
+    source's without its language: `2019/x.md` for `2019/x.ja.md`)."""
+    content_path = content_path or doc.source.content_path
+    parts = PurePosixPath(content_path).parts
     dirs, stem = list(parts[:-1]), PurePosixPath(parts[-1]).stem
     meta = doc.meta
     if stem == "_index":
         path = "/" + "/".join(_clean(d) for d in dirs) + "/" if dirs else "/"
         return Route(path.lower().replace("//", "/"), output_file(path.lower()), dirs[0] if dirs else "",
-                     dirs[-1] if dirs else "", "section", "/".join(dirs)), None
+                     dirs[-1] if dirs else "", "section", "/".join(dirs), content_path=content_path), None
     bundle_dir = ""
     if stem == "index" and dirs:
         bundle_dir = "/".join(dirs)
@@ -112,8 +119,8 @@ def route_document(doc: Document, config: Config) -> tuple[Route | None, Diagnos
         return None, problem
     path = re.sub(r"/{2,}", "/", path)
     slug = PurePosixPath(path.rstrip("/")).name
-    aliases = tuple(alias_path(a, doc.source.content_path) for a in meta.aliases)
-    return Route(path, output_file(path), section, slug, kind, bundle_dir, aliases), None
+    aliases = tuple(alias_path(a, content_path) for a in meta.aliases)
+    return Route(path, output_file(path), section, slug, kind, bundle_dir, aliases, content_path=content_path), None
 
 
 def _clean(segment: str) -> str:

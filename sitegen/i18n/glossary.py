@@ -40,6 +40,10 @@ _TAG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|\d{3}))?$")
 _STR_TAG = "tag:yaml.org,2002:str"
 _LATIN_RE = re.compile(r"[A-Za-z]")
 _CAPITALS_RE = re.compile(r"^[A-Z0-9.\-]{2,}$")
+# A space between two Han or kana characters (or their punctuation) is where YAML folded a
+# long Japanese line ('>-'): Japanese and Chinese put no space between words.
+_CJK = r"\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK_GAP_RE = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
 SPACES = r"\s+"  # what a space in a form matches: any run of spaces and line breaks
 HYPHENS = "-‐‑–"  # hyphens and the en dash, one of which a hyphen in a form matches
 
@@ -200,7 +204,7 @@ class _Reader:
             self.error(node, f"{what} must be text, got {shown}", "write the text, in quotes if it is a "
                        "number or yes/no")
             return None
-        return " ".join(str(node.value).split())
+        return _CJK_GAP_RE.sub("", " ".join(str(node.value).split()))
 
     def by_language(self, node: Node, what: str, term_id: str) -> list[tuple[str, str]] | None:
         if not isinstance(node, MappingNode) or not node.value:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from sitegen.content.frontmatter import Document
 from sitegen.errors import Diagnostic
-from sitegen.i18n.glossary import HYPHENS, Form, Glossary, GlossaryTerm
+from sitegen.i18n.glossary import Form, Glossary, GlossaryTerm
 from sitegen.markup.glossary_marks import matcher
 from sitegen.markup.shortcodes import code_regions
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
 from typing import Any, Callable, Protocol, Sequence
 
 import jinja2
@@ -39,7 +40,7 @@ class _Job:
 
     plans: Sequence[OutputPlan]
     derived: Sequence[DerivedFile]  # the derived files to build
-    env: jinja2.Environment
+    env: Environments
     staged: StagedOutput
     fingerprint: Callable[[OutputPlan], str]
     derived_fingerprint: Callable[[DerivedFile], str]
@@ -65,7 +66,18 @@ class RenderOutcome:
     problems: list[Diagnostic] = field(default_factory=list)
 
 
-def render_plans(plans: Sequence[OutputPlan], derived: Sequence[DerivedFile], env: jinja2.Environment,
+class Environments:
+    """The environment of each site language (its `T`, `site`, dates); plans pick theirs."""
+
+    def __init__(self, default: jinja2.Environment, by_language: Mapping[str, jinja2.Environment] | None = None):
+        self.default, self.by_language = default, dict(by_language or {})
+
+    def of(self, plan: OutputPlan) -> jinja2.Environment:
+        return self.by_language.get(plan.language, self.default)
+
+
+def render_plans(plans: Sequence[OutputPlan], derived: Sequence[DerivedFile],
+                 env: jinja2.Environment | Environments,
                  staged: StagedOutput, fingerprints: Fingerprints, previous: dict[str, str],
                  jobs: int | None = None) -> RenderOutcome:
     """Fingerprint every plan and derived file, keep the unchanged, make and stage the rest.
@@ -75,6 +87,7 @@ def render_plans(plans: Sequence[OutputPlan], derived: Sequence[DerivedFile], en
     the whole site for nothing. With no earlier build everything is made, and workers
     fingerprint their own share as they go.
     """
+    env = env if isinstance(env, Environments) else Environments(env)
     results: list[Result] = []
     if previous:
         prints = {plan.output: fingerprints.plan(plan) for plan in plans}
@@ -167,7 +180,7 @@ def _render_share(indices: Sequence[int], job: _Job) -> list[Result]:
         plan = job.plans[index]
         print_ = job.fingerprint(plan)
         try:
-            data = render_output(plan, job.env).data
+            data = render_output(plan, job.env.of(plan)).data
         except TemplateError as exc:
             results.append((plan.output, print_, FAILED, tuple(exc.diagnostics)))
             continue

@@ -6,48 +6,87 @@ page on top of a section) is found before anything renders or is written.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
 from urllib.parse import unquote
 
 from sitegen.config.settings import Config
 from sitegen.errors import Diagnostic, OutputConflictError
 from sitegen.i18n.catalog import Catalog, Translator
+from sitegen.i18n.glossary import Glossary
+from sitegen.site.assemble import article_sort_key
 from sitegen.site.model import Article, Feed, Listing, PageMeta, SiteView
 from sitegen.site.relations import neighbours, related_articles
-from sitegen.render.contexts import (AliasPage, ArticlePage, ListPage, PageContext, SectionPage,
-                                      StandalonePage, TaxonomyPage, TermPage)
+from sitegen.render.contexts import (AliasPage, ArticlePage, GlossaryPage, ListPage, PageContext,
+                                     ParallelPage, RedirectPage, SectionPage, StandalonePage,
+                                     TaxonomyPage, TermPage)
 from sitegen.render.templates import OutputPlan
 from sitegen.content.urls import Route, absolute, href, output_file
 
 
 def plan_outputs(site: SiteView, routes: dict[str, Route], config: Config,
-                 translator: Translator | None = None) -> list[OutputPlan]:
-    """Every page to render, in a stable order; raises OutputConflictError on a clash.
-    Titles made here (lists, feeds) are in the language of `translator`."""
-    planner = _Planner(site, routes, config, translator)
+                 translator: Translator | None = None, extras: PlanExtras | None = None) -> list[OutputPlan]:
+    """Every page of one site language to render, in a stable order; raises
+    OutputConflictError on a clash. Titles made here (lists, feeds) are in the language of
+    `translator`; pages go under the language's prefix (site.lang_prefix)."""
+    planner = _Planner(site, routes, config, translator, extras)
     plans = list(planner.all())
-    _check_conflicts(plans)
+    check_conflicts(plans)
     return plans
+
+
+@dataclass(frozen=True)
+class PlanExtras:
+    """What a language's pages show of the whole site: the articles of every language (for
+    side-by-side views), the glossary and which articles use each of its terms."""
+
+    everything: dict[str, Article] = field(default_factory=dict)  # by URL, every language's
+    glossary: Glossary = field(default_factory=Glossary)
 
 
 class _Planner:
     def __init__(self, site: SiteView, routes: dict[str, Route], config: Config,
-                 translator: Translator | None = None) -> None:
+                 translator: Translator | None = None, extras: PlanExtras | None = None) -> None:
         self.site, self.routes, self.config = site, routes, config
         self.t = translator or Catalog().translator(config.site.language)
+        self.extras = extras or PlanExtras()
+        self.prefix = site.lang_prefix
         self._site_feeds: tuple[Feed, ...] | None = None
 
     def all(self) -> Iterator[OutputPlan]:
+        for plan in self._all():
+            yield replace(plan, language=self.site.language)
+
+    def _all(self) -> Iterator[OutputPlan]:
         yield from self.home()
         yield from self.articles()
+        yield from self.side_by_side()
         yield from self.aliases()
         yield from self.taxonomies()
         yield from self.sections()
         yield self.simple("/archive/", "archive.html", "archive", self.text("archive", "Archive"))
         if self.site.search_enabled:
             yield self.simple("/search/", "search.html", "search", self.text("search", "Search"), noindex=True)
+        if self.extras.glossary:
+            yield self.glossary()
         yield self.simple("/404.html", "404.html", "404", self.text("page_not_found", "Page not found"),
                           noindex=True)
+        if self.prefix and self.site.language == self.site.default_language:
+            yield from self.root()
+
+    def root(self) -> Iterator[OutputPlan]:
+        """With the default language in its folder too (default_in_subdir), the site's root
+        sends readers to it, as Hugo's does, and a not-found page stays where hosts look."""
+        home = absolute(self.config, self.prefix + "/")
+        page = self.meta("/", "alias", self.site.title, noindex=True)
+        yield OutputPlan("index.html", "alias.html", RedirectPage(self.site, page, home))
+        page = self.meta("/404.html", "404", self.text("page_not_found", "Page not found"), noindex=True)
+        yield OutputPlan("404.html", "404.html", PageContext(self.site, page))
+
+    def own(self, articles: tuple[Article, ...]) -> Iterator[Article]:
+        """The articles of this language (its lists may show others', rendered in theirs)."""
+        return (a for a in articles if a.language == self.site.language)
 
     def text(self, message_id: str, default: str, **fields: Any) -> str:
         """A title in the site's language; the theme's English when its i18n file lacks the id."""
@@ -73,10 +112,10 @@ class _Planner:
 
     def _make_site_feeds(self) -> tuple[Feed, ...]:
         title = self.site.title
-        return (Feed(self.text("feed_atom", "{{ .Title }} (Atom)", Title=title), href(self.config, "/feed.xml"),
-                     "application/atom+xml"),
-                Feed(self.text("feed_rss", "{{ .Title }} (RSS)", Title=title), href(self.config, "/index.xml"),
-                     "application/rss+xml"))
+        return (Feed(self.text("feed_atom", "{{ .Title }} (Atom)", Title=title),
+                     href(self.config, self.prefix + "/feed.xml"), "application/atom+xml"),
+                Feed(self.text("feed_rss", "{{ .Title }} (RSS)", Title=title),
+                     href(self.config, self.prefix + "/index.xml"), "application/rss+xml"))
 
     def paginate(self, base: str, items: tuple[Article, ...]) -> list[tuple[str, Listing]]:
         size = max(1, self.config.pagination.page_size)
@@ -87,27 +126,56 @@ class _Planner:
                 for n in range(total)]
 
     def home(self) -> Iterator[OutputPlan]:
-        for path, listing in self.paginate("/", self.site.articles):
+        for path, listing in self.paginate(self.prefix + "/", self.site.articles):
             page = self.meta(path, "home", self.numbered(self.site.title, listing.number), feeds=self.site_feeds())
             yield OutputPlan(output_file(path), "home.html", ListPage(self.site, page, listing))
 
     def articles(self) -> Iterator[OutputPlan]:
         around = neighbours(self.site)
         related = related_articles(self.site)
-        for article in self.site.articles:
+        for article in self.own(self.site.articles):
             route = self.routes[article.source_path]
             older, newer = around[article.source_path]
             page = self.meta(route.path, "article", article.title, article.description, article.lang,
                              self.site_feeds())
             yield OutputPlan(route.output, "article.html", ArticlePage(
                 self.site, page, article, older, newer, tuple(related[article.source_path])))
-        for article in self.site.pages:
+        for article in self.own(self.site.pages):
             route = self.routes[article.source_path]
             page = self.meta(route.path, "page", article.title, article.description, article.lang)
             yield OutputPlan(route.output, "page.html", StandalonePage(self.site, page, article))
 
+    def side_by_side(self) -> Iterator[OutputPlan]:
+        """For each article with a translation, a page showing the two side by side, at
+        <article>/side-by-side/<language>/; not indexed (each text has its own page)."""
+        for article in self.own((*self.site.articles, *self.site.pages)):
+            route = self.routes[article.source_path]
+            if not route.path.endswith("/"):
+                continue  # a page at a file's URL (url: /x.html) has no folder to hold them
+            for other in article.translations:
+                translation = self.extras.everything.get(other.url)
+                if translation is None:
+                    continue
+                path = f"{route.path}side-by-side/{other.lang}/"
+                title = self.text("parallel_title", "{{ .Title }} (side by side)", Title=article.title)
+                page = self.meta(path, "parallel", title, article.description, self.site.language, noindex=True)
+                yield OutputPlan(output_file(path), "parallel.html",
+                                 ParallelPage(self.site, page, article, translation))
+
+    def glossary(self) -> OutputPlan:
+        """The glossary page: every term in this language, with the articles (of every
+        language) that use it."""
+        using: dict[str, list[Article]] = {term.id: [] for term in self.extras.glossary.terms}
+        for article in sorted(self.extras.everything.values(), key=article_sort_key):
+            for term in article.glossary:
+                using[term.id].append(article)
+        entries = tuple((term, tuple(using[term.id])) for term in self.extras.glossary.terms)
+        page = self.meta(self.prefix + "/glossary/", "glossary", self.text("glossary", "Glossary"))
+        return OutputPlan(output_file(self.prefix + "/glossary/"), "glossary.html",
+                          GlossaryPage(self.site, page, entries))
+
     def aliases(self) -> Iterator[OutputPlan]:
-        for article in (*self.site.articles, *self.site.pages):
+        for article in self.own((*self.site.articles, *self.site.pages)):
             for alias in self.routes[article.source_path].aliases:
                 yield self.redirect(alias, article)
 
@@ -123,13 +191,13 @@ class _Planner:
         links = {link.plural: link for link in self.site.taxonomy_links}
         for taxonomy in self.site.taxonomies:
             link = links[taxonomy.plural]
-            path = f"/{taxonomy.plural}/"
+            path = f"{self.prefix}/{taxonomy.plural}/"
             page = self.meta(path, "taxonomy", taxonomy.title)
             yield OutputPlan(output_file(path), "taxonomy.html", TaxonomyPage(self.site, page, taxonomy))
             for term in taxonomy.terms:
                 # Term pages get the taxonomy's names only (not every term's articles), so an
                 # edit re-renders the pages of the article's own terms and no others.
-                term_path = f"/{taxonomy.plural}/{term.slug}/"
+                term_path = f"{self.prefix}/{taxonomy.plural}/{term.slug}/"
                 feed_title = self.text("feed_term", "{{ .Title }}: {{ .Name }}", Title=self.site.title,
                                        Name=term.name)
                 feeds = (Feed(self.text("feed_atom", "{{ .Title }} (Atom)", Title=feed_title),
@@ -152,22 +220,29 @@ class _Planner:
                                  SectionPage(self.site, page, listing, section))
 
     def simple(self, path: str, template: str, kind: str, title: str, noindex: bool = False) -> OutputPlan:
+        path = self.prefix + path
         page = self.meta(path, kind, title, noindex=noindex)
         return OutputPlan(output_file(path), template, PageContext(self.site, page))
 
 
-def redirect_plans(site: SiteView, routes: dict[str, Route], config: Config,
+def redirect_plans(sites: Sequence[SiteView], routes: dict[str, Route], config: Config,
                    moved: dict[str, str]) -> list[OutputPlan]:
     """Redirect pages for URLs whose pages moved: old site path -> the page's source path.
 
     The same template and variables as an alias at that URL, so a moved page's old URL
-    and an alias look alike to readers, crawlers and caches; listed nowhere."""
-    planner = _Planner(site, routes, config)
-    articles = {a.source_path: a for a in (*site.articles, *site.pages)}
-    return [planner.redirect(path, articles[source]) for path, source in sorted(moved.items())]
+    and an alias look alike to readers, crawlers and caches; listed nowhere. Each is made
+    in the language of the page it sends readers to."""
+    plans = []
+    for site in sites:
+        planner = _Planner(site, routes, config)
+        articles = {a.source_path: a for a in planner.own((*site.articles, *site.pages))}
+        plans += [replace(planner.redirect(path, articles[source]), language=site.language)
+                  for path, source in sorted(moved.items()) if source in articles]
+    return sorted(plans, key=lambda plan: plan.output)
 
 
-def _check_conflicts(plans: list[OutputPlan]) -> None:
+def check_conflicts(plans: list[OutputPlan]) -> None:
+    """Two plans for one output file: an alias over a page, two pages on one URL."""
     seen: dict[str, OutputPlan] = {}
     problems: list[Diagnostic] = []
     for plan in plans:

@@ -27,9 +27,10 @@ from sitegen.content.links import checked_file, project_files
 from sitegen.content.urls import absolute, href
 from sitegen.errors import Diagnostic, TemplateError, did_you_mean
 from sitegen.i18n.catalog import Catalog, Translator
-from sitegen.i18n.formats import language_name, text_direction
+from sitegen.i18n.formats import language_name, og_locale, text_direction
 from sitegen.markup.urlsafety import safe_url
 from sitegen.render.contexts import PageContext
+from sitegen.render.parallel import align
 from sitegen.render.citation import TEMPLATE_GLOBALS as CITATION_GLOBALS
 from sitegen.render.structured import TEMPLATE_GLOBALS as STRUCTURED_GLOBALS
 
@@ -41,6 +42,7 @@ class OutputPlan:
     output: str  # file under the output folder
     template: str
     context: PageContext  # the page's variables and what they depend on
+    language: str = ""  # the site language whose environment renders it ("": the default one)
 
 
 @dataclass(frozen=True)
@@ -161,13 +163,14 @@ class ProjectLoader(jinja2.FileSystemLoader):
 
 
 def make_environment(config: Config, compiled: Path | None = None,
-                     translator: Translator | None = None) -> jinja2.Environment:
+                     translator: Translator | None = None, lang_prefix: str = "") -> jinja2.Environment:
     """The one environment for page and shortcode templates of this site (of one of its
     languages: `translator` gives `T`, the dates and numbers; without one, the site
     language with no i18n files, which suits templates that do not call `T`).
 
     `compiled`: a folder (in the build cache) where Jinja keeps compiled templates, so a
     build does not compile them again; Jinja checks each file's modification time.
+    `lang_prefix`: where the language's pages are ("/ja"), for `lang_url`.
     """
     bytecode = None
     if compiled is not None:
@@ -191,6 +194,7 @@ def make_environment(config: Config, compiled: Path | None = None,
                        safe_url=safe_url, number=translator.number)
     env.globals.update(
         url_for=lambda path: href(config, path),
+        lang_url=lambda path: href(config, lang_prefix + path),  # Hugo's relLangURL
         absolute_url=lambda path: absolute(config, path),
         asset=lambda path: href(config, "/" + str(path).lstrip("/")),
     )
@@ -198,8 +202,17 @@ def make_environment(config: Config, compiled: Path | None = None,
     env.globals.update(cached=RenderMemo(), ui_lang=ui_lang_for(translator.lang), other_lang=other_lang)
     env.globals.update(T=translator, i18n=translator, month_year=translator.month, link=link, span=span,
                        ui_strings=translator.forms, ui_language=translator.lang, text_dir=text_dir,
-                       language_name=lambda tag: language_name(tag, translator.locale))
+                       language_name=lambda tag: language_name(tag, translator.locale),
+                       og_locale=_og_locale, align_texts=align)
     return env
+
+
+def _og_locale(lang: str) -> str:
+    """og:locale of a language ("ja_JP"), "" for a tag CLDR does not know (then none is given)."""
+    try:
+        return og_locale(lang) if lang else ""
+    except ValueError:
+        return ""
 
 
 def text_dir(lang: str) -> Markup:

@@ -9,7 +9,7 @@ it); the most used spelling names the term, where Hugo would title-case it.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import PurePosixPath
 
@@ -21,7 +21,7 @@ from sitegen.i18n.catalog import Catalog, Translator
 from sitegen.i18n.glossary import Glossary
 from sitegen.markup.markdown import RenderedBody
 from sitegen.site.model import (Article, ArchiveMonth, ArchiveYear, ArticleBody, Heading, Section, SiteView,
-                    Taxonomy, TaxonomyLink, Term, TermRef)
+                    Taxonomy, TaxonomyLink, Term, TermRef, Translation)
 from sitegen.markup.text import plain_text, slugify
 from sitegen.cite.description import page_description
 from sitegen.content.urls import Route, absolute, href, term_path, term_slug
@@ -41,6 +41,20 @@ class PageInput:
     glossary: tuple[str, ...] = ()  # ids of the glossary terms it uses
 
 
+@dataclass(frozen=True)
+class LanguageContext:
+    """The language a SiteView is assembled for, and how its pages link to their translations."""
+
+    code: str
+    prefix: str = ""  # "" or "/ja": before every list's path
+    title: str = ""
+    description: str = ""
+    default: str = ""  # the default language's code
+    homes: tuple[Translation, ...] = ()  # every language's home page
+    translations: dict[str, tuple[Translation, ...]] = field(default_factory=dict)  # by source path
+    originals: dict[str, str] = field(default_factory=dict)  # source path -> its original's language
+
+
 def article_sort_key(article: Article) -> tuple:
     """Newest first; ties by weight, then title, then source path."""
     stamp = article.date or _EPOCH
@@ -48,37 +62,48 @@ def article_sort_key(article: Article) -> tuple:
 
 
 def assemble_site(pages: list[PageInput], config: Config, translator: Translator | None = None,
-                  glossary: Glossary | None = None) -> SiteView:
+                  glossary: Glossary | None = None, language: LanguageContext | None = None) -> SiteView:
     """Build articles, taxonomies, sections and the archive from converted pages; taxonomy
-    titles and month names in the language of `translator` (the site's, by default)."""
+    titles and month names in the language of `translator` (the site's, by default).
+
+    `language`: the site language being assembled, when the site has several: its lists
+    are under its prefix, and its articles know their translations."""
     translator = translator or Catalog().translator(config.site.language)
+    language = language or LanguageContext(config.site.language, title=config.site.title,
+                                           description=config.site.description,
+                                           default=config.site.language)
     term_names = _term_names(pages, config)
     term_refs: dict[tuple[str, str], TermRef] = {}
     glossary = glossary or Glossary()
-    articles = [_article(p, config, term_names, term_refs, glossary) for p in pages if p.route.kind != "section"]
+    articles = [_article(p, config, term_names, term_refs, glossary, language)
+                for p in pages if p.route.kind != "section"]
     dated = tuple(sorted((a for a in articles if a.kind == "article"), key=article_sort_key))
     standalone = tuple(sorted((a for a in articles if a.kind == "page"),
                               key=lambda a: (a.weight, a.title.lower(), a.source_path)))
     section_pages = {p.route.bundle_dir: p for p in pages if p.route.kind == "section"}
-    taxonomies = _taxonomies(dated, config, translator)
-    folders = {p.document.source.path: p.document.source.content_path for p in pages}
+    taxonomies = _taxonomies(dated, config, translator, language.prefix)
+    folders = {p.document.source.path: p.route.content_path or p.document.source.content_path for p in pages}
     return SiteView(
-        title=config.site.title,
-        description=config.site.description,
+        title=language.title,
+        description=language.description,
         base_url=config.site.base_url,
         base_path=config.base_path,
-        language=config.site.language,
+        language=language.code,
         author=config.site.author,
         copyright=config.site.copyright,
         articles=dated,
         pages=standalone,
         taxonomies=taxonomies,
         taxonomy_links=tuple(TaxonomyLink(t.plural, t.singular, t.title, t.url, t.title_one) for t in taxonomies),
-        sections=_sections(dated, section_pages, folders, config),
+        sections=_sections(dated, section_pages, folders, config, language.prefix),
         archive=_archive(dated, translator),
         extra=dict(config.extra),
         search_enabled=config.search.enabled,
         feeds_full_content=config.feeds.full_content,
+        languages=language.homes,
+        lang_prefix=language.prefix,
+        default_language=language.default,
+        glossary_url=href(config, language.prefix + "/glossary/") if glossary else "",
     )
 
 
@@ -93,7 +118,8 @@ def _term_names(pages: list[PageInput], config: Config) -> dict[tuple[str, str],
 
 
 def _article(page: PageInput, config: Config, term_names: dict[tuple[str, str], str],
-             term_refs: dict[tuple[str, str], TermRef], glossary: Glossary) -> Article:
+             term_refs: dict[tuple[str, str], TermRef], glossary: Glossary,
+             language: LanguageContext) -> Article:
     """One article's view; `term_refs` shares each term's TermRef among all its articles."""
     meta, body, route = page.document.meta, page.body, page.route
     terms: dict[str, tuple[TermRef, ...]] = {}
@@ -105,7 +131,8 @@ def _article(page: PageInput, config: Config, term_names: dict[tuple[str, str], 
                 ref = term_refs.get((taxonomy, key))
                 if ref is None:
                     ref = term_refs[(taxonomy, key)] = TermRef(
-                        term_names[(taxonomy, key)], key, href(config, term_path(taxonomy, name)),
+                        term_names[(taxonomy, key)], key,
+                        href(config, language.prefix + term_path(taxonomy, name)),
                         taxonomy, singular)
                 refs[key] = ref
         terms[taxonomy] = tuple(refs.values())
@@ -139,6 +166,9 @@ def _article(page: PageInput, config: Config, term_names: dict[tuple[str, str], 
         date_inferred=meta.date_inferred,
         params=dict(meta.params),
         glossary=tuple(term for i in page.glossary if (term := glossary.term(i)) is not None),
+        language=route.lang or language.code,
+        translations=language.translations.get(page.document.source.path, ()),
+        original_lang=language.originals.get(page.document.source.path, ""),
     )
 
 
@@ -158,7 +188,8 @@ def taxonomy_titles(singular: str, plural: str, translator: Translator) -> tuple
     return title(2, plural), title(1, singular)
 
 
-def _taxonomies(articles: tuple[Article, ...], config: Config, translator: Translator) -> tuple[Taxonomy, ...]:
+def _taxonomies(articles: tuple[Article, ...], config: Config, translator: Translator,
+                prefix: str) -> tuple[Taxonomy, ...]:
     result = []
     for singular, plural in sorted(config.taxonomies.items(), key=lambda kv: kv[1]):
         members: dict[str, list[Article]] = defaultdict(list)
@@ -170,13 +201,13 @@ def _taxonomies(articles: tuple[Article, ...], config: Config, translator: Trans
         terms = tuple(sorted(
             (Term(refs[s].name, s, refs[s].url, plural, tuple(members[s])) for s in members),
             key=lambda t: (t.name.lower(), t.slug)))
-        result.append(Taxonomy(plural, singular, href(config, f"/{plural}/"), terms,
+        result.append(Taxonomy(plural, singular, href(config, f"{prefix}/{plural}/"), terms,
                                *taxonomy_titles(singular, plural, translator)))
     return tuple(result)
 
 
 def _sections(articles: tuple[Article, ...], section_pages: dict[str, PageInput],
-              folders: dict[str, str], config: Config) -> tuple[Section, ...]:
+              folders: dict[str, str], config: Config, prefix: str = "") -> tuple[Section, ...]:
     """Top-level folders, and nested folders with an _index.md (as Hugo), each listing the
     articles anywhere below it, newest first."""
     grouped: dict[str, list[Article]] = defaultdict(list)
@@ -190,7 +221,7 @@ def _sections(articles: tuple[Article, ...], section_pages: dict[str, PageInput]
         page = section_pages.get(name)
         title = page.document.meta.title if page else name
         content = page.content.html if page else Markup("")
-        path = page.route.path if page else "/" + slugify(name) + "/"
+        path = page.route.path if page else prefix + "/" + slugify(name) + "/"
         sections.append(Section(name, href(config, path), title, content, tuple(grouped[name])))
     return tuple(sections)
 

@@ -33,6 +33,18 @@ class TermRef:
     singular: str = ""  # e.g. "tag", for labels such as "Tag:"
 
 
+@dataclass(frozen=True)
+class Translation:
+    """Another language's version of a page (or a language's home page, in `site.languages`),
+    for language switchers, alternate links and the sitemap."""
+
+    lang: str  # the site language, a BCP 47 code: hreflang and lang of the link
+    name: str  # the language's name in that language: "日本語"
+    url: str  # with the base path
+    permalink: str  # absolute when base_url has a host
+    title: str = ""  # the page's title in that language
+
+
 class Heading(NamedTuple):
     """One heading of an article (a named tuple: a site has tens of thousands of them)."""
 
@@ -110,6 +122,9 @@ class Article:
     date_inferred: str  # why the date is a guess, "" when stated by the source
     params: dict[str, Any] = field(default_factory=dict)  # every other front matter key
     glossary: tuple[GlossaryTerm, ...] = ()  # the glossary terms it uses, in order of first use
+    language: str = ""  # the site language it belongs to (Hugo's .Lang); `lang` is its text's
+    translations: tuple[Translation, ...] = ()  # its versions in the other languages, by weight
+    original_lang: str = ""  # the language of the version it translates; "" when it is the original
 
     @property
     def content(self) -> Markup:
@@ -252,6 +267,10 @@ class SiteView:
     extra: dict[str, Any]
     search_enabled: bool
     feeds_full_content: bool
+    languages: tuple[Translation, ...] = ()  # every language's home page, by weight (one: none)
+    lang_prefix: str = ""  # "" or "/ja": where this language's pages are
+    default_language: str = ""  # the code of the default language
+    glossary_url: str = ""  # the glossary page of this language, "" without a glossary
 
     def taxonomy(self, plural: str) -> Taxonomy | None:
         return next((t for t in self.taxonomies if t.plural == plural), None)
@@ -278,3 +297,5 @@ class PageMeta:
     lang: str
     feeds: tuple[Feed, ...] = ()
     noindex: bool = False
+    translations: tuple[Translation, ...] = ()  # the same page in the other languages
+    x_default: str = ""  # the permalink for readers of any other language (hreflang x-default)

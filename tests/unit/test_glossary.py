@@ -75,8 +75,8 @@ def test_the_archives_glossary_loads_and_holds_the_required_terms() -> None:
      "data/glossary.yaml:2:11: error: 'english' is not a language tag"),
     ("- id: a\n  forms: {en: [A, 12]}\n  definition: {en: x}\n",
      "data/glossary.yaml:2:19: error: the forms in 'en' must be text, got '12'"),
-    ("- id: a\n  forms: {en: Futenma}\n  definition: {en: x}\n"
-     "- id: b\n  forms:\n    en: [Other, futenma]\n  definition: {en: y}\n",
+    (("- id: a\n  forms: {en: Futenma}\n  definition: {en: x}\n"
+     "- id: b\n  forms:\n    en: [Other, futenma]\n  definition: {en: y}\n"),
      "data/glossary.yaml:6:17: error: 'futenma' is already a form of 'a' (line 2)"),
     ("- id: a\n  forms: {en: A}\n  definition: {en: x}\n- id: a\n  forms: {en: B}\n  definition: {en: y}\n",
      "data/glossary.yaml:4:3: error: duplicate term id 'a'"),
@@ -128,16 +128,16 @@ def near(text: str, glossary: Glossary) -> list[str]:
 
 def test_check_says_did_you_mean_for_a_near_miss(small: Glossary) -> None:
     assert near("The Futemma base\nand the omoiyari-yosan and the Status of Force Agreement.\n", small) == [
-        "content/x.md:4:5: warning: 'Futemma' is not a form the glossary knows: did you mean 'Futenma'?\n"
+        ("content/x.md:4:5: warning: 'Futemma' is not a form the glossary knows: did you mean 'Futenma'?\n"
         "  hint: write 'Futenma', or, if 'Futemma' is a spelling of its own, add it to the forms of "
-        "'futenma' in data/glossary.yaml (line 1)",
-        "content/x.md:5:9: warning: 'omoiyari-yosan' is not a form the glossary knows: did you mean "
+        "'futenma' in data/glossary.yaml (line 1)"),
+        ("content/x.md:5:9: warning: 'omoiyari-yosan' is not a form the glossary knows: did you mean "
         "'Omoiyari Yosan'?\n  hint: write 'Omoiyari Yosan', or, if 'omoiyari-yosan' is a spelling of its "
-        "own, add it to the forms of 'omoiyari-yosan' in data/glossary.yaml (line 15)",
-        "content/x.md:5:32: warning: 'Status of Force Agreement' is not a form the glossary knows: did "
+        "own, add it to the forms of 'omoiyari-yosan' in data/glossary.yaml (line 15)"),
+        ("content/x.md:5:32: warning: 'Status of Force Agreement' is not a form the glossary knows: did "
         "you mean 'Status of Forces Agreement'?\n  hint: write 'Status of Forces Agreement', or, if "
         "'Status of Force Agreement' is a spelling of its own, add it to the forms of 'sofa' in "
-        "data/glossary.yaml (line 9)"]
+        "data/glossary.yaml (line 9)")]
 
 
 @pytest.mark.parametrize("text", [

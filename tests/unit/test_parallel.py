@@ -67,8 +67,8 @@ def test_equal_texts_pair_in_order_without_problems() -> None:
 
 def test_different_counts_without_markers_are_a_problem_and_the_surplus_joins_the_last_row() -> None:
     result = align(md("One.\n\nTwo.\n\nThree.\n"), md("一。\n\n二と三。\n"))
-    assert result.problems == ("the texts have 3 and 2 aligned blocks (headings, paragraphs, lists "
-                               "and quotes) and no alignment markers",)
+    assert result.problems == (("the texts have 3 and 2 aligned blocks (headings, paragraphs, lists "
+                               "and quotes) and no alignment markers"),)
     assert [(texts(r.first), texts(r.second)) for r in result.rows] == [
         (["One."], ["一。"]), (["Two.", "Three."], ["二と三。"])]
 
