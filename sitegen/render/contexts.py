@@ -185,7 +185,8 @@ class GlossaryPage(PageContext):
     entries: tuple[tuple[GlossaryTerm, tuple[Article, ...]], ...]
 
     def deps(self) -> Deps:
-        listed = tuple(dict.fromkeys(a for _, articles in self.entries for a in articles))
+        unique = {a.source_path: a for _, articles in self.entries for a in articles}
+        listed = tuple(unique.values())
         return Deps(listed=listed, values=(("page", self.page), ("terms", tuple(t for t, _ in self.entries)),
                                            ("uses", tuple(tuple(a.source_path for a in articles)
                                                           for _, articles in self.entries))))
