@@ -107,6 +107,7 @@ class LanguageSection:
     weight: int = 0  # order in language switchers, then the code
     title: str = ""  # the site's title in this language; default: site.title
     description: str = ""  # default: site.description
+    copyright: str = ""  # default: site.copyright
     content_dir: str = ""  # this language's own content folder (Hugo's contentDir); "": paths.content
     locale: str = ""  # Babel locale for dates and numbers, e.g. "en-GB"; default: the code
 

@@ -28,6 +28,7 @@ class Language:
     weight: int
     title: str
     description: str
+    copyright: str
     locale: str  # for Babel: dates, numbers, plural rules
     prefix: str  # "" or "/ja": put before every site path of the language
     content_dir: str  # relative to the content folder ("ja"), "" when it has none of its own
@@ -39,7 +40,7 @@ def site_languages(config: Config) -> tuple[Language, ...]:
     default = default_language(config)
     if not config.languages:
         return (Language(default, _name(default), 0, config.site.title, config.site.description,
-                         default, "", "", True),)
+                         config.site.copyright, default, "", "", True),)
     content = config.paths.content.strip("/")
     found = []
     for code, section in config.languages.items():
@@ -49,7 +50,7 @@ def site_languages(config: Config) -> tuple[Language, ...]:
         found.append(Language(code, section.name or _name(code), section.weight,
                               section.title or config.site.title,
                               section.description or config.site.description,
-                              section.locale or code, prefix, inside, code == default))
+                              section.copyright or config.site.copyright, section.locale or code, prefix, inside, code == default))
     return tuple(sorted(found, key=lambda language: (language.weight, language.code)))
 
 

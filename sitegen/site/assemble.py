@@ -49,6 +49,7 @@ class LanguageContext:
     prefix: str = ""  # "" or "/ja": before every list's path
     title: str = ""
     description: str = ""
+    copyright: str = ""
     default: str = ""  # the default language's code
     homes: tuple[Translation, ...] = ()  # every language's home page
     translations: dict[str, tuple[Translation, ...]] = field(default_factory=dict)  # by source path
@@ -71,7 +72,7 @@ def assemble_site(pages: list[PageInput], config: Config, translator: Translator
     translator = translator or Catalog().translator(config.site.language)
     language = language or LanguageContext(config.site.language, title=config.site.title,
                                            description=config.site.description,
-                                           default=config.site.language)
+                                           copyright=config.site.copyright, default=config.site.language)
     term_names = _term_names(pages, config)
     term_refs: dict[tuple[str, str], TermRef] = {}
     glossary = glossary or Glossary()
@@ -90,7 +91,7 @@ def assemble_site(pages: list[PageInput], config: Config, translator: Translator
         base_path=config.base_path,
         language=language.code,
         author=config.site.author,
-        copyright=config.site.copyright,
+        copyright=language.copyright,
         articles=dated,
         pages=standalone,
         taxonomies=taxonomies,

@@ -51,7 +51,7 @@ def split_languages(pages: Iterable[PageInput], config: Config,
         others = [p for p in pages if (p.route.lang or default) != language.code and p.route.kind == "article"
                   and not any(t.lang == language.code for t in translations[p.document.source.path])]
         context = LanguageContext(language.code, language.prefix, language.title, language.description,
-                                  default, homes, translations, originals)
+                                  language.copyright, default, homes, translations, originals)
         result.append(LanguagePages(language, context, own + (others if config.list_other_languages else [])))
     return result
 
