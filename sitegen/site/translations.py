@@ -96,8 +96,8 @@ def link_pages(plans: list[OutputPlan], languages: tuple[Language, ...], config:
     keys: dict[int, tuple[str, str]] = {}
     for index, plan in enumerate(plans):
         page, language = plan.context.page, by_code.get(plan.language)
-        if page.kind in LINKED_KINDS and language is not None:
-            key = (page.kind, unquote(page.url)[len(base) + len(language.prefix):])
+        key = _list_key(plan, base, language)
+        if key is not None and language is not None:
             keys[index] = key
             lists.setdefault(key, []).append(Translation(language.code, language.name, page.url,
                                                          page.permalink, page.title))
@@ -118,6 +118,19 @@ def link_pages(plans: list[OutputPlan], languages: tuple[Language, ...], config:
         meta = replace(page, translations=others, x_default=x_default)
         linked.append(replace(plan, context=replace(plan.context, page=meta)))
     return linked
+
+
+def _list_key(plan: OutputPlan, base: str, language: Language | None) -> tuple[str, str] | None:
+    """What a page shares with its versions in the other languages, for pages that are not an
+    article's own: a list's kind and path below the language's prefix; for a side-by-side
+    view, the two texts it shows (the Japanese view of the same pair is its version)."""
+    page = plan.context.page
+    if page.kind == "parallel":
+        pair = (getattr(plan.context, "article"), getattr(plan.context, "translation"))
+        return ("parallel", " ".join(sorted(a.source_path for a in pair)))
+    if page.kind in LINKED_KINDS and language is not None:
+        return (page.kind, unquote(page.url)[len(base) + len(language.prefix):])
+    return None
 
 
 def _with_own(article: Article, language: Language, page: PageMeta) -> tuple[Translation, ...]:

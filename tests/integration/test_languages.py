@@ -139,6 +139,7 @@ def test_a_side_by_side_view_for_each_translation(by_name: Path) -> None:
     assert [[c.get("lang") for c in row.cssselect(".parallel-cell")] for row in rows] == [["en", "ja"]] * 3
     assert [c.text_content().strip() for c in rows[1].cssselect(".parallel-cell")] == ["First paragraph.", "第一段落。"]
     assert tree.cssselect("meta[name=robots]")[0].get("content") == "noindex"
+    assert [a.get("href") for a in tree.cssselect("nav.language-switcher a")] == ["/ja/2019/bases/side-by-side/en/"]
     link = page(by_name, "2019/bases/index.html").cssselect(".side-by-side-links a")[0]
     assert link.get("href") == "/2019/bases/side-by-side/ja/"
     assert page(by_name, "ja/2019/bases/side-by-side/en/index.html").cssselect(".parallel-cell")[0].get("lang") == "ja"
