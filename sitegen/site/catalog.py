@@ -46,6 +46,7 @@ from sitegen.errors import Diagnostic, did_you_mean
 from sitegen.theme import SHOWN_PREFIX, theme_files
 
 SUFFIXES = (".yaml", ".yml", ".toml")
+THEME_LANGUAGE = "en"  # the theme's own words are English: the last fallback of every language
 DATE_PATTERN_ID = "date_pattern"  # a CLDR date pattern ("d MMMM y") for the language's dates
 _ACTION_RE = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 _PLACEHOLDER_RE = re.compile(r"^-?\s*\.(\w*)\s*-?$")
@@ -74,8 +75,14 @@ class Catalog:
     digest: str = ""
 
     def translator(self, lang: str, fallbacks: tuple[str, ...] = (), locale: str = "") -> Translator:
-        """`T` for pages in `lang`, falling back to `fallbacks`' messages in order."""
-        return Translator(self, lang, tuple(dict.fromkeys((lang, *fallbacks))), locale or lang)
+        """`T` for pages in `lang`, falling back to `fallbacks`' messages in order.
+
+        Each tag falls back to its language without region or script (`en-gb` to `en`,
+        `zh-hant` to `zh`), and everything to the theme's English last: a site in a
+        language the theme does not speak (a migrated French blog) shows the interface in
+        English rather than failing to build; its own i18n/fr.yaml replaces that word by word."""
+        tags = [tag for code in (lang, *fallbacks) for tag in (code, code.split("-")[0])]
+        return Translator(self, lang, tuple(dict.fromkeys((*tags, THEME_LANGUAGE))), locale or lang)
 
     def has(self, lang: str, message_id: str) -> bool:
         return message_id in self.languages.get(lang.lower(), {})
@@ -182,7 +189,6 @@ def load_catalog(config: Config) -> tuple[Catalog, list[Diagnostic]]:
     languages: dict[str, dict[str, Message]] = {}
     files: dict[str, str] = {}
     problems: list[Diagnostic] = []
-    digest = hashlib.sha256()
     layers = ((f"{SHOWN_PREFIX}/i18n/", theme_files("i18n")),
               (config.paths.i18n.rstrip("/") + "/", project_files(config, "i18n")))
     for prefix, layer in layers:
@@ -193,7 +199,6 @@ def load_catalog(config: Config) -> tuple[Catalog, list[Diagnostic]]:
                 continue  # Hugo reads only the folder's own .yaml/.toml files
             shown, tag = prefix + rel, rel[: -len(suffix)].lower()
             raw = path.read_bytes()
-            digest.update(shown.encode() + b"\0" + raw)
             if tag in seen:
                 problems.append(Diagnostic(shown, 1, 1, "error", f"a second file for language '{tag}' "
                                            f"(the first is {seen[tag]})", "keep one file per language"))
@@ -202,7 +207,14 @@ def load_catalog(config: Config) -> tuple[Catalog, list[Diagnostic]]:
             problems += found
             seen[tag] = files[tag] = shown
             languages[tag] = {**languages.get(tag, {}), **messages}
-    return Catalog(languages, files, digest.hexdigest()), problems
+    return Catalog(languages, files, _digest(languages)), problems
+
+
+def _digest(languages: dict[str, dict[str, Message]]) -> str:
+    """What the words are, wherever they came from: a project holding a copy of the theme's
+    files has the theme's words, and the pages that show them stay unchanged."""
+    words = {tag: {key: message.forms for key, message in messages.items()} for tag, messages in languages.items()}
+    return hashlib.sha256(json.dumps(words, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def read_messages(raw: bytes, shown: str, suffix: str) -> tuple[dict[str, Message], list[Diagnostic]]:

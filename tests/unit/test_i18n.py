@@ -141,3 +141,22 @@ def test_the_theme_ships_english_and_japanese_with_the_same_ids() -> None:
     assert ja("reading_time", 3) == "3分で読めます"
     assert ja.date(datetime(2019, 3, 29)) == "2019年3月29日"
     assert catalog.translator("en").date(datetime(2019, 3, 29)) == "29 March 2019"
+
+
+def test_a_projects_file_overrides_the_themes_words_id_by_id(tmp_path: Path) -> None:
+    """As Hugo merges a project's i18n/ with its theme's: the project's ja.yaml needs only
+    the ids it changes; the rest are the theme's."""
+    catalog, problems = catalog_of(tmp_path, {"ja.yaml": "home: トップ\n"})
+    assert problems == []
+    ja = catalog.translator("ja")
+    assert (ja("home"), ja("archive")) == ("トップ", "アーカイブ")
+
+
+def test_a_language_the_theme_lacks_falls_back_to_its_base_then_english(tmp_path: Path) -> None:
+    """en-gb reads en's words; a language with no file at all (a migrated French site)
+    shows the theme's English instead of failing to build, until its own file says otherwise."""
+    catalog, _ = catalog_of(tmp_path, {"fr.yaml": "home: Accueil\n"})
+    assert catalog.translator("en-gb")("archive") == "Archive"
+    fr = catalog.translator("fr")
+    assert (fr("home"), fr("archive")) == ("Accueil", "Archive")
+    assert catalog.translator("zh-hant")("home") == "Home"
