@@ -124,7 +124,8 @@ def _build_locked(config: Config, options: BuildOptions) -> BuildReport:
         last = output_stands(cache, state, digest(inputs, history.digest()), options.now)
         if last is not None:
             return _standing(config, last, state, options.strict, timings, started)
-        checked = load_site(config, options.now, timings, cache, options.jobs, options.progress, tree)
+        checked = load_site(config, options.now, timings, cache, options.jobs, options.progress, tree,
+                            options.session)
         _refuse_warnings(options.strict, checked.warnings)
         planned, moves = _plan(config, checked, history, options.now, options.allow_removed_urls, timings)
         written = _render_and_swap(config, options, cache, checked, planned, state, templates, timings,
