@@ -323,7 +323,7 @@ def _write_ours_site(root: Path, search: bool) -> None:
         f"site:\n  title: {_yaml_str(SITE_TITLE)}\n  base_url: {_yaml_str(BASE_URL)}\n"
         f"search:\n  enabled: {'true' if search else 'false'}\n",
         encoding="utf-8")
-    for folder in ("templates", "static"):
+    for folder in ("templates", "static", "i18n"):
         shutil.rmtree(root / folder, ignore_errors=True)
         source = _theme_folder(folder)
         if source is not None:

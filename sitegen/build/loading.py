@@ -29,6 +29,8 @@ from sitegen.build.workers import (
 from sitegen.config.settings import Config
 from sitegen.content.build_options import build_options, unpublished_folders
 from sitegen.content.frontmatter import Document
+from sitegen.content.languages import localized, place_document, site_languages
+from sitegen.content.links import project_files
 from sitegen.content.publication import is_published, next_change
 from sitegen.content.sources import Source, SourceTree, discover_sources
 from sitegen.content.urls import Route, alias_path, route_document
@@ -39,7 +41,9 @@ from sitegen.render.bodies import ConvertedBody, RefIndex, refs_still_resolve
 from sitegen.render.site_reads import ALL, site_attributes
 from sitegen.render.templates import make_environment, templates_fingerprint
 from sitegen.site.assemble import PageInput
+from sitegen.site.catalog import Catalog, load_catalog
 from sitegen.site.data import data_digest, load_data
+from sitegen.site.glossary import GLOSSARY_FILE, Glossary, load_glossary
 from sitegen.site.model import ArticleBody, Body
 from sitegen.theme import layered_files
 from sitegen.version import __version__
@@ -65,6 +69,8 @@ class CheckedSite:
     body_keys: dict[str, str] = field(default_factory=dict)
     hidden_folders: frozenset[str] = frozenset()  # content folders whose files are not published
     resource_routes: dict[str, Route] = field(default_factory=dict)  # unrendered bundles' places
+    catalog: Catalog = field(default_factory=Catalog)  # the theme's UI strings (i18n/), checked with the content
+    glossary: Glossary = field(default_factory=Glossary)  # data/glossary.yaml
 
 
 @lru_cache(maxsize=1)
@@ -78,13 +84,16 @@ def conversion_fingerprint(config: Config) -> str:
     """Everything besides a source's own bytes that shapes how it parses and converts.
 
     Only the settings conversion reads: Markdown options, taxonomy names, `extra` (for
-    the param shortcode), the shortcode templates, and `site` (and the data folder) only
-    when a shortcode template reads it. Changing the site's title re-renders pages but
-    converts nothing. Bodies whose shortcodes read the site's pages are converted again
-    in a second pass whenever a page changes (build/second_pass.py).
+    the param shortcode), the shortcode templates, the glossary (first uses are marked in
+    bodies), the languages, and `site` (and the data folder) only when a shortcode
+    template reads it. Changing the site's title re-renders pages but converts nothing.
+    Bodies whose shortcodes read the site's pages are converted again in a second pass
+    whenever a page changes (build/second_pass.py).
     """
     used = shortcode_site_attributes(config)
-    return digest(__version__, engine_fingerprint(), repr(config.markdown),
+    glossary = [path.read_bytes() for rel, path in project_files(config, "data") if rel == GLOSSARY_FILE]
+    return digest(__version__, engine_fingerprint(), repr(config.markdown), *glossary,
+                  repr(sorted(config.languages.items())), config.default_language,
                   repr(sorted(config.taxonomies.items())), repr(sorted(config.extra.items(), key=str)),
                   repr(config.site) if used else "", config.site.timezone,
                   data_digest(config) if used & {"data", ALL} else "",
@@ -138,8 +147,7 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     refs = RefIndex({d.source.content_path: routes[d.source.path] for d in documents if d.source.path in routes})
     results = stage.convert(config, cache, refs, jobs)
     timings["convert"] = time.perf_counter() - clock
-    data, data_problems = load_data(config)
-    problems.extend(data_problems)
+    data, catalog, glossary = _site_files(config, problems)
     found = _Published.sort(results, config, now, problems)
     raise_errors(problems, ContentError)
     pages = _page_inputs(found.published, routes, cache)
@@ -147,14 +155,24 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     if found.deferred:
         second = SecondPass(config, cache, conversion, documents, data, found.unrendered, refs)
         body_keys = _second_pass(second, found, results, pages, routes, problems, timings)
-    problems.extend(_translation_keys(documents))
+    problems.extend(_translation_keys(documents, config))
     raise_errors(problems, ContentError)
     warnings = tuple(sorted(d for d in problems if not d.is_error))
     stable_until = min(found.changes).timestamp() if found.changes else None
     hidden = unpublished_folders(found.parsed, found.options)
     return CheckedSite(tuple(documents), routes, tuple(pages), tree, warnings, conversion, stable_until,
                        data, body_keys, frozenset(hidden),
-                       _unrendered_bundles(found.parsed, found.options, config))
+                       _unrendered_bundles(found.parsed, found.options, config), catalog, glossary)
+
+
+def _site_files(config: Config, problems: list[Diagnostic]) -> tuple[dict[str, Any], Catalog, Glossary]:
+    """The data folder (site.data), the UI strings (i18n/) and the glossary; their problems
+    go to `problems`, with the content's."""
+    data, data_problems = load_data(config)
+    catalog, catalog_problems = load_catalog(config)
+    glossary, glossary_problems = load_glossary(config)
+    problems.extend([*data_problems, *catalog_problems, *glossary_problems])
+    return data, catalog, glossary
 
 
 @dataclass
@@ -195,11 +213,21 @@ Router = Callable[[Document], tuple[Route | None, Diagnostic | None]]
 
 
 def _router(config: Config, session: BuildSession | None) -> Router:
-    """route_document, through the session's memory of routes when there is one."""
+    """A document's route in its language (i18n/languages.py), through the session's memory
+    of routes when there is one: routing reads the document and the configuration only."""
+    languages = {language.code: language for language in site_languages(config)}
+
+    def route(doc: Document) -> tuple[Route | None, Diagnostic | None]:
+        placement = place_document(doc, tuple(languages.values()))
+        routed, problem = route_document(doc, config, placement.content_path)
+        if problem or routed is None:
+            return routed, problem
+        return localized(routed, languages[placement.lang], doc.source.content_path, bool(doc.meta.url)), None
+
     if session is None:
-        return lambda doc: route_document(doc, config)
+        return route
     text = repr(config)
-    return lambda doc: session.route(doc, text, lambda: route_document(doc, config))
+    return lambda doc: session.route(doc, text, lambda: route(doc))
 
 
 def _routes(documents: list[Document], options: dict[str, Any], config: Config,
@@ -250,15 +278,15 @@ def _page_inputs(published: list[tuple[Document, ConvertedBody | None, str]], ro
                  cache: BuildCache) -> list[PageInput]:
     """A PageInput per converted page; bodies stay in the cache."""
     return [PageInput(doc, routes[doc.source.path], converted.body, converted.summary_html,
-                      ArticleBody(partial(cache.get_body, key), doc.source.path))
+                      ArticleBody(partial(cache.get_body, key), doc.source.path), converted.glossary)
             for doc, converted, key in published if converted is not None]
 
 
-def _translation_keys(documents: list[Document]) -> list[Diagnostic]:
-    """One note for the site: Hugo's translationKey links a page to its translations, which
-    a one-language site has none of."""
+def _translation_keys(documents: list[Document], config: Config) -> list[Diagnostic]:
+    """One note for a site with one language: Hugo's translationKey links a page to its
+    translations, which such a site has none of."""
     keyed = [doc for doc in documents if doc.meta.params.get("translationkey")]
-    if not keyed:
+    if not keyed or len(site_languages(config)) > 1:
         return []
     first = keyed[0]
     return [Diagnostic(first.source.path, first.key_line("translationKey"), 1, "note",
@@ -397,6 +425,7 @@ def shared_aliases(documents: list[Document]) -> list[Diagnostic]:
 
 
 def _route_all(documents: list[Document], router: Router) -> tuple[dict[str, Route], list[Diagnostic]]:
+    """Every document's route, in its language (`_router`); two on one URL are refused."""
     routes: dict[str, Route] = {}
     owners: dict[str, str] = {}
     problems: list[Diagnostic] = []

@@ -25,7 +25,7 @@ from sitegen.build.loading import (
     read_sources,
 )
 from sitegen.build.planning import PlannedSite, plan_site
-from sitegen.build.render_pool import RenderOutcome, render_plans
+from sitegen.build.render_pool import Environments, RenderOutcome, render_plans
 from sitegen.build.session import BuildSession
 from sitegen.build.url_history import UrlHistory, UrlMoves, load_history, plan_moves, save_history
 from sitegen.config.folders import folder_problems
@@ -145,12 +145,12 @@ def _render_and_swap(config: Config, options: BuildOptions, cache: BuildCache, c
     """Templates, fingerprints, rendering, search and the swap; the cache learns the pages'
     fingerprints. The report's seconds and URL moves are the caller's to fill in."""
     clock = time.perf_counter()
-    env = _environment(config, planned)
-    fingerprinter = _fingerprinter(config, env, planned, checked, templates)
+    envs = _environments(config, planned)
+    fingerprinter = _fingerprinter(config, envs.default, planned, checked, templates)
     previous = cache.page_fingerprints()
     timings["templates"] = time.perf_counter() - clock
     staged = _output(config, options, cache, state)
-    rendered, report, pending = _write(config, options, planned, env, staged, fingerprinter, previous,
+    rendered, report, pending = _write(config, options, planned, envs, staged, fingerprinter, previous,
                                        timings, before_swap)
     clock = time.perf_counter()
     cache.put_page_fingerprints(rendered.fingerprints)
@@ -179,13 +179,6 @@ def _plan(config: Config, checked: CheckedSite, history: UrlHistory, now: dateti
     return planned, moves
 
 
-def _environment(config: Config, planned: PlannedSite) -> jinja2.Environment:
-    """The templates for this site, every one its pages use compiled (errors show here)."""
-    env = make_environment(config, planned.site)
-    compile_all(env, {plan.template for plan in planned.plans})
-    return env
-
-
 def _standing(config: Config, last: LastBuild, state: OutputState, strict: bool, timings: dict[str, float],
               started: float) -> BuildReport:
     """The report of a build that found the last build's site still standing."""
@@ -197,7 +190,19 @@ def _standing(config: Config, last: LastBuild, state: OutputState, strict: bool,
                        last.warnings, time.perf_counter() - started, timings, 0)
 
 
-def _write(config: Config, options: BuildOptions, planned: PlannedSite, env: jinja2.Environment,
+def _environments(config: Config, planned: PlannedSite) -> Environments:
+    """One environment per site language: its `T`, dates, `site` and `lang_url`, each
+    with the templates its pages use compiled (errors show here)."""
+    by_language = {}
+    for site in planned.sites or (planned.site,):
+        translator = planned.translators.get(site.language, planned.translator)
+        env = make_environment(config, site, translator, site.lang_prefix)
+        compile_all(env, {plan.template for plan in planned.plans})
+        by_language[site.language] = env
+    return Environments(by_language[planned.site.language], by_language)
+
+
+def _write(config: Config, options: BuildOptions, planned: PlannedSite, env: Environments,
            staged: StagedOutput, fingerprinter: Fingerprinter, previous: dict[str, str],
            timings: dict[str, float], before_swap: Callable[[], None]
            ) -> tuple[RenderOutcome, WriteReport, int]:
@@ -241,7 +246,7 @@ def _refuse_warnings(strict: bool, warnings: tuple[Diagnostic, ...]) -> None:
 
 def _fingerprinter(config: Config, env: jinja2.Environment, planned: PlannedSite, checked: CheckedSite,
                    templates: str) -> Fingerprinter:
-    base = digest(checked.conversion, templates, engine_fingerprint())
+    base = digest(checked.conversion, templates, engine_fingerprint(), checked.catalog.digest)
     article_digests = {p.document.source.path: p.document.source.digest for p in checked.pages}
     article_digests.update(checked.body_keys)  # bodies made from the site: they change with it
     return Fingerprinter(env, base, planned.site, article_digests, repr(config))

@@ -7,19 +7,22 @@ so a build that would overwrite one output with another fails before writing any
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from sitegen.build.loading import CheckedSite
 from sitegen.build.reserved import reserved_problems
 from sitegen.config.settings import Config
+from sitegen.content.languages import Language, site_languages
 from sitegen.content.urls import Route
 from sitegen.errors import Diagnostic, OutputConflictError
 from sitegen.output.writer import CopiedFile
 from sitegen.render.derived import derive_outputs
-from sitegen.render.routes import plan_outputs
+from sitegen.render.routes import PlanExtras, check_conflicts, plan_outputs
 from sitegen.render.templates import DerivedFile, OutputPlan
+from sitegen.render.translations import link_pages, split_languages
 from sitegen.site.assemble import assemble_site
+from sitegen.site.catalog import Translator
 from sitegen.site.model import SiteView
 from sitegen.theme import SHOWN_PREFIX, THEME, layered_files
 
@@ -28,10 +31,13 @@ from sitegen.theme import SHOWN_PREFIX, THEME, layered_files
 class PlannedSite:
     """The assembled site and every file it will contain, before any template runs."""
 
-    site: SiteView
+    site: SiteView  # the default language's
     plans: tuple[OutputPlan, ...]
     derived: tuple[DerivedFile, ...]
     copies: tuple[CopiedFile, ...]
+    translator: Translator  # T, dates and numbers of the default language
+    sites: tuple[SiteView, ...] = ()  # every language's, by weight
+    translators: dict[str, Translator] = field(default_factory=dict)  # by language code
 
     def outputs(self) -> set[str]:
         return ({p.output for p in self.plans} | {d.output for d in self.derived}
@@ -39,19 +45,41 @@ class PlannedSite:
 
 
 def plan_site(config: Config, checked: CheckedSite) -> PlannedSite:
-    """Assemble the site and plan every output file; raises on URL conflicts."""
-    site = assemble_site(list(checked.pages), config, checked.data)
+    """Assemble each language's site and plan every output file; raises on URL conflicts."""
+    languages = site_languages(config)
+    default = next(language.code for language in languages if language.is_default)
+    translators, sites = _language_sites(config, checked, languages, default)
+    everything = {a.url: a for site in sites for a in (*site.articles, *site.pages) if a.language == site.language}
+    extras = PlanExtras(everything, checked.glossary)
+    plans: list[OutputPlan] = []
     try:
-        plans = plan_outputs(site, checked.routes, config)
+        for site in sites:
+            plans += plan_outputs(site, checked.routes, config, translators[site.language], extras)
+        plans = check_conflicts(plans)
     except OutputConflictError as exc:
         raise OutputConflictError(_with_key_lines(exc.diagnostics, checked, "aliases", "alias ")) from None
-    derived = derive_outputs(site, config, {path: route.output for path, route in checked.routes.items()})
+    plans = link_pages(plans, languages, config)
+    site = sites[[s.language for s in sites].index(default)]
+    derived = derive_outputs(sites, plans, config, translators,
+                             {path: route.output for path, route in checked.routes.items()})
     copies = _copies(config, checked)
     _check_copy_conflicts(plans, derived, copies, config)
     reserved = reserved_problems(plans, copies, {d.source.path: d for d in checked.documents}, config)
     if reserved:
         raise OutputConflictError(reserved)
-    return PlannedSite(site, tuple(plans), tuple(derived), tuple(copies))
+    return PlannedSite(site, tuple(plans), tuple(derived), tuple(copies), translators[default], tuple(sites),
+                       translators)
+
+
+def _language_sites(config: Config, checked: CheckedSite, languages: tuple[Language, ...],
+                    default: str) -> tuple[dict[str, Translator], list[SiteView]]:
+    """Each language's `T` (falling back to the default language's words) and its site."""
+    split = split_languages(checked.pages, config, languages)
+    translators = {part.language.code: checked.catalog.translator(part.language.code, (default,),
+                                                                  part.language.locale) for part in split}
+    sites = [assemble_site(part.pages, config, translators[part.language.code], checked.glossary,
+                           part.context, checked.data) for part in split]
+    return translators, sites
 
 
 def _copies(config: Config, checked: CheckedSite) -> list[CopiedFile]:

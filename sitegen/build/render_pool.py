@@ -12,7 +12,7 @@ Small sites stay serial, where starting workers would cost more than it saves.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -40,7 +40,7 @@ class _Job:
 
     plans: Sequence[OutputPlan]
     derived: Sequence[DerivedFile]  # the derived files to build
-    env: jinja2.Environment
+    env: Environments
     staged: StagedOutput
     fingerprint: Callable[[OutputPlan], str]
     derived_fingerprint: Callable[[DerivedFile], str]
@@ -67,7 +67,18 @@ class RenderOutcome:
     changed: set[str] = field(default_factory=set)  # outputs whose bytes differ from the last build's
 
 
-def render_plans(plans: Sequence[OutputPlan], derived: Sequence[DerivedFile], env: jinja2.Environment,
+class Environments:
+    """The environment of each site language (its `T`, `site`, dates); plans pick theirs."""
+
+    def __init__(self, default: jinja2.Environment, by_language: Mapping[str, jinja2.Environment] | None = None):
+        self.default, self.by_language = default, dict(by_language or {})
+
+    def of(self, plan: OutputPlan) -> jinja2.Environment:
+        return self.by_language.get(plan.language, self.default)
+
+
+def render_plans(plans: Sequence[OutputPlan], derived: Sequence[DerivedFile],
+                 env: jinja2.Environment | Environments,
                  staged: StagedOutput, fingerprints: Fingerprints, previous: dict[str, str],
                  jobs: int | None = None) -> RenderOutcome:
     """Fingerprint every plan and derived file, keep the unchanged, make and stage the rest.
@@ -77,6 +88,7 @@ def render_plans(plans: Sequence[OutputPlan], derived: Sequence[DerivedFile], en
     the whole site for nothing. With no earlier build everything is made, and workers
     fingerprint their own share as they go.
     """
+    env = env if isinstance(env, Environments) else Environments(env)
     results: list[Result] = []
     if previous:
         prints = {plan.output: fingerprints.plan(plan) for plan in plans}
@@ -92,8 +104,13 @@ def render_plans(plans: Sequence[OutputPlan], derived: Sequence[DerivedFile], en
         todo = list(range(len(plans)))
         job = _Job(plans, derived, env, staged, fingerprints.plan, fingerprints.derived)
     results += _run(todo, job, jobs)
+    return _outcome(results, {item.output for item in derived}, staged)
+
+
+def _outcome(results: list[Result], files: set[str], staged: StagedOutput) -> RenderOutcome:
+    """What rendering did, by output (`files`: the derived ones); the staged output learns
+    which files were written and which kept."""
     outcome = RenderOutcome()
-    files = {item.output for item in derived}
     for output, print_, how, diagnostics in sorted(results, key=lambda r: r[0]):
         if how == FAILED:
             outcome.problems.extend(d for d in diagnostics if d not in outcome.problems)
@@ -171,7 +188,7 @@ def _render_share(indices: Sequence[int], job: _Job) -> list[Result]:
         plan = job.plans[index]
         print_ = job.fingerprint(plan)
         try:
-            data = render_output(plan, job.env).data
+            data = render_output(plan, job.env.of(plan)).data
         except TemplateError as exc:
             results.append((plan.output, print_, FAILED, tuple(exc.diagnostics)))
             continue

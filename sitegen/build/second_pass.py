@@ -83,7 +83,7 @@ class SecondPass:
         unrendered ones for `site.GetPage`."""
         placeholders = [PageInput(doc, routes[doc.source.path], EMPTY_BODY, "", ArticleBody.of(""))
                         for doc, _ in deferred]
-        site = assemble_site([*pages, *placeholders], self.config, self.data)
+        site = assemble_site([*pages, *placeholders], self.config, data=self.data)
         fields = {f.name: getattr(site, f.name) for f in dataclasses.fields(site)}
         return SecondPassSite(**fields, headless=tuple(HeadlessPage(doc, processor) for doc in self.unrendered))
 

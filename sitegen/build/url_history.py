@@ -299,7 +299,7 @@ def plan_moves(planned: PlannedSite, checked: CheckedSite, config: Config, histo
     moves = reconcile(history, checked, planned.outputs(), config, now, allow_removed)
     if not moves.moved:
         return planned, moves
-    redirects = redirect_plans(planned.site, checked.routes, config, moves.moved)
+    redirects = redirect_plans(planned.sites, checked.routes, config, moves.moved)
     return dataclasses.replace(planned, plans=planned.plans + tuple(redirects)), moves
 
 

@@ -3,7 +3,9 @@
 Beyond what a build refuses (bad front matter, unknown shortcodes, URL clashes) it
 warns about what a build would publish silently: links to pages or headings that do
 not exist, taxonomy terms that are probably the same term spelt twice, articles
-without a date, and importer TODOs.
+without a date, importer TODOs, UI strings a language lacks, and glossary terms written
+in a form close to one the glossary knows, and translations whose side-by-side view would
+pair their paragraphs wrongly.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 from sitegen.build.pipeline import CheckedSite, load_site, plan_site
 from sitegen.build.url_history import load_history, plan_moves
 from sitegen.commands.check_citations import check_citations
+from sitegen.commands.check_translations import check_translations
 from sitegen.commands.common import (
     Subcommands,
     add_build_options,
@@ -30,6 +33,8 @@ from sitegen.config.settings import Config
 from sitegen.content.frontmatter import Document
 from sitegen.content.urls import Route
 from sitegen.errors import Diagnostic, SiteError
+from sitegen.site.catalog import missing_translations
+from sitegen.site.glossary_check import near_misses
 
 
 def add_parser(commands: Subcommands) -> None:
@@ -67,6 +72,10 @@ def check_site(config: Config, now: datetime) -> list[Diagnostic]:
     problems += check_terms(checked.documents)
     problems += check_dates(checked)
     problems += check_citations(checked.documents, config.site.language)
+    problems += missing_translations(checked.catalog, config.site.language)
+    for doc in checked.documents:
+        problems += near_misses(doc, checked.glossary)
+    problems += check_translations(config, checked)
     return sorted(set(problems))
 
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 ENGINE = Path(__file__).resolve().parents[1]  # the sitegen package itself
 OPTIONS = {"paths.output": "--output"}  # keys the command line can set, and the option that does
-SOURCES = ("content", "templates", "static", "archetypes")
+SOURCES = ("content", "templates", "static", "archetypes", "i18n", "data")
 HINTS = {
     "output": "the build replaces its output folder whole, which would delete or publish what it "
               "holds; choose a folder of its own, e.g. 'public'",

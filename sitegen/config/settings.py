@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.config.folders import folder_problems
+from sitegen.config.languages import language_problems
 from sitegen.config.yamldoc import KeyPath, YamlDoc, YamlProblem, load_yaml
 from sitegen.errors import ConfigError, Diagnostic, byte_position, did_you_mean
 
@@ -47,7 +48,8 @@ class PathsSection:
     output: str = "public"
     cache: str = ".cache"
     archetypes: str = "archetypes"
-    data: str = "data"  # YAML, TOML, JSON and CSV files templates read as site.data (Hugo's data/)
+    i18n: str = "i18n"  # the theme's UI strings, one file per language (Hugo's i18n/en.yaml)
+    data: str = "data"  # YAML, TOML, JSON and CSV files templates read as site.data (Hugo's data/), the glossary too
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,19 @@ class ServerSection:
     port: int = 1313
 
 
+@dataclass(frozen=True)
+class LanguageSection:
+    """One language of a multilingual site, under `languages.<code>` (Hugo's languages)."""
+
+    name: str = ""  # as its readers write it, "日本語" (Hugo's languageName); default: from CLDR
+    weight: int = 0  # order in language switchers, then the code
+    title: str = ""  # the site's title in this language; default: site.title
+    description: str = ""  # default: site.description
+    copyright: str = ""  # default: site.copyright
+    content_dir: str = ""  # this language's own content folder (Hugo's contentDir); "": paths.content
+    locale: str = ""  # Babel locale for dates and numbers, e.g. "en-GB"; default: the code
+
+
 def _default_taxonomies() -> dict[str, str]:
     return {"category": "categories", "tag": "tags"}
 
@@ -123,6 +138,11 @@ class Config:
     menus: dict[str, Any] = field(default_factory=dict)  # name -> entries (Hugo's menus)
     ignore_files: tuple[str, ...] = ()  # regular expressions (Hugo's ignoreFiles)
     disable_aliases: bool = False  # make no redirect pages for `aliases` (Hugo's disableAliases)
+    # Languages (docs/i18n.md): none, or each with its own URLs under /<code>/, as Hugo.
+    languages: dict[str, LanguageSection] = field(default_factory=dict)
+    default_language: str = ""  # Hugo's defaultContentLanguage; "": site.language
+    default_in_subdir: bool = False  # Hugo's defaultContentLanguageInSubdir: /en/ too
+    list_other_languages: bool = False  # a language's lists also show articles it has no version of
     # Set from the command line, not from config.yaml:
     build_drafts: bool = False
     build_future: bool = False
@@ -166,7 +186,8 @@ def load_config(root: Path, overrides: Mapping[str, Any] | None = None) -> Confi
     if problems:
         raise ConfigError(problems)
     config = dataclasses.replace(Config(**values), root=root.resolve(), **file_level)
-    problems = folder_problems(config, doc, set(overrides)) + _limit_problems(config, doc)
+    problems = (folder_problems(config, doc, set(overrides)) + _limit_problems(config, doc)
+                + language_problems(config, doc))
     if problems:
         raise ConfigError(problems)
     return config
@@ -266,7 +287,12 @@ class _Checker:
             if dataclasses.is_dataclass(expected):
                 section = typing.cast(type, expected)
                 return section(**self.section(section, value, path))
-            return self.names(path, value) if typing.get_args(expected)[1] is str else dict(value)
+            item = typing.get_args(expected)[1]
+            if dataclasses.is_dataclass(item):  # languages: a section per key
+                kind = typing.cast(type, item)
+                checked = {str(k): self.value(kind, v, (*path, str(k)), kind()) for k, v in value.items()}
+                return {k: v for k, v in checked.items() if v is not _INVALID}
+            return self.names(path, value) if item is str else dict(value)
         if value is None:
             return self.report(path, f"'{'.'.join(path)}' has no value",
                                f"write a value after '{name}:', or delete the line to use "

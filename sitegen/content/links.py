@@ -33,7 +33,8 @@ class LinkPolicy:
     @classmethod
     def of(cls, config: Config) -> LinkPolicy:
         root = config.root.resolve()
-        inside = [root] + [config.path(name) for name in ("content", "templates", "static", "archetypes")]
+        inside = [root] + [config.path(name) for name in ("content", "templates", "static", "archetypes",
+                                                         "i18n", "data")]
         forbidden = (("cache folder", config.path("cache")), ("output folder", config.path("output")),
                      (".git folder", root / ".git"))
         allowed = tuple(entry.strip().strip("/").removeprefix("./") for entry in

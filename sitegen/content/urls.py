@@ -39,6 +39,8 @@ class Route:
     kind: str  # "article", "page" or "section"
     bundle_dir: str  # content folder whose files are this page's resources, "" if none
     aliases: tuple[str, ...] = ()  # site paths of its front matter aliases, unencoded like `path`
+    lang: str = ""  # the site language it belongs to ("" on a site without languages)
+    content_path: str = ""  # its path under content/ without the language (content/languages.py)
 
 
 def href(config: Config, path: str) -> str:
@@ -84,42 +86,53 @@ def has_suffix(path: str) -> bool:
     return 0 < dot < len(name) - 1
 
 
-def route_document(doc: Document, config: Config) -> tuple[Route | None, Diagnostic | None]:
-    """Compute one document's route, or say why its slug or url cannot be used."""
-    parts = PurePosixPath(doc.source.content_path).parts
+def route_document(doc: Document, config: Config,
+                   content_path: str = "") -> tuple[Route | None, Diagnostic | None]:
+    """Compute one document's route, or say why its slug or url cannot be used.
+
+    `content_path`: the path that names the page, when it is not the source's own (the
+    source's without its language: `2019/x.md` for `2019/x.ja.md`)."""
+    content_path = content_path or doc.source.content_path
+    parts = PurePosixPath(content_path).parts
     dirs, stem = list(parts[:-1]), PurePosixPath(parts[-1]).stem
     meta = doc.meta
     if stem == "_index":
         path = "/" + "/".join(_clean(d) for d in dirs) + "/" if dirs else "/"
         return Route(path.lower().replace("//", "/"), output_file(path.lower()), dirs[0] if dirs else "",
-                     dirs[-1] if dirs else "", "section", "/".join(dirs)), None
+                     dirs[-1] if dirs else "", "section", "/".join(dirs), content_path=content_path), None
     bundle_dir = ""
     if stem == "index" and dirs:
         bundle_dir = "/".join(dirs)
         stem = dirs.pop()
     section = dirs[0] if dirs else ""
     kind = "page" if meta.params.get("type") == "page" else "article"  # content/x.md too, as Hugo
-    if meta.url:
-        path, problem = _from_url(meta.url, doc)  # kept as written, capitals too (as Hugo)
-    else:
-        slug, problem = _slug(meta.slug, doc) if meta.slug else (_clean(stem), None)
-        if problem:
-            return None, problem
-        pattern = config.permalinks.get(section) or config.permalinks.get("default")
-        if pattern and kind == "article" and dirs:
-            path = _expand_pattern(pattern, doc, dirs, stem, slug)
-        else:
-            path = "/" + "/".join([*(_clean(d) for d in dirs), slug]) + "/"
-        path = path.lower()
+    path, problem = _page_path(doc, config, dirs, stem, section, kind)
     if problem:
         return None, problem
     path = re.sub(r"/{2,}", "/", path)
     slug = PurePosixPath(path.rstrip("/")).name
-    aliases = tuple(alias_path(a, doc.source.content_path) for a in meta.aliases)
+    aliases = tuple(alias_path(a, content_path) for a in meta.aliases)
     problem = long_name_problem(doc, config, path, aliases)
     if problem:
         return None, problem
-    return Route(path, output_file(path), section, slug, kind, bundle_dir, aliases), None
+    return Route(path, output_file(path), section, slug, kind, bundle_dir, aliases, content_path=content_path), None
+
+
+def _page_path(doc: Document, config: Config, dirs: list[str], stem: str, section: str,
+               kind: str) -> tuple[str, Diagnostic | None]:
+    """A page's path from its url, or its slug (or file name) by the permalink pattern."""
+    meta = doc.meta
+    if meta.url:
+        return _from_url(meta.url, doc)  # kept as written, capitals too (as Hugo)
+    slug, problem = _slug(meta.slug, doc) if meta.slug else (_clean(stem), None)
+    if problem:
+        return "", problem
+    pattern = config.permalinks.get(section) or config.permalinks.get("default")
+    if pattern and kind == "article" and dirs:
+        path = _expand_pattern(pattern, doc, dirs, stem, slug)
+    else:
+        path = "/" + "/".join([*(_clean(d) for d in dirs), slug]) + "/"
+    return path.lower(), None
 
 
 def long_name_problem(doc: Document, config: Config, path: str, aliases: tuple[str, ...]) -> Diagnostic | None:

@@ -31,8 +31,8 @@ from sitegen.markup.markdown import RenderedBody
 from sitegen.render.bodies import ConvertedBody
 
 # The first item of every entry; bump it when the shape of an entry changes
-# (2: RenderedBody.notes; 3: ConvertedBody.refs).
-FORMAT = 3
+# (2: RenderedBody.notes; 3: ConvertedBody.refs; 4: ConvertedBody.glossary).
+FORMAT = 4
 
 _DATETIME, _DATE, _TIME, _TUPLE, _SET, _FROZENSET, _BIGINT = range(1, 8)
 
@@ -82,7 +82,7 @@ COVERED: dict[type, tuple[str, ...]] = {
                   "has_cjk_language", "is_cjk_language", "date_inferred", "provenance", "params"),
     Provenance: ("source_name", "source_url", "original_title", "original_language", "original_date",
                  "translator", "original_author"),
-    ConvertedBody: ("body", "summary_html", "shortcodes", "refs"),
+    ConvertedBody: ("body", "summary_html", "shortcodes", "refs", "glossary"),
     RenderedBody: ("html", "summary_html", "summary_text", "truncated", "toc_html", "headings",
                    "word_count", "reading_time", "is_cjk", "lang_hint", "links", "ids", "has_more", "notes"),
     Diagnostic: ("path", "line", "col", "severity", "message", "hint"),
@@ -150,13 +150,15 @@ def _params_from(plain: Any) -> dict[str, Any]:
 def _converted(c: ConvertedBody) -> list[Any]:
     # The body's summary is nearly always the page's: stored once, shared again on the way back.
     own = None if c.body.summary_html == c.summary_html else str(c.body.summary_html)
-    return [_rendered(c.body, own), str(c.summary_html), list(c.shortcodes), [list(ref) for ref in c.refs]]
+    return [_rendered(c.body, own), str(c.summary_html), list(c.shortcodes), [list(ref) for ref in c.refs],
+            list(c.glossary)]
 
 
 def _converted_from(plain: Any) -> ConvertedBody:
-    body, summary_html, shortcodes, refs = _list(plain)
+    body, summary_html, shortcodes, refs, glossary = _list(plain)
     summary = Markup(_str(summary_html))
-    return ConvertedBody(_rendered_from(body, summary), summary, _strs(shortcodes), tuple(map(_ref, _list(refs))))
+    return ConvertedBody(_rendered_from(body, summary), summary, _strs(shortcodes), tuple(map(_ref, _list(refs))),
+                         _strs(glossary))
 
 
 def _ref(plain: Any) -> tuple[str, str, str]:

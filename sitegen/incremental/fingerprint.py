@@ -30,12 +30,14 @@ from sitegen.site.model import Article, Section, SiteView, Term
 _SCALAR_TYPES = frozenset({str, int, float, bool, type(None), datetime})
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # a dataclass's hashed fields, per class
 _SCALARS = ("title", "description", "base_url", "base_path", "language", "author", "copyright",
-            "extra", "search_enabled", "feeds_full_content")
+            "extra", "search_enabled", "feeds_full_content", "languages", "lang_prefix",
+            "default_language", "glossary_url")
 _MEMBER_HOLDERS = (Term, Section)
 BODY_FIELDS = ("content", "toc", "headings", "body")  # `body` is the field behind content and toc
-# Names whose bodies always count: the page's own article, and a section page's `section`
-# (a Section, whose `content` from _index.md is hashed with its other fields anyway).
-OWN_BODIES = ("article", "section")
+# Names whose bodies always count: the page's own article, a section page's `section`
+# (a Section, whose `content` from _index.md is hashed with its other fields anyway), and
+# the `translation` a side-by-side page shows beside its article.
+OWN_BODIES = ("article", "section", "translation")
 
 
 def uses_other_bodies(env: jinja2.Environment) -> bool:
@@ -62,7 +64,7 @@ class Fingerprinter:
         self.env, self.base, self.site = env, base, site
         self.config = config  # repr of the whole config, which derived files read
         self.articles = article_digests
-        self._site_parts: dict[str, str] = {}
+        self._site_parts: dict[tuple[int, str], tuple[SiteView, str]] = {}  # (site, name): each language's
         self._uses: dict[str, frozenset[str]] = {}
         self._memo: dict[int, tuple[Any, str]] = {}  # id -> (object kept alive, text)
         self._holders: dict[int, tuple[Any, str]] = {}  # the same, for terms and sections
@@ -74,7 +76,7 @@ class Fingerprinter:
         membership, other values)."""
         deps = plan.context.deps()
         whole_members = MEMBERS in self._reads(plan.template)
-        parts = [self.base, plan.template, plan.output, "site=" + self._site(plan.template)]
+        parts = [self.base, plan.template, plan.output, "site=" + self._site(plan.template, plan.context.site)]
         parts += ["F" + self.primary(article) for article in deps.full]
         parts += ["L" + self.value(article) for article in deps.listed]
         parts += ["M" + (self.value(holder) if whole_members else self._holder(holder))
@@ -172,15 +174,18 @@ class Fingerprinter:
         self._holders[id(value)] = (value, text)
         return text
 
-    def _site(self, template: str) -> str:
+    def _site(self, template: str, site: SiteView) -> str:
         used = self._reads(template) - {MEMBERS}
         if ALL in used:
             used = frozenset(f.name for f in dataclasses.fields(SiteView))
-        return digest(*(self._site_part(name) for name in sorted(used | set(_SCALARS))))
+        return digest(*(self._site_part(name, site) for name in sorted(used | set(_SCALARS))))
 
-    def _site_part(self, name: str) -> str:
-        if name not in self._site_parts:
+    def _site_part(self, name: str, site: SiteView) -> str:
+        """One attribute of a language's site, digested once per build (kept with the site,
+        so that its id names it for the whole build)."""
+        known = self._site_parts.get((id(site), name))
+        if known is None:
             attr = "taxonomies" if name == "taxonomy" else name
-            value = getattr(self.site, attr, None)
-            self._site_parts[name] = name + "=" + digest(self.value(value))
-        return self._site_parts[name]
+            value = getattr(site, attr, None)
+            known = self._site_parts[(id(site), name)] = (site, name + "=" + digest(self.value(value)))
+        return known[1]

@@ -48,7 +48,7 @@ def input_digest(config: Config, tree: SourceTree, templates: str, engine: str, 
         info = path.stat()
         return f"{path}:{info.st_size}:{info.st_mtime_ns}"
 
-    statics = [path for _, path in layered_files(config, "static")]
+    statics = [path for kind in ("static", "i18n") for _, path in layered_files(config, kind)]
     return digest(
         engine, repr(config), templates, str(keep_foreign),
         *(f"{s.path}:{s.digest}" for s in tree.sources),

@@ -42,6 +42,8 @@ from sitegen.markup.shortcodes import (
 from sitegen.render.site_reads import site_attributes
 from sitegen.render.templates import load_template, runtime_diagnostic, template_uses
 from sitegen.site.data import load_data
+from sitegen.site.glossary import load_glossary
+from sitegen.site.glossary_marks import mark_glossary, terms_in_text
 from sitegen.site.info import CONFIG_ATTRIBUTES, SiteInfo
 from sitegen.site.model import Body
 
@@ -64,6 +66,7 @@ class ConvertedBody:
     # "R" relative: part of what the stored body stands for. A stored body is used again
     # only while every target still resolves to the same URL (`refs_still_resolve`).
     refs: tuple[tuple[str, str, str], ...] = ()
+    glossary: tuple[str, ...] = ()  # ids of the glossary terms the page uses, in order of first use
 
 
 def split_body(converted: ConvertedBody) -> tuple[ConvertedBody, Body]:
@@ -223,6 +226,8 @@ class BodyConverter:
         self._inner: dict[str, bool] = {}
         self._readers: dict[str, bool] = {}
         self._info: SiteInfo | None = None
+        # Its problems are load_site's to report; a glossary with any is empty here.
+        self.glossary = load_glossary(config)[0]
 
     def known(self, name: str) -> bool:
         if name not in self._known:
@@ -284,10 +289,24 @@ class BodyConverter:
             body = render_markdown(expansion.text, options, expansion.stash)
         body = replace(body, html=_accessible_blocks(body.html),
                        summary_html=_FOOTNOTE_REF_RE.sub("", body.summary_html))
+        body, terms = self._glossary(doc, body)
         summary = body.summary_html
         if doc.meta.summary is not None and not body.has_more:  # <!--more--> wins, as in Hugo
             summary = render_inline_markdown(doc.meta.summary, options)
-        return ConvertedBody(body, summary, tuple(sorted(expansion.names)))
+        return ConvertedBody(body, summary, tuple(sorted(expansion.names)), glossary=terms)
+
+    def _glossary(self, doc: Document, body: RenderedBody) -> tuple[RenderedBody, tuple[str, ...]]:
+        """Mark the first use of each glossary term (after the summary and word count were
+        taken, so the tooltips count in neither); the ids of the terms the page uses, in its
+        body, title, summary or provenance."""
+        if not self.glossary:
+            return body, ()
+        lang = doc.meta.lang or body.lang_hint or self.config.site.language
+        html, used = mark_glossary(body.html, self.glossary, lang)
+        source = doc.meta.provenance
+        around = terms_in_text((doc.meta.title, doc.meta.summary or "", doc.meta.description,
+                                source.source_name, source.original_title), self.glossary)
+        return replace(body, html=html), tuple(dict.fromkeys([*used, *around]))
 
     def _markdownify(self, text: str, inline: bool = False) -> str:
         """The templates' markdownify: Markdown to HTML, as a body is converted; `inline`:

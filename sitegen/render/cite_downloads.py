@@ -35,6 +35,8 @@ def citation_files(site: SiteView, config: Config,
     records = {a.source_path: csl_record(a, site) for a in site.articles}
     files = []
     for article in site.articles:
+        if article.language and article.language != site.language:
+            continue  # listed in this language, its downloads are its own language's
         page = outputs.get(article.source_path) if outputs else None
         base = article_file_base(page or output_file(site_path(article.url, site.base_path)))
         if base is None:
@@ -47,7 +49,7 @@ def citation_files(site: SiteView, config: Config,
         for term in taxonomy.terms:
             chosen = [records[a.source_path] for a in term.articles]
             shown = json.dumps(chosen, sort_keys=True, ensure_ascii=False)
-            base = f"{taxonomy.plural}/{term.slug}/citations"
+            base = f"{site.lang_prefix}/{taxonomy.plural}/{term.slug}/citations".lstrip("/")
             for ext, many in (("bib", bibtex), ("ris", ris)):
                 files.append(DerivedFile(f"{base}.{ext}", partial(_joined, chosen, many), extra=shown))
     return files

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from typing import Any
 
+from sitegen.site.glossary import GlossaryTerm
 from sitegen.site.model import Article, Listing, PageMeta, Section, SiteView, Taxonomy, TaxonomyLink, Term
 
 
@@ -148,6 +149,46 @@ class AliasPage(PageContext):
 
     def deps(self) -> Deps:
         return Deps(listed=(self.article,), values=(("page", self.page), ("target", self.target)))
+
+
+@dataclass(frozen=True)
+class RedirectPage(PageContext):
+    """A redirect to a page that is no article: the site's root to the default language's
+    home when that language has its own folder (default_in_subdir)."""
+
+    target: str
+
+    def deps(self) -> Deps:
+        return Deps(values=(("page", self.page), ("target", self.target)))
+
+
+@dataclass(frozen=True)
+class ParallelPage(PageContext):
+    """An article and its translation side by side: both shown in full."""
+
+    article: Article
+    translation: Article
+
+    @property
+    def article_path(self) -> str | None:
+        return self.article.source_path
+
+    def deps(self) -> Deps:
+        return Deps(full=(self.article, self.translation), values=(("page", self.page),))
+
+
+@dataclass(frozen=True)
+class GlossaryPage(PageContext):
+    """The glossary: each term, with the articles (of every language) that use it, listed."""
+
+    entries: tuple[tuple[GlossaryTerm, tuple[Article, ...]], ...]
+
+    def deps(self) -> Deps:
+        unique = {a.source_path: a for _, articles in self.entries for a in articles}
+        listed = tuple(unique.values())
+        return Deps(listed=listed, values=(("page", self.page), ("terms", tuple(t for t, _ in self.entries)),
+                                           ("uses", tuple(tuple(a.source_path for a in articles)
+                                                          for _, articles in self.entries))))
 
 
 def _listing_values(listing: Listing) -> tuple[tuple[str, Any], ...]:

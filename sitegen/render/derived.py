@@ -1,7 +1,7 @@
 """Files derived from the assembled site rather than rendered from templates.
 
-Feeds, the sitemap and robots.txt: each is built from the same `SiteView` and
-written with the pages, so they can never disagree with them. They are planned
+Feeds (each language's), the sitemap and robots.txt: each is built from the same
+`SiteView`s and plans as the pages, so they can never disagree with them. They are planned
 here (name and how to build it) and built by the renderers, beside the pages:
 full-content feeds read many bodies, which are not held in memory.
 """
@@ -9,51 +9,76 @@ full-content feeds read many bodies, which are not held in memory.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import partial
 
 from sitegen.config.settings import Config
 from sitegen.content.urls import absolute
 from sitegen.render.cite_downloads import citation_files
 from sitegen.render.feeds import site_feeds
-from sitegen.render.templates import DerivedFile
+from sitegen.render.templates import DerivedFile, OutputPlan
 from sitegen.render.xmltext import xml_document
+from sitegen.site.catalog import Translator
 from sitegen.site.model import SiteView
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+# Pages a search engine should list (a list's first page only), in the order of the plans.
+SITEMAP_KINDS = ("home", "article", "page", "taxonomy", "term", "section", "archive", "glossary")
 
 
-def derive_outputs(site: SiteView, config: Config,
+@dataclass(frozen=True)
+class SitemapEntry:
+    location: str
+    lastmod: str  # YYYY-MM-DD, "" when unknown
+    alternates: tuple[tuple[str, str], ...] = ()  # (hreflang, URL): every language's version, x-default
+
+
+def derive_outputs(sites: Sequence[SiteView], plans: Sequence[OutputPlan], config: Config,
+                   translators: Mapping[str, Translator] | None = None,
                    pages: Mapping[str, str] | None = None) -> list[DerivedFile]:
-    """Feeds, sitemap.xml, robots.txt and citation downloads, to be built by the renderers."""
-    # What the sitemap shows, for its fingerprint: every page's URL and date.
-    listed = [f"{a.permalink} {a.lastmod or a.date}" for a in (*site.articles, *site.pages)]
-    listed += [f"{t.plural}/{term.slug}" for t in site.taxonomies for term in t.terms]
-    listed += [section.url for section in site.sections]
-    return [*site_feeds(site, config),
-            DerivedFile("sitemap.xml", partial(sitemap, site, config), extra="\n".join(listed)),
-            DerivedFile("robots.txt", partial(robots, config)),
-            *citation_files(site, config, pages)]
+    """Feeds and citation downloads of each language, sitemap.xml and robots.txt, to be
+    built by the renderers. `pages`: each article's output file, by source path."""
+    entries = sitemap_entries(plans)
+    listed = [f"{e.location} {e.lastmod} {e.alternates}" for e in entries]  # the sitemap's fingerprint
+    files = [item for site in sites for item in site_feeds(site, config, (translators or {}).get(site.language))]
+    files += [DerivedFile("sitemap.xml", partial(sitemap, tuple(entries)), extra="\n".join(listed)),
+              DerivedFile("robots.txt", partial(robots, config))]
+    return files + [item for site in sites for item in citation_files(site, config, pages)]
 
 
-def sitemap(site: SiteView, config: Config) -> bytes:
-    """Every indexable page: articles with their last change, then lists."""
-    root = ET.Element("urlset", xmlns=SITEMAP_NS)
-    entries: list[tuple[str, str]] = [(absolute(config, "/"), "")]
-    for article in (*site.articles, *site.pages):
-        changed = article.lastmod or article.date
-        entries.append((article.permalink, changed.strftime("%Y-%m-%d") if changed else ""))
-    for taxonomy in site.taxonomies:
-        entries.append((absolute(config, f"/{taxonomy.plural}/"), ""))
-        entries.extend((absolute(config, f"/{taxonomy.plural}/{t.slug}/"), "") for t in taxonomy.terms)
-    for section in site.sections:
-        entries.append((absolute(config, "/" + section.url[len(config.base_path):]), ""))
-    entries.append((absolute(config, "/archive/"), ""))
-    for location, lastmod in entries:
-        url = ET.SubElement(root, "url")
-        ET.SubElement(url, "loc").text = location
-        if lastmod:
-            ET.SubElement(url, "lastmod").text = lastmod
+def sitemap_entries(plans: Sequence[OutputPlan]) -> list[SitemapEntry]:
+    """Every indexable page, from the plans: articles with their last change, lists' first
+    pages, each with its versions in the other languages."""
+    found: list[SitemapEntry] = []
+    for plan in plans:
+        page = plan.context.page
+        listing = getattr(plan.context, "listing", None)
+        if page.kind not in SITEMAP_KINDS or page.noindex or (listing is not None and listing.number > 1):
+            continue
+        article = getattr(plan.context, "article", None) if page.kind in ("article", "page") else None
+        changed = (article.lastmod or article.date) if article is not None else None
+        alternates: tuple[tuple[str, str], ...] = ()
+        if page.translations:
+            versions = sorted([(plan.language, page.permalink)] + [(t.lang, t.permalink) for t in page.translations])
+            alternates = (*versions, ("x-default", page.x_default)) if page.x_default else tuple(versions)
+        found.append(SitemapEntry(page.permalink, changed.strftime("%Y-%m-%d") if changed else "", alternates))
+    return found
+
+
+def sitemap(entries: tuple[SitemapEntry, ...]) -> bytes:
+    """The sitemaps.org XML, with xhtml:link alternates where a page has translations."""
+    ET.register_namespace("xhtml", XHTML_NS)
+    root = ET.Element(f"{{{SITEMAP_NS}}}urlset")
+    for entry in entries:
+        url = ET.SubElement(root, f"{{{SITEMAP_NS}}}url")
+        ET.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = entry.location
+        if entry.lastmod:
+            ET.SubElement(url, f"{{{SITEMAP_NS}}}lastmod").text = entry.lastmod
+        for hreflang, href in entry.alternates:
+            ET.SubElement(url, f"{{{XHTML_NS}}}link", rel="alternate", hreflang=hreflang, href=href)
+    ET.register_namespace("", SITEMAP_NS)
     return xml_document(root)
 
 

@@ -19,9 +19,11 @@ from sitegen.config.settings import Config
 from sitegen.content.urls import absolute
 from sitegen.render.templates import DerivedFile
 from sitegen.render.xmltext import xml_document
+from sitegen.site.catalog import Translator
 from sitegen.site.model import Article, SiteView
 
 ATOM = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
 # href/src values in article HTML; a feed reader has no page URL to resolve them against.
 _LINK_ATTR_RE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
@@ -40,7 +42,7 @@ def atom_feed(site: SiteView, config: Config, title: str, path: str, html_path: 
               articles: tuple[Article, ...]) -> bytes:
     """One Atom document listing `articles`, to be written at `path`."""
     ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed")
+    feed = ET.Element(f"{{{ATOM}}}feed", {XML_LANG: site.language})
     articles = _limit(articles, config)
     _text(feed, "title", title)
     if site.description:
@@ -57,6 +59,8 @@ def atom_feed(site: SiteView, config: Config, title: str, path: str, html_path: 
     _text(feed, "generator", "Treaty Commentary Archive sitegen")
     for article in articles:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        if article.lang and article.lang != site.language:
+            entry.set(XML_LANG, article.lang)  # an English article in the Japanese feed
         _text(entry, "title", article.title)
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=article.permalink)
         _text(entry, "id", article.permalink)
@@ -82,7 +86,7 @@ def rss_feed(site: SiteView, config: Config, path: str) -> bytes:
     channel = ET.SubElement(rss, "channel")
     articles = _limit(site.articles, config)
     ET.SubElement(channel, "title").text = site.title
-    ET.SubElement(channel, "link").text = absolute(config, "/")
+    ET.SubElement(channel, "link").text = absolute(config, site.lang_prefix + "/")
     ET.SubElement(channel, "description").text = site.description or site.title
     ET.SubElement(channel, "language").text = site.language
     ET.SubElement(channel, "atom:link", href=absolute(config, path), rel="self",
@@ -123,16 +127,20 @@ def absolute_links(html: str, page_url: str) -> str:
     return _LINK_ATTR_RE.sub(resolve, html)
 
 
-def site_feeds(site: SiteView, config: Config) -> list[DerivedFile]:
-    """The site's Atom and RSS feeds and one Atom feed per taxonomy term."""
+def site_feeds(site: SiteView, config: Config, translator: Translator | None = None) -> list[DerivedFile]:
+    """One language's Atom and RSS feeds and one Atom feed per taxonomy term, under the
+    language's prefix (/ja/feed.xml), titled in its language."""
+    prefix = site.lang_prefix
     newest = _limit(site.articles, config)
-    files = [DerivedFile("feed.xml", partial(atom_feed, site, config, site.title, "/feed.xml", "/",
-                                             site.articles), newest),
-             DerivedFile("index.xml", partial(rss_feed, site, config, "/index.xml"), newest)]
+    files = [DerivedFile(f"{prefix}/feed.xml".lstrip("/"), partial(
+                atom_feed, site, config, site.title, f"{prefix}/feed.xml", f"{prefix}/", site.articles), newest),
+             DerivedFile(f"{prefix}/index.xml".lstrip("/"), partial(rss_feed, site, config, f"{prefix}/index.xml"),
+                         newest)]
     for taxonomy in site.taxonomies:
         for term in taxonomy.terms:
-            base = f"/{taxonomy.plural}/{term.slug}/"
-            title = f"{site.title}: {term.name}"
+            base = f"{prefix}/{taxonomy.plural}/{term.slug}/"
+            title = (translator.text("feed_term", default="{{ .Title }}: {{ .Name }}", Title=site.title,
+                                     Name=term.name) if translator else f"{site.title}: {term.name}")
             files.append(DerivedFile((base + "feed.xml").lstrip("/"), partial(
                 atom_feed, site, config, title, base + "feed.xml", base, term.articles),
                 _limit(term.articles, config), title))

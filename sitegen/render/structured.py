@@ -88,7 +88,20 @@ def article_data(article: Article, site: SiteView) -> dict[str, Any]:
     original = original_work(source)
     if original:
         data["isBasedOn"] = original
+    data.update(translation_links(article))
     return {key: value for key, value in data.items() if value not in ("", None, [], {})}
+
+
+def translation_links(article: Article) -> dict[str, Any]:
+    """The article's versions in the site's other languages: the original it translates
+    (translationOfWork), or its translations (workTranslation), as schema.org links them."""
+    versions = {t.lang: {"@type": "Article", "@id": t.permalink, "url": t.permalink, "name": t.title,
+                         "inLanguage": t.lang} for t in article.translations}
+    if not versions:
+        return {}
+    if article.original_lang in versions:
+        return {"translationOfWork": versions[article.original_lang]}
+    return {"workTranslation": list(versions.values())}
 
 
 def authors(article: Article, site: SiteView) -> list[dict[str, str]]:

@@ -23,6 +23,7 @@ import jinja2
 import jinja2.meta
 from markupsafe import Markup
 
+from sitegen.config.locales import language_name, og_locale, text_direction
 from sitegen.config.settings import Config
 from sitegen.content.links import checked_file
 from sitegen.content.urls import absolute, href
@@ -32,7 +33,9 @@ from sitegen.markup.urlsafety import safe_url
 from sitegen.render.citation import TEMPLATE_GLOBALS as CITATION_GLOBALS
 from sitegen.render.contexts import PageContext
 from sitegen.render.gofuncs import go
+from sitegen.render.parallel import align
 from sitegen.render.structured import TEMPLATE_GLOBALS as STRUCTURED_GLOBALS
+from sitegen.site.catalog import Translator, load_catalog
 from sitegen.theme import NOTES, SHOWN_PREFIX, layered_files, theme_folder
 
 
@@ -43,6 +46,7 @@ class OutputPlan:
     output: str  # file under the output folder
     template: str
     context: PageContext  # the page's variables and what they depend on
+    language: str = ""  # the site language whose environment renders it ("": the default one)
 
 
 @dataclass(frozen=True)
@@ -174,8 +178,11 @@ def make_loader(config: Config) -> jinja2.BaseLoader:
                                 jinja2.FileSystemLoader(str(theme_folder("templates")))])
 
 
-def make_environment(config: Config, site: Any = None) -> jinja2.Environment:
-    """The one environment for page and shortcode templates of this site.
+def make_environment(config: Config, site: Any = None, translator: Translator | None = None,
+                     lang_prefix: str = "") -> jinja2.Environment:
+    """The one environment for page and shortcode templates of this site (of one of its
+    languages: `translator` gives `T`, the dates and numbers; without one, the site
+    language's, from the theme's and the project's i18n files).
 
     Templates are compiled by every build, never read back compiled: Jinja's bytecode
     cache stores marshalled code objects, and a cache folder may be restored from a CI
@@ -184,7 +191,8 @@ def make_environment(config: Config, site: Any = None) -> jinja2.Environment:
     `site`, the assembled site a build renders, is a global as well as a page variable:
     partials are imported without context, so Jinja compiles each once per build instead
     of once per page, and the macros in them can still read `site`. Every global is set
-    here, before any template loads (see _Environment).
+    here, before any template loads (see _Environment). `lang_prefix`: where the
+    language's pages are ("/ja"), for `lang_url`.
     """
     env = _Environment(
         loader=make_loader(config),
@@ -195,20 +203,62 @@ def make_environment(config: Config, site: Any = None) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.filters.update(human_date=human_date, iso_date=iso_date, short_date=short_date,
-                       safe_url=safe_url)
+    translator = translator or load_catalog(config)[0].translator(config.site.language)
+    env.filters.update(human_date=translator.date, iso_date=iso_date, short_date=short_date,
+                       safe_url=safe_url, number=translator.number)
     env.globals.update(
         url_for=lambda path: href(config, path),
+        lang_url=lambda path: href(config, lang_prefix + path),  # Hugo's relLangURL
         absolute_url=lambda path: absolute(config, path),
         asset=lambda path: href(config, "/" + str(path).lstrip("/")),
     )
     env.globals.update(STRUCTURED_GLOBALS, **CITATION_GLOBALS)
     env.globals["go"] = go  # Hugo's functions, for shortcodes translated by `migrate`
-    env.globals.update(cached=RenderMemo(), ui_lang=ui_lang_for(config.site.language), other_lang=other_lang,
-                       highlight=highlight_code)
+    env.globals.update(cached=RenderMemo(), highlight=highlight_code, **_language_globals(translator))
     if site is not None:
         env.globals["site"] = site
     return env
+
+
+def _language_globals(translator: Translator) -> dict[str, Any]:
+    """The globals that speak the page's language: `T` (Hugo's `i18n` too), its dates and
+    names of languages, and the lang and dir attributes of the interface."""
+    return dict(ui_lang=ui_lang_for(translator.lang), other_lang=other_lang,
+                T=translator, i18n=translator, month_year=translator.month, link=link, span=span,
+                ui_strings=translator.forms, ui_language=translator.lang, text_dir=text_dir,
+                language_name=lambda tag: language_name(tag, translator.locale),
+                og_locale=_og_locale, align_texts=align)
+
+
+def _og_locale(lang: str) -> str:
+    """og:locale of a language ("ja_JP"), "" for a tag CLDR does not know (then none is given)."""
+    try:
+        return og_locale(lang) if lang else ""
+    except ValueError:
+        return ""
+
+
+def text_dir(lang: str) -> Markup:
+    """` dir="rtl"` for text in a right-to-left language (Arabic, Hebrew), else nothing."""
+    try:
+        return Markup(' dir="rtl"') if text_direction(lang) == "rtl" else Markup("")
+    except ValueError:
+        return Markup("")
+
+
+def link(href: str, text: str, **attributes: str) -> Markup:
+    """`<a href=...>text</a>` for a link inside a translated sentence: T("x", Link=link(url, T("y")))."""
+    return Markup("<a%s href=\"%s\">%s</a>") % (_attributes(attributes), href, text)
+
+
+def span(text: str, **attributes: str) -> Markup:
+    """`<span lang="ja">text</span>`, for text in another language inside a translated sentence."""
+    return Markup("<span%s>%s</span>") % (_attributes(attributes), text)
+
+
+def _attributes(attributes: dict[str, str]) -> Markup:
+    return Markup("").join(Markup(' %s="%s"') % (name, value) for name, value in sorted(attributes.items())
+                           if value not in (None, ""))
 
 
 def compile_all(env: jinja2.Environment, names: set[str]) -> None:

@@ -8,9 +8,8 @@ it); the most used spelling names the term, where Hugo would title-case it.
 
 from __future__ import annotations
 
-import calendar
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
 from typing import Any
@@ -22,7 +21,9 @@ from sitegen.content.frontmatter import Document
 from sitegen.content.urls import Route, absolute, href, term_path, term_slug
 from sitegen.markup.markdown import RenderedBody
 from sitegen.markup.text import plain_text, slugify
+from sitegen.site.catalog import Catalog, Translator
 from sitegen.site.description import page_description
+from sitegen.site.glossary import Glossary
 from sitegen.site.menus import MenuEntry, MenuPage, build_menus
 from sitegen.site.model import (
     ArchiveMonth,
@@ -36,6 +37,7 @@ from sitegen.site.model import (
     TaxonomyLink,
     Term,
     TermRef,
+    Translation,
 )
 
 _EPOCH = datetime(1, 1, 1, tzinfo=UTC)
@@ -50,6 +52,22 @@ class PageInput:
     body: RenderedBody  # without its HTML and table of contents: those are in `content`
     summary_html: str  # front matter summary converted, or the body's own summary
     content: ArticleBody
+    glossary: tuple[str, ...] = ()  # ids of the glossary terms it uses
+
+
+@dataclass(frozen=True)
+class LanguageContext:
+    """The language a SiteView is assembled for, and how its pages link to their translations."""
+
+    code: str
+    prefix: str = ""  # "" or "/ja": before every list's path
+    title: str = ""
+    description: str = ""
+    copyright: str = ""
+    default: str = ""  # the default language's code
+    homes: tuple[Translation, ...] = ()  # every language's home page
+    translations: dict[str, tuple[Translation, ...]] = field(default_factory=dict)  # by source path
+    originals: dict[str, str] = field(default_factory=dict)  # source path -> its original's language
 
 
 def article_sort_key(article: Article) -> tuple:
@@ -58,52 +76,74 @@ def article_sort_key(article: Article) -> tuple:
     return (-stamp.timestamp(), article.weight, article.title.lower(), article.source_path)
 
 
-def assemble_site(pages: list[PageInput], config: Config, data: dict[str, Any] | None = None) -> SiteView:
-    """Build articles, taxonomies, sections and the archive from converted pages."""
+def assemble_site(pages: list[PageInput], config: Config, translator: Translator | None = None,
+                  glossary: Glossary | None = None, language: LanguageContext | None = None,
+                  data: dict[str, Any] | None = None) -> SiteView:
+    """Build articles, taxonomies, sections and the archive from converted pages; taxonomy
+    titles and month names in the language of `translator` (the site's, by default).
+
+    `language`: the site language being assembled, when the site has several: its lists
+    are under its prefix, and its articles know their translations."""
+    translator = translator or Catalog().translator(config.site.language)
+    language = language or _one_language(config)
     term_names = _term_names(pages, config)
     term_refs: dict[tuple[str, str], TermRef] = {}
-    articles = [_article(p, config, term_names, term_refs) for p in pages if p.route.kind != "section"]
+    glossary = glossary or Glossary()
+    articles = [_article(p, config, term_names, term_refs, glossary, language)
+                for p in pages if p.route.kind != "section"]
     dated = tuple(sorted((a for a in articles if a.kind == "article"), key=article_sort_key))
     standalone = tuple(sorted((a for a in articles if a.kind == "page"),
                               key=lambda a: (a.weight, a.title.lower(), a.source_path)))
     section_pages = {p.route.bundle_dir: p for p in pages if p.route.kind == "section"}
-    taxonomies = _taxonomies(dated, config)
-    folders = {p.document.source.path: p.document.source.content_path for p in pages}
+    taxonomies = _taxonomies(dated, config, translator, language.prefix)
+    folders = {p.document.source.path: p.route.content_path or p.document.source.content_path for p in pages}
+    glossary_url = href(config, language.prefix + "/glossary/") if glossary else ""
     return SiteView(
-        title=config.site.title,
-        description=config.site.description,
-        base_url=config.site.base_url,
-        base_path=config.base_path,
-        language=config.site.language,
-        author=config.site.author,
-        copyright=config.site.copyright,
-        articles=dated,
-        pages=standalone,
+        title=language.title, description=language.description, base_url=config.site.base_url,
+        base_path=config.base_path, language=language.code, author=config.site.author,
+        copyright=language.copyright, articles=dated, pages=standalone,
         taxonomies=taxonomies,
-        taxonomy_links=tuple(TaxonomyLink(t.plural, t.singular, t.title, t.url) for t in taxonomies),
-        sections=_sections(dated, section_pages, folders, config),
-        archive=_archive(dated),
+        taxonomy_links=tuple(TaxonomyLink(t.plural, t.singular, t.title, t.url, t.title_one) for t in taxonomies),
+        sections=_sections(dated, section_pages, folders, config, language.prefix),
+        archive=_archive(dated, translator),
         extra=dict(config.extra),
         search_enabled=config.search.enabled,
         feeds_full_content=config.feeds.full_content,
         data=data or {},
-        menus=_menus(config, articles, taxonomies),
+        menus=_menus(config, articles, taxonomies, translator, language.prefix, glossary_url),
+        languages=language.homes, lang_prefix=language.prefix, default_language=language.default,
+        glossary_url=glossary_url,
     )
 
 
-def _menus(config: Config, articles: list[Article], taxonomies: tuple[Taxonomy, ...]
-           ) -> dict[str, tuple[MenuEntry, ...]]:
-    """Configured and front matter menus, and the theme's defaults (see site/menus.py)."""
+def _one_language(config: Config) -> LanguageContext:
+    """The site's one language, when it has no `languages:`."""
+    return LanguageContext(config.site.language, title=config.site.title, description=config.site.description,
+                           copyright=config.site.copyright, default=config.site.language)
+
+
+def _menus(config: Config, articles: list[Article], taxonomies: tuple[Taxonomy, ...], translator: Translator,
+           prefix: str, glossary_url: str) -> dict[str, tuple[MenuEntry, ...]]:
+    """Configured and front matter menus, and the theme's defaults (see site/menus.py), in
+    the language being assembled: its words (`translator`) and its pages (under `prefix`)."""
     pages = [MenuPage(a.url, a.source_path.split("/", 1)[1], a.title, str(a.params.get("linktitle") or ""),
                       a.weight, a.params.get("menu", a.params.get("menus"))) for a in articles]
-    about = href(config, "/about/")
+    def url(path: str) -> str:
+        return href(config, prefix + path)
+    about = url("/about/")
     has_about = any(a.url == about for a in articles)
-    main = [MenuEntry("Home", href(config, "/"), "home"), MenuEntry("Archive", href(config, "/archive/"), "archive")]
+    main = [MenuEntry(translator.text("home", default="Home"), url("/"), "home"),
+            MenuEntry(translator.text("archive", default="Archive"), url("/archive/"), "archive")]
     main += [MenuEntry(t.title, t.url, t.plural) for t in taxonomies]
-    main += [MenuEntry("About", about, "about")] if has_about else []
-    main += [MenuEntry("Search", href(config, "/search/"), "search")] if config.search.enabled else []
-    footer = [MenuEntry("About this archive", about, "about")] if has_about else []
-    footer += [MenuEntry("All articles by date", href(config, "/archive/"), "archive")]
+    main += [MenuEntry(translator.text("about", default="About"), about, "about")] if has_about else []
+    main += ([MenuEntry(translator.text("search", default="Search"), url("/search/"), "search")]
+             if config.search.enabled else [])
+    footer = ([MenuEntry(translator.text("footer_about", default="About this archive"), about, "about")]
+              if has_about else [])
+    footer += [MenuEntry(translator.text("footer_archive", default="All articles by date"), url("/archive/"),
+                         "archive")]
+    if glossary_url:
+        footer += [MenuEntry(translator.text("glossary", default="Glossary"), glossary_url, "glossary")]
     return build_menus(config.menus, pages, lambda path: href(config, path), {"main": main, "footer": footer})
 
 
@@ -118,10 +158,11 @@ def _term_names(pages: list[PageInput], config: Config) -> dict[tuple[str, str],
 
 
 def _article(page: PageInput, config: Config, term_names: dict[tuple[str, str], str],
-             term_refs: dict[tuple[str, str], TermRef]) -> Article:
+             term_refs: dict[tuple[str, str], TermRef], glossary: Glossary,
+             language: LanguageContext) -> Article:
     """One article's view; `term_refs` shares each term's TermRef among all its articles."""
     meta, body, route = page.document.meta, page.body, page.route
-    terms = _article_terms(page, config, term_names, term_refs)
+    terms = _article_terms(page, config, term_names, term_refs, language.prefix)
     summary_text = " ".join(plain_text(page.summary_html).split())
     return Article(
         source_path=page.document.source.path,
@@ -151,13 +192,17 @@ def _article(page: PageInput, config: Config, term_names: dict[tuple[str, str], 
         provenance=meta.provenance,
         date_inferred=meta.date_inferred,
         params=dict(meta.params),
+        glossary=tuple(term for i in page.glossary if (term := glossary.term(i)) is not None),
+        language=route.lang or language.code,
+        translations=language.translations.get(page.document.source.path, ()),
+        original_lang=language.originals.get(page.document.source.path, ""),
     )
 
 
 def _article_terms(page: PageInput, config: Config, term_names: dict[tuple[str, str], str],
-                   term_refs: dict[tuple[str, str], TermRef]) -> dict[str, tuple[TermRef, ...]]:
+                   term_refs: dict[tuple[str, str], TermRef], prefix: str = "") -> dict[str, tuple[TermRef, ...]]:
     """The article's terms per taxonomy, in the order written; one TermRef per term for the
-    whole site (made here for the term's first article).
+    whole site (made here for the term's first article), under the language's `prefix`.
 
     Names differing only in case are one name already (front matter keeps the last); two
     names that differ otherwise but share a URL (``doFuture`` and ``%dofuture%``) are both
@@ -170,7 +215,7 @@ def _article_terms(page: PageInput, config: Config, term_names: dict[tuple[str, 
             ref = term_refs.get((taxonomy, key))
             if ref is None:
                 ref = term_refs[(taxonomy, key)] = TermRef(
-                    term_names[(taxonomy, key)], key, href(config, term_path(taxonomy, name)),
+                    term_names[(taxonomy, key)], key, href(config, prefix + term_path(taxonomy, name)),
                     taxonomy, singular)
             elif any(other.slug == key for other in refs):
                 ref = replace(ref, name=name)  # the same term again, under this other name
@@ -186,7 +231,17 @@ def _markup(html: str) -> Markup:
 
 
 
-def _taxonomies(articles: tuple[Article, ...], config: Config) -> tuple[Taxonomy, ...]:
+def taxonomy_titles(singular: str, plural: str, translator: Translator) -> tuple[str, str]:
+    """("Tags", "Tag"): the i18n id is the singular name, its "other" form the plural; a
+    taxonomy the i18n files do not name is titled after its own names."""
+    def title(count: int, fallback: str) -> str:
+        text = translator.text(singular, count, default=fallback.replace("-", " ").replace("_", " "))
+        return text[:1].upper() + text[1:]
+    return title(2, plural), title(1, singular)
+
+
+def _taxonomies(articles: tuple[Article, ...], config: Config, translator: Translator,
+                prefix: str) -> tuple[Taxonomy, ...]:
     result = []
     for singular, plural in sorted(config.taxonomies.items(), key=lambda kv: kv[1]):
         members: dict[str, list[Article]] = defaultdict(list)
@@ -199,12 +254,13 @@ def _taxonomies(articles: tuple[Article, ...], config: Config) -> tuple[Taxonomy
         terms = tuple(sorted(
             (Term(refs[s].name, s, refs[s].url, plural, tuple(members[s])) for s in members),
             key=lambda t: (t.name.lower(), t.slug)))
-        result.append(Taxonomy(plural, singular, href(config, f"/{plural}/"), terms))
+        result.append(Taxonomy(plural, singular, href(config, f"{prefix}/{plural}/"), terms,
+                               *taxonomy_titles(singular, plural, translator)))
     return tuple(result)
 
 
 def _sections(articles: tuple[Article, ...], section_pages: dict[str, PageInput],
-              folders: dict[str, str], config: Config) -> tuple[Section, ...]:
+              folders: dict[str, str], config: Config, prefix: str = "") -> tuple[Section, ...]:
     """Top-level folders, and nested folders with an _index.md (as Hugo), each listing the
     articles anywhere below it, newest first."""
     grouped: dict[str, list[Article]] = defaultdict(list)
@@ -218,20 +274,20 @@ def _sections(articles: tuple[Article, ...], section_pages: dict[str, PageInput]
         page = section_pages.get(name)
         title = page.document.meta.title if page else name
         content = page.content.html if page else Markup("")
-        path = page.route.path if page else "/" + slugify(name) + "/"
+        path = page.route.path if page else prefix + "/" + slugify(name) + "/"
         sections.append(Section(name, href(config, path), title, content, tuple(grouped[name]),
                                 page.document.source.path if page else ""))
     return tuple(sections)
 
 
-def _archive(articles: tuple[Article, ...]) -> tuple[ArchiveYear, ...]:
+def _archive(articles: tuple[Article, ...], translator: Translator) -> tuple[ArchiveYear, ...]:
     by_month: dict[tuple[int, int], list[Article]] = defaultdict(list)
     for article in articles:
         if article.date:
             by_month[(article.date.year, article.date.month)].append(article)
     years: dict[int, list[ArchiveMonth]] = defaultdict(list)
     for (year, month) in sorted(by_month, reverse=True):
-        years[year].append(ArchiveMonth(year, month, calendar.month_name[month],
+        years[year].append(ArchiveMonth(year, month, translator.month(year, month),
                                         f"{year:04d}-{month:02d}", tuple(by_month[(year, month)])))
     return tuple(ArchiveYear(year, f"{year:04d}", tuple(months))
                  for year, months in sorted(years.items(), reverse=True))

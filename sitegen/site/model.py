@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 from markupsafe import Markup
 
 from sitegen.content.frontmatter import Provenance
+from sitegen.site.glossary import GlossaryTerm
 from sitegen.site.menus import MenuEntry
 
 Body = tuple[str, str]  # (HTML, table of contents) of one converted source, as the body store keeps it
@@ -34,6 +35,18 @@ class TermRef:
     url: str  # site-relative URL with the base path, e.g. "/tags/burden-sharing/"
     taxonomy: str  # plural name, e.g. "tags"
     singular: str = ""  # e.g. "tag", for labels such as "Tag:"
+
+
+@dataclass(frozen=True)
+class Translation:
+    """Another language's version of a page (or a language's home page, in `site.languages`),
+    for language switchers, alternate links and the sitemap."""
+
+    lang: str  # the site language, a BCP 47 code: hreflang and lang of the link
+    name: str  # the language's name in that language: "日本語"
+    url: str  # with the base path
+    permalink: str  # absolute when base_url has a host
+    title: str = ""  # the page's title in that language
 
 
 class Heading(NamedTuple):
@@ -112,6 +125,10 @@ class Article:
     provenance: Provenance
     date_inferred: str  # why the date is a guess, "" when stated by the source
     params: dict[str, Any] = field(default_factory=dict)  # every other front matter key
+    glossary: tuple[GlossaryTerm, ...] = ()  # the glossary terms it uses, in order of first use
+    language: str = ""  # the site language it belongs to (Hugo's .Lang); `lang` is its text's
+    translations: tuple[Translation, ...] = ()  # its versions in the other languages, by weight
+    original_lang: str = ""  # the language of the version it translates; "" when it is the original
 
     @property
     def content(self) -> Markup:
@@ -161,10 +178,8 @@ class Taxonomy:
     singular: str  # "tag"
     url: str  # "/tags/"
     terms: tuple[Term, ...]  # sorted by name
-
-    @property
-    def title(self) -> str:
-        return self.plural.replace("-", " ").replace("_", " ").capitalize()
+    title: str = ""  # "Tags", in the site's language (i18n id: the singular name, plural form)
+    title_one: str = ""  # "Tag", for a label over one term
 
 
 @dataclass(frozen=True)
@@ -183,7 +198,7 @@ class Section:
 class ArchiveMonth:
     year: int
     month: int
-    name: str  # "July"
+    name: str  # the month and its year in the site language: "July 2019", "2019年7月"
     anchor: str  # "2019-07", an id on the archive page
     articles: tuple[Article, ...]
 
@@ -234,6 +249,7 @@ class TaxonomyLink:
     singular: str
     title: str
     url: str
+    title_one: str = ""
 
 
 @dataclass(frozen=True)
@@ -258,6 +274,10 @@ class SiteView:
     feeds_full_content: bool
     data: dict[str, Any] = field(default_factory=dict)  # the data/ folder (site/data.py)
     menus: dict[str, tuple[MenuEntry, ...]] = field(default_factory=dict)  # site/menus.py
+    languages: tuple[Translation, ...] = ()  # every language's home page, by weight (one: none)
+    lang_prefix: str = ""  # "" or "/ja": where this language's pages are
+    default_language: str = ""  # the code of the default language
+    glossary_url: str = ""  # the glossary page of this language, "" without a glossary
 
     def taxonomy(self, plural: str) -> Taxonomy | None:
         return next((t for t in self.taxonomies if t.plural == plural), None)
@@ -284,3 +304,5 @@ class PageMeta:
     lang: str
     feeds: tuple[Feed, ...] = ()
     noindex: bool = False
+    translations: tuple[Translation, ...] = ()  # the same page in the other languages
+    x_default: str = ""  # the permalink for readers of any other language (hreflang x-default)

@@ -1,11 +1,13 @@
-"""The default theme, shipped inside the package: `templates/`, `static/` and `archetypes/`.
+"""The default theme, shipped inside the package: `templates/`, `static/`, `archetypes/` and
+`i18n/` (its UI strings in English and Japanese).
 
 Why here: an archive started with `treaty-archive init` has none of these folders, and must
 still build. A project's own folders override the theme file by file, as in Hugo's lookup
 order (the project first, then the theme): `templates/partials/head.html` in the project
 replaces only that partial, `static/css/site.css` only that stylesheet, and a file the
-theme lacks is simply added. `treaty-archive theme copy` writes the whole theme out, to
-start a new one.
+theme lacks is simply added. UI strings merge id by id, as Hugo merges a project's
+`i18n/` with its theme's: `i18n/ja.yaml` in the project may hold only the ids it changes.
+`treaty-archive theme copy` writes the whole theme out, to start a new one.
 
 The theme's files are package data, trusted like the engine's code: the checks on symbolic
 links out of the project (content/links.py) apply to the project's files, not to these.
@@ -22,7 +24,7 @@ from sitegen.config.settings import Config
 from sitegen.content.links import project_files
 
 THEME = Path(__file__).resolve().parent
-FOLDERS = ("templates", "static", "archetypes")
+FOLDERS = ("templates", "static", "archetypes", "i18n")
 NOTES = frozenset({"README.md"})  # at the top of a project folder: documentation only
 SHOWN_PREFIX = "sitegen/theme"  # how messages name the theme's files
 

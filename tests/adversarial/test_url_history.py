@@ -312,7 +312,7 @@ def test_a_clean_build_with_the_history_file_equals_the_incremental_one(tmp_path
     clean.mkdir()
     for name in ("config.yaml", HISTORY):
         (clean / name).write_bytes((root / name).read_bytes())
-    for folder in ("content", "templates", "static"):
+    for folder in ("content", "templates", "static", "i18n"):
         if (root / folder).is_dir():  # the theme is the package's; a project may have none of these
             shutil.copytree(root / folder, clean / folder)
     built(clean, "--no-cache")

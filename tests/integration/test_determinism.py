@@ -24,7 +24,7 @@ import pytest
 
 from tests.support.sites import REPO, read_tree
 
-PROJECT = ("config.yaml", "content", "templates", "static")
+PROJECT = ("config.yaml", "content", "templates", "static", "i18n", "data")
 
 # `build.py`, with the build's clock moved 400 days and 7 hours on.
 LATER = """\

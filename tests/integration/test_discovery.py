@@ -109,7 +109,9 @@ def test_canonical_opengraph_and_twitter_on_every_page(pages: list[BuiltPage]) -
         title = tree.findtext(".//title")
         assert title and title.strip()
         assert meta(tree, "property", "og:url") == canonical
-        assert meta(tree, "property", "og:site_name") == ["Treaty Commentary Archive"]
+        # the site's title in the page's language (config.yaml, languages.ja.title)
+        site_name = "条約論評アーカイブ" if page.path.lstrip("/").startswith("ja/") else "Treaty Commentary Archive"
+        assert meta(tree, "property", "og:site_name") == [site_name], page.path
         assert meta(tree, "property", "og:type") == ["article" if page.kind == "article" else "website"]
         og_title = meta(tree, "property", "og:title")
         assert og_title and og_title[0] and og_title == meta(tree, "name", "twitter:title"), page.path

@@ -344,7 +344,8 @@ CASES: list[Any] = [  # Case, or pytest.param(Case) when marked xfail
     Case("config-unknown-key-no-near-miss", config("colour: blue\n"),
          "config.yaml:7:1: error: unknown key 'colour'\n"
          "  hint: known keys here: site, paths, markdown, taxonomies, permalinks, pagination, "
-         "feeds, search, server, security, extra, menus, ignore_files, disable_aliases\n"),
+         "feeds, search, server, security, extra, menus, ignore_files, disable_aliases, languages, "
+         "default_language, default_in_subdir, list_other_languages\n"),
     Case("config-wrong-type-number", config("feeds:\n  limit: twenty\n"),
          "config.yaml:8:10: error: 'feeds.limit' must be a whole number of 0 or more, got 'twenty'\n"
          "  hint: write a number, e.g. 'limit: 20' (the default)\n"),

@@ -19,7 +19,7 @@ SEED_000_TITLE = "‘The security treaty between the United States and Japan is 
 
 def build_real_site(root: Path, *args: str) -> Path:
     """Copy the real project into `root`, build it (no cache) and return the output folder."""
-    for name in ("content", "templates", "static", "archetypes"):
+    for name in ("content", "templates", "static", "archetypes", "i18n", "data"):
         if (REPO / name).is_dir():
             shutil.copytree(REPO / name, root / name)
     shutil.copy(REPO / "config.yaml", root / "config.yaml")

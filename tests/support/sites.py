@@ -48,7 +48,7 @@ def write_site(root: Path, files: dict[str, str | bytes], theme: bool = False) -
     files; a folder `files` writes into is left to them."""
     root.mkdir(parents=True, exist_ok=True)
     if theme:
-        for folder in ("templates", "static"):
+        for folder in ("templates", "static", "i18n"):
             if not any(name.startswith(folder + "/") for name in files):
                 shutil.copytree(theme_folder(folder), root / folder, dirs_exist_ok=True)
     if "config.yaml" not in files:

@@ -58,7 +58,8 @@ def rich_result() -> tuple[Document, ConvertedBody, tuple[Diagnostic, ...]]:
                         toc_html="", headings=((2, "a", "A"), (3, "b", "B")), word_count=12, reading_time=1,
                         is_cjk=True, lang_hint="ja", links=("/x/", "#a"), ids=("a", "b"), has_more=True,
                         notes=("ignored fence option",))
-    converted = ConvertedBody(body, Markup("<p>page</p>"), ("figure", "ref"), (("A", "2019/x.md", "https://example.org/2019/x/"),))
+    converted = ConvertedBody(body, Markup("<p>page</p>"), ("figure", "ref"),
+                              (("A", "2019/x.md", "https://example.org/2019/x/"),), ("futenma",))
     diagnostics = (Diagnostic("content/2019/x.md", 3, 4, "warning", "m", "h"),)
     return Document(SOURCE, meta, 17, 5, True), converted, diagnostics
 

@@ -10,8 +10,23 @@ const SHARD_LIST = "pagefind/sitegen-search.json";
 const DEBOUNCE_MS = 150;
 const HEADER_LIMIT = 5;
 const PAGE_SIZE = 20;
-const FILTER_GROUPS = [["category", "Category"], ["tag", "Tag"], ["year", "Year"], ["language", "Language"]];
-const UI_LANG = "en";
+const FILTER_GROUPS = [["category", "filter_category"], ["tag", "filter_tag"], ["year", "filter_year"], ["language", "filter_language"]];
+
+// The interface's words come from i18n/<lang>.yaml: the templates put the ids search.js uses,
+// in the page's interface language, on the search box (data-search-strings, data-search-lang).
+// Each is {one?, other, ...} by CLDR plural category, with Hugo's {{ .Count }} and {{ .Name }}.
+const STRINGS_ROOT = document.querySelector("[data-search-strings]");
+const UI_LANG = (STRINGS_ROOT && STRINGS_ROOT.dataset.searchLang) || "en";
+const STRINGS = STRINGS_ROOT ? JSON.parse(STRINGS_ROOT.dataset.searchStrings) : {};
+const PLURALS = new Intl.PluralRules(UI_LANG);
+
+function t(id, fields = {}) {
+  const forms = STRINGS[id] || { other: id };
+  const count = fields.Count;
+  const form = (typeof count === "number" && forms[PLURALS.select(count)]) || forms.other;
+  const values = { ...fields, Count: typeof count === "number" ? count.toLocaleString(UI_LANG) : count };
+  return form.replace(/\{\{-?\s*\.(\w*)\s*-?\}\}/g, (_, name) => String(values[name] ?? ""));
+}
 
 const bundles = new Map();
 
@@ -136,11 +151,11 @@ function resultLang(data) {
 }
 
 function describe(count, query, used, approximate) {
-  const results = `${count} ${count === 1 ? "result" : "results"}`;
-  if (!query) return `${results} for the chosen filters.`;
-  if (!count) return `No results for “${query}”.`;
-  if (approximate) return `No exact matches for “${query}”; ${results} for words starting “${used}”.`;
-  return `${results} for “${query}”.`;
+  const results = t("search_results", { Count: count });
+  if (!query) return t("search_filters_only", { Results: results });
+  if (!count) return t("search_none", { Query: query });
+  if (approximate) return t("search_approximate", { Query: query, Results: results, Used: used });
+  return t("search_for", { Query: query, Results: results });
 }
 
 function debounce(callback) {
@@ -203,14 +218,14 @@ function headerSearch(root) {
         element("a", { href: d.url }, d.meta.title || d.url),
         d.meta.date ? element("span", { class: "search-result-date", lang: resultLang(d) && UI_LANG }, d.meta.date) : null,
         element("p", { class: "search-result-excerpt" }, ...excerptNodes(d.excerpt)))));
-      if (!data.length) list.replaceChildren(element("li", { class: "search-empty" }, `No results for “${query}”.`));
+      if (!data.length) list.replaceChildren(element("li", { class: "search-empty" }, t("search_none", { Query: query })));
       const count = search.results.length;
       more.href = `${root.dataset.searchPage}?q=${encodeURIComponent(query)}`;
-      more.textContent = count > HEADER_LIMIT ? `See all ${count} results` : "Search page: filter the results";
+      more.textContent = count > HEADER_LIMIT ? t("search_see_all", { Count: count }) : t("search_page_link");
       status.textContent = describe(count, query, used, approximate);
       panel.hidden = false;
     } catch (error) {
-      if (mine === generation) status.textContent = "Search is unavailable right now.";
+      if (mine === generation) status.textContent = t("search_unavailable");
       console.warn("search:", error);
     }
   };
@@ -276,7 +291,7 @@ function searchPage(root) {
         chip.dataset.value = value;
         return chip;
       });
-      return chips.length ? element("fieldset", { class: `search-filter search-filter-${key}` }, element("legend", {}, title), ...chips) : null;
+      return chips.length ? element("fieldset", { class: `search-filter search-filter-${key}` }, element("legend", {}, t(title)), ...chips) : null;
     });
     filterBox.replaceChildren(...groups.filter(Boolean));
     filterBox.hidden = !filterBox.childElementCount;
@@ -315,7 +330,7 @@ function searchPage(root) {
         list.replaceChildren();
         moreButton.hidden = true;
         drawFilters(totals);
-        status.textContent = announce ? "Type to search; choose filters to narrow the results." : "";
+        status.textContent = announce ? t("search_type_to_search") : "";
         return;
       }
       const found = await runSearch(base, query, filters());
@@ -327,7 +342,7 @@ function searchPage(root) {
       drawFilters(found.search.filters);
       status.textContent = describe(found.search.results.length, query, found.used, found.approximate);
     } catch (error) {
-      if (mine === generation) status.textContent = "Search is unavailable right now.";
+      if (mine === generation) status.textContent = t("search_unavailable");
       console.warn("search:", error);
     }
   };

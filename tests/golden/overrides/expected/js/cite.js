@@ -44,12 +44,12 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       copy(target).then(function () {
-        announce("Copied");
+        announce(status.getAttribute("data-copied") || "Copied");
         button.classList.add("is-copied");
         window.setTimeout(function () { button.classList.remove("is-copied"); }, 2000);
       }, function () {
         selectText(target);
-        announce("Could not copy: the text is selected, press Ctrl+C or Command+C");
+        announce(status.getAttribute("data-copy-failed") || "Could not copy: the text is selected, press Ctrl+C or Command+C");
       });
     });
   });
