@@ -129,8 +129,8 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
 
     Converted bodies go to `cache` (its database, or its memory without one); the pages
     returned read them from there when a template asks (model.ArticleBody). `tree`: the
-    sources if already discovered. `session` (serve's): results and routes kept from the
-    last build, used where their keys match (build/session.py).
+    sources if already discovered. `session` (serve's, used only with the cache, whose keys
+    hold the settings): results and routes kept from the last build (build/session.py).
     """
     timings = {} if timings is None else timings
     cache = cache or BuildCache(None)
@@ -139,11 +139,10 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     site_zone(config)  # a wrong site.timezone stops here, before any worker starts
     conversion = conversion_fingerprint(config)
     problems = list(tree.diagnostics)
-    session = session if cache.enabled else None  # without the cache, keys hold no settings
-    stage = _Stages.read(config, tree, cache, conversion, jobs, progress, session)
+    stage = _Stages.read(config, tree, cache, conversion, jobs, progress, session if cache.enabled else None)
     routed = _Published.sort(stage.first_results(), config, now, [])  # its problems come below
     documents = [doc for doc, _, _ in routed.published]
-    routes = _routes(documents, routed.options, config, problems, _router(config, session))
+    routes = _routes(documents, routed.options, config, problems, _router(config, stage.session))
     refs = RefIndex({d.source.content_path: routes[d.source.path] for d in documents if d.source.path in routes})
     results = stage.convert(config, cache, refs, jobs)
     timings["convert"] = time.perf_counter() - clock
@@ -159,9 +158,8 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     raise_errors(problems, ContentError)
     warnings = tuple(sorted(d for d in problems if not d.is_error))
     stable_until = min(found.changes).timestamp() if found.changes else None
-    hidden = unpublished_folders(found.parsed, found.options)
     return CheckedSite(tuple(documents), routes, tuple(pages), tree, warnings, conversion, stable_until,
-                       data, body_keys, frozenset(hidden),
+                       data, body_keys, frozenset(unpublished_folders(found.parsed, found.options)),
                        _unrendered_bundles(found.parsed, found.options, config), catalog, glossary)
 
 
