@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.build.second_pass import SecondPass
+from sitegen.build.session import BuildSession
 from sitegen.build.workers import (
     BodyRebuilder,
     Processed,
@@ -122,12 +123,14 @@ def read_sources(config: Config, timings: dict[str, float], cache: BuildCache | 
 
 def load_site(config: Config, now: datetime, timings: dict[str, float] | None = None,
               cache: BuildCache | None = None, jobs: int | None = None,
-              progress: ProgressCallback | None = None, tree: SourceTree | None = None) -> CheckedSite:
+              progress: ProgressCallback | None = None, tree: SourceTree | None = None,
+              session: BuildSession | None = None) -> CheckedSite:
     """Read, parse, route and convert every page; raise one SiteError listing every problem.
 
     Converted bodies go to `cache` (its database, or its memory without one); the pages
     returned read them from there when a template asks (model.ArticleBody). `tree`: the
-    sources if already discovered.
+    sources if already discovered. `session` (serve's, used only with the cache, whose keys
+    hold the settings): results and routes kept from the last build (build/session.py).
     """
     timings = {} if timings is None else timings
     cache = cache or BuildCache(None)
@@ -136,10 +139,10 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     site_zone(config)  # a wrong site.timezone stops here, before any worker starts
     conversion = conversion_fingerprint(config)
     problems = list(tree.diagnostics)
-    stage = _Stages.read(config, tree, cache, conversion, jobs, progress)
+    stage = _Stages.read(config, tree, cache, conversion, jobs, progress, session if cache.enabled else None)
     routed = _Published.sort(stage.first_results(), config, now, [])  # its problems come below
     documents = [doc for doc, _, _ in routed.published]
-    routes = _routes(documents, routed.options, config, problems)
+    routes = _routes(documents, routed.options, config, problems, _router(config, stage.session))
     refs = RefIndex({d.source.content_path: routes[d.source.path] for d in documents if d.source.path in routes})
     results = stage.convert(config, cache, refs, jobs)
     timings["convert"] = time.perf_counter() - clock
@@ -155,9 +158,8 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     raise_errors(problems, ContentError)
     warnings = tuple(sorted(d for d in problems if not d.is_error))
     stable_until = min(found.changes).timestamp() if found.changes else None
-    hidden = unpublished_folders(found.parsed, found.options)
     return CheckedSite(tuple(documents), routes, tuple(pages), tree, warnings, conversion, stable_until,
-                       data, body_keys, frozenset(hidden),
+                       data, body_keys, frozenset(unpublished_folders(found.parsed, found.options)),
                        _unrendered_bundles(found.parsed, found.options, config), catalog, glossary)
 
 
@@ -205,10 +207,31 @@ class _Published:
         return found
 
 
+Router = Callable[[Document], tuple[Route | None, Diagnostic | None]]
+
+
+def _router(config: Config, session: BuildSession | None) -> Router:
+    """A document's route in its language (i18n/languages.py), through the session's memory
+    of routes when there is one: routing reads the document and the configuration only."""
+    languages = {language.code: language for language in site_languages(config)}
+
+    def route(doc: Document) -> tuple[Route | None, Diagnostic | None]:
+        placement = place_document(doc, tuple(languages.values()))
+        routed, problem = route_document(doc, config, placement.content_path)
+        if problem or routed is None:
+            return routed, problem
+        return localized(routed, languages[placement.lang], doc.source.content_path, bool(doc.meta.url)), None
+
+    if session is None:
+        return route
+    text = repr(config)
+    return lambda doc: session.route(doc, text, lambda: route(doc))
+
+
 def _routes(documents: list[Document], options: dict[str, Any], config: Config,
-            problems: list[Diagnostic]) -> dict[str, Route]:
+            problems: list[Diagnostic], router: Router) -> dict[str, Route]:
     """Every published page's route; problems with them, and notes on them, to `problems`."""
-    routes, route_problems = _route_all(documents, config)
+    routes, route_problems = _route_all(documents, router)
     for path, option in options.items():
         if option.list == "never" and path in routes and routes[path].kind == "article":
             routes[path] = dataclasses.replace(routes[path], kind="page")  # published, in no list
@@ -286,22 +309,27 @@ class _Stages:
     base: str  # what every key starts from: the conversion fingerprint when the cache is on
     known: dict[str, SourceResult]  # stored results, and those converted at the first stage
     fresh: set[str]  # keys of the results converted by this build
+    session: BuildSession | None = None
 
     @classmethod
     def read(cls, config: Config, tree: SourceTree, cache: BuildCache, conversion: str,
-             jobs: int | None, progress: ProgressCallback | None) -> _Stages:
+             jobs: int | None, progress: ProgressCallback | None,
+             session: BuildSession | None = None) -> _Stages:
         base = conversion if cache.enabled else ""
         keys = [digest(base, s.path, s.digest) for s in tree.sources]
-        stored = cache.get_sources(keys)
-        known: dict[str, SourceResult] = {}
+        kept = session.results if session is not None else {}
+        known: dict[str, SourceResult] = {key: kept[key] for key in keys if key in kept}
+        stored = cache.get_sources([key for key in keys if key not in known])
         for source, key in zip(tree.sources, keys, strict=True):
+            if key in known:
+                continue
             result = cached_result(stored[key], source) if key in stored else None
             if result is not None:  # else not stored, or not whole: converted again and replaced
                 known[key] = result
         missing = [s for s, k in zip(tree.sources, keys, strict=True) if k not in known]
         fresh = _convert_missing(config, cache, base, missing, jobs, progress, None)
         known.update(fresh)
-        return cls(list(tree.sources), keys, base, known, set(fresh))
+        return cls(list(tree.sources), keys, base, known, set(fresh), session)
 
     def first_results(self) -> list[tuple[str, SourceResult]]:
         return [(k, self.known[k]) for k in self.keys]
@@ -322,6 +350,8 @@ class _Stages:
         # which are current while no source changes (their key holds every source's digest).
         if any(not self.known[key].needs_site for key in self.fresh):
             cache.prune_sources(set(self.keys))
+        if self.session is not None:
+            self.session.remember_results({k: self.known[k] for k in self.keys})
         return [(k, self.known[k]) for k in self.keys]
 
 
@@ -392,20 +422,17 @@ def shared_aliases(documents: list[Document]) -> list[Diagnostic]:
     return problems
 
 
-def _route_all(documents: list[Document], config: Config) -> tuple[dict[str, Route], list[Diagnostic]]:
-    """Every document's route, in its language (i18n/languages.py); two on one URL are refused."""
+def _route_all(documents: list[Document], router: Router) -> tuple[dict[str, Route], list[Diagnostic]]:
+    """Every document's route, in its language (`_router`); two on one URL are refused."""
     routes: dict[str, Route] = {}
     owners: dict[str, str] = {}
     problems: list[Diagnostic] = []
-    languages = {language.code: language for language in site_languages(config)}
     for doc in documents:
-        placement = place_document(doc, tuple(languages.values()))
-        route, problem = route_document(doc, config, placement.content_path)
+        route, problem = router(doc)
         if problem:
             problems.append(problem)
             continue
         assert route is not None
-        route = localized(route, languages[placement.lang], doc.source.content_path, bool(doc.meta.url))
         other = owners.get(route.output)
         if other:
             problems.append(Diagnostic(

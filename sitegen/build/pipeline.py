@@ -26,6 +26,7 @@ from sitegen.build.loading import (
 )
 from sitegen.build.planning import PlannedSite, plan_site
 from sitegen.build.render_pool import Environments, RenderOutcome, render_plans
+from sitegen.build.session import BuildSession
 from sitegen.build.url_history import UrlHistory, UrlMoves, load_history, plan_moves, save_history
 from sitegen.config.folders import folder_problems
 from sitegen.config.settings import Config
@@ -34,6 +35,7 @@ from sitegen.incremental.cache import BuildCache, digest
 from sitegen.incremental.fingerprint import Fingerprinter
 from sitegen.incremental.unchanged import LastBuild, input_digest, output_stands, remember_build
 from sitegen.output.faults import checkpoint
+from sitegen.output.inplace import InPlaceOutput
 from sitegen.output.lock import build_lock
 from sitegen.output.ownership import OutputState, check_output, open_output
 from sitegen.output.writer import StagedOutput, WriteReport
@@ -73,13 +75,16 @@ class BuildOptions:
     # build (catch-up) indexes them. `cancel` stops such a catch-up when a new edit arrives.
     defer_search: bool = False
     cancel: threading.Event | None = None
+    # serve: the state kept from one build to the next (build/session.py); with it, only
+    # the files that changed are written, each straight over its old one (output/inplace.py)
+    session: BuildSession | None = None
 
 
 def build(config: Config, *, now: datetime, keep_foreign: bool = False, strict: bool = False,
           use_cache: bool = True, jobs: int | None = None, progress: ProgressCallback | None = None,
           wait: bool = True, on_wait: Callable[[str], None] | None = None,
           allow_removed_urls: bool = False, defer_search: bool = False,
-          cancel: threading.Event | None = None) -> BuildReport:
+          cancel: threading.Event | None = None, session: BuildSession | None = None) -> BuildReport:
     """Build the whole site into the output folder; raises SiteError on any problem.
 
     With `strict`, warnings fail the build too, before anything is written. With the
@@ -88,10 +93,11 @@ def build(config: Config, *, now: datetime, keep_foreign: bool = False, strict: 
     project runs at a time: another one waits (telling `on_wait`), or without `wait`
     stops with BuildBusy. A URL published before that this build would drop fails it,
     unless `allow_removed_urls` (url_history). A build whose `cancel` is set stops with
-    BuildCancelled, leaving the previous site.
+    BuildCancelled, leaving the previous site. A `session` (serve's) writes the changed
+    files over the live site one by one instead of swapping in a whole new one.
     """
     options = BuildOptions(now, keep_foreign, strict, use_cache, jobs, progress, allow_removed_urls,
-                           defer_search, cancel)
+                           defer_search, cancel, session)
     problems = folder_problems(config)  # load_config checked them; a Config made by hand is not
     if problems:
         raise ConfigError(problems)
@@ -118,7 +124,8 @@ def _build_locked(config: Config, options: BuildOptions) -> BuildReport:
         last = output_stands(cache, state, digest(inputs, history.digest()), options.now)
         if last is not None:
             return _standing(config, last, state, options.strict, timings, started)
-        checked = load_site(config, options.now, timings, cache, options.jobs, options.progress, tree)
+        checked = load_site(config, options.now, timings, cache, options.jobs, options.progress, tree,
+                            options.session)
         _refuse_warnings(options.strict, checked.warnings)
         planned, moves = _plan(config, checked, history, options.now, options.allow_removed_urls, timings)
         written = _render_and_swap(config, options, cache, checked, planned, state, templates, timings,
@@ -142,8 +149,7 @@ def _render_and_swap(config: Config, options: BuildOptions, cache: BuildCache, c
     fingerprinter = _fingerprinter(config, envs.default, planned, checked, templates)
     previous = cache.page_fingerprints()
     timings["templates"] = time.perf_counter() - clock
-    staged = StagedOutput(config.path("output"), options.keep_foreign, cache.spare_site(), state,
-                          config.paths.output)
+    staged = _output(config, options, cache, state)
     rendered, report, pending = _write(config, options, planned, envs, staged, fingerprinter, previous,
                                        timings, before_swap)
     clock = time.perf_counter()
@@ -152,6 +158,15 @@ def _render_and_swap(config: Config, options: BuildOptions, cache: BuildCache, c
     return BuildReport(len(planned.plans), len(staged.outputs), report, checked.warnings, 0.0, timings,
                        rendered.rendered, (rendered.derived_made, len(planned.derived)),
                        search_pending=pending)
+
+
+def _output(config: Config, options: BuildOptions, cache: BuildCache, state: OutputState) -> StagedOutput:
+    """Where the site is written: over the live one in serve, once there is one of ours;
+    else into staging, swapped in whole (the command line, CI)."""
+    if options.session is not None and state.made:
+        return InPlaceOutput(config.path("output"), state, options.keep_foreign, config.paths.output)
+    return StagedOutput(config.path("output"), options.keep_foreign, cache.spare_site(), state,
+                        config.paths.output)
 
 
 def _plan(config: Config, checked: CheckedSite, history: UrlHistory, now: datetime,

@@ -20,7 +20,7 @@ import jinja2
 
 from sitegen.build.workers import worker_count
 from sitegen.errors import Diagnostic, TemplateError
-from sitegen.output.writer import StagedOutput, link_previous, place_file
+from sitegen.output.writer import StagedOutput, place_file
 from sitegen.render.templates import DerivedFile, OutputPlan, render_output
 
 PARALLEL_THRESHOLD = 400  # below this, forking (and copying the site) costs more than it saves
@@ -95,7 +95,7 @@ def render_plans(plans: Sequence[OutputPlan], derived: Sequence[DerivedFile],
         prints.update((item.output, fingerprints.derived(item)) for item in derived)
         unchanged = {output for output, print_ in prints.items()
                      if previous.get(output) == print_
-                     and link_previous(staged.staging, staged.out_dir, output)}
+                     and staged.reuse(output)}
         results += [(output, prints[output], KEPT, ()) for output in sorted(unchanged)]
         todo = [index for index, plan in enumerate(plans) if plan.output not in unchanged]
         job = _Job(plans, [item for item in derived if item.output not in unchanged], env, staged,

@@ -11,7 +11,8 @@ hook is one look at the environment, a handful of times per build.
 Points, in the order a build reaches them: `staging` (staging folder made), `rendered`
 (pages written, nothing else), `indexing` (Pagefind done, its work folder full),
 `exchanged` (new site in place, old one not yet set aside), `renamed-away` (two-rename
-swap: old site moved aside, new one not yet in place).
+swap: old site moved aside, new one not yet in place), `in-place-moving` (serve's
+in-place write: manifest widened, removed files gone, one changed file moved in of several).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ import signal
 KILL_AT = "SITEGEN_TEST_KILL_AT"
 STOP_AT = "SITEGEN_TEST_STOP_AT"
 NO_EXCHANGE = "SITEGEN_TEST_NO_EXCHANGE"
-POINTS = ("staging", "rendered", "indexing", "exchanged", "renamed-away")
+POINTS = ("staging", "rendered", "indexing", "exchanged", "renamed-away")  # the staged build's
+IN_PLACE_POINTS = ("in-place-moving",)  # serve's in-place write (output/inplace.py)
 
 
 def checkpoint(point: str) -> None:

@@ -103,14 +103,10 @@ class StagedOutput:
 
     def put(self, output: str, data: bytes) -> None:
         """A rendered file; linked from the previous site instead when its bytes are the same."""
-        self._claim(output)
-        if place_file(self.staging, self.out_dir, output, data=data):
-            self.written += 1
-        else:
-            self.unchanged += 1
+        self.record(output, place_file(self.staging, self.out_dir, output, data=data))
 
     def record(self, output: str, written: bool) -> None:
-        """A file another process already placed in the staging folder (see render_pool)."""
+        """A file placed in the staging folder (by another process, see render_pool)."""
         self._claim(output)
         if written:
             self.written += 1
@@ -119,17 +115,21 @@ class StagedOutput:
 
     def keep(self, output: str) -> None:
         """A page known to be unchanged: take the previous build's file."""
-        self._claim(output)
-        if not link_previous(self.staging, self.out_dir, output):
+        if not self.reuse(output):
             raise FileNotFoundError(self.out_dir / output)
-        self.unchanged += 1
+        self.record(output, False)
+
+    def reuse(self, output: str) -> bool:
+        """Make the previous build's file part of this site (not claimed yet: `record` does
+        that); False when there is no such plain file."""
+        return link_previous(self.staging, self.out_dir, output)
+
+    def path(self, output: str) -> Path:
+        """Where the file of `output` can be read while the site is being made."""
+        return self.staging / output
 
     def copy(self, output: str, source: Path) -> None:
-        self._claim(output)
-        if place_file(self.staging, self.out_dir, output, source=source):
-            self.written += 1
-        else:
-            self.unchanged += 1
+        self.record(output, place_file(self.staging, self.out_dir, output, source=source))
 
     def _claim(self, output: str) -> None:
         if output in self.outputs:
@@ -151,8 +151,8 @@ class StagedOutput:
         gone = state.made - self.outputs
         return WriteReport(self.written, self.unchanged, tuple(sorted(gone & state.files)), tuple(foreign))
 
-    def _keep_foreign(self, foreign: list[str]) -> None:
-        """Carry files someone else put in the output into the new site, as they are."""
+    def _refuse_clashes(self, foreign: list[str]) -> None:
+        """A kept foreign file must not stand where the site now has a file or folder."""
         if not foreign:
             return
         folders = {output.rsplit("/", i)[0] for output in self.outputs for i in range(1, output.count("/") + 1)}
@@ -162,6 +162,10 @@ class StagedOutput:
                                           "not made by the build, which now makes a file or folder of this name",
                                           "move or rename the file; --keep-foreign keeps it only where "
                                           "the site has no file of its own") for rel in clashes])
+
+    def _keep_foreign(self, foreign: list[str]) -> None:
+        """Carry files someone else put in the output into the new site, as they are."""
+        self._refuse_clashes(foreign)
         for rel in foreign:
             source = os.path.join(self.out_dir, rel)
             dest = os.path.join(self.staging, rel)

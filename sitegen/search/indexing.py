@@ -138,7 +138,7 @@ def _pages(staged: StagedOutput, plans: list[OutputPlan], page_digest: PageDiges
         digest = page_digest(plan)
         segmented = None if changed is None or plan.output in changed else known.get(plan.output)
         if segmented is None:
-            text = (staged.staging / plan.output).read_text(encoding="utf-8", errors="replace")
+            text = staged.path(plan.output).read_text(encoding="utf-8", errors="replace")
             segmented = has_han_or_kana(text)
         pages.append(IndexedPage(plan.output, digest, segmented))
     return pages
@@ -187,7 +187,7 @@ def _index(staged: StagedOutput, stale: list[Shard], pagefind: Path, work: Path,
     for shard in stale:
         name = f"{shard.language}-{shard.number}"
         site, out = work / f"site-{name}", work / f"bundle-{name}"
-        link_pages(staged.staging, [page.output for page in shard.pages], site)
+        link_pages(staged.path, [page.output for page in shard.pages], site)
         run_pagefind(pagefind, site, out, shard.language, EXCLUDE_SELECTORS,
                      max(1.0, deadline - time.monotonic()), cancel)
         prune_bundle(out)
@@ -221,10 +221,11 @@ def _remove_quietly(folder: Path) -> None:
         pass
 
 
-def link_pages(staging: Path, outputs: list[str], site: Path) -> None:
-    """Mirror the pages to index into `site` as hard links (copies where links fail)."""
+def link_pages(where: Callable[[str], Path], outputs: list[str], site: Path) -> None:
+    """Mirror the pages to index into `site` as hard links (copies where links fail);
+    `where` says where a page's file is while the site is made (StagedOutput.path)."""
     for rel in outputs:
-        source, dest = staging / rel, site / PurePosixPath(rel)
+        source, dest = where(rel), site / PurePosixPath(rel)
         dest.parent.mkdir(parents=True, exist_ok=True)
         if os.path.lexists(dest):
             os.unlink(dest)  # copying over a hard link of the source would fail (SameFileError)

@@ -1,8 +1,10 @@
 """Live reload for `build.py serve`: watch, rebuild, and tell open pages.
 
 `Watcher` turns bursts of edits into one `Rebuilder.rebuild()`, which reloads the
-configuration (it may have changed) and builds; a failure keeps the last good site on
-disk (the writer swaps whole folders) and is printed and published, never raised.
+configuration (it may have changed) and builds with the session it keeps for the server's
+life (build/session.py: only the files that changed are written, each replaced in one
+step); a failure keeps the last good site on disk (nothing is written before the whole
+site rendered) and is printed and published, never raised.
 
 The server keeps one `LiveReloadHub`. Each rebuild publishes into it: a success bumps the
 build token, a failure records the formatted diagnostics. Every open page holds a
@@ -37,6 +39,7 @@ import watchfiles
 
 from sitegen.build.failures import explain_failure
 from sitegen.build.pipeline import build
+from sitegen.build.session import BuildSession
 from sitegen.config.settings import CONFIG_NAME, Config, load_config
 from sitegen.errors import BuildCancelled, SiteError
 
@@ -236,6 +239,7 @@ class Rebuilder:
         self._hub, self._out, self._err = hub, out, err
         self.search_pending = False  # the last build left search shards for catch_up()
         self.cancel = threading.Event()  # set by the watcher when an edit arrives
+        self.session = BuildSession()  # what one build leaves the next: only changed files are written
 
     def rebuild(self, changed: Sequence[str] = ()) -> bool:
         """Build the pages and reload the open tabs; changed search shards are left for
@@ -244,7 +248,7 @@ class Rebuilder:
         cause = f"{_describe(changed, self.config.root)} changed: " if changed else ""
         try:
             config = load_config(self.config.root, self._overrides)
-            report = build(config, now=datetime.now(UTC), defer_search=True)
+            report = build(config, now=datetime.now(UTC), defer_search=True, session=self.session)
         except SiteError as exc:
             self._fail(stamp, "\n".join(d.format() for d in exc.diagnostics))
             return False
@@ -270,7 +274,7 @@ class Rebuilder:
         clears `cancel` before it checks for edits."""
         started = time.perf_counter()
         try:
-            report = build(self.config, now=datetime.now(UTC), cancel=self.cancel)
+            report = build(self.config, now=datetime.now(UTC), cancel=self.cancel, session=self.session)
         except BuildCancelled:
             return  # search_pending stays: the next quiet moment tries again
         except SiteError as exc:

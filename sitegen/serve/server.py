@@ -7,7 +7,8 @@ cannot starve the others; a bounded pool answers page requests and the live-relo
 streams have threads of their own (`handler`). Two `watchfiles` watchers (the source
 folders, recursively, and config.yaml beside them) feed one rebuild thread, so bursts of
 edits become one build. A failed build prints its diagnostics, keeps the last good site
-on disk (the writer swaps whole folders) and tells open pages through `livereload`; the
+on disk (nothing is written before every page rendered; then each changed file replaces
+its old one in one step, output/inplace.py) and tells open pages through `livereload`; the
 next good build recovers without a restart. `Server` runs in threads so tests can start
 and stop it; `serve()` is the command, blocking until Ctrl+C.
 """

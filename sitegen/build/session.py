@@ -1,0 +1,63 @@
+"""What `serve` keeps from one build to the next.
+
+A build run from the command line starts from nothing but its cache. The development
+server builds again on every save, in one process, so it can keep what a build learned
+and the next one would only work out again. One `BuildSession` lives as long as the
+server; `build(..., session=...)` uses it. Everything kept here is a speed-up, never an
+input: a build with a session makes the same bytes as a clean build
+(tests/integration/test_serve_session_edits.py).
+
+What it keeps, and why each is safe to keep:
+
+- the site is written over the live one, only the files that changed
+  (output/inplace.py), instead of staging a whole new tree of links per edit;
+- each source's parse-and-convert result, by its cache key (conversion settings, path,
+  digest of the bytes): what the cache would give back for that key, without reading
+  and decoding 4,000 rows per edit. A result is taken again only under the same key, and
+  then goes through the same checks as a stored one (its refs must still resolve);
+- each page's route, by its document (the very object kept above, so the same parsed
+  front matter) and the configuration's text: routing reads nothing else.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from sitegen.build.workers import SourceResult
+    from sitegen.content.frontmatter import Document
+    from sitegen.content.urls import Route
+    from sitegen.errors import Diagnostic
+
+T = TypeVar("T")
+
+
+@dataclass
+class BuildSession:
+    """State kept across the builds of one `serve` run."""
+
+    results: dict[str, SourceResult] = field(default_factory=dict)  # by cache key, last build's
+    # id(document) -> (the document, kept alive so the id stays its own; config text; routing)
+    routes: dict[int, tuple[Document, str, tuple[Route | None, Diagnostic | None]]] = field(
+        default_factory=dict)
+
+    def remember_results(self, results: dict[str, SourceResult]) -> None:
+        """Keep this build's results (only: a key no source has any more is dropped), without
+        the body HTML a fresh one carries to the cache, and never one true of this build only."""
+        self.results = {key: dataclasses.replace(result, body=None) if result.body is not None else result
+                        for key, result in results.items() if not result.transient}
+        alive = {id(result.document) for result in self.results.values()}
+        self.routes = {key: value for key, value in self.routes.items() if key in alive}
+
+    def route(self, document: Document, config_text: str,
+              make: Callable[[], tuple[Route | None, Diagnostic | None]]) -> tuple[Route | None, Diagnostic | None]:
+        """The document's route as routed before under the same configuration, else `make()`."""
+        known = self.routes.get(id(document))
+        if known is not None and known[0] is document and known[1] == config_text:
+            return known[2]
+        routed = make()
+        self.routes[id(document)] = (document, config_text, routed)
+        return routed

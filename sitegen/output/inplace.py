@@ -1,0 +1,126 @@
+"""Write only what changed straight into the live output folder: `serve`'s writer.
+
+A staged build links every unchanged file of the site into a new tree and swaps the
+trees (writer.py): for one edited article of a 4,000-article site that is some 24,000
+links and 7,000 folders for ten new files. The development server does not need the
+whole site to change in one step; it needs each file to. `InPlaceOutput` takes the
+files that changed into a small side folder (the staging folder, so that it is the
+build's by the same rules), and `commit()` moves each one over its old file with one
+`os.replace`: a reader sees the old file or the new one, never a part of either.
+
+The rules of issue 14 hold as in a staged build: files the build did not make stop it
+unless kept (`keep_foreign`), a kept one must not stand where the site has a file, and
+only files the last manifest lists are ever removed. The manifest is written before
+the first file moves, listing the old site's files and the new ones, so a build
+killed half-way leaves only files the next build knows as its own; it is written
+again, exact, at the end. A build that fails before `commit()` changes nothing in
+the output folder. The command line's `build` always stages and swaps (writer.py).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from sitegen.errors import BuildFailed
+from sitegen.output.faults import checkpoint
+from sitegen.output.ownership import OutputState, clear_path, foreign_diagnostics, remove_tree, write_manifest
+from sitegen.output.writer import StagedOutput, WriteReport
+
+
+class InPlaceOutput(StagedOutput):
+    """A site written over the previous one, file by file; see the module's docstring.
+
+    Unchanged files are left where they are (`reuse` only checks that each is still the
+    plain file the last build wrote); new or changed ones wait in the staging folder
+    until `commit()`."""
+
+    def __init__(self, out_dir: Path, state: OutputState, keep_foreign: bool = False,
+                 shown: str = "") -> None:
+        super().__init__(out_dir, keep_foreign, None, state, shown)  # a new, empty staging folder
+        self.state = state
+        self.fresh: set[str] = set()  # outputs whose new bytes wait in the staging folder
+
+    def record(self, output: str, written: bool) -> None:
+        super().record(output, written)
+        if written:
+            self.fresh.add(output)
+
+    def reuse(self, output: str) -> bool:
+        """The live file stays: it must be a plain file (a link put there by hand is never
+        published as the site's)."""
+        try:
+            return stat.S_ISREG(os.lstat(os.path.join(self.out_dir, output)).st_mode)
+        except OSError:
+            return False
+
+    def path(self, output: str) -> Path:
+        return self.staging / output if output in self.fresh else self.out_dir / output
+
+    def commit(self) -> WriteReport:
+        """Move the changed files into the live site, remove the ones it no longer has."""
+        state = self.state
+        assert state is not None
+        foreign = sorted(state.foreign)
+        if foreign and not self.keep_foreign:
+            raise BuildFailed(foreign_diagnostics(foreign, self.shown))
+        self._refuse_clashes(foreign)
+        write_manifest(self.out_dir, set(state.made) | self.outputs)  # every file that may be ours
+        gone = sorted(state.made - self.outputs)
+        for rel in gone:
+            clear_path(os.path.join(self.out_dir, rel))
+        for number, rel in enumerate(sorted(self.fresh)):
+            self._move_in(rel)
+            if number == 0:
+                checkpoint("in-place-moving")
+        write_manifest(self.out_dir, self.outputs)
+        _remove_empty_folders(self.out_dir, {rel.rsplit("/", 1)[0] for rel in gone if "/" in rel})
+        remove_tree(str(self.staging))
+        return WriteReport(self.written, self.unchanged, tuple(r for r in gone if r in state.files), tuple(foreign))
+
+    def _move_in(self, rel: str) -> None:
+        """One new file over its old one; a file of the last site where a folder is now
+        needed goes (only the build's: a foreign one was refused above)."""
+        dest = os.path.join(self.out_dir, rel)
+        folder = os.path.dirname(dest)
+        _make_folders(os.fspath(self.out_dir), folder)
+        if os.path.isdir(dest) and not os.path.islink(dest):
+            remove_tree(dest)  # the last site's folder, where this site has a file
+        os.replace(os.path.join(self.staging, rel), dest)
+
+    def abort(self) -> None:
+        """Give up: the live site is untouched; the side folder goes."""
+        try:
+            remove_tree(str(self.staging))
+        except OSError:
+            pass  # still marked as the build's: the next build removes it
+
+
+def _make_folders(root: str, folder: str) -> None:
+    """Make `folder` under the output folder a real folder: whatever else stands on the way
+    (a file or link of the last site's, since foreign ones were refused) is removed."""
+    if folder == root:
+        return
+    try:
+        mode = os.lstat(folder).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
+        return
+    _make_folders(root, os.path.dirname(folder))
+    if mode is not None:
+        clear_path(folder)
+    os.mkdir(folder)
+
+
+def _remove_empty_folders(out_dir: Path, folders: set[str]) -> None:
+    """Remove folders emptied by removed files, deepest first, up to the output folder."""
+    pending = set(folders)
+    for rel in sorted(pending, key=lambda r: r.count("/"), reverse=True):
+        parts = rel.split("/")
+        for depth in range(len(parts), 0, -1):
+            try:
+                os.rmdir(os.path.join(out_dir, *parts[:depth]))
+            except OSError:
+                break  # not empty (or not a folder): its parents are not either

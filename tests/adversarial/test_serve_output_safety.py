@@ -1,0 +1,133 @@
+"""`serve` writes changed files over the live site (output/inplace.py): the rules of issue 14 hold.
+
+A serve build with its BuildSession never deletes or writes through what it did not make,
+changes nothing when it fails, and a build killed half-way through its in-place write is
+recovered by the next build, serve's or the command line's, to a clean build's bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from sitegen.build.pipeline import build
+from sitegen.build.session import BuildSession
+from sitegen.config.settings import load_config
+from sitegen.errors import SiteError
+from tests.adversarial.test_concurrency import _build, _clean, _edit, _env, _leftovers, _site
+from tests.support.sites import REPO, article, read_tree
+
+SERVE_BUILD = """\
+import sys
+from datetime import UTC, datetime
+from sitegen.build.pipeline import build
+from sitegen.build.session import BuildSession
+from sitegen.config.settings import load_config
+build(load_config(__import__("pathlib").Path(sys.argv[1])), now=datetime.now(UTC), session=BuildSession(),
+      allow_removed_urls=True)
+"""
+
+
+def _serve_build(root: Path, session: BuildSession) -> None:
+    """A serve build with search indexed at once (serve's catch-up build), so that the whole
+    output compares with a clean build's."""
+    build(load_config(root), now=datetime.now(UTC), session=session)
+
+
+def test_a_serve_build_writes_only_what_changed_and_equals_a_clean_build(tmp_path: Path) -> None:
+    root = _site(tmp_path)
+    session = BuildSession()
+    _serve_build(root, session)
+    untouched = root / "public" / "2019" / "article-3" / "index.html"
+    inode = untouched.stat().st_ino
+    _edit(root, "Edited in serve.")
+    _serve_build(root, session)
+    assert untouched.stat().st_ino == inode  # not relinked nor rewritten
+    assert "Edited in serve." in (root / "public/2019/article-1/index.html").read_text(encoding="utf-8")
+    assert read_tree(root / "public") == _clean(root)
+    assert _leftovers(root) == []  # no staging folder left beside the output
+
+
+def test_a_foreign_file_stops_a_serve_build_and_stays(tmp_path: Path) -> None:
+    root = _site(tmp_path)
+    session = BuildSession()
+    _serve_build(root, session)
+    (root / "public" / "notes.txt").write_text("mine", encoding="utf-8")
+    before = read_tree(root / "public")
+    _edit(root, "Edited while a foreign file is there.")
+    with pytest.raises(SiteError) as raised:
+        _serve_build(root, session)
+    assert [d.format() for d in raised.value.diagnostics][0].startswith(
+        "public/notes.txt: error: not made by the build")
+    assert read_tree(root / "public") == before
+    assert _leftovers(root) == []
+
+
+def test_a_failed_serve_build_changes_nothing(tmp_path: Path) -> None:
+    root = _site(tmp_path)
+    session = BuildSession()
+    _serve_build(root, session)
+    before = read_tree(root / "public")
+    _edit(root, "Edited, with a broken template.")
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates" / "article.html").write_text("{{ article.title | nosuchfilter }}", encoding="utf-8")
+    with pytest.raises(SiteError):
+        _serve_build(root, session)
+    assert read_tree(root / "public") == before
+    assert _leftovers(root) == []
+
+
+def test_a_link_put_over_a_page_is_replaced_never_written_through(tmp_path: Path) -> None:
+    root = _site(tmp_path)
+    session = BuildSession()
+    _serve_build(root, session)
+    victim = root.parent / "victim.html"
+    victim.write_text("precious", encoding="utf-8")
+    page = root / "public" / "2019" / "article-3" / "index.html"
+    page.unlink()
+    page.symlink_to(victim)
+    _edit(root, "Edited while a page is a link.")
+    _serve_build(root, session)
+    assert victim.read_text(encoding="utf-8") == "precious"
+    assert not page.is_symlink()
+    assert read_tree(root / "public") == _clean(root)
+
+
+def test_a_removed_page_goes_and_its_empty_folder_with_it(tmp_path: Path) -> None:
+    root = _site(tmp_path)
+    session = BuildSession()
+    _serve_build(root, session)
+    (root / "content/2019/a2.md").unlink()
+    build(load_config(root), now=datetime.now(UTC), session=session, allow_removed_urls=True)
+    assert not (root / "public" / "2019" / "article-2").exists()
+    assert read_tree(root / "public") == _clean(root)
+
+
+@pytest.mark.parametrize("then", ["serve", "build"])
+def test_a_serve_build_killed_while_moving_files_in_is_recovered(then: str, tmp_path: Path) -> None:
+    """Killed after the manifest was widened and removed files went, with one new file moved
+    in of several: every file left is one the manifest names, so no build refuses it as foreign."""
+    root = _site(tmp_path)
+    run = [sys.executable, "-c", SERVE_BUILD, str(root)]
+    env = {**_env(), "PYTHONPATH": str(REPO)}
+    assert subprocess.run(run, env=env, capture_output=True, timeout=300, check=False).returncode == 0
+    (root / "content/2019/a2.md").unlink()
+    # "aa" sorts before every other page: its files are the first moved in
+    (root / "content/2019/b.md").write_text(article("Aa", body="A new one."), encoding="utf-8")
+    killed = subprocess.run(run, env={**env, "SITEGEN_TEST_KILL_AT": "in-place-moving"},
+                            capture_output=True, timeout=300, check=False)
+    assert killed.returncode == -signal.SIGKILL
+    if then == "serve":
+        done = subprocess.run(run, env=env, capture_output=True, text=True, timeout=300, check=False)
+        assert done.returncode == 0, done.stderr
+    else:
+        done_build = _build(root, "--allow-removed-urls")
+        assert (done_build.returncode, done_build.stderr) == (0, "")
+    assert read_tree(root / "public") == _clean(root)
+    assert not any(name.startswith(".public") for name in os.listdir(root))
