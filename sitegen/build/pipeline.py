@@ -26,11 +26,11 @@ from sitegen.build.loading import (
 )
 from sitegen.build.planning import PlannedSite, plan_site
 from sitegen.build.render_pool import Environments, RenderOutcome, render_plans
-from sitegen.build.session import BuildSession
+from sitegen.build.session import BuildSession, LastSite
 from sitegen.build.url_history import UrlHistory, UrlMoves, load_history, plan_moves, save_history
 from sitegen.config.folders import folder_problems
 from sitegen.config.settings import Config
-from sitegen.errors import BuildFailed, ConfigError, Diagnostic, TemplateError, raise_errors
+from sitegen.errors import BuildCancelled, BuildFailed, ConfigError, Diagnostic, TemplateError, raise_errors
 from sitegen.incremental.cache import BuildCache, digest
 from sitegen.incremental.fingerprint import Fingerprinter
 from sitegen.incremental.unchanged import LastBuild, input_digest, output_stands, remember_build
@@ -40,7 +40,10 @@ from sitegen.output.lock import build_lock
 from sitegen.output.ownership import OutputState, check_output, open_output
 from sitegen.output.writer import StagedOutput, WriteReport
 from sitegen.render.templates import compile_all, make_environment, templates_fingerprint
-from sitegen.search.indexing import index_search
+from sitegen.search.indexing import SearchReport, index_search
+from sitegen.search.shards import BUNDLE_DIR
+
+SEARCH_FILES = BUNDLE_DIR + "/"  # the search bundles' folder in the output
 
 __all__ = ["BuildReport", "CheckedSite", "PlannedSite", "build", "load_site", "plan_site"]
 
@@ -127,7 +130,9 @@ def _build_locked(config: Config, options: BuildOptions) -> BuildReport:
         checked = load_site(config, options.now, timings, cache, options.jobs, options.progress, tree,
                             options.session)
         _refuse_warnings(options.strict, checked.warnings)
+        _stop_if_cancelled(options)
         planned, moves = _plan(config, checked, history, options.now, options.allow_removed_urls, timings)
+        _stop_if_cancelled(options)
         written = _render_and_swap(config, options, cache, checked, planned, state, templates, timings,
                                    lambda: save_history(config, history_copy, moves))
         if not written.search_pending:  # else the catch-up build must not find this one standing
@@ -155,9 +160,39 @@ def _render_and_swap(config: Config, options: BuildOptions, cache: BuildCache, c
     clock = time.perf_counter()
     cache.put_page_fingerprints(rendered.fingerprints)
     timings["swap"] += time.perf_counter() - clock
+    if options.session is not None:
+        options.session.last = LastSite(repr(config), checked, planned, envs, templates)
+        options.session.unindexed = (options.session.unindexed | rendered.changed) if pending else set()
     return BuildReport(len(planned.plans), len(staged.outputs), report, checked.warnings, 0.0, timings,
                        rendered.rendered, (rendered.derived_made, len(planned.derived)),
                        search_pending=pending)
+
+
+def index_pending(config: Config, session: BuildSession, cancel: threading.Event | None = None
+                  ) -> SearchReport | None:
+    """Index the search shards that `serve`'s last builds left stale (defer_search), over
+    the live site, from the pages that build planned: no source is read, nothing planned or
+    rendered again. None when the session has no such build under this configuration (a
+    full build catches up then). `cancel` (a new edit) stops it, changing nothing."""
+    last = session.last
+    if last is None or last.config_text != repr(config) or not config.search.enabled:
+        return None
+    with build_lock(config, wait=True):
+        state = open_output(config.path("output"), config.paths.output, False)
+        staged = InPlaceOutput(config.path("output"), state, False, config.paths.output)
+        try:
+            for rel in sorted(state.made):
+                if not rel.startswith(SEARCH_FILES):
+                    staged.record(rel, False)  # the site stands; only its index is made again
+            searched = _fingerprinter(config, last.envs.default, last.planned, last.checked, last.templates)
+            report = index_search(staged, last.planned.plans, searched.searched, config,
+                                  set(session.unindexed), cancel=cancel)
+            staged.commit()
+        except BaseException:
+            staged.abort()
+            raise
+    session.unindexed = set()
+    return report
 
 
 def _output(config: Config, options: BuildOptions, cache: BuildCache, state: OutputState) -> StagedOutput:
@@ -217,6 +252,7 @@ def _write(config: Config, options: BuildOptions, planned: PlannedSite, env: Env
                                 options.jobs)
         raise_errors(rendered.problems, TemplateError)
         checkpoint("rendered")
+        _stop_if_cancelled(options)
         for copy in planned.copies:
             staged.copy(copy.output, copy.source)
         timings["render"] = time.perf_counter() - clock
@@ -233,6 +269,12 @@ def _write(config: Config, options: BuildOptions, planned: PlannedSite, env: Env
         staged.abort()
         raise
     return rendered, report, pending
+
+
+def _stop_if_cancelled(options: BuildOptions) -> None:
+    """Between stages: a build serve may cancel (a new edit arrived) stops, writing nothing."""
+    if options.cancel is not None and options.cancel.is_set():
+        raise BuildCancelled("build cancelled: the sources changed again")
 
 
 def _refuse_warnings(strict: bool, warnings: tuple[Diagnostic, ...]) -> None:

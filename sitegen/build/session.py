@@ -16,7 +16,10 @@ What it keeps, and why each is safe to keep:
   and decoding 4,000 rows per edit. A result is taken again only under the same key, and
   then goes through the same checks as a stored one (its refs must still resolve);
 - each page's route, by its document (the very object kept above, so the same parsed
-  front matter) and the configuration's text: routing reads nothing else.
+  front matter) and the configuration's text: routing reads nothing else;
+- the last build's checked and planned site and its template environments (`LastSite`),
+  from which an edit to an article's text alone is shown at once (serve/preview.py),
+  before the build that brings the rest of the site up to date.
 """
 
 from __future__ import annotations
@@ -27,12 +30,26 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
+    from sitegen.build.loading import CheckedSite
+    from sitegen.build.planning import PlannedSite
+    from sitegen.build.render_pool import Environments
     from sitegen.build.workers import SourceResult
     from sitegen.content.frontmatter import Document
     from sitegen.content.urls import Route
     from sitegen.errors import Diagnostic
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class LastSite:
+    """What the last build that wrote the site read and planned, under which settings."""
+
+    config_text: str  # repr of the configuration it was built with
+    checked: CheckedSite
+    planned: PlannedSite
+    envs: Environments
+    templates: str  # templates_fingerprint, as that build read it
 
 
 @dataclass
@@ -43,6 +60,10 @@ class BuildSession:
     # id(document) -> (the document, kept alive so the id stays its own; config text; routing)
     routes: dict[int, tuple[Document, str, tuple[Route | None, Diagnostic | None]]] = field(
         default_factory=dict)
+    last: LastSite | None = None  # the last build that wrote the site
+    # pages written by builds that left search behind (defer_search), whose words and
+    # languages the search index has not read yet: what `index_pending` reads again
+    unindexed: set[str] = field(default_factory=set)
 
     def remember_results(self, results: dict[str, SourceResult]) -> None:
         """Keep this build's results (only: a key no source has any more is dropped), without

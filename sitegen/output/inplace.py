@@ -25,7 +25,14 @@ from pathlib import Path
 
 from sitegen.errors import BuildFailed
 from sitegen.output.faults import checkpoint
-from sitegen.output.ownership import OutputState, clear_path, foreign_diagnostics, remove_tree, write_manifest
+from sitegen.output.ownership import (
+    OutputState,
+    clear_path,
+    foreign_diagnostics,
+    read_manifest,
+    remove_tree,
+    write_manifest,
+)
 from sitegen.output.writer import StagedOutput, WriteReport
 
 
@@ -89,12 +96,51 @@ class InPlaceOutput(StagedOutput):
             remove_tree(dest)  # the last site's folder, where this site has a file
         os.replace(os.path.join(self.staging, rel), dest)
 
+    def move_fresh_in(self) -> list[str]:
+        """Move the new files over their old ones and nothing else: no file goes, the
+        manifest stands (the files are the last build's, with new bytes)."""
+        for rel in sorted(self.fresh):
+            self._move_in(rel)
+        return sorted(self.fresh)
+
     def abort(self) -> None:
         """Give up: the live site is untouched; the side folder goes."""
         try:
             remove_tree(str(self.staging))
         except OSError:
             pass  # still marked as the build's: the next build removes it
+
+
+def replace_pages(out_dir: Path, shown: str, pages: dict[str, bytes]) -> list[str]:
+    """Put new bytes over pages the last build made, for `serve`'s first look at an edit
+    (serve/preview.py); returns the pages whose bytes changed. Under the build lock.
+
+    Only a file the manifest lists as the build's, standing as a plain file inside the
+    output folder (no link on its way), is replaced; any other is left for the full build
+    that follows, which applies every rule of issue 14. The files wait in the staging
+    folder, as a build's do, so one killed half-way leaves nothing foreign in the site."""
+    made = read_manifest(out_dir)
+    wanted = {rel: data for rel, data in pages.items() if rel in made and _plain_page(out_dir, rel)}
+    if not wanted:
+        return []
+    staged = InPlaceOutput(out_dir, OutputState(frozenset(made), frozenset(made)), False, shown)
+    try:
+        for rel, data in sorted(wanted.items()):
+            staged.put(rel, data)
+        return staged.move_fresh_in()
+    finally:
+        staged.abort()
+
+
+def _plain_page(out_dir: Path, rel: str) -> bool:
+    """A plain file at `rel` inside the output folder, reached through no link."""
+    path = os.path.join(out_dir, rel)
+    if os.path.realpath(path) != os.path.join(os.path.realpath(out_dir), rel):
+        return False
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _make_folders(root: str, folder: str) -> None:

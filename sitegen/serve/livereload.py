@@ -24,6 +24,7 @@ files on disk never carry it.
 from __future__ import annotations
 
 import html
+import logging
 import re
 import secrets
 import threading
@@ -38,14 +39,21 @@ from typing import TextIO
 import watchfiles
 
 from sitegen.build.failures import explain_failure
-from sitegen.build.pipeline import build
+from sitegen.build.pipeline import build, index_pending
 from sitegen.build.session import BuildSession
 from sitegen.config.settings import CONFIG_NAME, Config, load_config
 from sitegen.errors import BuildCancelled, SiteError
+from sitegen.output.lock import build_lock
+from sitegen.serve.preview import preview
 
 SCRIPT_URL = "/__livereload.js"
 EVENTS_URL = "/__livereload"
 RECONNECT_MS = 1000
+log = logging.getLogger(__name__)
+
+# After an edit is shown, the full build waits this long: the open tabs reload meanwhile,
+# without a build competing with the server for the interpreter and the cores.
+PREVIEW_GRACE = 0.3
 WATCH_STEP_MS = 50  # a burst of changes is built once the sources were quiet this long...
 WATCH_DEBOUNCE_MS = 1600  # ...or once changes kept coming for this long
 READY_TIMEOUT_MS = 200  # how long a watcher waits before saying it is ready (and idles)
@@ -242,13 +250,22 @@ class Rebuilder:
         self.session = BuildSession()  # what one build leaves the next: only changed files are written
 
     def rebuild(self, changed: Sequence[str] = ()) -> bool:
-        """Build the pages and reload the open tabs; changed search shards are left for
-        `catch_up`. On failure keep the last good site and say why, everywhere."""
+        """Show an edited article's page at once when the edit allows it (serve/preview.py),
+        then build the pages and reload the open tabs; changed search shards are left for
+        `catch_up`. On failure keep the last good site and say why, everywhere. A build
+        after a preview stops when another edit arrives (`cancel`): the next one does it."""
         stamp = time.strftime("%H:%M:%S")
         cause = f"{_describe(changed, self.config.root)} changed: " if changed else ""
+        self.cancel.clear()  # edits before this point are in `changed`
         try:
             config = load_config(self.config.root, self._overrides)
-            report = build(config, now=datetime.now(UTC), defer_search=True, session=self.session)
+            shown = self._preview(config, changed, stamp, cause)
+            if shown and self.cancel.wait(PREVIEW_GRACE):
+                return True  # another edit already: its build does the rest
+            report = build(config, now=datetime.now(UTC), defer_search=True, session=self.session,
+                           cancel=self.cancel if shown else None)
+        except BuildCancelled:
+            return True  # a newer edit is waiting; its build does the rest
         except SiteError as exc:
             self._fail(stamp, "\n".join(d.format() for d in exc.diagnostics))
             return False
@@ -266,22 +283,43 @@ class Rebuilder:
         self.search_pending = report.search_pending > 0
         return True
 
+    def _preview(self, config: Config, changed: Sequence[str], stamp: str, cause: str) -> bool:
+        """Put the edited articles' pages in the live site and reload the tabs, if this edit
+        allows it; True when it did. A failure here only means the full build does it all."""
+        started = time.perf_counter()
+        try:
+            with build_lock(config, wait=True):
+                shown = preview(config, self.session.last, list(changed))
+        except Exception:  # noqa: BLE001 - the full build that follows reports any real problem
+            log.debug("preview skipped", exc_info=True)
+            return False
+        if shown:
+            self._hub.succeeded()
+            print(f"[{stamp}] {cause}showed {', '.join(shown)} in {time.perf_counter() - started:.2f} s; "
+                  "building the rest", file=self._out, flush=True)
+        return bool(shown)
+
     def catch_up(self) -> None:
         """Index the search shards the last build left stale, unless an edit comes first.
 
         The pages are the last build's, so nothing re-renders and open tabs are not
-        reloaded; a new edit cancels this (the next build defers search again). The caller
-        clears `cancel` before it checks for edits."""
+        reloaded: the shards are indexed from the pages that build planned (index_pending),
+        or, without such a build in the session, by a build over the cache. A new edit
+        cancels this (the next build defers search again). The caller clears `cancel`
+        before it checks for edits."""
         started = time.perf_counter()
         try:
-            report = build(self.config, now=datetime.now(UTC), cancel=self.cancel, session=self.session)
+            if index_pending(self.config, self.session, self.cancel) is None:
+                report = build(self.config, now=datetime.now(UTC), cancel=self.cancel, session=self.session)
+                self.search_pending = report.search_pending > 0
+            else:
+                self.search_pending = False
         except BuildCancelled:
             return  # search_pending stays: the next quiet moment tries again
         except SiteError as exc:
             self._fail(time.strftime("%H:%M:%S"), "\n".join(d.format() for d in exc.diagnostics))
             self.search_pending = False
             return
-        self.search_pending = report.search_pending > 0
         print(f"[{time.strftime('%H:%M:%S')}] search index caught up in "
               f"{time.perf_counter() - started:.2f} s", file=self._out, flush=True)
 

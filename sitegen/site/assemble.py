@@ -161,9 +161,7 @@ def _article(page: PageInput, config: Config, term_names: dict[tuple[str, str], 
              term_refs: dict[tuple[str, str], TermRef], glossary: Glossary,
              language: LanguageContext) -> Article:
     """One article's view; `term_refs` shares each term's TermRef among all its articles."""
-    meta, body, route = page.document.meta, page.body, page.route
-    terms = _article_terms(page, config, term_names, term_refs, language.prefix)
-    summary_text = " ".join(plain_text(page.summary_html).split())
+    meta, route = page.document.meta, page.route
     return Article(
         source_path=page.document.source.path,
         kind=route.kind,
@@ -175,28 +173,44 @@ def _article(page: PageInput, config: Config, term_names: dict[tuple[str, str], 
         date=meta.date,
         lastmod=meta.lastmod,
         authors=meta.authors or ((config.site.author,) if config.site.author else ()),
-        terms=terms,
+        terms=_article_terms(page, config, term_names, term_refs, language.prefix),
         keywords=meta.keywords,
-        description=page_description(meta.description, meta.summary is not None, page.summary_html),
-        summary=_markup(page.summary_html),
-        summary_text=summary_text,
-        truncated=body.truncated or meta.summary is not None,
-        body=page.content,
-        headings=tuple(map(Heading._make, body.headings)),
-        word_count=body.word_count,
-        reading_time=body.reading_time,
-        lang=meta.lang or body.lang_hint or config.site.language,
         draft=meta.draft,
         aliases=tuple(href(config, alias) for alias in route.aliases),
         weight=meta.weight,
         provenance=meta.provenance,
         date_inferred=meta.date_inferred,
         params=dict(meta.params),
-        glossary=tuple(term for i in page.glossary if (term := glossary.term(i)) is not None),
         language=route.lang or language.code,
         translations=language.translations.get(page.document.source.path, ()),
         original_lang=language.originals.get(page.document.source.path, ""),
+        **_body_fields(page, config, glossary),
     )
+
+
+def rebodied(article: Article, page: PageInput, config: Config, glossary: Glossary) -> Article:
+    """`article` with the body of `page`, the same source with the same front matter and
+    route: what `serve` shows at once after an edit to the text alone (serve/preview.py),
+    before the whole site is assembled again. Every field an edited body can change is
+    here, made by the code that makes it for the whole site."""
+    return replace(article, **_body_fields(page, config, glossary))
+
+
+def _body_fields(page: PageInput, config: Config, glossary: Glossary) -> dict[str, Any]:
+    """The fields of an article that its converted body decides (with its front matter)."""
+    meta, body = page.document.meta, page.body
+    return {
+        "description": page_description(meta.description, meta.summary is not None, page.summary_html),
+        "summary": _markup(page.summary_html),
+        "summary_text": " ".join(plain_text(page.summary_html).split()),
+        "truncated": body.truncated or meta.summary is not None,
+        "body": page.content,
+        "headings": tuple(map(Heading._make, body.headings)),
+        "word_count": body.word_count,
+        "reading_time": body.reading_time,
+        "lang": meta.lang or body.lang_hint or config.site.language,
+        "glossary": tuple(term for i in page.glossary if (term := glossary.term(i)) is not None),
+    }
 
 
 def _article_terms(page: PageInput, config: Config, term_names: dict[tuple[str, str], str],

@@ -131,3 +131,35 @@ def test_a_serve_build_killed_while_moving_files_in_is_recovered(then: str, tmp_
         assert (done_build.returncode, done_build.stderr) == (0, "")
     assert read_tree(root / "public") == _clean(root)
     assert not any(name.startswith(".public") for name in os.listdir(root))
+
+
+def _preview(root: Path, session: BuildSession, text: str) -> list[str]:
+    """serve's first look at an edit to article-1's text (serve/preview.py)."""
+    from sitegen.output.lock import build_lock
+    from sitegen.serve.preview import preview
+
+    _edit(root, text)
+    config = load_config(root)
+    with build_lock(config):
+        return preview(config, session.last, [str(root / "content/2019/a1.md")])
+
+
+def test_a_preview_replaces_only_the_builds_own_page(tmp_path: Path) -> None:
+    root = _site(tmp_path)
+    session = BuildSession()
+    _serve_build(root, session)
+    assert _preview(root, session, "Previewed once.") == ["2019/article-1/index.html"]
+    page = root / "public/2019/article-1/index.html"
+    assert "Previewed once." in page.read_text(encoding="utf-8")
+    assert _leftovers(root) == []
+    outside = tmp_path / "elsewhere.html"
+    outside.write_text("someone else's file\n", encoding="utf-8")
+    page.unlink()
+    page.symlink_to(outside)  # a link put over the page by hand: never written through
+    assert _preview(root, session, "Previewed twice.") == []
+    assert outside.read_text(encoding="utf-8") == "someone else's file\n"
+    assert page.is_symlink()
+    _serve_build(root, session)  # the full build then replaces the link, as ever
+    assert outside.read_text(encoding="utf-8") == "someone else's file\n"
+    assert not page.is_symlink() and "Previewed twice." in page.read_text(encoding="utf-8")
+    assert read_tree(root / "public") == _clean(root)

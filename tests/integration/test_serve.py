@@ -297,23 +297,61 @@ def test_an_open_page_reloads_after_a_server_restart(tmp_path: Path, page: Page)
         page.get_by_text("After restart.", exact=True).wait_for(timeout=WAIT * 1000)
 
 
+def _wait_for_output(live: Live, text: str, count: int = 1) -> None:
+    deadline = time.monotonic() + WAIT
+    while live.out.getvalue().count(text) < count and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert live.out.getvalue().count(text) >= count, live.out.getvalue() + live.err.getvalue()
+
+
 def test_tabs_reload_before_search_catches_up(start: Callable[..., Live]) -> None:
     """An edit reloads open pages as soon as the pages are built; the search index of the
-    edited page follows in the background, without a second reload."""
+    edited page follows in the background, without another reload."""
     live = start()
     events = EventStream(live)
     try:
         first_token = events.wait_for("reload")
         live.edit(SOURCE, article("First light", slug="first", body="A zeppelin over Yokosuka."))
-        second_token = events.wait_for("reload", lambda token: token != first_token)
-        deadline = time.monotonic() + WAIT
-        while "search index caught up" not in live.out.getvalue() and time.monotonic() < deadline:
-            time.sleep(0.05)
+        events.wait_for("reload", lambda token: token != first_token)
+        _wait_for_output(live, "changed: built")
+        built_token = live.server.hub.current().token
+        _wait_for_output(live, "search index caught up")
     finally:
         events.close()
-    assert "search index caught up" in live.out.getvalue(), live.out.getvalue()
     assert "zeppelin" in live.get("/2019/first/").text
     fragments = [gzip.decompress(p.read_bytes()) for p in
                  (live.root / "public" / "pagefind" / "en").glob("*/fragment/*.pf_fragment")]
     assert any(b"zeppelin" in fragment for fragment in fragments)
-    assert live.server.hub.current().token == second_token  # no reload for the index
+    assert live.server.hub.current().token == built_token  # no reload for the index
+
+
+def test_an_edit_to_the_text_shows_before_the_site_is_built_again(start: Callable[..., Live]) -> None:
+    """Hugo's fast render, for the edit writers make all day: the article's own page is
+    rendered at once from the last build's plan and the tabs reload; the build that
+    follows brings the lists up to date, and leaves that page's bytes as they were."""
+    live = start()
+    events = EventStream(live)
+    try:
+        first_token = events.wait_for("reload")
+        live.edit(SOURCE, article("First light", slug="first", body="A zeppelin over Yokosuka."))
+        events.wait_for("reload", lambda token: token != first_token)
+        _wait_for_output(live, "changed: showed 2019/first/index.html in ")
+        shown = (live.root / "public" / "2019" / "first" / "index.html").read_bytes()
+        assert b"A zeppelin over Yokosuka." in shown
+        _wait_for_output(live, "changed: built")
+    finally:
+        events.close()
+    assert (live.root / "public" / "2019" / "first" / "index.html").read_bytes() == shown
+    assert "zeppelin" in live.get("/").text  # the home list's summary, from the full build
+    out = live.out.getvalue()
+    assert out.index("changed: showed") < out.index("changed: built")
+
+
+def test_an_edit_to_the_front_matter_waits_for_the_build(start: Callable[..., Live]) -> None:
+    """A new title can move the page in every list (and its slug its URL): nothing is shown
+    before the whole site is built again."""
+    live = start()
+    live.edit(SOURCE, article("First light, retitled", slug="first", body="The original text."))
+    _wait_for_output(live, "changed: built")
+    assert "changed: showed" not in live.out.getvalue()
+    assert "First light, retitled" in live.get("/2019/first/").text

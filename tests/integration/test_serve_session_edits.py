@@ -3,10 +3,12 @@
 test_random_edits.py checks the command line's cached builds. `serve` builds otherwise
 (serve/livereload.py's Rebuilder): one BuildSession lives across the edits, only the
 changed files are written over the live site (output/inplace.py), and changed search
-shards are left for a catch-up build. The builds here are the Rebuilder's two calls, with
-removed URLs allowed (the random steps remove articles).
-After every step the pages must equal a clean build's (search bundles aside: they are
-stale by design until the catch-up), and after the catch-up every file must.
+shards are left for a catch-up (index_pending). The steps here are the Rebuilder's calls:
+the preview of an edit to an article's text (serve/preview.py), the build, the catch-up,
+with removed URLs allowed (the random steps remove articles).
+Every page the preview writes must already be what a clean build makes; after every
+build the pages must equal a clean build's (search bundles aside: they are stale by
+design until the catch-up), and after the catch-up every file must.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build.pipeline import BuildReport, build
+from sitegen.build.pipeline import BuildReport, build, index_pending
 from sitegen.build.session import BuildSession
 from sitegen.config.settings import load_config
+from sitegen.output.lock import build_lock
+from sitegen.serve.preview import preview
 from tests.integration.test_random_edits import CONFIG, STEPS, TAGS, _clean_build, _front
 from tests.support.sites import read_tree, write_site
 
@@ -39,7 +43,33 @@ def _serve_build(root: Path, session: BuildSession, defer: bool) -> BuildReport:
                  allow_removed_urls=True)
 
 
-def _run(tmp_path: Path, seed: int, steps: int, search: bool) -> None:
+def _sources(root: Path) -> dict[str, bytes]:
+    """The files the watcher watches, by path under the project."""
+    files = {f"{folder}/{name}": data for folder in ("content", "templates", "static")
+             if (root / folder).is_dir() for name, data in read_tree(root / folder).items()}
+    return {**files, "config.yaml": (root / "config.yaml").read_bytes()}
+
+
+def _changed(root: Path, before: dict[str, bytes]) -> list[str]:
+    """The files a step changed, added or removed, as the watcher reports them."""
+    after = _sources(root)
+    return [str(root / name) for name in sorted(set(before) | set(after)) if before.get(name) != after.get(name)]
+
+
+def _previewed(root: Path, session: BuildSession, changed: list[str]) -> list[str]:
+    config = load_config(root)
+    with build_lock(config):
+        return preview(config, session.last, changed)
+
+
+def _catch_up(root: Path, session: BuildSession) -> None:
+    """The Rebuilder's catch-up: from the session's last build, else a build."""
+    if index_pending(load_config(root), session) is None:
+        _serve_build(root, session, defer=False)
+
+
+def _run(tmp_path: Path, seed: int, steps: int, search: bool) -> int:
+    """Run the steps; returns how many edits were previewed."""
     rng = random.Random(seed)
     files: dict[str, str | bytes] = {"config.yaml": CONFIG.format(search=str(search).lower())}
     for year in (2001, 2003, 2005, 2007):
@@ -48,21 +78,28 @@ def _run(tmp_path: Path, seed: int, steps: int, search: bool) -> None:
     session = BuildSession()
     _serve_build(root, session, defer=True)
     done: list[str] = []
+    previews = 0
     for _ in range(steps):
+        before = _sources(root)
         done.append(rng.choice(STEPS)(root, rng))
-        report = _serve_build(root, session, defer=True)
         expected = _clean_build(root, tmp_path / "clean")
+        shown = _previewed(root, session, _changed(root, before))
+        previews += bool(shown)
+        live = read_tree(root / "public")
+        assert all(live[name] == expected[name] for name in shown), f"seed {seed}, preview after {done}"
+        report = _serve_build(root, session, defer=True)
         differ = _differ(read_tree(root / "public"), expected, pages_only=True)
         assert not differ, f"seed {seed}, after {done}: {differ[:10]}"
         if report.search_pending:
-            _serve_build(root, session, defer=False)
+            _catch_up(root, session)
         differ = _differ(read_tree(root / "public"), expected, pages_only=False)
         assert not differ, f"seed {seed}, after {done} and the search catch-up: {differ[:10]}"
+    return previews
 
 
 @pytest.mark.parametrize("seed", [11, 12])
 def test_serve_edits_without_search_equal_clean_builds(tmp_path: Path, seed: int) -> None:
-    _run(tmp_path, seed, 20, search=False)
+    assert _run(tmp_path, seed, 20, search=False) > 0  # some steps are edits to a text alone
 
 
 @pytest.mark.parametrize("seed", [13])

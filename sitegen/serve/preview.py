@@ -1,0 +1,106 @@
+"""Show an edit to an article's text at once, before the site catches up with it.
+
+Hugo's server re-renders first the pages a browser has open ("fast render"). Ours does
+the like for the most common edit of a writing day, a change to an article's text: when
+every changed file is a page of the last build whose front matter is unchanged, nothing
+about the site's shape can have moved (its URL, its lists, its terms, its neighbours),
+so its own page is converted and rendered again against the last build's plan and put
+over the old one, and open tabs reload. That takes a fraction of a second at any size.
+
+The full build follows at once (livereload.Rebuilder) and is the authority: it makes the
+same bytes for that page (the same code makes its article, site/assemble.py `rebodied`)
+and brings everything else up to date (lists that show the summary, feeds, search).
+Anything unusual (new or removed files, front matter edits, templates, the config, a
+body that reads the site, a problem in the file) skips this and leaves it all to the
+full build, which reports what is wrong.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from sitegen.build.session import LastSite
+from sitegen.build.workers import SourceProcessor, SourceResult
+from sitegen.config.settings import Config
+from sitegen.content.frontmatter import Document
+from sitegen.content.sources import read_source
+from sitegen.output.inplace import replace_pages
+from sitegen.render.bodies import RefIndex
+from sitegen.render.contexts import ArticlePage, StandalonePage
+from sitegen.render.templates import OutputPlan, render_output
+from sitegen.site.assemble import PageInput, rebodied
+from sitegen.site.model import ArticleBody
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Edit:
+    """One edited page: its new document and converted body."""
+
+    document: Document
+    result: SourceResult
+
+
+def preview(config: Config, last: LastSite | None, changed: list[str]) -> list[str]:
+    """Render the pages of articles whose text alone changed and put them in the live
+    site; the outputs replaced, [] when this edit is not one to preview (see the module)."""
+    if last is None or last.config_text != repr(config) or not changed:
+        return []
+    edits = _edits(config, last, changed)
+    if not edits:
+        return []
+    pages: dict[str, bytes] = {}
+    for edit in edits:
+        for plan in _plans_of(config, last, edit):
+            pages[plan.output] = render_output(plan, last.envs.of(plan)).data
+    return replace_pages(config.path("output"), config.paths.output, pages)
+
+
+def _edits(config: Config, last: LastSite, changed: list[str]) -> list[_Edit]:
+    """The changed pages, converted; [] unless every changed file is a page of the last
+    build with the same front matter, converted without a problem."""
+    documents = {Path(d.source.file): d for d in last.checked.documents if d.source.file}
+    processor = SourceProcessor(config, refs=RefIndex(
+        {d.source.content_path: last.checked.routes[d.source.path]
+         for d in last.checked.documents if d.source.path in last.checked.routes}))
+    edits = []
+    for path in dict.fromkeys(Path(p) for p in changed):
+        old = documents.get(path)
+        if old is None:
+            return []
+        source, problem = read_source(path, old.source.path, old.source.content_path)
+        if source is None or problem is not None:
+            return []
+        if source.digest == old.source.digest:
+            continue  # saved without a change
+        result = processor.process(source)
+        new = result.document
+        if (new is None or result.converted is None or result.body is None or result.diagnostics
+                or new.meta != old.meta or new.has_front_matter != old.has_front_matter):
+            return []
+        edits.append(_Edit(new, result))
+    return edits
+
+
+def _plans_of(config: Config, last: LastSite, edit: _Edit) -> list[OutputPlan]:
+    """The article's own page (its side-by-side views and lists wait for the full build),
+    with the article's body fields made again from the new body."""
+    path = edit.document.source.path
+    converted, body = edit.result.converted, edit.result.body
+    assert converted is not None and body is not None
+    page = next((p for p in last.checked.pages if p.document.source.path == path), None)
+    if page is None:
+        return []
+    page = PageInput(edit.document, page.route, converted.body, converted.summary_html,
+                     ArticleBody(lambda: body, path), converted.glossary)
+    plans = []
+    for plan in last.planned.plans:
+        context = plan.context
+        if isinstance(context, ArticlePage | StandalonePage) and context.article.source_path == path:
+            article = rebodied(context.article, page, config, last.checked.glossary)
+            meta = replace(context.page, description=article.description, lang=article.lang)
+            plans.append(replace(plan, context=replace(context, article=article, page=meta)))
+    return plans
