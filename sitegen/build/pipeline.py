@@ -33,7 +33,7 @@ from sitegen.config.settings import Config
 from sitegen.errors import BuildCancelled, BuildFailed, ConfigError, Diagnostic, TemplateError, raise_errors
 from sitegen.incremental.cache import BuildCache, digest
 from sitegen.incremental.fingerprint import Fingerprinter
-from sitegen.incremental.unchanged import LastBuild, input_digest, output_stands, remember_build
+from sitegen.incremental.unchanged import LastBuild, forget_build, input_digest, output_stands, remember_build
 from sitegen.output.faults import checkpoint
 from sitegen.output.inplace import InPlaceOutput
 from sitegen.output.lock import build_lock
@@ -124,8 +124,9 @@ def _build_locked(config: Config, options: BuildOptions) -> BuildReport:
         inputs = input_digest(config, tree, templates, engine_fingerprint(), options.keep_foreign)
         history_copy = cache.folder if cache.enabled else None
         history = load_history(config, history_copy)
+        # serve's first build plans the site even when it stands: edits are previewed from it
         last = output_stands(cache, state, digest(inputs, history.digest()), options.now)
-        if last is not None:
+        if last is not None and (options.session is None or options.session.last is not None):
             return _standing(config, last, state, options.strict, timings, started)
         checked = load_site(config, options.now, timings, cache, options.jobs, options.progress, tree,
                             options.session)
@@ -135,13 +136,26 @@ def _build_locked(config: Config, options: BuildOptions) -> BuildReport:
         _stop_if_cancelled(options)
         written = _render_and_swap(config, options, cache, checked, planned, state, templates, timings,
                                    lambda: save_history(config, history_copy, moves))
-        if not written.search_pending:  # else the catch-up build must not find this one standing
-            remember_build(cache, LastBuild(digest(inputs, moves.history().digest()), len(planned.plans),
-                                            checked.warnings, checked.stable_until))
+        made = LastBuild(digest(inputs, moves.history().digest()), len(planned.plans), checked.warnings,
+                         checked.stable_until)
+        _remember(cache, made, written.search_pending > 0, options.session)
     finally:
         cache.close()
     return replace(written, seconds=time.perf_counter() - started, moved=tuple(sorted(moves.moved)),
                    forgotten=moves.forgotten)
+
+
+def _remember(cache: BuildCache, made: LastBuild, search_pending: bool, session: BuildSession | None) -> None:
+    """Remember the build, so that the next one with the same inputs stops at once; one
+    that left search behind is remembered only once search catches up (index_pending):
+    until then the output is not what these inputs make, and no build may find it standing
+    (an edit undone before the catch-up would otherwise keep the edited pages)."""
+    if not search_pending:
+        remember_build(cache, made)
+        return
+    forget_build(cache)
+    if session is not None:
+        session.caught_up = made
 
 
 def _render_and_swap(config: Config, options: BuildOptions, cache: BuildCache, checked: CheckedSite,
@@ -191,8 +205,21 @@ def index_pending(config: Config, session: BuildSession, cancel: threading.Event
         except BaseException:
             staged.abort()
             raise
+        _remember_caught_up(config, session)
     session.unindexed = set()
     return report
+
+
+def _remember_caught_up(config: Config, session: BuildSession) -> None:
+    """The site is now what the last build's inputs make, index included: remember it."""
+    if session.caught_up is None:
+        return
+    cache = BuildCache(config.path("cache"))
+    try:
+        remember_build(cache, session.caught_up)
+    finally:
+        cache.close()
+    session.caught_up = None
 
 
 def _output(config: Config, options: BuildOptions, cache: BuildCache, state: OutputState) -> StagedOutput:

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from sitegen.content.frontmatter import Document
     from sitegen.content.urls import Route
     from sitegen.errors import Diagnostic
+    from sitegen.incremental.unchanged import LastBuild
 
 T = TypeVar("T")
 
@@ -64,6 +65,7 @@ class BuildSession:
     # pages written by builds that left search behind (defer_search), whose words and
     # languages the search index has not read yet: what `index_pending` reads again
     unindexed: set[str] = field(default_factory=set)
+    caught_up: LastBuild | None = None  # what to remember once search has caught up
 
     def remember_results(self, results: dict[str, SourceResult]) -> None:
         """Keep this build's results (only: a key no source has any more is dropped), without

@@ -76,6 +76,12 @@ def remember_build(cache: BuildCache, build: LastBuild) -> None:
     cache.put_meta({"last_build": json.dumps(record, sort_keys=True, ensure_ascii=False)})
 
 
+def forget_build(cache: BuildCache) -> None:
+    """The output no longer is what the remembered build made (serve wrote pages and left
+    search behind): no later build may find it standing until one remembers itself."""
+    cache.put_meta({"last_build": ""})
+
+
 def output_stands(cache: BuildCache, state: OutputState, inputs: str, now: datetime) -> LastBuild | None:
     """The last build, if its output is still the site these inputs make."""
     if not cache.enabled:

@@ -355,3 +355,24 @@ def test_an_edit_to_the_front_matter_waits_for_the_build(start: Callable[..., Li
     _wait_for_output(live, "changed: built")
     assert "changed: showed" not in live.out.getvalue()
     assert "First light, retitled" in live.get("/2019/first/").text
+
+
+def test_the_first_edit_after_starting_on_a_built_site_is_shown_at_once(tmp_path: Path) -> None:
+    """A server started over a site already built (its output standing) still plans it,
+    so that the first edit to an article's text is shown at once too."""
+    from datetime import UTC, datetime
+
+    from sitegen.build.pipeline import build
+
+    root = write_site(tmp_path / "site", SITE)
+    config = load_config(root, {"build_drafts": True})
+    build(config, now=datetime.now(UTC))
+    out, err = io.StringIO(), io.StringIO()
+    server = Server(config, host="127.0.0.1", port=0, out=out, err=err)
+    server.start()
+    try:
+        live = Live(server, root, out, err)
+        live.edit(SOURCE, article("First light", slug="first", body="A zeppelin over Yokosuka."))
+        _wait_for_output(live, "changed: showed 2019/first/index.html in ")
+    finally:
+        server.stop()

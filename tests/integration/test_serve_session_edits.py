@@ -105,3 +105,24 @@ def test_serve_edits_without_search_equal_clean_builds(tmp_path: Path, seed: int
 @pytest.mark.parametrize("seed", [13])
 def test_serve_edits_with_search_equal_clean_builds(tmp_path: Path, seed: int) -> None:
     _run(tmp_path, seed, 8, search=True)
+
+
+def test_an_edit_undone_before_search_catches_up_is_built_again(tmp_path: Path) -> None:
+    """The site after an edit whose search is deferred is not what the remembered build
+    made: undoing the edit before the catch-up must not find that build standing."""
+    rng = random.Random(5)
+    files: dict[str, str | bytes] = {"config.yaml": CONFIG.format(search="true")}
+    for year in (2001, 2003):
+        files[f"content/{year}/s{year}.md"] = _front(f"Start {year}", year, rng.sample(TAGS, 2))
+    root = write_site(tmp_path / "site", files)
+    session = BuildSession()
+    _serve_build(root, session, defer=True)
+    _catch_up(root, session)
+    source = root / "content/2001/s2001.md"
+    original = source.read_bytes()
+    source.write_bytes(original + b"\nA sentence added, then taken back.\n")
+    assert _serve_build(root, session, defer=True).search_pending
+    source.write_bytes(original)  # undone before the search catches up
+    _serve_build(root, session, defer=True)
+    _catch_up(root, session)
+    assert _differ(read_tree(root / "public"), _clean_build(root, tmp_path / "clean"), pages_only=False) == []
