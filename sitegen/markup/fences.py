@@ -68,8 +68,8 @@ class _SafeFences(SuperFencesBlockPreprocessor):
     def highlight(self, src: str = "", language: str = "", options: dict[str, str] | None = None,
                   md: Markdown | None = None, **kwargs: Any) -> str:
         language, kept = safe_fence_options(src, language, dict(options or {}), kwargs)
-        site_style = self.linenums_style
-        self.linenums_style = kept.pop("linenums_style", site_style)
+        site_style: str = self.linenums_style  # the library's, set in get_hl_settings
+        self.linenums_style: str = kept.pop("linenums_style", site_style)
         try:
             result: str = super().highlight(src, language, kept, md, **kwargs)
         finally:
