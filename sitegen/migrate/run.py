@@ -19,6 +19,7 @@ from sitegen.migrate.config_map import map_config
 from sitegen.migrate.config_yaml import render_config
 from sitegen.migrate.files import PlannedFile, conflicts, merge, tree_files, write
 from sitegen.migrate.hugo_config import HugoConfig, read_hugo_config
+from sitegen.migrate.inline_shortcodes import inline_result
 from sitegen.migrate.layout import content_folders, other_language, theme_roots
 from sitegen.migrate.report import MigrationReport
 from sitegen.migrate.shortcodes import ShortcodeResult, find_usages, shortcode_templates
@@ -39,7 +40,7 @@ def migrate(site: Path, into: Path, force: bool = False) -> MigrationReport:
     roots = theme_roots(site, hugo)
     pages = [p.source for p in content if p.source is not None and p.source.suffix in PAGE_SUFFIXES]
     usages = find_usages(_content_root(site, hugo), pages)
-    report.shortcodes = shortcode_templates(usages, roots)
+    report.shortcodes = _with_inline(shortcode_templates(usages, roots), pages, hugo)
     planned = merge(_assets(site, roots), content,
                     _shortcode_files(report.shortcodes), [_config_file(hugo, report)])
     _note_differences(site, hugo, roots, pages, report)
@@ -106,6 +107,13 @@ def _assets(site: Path, roots: list[Path]) -> list[PlannedFile]:
             layers.append(tree_files(root / "static", "static"))
             layers.append(tree_files(root / "assets", "assets"))
     return merge(*layers)
+
+
+def _with_inline(results: list[ShortcodeResult], pages: list[Path], hugo: HugoConfig) -> list[ShortcodeResult]:
+    """Inline shortcodes (defined nowhere but in the content) translated from their bodies."""
+    enabled = hugo.get("enableinlineshortcodes", default=False) is True
+    return [inline_result(r, pages, enabled) if r.name.endswith(".inline") and r.status == "stub" else r
+            for r in results]
 
 
 def _shortcode_files(results: list[ShortcodeResult]) -> list[PlannedFile]:
