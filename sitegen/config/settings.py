@@ -65,6 +65,8 @@ class MarkdownSection:
     cjk_lang: str = "ja"  # lang attribute for blocks written only in Han characters
     line_numbers: str = ""  # "table" or "inline": number every code block (Hugo's markup.highlight.lineNos)
     emoji: bool = False  # :name: written as the emoji, GitHub's names (Hugo's enableEmoji)
+    alerts: str = ""  # "type" or "given": > [!NOTE] quotes as alerts, titled by type or only as given
+    diagrams: tuple[str, ...] = ()  # fence languages written <pre class="mermaid"> for a drawing script
 
 
 @dataclass(frozen=True)
