@@ -9,7 +9,10 @@ and have a setting here that renders the same text:
   (``title .AlertType``, the theme's words through ``i18n``/``T``), else only by a title
   the alert gives;
 - ``render-codeblock-LANG.html`` writing ``<pre class="LANG">``: the blocks of a diagram
-  language such as ``mermaid`` as text for a drawing script (``markdown.diagrams``).
+  language such as ``mermaid`` as text for a drawing script (``markdown.diagrams``),
+  written as is where the hook writes ``.Inner | safeHTML`` (``markdown.raw_diagrams``),
+  with no newline after them where the hook's output ends at ``</pre>``
+  (``markdown.diagrams_joined``).
 
 The hooks these settings stand for are not reported as left out; the others are.
 """
@@ -24,6 +27,9 @@ HOOK_FOLDERS = ("layouts/_markup", "layouts/_default/_markup")
 _ALERT_RE = re.compile(r'\.Alert(?:Type|Title)\b|\.Type\s+"alert"')
 _TYPE_TITLE_RE = re.compile(r"\btitle\s+[$.]|\bi18n\b|\(T\s")
 _PRE_CLASS_RE = re.compile(r"<pre\b[^>]*\bclass=\"([\w-]+)\"")
+_RAW_INNER_RE = re.compile(r"\.Inner\s*\|\s*safeHTML")
+# Output that ends at </pre>: only actions trimming the white space on both sides after it.
+_JOINED_RE = re.compile(r"</pre>(?:\s*\{\{-(?:[^}]|\}(?!\}))*-\}\})+\s*$|</pre>$")
 _CODEBLOCK_RE = re.compile(r"render-codeblock-([\w-]+)\.html")
 
 
@@ -59,6 +65,10 @@ def hook_settings(roots: list[Path]) -> HookSettings:
         if language and pre and pre.group(1) == language.group(1):
             diagrams.append(language.group(1))
             settings.covered.add(name)
+            if _RAW_INNER_RE.search(source) and "htmlEscape" not in source:
+                settings.markdown["raw_diagrams"] = True
+            if _JOINED_RE.search(source):
+                settings.markdown["diagrams_joined"] = True
     if diagrams:
         settings.markdown["diagrams"] = diagrams
     return settings

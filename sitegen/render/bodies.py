@@ -33,6 +33,7 @@ from sitegen.markup.markdown import (
     render_markdown,
 )
 from sitegen.markup.markers import strip_reserved
+from sitegen.markup.passthrough import delimiter_pairs
 from sitegen.markup.shortcodes import (
     Expansion,
     ShortcodeCall,
@@ -57,7 +58,9 @@ def markdown_options(config: Config) -> MarkdownOptions:
                            has_cjk_language=md.has_cjk_language, cjk_lang=md.cjk_lang,
                            line_numbers=md.line_numbers if md.line_numbers in ("table", "inline") else "",
                            emoji=md.emoji, alerts=md.alerts if md.alerts in ALERT_TITLES else "",
-                           diagrams=tuple(name for name in md.diagrams if DIAGRAM_NAME_RE.fullmatch(name)))
+                           diagrams=tuple(name for name in md.diagrams if DIAGRAM_NAME_RE.fullmatch(name)),
+                           raw_diagrams=md.raw_diagrams and md.unsafe, diagrams_joined=md.diagrams_joined,
+                           passthrough_blocks=delimiter_pairs(md.passthrough_blocks))
 
 
 @dataclass(frozen=True)

@@ -52,3 +52,31 @@ def test_hooks_that_are_no_alert_or_diagram_change_nothing(tmp_path: Path) -> No
     markdown = load_config(project).markdown
     assert (markdown.alerts, markdown.diagrams) == ("", ())
     assert "render hooks are not translated (render-blockquote.html, render-codeblock-chart.html):" in out
+
+
+STACK_MERMAID = ('<pre class="mermaid" style="visibility:hidden">\n{{- .Inner | safeHTML -}}\n</pre>\n'
+                 '{{- .Page.Store.Set "hasMermaid" true -}}\n')
+
+
+def test_a_hook_writing_the_diagram_as_is_and_ending_at_pre_is_followed(tmp_path: Path) -> None:
+    project, _ = _migrate(tmp_path, {"render-codeblock-mermaid.html": STACK_MERMAID})
+    markdown = load_config(project).markdown
+    assert (markdown.diagrams, markdown.raw_diagrams, markdown.diagrams_joined) == (("mermaid",), True, True)
+
+
+def test_an_escaping_hook_with_a_newline_after_pre_is_followed_too(tmp_path: Path) -> None:
+    hook = '<pre class="mermaid">\n  {{ .Inner | htmlEscape | safeHTML }}\n</pre>\n{{ .Page.Store.Set "m" true }}\n'
+    project, _ = _migrate(tmp_path, {"render-codeblock-mermaid.html": hook})
+    markdown = load_config(project).markdown
+    assert (markdown.diagrams, markdown.raw_diagrams, markdown.diagrams_joined) == (("mermaid",), False, False)
+
+
+def test_goldmarks_passthrough_block_delimiters_are_kept(tmp_path: Path) -> None:
+    site = tmp_path / "hugo"
+    (site / "content").mkdir(parents=True)
+    (site / "hugo.yaml").write_text(
+        "baseURL: https://example.org/\nmarkup:\n  goldmark:\n    extensions:\n      passthrough:\n"
+        "        enable: true\n        delimiters:\n          block: [['\\[', '\\]'], ['$$', '$$']]\n"
+        "          inline: [['\\(', '\\)']]\n", encoding="utf-8")
+    assert run_cli("migrate", str(site), "--into", str(tmp_path / "project")).code == 0
+    assert load_config(tmp_path / "project").markdown.passthrough_blocks == ("\\[ \\]", "$$ $$")
