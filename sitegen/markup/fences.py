@@ -7,6 +7,8 @@ page, in safe mode). `SafeFencesExtension` puts a subclass of its block preproce
 its place whose formatter only lets through what cannot leave its attribute: a language
 and classes and an id made of word characters, ``data-*`` values escaped, ``hl_lines``
 bounded by the code's own lines and ``linenums`` of at most 9 digits; ``title`` is dropped.
+A fence may also choose its own numbering style (``linenums_style``, from Hugo's
+``linenos=inline`` or ``table``; superfences has one per site).
 
 It also removes three costs that made a body of many small fences take seconds:
 superfences rebuilt the whole list of lines once per fence (`reassemble`, quadratic),
