@@ -31,3 +31,7 @@ INSTAGRAM = """\
 """
 
 EMBEDDED_TEMPLATES = {"instagram": INSTAGRAM}
+# Hugo's built-ins that fetch while Hugo builds: why their stub shows nothing.
+FETCHING = {name: f"Hugo's built-in {name} fetches {what} from the network while it builds; ours fetch nothing"
+            for name, what in (("x", "the post"), ("twitter", "the post"), ("tweet", "the post"),
+                               ("gist", "the gist"))}

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen.migrate.embedded import EMBEDDED_TEMPLATES
+from sitegen.migrate.embedded import EMBEDDED_TEMPLATES, FETCHING
 from sitegen.migrate.translate import Untranslatable, translate
 
 SHIPPED = frozenset({"figure", "details", "highlight", "ref", "relref", "param", "rawhtml"})
@@ -132,6 +132,8 @@ def _builtin(name: str, usage: Usage) -> ShortcodeResult:
         return ShortcodeResult(name, BUILTIN_TEMPLATES[name], "built-in", "Hugo's built-in")
     if name.endswith(".inline"):
         origin, reason = "inline", "an inline shortcode (its Go template is in the content)"
+    elif name in FETCHING:
+        origin, reason = "Hugo's built-in", FETCHING[name]
     else:  # often the theme's, when the theme is not in the repository
         origin = "defined nowhere we looked"
         reason = "no template defines it in the site, its theme or Hugo's built-ins we know"

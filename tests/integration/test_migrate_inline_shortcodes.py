@@ -1,6 +1,6 @@
-"""Inline shortcodes through `migrate`: translated from the content once, by the site's
-owner; never run from content written after (tests/hugo_parity/sites/inline-and-embedded/
-compares the translated ones with Hugo's output)."""
+"""Shortcodes of the content through `migrate`: inline shortcodes, translated once from the
+content by the site's owner and never run from content written after, and Hugo's embedded
+ones (tests/hugo_parity/sites/inline-and-embedded/ compares them with Hugo's output)."""
 
 from __future__ import annotations
 
@@ -60,3 +60,20 @@ def test_an_untranslatable_body_is_listed_for_a_person(tmp_path: Path) -> None:
     assert "Needs a person (1):\n  templates/shortcodes/t.inline.html: stub showing only its inner text " \
            "(an inline shortcode whose body cannot be translated: " in out
     assert _paragraph(project) == "Before {{ partial \u201cx.html\u201d . }} after."  # smart quotes
+
+
+def test_hugos_x_and_instagram_shortcodes(tmp_path: Path) -> None:
+    """instagram is Hugo's own markup (the fixture site compares it with Hugo's); x is a
+    stub that says why: Hugo fetches the post while it builds."""
+    page = PAGE.replace("{{< t.inline >}}" + BODY + "{{< /t.inline >}}",
+                        '{{< x user="GoHugoIO" id="1305090583917203457" >}}{{< instagram DBHw3t6A6a4 >}}')
+    project, out = _migrate(tmp_path, "", page)
+    assert "templates/shortcodes/x.html: stub showing only its inner text (Hugo's built-in x fetches " \
+           "the post from the network while it builds; ours fetch nothing)" in out
+    assert "templates/shortcodes/instagram.html: from Hugo's built-in" in out
+    built = build_site(project)
+    assert built.code == 0, built.err
+    tree = lxml_html.parse(str(project / "public" / "post" / "p" / "index.html"))
+    (quote,) = tree.getroot().find_class("instagram-media")
+    assert quote.find(".//a").get("href") == "https://www.instagram.com/p/DBHw3t6A6a4"
+    assert " ".join(quote.text_content().split()) == "View this post on Instagram"
