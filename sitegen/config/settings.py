@@ -65,6 +65,11 @@ class MarkdownSection:
     cjk_lang: str = "ja"  # lang attribute for blocks written only in Han characters
     line_numbers: str = ""  # "table" or "inline": number every code block (Hugo's markup.highlight.lineNos)
     emoji: bool = False  # :name: written as the emoji, GitHub's names (Hugo's enableEmoji)
+    alerts: str = ""  # "type" or "given": > [!NOTE] quotes as alerts, titled by type or only as given
+    diagrams: tuple[str, ...] = ()  # fence languages written <pre class="mermaid"> for a drawing script
+    raw_diagrams: bool = False  # with unsafe: their text written as is, not escaped (a hook's .Inner | safeHTML)
+    diagrams_joined: bool = False  # no newline after a diagram's </pre>, as a hook that trims its end writes it
+    passthrough_blocks: tuple[str, ...] = ()  # "$$ $$": math between these left as written (Hugo's passthrough)
 
 
 @dataclass(frozen=True)

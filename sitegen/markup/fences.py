@@ -7,6 +7,8 @@ page, in safe mode). `SafeFencesExtension` puts a subclass of its block preproce
 its place whose formatter only lets through what cannot leave its attribute: a language
 and classes and an id made of word characters, ``data-*`` values escaped, ``hl_lines``
 bounded by the code's own lines and ``linenums`` of at most 9 digits; ``title`` is dropped.
+A fence may also choose its own numbering style (``linenums_style``, from Hugo's
+``linenos=inline`` or ``table``; superfences has one per site).
 
 It also removes three costs that made a body of many small fences take seconds:
 superfences rebuilt the whole list of lines once per fence (`reassemble`, quadratic),
@@ -16,6 +18,7 @@ the same for every block; lexers and stylesheets are kept once made.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from functools import lru_cache
@@ -51,6 +54,8 @@ def safe_fence_options(src: str, language: str, options: dict[str, str],
         kept["hl_lines"] = " ".join(map(str, lines))
     if _LINENUMS_RE.fullmatch(options.get("linenums", "")):
         kept["linenums"] = options["linenums"]
+    if options.get("linenums_style") in ("table", "inline"):  # from Hugo's linenos (fence_info)
+        kept["linenums_style"] = options["linenums_style"]
     kwargs["classes"] = [c for c in kwargs.get("classes") or [] if _NAME_RE.fullmatch(c)]
     id_value = kwargs.get("id_value") or ""
     kwargs["id_value"] = id_value if _NAME_RE.fullmatch(id_value) else ""
@@ -65,7 +70,12 @@ class _SafeFences(SuperFencesBlockPreprocessor):
     def highlight(self, src: str = "", language: str = "", options: dict[str, str] | None = None,
                   md: Markdown | None = None, **kwargs: Any) -> str:
         language, kept = safe_fence_options(src, language, dict(options or {}), kwargs)
-        result: str = super().highlight(src, language, kept, md, **kwargs)
+        site_style: str = self.linenums_style  # the library's, set in get_hl_settings
+        self.linenums_style: str = kept.pop("linenums_style", site_style)
+        try:
+            result: str = super().highlight(src, language, kept, md, **kwargs)
+        finally:
+            self.linenums_style = site_style
         return result
 
     def get_hl_settings(self) -> None:
@@ -155,12 +165,23 @@ class SafeFencesExtension(Extension):
         for entry in old.extension.superfences:
             if entry.get("formatter") == old.highlight:
                 entry["formatter"] = fenced.highlight
+                entry["validator"] = functools.partial(_style_validator, validator=entry["validator"])
         md.preprocessors.register(fenced, "fenced_code_block", 25)
         # The library's block formatter class is module state; give it the cached stylesheet
         # (a pure function of the style options), once.
         block_formatter = pymdownx_highlight.BlockHtmlFormatter
         if block_formatter._create_stylesheet is not _cached_stylesheet:
             block_formatter._create_stylesheet = _cached_stylesheet
+
+
+def _style_validator(language: str, inputs: dict[str, str], options: dict[str, str],
+                     attrs: dict[str, str], md: Markdown, validator: Any) -> bool:
+    """superfences' validator, which also takes ``linenums_style``: the numbering style of
+    one block (Hugo's ``linenos=inline`` or ``table``), where the library has one per site."""
+    style = inputs.pop("linenums_style", None)
+    if style in ("table", "inline"):
+        options["linenums_style"] = style
+    return bool(validator(language, inputs, options, attrs, md))
 
 
 def highlight_code(code: str, lang: str = "", options: str = "") -> str:

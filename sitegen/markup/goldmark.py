@@ -102,13 +102,24 @@ def fence_info(info: str, line_count: int | None = None, notes: list[str] | None
         return info
     options = parse_options(hugo.group("attrs"))
     parts = [hugo.group("lang")] if hugo.group("lang") else []
-    linenos = options.get("linenos", "").strip('"').lower()
-    if linenos in ("table", "true", "inline"):
-        parts.append(f'linenums="{line_start(options.get("linenostart", ""), notes)}"')
+    parts += _line_number_options(options.get("linenos", "").strip('"').lower(),
+                                  options.get("linenostart", ""), notes)
     lines = line_numbers(options.get("hl_lines", ""), line_count)
     if lines:
         parts.append(f'hl_lines="{" ".join(map(str, lines))}"')
     return " ".join(parts)
+
+
+def _line_number_options(linenos: str, start: str, notes: list[str] | None) -> list[str]:
+    """Hugo's ``linenos`` of one fence as superfences options: ``true`` numbers the lines in
+    the site's style, ``table`` and ``inline`` in that style (``linenums_style``, read by
+    fences.py), ``false`` not at all, even where every block is numbered (``linenums="0"``)."""
+    if linenos == "false":
+        return ['linenums="0"']
+    if linenos not in ("table", "true", "inline"):
+        return []
+    numbered = f'linenums="{line_start(start, notes)}"'
+    return [numbered] if linenos == "true" else [numbered, f'linenums_style="{linenos}"']
 
 
 def line_start(value: str, notes: list[str] | None = None) -> int:

@@ -21,13 +21,16 @@ import markdown as python_markdown
 from markdown.extensions import Extension
 from pymdownx.emoji import gemoji
 
+from sitegen.markup.alerts import AlertsExtension
 from sitegen.markup.block_pruning import BlockPruningExtension
+from sitegen.markup.diagrams import DiagramsJoinedExtension, diagram_fence
 from sitegen.markup.fences import SafeFencesExtension
 from sitegen.markup.goldmark import GoldmarkBlocksExtension
 from sitegen.markup.inline_pruning import InlinePruningExtension
 from sitegen.markup.linear_markdown import LinearMarkdownExtension
 from sitegen.markup.markdown_ext import BodyCollector, HugoCompatExtension, heading_slug
 from sitegen.markup.markers import MORE_TOKEN, STASH_OPEN, STASH_RE, strip_reserved
+from sitegen.markup.passthrough import PassthroughExtension
 from sitegen.markup.pruning_support import warn_if_unsupported
 from sitegen.markup.shortcodes import code_regions, restore_shortcodes
 from sitegen.markup.text import (
@@ -59,6 +62,11 @@ class MarkdownOptions:
     cjk_lang: str = "ja"
     line_numbers: str = ""  # "", "table" or "inline": every code block numbered (Hugo's lineNos)
     emoji: bool = False  # :name: as the emoji (Hugo's enableEmoji)
+    alerts: str = ""  # "", "type" or "given": > [!NOTE] quotes as alerts (alerts.py)
+    diagrams: tuple[str, ...] = ()  # code block languages written for a drawing script (diagrams.py)
+    raw_diagrams: bool = False  # their text written as is (only with unsafe)
+    diagrams_joined: bool = False  # no newline after a diagram (diagrams.py)
+    passthrough_blocks: tuple[tuple[str, str], ...] = ()  # delimiters of math left as written (passthrough.py)
     cjk_detect: bool = True  # count CJK characters only on pages that have some (Hugo's rule)
 
 
@@ -100,6 +108,9 @@ def markdown_extensions(options: MarkdownOptions) -> list[str | Extension]:
         SafeFencesExtension(),  # after superfences (in BASE_EXTENSIONS), whose parts it replaces
         LinearMarkdownExtension(),
         *(["pymdownx.emoji"] if options.emoji else []),
+        *([AlertsExtension(options.alerts)] if options.alerts else []),
+        *([DiagramsJoinedExtension()] if options.diagrams and options.diagrams_joined else []),
+        *([PassthroughExtension(options.passthrough_blocks, options.unsafe)] if options.passthrough_blocks else []),
     ]
 
 
@@ -112,9 +123,13 @@ def emoji_entities(index: object, shortname: str, alias: object, uc: str | None,
     return md.htmlStash.store(text)
 
 
-def _extension_configs(line_numbers: str = "") -> dict[str, dict[str, object]]:
+def _extension_configs(line_numbers: str = "", diagrams: tuple[str, ...] = (),
+                       raw_diagrams: bool = False, joined: bool = False) -> dict[str, dict[str, object]]:
     numbered: dict[str, object] = {"linenums": True, "linenums_style": line_numbers} if line_numbers else {}
+    fences: dict[str, dict[str, object]] = {
+        "pymdownx.superfences": {"custom_fences": [diagram_fence(name, raw_diagrams, joined) for name in diagrams]}}
     return {
+        **(fences if diagrams else {}),
         "toc": {"slugify": heading_slug, "toc_depth": "2-4", "marker": ""},
         "pymdownx.highlight": {"css_class": "codehilite", "guess_lang": False,
                                "pygments_lang_class": True, **numbered},
@@ -140,7 +155,9 @@ def _converter(options: MarkdownOptions, prune_inline: bool = True) -> python_ma
     if prune_inline and warn_if_unsupported():
         extensions += [InlinePruningExtension(), BlockPruningExtension()]
     return python_markdown.Markdown(extensions=extensions,
-                                    extension_configs=_extension_configs(options.line_numbers),
+                                    extension_configs=_extension_configs(options.line_numbers, options.diagrams,
+                                                                         options.raw_diagrams and options.unsafe,
+                                                                         options.diagrams_joined),
                                     output_format="html")
 
 

@@ -2,7 +2,7 @@
 
 Conversion leaves two kinds of marker in the text it passes along: a shortcode's raw
 HTML waits behind a stash marker while Markdown runs (sitegen/markup/shortcodes.py), and
-``<!--more-->`` becomes a marker paragraph. (Page URLs need none: every page is routed
+``<!--more-->`` becomes a marker paragraph, and so does a passthrough block. (Page URLs need none: every page is routed
 before any body is converted, so ref and relref give the URL itself.)
 
 Text that merely looks like a marker must never be taken for one: that is how body text
@@ -24,6 +24,8 @@ _RESERVED_RE = re.compile(f"[{_RESERVED}]")
 
 STASH_OPEN, STASH_CLOSE = "\ufdd0", "\ufdd1"
 MORE_TOKEN = "\ufdd4more\ufdd5"
+PASSTHROUGH_OPEN, PASSTHROUGH_CLOSE = "\ufdd6", "\ufdd7"  # a passthrough block's place (passthrough.py)
+JOIN_NEXT = "\ufdd8"  # no newline after this block (diagrams.py)
 
 STASH_RE = re.compile(f"{STASH_OPEN}([0-9]+){STASH_CLOSE}")
 

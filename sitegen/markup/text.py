@@ -18,7 +18,9 @@ _CJK_CLASS = (
     "\u3005\u3007\u3021-\u3029\u3038-\u303b"
 )
 CJK_RE = re.compile(f"[{_CJK_CLASS}]")
-_TAG_RE = re.compile(r"<[^>]*>")
+# A tag as a browser (and Hugo's plain text) reads one: "<" then a letter, "/", "!" or "?"; any other
+# "<" is text ("a <| b" in a diagram, "x < y" in raw HTML).
+_TAG_RE = re.compile(r"<[A-Za-z/!?][^>]*>")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?。！？])[\"'”’」』)]*(?:\s+|(?<=[。！？]))")
 
 
@@ -109,17 +111,20 @@ def count_words(text: str, cjk: bool) -> int:
     return len(words) + sum([len(word) - 1 for word in words if not word.isascii()])
 
 
-_LINE_BREAK_RE = re.compile(r"</p>|</pre>|<br\s*/?>", re.IGNORECASE)
+# What Hugo's plain text turns into a line break: exactly these spellings (``<br/>`` and
+# ``<BR>`` join the words around them there, and so does ``</pre>``), and the end of our
+# line-number column, which Chroma's markup ends with a newline.
+_LINE_BREAK_RE = re.compile(r"</p>|<br>|<br />|</pre>(?=</div></td>)")
 
 
 def strip_tags(fragment: str) -> str:
     """Text of HTML as Hugo measures it: tags, comments, scripts and styles removed, entities
     left as written.
 
-    Adjacent elements join (``<td>a</td><td>b</td>`` is one word, as in Hugo); the ends
-    of paragraphs and preformatted blocks, and line breaks, separate words (the
-    ``</pre>`` rule keeps a line-number column apart from the code beside it, which
-    Hugo's markup does with a newline).
+    Adjacent elements join (``<td>a</td><td>b</td>`` is one word, as in Hugo, and so do
+    ``<pre>x</pre><p>y</p>`` in raw HTML, or a render hook's block written without a
+    newline after it); the ends of paragraphs and line breaks separate words, and so does
+    the end of a line-number column (``_LINE_BREAK_RE``).
     """
     if "<" not in fragment:
         return fragment

@@ -104,7 +104,20 @@ def _markdown(hugo: HugoConfig) -> dict[str, Any]:
         "smart_quotes": bool(typographer),
         **({"emoji": True} if hugo.get("enableemoji", default=False) is True else {}),
         **_han_lang(hugo),
+        **_passthrough(hugo),
     }
+
+
+def _passthrough(hugo: HugoConfig) -> dict[str, list[str]]:
+    """Goldmark's passthrough block delimiters (``[["$$", "$$"]]``) as ``["$$ $$"]``."""
+    settings = hugo.get("markup", "goldmark", "extensions", "passthrough", default={})
+    if not isinstance(settings, dict) or settings.get("enable") is not True:
+        return {}
+    delimiters = settings.get("delimiters")
+    pairs = delimiters.get("block") if isinstance(delimiters, dict) else None
+    blocks = [f"{pair[0]} {pair[1]}" for pair in pairs or [] if isinstance(pair, list) and len(pair) == 2
+              and all(isinstance(d, str) and d and not d.isspace() and " " not in d for d in pair)]
+    return {"passthrough_blocks": blocks} if blocks else {}
 
 
 def _han_lang(hugo: HugoConfig) -> dict[str, str]:

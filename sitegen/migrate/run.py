@@ -18,7 +18,9 @@ from sitegen.errors import BuildFailed, Diagnostic
 from sitegen.migrate.config_map import map_config
 from sitegen.migrate.config_yaml import render_config
 from sitegen.migrate.files import PlannedFile, conflicts, merge, tree_files, write
+from sitegen.migrate.hooks import HookSettings, hook_files, hook_settings
 from sitegen.migrate.hugo_config import HugoConfig, read_hugo_config
+from sitegen.migrate.inline_shortcodes import inline_result
 from sitegen.migrate.layout import content_folders, other_language, theme_roots
 from sitegen.migrate.report import MigrationReport
 from sitegen.migrate.shortcodes import ShortcodeResult, find_usages, shortcode_templates
@@ -39,10 +41,11 @@ def migrate(site: Path, into: Path, force: bool = False) -> MigrationReport:
     roots = theme_roots(site, hugo)
     pages = [p.source for p in content if p.source is not None and p.source.suffix in PAGE_SUFFIXES]
     usages = find_usages(_content_root(site, hugo), pages)
-    report.shortcodes = shortcode_templates(usages, roots)
+    report.shortcodes = _with_inline(shortcode_templates(usages, roots), pages, hugo)
+    hooks = hook_settings(roots)
     planned = merge(_assets(site, roots), content,
-                    _shortcode_files(report.shortcodes), [_config_file(hugo, report)])
-    _note_differences(site, hugo, roots, pages, report)
+                    _shortcode_files(report.shortcodes), [_config_file(hugo, hooks, report)])
+    _note_differences(hugo, roots, hooks, pages, report)
     clashing, needed = conflicts(into, planned)
     if clashing and not force:
         raise BuildFailed([Diagnostic(f"{_shown(into)}/{name}", 0, 0, "error",
@@ -108,25 +111,32 @@ def _assets(site: Path, roots: list[Path]) -> list[PlannedFile]:
     return merge(*layers)
 
 
+def _with_inline(results: list[ShortcodeResult], pages: list[Path], hugo: HugoConfig) -> list[ShortcodeResult]:
+    """Inline shortcodes (defined nowhere but in the content) translated from their bodies."""
+    enabled = hugo.get("enableinlineshortcodes", default=False) is True
+    return [inline_result(r, pages, enabled) if r.name.endswith(".inline") and r.status == "stub" else r
+            for r in results]
+
+
 def _shortcode_files(results: list[ShortcodeResult]) -> list[PlannedFile]:
     return [PlannedFile(f"templates/shortcodes/{r.name}.html", data=r.template.encode("utf-8"))
             for r in results if r.template]
 
 
-def _config_file(hugo: HugoConfig, report: MigrationReport) -> PlannedFile:
+def _config_file(hugo: HugoConfig, hooks: HookSettings, report: MigrationReport) -> PlannedFile:
     mapped = map_config(hugo)
+    mapped.markdown.update(hooks.markdown)
     report.differences.extend(mapped.unsupported)
     text = render_config(mapped, ", ".join(hugo.files) or "no config file")
     return PlannedFile("config.yaml", data=text.encode("utf-8"))
 
 
-def _note_differences(site: Path, hugo: HugoConfig, roots: list[Path], pages: list[Path],
+def _note_differences(hugo: HugoConfig, roots: list[Path], settings: HookSettings, pages: list[Path],
                       report: MigrationReport) -> None:
     """What the report should say beyond the config: hooks, translations, overridden shortcodes."""
     for result in report.shortcodes:
         report.differences.extend(result.notes)
-    hooks = sorted({p.name for root in roots for folder in ("layouts/_markup", "layouts/_default/_markup")
-                    for p in (root / folder).glob("render-*.html")})
+    hooks = sorted(name for name in hook_files(roots) if name not in settings.covered)
     if hooks:
         report.differences.append(f"render hooks are not translated ({', '.join(hooks)}): links, "
                                   "images, headings and code render as plain Markdown makes them")

@@ -4,7 +4,7 @@ A shortcode defined in the site's (or its theme's) ``layouts/shortcodes/`` or
 ``layouts/_shortcodes/`` is translated (translate.py); one that cannot be gets a stub
 that shows its inner content and keeps the Go source in a comment, and is listed for a
 person. Hugo's built-in shortcodes we ship already (figure, highlight...) need nothing;
-youtube and vimeo get templates here; others are stubs too.
+youtube and vimeo get templates here, instagram in embedded.py; others are stubs too.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sitegen.migrate.embedded import EMBEDDED_TEMPLATES, FETCHING
 from sitegen.migrate.translate import Untranslatable, translate
 
 SHIPPED = frozenset({"figure", "details", "highlight", "ref", "relref", "param", "rawhtml"})
@@ -35,6 +36,7 @@ BUILTIN_TEMPLATES = {
         '  <iframe src="https://player.vimeo.com/video/{{ id }}?dnt=0" style="position: absolute; '
         'top: 0; left: 0; width: 100%; height: 100%; border:0;" allowfullscreen '
         'title="{{ arg(\'title\', \'vimeo video\') }}"></iframe>\n</div>\n'),
+    **EMBEDDED_TEMPLATES,
 }
 
 
@@ -130,6 +132,8 @@ def _builtin(name: str, usage: Usage) -> ShortcodeResult:
         return ShortcodeResult(name, BUILTIN_TEMPLATES[name], "built-in", "Hugo's built-in")
     if name.endswith(".inline"):
         origin, reason = "inline", "an inline shortcode (its Go template is in the content)"
+    elif name in FETCHING:
+        origin, reason = "Hugo's built-in", FETCHING[name]
     else:  # often the theme's, when the theme is not in the repository
         origin = "defined nowhere we looked"
         reason = "no template defines it in the site, its theme or Hugo's built-ins we know"

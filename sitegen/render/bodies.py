@@ -20,6 +20,8 @@ from sitegen.content.classify import HTML_SUFFIXES
 from sitegen.content.frontmatter import Document
 from sitegen.content.urls import Route, absolute, href
 from sitegen.errors import Diagnostic
+from sitegen.markup.alerts import ALERT_TITLES
+from sitegen.markup.diagrams import DIAGRAM_NAME_RE
 from sitegen.markup.goldmark import MAX_LINE_NUMBER_DIGITS
 from sitegen.markup.htmlbody import render_html_body
 from sitegen.markup.markdown import (
@@ -31,6 +33,7 @@ from sitegen.markup.markdown import (
     render_markdown,
 )
 from sitegen.markup.markers import strip_reserved
+from sitegen.markup.passthrough import delimiter_pairs
 from sitegen.markup.shortcodes import (
     Expansion,
     ShortcodeCall,
@@ -54,7 +57,10 @@ def markdown_options(config: Config) -> MarkdownOptions:
                            toc_min_headings=md.toc_min_headings, summary_words=md.summary_words,
                            has_cjk_language=md.has_cjk_language, cjk_lang=md.cjk_lang,
                            line_numbers=md.line_numbers if md.line_numbers in ("table", "inline") else "",
-                           emoji=md.emoji)
+                           emoji=md.emoji, alerts=md.alerts if md.alerts in ALERT_TITLES else "",
+                           diagrams=tuple(name for name in md.diagrams if DIAGRAM_NAME_RE.fullmatch(name)),
+                           raw_diagrams=md.raw_diagrams and md.unsafe, diagrams_joined=md.diagrams_joined,
+                           passthrough_blocks=delimiter_pairs(md.passthrough_blocks))
 
 
 @dataclass(frozen=True)

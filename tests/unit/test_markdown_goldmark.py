@@ -106,7 +106,9 @@ def test_an_unclosed_fence_runs_to_the_end() -> None:  # CommonMark 4.5
 
 
 @pytest.mark.parametrize(("info", "wanted"), [
-    ("go {linenos=table,hl_lines=[2]}", 'go linenums="1" hl_lines="2"'),
+    ("go {linenos=table,hl_lines=[2]}", 'go linenums="1" linenums_style="table" hl_lines="2"'),
+    ("go {linenos=inline}", 'go linenums="1" linenums_style="inline"'),
+    ("go {linenos=false}", 'go linenums="0"'),
     ("go {linenos=true, linenostart=5, hl_lines=\"2-3 5\"}", 'go linenums="5" hl_lines="2 3 5"'),
     ("go {hl_lines=[2,\"4-5\"]}", 'go hl_lines="2 4 5"'),
     ("{r setup, include=FALSE}", "r"),
