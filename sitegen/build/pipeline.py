@@ -33,7 +33,7 @@ from sitegen.config.settings import Config
 from sitegen.errors import BuildFailed, ConfigError, Diagnostic, TemplateError, raise_errors
 from sitegen.incremental.cache import BuildCache, digest
 from sitegen.incremental.fingerprint import Fingerprinter
-from sitegen.incremental.unchanged import LastBuild, input_digest, output_stands, remember_build
+from sitegen.incremental.unchanged import LastBuild, input_digest, output_stands, remember_build, with_reads
 from sitegen.output.faults import checkpoint
 from sitegen.output.inplace import InPlaceOutput
 from sitegen.output.lock import build_lock
@@ -121,7 +121,7 @@ def _build_locked(config: Config, options: BuildOptions) -> BuildReport:
         inputs = input_digest(config, tree, templates, engine_fingerprint(), options.keep_foreign)
         history_copy = cache.folder if cache.enabled else None
         history = load_history(config, history_copy)
-        last = output_stands(cache, state, digest(inputs, history.digest()), options.now)
+        last = output_stands(cache, state, digest(inputs, history.digest()), options.now, config.root)
         if last is not None:
             return _standing(config, last, state, options.strict, timings, started)
         checked = load_site(config, options.now, timings, cache, options.jobs, options.progress, tree,
@@ -131,8 +131,9 @@ def _build_locked(config: Config, options: BuildOptions) -> BuildReport:
         written = _render_and_swap(config, options, cache, checked, planned, state, templates, timings,
                                    lambda: save_history(config, history_copy, moves))
         if not written.search_pending:  # else the catch-up build must not find this one standing
-            remember_build(cache, LastBuild(digest(inputs, moves.history().digest()), len(planned.plans),
-                                            checked.warnings, checked.stable_until))
+            read = checked.file_reads
+            remember_build(cache, LastBuild(with_reads(digest(inputs, moves.history().digest()), config.root, read),
+                                            len(planned.plans), checked.warnings, checked.stable_until, read))
     finally:
         cache.close()
     return replace(written, seconds=time.perf_counter() - started, moved=tuple(sorted(moves.moved)),

@@ -15,6 +15,7 @@ class MigrationReport:
     copied: dict[str, int] = field(default_factory=dict)  # folder -> files
     shortcodes: list[ShortcodeResult] = field(default_factory=list)
     differences: list[str] = field(default_factory=list)
+    read_files: list[str] = field(default_factory=list)  # copied because a shortcode reads them
     written: int = 0
     unchanged: int = 0
 
@@ -37,6 +38,8 @@ def format_report(report: MigrationReport) -> str:
     lines = [f"Migrated the Hugo site {report.site} into {report.into}/",
              f"  config: {', '.join(report.config_files) or '(none: Hugo defaults)'} -> config.yaml",
              f"  files: {files or 'none'}",
+             *([f"  read by shortcodes (readFile), copied: {', '.join(report.read_files)}"]
+               if report.read_files else []),
              f"  written: {report.written} files; unchanged: {report.unchanged}", ""]
     converted = [s for s in report.shortcodes if s.status in ("translated", "built-in")]
     lines.append(f"Converted automatically ({len(converted)}):")

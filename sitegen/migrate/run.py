@@ -20,6 +20,7 @@ from sitegen.migrate.config_yaml import render_config
 from sitegen.migrate.files import PlannedFile, conflicts, merge, tree_files, write
 from sitegen.migrate.hugo_config import HugoConfig, read_hugo_config
 from sitegen.migrate.layout import content_folders, other_language, theme_roots
+from sitegen.migrate.read_files import files_to_copy, read_file_names
 from sitegen.migrate.report import MigrationReport
 from sitegen.migrate.shortcodes import ShortcodeResult, find_usages, shortcode_templates
 
@@ -40,7 +41,9 @@ def migrate(site: Path, into: Path, force: bool = False) -> MigrationReport:
     pages = [p.source for p in content if p.source is not None and p.source.suffix in PAGE_SUFFIXES]
     usages = find_usages(_content_root(site, hugo), pages)
     report.shortcodes = shortcode_templates(usages, roots)
-    planned = merge(_assets(site, roots), content,
+    read = files_to_copy(site, read_file_names({r.name: r.template for r in report.shortcodes}, pages))
+    report.read_files = [item.target for item in read]
+    planned = merge(read, _assets(site, roots), content,
                     _shortcode_files(report.shortcodes), [_config_file(hugo, report)])
     _note_differences(site, hugo, roots, pages, report)
     clashing, needed = conflicts(into, planned)

@@ -48,7 +48,7 @@ class Untranslatable(Exception):
 SHORTCODE = "<shortcode>"  # what dot is at the top of a shortcode template
 _BUILTIN_NAMES = frozenset({"and", "or", "not", "markdownify", "transform.markdownify", "site", "relurl", "rellangurl",
                             "urls.relurl", "urls.rellangurl", "absurl", "abslangurl", "urls.absurl",
-                            "urls.abslangurl"})
+                            "urls.abslangurl", "readfile", "os.readfile"})
 _OPERATORS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 # Fields of Hugo's Page and Site with no equivalent at conversion time.
 _UNSUPPORTED_FIELDS = frozenset({
@@ -223,6 +223,8 @@ class _Translator:
             return f"hugo_markdownify({args[0]})"
         if lowered == "site" and not args:
             return "site"
+        if lowered in ("readfile", "os.readfile") and len(args) == 1:
+            return f"read_file({args[0]})"  # confined to the project (render/file_reads.py)
         if lowered in ("relurl", "rellangurl", "urls.relurl", "urls.rellangurl") and len(args) == 1:
             return f"go.rel_url(site.base_url, {args[0]})"
         if lowered in ("absurl", "abslangurl", "urls.absurl", "urls.abslangurl") and len(args) == 1:

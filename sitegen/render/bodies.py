@@ -39,6 +39,7 @@ from sitegen.markup.shortcodes import (
     expand_shortcodes,
     restore_shortcodes,
 )
+from sitegen.render.file_reads import READ_KIND, file_digest, read_project_file
 from sitegen.render.site_reads import site_attributes
 from sitegen.render.templates import load_template, runtime_diagnostic, template_uses
 from sitegen.site.data import load_data
@@ -65,6 +66,7 @@ class ConvertedBody:
     # The ref/relref links the body resolved, (kind, target, URL) with kind "A" absolute or
     # "R" relative: part of what the stored body stands for. A stored body is used again
     # only while every target still resolves to the same URL (`refs_still_resolve`).
+    # Files its shortcodes read (readFile) are here too: (READ_KIND, path, digest).
     refs: tuple[tuple[str, str, str], ...] = ()
     glossary: tuple[str, ...] = ()  # ids of the glossary terms the page uses, in order of first use
 
@@ -116,8 +118,13 @@ def ref_url(refs: RefIndex, config: Config, kind: str, target: str) -> str:
 
 def refs_still_resolve(converted: ConvertedBody, refs: RefIndex, config: Config) -> bool:
     """Whether every ref of a stored body resolves to the URL it was converted with: a page
-    renamed, moved or removed since makes the body be converted again."""
+    renamed, moved or removed since makes the body be converted again; so does a file its
+    shortcodes read (READ_KIND) whose bytes changed."""
     for kind, target, url in converted.refs:
+        if kind == READ_KIND:
+            if file_digest(config.root, target) != url:
+                return False
+            continue
         try:
             if ref_url(refs, config, kind, target) != url:
                 return False
@@ -335,6 +342,13 @@ class BodyConverter:
         resolved[(kind, str(target))] = url
         return url
 
+    def _read_file(self, name: Any, resolved: dict[tuple[str, str], str]) -> str:
+        """Hugo's readFile: a file of the project as text, noted in `resolved` with its digest
+        so that an edit to it converts the body again (render/file_reads.py)."""
+        relative, text, file_hash = read_project_file(self.config.root, name)
+        resolved[(READ_KIND, relative)] = file_hash
+        return text
+
     def _render_call(self, call: ShortcodeCall, doc: Document, resolved: dict[tuple[str, str], str]) -> str:
         """One shortcode's output, with no engine marker in it; the refs it resolved go to
         `resolved`, by (kind, target).
@@ -351,6 +365,7 @@ class BodyConverter:
                        ref=lambda target: self._ref("A", target, resolved),
                        relref=lambda target: self._ref("R", target, resolved),
                        param=lambda key: self._param(doc, key),
+                       read_file=lambda name: self._read_file(name, resolved),
                        markdownify=lambda text: Markup(self._markdownify(str(text))),
                        # Hugo's markdownify: one paragraph comes without its <p> (translated shortcodes)
                        hugo_markdownify=lambda text: Markup(self._markdownify(str(text), inline=True)))

@@ -312,6 +312,27 @@ def append_items(*args: Any) -> list[Any]:
     return [*(collection or []), *new]
 
 
+def merge(*maps: Any) -> dict[str, Any]:
+    """Hugo's merge: maps merged left to right, a later value winning, nested maps merged."""
+    merged: dict[str, Any] = {}
+    for mapping in maps:
+        for key, value in (mapping or {}).items():
+            if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+                value = merge(merged[key], value)
+            merged[key] = value
+    return merged
+
+
+def highlight(code: Any, lang: Any = "", options: Any = "") -> Markup:
+    """Hugo's highlight (transform.Highlight): the code highlighted as a fence is, with the
+    options as a map (`dict "linenos" "table"`) or a string (`"linenos=table,hl_lines=2"`)."""
+    from sitegen.markup.fences import highlight_code  # Pygments, loaded only when called
+
+    if isinstance(options, Mapping):
+        options = ",".join(f'{key}="{go_string(value)}"' for key, value in options.items())
+    return Markup(highlight_code(go_string(code), go_string(lang), go_string(options)))
+
+
 def make_dict(*pairs_: Any) -> dict[str, Any]:
     return {str(pairs_[i]): pairs_[i + 1] for i in range(0, len(pairs_) - 1, 2)}
 
@@ -666,6 +687,8 @@ class GoFunctions:
     emojify = staticmethod(lambda text: go_string(text))
     slice = staticmethod(lambda *values: list(values))
     dict = staticmethod(make_dict)
+    merge = staticmethod(merge)
+    highlight = staticmethod(highlight)
     append = staticmethod(append_items)
     first = staticmethod(lambda n, values: items(values)[: int(n)])
     last = staticmethod(lambda n, values: items(values)[-int(n):] if int(n) else [])
@@ -745,7 +768,8 @@ FUNCTIONS = {
     "now": "now", "time.now": "now", "errorf": "errorf", "fmt.errorf": "errorf", "warnf": "warnf",
     "fmt.warnf": "warnf", "eq": "eq", "path.ext": "path_ext", "path.base": "path_base",
     "path.dir": "path_dir", "path.join": "path_join", "querify": "querify",
-    "collections.querify": "querify",
+    "collections.querify": "querify", "merge": "merge", "collections.merge": "merge",
+    "highlight": "highlight", "transform.highlight": "highlight",
 }
 
 go = GoFunctions()
