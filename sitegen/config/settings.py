@@ -65,6 +65,7 @@ class MarkdownSection:
     cjk_lang: str = "ja"  # lang attribute for blocks written only in Han characters
     line_numbers: str = ""  # "table" or "inline": number every code block (Hugo's markup.highlight.lineNos)
     emoji: bool = False  # :name: written as the emoji, GitHub's names (Hugo's enableEmoji)
+    alerts: bool = False  # > [!NOTE] quotes drawn as alerts (Hugo needs a blockquote render hook)
 
 
 @dataclass(frozen=True)

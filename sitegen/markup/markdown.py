@@ -21,6 +21,7 @@ import markdown as python_markdown
 from markdown.extensions import Extension
 from pymdownx.emoji import gemoji
 
+from sitegen.markup.alerts import AlertsExtension
 from sitegen.markup.block_pruning import BlockPruningExtension
 from sitegen.markup.fences import SafeFencesExtension
 from sitegen.markup.goldmark import GoldmarkBlocksExtension
@@ -29,6 +30,7 @@ from sitegen.markup.linear_markdown import LinearMarkdownExtension
 from sitegen.markup.markdown_ext import BodyCollector, HugoCompatExtension, heading_slug
 from sitegen.markup.markers import MORE_TOKEN, STASH_OPEN, STASH_RE, strip_reserved
 from sitegen.markup.pruning_support import warn_if_unsupported
+from sitegen.markup.references import CodeLabelReferencesExtension
 from sitegen.markup.shortcodes import code_regions, restore_shortcodes
 from sitegen.markup.text import (
     count_html_words,
@@ -59,6 +61,7 @@ class MarkdownOptions:
     cjk_lang: str = "ja"
     line_numbers: str = ""  # "", "table" or "inline": every code block numbered (Hugo's lineNos)
     emoji: bool = False  # :name: as the emoji (Hugo's enableEmoji)
+    alerts: bool = False  # > [!NOTE] quotes as alerts (Hugo with a blockquote hook that draws them)
     cjk_detect: bool = True  # count CJK characters only on pages that have some (Hugo's rule)
 
 
@@ -97,9 +100,11 @@ def markdown_extensions(options: MarkdownOptions) -> list[str | Extension]:
         HugoCompatExtension(smart_quotes=options.smart_quotes, unsafe=options.unsafe,
                             cjk_lang=options.cjk_lang),
         GoldmarkBlocksExtension(),
+        CodeLabelReferencesExtension(),
         SafeFencesExtension(),  # after superfences (in BASE_EXTENSIONS), whose parts it replaces
         LinearMarkdownExtension(),
         *(["pymdownx.emoji"] if options.emoji else []),
+        *([AlertsExtension()] if options.alerts else []),
     ]
 
 

@@ -1,0 +1,51 @@
+"""GitHub-style alerts (`markdown.alerts`) and reference links whose labels hold code,
+read from the HTML with a real parser."""
+
+from __future__ import annotations
+
+from lxml import html as lxml_html
+
+from sitegen.markup.markdown import MarkdownOptions, render_markdown
+
+ALERTS = """\
+> [!NOTE]
+> Useful information.
+
+> [!warning]- Read this first
+> Urgent **info**.
+>
+> Second paragraph.
+
+> A quote, [!NOTE] in the middle.
+"""
+
+
+def _tree(text: str, **options: bool) -> lxml_html.HtmlElement:
+    return lxml_html.fragment_fromstring(render_markdown(text, MarkdownOptions(**options)).html,
+                                         create_parent="body")
+
+
+def test_alerts_are_notes_named_by_their_kind_without_the_marker() -> None:
+    body = _tree(ALERTS, alerts=True)
+    alerts = body.xpath("./div[@role='note']")
+    assert [(a.get("class"), a.get("aria-label")) for a in alerts] == [
+        ("alert alert-note", "Note"), ("alert alert-warning", "Warning")]
+    assert [p.text_content() for p in alerts[0]] == ["Useful information."]
+    assert [(p.get("class"), p.text_content()) for p in alerts[1]] == [
+        ("alert-title", "Read this first"), (None, "Urgent info."), (None, "Second paragraph.")]
+    assert [q.text_content().strip() for q in body.xpath("./blockquote")] == ["A quote, [!NOTE] in the middle."]
+    assert render_markdown(ALERTS, MarkdownOptions(alerts=True)).word_count == 2 + 3 + 2 + 2 + 6
+
+
+def test_without_the_setting_the_marker_stays_text_as_in_hugo_without_a_hook() -> None:
+    body = _tree(ALERTS)
+    assert body.xpath("./div") == []
+    assert [q.text_content().split()[0] for q in body.xpath("./blockquote")] == ["[!NOTE]", "[!warning]-", "A"]
+
+
+def test_a_reference_label_with_code_matches_its_definition() -> None:
+    body = _tree("See [`warnf`][], [`errorf`] and [`none`][].\n\n[`warnf`]: /fmt/warnf/\n"
+                 "[`errorf`]: /fmt/errorf/\n")
+    assert [(a.get("href"), a.text_content()) for a in body.iter("a")] == [
+        ("/fmt/warnf/", "warnf"), ("/fmt/errorf/", "errorf")]
+    assert body.text_content().strip() == "See warnf, errorf and [none][]."
