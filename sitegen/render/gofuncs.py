@@ -26,6 +26,7 @@ from markupsafe import Markup
 
 from sitegen.markup.shortcodes import ShortcodeFailure
 from sitegen.markup.text import count_words, strip_tags, urlize
+from sitegen.render.remarshal import remarshal
 from sitegen.site.model import Article
 
 
@@ -147,7 +148,9 @@ def default(fallback: Any, value: Any = None) -> Any:
 
 
 def index(collection: Any, *keys: Any) -> Any:
-    """Go's index: nested map keys or list positions; a missing key is nil."""
+    """Go's index: nested map keys or list positions; a missing key is nil. A list of keys
+    stands for its keys, as in Hugo (`index site.Data (split "a.b" ".")`)."""
+    keys = tuple(k for key in keys for k in (key if isinstance(key, (list, tuple)) else (key,)))
     for key in keys:
         if collection is None:
             return None
@@ -334,7 +337,15 @@ def highlight(code: Any, lang: Any = "", options: Any = "") -> Markup:
 
 
 def make_dict(*pairs_: Any) -> dict[str, Any]:
-    return {str(pairs_[i]): pairs_[i + 1] for i in range(0, len(pairs_) - 1, 2)}
+    """Hugo's dict; a list as a key is a path of nested maps (`dict (slice "a" "b") 1`)."""
+    made: dict[str, Any] = {}
+    for i in range(0, len(pairs_) - 1, 2):
+        key, value = pairs_[i], pairs_[i + 1]
+        path = [str(k) for k in key] if isinstance(key, (list, tuple)) and key else [str(key)]
+        for name in reversed(path[1:]):
+            value = {name: value}
+        made[path[0]] = value
+    return made
 
 
 def where(collection: Any, key: str, *args: Any) -> list[Any]:
@@ -689,6 +700,7 @@ class GoFunctions:
     dict = staticmethod(make_dict)
     merge = staticmethod(merge)
     highlight = staticmethod(highlight)
+    remarshal = staticmethod(remarshal)
     append = staticmethod(append_items)
     first = staticmethod(lambda n, values: items(values)[: int(n)])
     last = staticmethod(lambda n, values: items(values)[-int(n):] if int(n) else [])
@@ -769,7 +781,7 @@ FUNCTIONS = {
     "fmt.warnf": "warnf", "eq": "eq", "path.ext": "path_ext", "path.base": "path_base",
     "path.dir": "path_dir", "path.join": "path_join", "querify": "querify",
     "collections.querify": "querify", "merge": "merge", "collections.merge": "merge",
-    "highlight": "highlight", "transform.highlight": "highlight",
+    "highlight": "highlight", "transform.highlight": "highlight", "transform.remarshal": "remarshal",
 }
 
 go = GoFunctions()
