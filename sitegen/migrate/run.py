@@ -20,6 +20,7 @@ from sitegen.migrate.config_yaml import render_config
 from sitegen.migrate.files import PlannedFile, conflicts, merge, tree_files, write
 from sitegen.migrate.hugo_config import HugoConfig, read_hugo_config
 from sitegen.migrate.layout import content_folders, other_language, theme_roots
+from sitegen.migrate.partials import with_partials
 from sitegen.migrate.read_files import files_to_copy, read_file_names
 from sitegen.migrate.render_hooks import draws_alerts, hook_files
 from sitegen.migrate.report import MigrationReport
@@ -42,10 +43,13 @@ def migrate(site: Path, into: Path, force: bool = False) -> MigrationReport:
     pages = [p.source for p in content if p.source is not None and p.source.suffix in PAGE_SUFFIXES]
     usages = find_usages(_content_root(site, hugo), pages)
     report.shortcodes = shortcode_templates(usages, roots)
+    partials = [PlannedFile(target, data=text.encode("utf-8"))
+                for target, text in with_partials(report.shortcodes, roots).items()]
+    report.partials = [item.target.split("/", 2)[2] for item in partials]
     read = files_to_copy(site, read_file_names({r.name: r.template for r in report.shortcodes}, pages))
     report.read_files = [item.target for item in read]
     planned = merge(read, _assets(site, roots), content,
-                    _shortcode_files(report.shortcodes), [_config_file(hugo, report, draws_alerts(roots))])
+                    _shortcode_files(report.shortcodes), partials, [_config_file(hugo, report, draws_alerts(roots))])
     _note_differences(site, hugo, roots, pages, report)
     clashing, needed = conflicts(into, planned)
     if clashing and not force:

@@ -40,6 +40,7 @@ from sitegen.markup.shortcodes import (
     restore_shortcodes,
 )
 from sitegen.render.file_reads import READ_KIND, file_digest, read_project_file
+from sitegen.render.go_partials import GoPage, GoShortcode, GoStore, PartialRunner
 from sitegen.render.site_reads import site_attributes
 from sitegen.render.templates import load_template, runtime_diagnostic, template_uses
 from sitegen.site.data import load_data
@@ -233,6 +234,7 @@ class BodyConverter:
         self._inner: dict[str, bool] = {}
         self._readers: dict[str, bool] = {}
         self._info: SiteInfo | None = None
+        self._stores: dict[str, GoStore] = {}  # .Page.Store of the page being converted (and those it includes)
         # Its problems are load_site's to report; a glossary with any is empty here.
         self.glossary = load_glossary(config)[0]
 
@@ -271,6 +273,7 @@ class BodyConverter:
         """Convert one body; diagnostics name the file and line of each bad shortcode."""
         path = doc.source.path
         resolved: dict[tuple[str, str], str] = {}  # the refs this body made, in order
+        self._stores = {}  # .Page.Store starts empty for each conversion
         expansion = expand_shortcodes(drop_repeated_title(doc.body, doc.meta.title), path, doc.body_line,
                                       lambda call: self._render_call(call, doc, resolved),
                                       self.known, self.needs_inner)
@@ -349,6 +352,14 @@ class BodyConverter:
         resolved[(READ_KIND, relative)] = file_hash
         return text
 
+    def _go_values(self, call: ShortcodeCall, doc: Document, context: dict[str, Any]) -> None:
+        """What translated Go shortcodes read beyond the call: the page and the shortcode as
+        values, and the partials they call (render/go_partials.py)."""
+        store = self._stores.setdefault(doc.source.path, GoStore())  # the page's, while it converts
+        page = GoPage(doc.meta, lambda text, block: self._markdownify(text, inline=not block), store)
+        context.update(hugo_page=page, shortcode=GoShortcode(call, page))
+        context["go_partial"] = PartialRunner(self.env, context)
+
     def _render_call(self, call: ShortcodeCall, doc: Document, resolved: dict[tuple[str, str], str]) -> str:
         """One shortcode's output, with no engine marker in it; the refs it resolved go to
         `resolved`, by (kind, target).
@@ -369,6 +380,7 @@ class BodyConverter:
                        markdownify=lambda text: Markup(self._markdownify(str(text))),
                        # Hugo's markdownify: one paragraph comes without its <p> (translated shortcodes)
                        hugo_markdownify=lambda text: Markup(self._markdownify(str(text), inline=True)))
+        self._go_values(call, doc, context)
         try:
             output = strip_reserved(template.render(context))
             settings = self.config.markdown

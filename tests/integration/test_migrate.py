@@ -153,7 +153,8 @@ def test_an_untranslatable_shortcode_gets_a_listed_stub_and_the_site_builds(tmp_
     run = run_cli("migrate", str(site), "--into", str(tmp_path / "project"))
     assert run.code == 0, run.err
     assert ("Needs a person (1):\n  templates/shortcodes/box.html: stub showing only its inner text "
-            "(the function partial has no equivalent) (1 use, first at content/post/2019-02-02-box.md:5)"
+            "(the partial box.html is not in the site or its theme) (1 use, first at "
+            "content/post/2019-02-02-box.md:5)"
             ) in run.out
     stub = (tmp_path / "project" / "templates" / "shortcodes" / "box.html").read_text(encoding="utf-8")
     assert '{{ partial "box.html" . }}' in stub  # the Go source, for the person
