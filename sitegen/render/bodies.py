@@ -37,10 +37,10 @@ from sitegen.markup.shortcodes import (
     ShortcodeFailure,
     call_context,
     expand_shortcodes,
-    restore_shortcodes,
 )
 from sitegen.render.file_reads import READ_KIND, file_digest, read_project_file
 from sitegen.render.go_partials import GoPage, GoShortcode, GoStore, PartialRunner
+from sitegen.render.included import IncludedOutputs
 from sitegen.render.site_reads import site_attributes
 from sitegen.render.templates import load_template, runtime_diagnostic, template_uses
 from sitegen.site.data import load_data
@@ -234,6 +234,7 @@ class BodyConverter:
         self._inner: dict[str, bool] = {}
         self._readers: dict[str, bool] = {}
         self._info: SiteInfo | None = None
+        self._included = IncludedOutputs()  # HTML of included pages' shortcodes (render_shortcodes)
         self._stores: dict[str, GoStore] = {}  # .Page.Store of the page being converted (and those it includes)
         # Its problems are load_site's to report; a glossary with any is empty here.
         self.glossary = load_glossary(config)[0]
@@ -267,16 +268,18 @@ class BodyConverter:
         expansion = expand_shortcodes(doc.body, doc.source.path, doc.body_line,
                                       lambda call: self._render_call(call, doc, {}), self.known,
                                       self.needs_inner)
-        return doc.body if expansion.diagnostics else restore_shortcodes(expansion.text, expansion.stash)
+        return doc.body if expansion.diagnostics else self._included.hold(expansion.text, expansion.stash)
 
     def convert(self, doc: Document) -> tuple[ConvertedBody | None, list[Diagnostic]]:
         """Convert one body; diagnostics name the file and line of each bad shortcode."""
         path = doc.source.path
         resolved: dict[tuple[str, str], str] = {}  # the refs this body made, in order
         self._stores = {}  # .Page.Store starts empty for each conversion
+        self._included.reset()
         expansion = expand_shortcodes(drop_repeated_title(doc.body, doc.meta.title), path, doc.body_line,
                                       lambda call: self._render_call(call, doc, resolved),
                                       self.known, self.needs_inner)
+        self._included.put_back(expansion)
         if expansion.diagnostics:
             return None, expansion.diagnostics
         options = page_options(self.options, doc.meta.is_cjk_language)
