@@ -66,6 +66,7 @@ class MarkdownSection:
     line_numbers: str = ""  # "table" or "inline": number every code block (Hugo's markup.highlight.lineNos)
     emoji: bool = False  # :name: written as the emoji, GitHub's names (Hugo's enableEmoji)
     alerts: bool = False  # > [!NOTE] quotes drawn as alerts (Hugo needs a blockquote render hook)
+    code_titles: str = ""  # fence attribute shown above the code, e.g. "file" for {file="x"}
 
 
 @dataclass(frozen=True)

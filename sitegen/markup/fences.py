@@ -51,6 +51,8 @@ def safe_fence_options(src: str, language: str, options: dict[str, str],
         kept["hl_lines"] = " ".join(map(str, lines))
     if _LINENUMS_RE.fullmatch(options.get("linenums", "")):
         kept["linenums"] = options["linenums"]
+    if options.get("title"):  # markdown.code_titles; the library escapes it
+        kept["title"] = options["title"]
     kwargs["classes"] = [c for c in kwargs.get("classes") or [] if _NAME_RE.fullmatch(c)]
     id_value = kwargs.get("id_value") or ""
     kwargs["id_value"] = id_value if _NAME_RE.fullmatch(id_value) else ""
@@ -65,7 +67,10 @@ class _SafeFences(SuperFencesBlockPreprocessor):
     def highlight(self, src: str = "", language: str = "", options: dict[str, str] | None = None,
                   md: Markdown | None = None, **kwargs: Any) -> str:
         language, kept = safe_fence_options(src, language, dict(options or {}), kwargs)
+        titled = "title" in kept  # the library takes it out of `kept`
         result: str = super().highlight(src, language, kept, md, **kwargs)
+        if titled:  # the title is a line of its own, not joined to the code's first word
+            result = result.replace("</span><pre", "</span>\n<pre", 1)
         return result
 
     def get_hl_settings(self) -> None:

@@ -62,6 +62,7 @@ class MarkdownOptions:
     line_numbers: str = ""  # "", "table" or "inline": every code block numbered (Hugo's lineNos)
     emoji: bool = False  # :name: as the emoji (Hugo's enableEmoji)
     alerts: bool = False  # > [!NOTE] quotes as alerts (Hugo with a blockquote hook that draws them)
+    code_titles: str = ""  # the fence attribute shown above the code ({file="x"}), "" for none
     cjk_detect: bool = True  # count CJK characters only on pages that have some (Hugo's rule)
 
 
@@ -99,7 +100,7 @@ def markdown_extensions(options: MarkdownOptions) -> list[str | Extension]:
         *BASE_EXTENSIONS,
         HugoCompatExtension(smart_quotes=options.smart_quotes, unsafe=options.unsafe,
                             cjk_lang=options.cjk_lang),
-        GoldmarkBlocksExtension(),
+        GoldmarkBlocksExtension(options.code_titles),
         CodeLabelReferencesExtension(),
         SafeFencesExtension(),  # after superfences (in BASE_EXTENSIONS), whose parts it replaces
         LinearMarkdownExtension(),

@@ -22,7 +22,7 @@ from sitegen.migrate.hugo_config import HugoConfig, read_hugo_config
 from sitegen.migrate.layout import content_folders, other_language, theme_roots
 from sitegen.migrate.partials import with_partials
 from sitegen.migrate.read_files import files_to_copy, read_file_names
-from sitegen.migrate.render_hooks import draws_alerts, hook_files
+from sitegen.migrate.render_hooks import code_title_key, draws_alerts, hook_files
 from sitegen.migrate.report import MigrationReport
 from sitegen.migrate.shortcodes import ShortcodeResult, find_usages, shortcode_templates
 
@@ -49,7 +49,7 @@ def migrate(site: Path, into: Path, force: bool = False) -> MigrationReport:
     read = files_to_copy(site, read_file_names({r.name: r.template for r in report.shortcodes}, pages))
     report.read_files = [item.target for item in read]
     planned = merge(read, _assets(site, roots), content,
-                    _shortcode_files(report.shortcodes), partials, [_config_file(hugo, report, draws_alerts(roots))])
+                    _shortcode_files(report.shortcodes), partials, [_config_file(hugo, report, roots)])
     _note_differences(site, hugo, roots, pages, report)
     clashing, needed = conflicts(into, planned)
     if clashing and not force:
@@ -121,10 +121,12 @@ def _shortcode_files(results: list[ShortcodeResult]) -> list[PlannedFile]:
             for r in results if r.template]
 
 
-def _config_file(hugo: HugoConfig, report: MigrationReport, alerts: bool) -> PlannedFile:
+def _config_file(hugo: HugoConfig, report: MigrationReport, roots: list[Path]) -> PlannedFile:
     mapped = map_config(hugo)
-    if alerts:  # the site's blockquote hook draws > [!NOTE] quotes as alerts
+    if draws_alerts(roots):  # the site's blockquote hook draws > [!NOTE] quotes as alerts
         mapped.markdown["alerts"] = True
+    if code_title_key(roots):  # its codeblock hook shows {file="x"} above the code
+        mapped.markdown["code_titles"] = code_title_key(roots)
     report.differences.extend(mapped.unsupported)
     text = render_config(mapped, ", ".join(hugo.files) or "no config file")
     return PlannedFile("config.yaml", data=text.encode("utf-8"))
@@ -137,7 +139,8 @@ def _note_differences(site: Path, hugo: HugoConfig, roots: list[Path], pages: li
         report.differences.extend(result.notes)
     hooks = sorted({p.name for p in hook_files(roots)})
     if hooks:
-        alerts = " (alerts in quotes are drawn by the archive: markdown.alerts)" if draws_alerts(roots) else ""
+        alerts = " (alerts in quotes and code titles are drawn by the archive: markdown.alerts, " \
+            "markdown.code_titles)" if draws_alerts(roots) or code_title_key(roots) else ""
         report.differences.append(f"render hooks are not translated ({', '.join(hooks)}): links, "
                                   f"images, headings and code render as plain Markdown makes them{alerts}")
     keyed = sum(1 for p in pages if _TRANSLATION_KEY_RE.search(_head(p)))

@@ -56,7 +56,7 @@ def markdown_options(config: Config) -> MarkdownOptions:
                            toc_min_headings=md.toc_min_headings, summary_words=md.summary_words,
                            has_cjk_language=md.has_cjk_language, cjk_lang=md.cjk_lang,
                            line_numbers=md.line_numbers if md.line_numbers in ("table", "inline") else "",
-                           emoji=md.emoji, alerts=md.alerts)
+                           emoji=md.emoji, alerts=md.alerts, code_titles=md.code_titles)
 
 
 @dataclass(frozen=True)

@@ -49,3 +49,18 @@ def test_a_reference_label_with_code_matches_its_definition() -> None:
     assert [(a.get("href"), a.text_content()) for a in body.iter("a")] == [
         ("/fmt/warnf/", "warnf"), ("/fmt/errorf/", "errorf")]
     assert body.text_content().strip() == "See warnf, errorf and [none][]."
+
+
+FENCE = '```go {file="layouts/<b>page.html" linenos=false}\nx := 1\n```\n'
+
+
+def test_a_fence_title_is_shown_above_the_code_escaped_and_counted_apart() -> None:
+    body = _tree(FENCE, code_titles="file")
+    assert [t.text_content() for t in body.xpath("//span[@class='filename']")] == ["layouts/<b>page.html"]
+    assert body.xpath("//b") == []
+    assert render_markdown(FENCE, MarkdownOptions(code_titles="file")).word_count == 1 + 3
+
+
+def test_without_the_setting_the_file_attribute_is_not_shown_as_in_hugo_without_a_hook() -> None:
+    assert _tree(FENCE).xpath("//span[@class='filename']") == []
+    assert render_markdown(FENCE, MarkdownOptions()).word_count == 3
