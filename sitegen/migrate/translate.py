@@ -71,7 +71,8 @@ _SITE_FIELDS = {"title": "site.title", "baseurl": "site.base_url", "params": "si
 _PAGE_FIELDS = {"title": "page.title", "linktitle": "page.title", "date": "page.date",
                 "lastmod": "page.lastmod", "publishdate": "page.publish_date",
                 "description": "page.description", "draft": "page.draft", "slug": "page.slug",
-                "keywords": "page.keywords", "weight": "page.weight", "params": "go.page_params(page)"}
+                "keywords": "page.keywords", "weight": "page.weight", "params": "go.page_params(page)",
+                "path": "go.field(hugo_page, 'Path')"}
 
 
 @dataclass
@@ -323,6 +324,8 @@ class _Translator:
             return self.page_field(rest)
         if first == "site":
             return self.site_field(rest)
+        if first in ("parent", "ordinal"):  # go_partials.GoShortcode
+            return f"go.field(shortcode, {', '.join(repr(n) for n in names)})"
         raise Untranslatable(f".{names[0]} of a shortcode has no equivalent")
 
     def page_field(self, names: list[str]) -> str:

@@ -359,7 +359,8 @@ class BodyConverter:
         """What translated Go shortcodes read beyond the call: the page and the shortcode as
         values, and the partials they call (render/go_partials.py)."""
         store = self._stores.setdefault(doc.source.path, GoStore())  # the page's, while it converts
-        page = GoPage(doc.meta, lambda text, block: self._markdownify(text, inline=not block), store)
+        path = "/" + doc.source.content_path.rsplit(".", 1)[0].removesuffix("/index")
+        page = GoPage(doc.meta, lambda text, block: self._markdownify(text, inline=not block), store, path)
         context.update(hugo_page=page, shortcode=GoShortcode(call, page))
         context["go_partial"] = PartialRunner(self.env, context)
 

@@ -67,15 +67,19 @@ class GoStore:
 class GoPage:
     """The page as a value (`.Page` handed to a partial): Hugo's field names on it."""
 
-    def __init__(self, meta: FrontMatter, render: Callable[[str, bool], str], store: GoStore) -> None:
+    def __init__(self, meta: FrontMatter, render: Callable[[str, bool], str], store: GoStore,
+                 path: str = "") -> None:
         self.meta = meta
         self.render = render  # (Markdown, as a block) -> HTML
         self.store = store
+        self.path = path  # Hugo's .Path: /section/name, without the file's extension
 
     def go_field(self, name: str) -> Any:
         lowered = name.lower()
         if lowered in ("store", "scratch"):
             return self.store
+        if lowered == "path":
+            return self.path
         if lowered == "renderstring":
             return self.render_string
         if lowered == "params":
@@ -111,7 +115,8 @@ class GoShortcode:
         table: dict[str, Any] = {
             "get": self.get, "inner": Markup(self.call.inner or ""),
             "innerdeindent": Markup(self.call.inner or ""), "name": self.call.name,
-            "page": self.page, "position": self.call.name, "ordinal": 0, "parent": None,
+            "page": self.page, "position": self.call.name, "ordinal": 0,
+            "parent": GoShortcode(self.call.parent, self.page) if self.call.parent else None,
             "params": dict(self.call.kwargs) or list(self.call.args),
             "isnamedparams": bool(self.call.kwargs),
         }
