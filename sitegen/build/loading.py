@@ -39,6 +39,7 @@ from sitegen.errors import ContentError, Diagnostic, raise_errors
 from sitegen.incremental.cache import BuildCache, digest
 from sitegen.render.bodies import ConvertedBody, RefIndex, refs_still_resolve
 from sitegen.render.file_reads import READ_KIND
+from sitegen.render.go_partials import PARTIALS_FOLDER
 from sitegen.render.site_reads import ALL, site_attributes
 from sitegen.render.templates import make_environment, templates_fingerprint
 from sitegen.site.assemble import PageInput
@@ -99,13 +100,14 @@ def conversion_fingerprint(config: Config) -> str:
                   repr(sorted(config.taxonomies.items())), repr(sorted(config.extra.items(), key=str)),
                   repr(config.site) if used else "", config.site.timezone,
                   data_digest(config) if used & {"data", ALL} else "",
-                  templates_fingerprint(config, "shortcodes"))
+                  templates_fingerprint(config, "shortcodes"), templates_fingerprint(config, PARTIALS_FOLDER))
 
 
 def shortcode_site_attributes(config: Config) -> frozenset[str]:
-    """Every attribute of `site` the shortcode templates read (ALL for the whole of it)."""
+    """Every attribute of `site` the shortcode templates (and the Hugo partials they call,
+    render/go_partials.py) read (ALL for the whole of it)."""
     names = sorted(rel for rel, _ in layered_files(config, "templates")
-                   if rel.startswith("shortcodes/") and rel.endswith(".html"))
+                   if rel.startswith(("shortcodes/", PARTIALS_FOLDER + "/")) and rel.endswith(".html"))
     if not names:
         return frozenset()
     env = make_environment(config)

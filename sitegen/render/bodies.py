@@ -39,7 +39,7 @@ from sitegen.markup.shortcodes import (
     expand_shortcodes,
 )
 from sitegen.render.file_reads import READ_KIND, file_digest, read_project_file
-from sitegen.render.go_partials import GoPage, GoShortcode, GoStore, PartialRunner
+from sitegen.render.go_partials import PARTIALS_FOLDER, GoPage, GoShortcode, GoStore, PartialRunner
 from sitegen.render.included import IncludedOutputs
 from sitegen.render.site_reads import site_attributes
 from sitegen.render.templates import load_template, runtime_diagnostic, template_uses
@@ -245,9 +245,14 @@ class BodyConverter:
         return self._known[name]
 
     def reads_site(self, name: str) -> bool:
-        """Whether a shortcode template reads more of `site` than its configured values."""
+        """Whether a shortcode template reads more of `site` than its configured values; one
+        that calls Hugo partials (go_partial) counts what any of them reads."""
         if name not in self._readers:
-            used = site_attributes(self.env, f"shortcodes/{name}.html")
+            template = f"shortcodes/{name}.html"
+            used = site_attributes(self.env, template)
+            if template_uses(self.env, template, "go_partial"):
+                partials = [t for t in self.env.list_templates() if t.startswith(PARTIALS_FOLDER + "/")]
+                used = used.union(*(site_attributes(self.env, t) for t in partials))
             self._readers[name] = bool(used - CONFIG_ATTRIBUTES)
         return self._readers[name]
 

@@ -105,6 +105,12 @@ def _create_read_file(root: Path) -> None:
     (root / "snippets" / "later.toml").write_text("created = true\n", encoding="utf-8")
 
 
+def _edit_hugo_partial(root: Path) -> None:
+    """A partial a translated shortcode calls (templates/hugo_partials/) shapes the body."""
+    path = root / "templates" / "hugo_partials" / "box.html"
+    path.write_text(path.read_text(encoding="utf-8").replace("Boxed", "Framed"), encoding="utf-8")
+
+
 def _nothing(root: Path) -> None:
     return None
 
@@ -118,6 +124,7 @@ SCENARIOS: dict[str, Edit] = {
     "template edited": _edit_template, "partial edited": _edit_partial, "config edited": _edit_config,
     "shortcode template edited": _edit_shortcode, "static file edited": _edit_static,
     "file read by a shortcode edited": _edit_read_file, "file read by a shortcode created": _create_read_file,
+    "hugo partial edited": _edit_hugo_partial,
 }
 
 
@@ -135,6 +142,14 @@ def corpus_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "templates" / "shortcodes").mkdir(parents=True, exist_ok=True)
     (root / "templates" / "shortcodes" / "include-file.html").write_text(
         "<pre class=\"included\">{{ read_file(arg(0)) }}</pre>", encoding="utf-8")
+    (root / "templates" / "shortcodes" / "boxed.html").write_text(
+        "{{ go_partial('box.html', shortcode) }}", encoding="utf-8")
+    (root / "templates" / "hugo_partials").mkdir()
+    (root / "templates" / "hugo_partials" / "box.html").write_text(
+        "<div class=\"box\">Boxed: {{ go.field(dot, 'Inner') }}</div>", encoding="utf-8")
+    (root / "content" / "2001" / "with-a-partial.md").write_text(
+        "---\ntitle: With a partial\ndate: 2001-01-03\n---\nIntro.\n\n<!--more-->\n\n"
+        "{{< boxed >}}inside{{< /boxed >}}\n", encoding="utf-8")
     (root / "content" / "2001" / "with-included-file.md").write_text(
         "---\ntitle: With an included file\ndate: 2001-01-02\n---\nThe settings:\n\n<!--more-->\n\n"
         "{{< include-file \"snippets/example.toml\" >}}\n\nLater: {{< include-file \"snippets/later.toml\" >}}\n",
