@@ -258,7 +258,9 @@ def outline(fragment: str) -> list[str]:
             continue
         classes = set(node.get("class", "").split())
         code = node.tag == "pre" or (node.tag == "div" and bool({"highlight", "codehilite"} & classes))
-        tag = "code" if code else "table" if "table-scroll" in classes else node.tag
+        # An alert's markup is the hook's (or ours, docs/hugo-differences.md): its text is compared.
+        alert = "alert" in classes or node.get("role") == "note"
+        tag = "code" if code else "table" if "table-scroll" in classes else "alert" if alert else node.tag
         targets = [e.get("href") or e.get("src") for e in node.iter("a", "img") if e.get("href") or e.get("src")]
         links = f" -> {' '.join(targets)}" if targets and not code else ""
         # The characters without white space: Chroma and Pygments lay out line numbers

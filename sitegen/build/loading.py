@@ -38,6 +38,8 @@ from sitegen.content.zones import site_zone
 from sitegen.errors import ContentError, Diagnostic, raise_errors
 from sitegen.incremental.cache import BuildCache, digest
 from sitegen.render.bodies import ConvertedBody, RefIndex, refs_still_resolve
+from sitegen.render.file_reads import READ_KIND
+from sitegen.render.go_partials import PARTIALS_FOLDER
 from sitegen.render.site_reads import ALL, site_attributes
 from sitegen.render.templates import make_environment, templates_fingerprint
 from sitegen.site.assemble import PageInput
@@ -71,6 +73,7 @@ class CheckedSite:
     resource_routes: dict[str, Route] = field(default_factory=dict)  # unrendered bundles' places
     catalog: Catalog = field(default_factory=Catalog)  # the theme's UI strings (i18n/), checked with the content
     glossary: Glossary = field(default_factory=Glossary)  # data/glossary.yaml
+    file_reads: tuple[str, ...] = ()  # project files the shortcodes read (readFile), relative paths
 
 
 @lru_cache(maxsize=1)
@@ -97,13 +100,14 @@ def conversion_fingerprint(config: Config) -> str:
                   repr(sorted(config.taxonomies.items())), repr(sorted(config.extra.items(), key=str)),
                   repr(config.site) if used else "", config.site.timezone,
                   data_digest(config) if used & {"data", ALL} else "",
-                  templates_fingerprint(config, "shortcodes"))
+                  templates_fingerprint(config, "shortcodes"), templates_fingerprint(config, PARTIALS_FOLDER))
 
 
 def shortcode_site_attributes(config: Config) -> frozenset[str]:
-    """Every attribute of `site` the shortcode templates read (ALL for the whole of it)."""
+    """Every attribute of `site` the shortcode templates (and the Hugo partials they call,
+    render/go_partials.py) read (ALL for the whole of it)."""
     names = sorted(rel for rel, _ in layered_files(config, "templates")
-                   if rel.startswith("shortcodes/") and rel.endswith(".html"))
+                   if rel.startswith(("shortcodes/", PARTIALS_FOLDER + "/")) and rel.endswith(".html"))
     if not names:
         return frozenset()
     env = make_environment(config)
@@ -150,17 +154,17 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     found = _Published.sort(results, config, now, problems)
     raise_errors(problems, ContentError)
     pages = _page_inputs(found.published, routes, cache)
-    body_keys: dict[str, str] = {}
+    body_keys, file_reads = _read_keys(found.published)
     if found.deferred:
         second = SecondPass(config, cache, conversion, documents, data, found.unrendered, refs)
-        body_keys = _second_pass(second, found, results, pages, routes, problems, timings)
+        body_keys.update(_second_pass(second, found, results, pages, routes, problems, timings))
     problems.extend(_translation_keys(documents, config))
     raise_errors(problems, ContentError)
     warnings = tuple(sorted(d for d in problems if not d.is_error))
-    stable_until = min(found.changes).timestamp() if found.changes else None
-    return CheckedSite(tuple(documents), routes, tuple(pages), tree, warnings, conversion, stable_until,
+    return CheckedSite(tuple(documents), routes, tuple(pages), tree, warnings, conversion, found.stable_until(),
                        data, body_keys, frozenset(unpublished_folders(found.parsed, found.options)),
-                       _unrendered_bundles(found.parsed, found.options, config), catalog, glossary)
+                       _unrendered_bundles(found.parsed, found.options, config), catalog, glossary,
+                       file_reads)
 
 
 def _site_files(config: Config, problems: list[Diagnostic]) -> tuple[dict[str, Any], Catalog, Glossary]:
@@ -183,6 +187,10 @@ class _Published:
     deferred: list[tuple[Document, str]] = field(default_factory=list)  # shortcodes read the site
     unrendered: list[Document] = field(default_factory=list)  # render: never; GetPage finds them
     changes: list[datetime] = field(default_factory=list)  # when time changes what is published
+
+    def stable_until(self) -> float | None:
+        """When time alone next changes which pages are published (POSIX time), or None."""
+        return min(self.changes).timestamp() if self.changes else None
 
     @classmethod
     def sort(cls, results: list[tuple[str, SourceResult]], config: Config, now: datetime,
@@ -257,6 +265,22 @@ def _second_pass(second: SecondPass, found: _Published, results: list[tuple[str,
     # The site the body was made from; not the cache key, which a build without the cache
     # makes otherwise (the search index records these).
     return {doc.source.path: digest(doc.source.digest, second.site_key) for doc, _ in found.deferred}
+
+
+def _read_keys(published: list[tuple[Document, ConvertedBody | None, str]]) -> tuple[dict[str, str], tuple[str, ...]]:
+    """What stands for each body that read files (readFile) in page fingerprints: its
+    source's digest and the files' (a body converted again after such a file changed
+    must render its page again), by source path; and every file read, for the check that
+    the last build's output still stands (incremental/unchanged.py)."""
+    keys: dict[str, str] = {}
+    names: set[str] = set()
+    for doc, converted, _ in published:
+        reads = [(name, hashed) for kind, name, hashed in (converted.refs if converted else ())
+                 if kind == READ_KIND]
+        if reads:
+            keys[doc.source.path] = digest(doc.source.digest, *(f"{n}:{h}" for n, h in reads))
+            names.update(name for name, _ in reads)
+    return keys, tuple(sorted(names))
 
 
 def _unrendered_bundles(documents: list[Document], options: dict[str, Any], config: Config) -> dict[str, Route]:

@@ -33,7 +33,14 @@ from sitegen.config.settings import Config
 from sitegen.errors import BuildCancelled, BuildFailed, ConfigError, Diagnostic, TemplateError, raise_errors
 from sitegen.incremental.cache import BuildCache, digest
 from sitegen.incremental.fingerprint import Fingerprinter
-from sitegen.incremental.unchanged import LastBuild, forget_build, input_digest, output_stands, remember_build
+from sitegen.incremental.unchanged import (
+    LastBuild,
+    forget_build,
+    input_digest,
+    output_stands,
+    remember_build,
+    with_reads,
+)
 from sitegen.output.faults import checkpoint
 from sitegen.output.inplace import InPlaceOutput
 from sitegen.output.lock import build_lock
@@ -125,7 +132,7 @@ def _build_locked(config: Config, options: BuildOptions) -> BuildReport:
         history_copy = cache.folder if cache.enabled else None
         history = load_history(config, history_copy)
         # serve's first build plans the site even when it stands: edits are previewed from it
-        last = output_stands(cache, state, digest(inputs, history.digest()), options.now)
+        last = output_stands(cache, state, digest(inputs, history.digest()), options.now, config.root)
         if last is not None and (options.session is None or options.session.last is not None):
             return _standing(config, last, state, options.strict, timings, started)
         checked = load_site(config, options.now, timings, cache, options.jobs, options.progress, tree,
@@ -136,8 +143,9 @@ def _build_locked(config: Config, options: BuildOptions) -> BuildReport:
         _stop_if_cancelled(options)
         written = _render_and_swap(config, options, cache, checked, planned, state, templates, timings,
                                    lambda: save_history(config, history_copy, moves))
-        made = LastBuild(digest(inputs, moves.history().digest()), len(planned.plans), checked.warnings,
-                         checked.stable_until)
+        read = checked.file_reads
+        made = LastBuild(with_reads(digest(inputs, moves.history().digest()), config.root, read),
+                         len(planned.plans), checked.warnings, checked.stable_until, read)
         _remember(cache, made, written.search_pending > 0, options.session)
     finally:
         cache.close()

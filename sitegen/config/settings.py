@@ -70,6 +70,7 @@ class MarkdownSection:
     raw_diagrams: bool = False  # with unsafe: their text written as is, not escaped (a hook's .Inner | safeHTML)
     diagrams_joined: bool = False  # no newline after a diagram's </pre>, as a hook that trims its end writes it
     passthrough_blocks: tuple[str, ...] = ()  # "$$ $$": math between these left as written (Hugo's passthrough)
+    code_titles: str = ""  # fence attribute shown above the code, e.g. "file" for {file="x"}
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from sitegen.content.sources import Source
 from sitegen.errors import Diagnostic
 from sitegen.markup.markdown import RenderedBody
 from sitegen.render.bodies import ConvertedBody
+from sitegen.render.file_reads import READ_KIND
 
 # The first item of every entry; bump it when the shape of an entry changes
 # (2: RenderedBody.notes; 3: ConvertedBody.refs; 4: ConvertedBody.glossary).
@@ -163,7 +164,7 @@ def _converted_from(plain: Any) -> ConvertedBody:
 
 def _ref(plain: Any) -> tuple[str, str, str]:
     kind, target, url = _strs(plain)
-    if kind not in ("A", "R"):
+    if kind not in ("A", "R", READ_KIND):  # READ_KIND: a file read by a shortcode, with its digest
         raise Refused(f"ref kind {kind!r}")
     return kind, target, url
 

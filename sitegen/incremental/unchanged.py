@@ -22,6 +22,7 @@ from sitegen.errors import Diagnostic
 from sitegen.incremental.cache import BuildCache, digest
 from sitegen.output.ownership import OutputState
 from sitegen.output.writer import output_matches_manifest
+from sitegen.render.file_reads import reads_digest
 from sitegen.site.data import data_files
 from sitegen.theme import layered_files
 
@@ -34,6 +35,7 @@ class LastBuild:
     pages: int
     warnings: tuple[Diagnostic, ...]
     stable_until: float | None  # POSIX time at which a page is published or expires; None: never
+    reads: tuple[str, ...] = ()  # project files its shortcodes read (readFile), in `inputs` too
 
     def stands(self, inputs: str, now: datetime) -> bool:
         return self.inputs == inputs and (self.stable_until is None or now.timestamp() < self.stable_until)
@@ -66,7 +68,8 @@ def last_build(cache: BuildCache) -> LastBuild | None:
     try:
         data = json.loads(raw)
         warnings = tuple(Diagnostic(**fields) for fields in data["warnings"])
-        return LastBuild(data["inputs"], int(data["pages"]), warnings, data["stable_until"])
+        return LastBuild(data["inputs"], int(data["pages"]), warnings, data["stable_until"],
+                         tuple(str(name) for name in data.get("reads", ())))
     except (ValueError, KeyError, TypeError):
         return None
 
@@ -82,11 +85,19 @@ def forget_build(cache: BuildCache) -> None:
     cache.put_meta({"last_build": ""})
 
 
-def output_stands(cache: BuildCache, state: OutputState, inputs: str, now: datetime) -> LastBuild | None:
+def with_reads(inputs: str, root: Path, reads: tuple[str, ...]) -> str:
+    """The input digest with the files shortcodes read (readFile) as they are now: those are
+    known only once the pages are converted, so the last build names them (LastBuild.reads)."""
+    return digest(inputs, reads_digest(root, reads)) if reads else inputs
+
+
+def output_stands(cache: BuildCache, state: OutputState, inputs: str, now: datetime,
+                  root: Path) -> LastBuild | None:
     """The last build, if its output is still the site these inputs make."""
     if not cache.enabled:
         return None
     last = last_build(cache)
-    if last is None or not last.stands(inputs, now) or not output_matches_manifest(state):
+    if last is None or not last.stands(with_reads(inputs, root, last.reads), now) \
+            or not output_matches_manifest(state):
         return None
     return last

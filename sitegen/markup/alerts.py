@@ -10,8 +10,9 @@ hook, Hugo writes the ``[!NOTE]`` line as text, and so do we unless the setting 
   hooks that fall back to ``title .AlertType`` or the theme's words do;
 - ``given``: only a title given after the marker (Hugo's documentation's hook).
 
-The alert is ``<blockquote class="alert alert-note">``, its title a ``<p
-class="alert-title">``: the theme styles them. The title is Markdown like the text (run
+The alert is ``<div class="alert alert-note" role="note" aria-label="Note">`` (not a
+quote: a screen reader announces its kind), its title a ``<p class="alert-title">``: the
+theme styles them. The title is Markdown like the text (run
 before the inline processor, priority 25 against its 20).
 """
 
@@ -34,7 +35,7 @@ class _Alerts(Treeprocessor):
         self.titles = titles
 
     def run(self, root: etree.Element) -> None:
-        for quote in root.iter("blockquote"):
+        for quote in list(root.iter("blockquote")):
             first = quote[0] if len(quote) else None
             if first is None or first.tag != "p" or not first.text:
                 continue
@@ -44,7 +45,8 @@ class _Alerts(Treeprocessor):
 
     def _make_alert(self, quote: etree.Element, first: etree.Element, marker: re.Match[str]) -> None:
         kind = marker.group(1).lower()
-        quote.set("class", f"alert alert-{kind}")
+        quote.tag = "div"
+        quote.attrib.update({"class": f"alert alert-{kind}", "role": "note", "aria-label": kind.capitalize()})
         first.text = first.text[marker.end():] if first.text else ""
         if not first.text.strip() and len(first) == 0:
             quote.remove(first)

@@ -56,6 +56,8 @@ def safe_fence_options(src: str, language: str, options: dict[str, str],
         kept["linenums"] = options["linenums"]
     if options.get("linenums_style") in ("table", "inline"):  # from Hugo's linenos (fence_info)
         kept["linenums_style"] = options["linenums_style"]
+    if options.get("title"):  # markdown.code_titles; the library escapes it
+        kept["title"] = options["title"]
     kwargs["classes"] = [c for c in kwargs.get("classes") or [] if _NAME_RE.fullmatch(c)]
     id_value = kwargs.get("id_value") or ""
     kwargs["id_value"] = id_value if _NAME_RE.fullmatch(id_value) else ""
@@ -72,10 +74,13 @@ class _SafeFences(SuperFencesBlockPreprocessor):
         language, kept = safe_fence_options(src, language, dict(options or {}), kwargs)
         site_style: str = self.linenums_style  # the library's, set in get_hl_settings
         self.linenums_style: str = kept.pop("linenums_style", site_style)
+        titled = "title" in kept  # the library takes it out of `kept`
         try:
             result: str = super().highlight(src, language, kept, md, **kwargs)
         finally:
             self.linenums_style = site_style
+        if titled:  # the title is a line of its own, not joined to the code's first word
+            result = result.replace("</span><pre", "</span>\n<pre", 1)
         return result
 
     def get_hl_settings(self) -> None:

@@ -86,12 +86,14 @@ def parse_options(text: str) -> dict[str, str]:
     return dict(_OPTION_RE.findall(text))
 
 
-def fence_info(info: str, line_count: int | None = None, notes: list[str] | None = None) -> str:
+def fence_info(info: str, line_count: int | None = None, notes: list[str] | None = None,
+               title_key: str = "") -> str:
     """Translate a fence's info string: Hugo attributes and R chunk headers to superfences.
 
     `line_count` (the code's lines) bounds ``hl_lines``: a line past the end of the code
     cannot be highlighted, and ``1-300000000`` must not become 300 million numbers.
-    A ``linenostart`` over 9 digits is ignored, with a note added to `notes`.
+    A ``linenostart`` over 9 digits is ignored, with a note added to `notes`. The attribute
+    `title_key` names (``{file="layouts/page.html"}``) is shown above the code.
     """
     info = info.strip()
     chunk = _CHUNK_RE.match(info)
@@ -107,6 +109,9 @@ def fence_info(info: str, line_count: int | None = None, notes: list[str] | None
     lines = line_numbers(options.get("hl_lines", ""), line_count)
     if lines:
         parts.append(f'hl_lines="{" ".join(map(str, lines))}"')
+    title = options.get(title_key, "").strip('"').replace('"', "") if title_key else ""
+    if title:
+        parts.append(f'title="{title}"')
     return " ".join(parts)
 
 
@@ -159,19 +164,21 @@ def _bounded(digits: str, limit: int) -> int:
     return int(digits) if len(digits) <= MAX_LINE_NUMBER_DIGITS else limit + 1
 
 
-def normalize_blocks(lines: list[str], notes: list[str] | None = None) -> list[str]:
+def normalize_blocks(lines: list[str], notes: list[str] | None = None, title_key: str = "") -> list[str]:
     """Rewrite CommonMark block structure into the form Python-Markdown reads the same way.
 
-    `notes` collects the fence options that were ignored (see `fence_info`).
+    `notes` collects the fence options that were ignored (see `fence_info`); `title_key`
+    names the fence attribute shown above the code (markdown.code_titles).
     """
-    return _Normalizer(notes).run(lines)
+    return _Normalizer(notes, title_key).run(lines)
 
 
 class _Normalizer:
     """One pass over the lines, tracking open list items, an open fence and the last block."""
 
-    def __init__(self, notes: list[str] | None = None) -> None:
+    def __init__(self, notes: list[str] | None = None, title_key: str = "") -> None:
         self.notes = notes
+        self.title_key = title_key
         self.out: list[str] = []
         self.items: list[_Item] = []
         self.fence: _Fence | None = None
@@ -213,7 +220,7 @@ class _Normalizer:
             self.out += quote
             self.previous, self.after_blank, self.after_fence = "paragraph", False, False
             return
-        nested = _Normalizer(self.notes)
+        nested = _Normalizer(self.notes, self.title_key)
         nested.depth = self.depth + 1
         inner = nested.run([_QUOTE_PREFIX_RE.sub("", line, count=1) for line in quote])
         if self.quote_end is not None and not any(self.out[self.quote_end:]) and self.out:
@@ -264,7 +271,7 @@ class _Normalizer:
         length."""
         fence = self.fence
         assert fence is not None
-        self.out[fence.out_index] = fence.opening + fence_info(fence.info, fence.lines, self.notes)
+        self.out[fence.out_index] = fence.opening + fence_info(fence.info, fence.lines, self.notes, self.title_key)
         self.fence = None
 
     def _open_fence(self, line: str, old_indent: int, new_indent: int, separate: bool = False) -> bool:
@@ -417,18 +424,24 @@ class _ListBreaks(Postprocessor):
 
 
 class _GoldmarkBlocks(Preprocessor):
-    def __init__(self, md: Markdown) -> None:
+    def __init__(self, md: Markdown, title_key: str = "") -> None:
         super().__init__(md)
         self.notes: list[str] = []  # the last document's ignored fence options
+        self.title_key = title_key
 
     def run(self, lines: list[str]) -> list[str]:
         self.notes = []
-        return normalize_blocks(lines, self.notes)
+        return normalize_blocks(lines, self.notes, self.title_key)
 
 
 class GoldmarkBlocksExtension(Extension):
-    """Register the pass before fenced code and HTML blocks are cut out (priority 27)."""
+    """Register the pass before fenced code and HTML blocks are cut out (priority 27);
+    `title_key`: the fence attribute shown above the code (markdown.code_titles)."""
+
+    def __init__(self, title_key: str = "") -> None:
+        super().__init__()
+        self.title_key = title_key
 
     def extendMarkdown(self, md: Markdown) -> None:
-        md.preprocessors.register(_GoldmarkBlocks(md), "goldmark_blocks", 27)
+        md.preprocessors.register(_GoldmarkBlocks(md, self.title_key), "goldmark_blocks", 27)
         md.postprocessors.register(_ListBreaks(md), "goldmark_list_breaks", 6)

@@ -32,6 +32,7 @@ from sitegen.markup.markdown_ext import BodyCollector, HugoCompatExtension, head
 from sitegen.markup.markers import MORE_TOKEN, STASH_OPEN, STASH_RE, strip_reserved
 from sitegen.markup.passthrough import PassthroughExtension
 from sitegen.markup.pruning_support import warn_if_unsupported
+from sitegen.markup.references import CodeLabelReferencesExtension
 from sitegen.markup.shortcodes import code_regions, restore_shortcodes
 from sitegen.markup.text import (
     count_html_words,
@@ -67,6 +68,7 @@ class MarkdownOptions:
     raw_diagrams: bool = False  # their text written as is (only with unsafe)
     diagrams_joined: bool = False  # no newline after a diagram (diagrams.py)
     passthrough_blocks: tuple[tuple[str, str], ...] = ()  # delimiters of math left as written (passthrough.py)
+    code_titles: str = ""  # the fence attribute shown above the code ({file="x"}), "" for none
     cjk_detect: bool = True  # count CJK characters only on pages that have some (Hugo's rule)
 
 
@@ -104,7 +106,8 @@ def markdown_extensions(options: MarkdownOptions) -> list[str | Extension]:
         *BASE_EXTENSIONS,
         HugoCompatExtension(smart_quotes=options.smart_quotes, unsafe=options.unsafe,
                             cjk_lang=options.cjk_lang),
-        GoldmarkBlocksExtension(),
+        GoldmarkBlocksExtension(options.code_titles),
+        CodeLabelReferencesExtension(),
         SafeFencesExtension(),  # after superfences (in BASE_EXTENSIONS), whose parts it replaces
         LinearMarkdownExtension(),
         *(["pymdownx.emoji"] if options.emoji else []),

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sitegen.errors import Diagnostic
@@ -54,6 +54,7 @@ class ShortcodeCall:
     inner: str | None  # None for a call without a closing tag
     markdown: bool  # {{% %}} form
     line: int
+    parent: ShortcodeCall | None = None  # the shortcode this one is inside (Hugo's .Parent)
 
 
 @dataclass
@@ -233,6 +234,7 @@ class _Expander:
         self.tags = list(_TAG_RE.finditer(masked))
         self.partner = _pair_tags(self.tags)
         self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self.parents: list[ShortcodeCall] = []  # the calls being expanded around the current one
 
     def where(self, pos: int) -> tuple[int, int]:
         """(line, column) of a body offset, as the file numbers them."""
@@ -293,15 +295,17 @@ class _Expander:
         arg_text, self_closed = _self_closing(match.group("args"))
         inner: str | None = "" if self_closed else None
         end = match.end()
-        if partner is not None:
-            closing = self.tags[partner]
-            inner = self.expand(index + 1, partner, match.end(), closing.start(), depth + 1)
-            end = closing.end()
         args, kwargs = _parse_args(arg_text)
         line, _ = self.where(match.start())
-        call = ShortcodeCall(match.group("name"), tuple(args), kwargs,
-                             inner.strip("\n") if inner is not None else None,
-                             match.group("open") == "%", line)
+        call = ShortcodeCall(match.group("name"), tuple(args), kwargs, None, match.group("open") == "%",
+                             line, self.parents[-1] if self.parents else None)
+        if partner is not None:
+            closing = self.tags[partner]
+            self.parents.append(call)  # the calls inside see it as their .Parent (its inner unknown yet)
+            inner = self.expand(index + 1, partner, match.end(), closing.start(), depth + 1)
+            self.parents.pop()
+            end = closing.end()
+        call = replace(call, inner=inner.strip("\n") if inner is not None else None)
         output = self._render(call, match.start())
         following = partner + 1 if partner is not None else index + 1
         if call.markdown or depth or ("<" not in output and "\n" not in output.strip()

@@ -259,6 +259,9 @@ def tokenize(text: str) -> list[tuple[str, str]]:
         if match is None:
             raise GoSyntaxError(f"cannot read {text[pos:pos + 20]!r}")
         kind = match.lastgroup or ""
+        if kind == "field" and tokens and tokens[-1][0] in ("variable", "close") \
+                and text[pos - 1] not in " \t\r\n":
+            kind = "chain"  # `$x.a` and `(f x).a`: a field of what stands just before it
         if kind != "space":
             tokens.append((kind, match.group(0)))
         pos = match.end()
@@ -295,12 +298,12 @@ def _operand(tokens: list[tuple[str, str]]) -> tuple[Operand, list[tuple[str, st
             raise GoSyntaxError("a '(' is never closed")
         operand: Operand = SubPipe(Pipe(tuple(commands)))
         rest = rest[1:]
-        if rest and rest[0][0] == "field":
+        if rest and rest[0][0] == "chain":
             operand = Field(_names(rest[0][1]), operand)
             rest = rest[1:]
         return operand, rest
     if kind == "variable":
-        if rest and rest[0][0] == "field":
+        if rest and rest[0][0] == "chain":  # `$x.a`; `$x .a` is two arguments
             return Field(_names(rest[0][1]), Variable(value)), rest[1:]
         return Variable(value), rest
     if kind == "field":

@@ -1,4 +1,4 @@
-"""What a site's render hooks change that a setting of ours can do: alerts and diagrams.
+"""What a site's render hooks change that a setting of ours can do: alerts, diagrams, code titles.
 
 Render hooks (``layouts/_markup/render-*.html``) are Go templates run on every link,
 image, heading, quote or code block; we do not run them. Two kinds are common in themes
@@ -12,7 +12,10 @@ and have a setting here that renders the same text:
   language such as ``mermaid`` as text for a drawing script (``markdown.diagrams``),
   written as is where the hook writes ``.Inner | safeHTML`` (``markdown.raw_diagrams``),
   with no newline after them where the hook's output ends at ``</pre>``
-  (``markdown.diagrams_joined``).
+  (``markdown.diagrams_joined``);
+- ``render-codeblock.html`` showing a fence's ``file`` (or ``filename``, ``title``)
+  attribute above the code (``.Attributes.file``): ``markdown.code_titles``. The hook does
+  more than that, so it is still reported as left out.
 
 The hooks these settings stand for are not reported as left out; the others are.
 """
@@ -31,6 +34,7 @@ _RAW_INNER_RE = re.compile(r"\.Inner\s*\|\s*safeHTML")
 # Output that ends at </pre>: only actions trimming the white space on both sides after it.
 _JOINED_RE = re.compile(r"</pre>(?:\s*\{\{-(?:[^}]|\}(?!\}))*-\}\})+\s*$|</pre>$")
 _CODEBLOCK_RE = re.compile(r"render-codeblock-([\w-]+)\.html")
+TITLE_KEYS = ("file", "filename", "title")  # fence attributes codeblock hooks show above the code
 
 
 @dataclass
@@ -69,6 +73,15 @@ def hook_settings(roots: list[Path]) -> HookSettings:
                 settings.markdown["raw_diagrams"] = True
             if _JOINED_RE.search(source):
                 settings.markdown["diagrams_joined"] = True
+        if name == "render-codeblock.html":
+            _code_titles(source, settings)
     if diagrams:
         settings.markdown["diagrams"] = diagrams
     return settings
+
+
+def _code_titles(source: str, settings: HookSettings) -> None:
+    """The fence attribute (``{file="x"}``) the site's codeblock hook shows above the code."""
+    key = next((key for key in TITLE_KEYS if f".Attributes.{key}" in source), "")
+    if key:
+        settings.markdown["code_titles"] = key

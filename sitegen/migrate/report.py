@@ -15,6 +15,8 @@ class MigrationReport:
     copied: dict[str, int] = field(default_factory=dict)  # folder -> files
     shortcodes: list[ShortcodeResult] = field(default_factory=list)
     differences: list[str] = field(default_factory=list)
+    read_files: list[str] = field(default_factory=list)  # copied because a shortcode reads them
+    partials: list[str] = field(default_factory=list)  # translated because a shortcode calls them
     written: int = 0
     unchanged: int = 0
 
@@ -37,10 +39,14 @@ def format_report(report: MigrationReport) -> str:
     lines = [f"Migrated the Hugo site {report.site} into {report.into}/",
              f"  config: {', '.join(report.config_files) or '(none: Hugo defaults)'} -> config.yaml",
              f"  files: {files or 'none'}",
+             *([f"  read by shortcodes (readFile), copied: {', '.join(report.read_files)}"]
+               if report.read_files else []),
              f"  written: {report.written} files; unchanged: {report.unchanged}", ""]
     converted = [s for s in report.shortcodes if s.status in ("translated", "built-in")]
     lines.append(f"Converted automatically ({len(converted)}):")
     lines += [f"  templates/shortcodes/{s.name}.html: from {s.origin}{_uses(s)}" for s in converted]
+    if report.partials:
+        lines.append("  the partials they call, in templates/hugo_partials/: " + ", ".join(report.partials))
     shipped = [s for s in report.shortcodes if s.status == "shipped"]
     if shipped:
         lines.append("  served by the archive's own templates: " + ", ".join(s.name for s in shipped))

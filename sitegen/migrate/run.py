@@ -22,6 +22,8 @@ from sitegen.migrate.hooks import HookSettings, hook_files, hook_settings
 from sitegen.migrate.hugo_config import HugoConfig, read_hugo_config
 from sitegen.migrate.inline_shortcodes import inline_result
 from sitegen.migrate.layout import content_folders, other_language, theme_roots
+from sitegen.migrate.partials import with_partials
+from sitegen.migrate.read_files import files_to_copy, read_file_names
 from sitegen.migrate.report import MigrationReport
 from sitegen.migrate.shortcodes import ShortcodeResult, find_usages, shortcode_templates
 
@@ -43,8 +45,13 @@ def migrate(site: Path, into: Path, force: bool = False) -> MigrationReport:
     usages = find_usages(_content_root(site, hugo), pages)
     report.shortcodes = _with_inline(shortcode_templates(usages, roots), pages, hugo)
     hooks = hook_settings(roots)
-    planned = merge(_assets(site, roots), content,
-                    _shortcode_files(report.shortcodes), [_config_file(hugo, hooks, report)])
+    partials = [PlannedFile(target, data=text.encode("utf-8"))
+                for target, text in with_partials(report.shortcodes, roots).items()]
+    report.partials = [item.target.split("/", 2)[2] for item in partials]
+    read = files_to_copy(site, read_file_names({r.name: r.template for r in report.shortcodes}, pages))
+    report.read_files = [item.target for item in read]
+    planned = merge(read, _assets(site, roots), content,
+                    _shortcode_files(report.shortcodes), partials, [_config_file(hugo, hooks, report)])
     _note_differences(hugo, roots, hooks, pages, report)
     clashing, needed = conflicts(into, planned)
     if clashing and not force:
@@ -138,8 +145,10 @@ def _note_differences(hugo: HugoConfig, roots: list[Path], settings: HookSetting
         report.differences.extend(result.notes)
     hooks = sorted(name for name in hook_files(roots) if name not in settings.covered)
     if hooks:
+        titles = " (code titles are drawn by the archive: markdown.code_titles)" \
+            if "code_titles" in settings.markdown else ""
         report.differences.append(f"render hooks are not translated ({', '.join(hooks)}): links, "
-                                  "images, headings and code render as plain Markdown makes them")
+                                  f"images, headings and code render as plain Markdown makes them{titles}")
     keyed = sum(1 for p in pages if _TRANSLATION_KEY_RE.search(_head(p)))
     if keyed:
         report.differences.append(f"translationKey in {keyed} page(s) is not used: pages in "

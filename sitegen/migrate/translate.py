@@ -48,7 +48,12 @@ class Untranslatable(Exception):
 SHORTCODE = "<shortcode>"  # what dot is at the top of a shortcode template
 _BUILTIN_NAMES = frozenset({"and", "or", "not", "markdownify", "transform.markdownify", "site", "relurl", "rellangurl",
                             "urls.relurl", "urls.rellangurl", "absurl", "abslangurl", "urls.absurl",
-                            "urls.abslangurl"})
+                            "urls.abslangurl", "readfile", "os.readfile", "partial", "partials.include",
+                            "partialcached", "partials.includecached", "hugo.version",
+                            "templates.current.name"})
+# The Hugo version translated templates see as hugo.Version: the one this translation follows.
+HUGO_VERSION = "0.168.0"
+PARTIALS = ("partial", "partials.include", "partialcached", "partials.includecached")
 _OPERATORS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 # Fields of Hugo's Page and Site with no equivalent at conversion time.
 _UNSUPPORTED_FIELDS = frozenset({
@@ -66,7 +71,8 @@ _SITE_FIELDS = {"title": "site.title", "baseurl": "site.base_url", "params": "si
 _PAGE_FIELDS = {"title": "page.title", "linktitle": "page.title", "date": "page.date",
                 "lastmod": "page.lastmod", "publishdate": "page.publish_date",
                 "description": "page.description", "draft": "page.draft", "slug": "page.slug",
-                "keywords": "page.keywords", "weight": "page.weight", "params": "go.page_params(page)"}
+                "keywords": "page.keywords", "weight": "page.weight", "params": "go.page_params(page)",
+                "path": "go.field(hugo_page, 'Path')"}
 
 
 @dataclass
@@ -81,6 +87,7 @@ class _Translator:
     counter: int = 0
     namespace_used: bool = False
     out: list[str] = field(default_factory=list)
+    name: str = ""  # the template's name, as templates.Current.Name gives it
 
     # --- statements ------------------------------------------------------------------
 
@@ -221,16 +228,29 @@ class _Translator:
             return f"(not {args[0]})"
         if lowered in ("markdownify", "transform.markdownify") and len(args) == 1:
             return f"hugo_markdownify({args[0]})"
-        if lowered == "site" and not args:
-            return "site"
-        if lowered in ("relurl", "rellangurl", "urls.relurl", "urls.rellangurl") and len(args) == 1:
-            return f"go.rel_url(site.base_url, {args[0]})"
-        if lowered in ("absurl", "abslangurl", "urls.absurl", "urls.abslangurl") and len(args) == 1:
-            return f"go.abs_url(site.base_url, {args[0]})"
+        special = self.context_function(lowered, args)
+        if special is not None:
+            return special
         target = FUNCTIONS.get(lowered)
         if target is None:
             raise Untranslatable(f"the function {name} has no equivalent")
         return f"go.{target}({', '.join(args)})"
+
+    def context_function(self, lowered: str, args: list[str]) -> str | None:
+        """Functions that read the build's context (site, page, project folder, partials)."""
+        if lowered == "site" and not args:
+            return "site"
+        if lowered in PARTIALS and args:  # the partial is translated too (migrate/partials.py)
+            return f"go_partial({args[0]}, {args[1] if len(args) > 1 else 'none'})"
+        if lowered in ("hugo.version", "templates.current.name") and not args:
+            return repr(HUGO_VERSION if lowered == "hugo.version" else self.name)
+        if lowered in ("readfile", "os.readfile") and len(args) == 1:
+            return f"read_file({args[0]})"  # confined to the project (render/file_reads.py)
+        if lowered in ("relurl", "rellangurl", "urls.relurl", "urls.rellangurl") and len(args) == 1:
+            return f"go.rel_url(site.base_url, {args[0]})"
+        if lowered in ("absurl", "abslangurl", "urls.absurl", "urls.abslangurl") and len(args) == 1:
+            return f"go.abs_url(site.base_url, {args[0]})"
+        return None
 
     def root_chain(self, name: str, args: list[str]) -> str:
         """`site.Params.x` and `hugo.Data.x`, tokenised as one dotted name."""
@@ -273,9 +293,7 @@ class _Translator:
         return self.chain(operand)
 
     def dot_value(self, dot: str) -> str:
-        if dot == SHORTCODE:
-            raise Untranslatable("the shortcode itself used as a value (passed to a partial?)")
-        return dot
+        return "shortcode" if dot == SHORTCODE else dot  # the shortcode as a value: go_partials.GoShortcode
 
     def receiver(self, chain: Field) -> str:
         if chain.receiver is None:
@@ -295,7 +313,7 @@ class _Translator:
 
     def shortcode_field(self, names: list[str]) -> str:
         if not names:
-            raise Untranslatable("the shortcode itself used as a value")
+            return "shortcode"
         first, rest = names[0].lower(), names[1:]
         simple = {"inner": "(inner|safe)", "innerdeindent": "(inner|safe)", "name": "name",
                   "params": "_params", "isnamedparams": "(kwargs|length > 0)",
@@ -306,14 +324,18 @@ class _Translator:
             return self.page_field(rest)
         if first == "site":
             return self.site_field(rest)
+        if first in ("parent", "ordinal"):  # go_partials.GoShortcode
+            return f"go.field(shortcode, {', '.join(repr(n) for n in names)})"
         raise Untranslatable(f".{names[0]} of a shortcode has no equivalent")
 
     def page_field(self, names: list[str]) -> str:
         if not names:
-            raise Untranslatable(".Page used as a value")
+            return "hugo_page"  # the page as a value: go_partials.GoPage
         first = names[0].lower()
         if first == "site":
             return self.site_field(names[1:])
+        if first in ("store", "scratch"):  # the page's store, while it is converted (go_partials.GoStore)
+            return _chain_rest("hugo_page", names)
         if first in _UNSUPPORTED_FIELDS or first not in _PAGE_FIELDS:
             raise Untranslatable(f".Page.{names[0]} has no equivalent while pages are converted")
         return _chain_rest(_PAGE_FIELDS[first], names[1:])
@@ -347,13 +369,16 @@ def _literal(value: object) -> str:
     return repr(value)
 
 
-def translate(source: str) -> str:
-    """The Jinja template for a Go shortcode; raises Untranslatable (with the reason)."""
+def translate(source: str, partial: str = "") -> str:
+    """The Jinja template for a Go shortcode, or for the partial named `partial` (where Go's
+    dot is the variable `dot`: the value the partial was called with); raises Untranslatable
+    (with the reason)."""
     try:
         nodes = parse_template(source)
     except GoSyntaxError as exc:
         raise Untranslatable(str(exc)) from None
-    translator = _Translator()
+    translator = _Translator(name=partial) if not partial else \
+        _Translator(scopes=[_Scope("dot", {"$": "dot"})], name=partial)
     translator.nodes(nodes)
     body = render(translator.out)
     preamble = "{%- set _params = kwargs if kwargs else args -%}\n" if "_params" in body else ""

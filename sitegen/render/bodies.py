@@ -40,8 +40,10 @@ from sitegen.markup.shortcodes import (
     ShortcodeFailure,
     call_context,
     expand_shortcodes,
-    restore_shortcodes,
 )
+from sitegen.render.file_reads import READ_KIND, file_digest, read_project_file
+from sitegen.render.go_partials import PARTIALS_FOLDER, GoPage, GoShortcode, GoStore, PartialRunner
+from sitegen.render.included import IncludedOutputs
 from sitegen.render.site_reads import site_attributes
 from sitegen.render.templates import load_template, runtime_diagnostic, template_uses
 from sitegen.site.data import load_data
@@ -60,7 +62,8 @@ def markdown_options(config: Config) -> MarkdownOptions:
                            emoji=md.emoji, alerts=md.alerts if md.alerts in ALERT_TITLES else "",
                            diagrams=tuple(name for name in md.diagrams if DIAGRAM_NAME_RE.fullmatch(name)),
                            raw_diagrams=md.raw_diagrams and md.unsafe, diagrams_joined=md.diagrams_joined,
-                           passthrough_blocks=delimiter_pairs(md.passthrough_blocks))
+                           passthrough_blocks=delimiter_pairs(md.passthrough_blocks),
+                           code_titles=md.code_titles)
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ class ConvertedBody:
     # The ref/relref links the body resolved, (kind, target, URL) with kind "A" absolute or
     # "R" relative: part of what the stored body stands for. A stored body is used again
     # only while every target still resolves to the same URL (`refs_still_resolve`).
+    # Files its shortcodes read (readFile) are here too: (READ_KIND, path, digest).
     refs: tuple[tuple[str, str, str], ...] = ()
     glossary: tuple[str, ...] = ()  # ids of the glossary terms the page uses, in order of first use
 
@@ -122,8 +126,13 @@ def ref_url(refs: RefIndex, config: Config, kind: str, target: str) -> str:
 
 def refs_still_resolve(converted: ConvertedBody, refs: RefIndex, config: Config) -> bool:
     """Whether every ref of a stored body resolves to the URL it was converted with: a page
-    renamed, moved or removed since makes the body be converted again."""
+    renamed, moved or removed since makes the body be converted again; so does a file its
+    shortcodes read (READ_KIND) whose bytes changed."""
     for kind, target, url in converted.refs:
+        if kind == READ_KIND:
+            if file_digest(config.root, target) != url:
+                return False
+            continue
         try:
             if ref_url(refs, config, kind, target) != url:
                 return False
@@ -232,6 +241,8 @@ class BodyConverter:
         self._inner: dict[str, bool] = {}
         self._readers: dict[str, bool] = {}
         self._info: SiteInfo | None = None
+        self._included = IncludedOutputs()  # HTML of included pages' shortcodes (render_shortcodes)
+        self._stores: dict[str, GoStore] = {}  # .Page.Store of the page being converted (and those it includes)
         # Its problems are load_site's to report; a glossary with any is empty here.
         self.glossary = load_glossary(config)[0]
 
@@ -241,9 +252,14 @@ class BodyConverter:
         return self._known[name]
 
     def reads_site(self, name: str) -> bool:
-        """Whether a shortcode template reads more of `site` than its configured values."""
+        """Whether a shortcode template reads more of `site` than its configured values; one
+        that calls Hugo partials (go_partial) counts what any of them reads."""
         if name not in self._readers:
-            used = site_attributes(self.env, f"shortcodes/{name}.html")
+            template = f"shortcodes/{name}.html"
+            used = site_attributes(self.env, template)
+            if template_uses(self.env, template, "go_partial"):
+                partials = [t for t in self.env.list_templates() if t.startswith(PARTIALS_FOLDER + "/")]
+                used = used.union(*(site_attributes(self.env, t) for t in partials))
             self._readers[name] = bool(used - CONFIG_ATTRIBUTES)
         return self._readers[name]
 
@@ -264,15 +280,18 @@ class BodyConverter:
         expansion = expand_shortcodes(doc.body, doc.source.path, doc.body_line,
                                       lambda call: self._render_call(call, doc, {}), self.known,
                                       self.needs_inner)
-        return doc.body if expansion.diagnostics else restore_shortcodes(expansion.text, expansion.stash)
+        return doc.body if expansion.diagnostics else self._included.hold(expansion.text, expansion.stash)
 
     def convert(self, doc: Document) -> tuple[ConvertedBody | None, list[Diagnostic]]:
         """Convert one body; diagnostics name the file and line of each bad shortcode."""
         path = doc.source.path
         resolved: dict[tuple[str, str], str] = {}  # the refs this body made, in order
+        self._stores = {}  # .Page.Store starts empty for each conversion
+        self._included.reset()
         expansion = expand_shortcodes(drop_repeated_title(doc.body, doc.meta.title), path, doc.body_line,
                                       lambda call: self._render_call(call, doc, resolved),
                                       self.known, self.needs_inner)
+        self._included.put_back(expansion)
         if expansion.diagnostics:
             return None, expansion.diagnostics
         options = page_options(self.options, doc.meta.is_cjk_language)
@@ -341,6 +360,22 @@ class BodyConverter:
         resolved[(kind, str(target))] = url
         return url
 
+    def _read_file(self, name: Any, resolved: dict[tuple[str, str], str]) -> str:
+        """Hugo's readFile: a file of the project as text, noted in `resolved` with its digest
+        so that an edit to it converts the body again (render/file_reads.py)."""
+        relative, text, file_hash = read_project_file(self.config.root, name)
+        resolved[(READ_KIND, relative)] = file_hash
+        return text
+
+    def _go_values(self, call: ShortcodeCall, doc: Document, context: dict[str, Any]) -> None:
+        """What translated Go shortcodes read beyond the call: the page and the shortcode as
+        values, and the partials they call (render/go_partials.py)."""
+        store = self._stores.setdefault(doc.source.path, GoStore())  # the page's, while it converts
+        path = "/" + doc.source.content_path.rsplit(".", 1)[0].removesuffix("/index")
+        page = GoPage(doc.meta, lambda text, block: self._markdownify(text, inline=not block), store, path)
+        context.update(hugo_page=page, shortcode=GoShortcode(call, page))
+        context["go_partial"] = PartialRunner(self.env, context)
+
     def _render_call(self, call: ShortcodeCall, doc: Document, resolved: dict[tuple[str, str], str]) -> str:
         """One shortcode's output, with no engine marker in it; the refs it resolved go to
         `resolved`, by (kind, target).
@@ -357,9 +392,11 @@ class BodyConverter:
                        ref=lambda target: self._ref("A", target, resolved),
                        relref=lambda target: self._ref("R", target, resolved),
                        param=lambda key: self._param(doc, key),
+                       read_file=lambda name: self._read_file(name, resolved),
                        markdownify=lambda text: Markup(self._markdownify(str(text))),
                        # Hugo's markdownify: one paragraph comes without its <p> (translated shortcodes)
                        hugo_markdownify=lambda text: Markup(self._markdownify(str(text), inline=True)))
+        self._go_values(call, doc, context)
         try:
             output = strip_reserved(template.render(context))
             settings = self.config.markdown

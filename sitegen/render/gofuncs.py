@@ -26,6 +26,7 @@ from markupsafe import Markup
 
 from sitegen.markup.shortcodes import ShortcodeFailure
 from sitegen.markup.text import count_words, strip_tags, urlize
+from sitegen.render.remarshal import remarshal
 from sitegen.site.model import Article
 
 
@@ -147,7 +148,9 @@ def default(fallback: Any, value: Any = None) -> Any:
 
 
 def index(collection: Any, *keys: Any) -> Any:
-    """Go's index: nested map keys or list positions; a missing key is nil."""
+    """Go's index: nested map keys or list positions; a missing key is nil. A list of keys
+    stands for its keys, as in Hugo (`index site.Data (split "a.b" ".")`)."""
+    keys = tuple(k for key in keys for k in (key if isinstance(key, (list, tuple)) else (key,)))
     for key in keys:
         if collection is None:
             return None
@@ -312,8 +315,37 @@ def append_items(*args: Any) -> list[Any]:
     return [*(collection or []), *new]
 
 
+def merge(*maps: Any) -> dict[str, Any]:
+    """Hugo's merge: maps merged left to right, a later value winning, nested maps merged."""
+    merged: dict[str, Any] = {}
+    for mapping in maps:
+        for key, value in (mapping or {}).items():
+            if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+                value = merge(merged[key], value)
+            merged[key] = value
+    return merged
+
+
+def highlight(code: Any, lang: Any = "", options: Any = "") -> Markup:
+    """Hugo's highlight (transform.Highlight): the code highlighted as a fence is, with the
+    options as a map (`dict "linenos" "table"`) or a string (`"linenos=table,hl_lines=2"`)."""
+    from sitegen.markup.fences import highlight_code  # Pygments, loaded only when called
+
+    if isinstance(options, Mapping):
+        options = ",".join(f'{key}="{go_string(value)}"' for key, value in options.items())
+    return Markup(highlight_code(go_string(code), go_string(lang), go_string(options)))
+
+
 def make_dict(*pairs_: Any) -> dict[str, Any]:
-    return {str(pairs_[i]): pairs_[i + 1] for i in range(0, len(pairs_) - 1, 2)}
+    """Hugo's dict; a list as a key is a path of nested maps (`dict (slice "a" "b") 1`)."""
+    made: dict[str, Any] = {}
+    for i in range(0, len(pairs_) - 1, 2):
+        key, value = pairs_[i], pairs_[i + 1]
+        path = [str(k) for k in key] if isinstance(key, (list, tuple)) and key else [str(key)]
+        for name in reversed(path[1:]):
+            value = {name: value}
+        made[path[0]] = value
+    return made
 
 
 def where(collection: Any, key: str, *args: Any) -> list[Any]:
@@ -666,6 +698,9 @@ class GoFunctions:
     emojify = staticmethod(lambda text: go_string(text))
     slice = staticmethod(lambda *values: list(values))
     dict = staticmethod(make_dict)
+    merge = staticmethod(merge)
+    highlight = staticmethod(highlight)
+    remarshal = staticmethod(remarshal)
     append = staticmethod(append_items)
     first = staticmethod(lambda n, values: items(values)[: int(n)])
     last = staticmethod(lambda n, values: items(values)[-int(n):] if int(n) else [])
@@ -745,7 +780,8 @@ FUNCTIONS = {
     "now": "now", "time.now": "now", "errorf": "errorf", "fmt.errorf": "errorf", "warnf": "warnf",
     "fmt.warnf": "warnf", "eq": "eq", "path.ext": "path_ext", "path.base": "path_base",
     "path.dir": "path_dir", "path.join": "path_join", "querify": "querify",
-    "collections.querify": "querify",
+    "collections.querify": "querify", "merge": "merge", "collections.merge": "merge",
+    "highlight": "highlight", "transform.highlight": "highlight", "transform.remarshal": "remarshal",
 }
 
 go = GoFunctions()

@@ -93,6 +93,24 @@ def _edit_static(root: Path) -> None:
     css.write_text(css.read_text(encoding="utf-8") + "\n/* edited */\n", encoding="utf-8")
 
 
+def _edit_read_file(root: Path) -> None:
+    """A file a shortcode reads (readFile) is a dependency of the page that reads it; the
+    edit keeps the page's word count, which alone would make the page render again."""
+    path = root / "snippets" / "example.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Example", "Changed"), encoding="utf-8")
+
+
+def _create_read_file(root: Path) -> None:
+    """A file read while it did not exist (read as "", as in Hugo) is a dependency too."""
+    (root / "snippets" / "later.toml").write_text("created = true\n", encoding="utf-8")
+
+
+def _edit_hugo_partial(root: Path) -> None:
+    """A partial a translated shortcode calls (templates/hugo_partials/) shapes the body."""
+    path = root / "templates" / "hugo_partials" / "box.html"
+    path.write_text(path.read_text(encoding="utf-8").replace("Boxed", "Framed"), encoding="utf-8")
+
+
 def _nothing(root: Path) -> None:
     return None
 
@@ -105,6 +123,8 @@ SCENARIOS: dict[str, Edit] = {
     "slug changed": _new_slug,
     "template edited": _edit_template, "partial edited": _edit_partial, "config edited": _edit_config,
     "shortcode template edited": _edit_shortcode, "static file edited": _edit_static,
+    "file read by a shortcode edited": _edit_read_file, "file read by a shortcode created": _create_read_file,
+    "hugo partial edited": _edit_hugo_partial,
 }
 
 
@@ -117,6 +137,23 @@ def corpus_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     post.write_text("---\ntitle: With a shortcode\ndate: 2001-01-01\ntags: [futenma]\n---\n"
                     "{{< rawhtml >}}\n<p>raw</p>\n{{< /rawhtml >}}\n\nSee {{< relref \"with-shortcode.md\" >}}.\n",
                     encoding="utf-8")
+    (root / "snippets").mkdir()
+    (root / "snippets" / "example.toml").write_text("title = 'Example'\n", encoding="utf-8")
+    (root / "templates" / "shortcodes").mkdir(parents=True, exist_ok=True)
+    (root / "templates" / "shortcodes" / "include-file.html").write_text(
+        "<pre class=\"included\">{{ read_file(arg(0)) }}</pre>", encoding="utf-8")
+    (root / "templates" / "shortcodes" / "boxed.html").write_text(
+        "{{ go_partial('box.html', shortcode) }}", encoding="utf-8")
+    (root / "templates" / "hugo_partials").mkdir()
+    (root / "templates" / "hugo_partials" / "box.html").write_text(
+        "<div class=\"box\">Boxed: {{ go.field(dot, 'Inner') }}</div>", encoding="utf-8")
+    (root / "content" / "2001" / "with-a-partial.md").write_text(
+        "---\ntitle: With a partial\ndate: 2001-01-03\n---\nIntro.\n\n<!--more-->\n\n"
+        "{{< boxed >}}inside{{< /boxed >}}\n", encoding="utf-8")
+    (root / "content" / "2001" / "with-included-file.md").write_text(
+        "---\ntitle: With an included file\ndate: 2001-01-02\n---\nThe settings:\n\n<!--more-->\n\n"
+        "{{< include-file \"snippets/example.toml\" >}}\n\nLater: {{< include-file \"snippets/later.toml\" >}}\n",
+        encoding="utf-8")
     return root
 
 

@@ -153,7 +153,8 @@ def test_an_untranslatable_shortcode_gets_a_listed_stub_and_the_site_builds(tmp_
     run = run_cli("migrate", str(site), "--into", str(tmp_path / "project"))
     assert run.code == 0, run.err
     assert ("Needs a person (1):\n  templates/shortcodes/box.html: stub showing only its inner text "
-            "(the function partial has no equivalent) (1 use, first at content/post/2019-02-02-box.md:5)"
+            "(the partial box.html is not in the site or its theme) (1 use, first at "
+            "content/post/2019-02-02-box.md:5)"
             ) in run.out
     stub = (tmp_path / "project" / "templates" / "shortcodes" / "box.html").read_text(encoding="utf-8")
     assert '{{ partial "box.html" . }}' in stub  # the Go source, for the person
@@ -255,3 +256,28 @@ def test_a_chinese_site_marks_han_only_text_chinese_and_japanese_articles_japane
         (project / "public" / "post" / name / "index.html").read_bytes()).cssselect(".article-body p[lang]")]
         for name in ("zh", "ja")}
     assert langs == {"zh": ["zh-CN"], "ja": ["ja", "ja"]}
+
+
+def test_migrate_copies_the_files_readfile_shortcodes_name_and_nothing_outside(tmp_path: Path) -> None:
+    """`readFile` reads a file of the site named by a call's arguments: migrate copies each
+    such file to the same path, and never one outside the site or hidden."""
+    (tmp_path / "outside.txt").write_text("SECRET\n", encoding="utf-8")
+    site = _hugo_site(tmp_path / "hugo", {
+        "layouts/shortcodes/file.html": '<pre class="file">{{ readFile (.Get "path") }}</pre>',
+        "snippets/example.toml": "answer = 42\n",
+        ".env": "TOKEN=SECRET\n",
+        "content/files.md": "---\ntitle: Files\n---\n{{< file path=\"snippets/example.toml\" >}}\n\n"
+                            "{{< file path=\"../outside.txt\" >}} {{< file path=\".env\" >}}"
+                            " {{< file path=\"content/about.md\" >}}\n",
+    })
+    result = run_cli("migrate", str(site), "--into", str(tmp_path / "ours"))
+    assert result.code == 0, result.err
+    assert "  read by shortcodes (readFile), copied: snippets/example.toml" in result.out.splitlines()
+    assert (tmp_path / "ours" / "snippets" / "example.toml").read_text(encoding="utf-8") == "answer = 42\n"
+    copied = [p for p in (tmp_path / "ours").rglob("*") if p.is_file()]
+    assert [p for p in copied if b"SECRET" in p.read_bytes()] == []
+    (tmp_path / "ours" / "content" / "files.md").write_text(
+        "---\ntitle: Files\n---\n{{< file path=\"snippets/example.toml\" >}}\n", encoding="utf-8")
+    assert build_site(tmp_path / "ours").code == 0
+    page = lxml_html.fromstring((tmp_path / "ours" / "public" / "files" / "index.html").read_bytes())
+    assert [pre.text for pre in page.xpath("//pre[@class='file']")] == ["answer = 42\n"]

@@ -55,11 +55,11 @@ def test_inline_shortcodes_write_nothing_where_hugo_does_not_enable_them(tmp_pat
 
 
 def test_an_untranslatable_body_is_listed_for_a_person(tmp_path: Path) -> None:
-    page = PAGE.replace(BODY, '{{ partial "x.html" . }}')
+    page = PAGE.replace(BODY, '{{ .Page.Resources.GetMatch "x" }}')
     project, out = _migrate(tmp_path, "enableInlineShortcodes = true\n", page)
     assert "Needs a person (1):\n  templates/shortcodes/t.inline.html: stub showing only its inner text " \
            "(an inline shortcode whose body cannot be translated: " in out
-    assert _paragraph(project) == "Before {{ partial \u201cx.html\u201d . }} after."  # smart quotes
+    assert _paragraph(project) == "Before {{ .Page.Resources.GetMatch \u201cx\u201d }} after."  # smart quotes
 
 
 def test_hugos_x_and_instagram_shortcodes(tmp_path: Path) -> None:

@@ -20,8 +20,9 @@ def _tree(text: str, options: MarkdownOptions) -> lxml_html.HtmlElement:
 
 def test_alerts_titled_by_type_show_the_types_name_unless_given() -> None:
     tree = _tree(ALERT, MarkdownOptions(alerts="type"))
-    quotes = tree.findall("blockquote")
-    assert [q.get("class") for q in quotes] == ["alert alert-important", "alert alert-tip"]
+    quotes = tree.findall("div[@role='note']")
+    assert [(q.get("class"), q.get("aria-label")) for q in quotes] == [
+        ("alert alert-important", "Important"), ("alert alert-tip", "Tip")]
     assert [q.find("p").text_content() for q in quotes] == ["Important", "Given title"]
     assert quotes[1].find("p/strong").text == "title"  # the title is Markdown
     assert quotes[0].findall("p")[1].find("em").text == "this"
@@ -29,7 +30,7 @@ def test_alerts_titled_by_type_show_the_types_name_unless_given() -> None:
 
 def test_alerts_with_given_titles_only_have_no_title_otherwise() -> None:
     tree = _tree(ALERT, MarkdownOptions(alerts="given"))
-    first, second = tree.findall("blockquote")
+    first, second = tree.findall("div[@role='note']")
     assert [p.text_content() for p in first.findall("p")] == ["Read this."]
     assert second.find("p").get("class") == "alert-title"
 

@@ -81,11 +81,9 @@ def test_errorf_stops_with_its_message(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("go", "reason"), [
-    ('{{ partial "x.html" . }}', "the function partial has no equivalent"),
     ("{{ .Page.Resources.GetMatch \"*.png\" }}", ".Page.Resources has no equivalent while pages are converted"),
     ('{{ $.Scratch.Set "a" 1 }}', ".Scratch of a shortcode has no equivalent"),
     ('{{ define "x" }}y{{ end }}', "{{ define }} is not translated"),
-    ("{{ .Parent.Get 0 }}", ".Parent of a shortcode has no equivalent"),
     ("{{ if .Get 0 }}", "a block is never closed with {{ end }}"),
     ("{{ .Get 0 ", "an action is never closed with '}}'"),
     ("{{ $undeclared }}", "the variable $undeclared is used before it is set"),
