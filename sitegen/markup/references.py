@@ -45,7 +45,7 @@ def _found(processor: Any, label: str | None) -> str | None:
     """`label`, or the label as written when only that names a definition."""
     if label is None or _SPACES_RE.sub(" ", label) in processor.md.references:
         return label
-    written = _as_written(processor, label)
+    written = _as_written(processor, label).lower()  # definitions are stored lower-cased
     return written if _SPACES_RE.sub(" ", written) in processor.md.references else label
 
 

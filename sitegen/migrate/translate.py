@@ -138,7 +138,10 @@ class _Translator:
         self.tag("endif")
 
     def with_(self, node: With) -> None:
+        """`with $x := p`: $x stays set (to the empty value) in the else branches, as Go's
+        scope runs to the `end`, so an error message there may name it."""
         closes = 0
+        declared: dict[str, str] = {}
         for number, branch in enumerate(node.branches):
             name = self.fresh("w")
             if number:
@@ -146,10 +149,11 @@ class _Translator:
             self.tag(f"set {name} = {self.pipe(branch.pipe)}")
             self.tag(f"if {name}")
             closes += 1
-            self.scoped(branch.body, name, {v: name for v in branch.pipe.variables})
+            declared.update({v: name for v in branch.pipe.variables})
+            self.scoped(branch.body, name, dict(declared))
         if node.otherwise is not None:
             self.tag("else")
-            self.scoped(node.otherwise, self.scopes[-1].dot)
+            self.scoped(node.otherwise, self.scopes[-1].dot, declared)
         for _ in range(closes):
             self.tag("endif")
 

@@ -26,6 +26,7 @@ from markupsafe import Markup
 
 from sitegen.markup.shortcodes import ShortcodeFailure
 from sitegen.markup.text import count_words, strip_tags, urlize
+from sitegen.render.go_sections import GoSection, PageList, hugo_content, hugo_order
 from sitegen.render.remarshal import remarshal
 from sitegen.site.model import Article
 
@@ -529,6 +530,7 @@ def article_field(article: Article, name: str) -> Any:
         "params": lambda: {**{k: list(v) for k, v in article.terms.items()}, **_nested(article.params),
                            **article.params},
         "plain": lambda: plainify(article.content), "rendershortcodes": lambda: article.content,
+        "content": lambda: hugo_content(article.content),
         "file": lambda: PageFile(article.source_path), "pages": list,
         "publishdate": lambda: article.date, "lastmod": lambda: article.lastmod or article.date,
     }
@@ -563,7 +565,7 @@ class PageFile:
         return table.get(name.lower())
 
 
-class TermPages(tuple):  # noqa: SLOT001 - a plain tuple of pages
+class TermPages(PageList):
     """A term's pages in Hugo's `.Site.Taxonomies.tags.x`: ranged over, or .Count, .Pages."""
 
     term: Any = None
@@ -576,34 +578,12 @@ class TermPages(tuple):  # noqa: SLOT001 - a plain tuple of pages
             return list(self)
         if lowered in ("page", "term"):
             return self.term
-        return None
+        return super().go_field(name)
 
 
-class GoSection:
-    """A section as Hugo's GetPage returns it: .Title, .RelPermalink, .Pages, .RegularPages."""
-
-    def __init__(self, section: Any) -> None:
-        self.section = section
-
-    def go_field(self, name: str) -> Any:
-        lowered = name.lower()
-        if lowered in ("pages", "regularpages", "regularpagesrecursive"):
-            return sorted(self.section.articles, key=_hugo_order)
-        table = {"title": self.section.title, "linktitle": self.section.title, "relpermalink": self.section.url,
-                 "permalink": self.section.url, "content": self.section.content, "kind": "section",
-                 "section": self.section.name.split("/", 1)[0]}
-        return table.get(lowered)
-
-
-def _hugo_order(article: Article) -> tuple[Any, ...]:
-    """Hugo's default page order: weight (0 last), newest first, title, path."""
-    stamp = -article.date.timestamp() if article.date else 0.0
-    return (article.weight == 0, article.weight, stamp, article.title.lower(), article.source_path)
-
-
-def regular_pages(site: Any) -> list[Article]:
+def regular_pages(site: Any) -> PageList:
     """`.Site.RegularPages`: every article and standalone page, in Hugo's default order."""
-    return sorted([*site.articles, *site.pages], key=_hugo_order)
+    return PageList(sorted([*site.articles, *site.pages], key=hugo_order))
 
 
 def taxonomies(site: Any) -> dict[str, dict[str, TermPages]]:
@@ -628,7 +608,7 @@ def get_page(site: Any, path: Any) -> Any:
             return article
     for section in getattr(site, "sections", ()):
         if wanted in (section.name.lower(), section.url.strip("/").lower()):
-            return GoSection(section)
+            return GoSection(section, tuple(site.sections))
     for page in getattr(site, "headless", ()):  # pages not rendered, which other pages include
         content = page.content_path.rsplit(".", 1)[0].lower()
         if wanted in (content, content.removesuffix("/index"), content.removesuffix("/_index")):

@@ -289,8 +289,11 @@ def _sections(articles: tuple[Article, ...], section_pages: dict[str, PageInput]
         title = page.document.meta.title if page else name
         content = page.content.html if page else Markup("")
         path = page.route.path if page else prefix + "/" + slugify(name) + "/"
+        meta = page.document.meta if page else None
         sections.append(Section(name, href(config, path), title, content, tuple(grouped[name]),
-                                page.document.source.path if page else ""))
+                                page.document.source.path if page else "",
+                                meta.description if meta else "", str(meta.param("linktitle") or "") if meta else "",
+                                meta.weight if meta else 0))
     return tuple(sections)
 
 

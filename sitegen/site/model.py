@@ -192,6 +192,9 @@ class Section:
     content: Markup  # body of _index.md, if any
     articles: tuple[Article, ...]
     source_path: str = ""  # "content/2019/_index.md", "" for a folder without one
+    description: str = ""  # the _index.md's front matter description
+    link_title: str = ""  # and its linkTitle, "" for none
+    weight: int = 0  # and its weight (Hugo sorts sections by it)
 
 
 @dataclass(frozen=True)

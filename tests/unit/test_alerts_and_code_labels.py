@@ -54,6 +54,14 @@ def test_a_reference_label_with_code_matches_its_definition() -> None:
 FENCE = '```go {file="layouts/<b>page.html" linenos=false}\nx := 1\n```\n'
 
 
+def test_a_reference_label_with_code_matches_in_any_case() -> None:
+    """Hugo's docs: ``- [`reflect.IsImageResource`][]: ...`` in a list, defined below."""
+    body = _tree("- [`reflect.IsImageResource`][]: reports\n\n"
+                 "[`reflect.IsImageResource`]: /functions/reflect/isimageresource/\n")
+    assert [(a.get("href"), a.text_content()) for a in body.iter("a")] == [
+        ("/functions/reflect/isimageresource/", "reflect.IsImageResource")]
+
+
 def test_a_fence_title_is_shown_above_the_code_escaped_and_counted_apart() -> None:
     body = _tree(FENCE, code_titles="file")
     assert [t.text_content() for t in body.xpath("//span[@class='filename']")] == ["layouts/<b>page.html"]

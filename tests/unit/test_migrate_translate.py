@@ -43,6 +43,9 @@ def render(tmp_path: Path, go: str, args: tuple[str, ...] = (), kwargs: dict[str
     ("{{ .Inner | markdownify }}", (), {}, "*hi*", "<em>*hi*</em>"),
     ('{{ with .Get "title" }}<h2>{{ . }}</h2>{{ else }}none{{ end }}', (), {"title": "T"}, None, "<h2>T</h2>"),
     ('{{ with .Get "title" }}<h2>{{ . }}</h2>{{ else }}none{{ end }}', (), {}, None, "none"),
+    # Hugo's docs' get-page-desc: the variable `with` declares is set, empty, in its else
+    ('{{ with $p := .Get 0 }}[{{ $p }}]{{ else }}no path: "{{ $p }}"{{ end }}', (), {}, None, 'no path: ""'),
+    ('{{ with $p := .Get 0 }}[{{ $p }}]{{ else }}no path: "{{ $p }}"{{ end }}', ("a",), {}, None, "[a]"),
     ("{{ if eq (.Get 0) \"a\" }}A{{ else if .Get 1 }}B{{ else }}C{{ end }}", ("z", "1"), {}, None, "B"),
     ("{{ range .Params }}[{{ . }}]{{ end }}", ("a", "b"), {}, None, "[a][b]"),
     ("{{ range $i, $p := .Params }}{{ $i }}={{ $p }} {{ end }}", ("a", "b"), {}, None, "0=a 1=b "),
