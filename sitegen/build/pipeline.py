@@ -28,6 +28,7 @@ from sitegen.build.planning import PlannedSite, plan_site
 from sitegen.build.render_pool import Environments, RenderOutcome, render_plans
 from sitegen.build.session import BuildSession, LastSite
 from sitegen.build.url_history import UrlHistory, UrlMoves, load_history, plan_moves, save_history
+from sitegen.cancelling import cancel_point, cancellable
 from sitegen.config.folders import folder_problems
 from sitegen.config.settings import Config
 from sitegen.errors import BuildCancelled, BuildFailed, ConfigError, Diagnostic, TemplateError, raise_errors
@@ -113,7 +114,7 @@ def build(config: Config, *, now: datetime, keep_foreign: bool = False, strict: 
         raise ConfigError(problems)
     try:
         check_output(config.path("output"), config.paths.output)  # before the lock makes the cache folder
-        with build_lock(config, wait=wait, on_wait=on_wait):
+        with build_lock(config, wait=wait, on_wait=on_wait), cancellable(cancel):
             return _build_locked(config, options)
     except OSError as exc:
         raise BuildFailed([io_failure(exc, config)]) from None
@@ -130,6 +131,7 @@ def _build_locked(config: Config, options: BuildOptions) -> BuildReport:
         templates = templates_fingerprint(config)  # read once: the input digest and page fingerprints
         inputs = input_digest(config, tree, templates, engine_fingerprint(), options.keep_foreign)
         history_copy = cache.folder if cache.enabled else None
+        cancel_point()
         history = load_history(config, history_copy)
         # serve's first build plans the site even when it stands: edits are previewed from it
         last = output_stands(cache, state, digest(inputs, history.digest()), options.now, config.root)
@@ -267,6 +269,7 @@ def _environments(config: Config, planned: PlannedSite) -> Environments:
     for site in planned.sites or (planned.site,):
         translator = planned.translators.get(site.language, planned.translator)
         env = make_environment(config, site, translator, site.lang_prefix)
+        cancel_point()
         compile_all(env, {plan.template for plan in planned.plans})
         by_language[site.language] = env
     return Environments(by_language[planned.site.language], by_language)

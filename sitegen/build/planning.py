@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 
 from sitegen.build.loading import CheckedSite
 from sitegen.build.reserved import reserved_problems
+from sitegen.cancelling import cancel_point
 from sitegen.config.settings import Config
 from sitegen.content.languages import Language, site_languages
 from sitegen.content.urls import Route
@@ -49,6 +50,7 @@ def plan_site(config: Config, checked: CheckedSite) -> PlannedSite:
     languages = site_languages(config)
     default = next(language.code for language in languages if language.is_default)
     translators, sites = _language_sites(config, checked, languages, default)
+    cancel_point()
     everything = {a.url: a for site in sites for a in (*site.articles, *site.pages) if a.language == site.language}
     extras = PlanExtras(everything, checked.glossary)
     plans: list[OutputPlan] = []
@@ -59,9 +61,11 @@ def plan_site(config: Config, checked: CheckedSite) -> PlannedSite:
     except OutputConflictError as exc:
         raise OutputConflictError(_with_key_lines(exc.diagnostics, checked, "aliases", "alias ")) from None
     plans = link_pages(plans, languages, config)
+    cancel_point()
     site = sites[[s.language for s in sites].index(default)]
     derived = derive_outputs(sites, plans, config, translators,
                              {path: route.output for path, route in checked.routes.items()})
+    cancel_point()
     copies = _copies(config, checked)
     _check_copy_conflicts(plans, derived, copies, config)
     reserved = reserved_problems(plans, copies, {d.source.path: d for d in checked.documents}, config)

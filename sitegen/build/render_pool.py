@@ -19,6 +19,7 @@ from typing import Any, Protocol
 import jinja2
 
 from sitegen.build.workers import worker_count
+from sitegen.cancelling import cancel_point
 from sitegen.errors import Diagnostic, TemplateError
 from sitegen.output.writer import StagedOutput, place_file
 from sitegen.render.templates import DerivedFile, OutputPlan, render_output
@@ -77,6 +78,12 @@ class Environments:
         return self.by_language.get(plan.language, self.default)
 
 
+def _go_on(_item: object) -> bool:
+    """A cancel point per output, before anything is written (sitegen/cancelling.py)."""
+    cancel_point()
+    return True
+
+
 def render_plans(plans: Sequence[OutputPlan], derived: Sequence[DerivedFile],
                  env: jinja2.Environment | Environments,
                  staged: StagedOutput, fingerprints: Fingerprints, previous: dict[str, str],
@@ -91,8 +98,8 @@ def render_plans(plans: Sequence[OutputPlan], derived: Sequence[DerivedFile],
     env = env if isinstance(env, Environments) else Environments(env)
     results: list[Result] = []
     if previous:
-        prints = {plan.output: fingerprints.plan(plan) for plan in plans}
-        prints.update((item.output, fingerprints.derived(item)) for item in derived)
+        prints = {plan.output: fingerprints.plan(plan) for plan in plans if _go_on(plan)}
+        prints.update((item.output, fingerprints.derived(item)) for item in derived if _go_on(item))
         unchanged = {output for output, print_ in prints.items()
                      if previous.get(output) == print_
                      and staged.reuse(output)}

@@ -44,6 +44,7 @@ from pathlib import Path
 from sitegen.build.loading import CheckedSite
 from sitegen.build.planning import PlannedSite
 from sitegen.build.reserved import reserved_use
+from sitegen.cancelling import cancel_point
 from sitegen.config.settings import Config
 from sitegen.content.publication import is_published
 from sitegen.content.urls import clean_site_path, output_file
@@ -156,6 +157,7 @@ def parse_history(text: str, where: str, config: Config) -> tuple[dict[str, Entr
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
+        cancel_point()  # a long history takes a while to read; a newer edit need not wait
         url, entry, problem = _parse_line(line, config)
         if url in entries:
             problem = f"{url!r} is listed twice (also on line {entries[url].line})"

@@ -16,6 +16,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from sitegen.cancelling import cancel_point
 from sitegen.config.settings import Config
 from sitegen.content.frontmatter import Document
 from sitegen.content.urls import Route, absolute, href, term_path, term_slug
@@ -76,6 +77,12 @@ def article_sort_key(article: Article) -> tuple:
     return (-stamp.timestamp(), article.weight, article.title.lower(), article.source_path)
 
 
+def _go_on(_page: PageInput) -> bool:
+    """A cancel point per article (sitegen/cancelling.py): True, unless the build stops."""
+    cancel_point()
+    return True
+
+
 def assemble_site(pages: list[PageInput], config: Config, translator: Translator | None = None,
                   glossary: Glossary | None = None, language: LanguageContext | None = None,
                   data: dict[str, Any] | None = None) -> SiteView:
@@ -90,7 +97,7 @@ def assemble_site(pages: list[PageInput], config: Config, translator: Translator
     term_refs: dict[tuple[str, str], TermRef] = {}
     glossary = glossary or Glossary()
     articles = [_article(p, config, term_names, term_refs, glossary, language)
-                for p in pages if p.route.kind != "section"]
+                for p in pages if p.route.kind != "section" and _go_on(p)]
     dated = tuple(sorted((a for a in articles if a.kind == "article"), key=article_sort_key))
     standalone = tuple(sorted((a for a in articles if a.kind == "page"),
                               key=lambda a: (a.weight, a.title.lower(), a.source_path)))

@@ -1,0 +1,83 @@
+"""A build serve started stops soon after a newer edit asks it to, and writes nothing.
+
+serve cancels the build that follows a previewed edit when another edit arrives
+(sitegen/cancelling.py). Checking only between stages made that edit wait for the stage
+in hand (planning 4,000 articles takes over a second). The event below is asked
+whether it is set at each cancel point; it answers yes from its `after`-th question on,
+so the tests see where the build looks, and that it stops at the first look after.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from sitegen.build.pipeline import build
+from sitegen.build.session import BuildSession
+from sitegen.config.settings import load_config
+from sitegen.errors import BuildCancelled
+from tests.support.sites import read_tree, write_site
+
+ARTICLES = 60
+
+
+class CountingEvent(threading.Event):
+    """Set from the `after`-th time it is asked on; counts the questions."""
+
+    def __init__(self, after: int) -> None:
+        super().__init__()
+        self.after, self.asked = after, 0
+        self.where: Counter[str] = Counter()
+
+    def is_set(self) -> bool:
+        self.asked += 1
+        caller = Path(sys._getframe(2).f_code.co_filename)  # cancel_point's caller
+        self.where[f"{caller.parent.name}/{caller.name}"] += 1
+        return self.asked >= self.after
+
+
+def _site(tmp_path: Path) -> Path:
+    files: dict[str, str | bytes] = {"config.yaml": "site:\n  title: T\nsearch:\n  enabled: false\n"}
+    for n in range(ARTICLES):
+        files[f"content/2020/a{n:02d}.md"] = (f"---\ntitle: Article {n}\ndate: 2020-01-{n % 28 + 1:02d}\n"
+                                              f"tags: [t{n % 5}]\n---\n\nText of article {n}.\n")
+    return write_site(tmp_path / "site", files)
+
+
+def _build(root: Path, session: BuildSession, cancel: threading.Event | None = None) -> None:
+    build(load_config(root), now=datetime.now(UTC), defer_search=True, session=session, cancel=cancel)
+
+
+def test_a_build_looks_for_cancellation_within_its_stages(tmp_path: Path) -> None:
+    root = _site(tmp_path)
+    session = BuildSession()
+    _build(root, session)
+    (root / "content/2020/a07.md").write_text("---\ntitle: Article 7\ndate: 2020-01-08\n---\n\nEdited.\n")
+    never = CountingEvent(after=10**9)
+    _build(root, session, never)
+    # a look per article while assembling the site, per output while fingerprinting them,
+    # per line of the URL history while reading it: none of these waits for its stage's end
+    assert never.where["site/assemble.py"] >= ARTICLES
+    assert never.where["build/render_pool.py"] >= ARTICLES
+    assert never.where["build/url_history.py"] >= ARTICLES
+
+
+@pytest.mark.parametrize("after", [1, 5, ARTICLES, 2 * ARTICLES])
+def test_a_cancelled_build_stops_at_the_next_look_and_writes_nothing(tmp_path: Path, after: int) -> None:
+    root = _site(tmp_path)
+    session = BuildSession()
+    _build(root, session)
+    before = read_tree(root / "public")
+    (root / "content/2020/a07.md").write_text("---\ntitle: Article 7\ndate: 2020-01-08\n---\n\nEdited.\n")
+    cancel = CountingEvent(after=after)
+    with pytest.raises(BuildCancelled):
+        _build(root, session, cancel)
+    assert cancel.asked == after  # stopped at the first look that saw it set
+    assert read_tree(root / "public") == before
+    _build(root, session)  # the next build does the rest
+    assert "Edited." in (root / "public/2020/a07/index.html").read_text(encoding="utf-8")
