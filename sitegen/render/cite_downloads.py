@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
 
+from sitegen.cancelling import cancel_point
 from sitegen.cite.exports import bibtex, csl_json, ris
 from sitegen.cite.locations import article_file_base, site_path
 from sitegen.cite.record import csl_record
@@ -35,6 +36,7 @@ def citation_files(site: SiteView, config: Config,
     records = {a.source_path: csl_record(a, site) for a in site.articles}
     files = []
     for article in site.articles:
+        cancel_point()  # serve's build stops here when a newer edit arrives (sitegen/cancelling.py)
         if article.language and article.language != site.language:
             continue  # listed in this language, its downloads are its own language's
         page = outputs.get(article.source_path) if outputs else None

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
+from sitegen.cancelling import cancel_point
 from sitegen.config.settings import Config
 from sitegen.content.urls import absolute
 from sitegen.render.cite_downloads import citation_files
@@ -53,6 +54,7 @@ def sitemap_entries(plans: Sequence[OutputPlan]) -> list[SitemapEntry]:
     pages, each with its versions in the other languages."""
     found: list[SitemapEntry] = []
     for plan in plans:
+        cancel_point()  # serve's build stops here when a newer edit arrives (sitegen/cancelling.py)
         page = plan.context.page
         listing = getattr(plan.context, "listing", None)
         if page.kind not in SITEMAP_KINDS or page.noindex or (listing is not None and listing.number > 1):

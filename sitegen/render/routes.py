@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import unquote
 
+from sitegen.cancelling import cancel_point
 from sitegen.config.settings import Config
 from sitegen.content.urls import Route, absolute, href, output_file
 from sitegen.errors import Diagnostic, OutputConflictError
@@ -65,6 +66,7 @@ class _Planner:
 
     def all(self) -> Iterator[OutputPlan]:
         for plan in self._all():
+            cancel_point()  # serve's build stops here when a newer edit arrives (sitegen/cancelling.py)
             yield replace(plan, language=self.site.language)
 
     def _all(self) -> Iterator[OutputPlan]:

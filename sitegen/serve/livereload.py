@@ -44,6 +44,7 @@ from sitegen.build.session import BuildSession
 from sitegen.config.settings import CONFIG_NAME, Config, load_config
 from sitegen.errors import BuildCancelled, SiteError
 from sitegen.output.lock import build_lock
+from sitegen.serve.preview import prepare as prepare_preview
 from sitegen.serve.preview import preview
 
 SCRIPT_URL = "/__livereload.js"
@@ -54,7 +55,7 @@ log = logging.getLogger(__name__)
 # After an edit is shown, the full build waits this long: the open tabs reload meanwhile,
 # without a build competing with the server for the interpreter and the cores.
 PREVIEW_GRACE = 0.3
-WATCH_STEP_MS = 50  # a burst of changes is built once the sources were quiet this long...
+WATCH_STEP_MS = 25  # a burst of changes is built once the sources were quiet this long...
 WATCH_DEBOUNCE_MS = 1600  # ...or once changes kept coming for this long
 READY_TIMEOUT_MS = 200  # how long a watcher waits before saying it is ready (and idles)
 
@@ -281,7 +282,15 @@ class Rebuilder:
               file=self._out, flush=True)
         self._hub.succeeded()
         self.search_pending = report.search_pending > 0
+        self._prepare_previews(config)
         return True
+
+    def _prepare_previews(self, config: Config) -> None:
+        """Ready the next edit's preview now, while the editor reads (serve/preview.py)."""
+        try:
+            prepare_preview(config, self.session.last)
+        except Exception:  # noqa: BLE001 - a preview that cannot be readied is made when needed
+            log.debug("preview not readied", exc_info=True)
 
     def _preview(self, config: Config, changed: Sequence[str], stamp: str, cause: str) -> bool:
         """Put the edited articles' pages in the live site and reload the tabs, if this edit

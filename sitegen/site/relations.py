@@ -12,6 +12,7 @@ import heapq
 from collections import Counter
 from operator import itemgetter
 
+from sitegen.cancelling import cancel_point
 from sitegen.site.model import Article, SiteView
 
 WINDOW = 25
@@ -51,6 +52,7 @@ def related_articles(site: SiteView, limit: int = RELATED_LIMIT) -> dict[str, tu
             weights[term.url] = weight
     result: dict[str, tuple[Article, ...]] = {}
     for own, article in enumerate(articles):
+        cancel_point()  # serve's build stops here when a newer edit arrives (sitegen/cancelling.py)
         scores: Counter[int] = Counter()
         for refs in article.terms.values():
             for ref in refs:
