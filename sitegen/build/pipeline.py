@@ -201,7 +201,7 @@ def index_pending(config: Config, session: BuildSession, cancel: threading.Event
     last = session.last
     if last is None or last.config_text != repr(config) or not config.search.enabled:
         return None
-    with build_lock(config, wait=True):
+    with build_lock(config, wait=True), cancellable(cancel):
         state = open_output(config.path("output"), config.paths.output, False)
         staged = InPlaceOutput(config.path("output"), state, False, config.paths.output)
         try:

@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from sitegen.cancelling import cancel_point
 from sitegen.config.settings import Config
 from sitegen.output.faults import checkpoint
 from sitegen.output.ownership import SEARCH_WORK, remove_tree
@@ -135,6 +136,7 @@ def _pages(staged: StagedOutput, plans: list[OutputPlan], page_digest: PageDiges
     known = _previous_pages(staged.out_dir) if changed is not None else {}
     pages = []
     for plan in plans:
+        cancel_point()  # serve's catch-up stops here when an edit arrives (sitegen/cancelling.py)
         digest = page_digest(plan)
         segmented = None if changed is None or plan.output in changed else known.get(plan.output)
         if segmented is None:

@@ -421,3 +421,29 @@ def test_a_cancelled_catch_up_leaves_the_site_as_it_was(make_site: Any, pagefind
         _build_with(root, cancel=cancel)
     assert read_tree(root / "public") == before
     assert _build_with(root).search_pending == 0  # and the next one finishes the job
+
+
+def test_serves_catch_up_stops_at_the_page_it_is_reading_when_an_edit_arrives(make_site: Any,
+                                                                             pagefind: Path) -> None:
+    """The catch-up looks for a newer edit at each page it reads, not only while Pagefind
+    runs: the edit's page does not wait for the catch-up to reach Pagefind."""
+    from sitegen.build.pipeline import index_pending
+    from sitegen.build.session import BuildSession
+    from sitegen.config.settings import load_config
+    from sitegen.errors import BuildCancelled
+    from tests.integration.test_build_cancel_points import CountingEvent
+
+    root = make_site(SHARDED)
+    session = BuildSession()
+    _build_with(root, defer_search=True, session=session)
+    source = root / "content" / "2019" / "old-argument.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nA zeppelin.\n", encoding="utf-8")
+    assert _build_with(root, defer_search=True, session=session).search_pending > 0
+    before = read_tree(root / "public")
+    cancel = CountingEvent(after=2)
+    with pytest.raises(BuildCancelled):
+        index_pending(load_config(root), session, cancel)
+    assert cancel.where["search/indexing.py"] == 2  # stopped at the second page, before Pagefind
+    assert read_tree(root / "public") == before
+    assert index_pending(load_config(root), session) is not None  # the next one finishes the job
+    assert _build_with(root).search_pending == 0
