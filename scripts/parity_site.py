@@ -36,8 +36,17 @@ HUGO_LAYOUTS = PARITY_DIR / "site" / "layouts"
 OURS_TEMPLATES = PARITY_DIR / "ours_templates"
 KEPT_LAYOUTS = ("shortcodes", "_shortcodes", "partials", "_partials", "_markup",
                 "_default/_markup")
-IGNORED = shutil.ignore_patterns(".git", "public", "resources", "node_modules", ".hugo_build.lock",
-                                 "_content.gotmpl")
+# Hugo's output, caches and lock at the site's root; .git and content adapters anywhere. A
+# content folder named `resources` (Hugo's docs: functions/resources/) is content.
+ROOT_IGNORED = {"public", "resources", "node_modules", ".hugo_build.lock"}
+ANYWHERE_IGNORED = {".git", "_content.gotmpl"}
+
+
+def _ignored_for(root: Path) -> Any:
+    def ignored(folder: str, names: list[str]) -> set[str]:
+        at_root = Path(folder) == root
+        return {n for n in names if n in ANYWHERE_IGNORED or (at_root and n in ROOT_IGNORED)}
+    return ignored
 Entries = dict[str, dict[str, Any]]
 CONFIG_NAME = "sitegen-parity.json"
 # The corpus's home.dump.json, for any site: sections without an _index.md have no file.
@@ -60,7 +69,7 @@ HOME_DUMP = """\
 def prepare_hugo_site(site: Path, tmp: Path) -> Path:
     """A copy of `site` that Hugo builds into one dump.json (see the module docstring)."""
     copy = tmp / "hugo-site"
-    shutil.copytree(site, copy, ignore=IGNORED, symlinks=True)
+    shutil.copytree(site, copy, ignore=_ignored_for(site), symlinks=True)
     hugo = read_hugo_config(site)
     _keep_layouts(copy / "layouts")
     for theme in theme_roots(site, hugo)[1:]:
