@@ -185,7 +185,7 @@ def _render_and_swap(config: Config, options: BuildOptions, cache: BuildCache, c
     cache.put_page_fingerprints(rendered.fingerprints)
     timings["swap"] += time.perf_counter() - clock
     if options.session is not None:
-        options.session.last = LastSite(repr(config), checked, planned, envs, templates)
+        options.session.last = LastSite(repr(config), checked, planned, envs, templates, config)
         options.session.unindexed = (options.session.unindexed | rendered.changed) if pending else set()
     return BuildReport(len(planned.plans), len(staged.outputs), report, checked.warnings, 0.0, timings,
                        rendered.rendered, (rendered.derived_made, len(planned.derived)),

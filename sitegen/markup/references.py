@@ -49,26 +49,35 @@ def _found(processor: Any, label: str | None) -> str | None:
     return written if _SPACES_RE.sub(" ", written) in processor.md.references else label
 
 
-class _Reference(ReferenceInlineProcessor):
+class _FullLookup:
+    """``[text][label]``: the label the pattern read, looked up as written when need be."""
+
     def evalId(self, data: str, index: int, text: str) -> tuple[str | None, int, bool]:
-        label, end, handled = super().evalId(data, index, text)
+        label, end, handled = super().evalId(data, index, text)  # type: ignore[misc]
         return _found(self, label), end, handled
 
 
-class _ShortReference(ReferenceInlineProcessor):
+class _ShortLookup:
+    """``[label]`` and ``[label][]``: the text is the label."""
+
     def evalId(self, data: str, index: int, text: str) -> tuple[str | None, int, bool]:
         return _found(self, text.lower()), index, True
 
 
-class _ImageReference(ImageReferenceInlineProcessor):
-    def evalId(self, data: str, index: int, text: str) -> tuple[str | None, int, bool]:
-        label, end, handled = super().evalId(data, index, text)
-        return _found(self, label), end, handled
+class _Reference(_FullLookup, ReferenceInlineProcessor):
+    pass
 
 
-class _ShortImageReference(ImageReferenceInlineProcessor):
-    def evalId(self, data: str, index: int, text: str) -> tuple[str | None, int, bool]:
-        return _found(self, text.lower()), index, True
+class _ShortReference(_ShortLookup, ReferenceInlineProcessor):
+    pass
+
+
+class _ImageReference(_FullLookup, ImageReferenceInlineProcessor):
+    pass
+
+
+class _ShortImageReference(_ShortLookup, ImageReferenceInlineProcessor):
+    pass
 
 
 class CodeLabelReferencesExtension(Extension):

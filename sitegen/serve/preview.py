@@ -18,17 +18,15 @@ full build, which reports what is wrong.
 from __future__ import annotations
 
 import logging
-import weakref
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sitegen.build.session import LastSite
-from sitegen.build.workers import SourceProcessor, SourceResult
+from sitegen.build.workers import SourceResult
 from sitegen.config.settings import Config
 from sitegen.content.frontmatter import Document
 from sitegen.content.sources import read_source
 from sitegen.output.inplace import replace_pages
-from sitegen.render.bodies import RefIndex
 from sitegen.render.contexts import ArticlePage, StandalonePage
 from sitegen.render.templates import OutputPlan, render_output
 from sitegen.site.assemble import PageInput, rebodied
@@ -63,7 +61,7 @@ def preview(config: Config, last: LastSite | None, changed: list[str]) -> list[s
 def _edits(config: Config, last: LastSite, changed: list[str]) -> list[_Edit]:
     """The changed pages, converted; [] unless every changed file is a page of the last
     build with the same front matter, converted without a problem."""
-    documents, processor = _prepared(config, last)
+    documents, processor = last.documents_by_file, last.processor
     edits = []
     for path in dict.fromkeys(Path(p) for p in changed):
         old = documents.get(path)
@@ -83,38 +81,11 @@ def _edits(config: Config, last: LastSite, changed: list[str]) -> list[_Edit]:
     return edits
 
 
-class _Prepared:
-    """What every preview from one build needs, made once: its documents by file, and a
-    converter resolving refs from its routes. Making them for 4,000 articles took 60 ms,
-    most of an edit's preview; the next build is a new LastSite, so they never go stale.
-    The build is held weakly: a replaced one is not kept alive by this."""
-
-    last: weakref.ref[LastSite] | None = None
-    documents: dict[Path, Document] = {}
-    processor: SourceProcessor | None = None
-
-
 def prepare(config: Config, last: LastSite | None) -> None:
     """Make what previews from `last` need now, after its build, so that the next edit's
     preview does not wait for it (serve calls this once the tabs have reloaded)."""
     if last is not None and last.config_text == repr(config):
-        _prepared(config, last)[1].converter  # noqa: B018 - made on first use: make it now
-
-
-def _prepared(config: Config, last: LastSite) -> tuple[dict[Path, Document], SourceProcessor]:
-    held = _Prepared.last() if _Prepared.last is not None else None
-    if held is not last or _Prepared.processor is None:
-        _Prepared.documents = {Path(d.source.file): d for d in last.checked.documents if d.source.file}
-        _Prepared.processor = SourceProcessor(config, refs=RefIndex(
-            {d.source.content_path: last.checked.routes[d.source.path]
-             for d in last.checked.documents if d.source.path in last.checked.routes}))
-        _Prepared.last = weakref.ref(last, _forget)
-    return _Prepared.documents, _Prepared.processor
-
-
-def _forget(_gone: object) -> None:
-    """The build is gone: so is what was made from it."""
-    _Prepared.last, _Prepared.documents, _Prepared.processor = None, {}, None
+        last.processor.converter  # noqa: B018 - made on first use: make it now
 
 
 def _plans_of(config: Config, last: LastSite, edit: _Edit) -> list[OutputPlan]:
