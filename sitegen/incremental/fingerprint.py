@@ -46,7 +46,7 @@ def uses_other_bodies(env: jinja2.Environment) -> bool:
     for name in env.list_templates():
         try:
             source, _, _ = env.loader.get_source(env, name)
-            tree = jinja2.Environment().parse(source)
+            tree = jinja2.Environment(extensions=["jinja2.ext.loopcontrols"]).parse(source)
         except (jinja2.TemplateError, UnicodeDecodeError):
             continue
         for node in tree.find_all(nodes.Getattr):

@@ -49,11 +49,14 @@ SHORTCODE = "<shortcode>"  # what dot is at the top of a shortcode template
 _BUILTIN_NAMES = frozenset({"and", "or", "not", "markdownify", "transform.markdownify", "site", "relurl", "rellangurl",
                             "urls.relurl", "urls.rellangurl", "absurl", "abslangurl", "urls.absurl",
                             "urls.abslangurl", "readfile", "os.readfile", "partial", "partials.include",
-                            "partialcached", "partials.includecached", "hugo.version",
+                            "partialcached", "partials.includecached", "hugo.version", "hugo.goversion",
                             "templates.current.name"})
 # The Hugo version translated templates see as hugo.Version: the one this translation follows.
 HUGO_VERSION = "0.168.0"
+HUGO_GO_VERSION = "go1.27.2"  # hugo.GoVersion: the Go that built that Hugo (`hugo env`)
 PARTIALS = ("partial", "partials.include", "partialcached", "partials.includecached")
+_CONSTANTS = {"hugo.version": HUGO_VERSION, "hugo.goversion": HUGO_GO_VERSION,
+              "templates.current.name": ""}  # "": the template's own name
 _OPERATORS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 # Fields of Hugo's Page and Site with no equivalent at conversion time.
 _UNSUPPORTED_FIELDS = frozenset({
@@ -246,8 +249,8 @@ class _Translator:
             return "site"
         if lowered in PARTIALS and args:  # the partial is translated too (migrate/partials.py)
             return f"go_partial({args[0]}, {args[1] if len(args) > 1 else 'none'})"
-        if lowered in ("hugo.version", "templates.current.name") and not args:
-            return repr(HUGO_VERSION if lowered == "hugo.version" else self.name)
+        if lowered in _CONSTANTS and not args:
+            return repr(_CONSTANTS[lowered] or self.name)
         if lowered in ("readfile", "os.readfile") and len(args) == 1:
             return f"read_file({args[0]})"  # confined to the project (render/file_reads.py)
         if lowered in ("relurl", "rellangurl", "urls.relurl", "urls.rellangurl") and len(args) == 1:
@@ -321,7 +324,7 @@ class _Translator:
         first, rest = names[0].lower(), names[1:]
         simple = {"inner": "(inner|safe)", "innerdeindent": "(inner|safe)", "name": "name",
                   "params": "_params", "isnamedparams": "(kwargs|length > 0)",
-                  "position": "name"}
+                  "position": "name", "scratch": "_scratch", "store": "_scratch"}
         if first in simple:
             return _chain_rest(simple[first], rest)
         if first == "page":
@@ -386,6 +389,8 @@ def translate(source: str, partial: str = "") -> str:
     translator.nodes(nodes)
     body = render(translator.out)
     preamble = "{%- set _params = kwargs if kwargs else args -%}\n" if "_params" in body else ""
+    if "_scratch" in body:  # the shortcode's own .Scratch: one per call, as Hugo's
+        preamble += "{%- set _scratch = go.new_scratch() -%}\n"
     if translator.namespace_used:
         preamble += "{%- set v = namespace() -%}\n"
     return preamble + body

@@ -42,7 +42,8 @@ from sitegen.markup.shortcodes import (
     expand_shortcodes,
 )
 from sitegen.render.file_reads import READ_KIND, file_digest, read_project_file
-from sitegen.render.go_partials import PARTIALS_FOLDER, GoPage, GoShortcode, GoStore, PartialRunner
+from sitegen.render.go_partials import PARTIALS_FOLDER, GoPage, GoShortcode, PartialRunner
+from sitegen.render.go_values import GoStore
 from sitegen.render.included import IncludedOutputs
 from sitegen.render.site_reads import site_attributes
 from sitegen.render.templates import load_template, runtime_diagnostic, template_uses

@@ -20,48 +20,11 @@ from markupsafe import Markup
 
 from sitegen.content.frontmatter import FrontMatter
 from sitegen.markup.shortcodes import ShortcodeCall, ShortcodeFailure
+from sitegen.render.go_values import GoStore
 from sitegen.render.gofuncs import field, go
 
 PARTIALS_FOLDER = "hugo_partials"
 MAX_DEPTH = 20
-
-
-class GoStore:
-    """Hugo's .Page.Store (and .Scratch): values a page's shortcodes share while it is
-    converted, such as a counter of the figures on it. One per conversion of a page."""
-
-    def __init__(self) -> None:
-        self.values: dict[str, Any] = {}
-
-    def go_field(self, name: str) -> Any:
-        return {"get": self.get, "set": self.set, "add": self.add, "delete": self.delete,
-                "setinmap": self.set_in_map, "values": self.values}.get(name.lower())
-
-    def get(self, key: Any) -> Any:
-        return self.values.get(str(key))
-
-    def set(self, key: Any, value: Any) -> str:
-        self.values[str(key)] = value
-        return ""
-
-    def add(self, key: Any, value: Any) -> str:
-        """Numbers add up, text joins, lists grow (Hugo's Scratch.Add)."""
-        known = self.values.get(str(key))
-        if known is None:
-            self.values[str(key)] = value
-        elif isinstance(known, list):
-            self.values[str(key)] = known + (value if isinstance(value, list) else [value])
-        else:
-            self.values[str(key)] = known + value
-        return ""
-
-    def delete(self, key: Any) -> str:
-        self.values.pop(str(key), None)
-        return ""
-
-    def set_in_map(self, key: Any, map_key: Any, value: Any) -> str:
-        self.values.setdefault(str(key), {})[str(map_key)] = value
-        return ""
 
 
 class GoPage:

@@ -27,6 +27,7 @@ from markupsafe import Markup
 from sitegen.markup.shortcodes import ShortcodeFailure
 from sitegen.markup.text import count_words, strip_tags, urlize
 from sitegen.render.go_sections import GoSection, PageList, hugo_content, hugo_order
+from sitegen.render.go_values import GoStore, GoURL
 from sitegen.render.remarshal import remarshal
 from sitegen.site.model import Article
 
@@ -283,13 +284,31 @@ def first_upper(text: Any) -> str:
     return value[:1].upper() + value[1:]
 
 
+# The acronyms Hugo's humanize (gobuffalo/flect) writes in capitals.
+_ACRONYMS = frozenset({
+    "api", "ascii", "cpu", "css", "csv", "dns", "eof", "guid", "html", "http", "https", "id", "ip",
+    "json", "lhs", "qps", "ram", "rhs", "rpc", "sla", "smtp", "sql", "ssh", "tcp", "tls", "ttl", "udp",
+    "ui", "uid", "uri", "url", "utf8", "uuid", "vm", "xml", "xmpp", "xsrf", "xss"})
+_WORD_RE = re.compile(r"[A-Z]{2,}s(?![a-z])|[A-Z]+(?=[A-Z][a-z])|[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+
+
+def _acronym(word: str) -> str:
+    if word in _ACRONYMS:
+        return word.upper()
+    return word[:-1].upper() + "s" if word.endswith("s") and word[:-1] in _ACRONYMS else word
+
+
 def humanize(text: Any) -> str:
+    """Hugo's humanize: a number becomes an ordinal ("4th"); a name ("my-first-post",
+    "contentTypes", "HTTPCache") its words, the first capitalised, known acronyms in capitals."""
     value = go_string(text)
     if value.isdigit():
         number = int(value)
         suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
         return f"{number}{suffix}"
-    return first_upper(re.sub(r"[-_]+", " ", value).strip())
+    words = [w.lower() for w in _WORD_RE.findall(value)]
+    words = [_acronym(w) for w in words]
+    return first_upper(" ".join(words))
 
 
 def substr(text: Any, start: int, size: int | None = None) -> str:
@@ -616,6 +635,21 @@ def get_page(site: Any, path: Any) -> Any:
     return None
 
 
+def join_path(first: Any, *elements: Any) -> str:
+    """`urls.JoinPath`: the elements joined to the first (a URL or a path) with single slashes,
+    keeping a final slash, as Go's url.JoinPath does."""
+    parts = [go_string(first).rstrip("/")] + [go_string(e).strip("/") for e in elements]
+    joined = "/".join(part for part in parts if part)
+    last = go_string(elements[-1]) if elements else go_string(first)
+    return joined + "/" if last.endswith("/") else joined
+
+
+def path_basename(value: Any) -> str:
+    """`path.BaseName`: the last element of a path without its extension."""
+    base = posixpath.basename(go_string(value).rstrip("/"))
+    return posixpath.splitext(base)[0] if base else "."
+
+
 def method(value: Any, name: str, *args: Any) -> Any:
     """`.Method arg` on a value: a callable field called with the arguments."""
     found = field(value, name)
@@ -708,6 +742,12 @@ class GoFunctions:
     path_ext = staticmethod(lambda value: posixpath.splitext(go_string(value))[1])
     path_base = staticmethod(lambda value: posixpath.basename(go_string(value).rstrip("/")) or ".")
     path_dir = staticmethod(lambda value: posixpath.dirname(go_string(value)) or ".")
+    path_basename = staticmethod(path_basename)
+    join_path = staticmethod(join_path)
+    url_parse = staticmethod(lambda text: GoURL(go_string(text)))
+    new_scratch = staticmethod(GoStore)
+    is_map = staticmethod(lambda value: isinstance(value, Mapping))
+    is_slice = staticmethod(lambda value: isinstance(value, list | tuple | PageList))
     path_join = staticmethod(lambda *parts: posixpath.join(*map(go_string, parts)))
     querify = staticmethod(lambda *pairs_: urlencode(
         [(go_string(pairs_[i]), go_string(pairs_[i + 1])) for i in range(0, len(pairs_) - 1, 2)]))
@@ -762,6 +802,9 @@ FUNCTIONS = {
     "path.dir": "path_dir", "path.join": "path_join", "querify": "querify",
     "collections.querify": "querify", "merge": "merge", "collections.merge": "merge",
     "highlight": "highlight", "transform.highlight": "highlight", "transform.remarshal": "remarshal",
+    "path.basename": "path_basename", "urls.joinpath": "join_path", "urls.parse": "url_parse",
+    "newscratch": "new_scratch", "collections.newscratch": "new_scratch", "reflect.ismap": "is_map",
+    "reflect.isslice": "is_slice",
 }
 
 go = GoFunctions()

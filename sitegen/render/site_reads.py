@@ -45,7 +45,7 @@ def _scan(env: jinja2.Environment, name: str) -> tuple[set[str], list[str]]:
 @lru_cache(maxsize=128)
 def _scan_source(source: str) -> tuple[set[str], list[str]]:
     try:
-        tree = jinja2.Environment().parse(source)
+        tree = jinja2.Environment(extensions=["jinja2.ext.loopcontrols"]).parse(source)
     except jinja2.TemplateSyntaxError:
         return {ALL}, []  # rendering reports the error with its file and line
     attrs: set[str] = set()

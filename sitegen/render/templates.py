@@ -38,6 +38,9 @@ from sitegen.render.structured import TEMPLATE_GLOBALS as STRUCTURED_GLOBALS
 from sitegen.site.catalog import Translator, load_catalog
 from sitegen.theme import NOTES, SHOWN_PREFIX, layered_files, theme_folder
 
+# {% break %} and {% continue %}: shortcodes translated from Go templates use them.
+LOOP_CONTROLS = ["jinja2.ext.loopcontrols"]
+
 
 @dataclass(frozen=True)
 class OutputPlan:
@@ -201,7 +204,7 @@ def make_environment(config: Config, site: Any = None, translator: Translator | 
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        auto_reload=False,
+        auto_reload=False, extensions=LOOP_CONTROLS,
     )
     translator = translator or load_catalog(config)[0].translator(config.site.language)
     env.filters.update(human_date=translator.date, iso_date=iso_date, short_date=short_date,

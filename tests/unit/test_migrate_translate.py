@@ -64,6 +64,26 @@ def render(tmp_path: Path, go: str, args: tuple[str, ...] = (), kwargs: dict[str
     ("{{- /* a comment with }} inside */ -}}\n  <p>x</p>  {{- \" y\" -}}\n", (), {}, None, "<p>x</p> y"),
     ('{{ replaceRE "(\\\\d+)" "<$1>" "a1b22" }}', (), {}, None, "a&lt;1&gt;b&lt;22&gt;"),
     ('{{ len .Params }}:{{ index .Params 1 }}', ("a", "b"), {}, None, "2:b"),
+    # Hugo's docs' current-go-version: the Go that built Hugo 0.168.0
+    ("{{ hugo.GoVersion | strings.ReplaceRE `go(\\d+\\.\\d+)\\..*` `$1.0` }}", (), {}, None, "1.27.0"),
+    ('{{ range .Params }}{{ if eq . "b" }}{{ continue }}{{ end }}{{ . }}{{ end }}', ("a", "b", "c"), {}, None, "ac"),
+    ('{{ range .Params }}{{ if eq . "b" }}{{ break }}{{ end }}{{ . }}{{ end }}', ("a", "b", "c"), {}, None, "a"),
+    # datatable: the shortcode's own scratch pad
+    ('{{ range $i, $p := .Params }}{{ $.Scratch.Set $p $i }}{{ end }}{{ $.Scratch.Get "b" }}', ("a", "b"), {},
+     None, "1"),
+    ('{{ $s := newScratch }}{{ $s.Set "z" 1 }}{{ $s.Set "a" 2 }}{{ $s.Add "a" 3 }}{{ $s.Delete "z" }}'
+     '{{ range $k, $v := $s.Values }}{{ $k }}={{ $v }};{{ end }}', (), {}, None, "a=5;"),
+    ('{{ with urls.Parse "https://x.org/a/b?q=1#f" }}{{ if .IsAbs }}abs {{ end }}{{ .Host }} {{ .Path }} '
+     '{{ .Fragment }}{{ end }}', (), {}, None, "abs x.org /a/b f"),
+    ('{{ $u := urls.Parse "/configuration/all/#baseurl" }}{{ if not $u.IsAbs }}{{ $u.Path }}{{ end }}', (), {}, None,
+     "/configuration/all/"),
+    ('{{ urls.JoinPath "https://x.org/a/" "b" "c.html" }}', (), {}, None, "https://x.org/a/b/c.html"),
+    ('{{ path.BaseName "/a/b/term.md" }}', (), {}, None, "term"),
+    ('{{ "contentTypes" | humanize | anchorize }} {{ humanize "uglyURLs" }} {{ humanize "my-first-post" }}', (), {},
+     None, "content-types Ugly URLs My first post"),
+    ("{{ div 7 2. }}", (), {}, None, "3.5"),
+    ('{{ if reflect.IsMap site.Data }}map{{ end }}{{ if reflect.IsSlice site.Data.people }} slice{{ end }}', (),
+     {}, None, "map slice"),
 ])
 def test_translation_renders_as_hugo(tmp_path: Path, go: str, args: tuple[str, ...],
                                      kwargs: dict[str, str], inner: str | None, html: str) -> None:
@@ -85,7 +105,7 @@ def test_errorf_stops_with_its_message(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("go", "reason"), [
     ("{{ .Page.Resources.GetMatch \"*.png\" }}", ".Page.Resources has no equivalent while pages are converted"),
-    ('{{ $.Scratch.Set "a" 1 }}', ".Scratch of a shortcode has no equivalent"),
+    ('{{ $.Foo }}', ".Foo of a shortcode has no equivalent"),
     ('{{ define "x" }}y{{ end }}', "{{ define }} is not translated"),
     ("{{ if .Get 0 }}", "a block is never closed with {{ end }}"),
     ("{{ .Get 0 ", "an action is never closed with '}}'"),
