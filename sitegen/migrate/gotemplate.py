@@ -3,9 +3,10 @@
 Only parsing: `translate.py` turns the tree into Jinja. The grammar is Go's
 (https://pkg.go.dev/text/template): text and ``{{ }}`` actions, ``{{-``/``-}}`` trimming
 the white space beside them, comments, pipelines of commands joined by ``|``, variables,
-field chains and the control actions (if, else if, with, else with, range, end). Actions
-this does not handle (define, template, block, return) raise `GoSyntaxError`, so the
-caller writes a stub for a person to finish instead of a wrong translation.
+field chains, the control actions (if, else if, with, else with, range, end), and a file's
+own templates (define, template, and return in an inline partial). Actions this does not
+handle (block) raise `GoSyntaxError`, so the caller writes a stub for a person to finish
+instead of a wrong translation.
 """
 
 from __future__ import annotations
@@ -111,7 +112,30 @@ class LoopControl:
     word: str  # "break" or "continue"
 
 
-Node = Text | Output | Assign | If | With | Range | LoopControl
+@dataclass
+class Define:
+    """`{{ define "name" }}...{{ end }}`: a template (or an inline partial) of the file."""
+
+    name: str
+    body: list[Node]
+
+
+@dataclass
+class TemplateCall:
+    """`{{ template "name" pipe }}`: a defined template's output, with dot = pipe's value."""
+
+    name: str
+    pipe: Pipe | None
+
+
+@dataclass
+class Return:
+    """`{{ return pipe }}` in an inline partial: the value `partial` gives back."""
+
+    pipe: Pipe | None
+
+
+Node = Text | Output | Assign | If | With | Range | LoopControl | Define | TemplateCall | Return
 
 # An action: comments whole (they may hold "}}"), strings whole (they may hold "}}" too).
 _ACTION_RE = re.compile(r"""\{\{(-\s)?(\s*/\*.*?\*/\s*|(?:"(?:[^"\\\n]|\\.)*"|`[^`]*`|[^"`}]|\}(?!\}))*?)"""
@@ -210,10 +234,27 @@ class _Parser:
             return node
         if word in ("break", "continue"):
             return LoopControl(word)
-        if word in ("define", "template", "block", "return", "try"):
+        if word in ("define", "template"):
+            return self.named(word, rest)
+        if word == "return":
+            return Return(parse_pipe(rest) if rest else None)
+        if word in ("block", "try"):
             raise GoSyntaxError(f"{{{{ {word} }}}} is not translated")
         pipe = parse_pipe(value)
         return Assign(pipe) if pipe.variables else Output(pipe)
+
+    def named(self, word: str, rest: str) -> Node:
+        """`define "name"` (its body up to `end`) or `template "name" [pipe]`."""
+        tokens = tokenize(rest)
+        if not tokens or tokens[0][0] not in ("string", "raw"):
+            raise GoSyntaxError(f"{{{{ {word} }}}} without a name in quotes")
+        name = str(_literal(tokens[0][0], tokens[0][1]))
+        after = rest[rest.index(tokens[0][1]) + len(tokens[0][1]):].strip()
+        if word == "define":
+            if after:
+                raise GoSyntaxError(f"unexpected {after!r} after {{{{ define {name!r} }}}}")
+            return Define(name, self.block(("end",)))
+        return TemplateCall(name, parse_pipe(after) if after else None)
 
     def branches(self, first: str, keyword: str) -> tuple[list[Branch], list[Node] | None]:
         """The branches of an if or with, following `else if` / `else with` chains."""

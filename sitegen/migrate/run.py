@@ -50,7 +50,7 @@ def migrate(site: Path, into: Path, force: bool = False) -> MigrationReport:
     report.partials = [item.target.split("/", 2)[2] for item in partials]
     read = files_to_copy(site, read_file_names({r.name: r.template for r in report.shortcodes}, pages))
     report.read_files = [item.target for item in read]
-    planned = merge(read, _assets(site, roots), content,
+    planned = merge(read, _published_assets(site, partials, report), _assets(site, roots), content,
                     _shortcode_files(report.shortcodes), partials, [_config_file(hugo, hooks, report)])
     _note_differences(hugo, roots, hooks, pages, report)
     clashing, needed = conflicts(into, planned)
@@ -105,6 +105,31 @@ def _content_files(site: Path, hugo: HugoConfig, report: MigrationReport) -> lis
         report.differences.append(f"{adapters} content adapter(s) (_content.gotmpl) are not run: "
                                   "the pages they make are missing")
     return planned
+
+
+_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif", ".bmp", ".tif", ".tiff")
+
+
+def _published_assets(site: Path, partials: list[PlannedFile], report: MigrationReport) -> list[PlannedFile]:
+    """assets/ images, copied to static/ too when a translated shortcode publishes files of
+    assets/ (`resources.Get`): Hugo publishes those a page uses at the same path; the
+    archive publishes them all, unprocessed (docs/hugo-differences.md)."""
+    templates = [r.template for r in report.shortcodes if r.status == "translated"]
+    templates += [p.bytes().decode("utf-8") for p in partials]
+    if any("go.image_filter(" in t or _IMAGE_METHOD_RE.search(t) for t in templates):
+        report.differences.append("images are not processed: shortcodes that resize or filter an image "
+                                  "(Resize, Fit, Fill, Crop, Filter, images.*) show it as it is")
+    if not any("get_resource(" in text for text in templates):
+        return []
+    images = [PlannedFile("static/" + p.target.split("/", 1)[1], source=p.source)
+              for p in tree_files(site / "assets", "assets") if p.target.lower().endswith(_IMAGE_SUFFIXES)]
+    if images:
+        report.differences.append(f"{len(images)} image(s) of assets/ are copied to static/ too, since "
+                                  "shortcodes publish them (resources.Get); Hugo publishes only those used")
+    return images
+
+
+_IMAGE_METHOD_RE = re.compile(r"go\.method\([^\n]*?, '(?:Resize|Fit|Fill|Crop|Filter|Process)'")
 
 
 def _assets(site: Path, roots: list[Path]) -> list[PlannedFile]:

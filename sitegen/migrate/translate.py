@@ -4,9 +4,12 @@ The common forms become plain Jinja: ``.Get 0`` / ``.Get "src"`` is ``arg(0)`` /
 ``arg("src")``, ``.Inner`` is ``inner``, ``if``/``with``/``range`` are ``if``/``for``,
 ``and``/``or``/``not``/``eq``... are operators, ``$x := ...`` is a namespace variable.
 Other Go and Hugo functions are the `go` helpers of sitegen/render/gofuncs.py, and
-fields of other values go through ``go.field`` (Hugo's names, case-insensitive). Anything
-else (partials, page resources, Scratch, define/template) raises `Untranslatable`: the
-caller then writes a stub for a person instead of a translation that would be wrong.
+fields of other values go through ``go.field`` (Hugo's names, case-insensitive). A file's
+``define`` blocks become Jinja macros of (dot, _ret): ``template "x" .`` calls one, and
+``partial "inline/x.html" .`` gets the value its ``return`` put in ``_ret``. Files are
+resources through ``resources.Get`` and ``.Page.Resources.Get`` (render/bodies.py); images
+are never processed. Anything else raises `Untranslatable`: the caller then writes a stub
+for a person instead of a translation that would be wrong.
 
 White space: Go's ``{{-``/``-}}`` trimming is applied to the text here; block tags are
 written with Jinja's ``+`` where the environment's trim_blocks/lstrip_blocks would
@@ -15,11 +18,13 @@ otherwise remove white space Go keeps.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 
 from sitegen.migrate.gotemplate import (
     Assign,
     Command,
+    Define,
     Dot,
     Field,
     Function,
@@ -32,13 +37,15 @@ from sitegen.migrate.gotemplate import (
     Output,
     Pipe,
     Range,
+    Return,
     SubPipe,
+    TemplateCall,
     Text,
     Variable,
     With,
     parse_template,
 )
-from sitegen.render.gofuncs import FUNCTIONS
+from sitegen.render.gofuncs import FUNCTIONS, IMAGE_FILTERS
 
 
 class Untranslatable(Exception):
@@ -50,7 +57,7 @@ _BUILTIN_NAMES = frozenset({"and", "or", "not", "markdownify", "transform.markdo
                             "urls.relurl", "urls.rellangurl", "absurl", "abslangurl", "urls.absurl",
                             "urls.abslangurl", "readfile", "os.readfile", "partial", "partials.include",
                             "partialcached", "partials.includecached", "hugo.version", "hugo.goversion",
-                            "templates.current.name"})
+                            "templates.current.name", "resources.get"})
 # The Hugo version translated templates see as hugo.Version: the one this translation follows.
 HUGO_VERSION = "0.168.0"
 HUGO_GO_VERSION = "go1.27.2"  # hugo.GoVersion: the Go that built that Hugo (`hugo env`)
@@ -60,7 +67,7 @@ _CONSTANTS = {"hugo.version": HUGO_VERSION, "hugo.goversion": HUGO_GO_VERSION,
 _OPERATORS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 # Fields of Hugo's Page and Site with no equivalent at conversion time.
 _UNSUPPORTED_FIELDS = frozenset({
-    "resources", "scratch", "store", "parent", "ordinal", "rendershortcodes", "translations",
+    "scratch", "store", "parent", "ordinal", "rendershortcodes", "translations",
     "alltranslations", "paginator", "paginate", "gitinfo", "outputformats", "sites", "render",
     "renderstring", "file", "getpage", "menus", "home", "ancestors", "currentsection",
     "firstsection", "nextinsection", "previnsection", "next", "prev", "related", "fragments",
@@ -91,6 +98,9 @@ class _Translator:
     namespace_used: bool = False
     out: list[str] = field(default_factory=list)
     name: str = ""  # the template's name, as templates.Current.Name gives it
+    defines: dict[str, str] = field(default_factory=dict)  # `define "x"` -> its Jinja macro
+    in_partial: bool = False  # translating an inline partial's define, where `return` is allowed
+    returned: bool = False  # its `return` was reached: Go runs nothing after it
 
     # --- statements ------------------------------------------------------------------
 
@@ -99,6 +109,8 @@ class _Translator:
             self.node(node)
 
     def node(self, node: Node) -> None:
+        if self.returned:
+            return
         if isinstance(node, Text):
             self.out.append(node.value.replace("{{", "{{ '{{' }}").replace("{%", "{{ '{%' }}")
                             .replace("{#", "{{ '{#' }}"))
@@ -114,6 +126,23 @@ class _Translator:
             self.range_(node)
         elif isinstance(node, LoopControl):
             self.tag(node.word)
+        else:
+            self.named(node)
+
+    def named(self, node: Define | TemplateCall | Return) -> None:
+        """`template "x" .`, and `return` at the end of an inline partial."""
+        if isinstance(node, Define):
+            raise Untranslatable("{{ define }} inside a block")
+        if isinstance(node, TemplateCall):
+            macro = self.defines.get(node.name)
+            if macro is None:
+                raise Untranslatable(f"{{{{ template {node.name!r} }}}} names no define of this file")
+            self.out.append("{{ " + f"{macro}({self.pipe(node.pipe) if node.pipe else 'none'})" + " }}")
+            return
+        if not self.in_partial or len(self.scopes) != 1:
+            raise Untranslatable("{{ return }} other than at the end of an inline partial")
+        self.tag(f"set _discard = _ret.update({{'value': {self.pipe(node.pipe) if node.pipe else 'none'}}})")
+        self.returned = True
 
     def tag(self, text: str) -> None:
         self.out.append(_BlockTag(text))  # resolved in `render`
@@ -219,7 +248,7 @@ class _Translator:
         """Refuse an unknown function before translating its arguments (the reason is clearer)."""
         lowered = name.lower()
         known = (lowered in FUNCTIONS or lowered in _OPERATORS or lowered in _BUILTIN_NAMES
-                 or lowered.startswith(("site.", "hugo.data")))
+                 or lowered.startswith(("site.", "hugo.data")) or _image_filter(lowered))
         if not known:
             raise Untranslatable(f"the function {name} has no equivalent")
 
@@ -247,10 +276,16 @@ class _Translator:
         """Functions that read the build's context (site, page, project folder, partials)."""
         if lowered == "site" and not args:
             return "site"
+        if lowered in PARTIALS and args and _inline_partial(args[0]) in self.defines:
+            return f"go.partial_value({self.defines[_inline_partial(args[0])]}, {args[1] if len(args) > 1 else 'none'})"
         if lowered in PARTIALS and args:  # the partial is translated too (migrate/partials.py)
             return f"go_partial({args[0]}, {args[1] if len(args) > 1 else 'none'})"
         if lowered in _CONSTANTS and not args:
             return repr(_CONSTANTS[lowered] or self.name)
+        if lowered == "resources.get" and len(args) == 1:  # a file of assets/ (render/bodies.py)
+            return f"get_resource({args[0]})"
+        if _image_filter(lowered):
+            return f"go.image_filter({', '.join([repr(lowered[len('images.'):]), *args])})"
         if lowered in ("readfile", "os.readfile") and len(args) == 1:
             return f"read_file({args[0]})"  # confined to the project (render/file_reads.py)
         if lowered in ("relurl", "rellangurl", "urls.relurl", "urls.rellangurl") and len(args) == 1:
@@ -271,6 +306,7 @@ class _Translator:
         return self.site_field(parts[1:])
 
     def call_field(self, head: Field, args: list[str]) -> str:
+        _check_resources(head.names)
         receiver = self.receiver(head)
         if receiver == SHORTCODE and head.names[0].lower() == "get" and len(head.names) == 1:
             if len(args) != 1:
@@ -310,6 +346,7 @@ class _Translator:
         return self.operand(chain.receiver)
 
     def chain(self, chain: Field, drop_last: bool = False) -> str:
+        _check_resources(chain.names)
         names = list(chain.names[:-1] if drop_last else chain.names)
         receiver = self.receiver(chain)
         if receiver == SHORTCODE:
@@ -341,7 +378,7 @@ class _Translator:
         first = names[0].lower()
         if first == "site":
             return self.site_field(names[1:])
-        if first in ("store", "scratch"):  # the page's store, while it is converted (go_partials.GoStore)
+        if first in ("store", "scratch", "resources"):  # its store while it converts, its bundle's files
             return _chain_rest("hugo_page", names)
         if first in _UNSUPPORTED_FIELDS or first not in _PAGE_FIELDS:
             raise Untranslatable(f".Page.{names[0]} has no equivalent while pages are converted")
@@ -376,18 +413,64 @@ def _literal(value: object) -> str:
     return repr(value)
 
 
+def _check_resources(names: tuple[str, ...]) -> None:
+    """A page's resources are found by name only (`.Resources.Get`): refuse the rest here,
+    rather than a translation that fails on the first bundle page."""
+    for index, name in enumerate(names[:-1]):
+        if name.lower() == "resources" and names[index + 1].lower() != "get":
+            raise Untranslatable(f".Resources.{names[index + 1]} has no equivalent (only .Resources.Get)")
+
+
+def _image_filter(lowered: str) -> bool:
+    return lowered.startswith("images.") and lowered[len("images."):] in IMAGE_FILTERS
+
+
+def _inline_partial(argument: str) -> str:
+    """The define an inline partial's call names: `partial "inline/x.html"` is the file's
+    `define "_partials/inline/x.html"` (or "partials/...")."""
+    if not argument.startswith(("'", '"')):
+        return ""
+    name = str(ast.literal_eval(argument)).lstrip("/")
+    return "partial:" + (name if "." in name.rsplit("/", 1)[-1] else name + ".html")
+
+
+def _define_key(name: str) -> str:
+    for prefix in ("_partials/", "partials/"):
+        if name.startswith(prefix):
+            return _inline_partial(repr(name.removeprefix(prefix)))
+    return name
+
+
+def _macros(defines: list[Define], names: dict[str, str], template: str) -> list[str]:
+    """Each define as a Jinja macro of (dot, _ret): `_ret` receives an inline partial's
+    `return` value (gofuncs.partial_value)."""
+    pieces: list[str] = []
+    for define in defines:
+        inner = _Translator(scopes=[_Scope("dot", {"$": "dot"})], name=template, defines=names,
+                            in_partial=_define_key(define.name).startswith("partial:"))
+        inner.nodes(define.body)
+        pieces.append(_BlockTag(f"macro {names[_define_key(define.name)]}(dot, _ret=none)"))
+        if inner.namespace_used:
+            pieces.append(_BlockTag("set v = namespace()"))
+        pieces.extend([*inner.out, _BlockTag("endmacro")])
+    return pieces
+
+
 def translate(source: str, partial: str = "") -> str:
     """The Jinja template for a Go shortcode, or for the partial named `partial` (where Go's
     dot is the variable `dot`: the value the partial was called with); raises Untranslatable
-    (with the reason)."""
+    (with the reason). The file's defines become macros, before the rest."""
     try:
         nodes = parse_template(source)
     except GoSyntaxError as exc:
         raise Untranslatable(str(exc)) from None
-    translator = _Translator(name=partial) if not partial else \
-        _Translator(scopes=[_Scope("dot", {"$": "dot"})], name=partial)
-    translator.nodes(nodes)
-    body = render(translator.out)
+    defines = [node for node in nodes if isinstance(node, Define)]
+    names = {_define_key(d.name): f"_define{number}" for number, d in enumerate(defines, 1)}
+    names.update({d.name: names[_define_key(d.name)] for d in defines})  # `template` uses the full name
+    translator = _Translator(name=partial, defines=names) if not partial else \
+        _Translator(scopes=[_Scope("dot", {"$": "dot"})], name=partial, defines=names)
+    translator.nodes([node for node in nodes if not isinstance(node, Define)])
+    body = render(_macros(defines, names, partial) + translator.out)
     preamble = "{%- set _params = kwargs if kwargs else args -%}\n" if "_params" in body else ""
     if "_scratch" in body:  # the shortcode's own .Scratch: one per call, as Hugo's
         preamble += "{%- set _scratch = go.new_scratch() -%}\n"

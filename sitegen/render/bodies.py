@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
@@ -41,9 +42,9 @@ from sitegen.markup.shortcodes import (
     call_context,
     expand_shortcodes,
 )
-from sitegen.render.file_reads import READ_KIND, file_digest, read_project_file
+from sitegen.render.file_reads import MISSING, READ_KIND, checked_name, file_digest, read_project_file
 from sitegen.render.go_partials import PARTIALS_FOLDER, GoPage, GoShortcode, PartialRunner
-from sitegen.render.go_values import GoStore
+from sitegen.render.go_values import GoResource, GoResources, GoStore
 from sitegen.render.included import IncludedOutputs
 from sitegen.render.site_reads import site_attributes
 from sitegen.render.templates import load_template, runtime_diagnostic, template_uses
@@ -368,14 +369,39 @@ class BodyConverter:
         resolved[(READ_KIND, relative)] = file_hash
         return text
 
-    def _go_values(self, call: ShortcodeCall, doc: Document, context: dict[str, Any]) -> None:
+    def _go_values(self, call: ShortcodeCall, doc: Document, context: dict[str, Any],
+                   resolved: dict[tuple[str, str], str]) -> None:
         """What translated Go shortcodes read beyond the call: the page and the shortcode as
-        values, and the partials they call (render/go_partials.py)."""
+        values, the partials they call (render/go_partials.py), and files as resources."""
         store = self._stores.setdefault(doc.source.path, GoStore())  # the page's, while it converts
         path = "/" + doc.source.content_path.rsplit(".", 1)[0].removesuffix("/index")
-        page = GoPage(doc.meta, lambda text, block: self._markdownify(text, inline=not block), store, path)
-        context.update(hugo_page=page, shortcode=GoShortcode(call, page))
+        bundle = GoResources(lambda name: self._resource(doc, name, resolved))
+        page = GoPage(doc.meta, lambda text, block: self._markdownify(text, inline=not block), store, path,
+                      bundle)
+        context.update(hugo_page=page, shortcode=GoShortcode(call, page),
+                       get_resource=lambda name: self._resource(None, name, resolved))
         context["go_partial"] = PartialRunner(self.env, context)
+
+    def _resource(self, doc: Document | None, name: Any, resolved: dict[tuple[str, str], str]) -> GoResource | None:
+        """`resources.Get NAME` (doc None: a file of assets/) or `.Page.Resources.Get NAME` (a
+        file of the page's bundle), or None. The file looked for is recorded as read, so that
+        creating, changing or deleting it converts the body again."""
+        if doc is not None and not doc.source.content_path.rsplit("/", 1)[-1].startswith("index."):
+            return None  # only a leaf bundle has resources
+        folder = "assets" if doc is None else doc.source.path.rsplit("/", 1)[0]
+        relative = checked_name(f"{folder}/{str(name or '').lstrip('/')}", "resources.Get")
+        digest = file_digest(self.config.root, relative)
+        resolved[(READ_KIND, relative)] = digest
+        if digest == MISSING:
+            return None
+        inside = relative.removeprefix(folder + "/")
+        if doc is None:  # published at the same path: migrate copies assets/ images to static/
+            return GoResource(inside.rsplit("/", 1)[-1], href(self.config, "/" + inside),
+                              absolute(self.config, "/" + inside))
+        page = "/" + doc.source.content_path  # a bundle's files are published beside its page
+        here = quote(inside)
+        return GoResource(inside.rsplit("/", 1)[-1], self._ref("R", page, resolved).rstrip("/") + "/" + here,
+                          self._ref("A", page, resolved).rstrip("/") + "/" + here)
 
     def _render_call(self, call: ShortcodeCall, doc: Document, resolved: dict[tuple[str, str], str]) -> str:
         """One shortcode's output, with no engine marker in it; the refs it resolved go to
@@ -397,7 +423,7 @@ class BodyConverter:
                        markdownify=lambda text: Markup(self._markdownify(str(text))),
                        # Hugo's markdownify: one paragraph comes without its <p> (translated shortcodes)
                        hugo_markdownify=lambda text: Markup(self._markdownify(str(text), inline=True)))
-        self._go_values(call, doc, context)
+        self._go_values(call, doc, context, resolved)
         try:
             output = strip_reserved(template.render(context))
             settings = self.config.markdown

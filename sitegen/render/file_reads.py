@@ -46,23 +46,23 @@ def read_project_file(root: Path, name: Any) -> tuple[str, str, str]:
     return relative, data.decode("utf-8", errors="replace"), _digest(data)
 
 
-def checked_name(name: Any) -> str:
+def checked_name(name: Any, what: str = "readFile") -> str:
     """The name as a clean relative POSIX path; ShortcodeFailure for one that may not be read."""
     text = "" if name is None else str(name)
     if not text.strip():
-        raise ShortcodeFailure("readFile: no file name given", _HINT)
+        raise ShortcodeFailure(f"{what}: no file name given", _HINT)
     if "\x00" in text or "\\" in text:
-        raise ShortcodeFailure(f"readFile: '{text}' is not a file name (it holds a backslash or "
+        raise ShortcodeFailure(f"{what}: '{text}' is not a file name (it holds a backslash or "
                                "a NUL character)", "write the path with forward slashes")
     if text.startswith("/") or _DRIVE_RE.match(text):
-        raise ShortcodeFailure(f"readFile: '{text}' is an absolute path; only files inside the "
+        raise ShortcodeFailure(f"{what}: '{text}' is an absolute path; only files inside the "
                                "project folder can be read", _HINT)
     parts = [part for part in PurePosixPath(text).parts if part != "."]
     if ".." in parts:
-        raise ShortcodeFailure(f"readFile: '{text}' leads out of its folder with '..'; only files "
+        raise ShortcodeFailure(f"{what}: '{text}' leads out of its folder with '..'; only files "
                                "inside the project folder can be read", _HINT)
     if any(part.startswith(".") for part in parts):
-        raise ShortcodeFailure(f"readFile: '{text}' is a hidden file or in a hidden folder, which "
+        raise ShortcodeFailure(f"{what}: '{text}' is a hidden file or in a hidden folder, which "
                                "shortcodes may not read", "move the file to a folder whose name "
                                "does not start with '.'")
     return "/".join(parts)

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from sitegen.content.frontmatter import FrontMatter
 from sitegen.markup.shortcodes import ShortcodeCall, ShortcodeFailure
-from sitegen.render.go_values import GoStore
+from sitegen.render.go_values import GoResources, GoStore
 from sitegen.render.gofuncs import field, go
 
 PARTIALS_FOLDER = "hugo_partials"
@@ -31,16 +31,19 @@ class GoPage:
     """The page as a value (`.Page` handed to a partial): Hugo's field names on it."""
 
     def __init__(self, meta: FrontMatter, render: Callable[[str, bool], str], store: GoStore,
-                 path: str = "") -> None:
+                 path: str = "", resources: GoResources | None = None) -> None:
         self.meta = meta
         self.render = render  # (Markdown, as a block) -> HTML
         self.store = store
         self.path = path  # Hugo's .Path: /section/name, without the file's extension
+        self.resources = resources or GoResources(lambda name: None)
 
     def go_field(self, name: str) -> Any:
         lowered = name.lower()
         if lowered in ("store", "scratch"):
             return self.store
+        if lowered == "resources":
+            return self.resources
         if lowered == "path":
             return self.path
         if lowered == "renderstring":

@@ -71,3 +71,64 @@ class GoURL:
 
 def _query_pairs(query: str) -> list[tuple[str, str]]:
     return [(key, value) for key, _, value in (pair.partition("=") for pair in query.split("&") if pair)]
+
+
+_IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
+                ".webp": "image/webp", ".svg": "image/svg+xml", ".avif": "image/avif", ".bmp": "image/bmp",
+                ".tif": "image/tiff", ".tiff": "image/tiff"}
+# Hugo's image methods: the archive does not process images, so each gives the image back
+# as it is (docs/hugo-differences.md; `migrate` reports the shortcodes that call them).
+IMAGE_METHODS = frozenset({"resize", "fit", "fill", "crop", "filter", "process"})
+
+
+class GoResource:
+    """A page's or the project's file as Hugo's Resource: `.RelPermalink`, `.Name`,
+    `.MediaType`. It is published where `rel_permalink` says (a bundle's files beside the
+    page; `migrate` copies `assets/` images to `static/`); it is never processed."""
+
+    def __init__(self, name: str, rel_permalink: str, permalink: str = "") -> None:
+        self.name, self.rel_permalink = name, rel_permalink
+        self.permalink = permalink or rel_permalink
+
+    def go_field(self, name: str) -> Any:
+        lowered = name.lower()
+        if lowered in IMAGE_METHODS:
+            return lambda *_: self
+        suffix = "." + self.name.rsplit(".", 1)[-1].lower() if "." in self.name else ""
+        media = _IMAGE_TYPES.get(suffix, "application/octet-stream")
+        return {"relpermalink": self.rel_permalink, "permalink": self.permalink, "name": self.name,
+                "title": self.name, "mediatype": media, "resourcetype": media.split("/")[0],
+                "key": self.name}.get(lowered)
+
+    def __str__(self) -> str:
+        return self.rel_permalink
+
+
+class GoResources:
+    """`.Page.Resources`: `.Get NAME` finds one of the bundle's files by its path in it."""
+
+    def __init__(self, get: Any) -> None:
+        self.get = get  # name -> GoResource | None (render/bodies.py records what it looked up)
+
+    def go_field(self, name: str) -> Any:
+        return self.get if name.lower() == "get" else None
+
+
+class GoTry:
+    """`try X`: X's value, with `.Err` nil (an error in X stops the page, with its message)."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def go_field(self, name: str) -> Any:
+        return {"value": self.value, "err": None}.get(name.lower())
+
+
+class ImageFilter:
+    """`images.Brightness 12`: a filter, named for messages; applying it changes nothing."""
+
+    def __init__(self, name: str, *args: Any) -> None:
+        self.name, self.args = name, args
+
+    def __str__(self) -> str:
+        return self.name

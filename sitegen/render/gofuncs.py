@@ -27,7 +27,7 @@ from markupsafe import Markup
 from sitegen.markup.shortcodes import ShortcodeFailure
 from sitegen.markup.text import count_words, strip_tags, urlize
 from sitegen.render.go_sections import GoSection, PageList, hugo_content, hugo_order
-from sitegen.render.go_values import GoStore, GoURL
+from sitegen.render.go_values import GoResource, GoStore, GoTry, GoURL, ImageFilter
 from sitegen.render.remarshal import remarshal
 from sitegen.site.model import Article
 
@@ -650,8 +650,35 @@ def path_basename(value: Any) -> str:
     return posixpath.splitext(base)[0] if base else "."
 
 
+def apply_each(collection: Any, function: Any, *params: Any) -> list[Any]:
+    """`apply LIST "func" "." x`: the function called for each item, "." standing for it."""
+    target = FUNCTIONS.get(go_string(function).lower())
+    if target is None:
+        raise GoTemplateFailure(f"apply: the function {function} has no equivalent")
+    run = getattr(go, target)
+    return [run(*[item if param == "." else param for param in params]) for item in items(collection)]
+
+
+def partial_value(macro: Callable[..., Any], dot: Any) -> Any:
+    """An inline partial's result (`partial "inline/x.html" .`): the value its `return`
+    gave (the translator passes the macro a dict for it), else the text it wrote."""
+    holder: dict[str, Any] = {}
+    text = macro(dot, holder)
+    return holder.get("value", text)
+
+
+# Hugo's image filters (images.Brightness...): values only, as the archive processes no image.
+IMAGE_FILTERS = frozenset({
+    "autoorient", "brightness", "colorbalance", "colorize", "contrast", "dither", "gamma",
+    "gaussianblur", "grayscale", "hue", "invert", "mask", "opacity", "overlay", "padding", "pixelate",
+    "process", "saturation", "sepia", "sigmoid", "text", "unsharpmask"})
+
+
 def method(value: Any, name: str, *args: Any) -> Any:
-    """`.Method arg` on a value: a callable field called with the arguments."""
+    """`.Method arg` on a value: a callable field called with the arguments. On nil (a map's
+    missing key) it is nil, as in Hugo's templates: `.page.Resources.Get` without a page."""
+    if value is None:
+        return None
     found = field(value, name)
     if callable(found):
         return found(*args)
@@ -743,6 +770,13 @@ class GoFunctions:
     path_base = staticmethod(lambda value: posixpath.basename(go_string(value).rstrip("/")) or ".")
     path_dir = staticmethod(lambda value: posixpath.dirname(go_string(value)) or ".")
     path_basename = staticmethod(path_basename)
+    apply = staticmethod(apply_each)
+    partial_value = staticmethod(partial_value)
+    try_ = staticmethod(GoTry)
+    image_filter = staticmethod(ImageFilter)
+    remote_resource = staticmethod(lambda url: GoResource(go_string(url).rsplit("/", 1)[-1], go_string(url)))
+    max = staticmethod(lambda *values: max(go_float(v) for v in values))
+    min = staticmethod(lambda *values: min(go_float(v) for v in values))
     join_path = staticmethod(join_path)
     url_parse = staticmethod(lambda text: GoURL(go_string(text)))
     new_scratch = staticmethod(GoStore)
@@ -804,7 +838,8 @@ FUNCTIONS = {
     "highlight": "highlight", "transform.highlight": "highlight", "transform.remarshal": "remarshal",
     "path.basename": "path_basename", "urls.joinpath": "join_path", "urls.parse": "url_parse",
     "newscratch": "new_scratch", "collections.newscratch": "new_scratch", "reflect.ismap": "is_map",
-    "reflect.isslice": "is_slice",
+    "reflect.isslice": "is_slice", "apply": "apply", "collections.apply": "apply", "try": "try_",
+    "math.max": "max", "math.min": "min", "resources.getremote": "remote_resource",
 }
 
 go = GoFunctions()

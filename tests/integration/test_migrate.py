@@ -281,3 +281,37 @@ def test_migrate_copies_the_files_readfile_shortcodes_name_and_nothing_outside(t
     assert build_site(tmp_path / "ours").code == 0
     page = lxml_html.fromstring((tmp_path / "ours" / "public" / "files" / "index.html").read_bytes())
     assert [pre.text for pre in page.xpath("//pre[@class='file']")] == ["answer = 42\n"]
+
+
+IMG = """{{- $src := .Get "src" }}
+{{- $i := partial "inline/find.html" (dict "page" .Page "src" $src) }}
+{{- $small := $i.Resize "100x" }}
+<img src="{{ $small.RelPermalink }}" alt="{{ .Get "alt" }}">
+{{- define "_partials/inline/find.html" }}
+  {{- $r := .page.Resources.Get .src }}
+  {{- if not $r }}{{ $r = resources.Get .src }}{{ end }}
+  {{- return $r }}
+{{- end -}}
+"""
+
+
+def test_a_shortcode_publishing_assets_gets_them_in_static_and_the_report_says_so(tmp_path: Path) -> None:
+    site = _hugo_site(tmp_path / "hugo", {"layouts/shortcodes/img.html": IMG})
+    (site / "content/post/2019-01-01-first.md").write_text(
+        "---\ntitle: First\ndate: 2019-01-01\n---\n{{< img src=\"photos/a.png\" alt=\"A\" >}}\n", encoding="utf-8")
+    for name in ("assets/photos/a.png", "assets/css/site.scss"):
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(name, encoding="utf-8")
+    run = run_cli("migrate", str(site), "--into", str(tmp_path / "project"))
+    assert run.code == 0, run.err
+    assert "templates/shortcodes/img.html: from layouts/shortcodes/img.html" in run.out.split("Needs a person")[0]
+    differs = run.out.split("Differs from Hugo")[1]
+    assert "1 image(s) of assets/ are copied to static/ too, since shortcodes publish them (resources.Get)" in differs
+    assert "images are not processed: shortcodes that resize or filter an image" in differs
+    project = tmp_path / "project"
+    assert not (project / "static/css/site.scss").exists()
+    built = build_site(project)
+    assert built.code == 0, built.err
+    page = lxml_html.fromstring((project / "public/2019/01/first/index.html").read_bytes())
+    assert [(img.get("src"), img.get("alt")) for img in page.iter("img")] == [("/blog/photos/a.png", "A")]
+    assert (project / "public/photos/a.png").read_text(encoding="utf-8") == "assets/photos/a.png"

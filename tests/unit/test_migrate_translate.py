@@ -82,6 +82,17 @@ def render(tmp_path: Path, go: str, args: tuple[str, ...] = (), kwargs: dict[str
     ('{{ "contentTypes" | humanize | anchorize }} {{ humanize "uglyURLs" }} {{ humanize "my-first-post" }}', (), {},
      None, "content-types Ugly URLs My first post"),
     ("{{ div 7 2. }}", (), {}, None, "3.5"),
+    # Hugo's docs' img: defines called with `template`, an inline partial that returns a value
+    ('{{ template "row" (dict "k" "a" "v" 1) }}{{ template "row" (dict "k" "b" "v" 2) }}'
+     '{{ define "row" }}<{{ .k }}={{ .v }}>{{ end }}', (), {}, None, "&lt;a=1&gt;&lt;b=2&gt;"
+     .replace("&lt;", "<").replace("&gt;", ">")),
+    ('{{ $n := partial "inline/double.html" 21 }}{{ add $n 1 }}'
+     '{{- define "_partials/inline/double.html" }}{{ $x := mul . 2 }}{{ return $x }}{{ end -}}', (), {}, None,
+     "43"),
+    ('{{ $l := apply (split "a , b" ",") "trim" "." " " }}{{ delimit $l "|" }}', (), {}, None, "a|b"),
+    ('{{ with try (index (dict "a" 1) "a") }}{{ .Value }}{{ if .Err }}!{{ end }}{{ end }}', (), {}, None, "1"),
+    ('{{ with (dict "x" 1).page.Resources.Get "a.png" }}found{{ else }}none{{ end }}', (), {}, None, "none"),
+    ("{{ math.Max 4 (len .Params) 2.5 }}", ("a",), {}, None, "4.0"),
     ('{{ if reflect.IsMap site.Data }}map{{ end }}{{ if reflect.IsSlice site.Data.people }} slice{{ end }}', (),
      {}, None, "map slice"),
 ])
@@ -104,9 +115,14 @@ def test_errorf_stops_with_its_message(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("go", "reason"), [
-    ("{{ .Page.Resources.GetMatch \"*.png\" }}", ".Page.Resources has no equivalent while pages are converted"),
+    ("{{ .Page.Resources.GetMatch \"*.png\" }}", ".Resources.GetMatch has no equivalent (only .Resources.Get)"),
+    ("{{ .Page.Summary }}", ".Page.Summary has no equivalent while pages are converted"),
     ('{{ $.Foo }}', ".Foo of a shortcode has no equivalent"),
-    ('{{ define "x" }}y{{ end }}', "{{ define }} is not translated"),
+    ('{{ block "x" . }}y{{ end }}', "{{ block }} is not translated"),
+    ('{{ template "missing" . }}', "{{ template 'missing' }} names no define of this file"),
+    ("{{ return 1 }}", "{{ return }} other than at the end of an inline partial"),
+    ('{{ partial "inline/p.html" 1 }}{{ define "_partials/inline/p.html" }}{{ if . }}{{ return 2 }}{{ end }}'
+     "{{ end }}", "{{ return }} other than at the end of an inline partial"),
     ("{{ if .Get 0 }}", "a block is never closed with {{ end }}"),
     ("{{ .Get 0 ", "an action is never closed with '}}'"),
     ("{{ $undeclared }}", "the variable $undeclared is used before it is set"),
