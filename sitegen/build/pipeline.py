@@ -175,17 +175,21 @@ def _render_and_swap(config: Config, options: BuildOptions, cache: BuildCache, c
     fingerprints. The report's seconds and URL moves are the caller's to fill in."""
     clock = time.perf_counter()
     envs = _environments(config, planned)
-    fingerprinter = _fingerprinter(config, envs.default, planned, checked, templates)
-    previous = cache.page_fingerprints()
-    timings["templates"] = time.perf_counter() - clock
-    staged = _output(config, options, cache, state)
-    rendered, report, pending = _write(config, options, planned, envs, staged, fingerprinter, previous,
-                                       timings, before_swap)
+    try:
+        fingerprinter = _fingerprinter(config, envs.default, planned, checked, templates)
+        previous = cache.page_fingerprints()
+        timings["templates"] = time.perf_counter() - clock
+        staged = _output(config, options, cache, state)
+        rendered, report, pending = _write(config, options, planned, envs, staged, fingerprinter, previous,
+                                           timings, before_swap)
+    except BaseException:
+        envs.release()  # a failed or cancelled build's site is garbage now, not at the next full collection
+        raise
     clock = time.perf_counter()
     cache.put_page_fingerprints(rendered.fingerprints)
     timings["swap"] += time.perf_counter() - clock
     if options.session is not None:
-        options.session.last = LastSite(repr(config), checked, planned, envs, templates, config)
+        options.session.keep_last(LastSite(repr(config), checked, planned, envs, templates, config))
         options.session.unindexed = (options.session.unindexed | rendered.changed) if pending else set()
     return BuildReport(len(planned.plans), len(staged.outputs), report, checked.warnings, 0.0, timings,
                        rendered.rendered, (rendered.derived_made, len(planned.derived)),

@@ -88,6 +88,13 @@ class BuildSession:
     unindexed: set[str] = field(default_factory=set)
     caught_up: LastBuild | None = None  # what to remember once search has caught up
 
+    def keep_last(self, last: LastSite) -> None:
+        """Keep `last` as the site previews start from; the one before is dropped for good,
+        and its environments release the site they held (render_pool.Environments.release)."""
+        previous, self.last = self.last, last
+        if previous is not None and previous.envs is not last.envs:
+            previous.envs.release()
+
     def remember_results(self, results: dict[str, SourceResult]) -> None:
         """Keep this build's results (only: a key no source has any more is dropped), without
         the body HTML a fresh one carries to the cache, and never one true of this build only."""

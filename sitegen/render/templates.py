@@ -109,6 +109,43 @@ class RenderMemo:
             known = self._html[ident] = (keys, Markup(caller()))
         return known[1]
 
+    def clear(self) -> None:
+        self._html.clear()
+
+
+class SiteHandle:
+    """The `site` global: the site a build renders, reached through this handle so that
+    the build can let go of it (`release`) when it is done with the environment.
+
+    A Jinja environment is a reference cycle (templates, their globals, imported macros'
+    contexts all point back), freed only by a full garbage collection; each of those
+    copies of the globals held the whole site, so every past build's articles stayed in
+    memory until one ran, and `serve` paused for it (docs/performance.md)."""
+
+    __slots__ = ("_site",)
+
+    def __init__(self, site: Any) -> None:
+        self._site = site
+
+    def __getattr__(self, name: str) -> Any:
+        if self._site is None:
+            raise AttributeError(f"the site of a finished build has no {name!r} any more")
+        return getattr(self._site, name)
+
+    def release(self) -> None:
+        self._site = None
+
+
+def release_environment(env: jinja2.Environment) -> None:
+    """Drop what `env` holds of its build's site: the `site` global and the memo of
+    rendered list items. The environment must not render again."""
+    for name in ("site", "cached"):
+        held = env.globals.get(name)
+        if isinstance(held, SiteHandle):
+            held.release()
+        elif isinstance(held, RenderMemo):
+            held.clear()
+
 
 def ui_lang_for(site_language: str) -> Callable[[str], Markup]:
     """`ui_lang(around)`: ` lang="<site.language>"` on interface text (labels, dates,
@@ -219,7 +256,7 @@ def make_environment(config: Config, site: Any = None, translator: Translator | 
     env.globals["go"] = go  # Hugo's functions, for shortcodes translated by `migrate`
     env.globals.update(cached=RenderMemo(), highlight=highlight_code, **_language_globals(translator))
     if site is not None:
-        env.globals["site"] = site
+        env.globals["site"] = SiteHandle(site)
     return env
 
 

@@ -290,8 +290,9 @@ def _sections(articles: tuple[Article, ...], section_pages: dict[str, PageInput]
         for folder in (f.as_posix() for f in parents):
             if folder != "." and (folder == article.section or folder in section_pages):
                 grouped[folder].append(article)
+    taxonomy_folders = set(config.taxonomies.values())  # their _index.md files are term pages' text
     for folder in section_pages:  # a folder with an _index.md and no pages is a section too (Hugo)
-        if folder not in ("", "."):  # the home page's _index.md is not a section
+        if folder not in ("", ".") and folder.split("/", 1)[0] not in taxonomy_folders:
             grouped.setdefault(folder, [])
     sections = []
     for name in sorted(grouped, reverse=True):

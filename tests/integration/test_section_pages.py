@@ -37,3 +37,15 @@ def test_an_empty_section_with_an_index_is_published(make_site: Callable[..., Pa
         heading, text = _heading_and_text(root / "public" / url / "index.html")
         assert heading == title and body in text
     assert (root / "public/index.html").is_file() and not (root / "public/_index").exists()
+
+
+def test_an_index_in_a_taxonomy_folder_is_not_a_section(make_site: Callable[..., Path]) -> None:
+    """content/tags/notes/_index.md is the text of the term page /tags/notes/ (Hugo, and
+    the Stack theme's demo), not a section page at the same URL."""
+    root = make_site({
+        "content/tags/notes/_index.md": SECTION.format(title="Notes", body="All our notes."),
+        "content/notes/2020/first.md": "---\ntitle: A post\ndate: 2020-01-02\ntags: [notes]\n---\nText.\n",
+    })
+    run = build_site(root)
+    assert run.code == 0, run.err
+    assert (root / "public/tags/notes/index.html").is_file()
