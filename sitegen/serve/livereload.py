@@ -44,6 +44,7 @@ from sitegen.build.session import BuildSession
 from sitegen.config.settings import CONFIG_NAME, Config, load_config
 from sitegen.errors import BuildCancelled, SiteError
 from sitegen.output.lock import build_lock
+from sitegen.serve.collector import QuietCollector
 from sitegen.serve.preview import prepare as prepare_preview
 from sitegen.serve.preview import preview
 
@@ -249,6 +250,7 @@ class Rebuilder:
         self.search_pending = False  # the last build left search shards for catch_up()
         self.cancel = threading.Event()  # set by the watcher when an edit arrives
         self.session = BuildSession()  # what one build leaves the next: only changed files are written
+        self.collector = QuietCollector()  # garbage collection kept out of an edit's way
 
     def rebuild(self, changed: Sequence[str] = ()) -> bool:
         """Show an edited article's page at once when the edit allows it (serve/preview.py),
@@ -266,6 +268,7 @@ class Rebuilder:
             report = build(config, now=datetime.now(UTC), defer_search=True, session=self.session,
                            cancel=self.cancel if shown else None)
         except BuildCancelled:
+            self.collector.after_build(finished=False)
             return True  # a newer edit is waiting; its build does the rest
         except SiteError as exc:
             self._fail(stamp, "\n".join(d.format() for d in exc.diagnostics))
@@ -283,6 +286,7 @@ class Rebuilder:
         self._hub.succeeded()
         self.search_pending = report.search_pending > 0
         self._prepare_previews(config)
+        self.collector.after_build(finished=True)
         return True
 
     def _prepare_previews(self, config: Config) -> None:
@@ -397,6 +401,7 @@ class Watcher:
         self._stop.set()
         for thread in self._threads:
             thread.join(timeout=10)
+        self._rebuilder.collector.stop()
 
     def _spawn(self, paths: list[Path], recursive: bool, accept: WatchFilter) -> threading.Event:
         ready = threading.Event()
@@ -428,6 +433,8 @@ class Watcher:
         while not self._stop.is_set():
             if not self._dirty.wait(timeout=0.2):
                 self._catch_up()
+                if not self._rebuilder.search_pending and not self._dirty.is_set():
+                    self._rebuilder.collector.when_quiet()
                 continue
             self._dirty.clear()
             with self._lock:
