@@ -175,7 +175,7 @@ def time_server(spec: ServerSpec, n: int, args: argparse.Namespace, browser: Bro
         probe = _make_probe(spec, args, context, server.base, article.slug)
         last = edit_loop(result, server, page, probe, source, args)
         result.peak_edits = server.take_peak()
-        _restore_and_settle(page, source, original, last, args.edit_timeout)
+        _restore_and_settle(page, server, source, original, last, args.edit_timeout)
     except (ServerFailed, EditTimedOut, PlaywrightError) as why:
         result.status, result.detail = "failed", str(why).strip()
         result.peak_edits = result.peak_edits or server.take_peak()
@@ -282,14 +282,21 @@ def _wait_for_search(probe: SearchProbe, token: str, server: RunningServer,
     raise EditTimedOut(f"search did not find the edit by the deadline\n{server.log_tail()}")
 
 
-def _restore_and_settle(page: Page, source: Path, original: bytes, token: str,
+def _restore_and_settle(page: Page, server: RunningServer, source: Path, original: bytes, token: str,
                         timeout: float) -> None:
     """Undo the edits and wait for the page to lose the last token: the server has rebuilt
     the unedited article before it is stopped, so its output matches its sources."""
+    from playwright.sync_api import Error as PlaywrightError
+
     source.write_bytes(original)
-    if token:
+    if not token:
+        return
+    try:
         page.wait_for_function(f"token => !({SHOWS_TOKEN})(token)", arg=token, polling="raf",
                                timeout=timeout * 1000)
+    except PlaywrightError:
+        raise EditTimedOut(f"the page still showed the last edit {timeout:g} s after the article was "
+                           f"restored\n{server.log_tail(40)}") from None
 
 
 if __name__ == "__main__":
