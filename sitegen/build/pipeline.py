@@ -224,6 +224,20 @@ def index_pending(config: Config, session: BuildSession, cancel: threading.Event
     return report
 
 
+def note_previewed(config: Config, outputs: list[str]) -> None:
+    """`serve`'s preview wrote these pages over the live site: no build may find the last
+    one standing now, and the next renders them again (BuildCache.mark_stale). Without
+    this, an edit undone before a full build finished kept the edited page for good."""
+    if not outputs:
+        return
+    cache = BuildCache(config.path("cache"))
+    try:
+        forget_build(cache)
+        cache.mark_stale(outputs)
+    finally:
+        cache.close()
+
+
 def _remember_caught_up(config: Config, session: BuildSession) -> None:
     """The site is now what the last build's inputs make, index included: remember it."""
     if session.caught_up is None:

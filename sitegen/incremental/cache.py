@@ -21,6 +21,7 @@ killed mid-way leaves a cache that is merely older.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import sqlite3
@@ -50,6 +51,7 @@ TABLES = {  # name -> columns
     "pages": "output TEXT PRIMARY KEY, fingerprint TEXT",
 }
 WHOLE_TABLES = {"stamps": "stamps-checksum", "pages": "pages-checksum"}  # table -> its meta key
+STALE_PAGES = "stale-pages"  # meta key: pages written over since their fingerprint (mark_stale)
 
 
 def digest(*parts: str | bytes) -> str:
@@ -253,12 +255,33 @@ class BuildCache:
                         [sealed(key, value) for key, value in sorted(values.items())])
 
     def page_fingerprints(self) -> dict[str, str]:
-        """Output file -> fingerprint of the inputs it was last rendered from."""
-        return dict(self._whole("pages"))
+        """Output file -> fingerprint of the inputs it was last rendered from; not the pages
+        written over since by something other than a build (`mark_stale`): a build renders
+        those again, whatever their inputs."""
+        fingerprints = dict(self._whole("pages"))
+        for rel in self.stale_pages():
+            fingerprints.pop(rel, None)
+        return fingerprints
 
     def put_page_fingerprints(self, fingerprints: dict[str, str]) -> None:
+        """A build's fingerprints, of every page it made: none is stale any more."""
         if self.db is not None:
             self._replace_all("pages", sorted(fingerprints.items()))
+            self.put_meta({STALE_PAGES: "[]"})
+
+    def stale_pages(self) -> set[str]:
+        raw = self.get_meta(STALE_PAGES)
+        try:
+            listed = json.loads(raw) if raw else []
+        except ValueError:
+            listed = []
+        return {rel for rel in listed if isinstance(rel, str)} if isinstance(listed, list) else set()
+
+    def mark_stale(self, outputs: list[str]) -> None:
+        """`serve`'s preview wrote these pages over the last build's: their fingerprints no
+        longer say what they hold (an edit undone would otherwise keep the edited page)."""
+        if self.db is not None and outputs:
+            self.put_meta({STALE_PAGES: json.dumps(sorted(self.stale_pages() | set(outputs)))})
 
     def _whole(self, table: str) -> list[tuple[Any, ...]]:
         """Every row of a table read whole, if they are the rows last written (their

@@ -307,6 +307,7 @@ class Rebuilder:
             log.debug("preview skipped", exc_info=True)
             return False
         if shown:
+            self.session.caught_up = None  # the site is no longer what that build made
             self._hub.succeeded()
             print(f"[{stamp}] {cause}showed {', '.join(shown)} in {time.perf_counter() - started:.2f} s; "
                   "building the rest", file=self._out, flush=True)

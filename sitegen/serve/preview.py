@@ -21,6 +21,7 @@ import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from sitegen.build.pipeline import note_previewed
 from sitegen.build.session import LastSite
 from sitegen.build.workers import SourceResult
 from sitegen.config.settings import Config
@@ -55,7 +56,9 @@ def preview(config: Config, last: LastSite | None, changed: list[str]) -> list[s
     for edit in edits:
         for plan in _plans_of(config, last, edit):
             pages[plan.output] = render_output(plan, last.envs.of(plan)).data
-    return replace_pages(config.path("output"), config.paths.output, pages)
+    replaced = replace_pages(config.path("output"), config.paths.output, pages)
+    note_previewed(config, replaced)
+    return replaced
 
 
 def _edits(config: Config, last: LastSite, changed: list[str]) -> list[_Edit]:
