@@ -13,7 +13,7 @@ class _Node:
 
 
 def test_garbage_frozen_by_a_build_is_collected_in_the_next_quiet_moment() -> None:
-    collector = QuietCollector(quiet_seconds=0.0)
+    collector = QuietCollector(quiet_seconds=0.0, owed_builds=1)
     try:
         node = _Node()
         node.me = node  # a cycle: only the cyclic collector frees it
@@ -38,5 +38,20 @@ def test_no_full_collection_while_builds_follow_each_other() -> None:
         collector.after_build(finished=False)  # a cancelled build: nothing frozen
         assert gc.get_freeze_count() == frozen
         assert collector.when_quiet() is False
+    finally:
+        collector.stop()
+
+
+def test_a_quiet_moment_waits_for_enough_builds_unless_the_server_is_idle() -> None:
+    collector = QuietCollector(quiet_seconds=0.0, owed_builds=3, idle_seconds=60.0)
+    try:
+        collector.after_build(finished=True)
+        collector.after_build(finished=True)
+        assert collector.when_quiet() is False  # two builds' leftovers: not worth a pause yet
+        collector.after_build(finished=True)
+        assert collector.when_quiet() is True
+        idle = QuietCollector(quiet_seconds=60.0, owed_builds=3, idle_seconds=0.0)
+        idle.after_build(finished=True)
+        assert idle.when_quiet() is True  # idle: whatever is owed
     finally:
         collector.stop()
