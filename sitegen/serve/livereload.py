@@ -433,6 +433,7 @@ class Watcher:
         """Build after each burst; changes that arrive during a build cause one more."""
         while not self._stop.is_set():
             if not self._dirty.wait(timeout=0.2):
+                self._rebuilder.session.drop_retired()
                 self._catch_up()
                 if not self._rebuilder.search_pending and not self._dirty.is_set():
                     self._rebuilder.collector.when_quiet()
