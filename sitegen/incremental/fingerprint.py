@@ -23,7 +23,7 @@ import jinja2
 from jinja2 import nodes
 
 from sitegen.incremental.cache import digest
-from sitegen.render.site_reads import ALL, MEMBERS, site_attributes
+from sitegen.render.site_reads import ALL, LOOP_CONTROLS, MEMBERS, site_attributes
 from sitegen.render.templates import DerivedFile, OutputPlan
 from sitegen.site.model import Article, Section, SiteView, Term
 
@@ -46,7 +46,7 @@ def uses_other_bodies(env: jinja2.Environment) -> bool:
     for name in env.list_templates():
         try:
             source, _, _ = env.loader.get_source(env, name)
-            tree = jinja2.Environment(extensions=["jinja2.ext.loopcontrols"]).parse(source)
+            tree = jinja2.Environment(extensions=LOOP_CONTROLS).parse(source)
         except (jinja2.TemplateError, UnicodeDecodeError):
             continue
         for node in tree.find_all(nodes.Getattr):

@@ -13,6 +13,10 @@ from functools import lru_cache
 import jinja2
 from jinja2 import nodes
 
+# {% break %} and {% continue %}: shortcodes translated from Go templates use them; every
+# environment that compiles or parses the project's templates loads this.
+LOOP_CONTROLS = ["jinja2.ext.loopcontrols"]
+
 ALL = "*"
 MEMBERS = "#articles"  # in a template's reads: it reads the `articles` of a term, section ...
 
@@ -45,7 +49,7 @@ def _scan(env: jinja2.Environment, name: str) -> tuple[set[str], list[str]]:
 @lru_cache(maxsize=128)
 def _scan_source(source: str) -> tuple[set[str], list[str]]:
     try:
-        tree = jinja2.Environment(extensions=["jinja2.ext.loopcontrols"]).parse(source)
+        tree = jinja2.Environment(extensions=LOOP_CONTROLS).parse(source)
     except jinja2.TemplateSyntaxError:
         return {ALL}, []  # rendering reports the error with its file and line
     attrs: set[str] = set()

@@ -34,12 +34,10 @@ from sitegen.render.citation import TEMPLATE_GLOBALS as CITATION_GLOBALS
 from sitegen.render.contexts import PageContext
 from sitegen.render.gofuncs import go
 from sitegen.render.parallel import align
+from sitegen.render.site_reads import LOOP_CONTROLS
 from sitegen.render.structured import TEMPLATE_GLOBALS as STRUCTURED_GLOBALS
 from sitegen.site.catalog import Translator, load_catalog
 from sitegen.theme import NOTES, SHOWN_PREFIX, layered_files, theme_folder
-
-# {% break %} and {% continue %}: shortcodes translated from Go templates use them.
-LOOP_CONTROLS = ["jinja2.ext.loopcontrols"]
 
 
 @dataclass(frozen=True)
