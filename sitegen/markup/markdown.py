@@ -25,6 +25,7 @@ from sitegen.markup.alerts import AlertsExtension
 from sitegen.markup.block_pruning import BlockPruningExtension
 from sitegen.markup.diagrams import DiagramsJoinedExtension, diagram_fence
 from sitegen.markup.fences import SafeFencesExtension
+from sitegen.markup.footnote_links import FootnoteLinksExtension
 from sitegen.markup.goldmark import GoldmarkBlocksExtension
 from sitegen.markup.inline_pruning import InlinePruningExtension
 from sitegen.markup.linear_markdown import LinearMarkdownExtension
@@ -110,6 +111,7 @@ def markdown_extensions(options: MarkdownOptions) -> list[str | Extension]:
         CodeLabelReferencesExtension(),
         SafeFencesExtension(),  # after superfences (in BASE_EXTENSIONS), whose parts it replaces
         LinearMarkdownExtension(),
+        FootnoteLinksExtension(),  # after footnotes (in BASE_EXTENSIONS)
         *(["pymdownx.emoji"] if options.emoji else []),
         *([AlertsExtension(options.alerts)] if options.alerts else []),
         *([DiagramsJoinedExtension()] if options.diagrams and options.diagrams_joined else []),
