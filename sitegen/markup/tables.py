@@ -6,17 +6,25 @@ has more: the table has the delimiter's columns and the header is padded with em
 (a header with more cells than the delimiter is still a paragraph). Hugo's documentation
 has such a table (functions/collections/D.md); we wrote it as a paragraph whose ``:--``
 became dashes.
+
+A line of block attributes right under a table (``{class="!mt-0"}``, Goldmark's
+parser.attribute.block) sets the table's attributes; the tables extension read it as one
+more row, written out as text.
 """
 
 from __future__ import annotations
 
+import re
 import types
 import xml.etree.ElementTree as etree
+from collections.abc import Callable
 
 from markdown import Extension, Markdown
+from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.tables import PIPE_LEFT, PIPE_NONE, PIPE_RIGHT, TableProcessor
 
 _DELIMITER_CHARS = set("|:- ")
+_ATTRIBUTES_RE = re.compile(r"[ ]{0,3}\{:?[ ]*([^}\n ][^\n]*)\}[ ]*")  # attr_list's BLOCK_RE
 
 
 def _goldmark_test(self: TableProcessor, parent: etree.Element, block: str) -> bool:
@@ -44,11 +52,34 @@ def _goldmark_test(self: TableProcessor, parent: etree.Element, block: str) -> b
     return True
 
 
+def _with_attributes(run: Callable[[etree.Element, list[str]], None],
+                     attributes: AttrListTreeprocessor) -> Callable[[etree.Element, list[str]], None]:
+    """The table processor's `run`, taking a last line of block attributes for the table's
+    (after the header and delimiter rows: before them the block is no table)."""
+
+    def table_run(parent: etree.Element, blocks: list[str]) -> None:
+        lines = blocks[0].split("\n")
+        found = _ATTRIBUTES_RE.fullmatch(lines[-1]) if len(lines) > 2 else None
+        if found is not None:
+            blocks[0] = "\n".join(lines[:-1])
+        run(parent, blocks)
+        if found is not None and len(parent) and parent[-1].tag == "table":
+            attributes.assign_attrs(parent[-1], found.group(1))
+
+    return table_run
+
+
 class GoldmarkTablesExtension(Extension):
-    """Give the "table" block processor Goldmark's test (load after "tables")."""
+    """Give the "table" block processor Goldmark's test and block attributes (load after
+    "tables" and "attr_list")."""
 
     def extendMarkdown(self, md: Markdown) -> None:
-        if "table" in md.parser.blockprocessors:
-            processor = md.parser.blockprocessors["table"]
-            if isinstance(processor, TableProcessor):
-                processor.test = types.MethodType(_goldmark_test, processor)  # type: ignore[method-assign]
+        if "table" not in md.parser.blockprocessors:
+            return
+        processor = md.parser.blockprocessors["table"]
+        if not isinstance(processor, TableProcessor):
+            return
+        processor.test = types.MethodType(_goldmark_test, processor)  # type: ignore[method-assign]
+        attributes = md.treeprocessors["attr_list"] if "attr_list" in md.treeprocessors else None
+        if isinstance(attributes, AttrListTreeprocessor):
+            processor.run = _with_attributes(processor.run, attributes)  # type: ignore[method-assign]
