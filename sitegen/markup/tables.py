@@ -18,6 +18,7 @@ import re
 import types
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
+from typing import Any
 
 from markdown import Extension, Markdown
 from markdown.extensions.attr_list import AttrListTreeprocessor
@@ -27,8 +28,9 @@ _DELIMITER_CHARS = set("|:- ")
 _ATTRIBUTES_RE = re.compile(r"[ ]{0,3}\{:?[ ]*([^}\n ][^\n]*)\}[ ]*")  # attr_list's BLOCK_RE
 
 
-def _goldmark_test(self: TableProcessor, parent: etree.Element, block: str) -> bool:
-    """The library's test, but the delimiter row may have more cells than the header."""
+def _goldmark_test(self: Any, parent: etree.Element, block: str) -> bool:
+    """The library's test, but the delimiter row may have more cells than the header
+    (`self` is the TableProcessor, whose attribute types the library declares loosely)."""
     rows = [row.strip(" ") for row in block.split("\n")]
     if len(rows) < 2:
         return False
@@ -48,23 +50,27 @@ def _goldmark_test(self: TableProcessor, parent: etree.Element, block: str) -> b
     separator = self._split_row(rows[1])
     if len(separator) < header_len or not set("".join(separator)) <= _DELIMITER_CHARS:
         return False
-    self.separator = separator
+    # Goldmark aligns only the header's columns; the padded ones have no alignment.
+    self.separator = [*separator[:header_len], *[""] * (len(separator) - header_len)]
     return True
 
 
-def _with_attributes(run: Callable[[etree.Element, list[str]], None],
-                     attributes: AttrListTreeprocessor) -> Callable[[etree.Element, list[str]], None]:
+_Run = Callable[[etree.Element, list[str]], "bool | None"]
+
+
+def _with_attributes(run: _Run, attributes: AttrListTreeprocessor) -> _Run:
     """The table processor's `run`, taking a last line of block attributes for the table's
     (after the header and delimiter rows: before them the block is no table)."""
 
-    def table_run(parent: etree.Element, blocks: list[str]) -> None:
+    def table_run(parent: etree.Element, blocks: list[str]) -> bool | None:
         lines = blocks[0].split("\n")
         found = _ATTRIBUTES_RE.fullmatch(lines[-1]) if len(lines) > 2 else None
         if found is not None:
             blocks[0] = "\n".join(lines[:-1])
-        run(parent, blocks)
+        result = run(parent, blocks)
         if found is not None and len(parent) and parent[-1].tag == "table":
             attributes.assign_attrs(parent[-1], found.group(1))
+        return result
 
     return table_run
 
@@ -80,6 +86,6 @@ class GoldmarkTablesExtension(Extension):
         if not isinstance(processor, TableProcessor):
             return
         processor.test = types.MethodType(_goldmark_test, processor)  # type: ignore[method-assign]
-        attributes = md.treeprocessors["attr_list"] if "attr_list" in md.treeprocessors else None
+        attributes = md.treeprocessors["attr_list"] if "attr_list" in md.treeprocessors else None  # noqa: SIM401 - a Registry has no get()
         if isinstance(attributes, AttrListTreeprocessor):
-            processor.run = _with_attributes(processor.run, attributes)  # type: ignore[method-assign]
+            processor.run = _with_attributes(processor.run, attributes)  # type: ignore[method-assign,assignment]

@@ -33,6 +33,7 @@ def test_delimiter_row_wider_than_header_makes_a_table() -> None:
     table = page.find("table")
     assert table is not None
     assert [th.text_content() for th in table.iter("th")] == ["Condition", "Return value", ""]
+    assert [th.get("style") for th in table.iter("th")] == ["text-align: left;"] * 2 + [None]
     assert [[td.text_content() for td in tr.findall("td")] for tr in table.find("tbody")] == [
         ["N", "A \u2013 sample", ""], ["H", "The range", ""]]
 
