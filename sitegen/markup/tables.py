@@ -15,9 +15,7 @@ more row, written out as text.
 from __future__ import annotations
 
 import re
-import types
 import xml.etree.ElementTree as etree
-from collections.abc import Callable
 from typing import Any
 
 from markdown import Extension, Markdown
@@ -28,64 +26,67 @@ _DELIMITER_CHARS = set("|:- ")
 _ATTRIBUTES_RE = re.compile(r"[ ]{0,3}\{:?[ ]*([^}\n ][^\n]*)\}[ ]*")  # attr_list's BLOCK_RE
 
 
-def _goldmark_test(self: Any, parent: etree.Element, block: str) -> bool:
-    """The library's test, but the delimiter row may have more cells than the header
-    (`self` is the TableProcessor, whose attribute types the library declares loosely)."""
-    rows = [row.strip(" ") for row in block.split("\n")]
-    if len(rows) < 2:
-        return False
-    header = rows[0]
-    self.border = PIPE_NONE
-    if header.startswith("|"):
-        self.border |= PIPE_LEFT
-    if self.RE_END_BORDER.search(header) is not None:
-        self.border |= PIPE_RIGHT
-    header_len = len(self._split_row(header))
-    is_table = header_len > 1
-    if not is_table and header_len == 1 and self.border:  # one column: a pipe on every row
-        is_table = all(row.startswith("|") or self.RE_END_BORDER.search(row) is not None
+class GoldmarkTableProcessor(TableProcessor):
+    """The tables extension's processor with Goldmark's test and block attributes."""
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        """The library's test, but the delimiter row may have more cells than the header."""
+        rows = [row.strip(" ") for row in block.split("\n")]
+        if len(rows) < 2 or not self._header_is_a_row(rows):
+            return False
+        header_len = len(self._cells(rows[0]))
+        separator = self._cells(rows[1])
+        if len(separator) < header_len or not set("".join(separator)) <= _DELIMITER_CHARS:
+            return False
+        # Goldmark aligns only the header's columns; the padded ones have no alignment.
+        self.separator = [  # type: ignore[assignment]  # the library declares it str
+            *separator[:header_len], *[""] * (len(separator) - header_len)]
+        return True
+
+    def _header_is_a_row(self, rows: list[str]) -> bool:
+        """Two cells, or one with a bordering pipe on every row (the library's rule); sets
+        the border the rows are split with."""
+        header = rows[0]
+        border = PIPE_NONE
+        if header.startswith("|"):
+            border |= PIPE_LEFT
+        if self.RE_END_BORDER.search(header) is not None:
+            border |= PIPE_RIGHT
+        self.border: Any = border  # the library declares it bool and stores these flags
+        header_len = len(self._cells(header))
+        if header_len == 1 and border:
+            return all(row.startswith("|") or self.RE_END_BORDER.search(row) is not None
                        for row in rows[1:])
-    if not is_table:
-        return False
-    separator = self._split_row(rows[1])
-    if len(separator) < header_len or not set("".join(separator)) <= _DELIMITER_CHARS:
-        return False
-    # Goldmark aligns only the header's columns; the padded ones have no alignment.
-    self.separator = [*separator[:header_len], *[""] * (len(separator) - header_len)]
-    return True
+        return header_len > 1
 
+    def _cells(self, row: str) -> list[str]:
+        split: list[str] = self._split_row(row)  # type: ignore[attr-defined]  # the library's
+        return split
 
-_Run = Callable[[etree.Element, list[str]], "bool | None"]
-
-
-def _with_attributes(run: _Run, attributes: AttrListTreeprocessor) -> _Run:
-    """The table processor's `run`, taking a last line of block attributes for the table's
-    (after the header and delimiter rows: before them the block is no table)."""
-
-    def table_run(parent: etree.Element, blocks: list[str]) -> bool | None:
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        """The library's run; a last line of block attributes is the table's (after the
+        header and delimiter rows: before them the block is no table)."""
         lines = blocks[0].split("\n")
         found = _ATTRIBUTES_RE.fullmatch(lines[-1]) if len(lines) > 2 else None
         if found is not None:
             blocks[0] = "\n".join(lines[:-1])
-        result = run(parent, blocks)
-        if found is not None and len(parent) and parent[-1].tag == "table":
-            attributes.assign_attrs(parent[-1], found.group(1))
-        return result
-
-    return table_run
+        super().run(parent, blocks)
+        attributes = self.parser.md.treeprocessors
+        attr_list = attributes["attr_list"] if "attr_list" in attributes else None  # noqa: SIM401 - a Registry has no get()
+        if (found is not None and isinstance(attr_list, AttrListTreeprocessor)
+                and len(parent) and parent[-1].tag == "table"):
+            attr_list.assign_attrs(parent[-1], found.group(1))
 
 
 class GoldmarkTablesExtension(Extension):
-    """Give the "table" block processor Goldmark's test and block attributes (load after
-    "tables" and "attr_list")."""
+    """Put GoldmarkTableProcessor in the place of the "table" block processor (load after
+    "tables")."""
 
     def extendMarkdown(self, md: Markdown) -> None:
-        if "table" not in md.parser.blockprocessors:
+        registry = md.parser.blockprocessors
+        if "table" not in registry or type(registry["table"]) is not TableProcessor:
             return
-        processor = md.parser.blockprocessors["table"]
-        if not isinstance(processor, TableProcessor):
-            return
-        processor.test = types.MethodType(_goldmark_test, processor)  # type: ignore[method-assign]
-        attributes = md.treeprocessors["attr_list"] if "attr_list" in md.treeprocessors else None  # noqa: SIM401 - a Registry has no get()
-        if isinstance(attributes, AttrListTreeprocessor):
-            processor.run = _with_attributes(processor.run, attributes)  # type: ignore[method-assign,assignment]
+        old: Any = registry["table"]
+        entries: Any = registry._priority  # type: ignore[attr-defined]  # (name, priority) pairs
+        priority = next(item.priority for item in entries if item.name == "table")
+        registry.register(GoldmarkTableProcessor(md.parser, old.config), "table", priority)
