@@ -23,6 +23,7 @@ from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.tables import PIPE_LEFT, PIPE_NONE, PIPE_RIGHT, TableProcessor
 
 _DELIMITER_CHARS = set("|:- ")
+_TABLE_PRIORITY = 75  # the tables extension's (a Registry has no public way to read it)
 _ATTRIBUTES_RE = re.compile(r"[ ]{0,3}\{:?[ ]*([^}\n ][^\n]*)\}[ ]*")  # attr_list's BLOCK_RE
 
 
@@ -87,6 +88,4 @@ class GoldmarkTablesExtension(Extension):
         if "table" not in registry or type(registry["table"]) is not TableProcessor:
             return
         old: Any = registry["table"]
-        entries: Any = registry._priority  # type: ignore[attr-defined]  # (name, priority) pairs
-        priority = next(item.priority for item in entries if item.name == "table")
-        registry.register(GoldmarkTableProcessor(md.parser, old.config), "table", priority)
+        registry.register(GoldmarkTableProcessor(md.parser, old.config), "table", _TABLE_PRIORITY)
