@@ -37,6 +37,8 @@ from markdown.extensions.def_list import DefListProcessor
 from markdown.extensions.footnotes import FootnoteBlockProcessor
 from markdown.extensions.tables import TableProcessor
 
+from sitegen.markup.tables import GoldmarkTableProcessor
+
 Guard = Callable[[str], bool]
 
 
@@ -72,6 +74,7 @@ _GUARDS: dict[type, tuple[str | None, str | None, Guard]] = {
         lambda block: "]:" in block),
     # Its test splits the first row on pipes and wants two cells or a bordering pipe.
     TableProcessor: (None, None, lambda block: "|" in block),
+    GoldmarkTableProcessor: (None, None, lambda block: "|" in block),  # same split (tables.py)
 }
 
 

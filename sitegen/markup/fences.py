@@ -69,6 +69,21 @@ def safe_fence_options(src: str, language: str, options: dict[str, str],
 class _SafeFences(SuperFencesBlockPreprocessor):
     """superfences' preprocessor with safe options (see the module docstring)."""
 
+    @property
+    def fence_end(self) -> re.Pattern[str] | None:
+        """The closing line of the open fence: its character, at least as many times.
+
+        superfences closes a fence only on exactly its opening run, so a fence opened with
+        three backticks ran past a closing line of four, eating the page below it. CommonMark
+        4.5 (and Goldmark) close it on a run at least as long."""
+        return self._fence_end
+
+    @fence_end.setter
+    def fence_end(self, pattern: re.Pattern[str] | None) -> None:
+        fence = self.fence
+        self._fence_end = (pattern if pattern is None or not fence
+                           else re.compile(rf"{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$"))
+
     def highlight(self, src: str = "", language: str = "", options: dict[str, str] | None = None,
                   md: Markdown | None = None, **kwargs: Any) -> str:
         language, kept = safe_fence_options(src, language, dict(options or {}), kwargs)

@@ -25,6 +25,7 @@ from sitegen.markup.alerts import AlertsExtension
 from sitegen.markup.block_pruning import BlockPruningExtension
 from sitegen.markup.diagrams import DiagramsJoinedExtension, diagram_fence
 from sitegen.markup.fences import SafeFencesExtension
+from sitegen.markup.footnote_links import FootnoteLinksExtension
 from sitegen.markup.goldmark import GoldmarkBlocksExtension
 from sitegen.markup.inline_pruning import InlinePruningExtension
 from sitegen.markup.linear_markdown import LinearMarkdownExtension
@@ -34,6 +35,7 @@ from sitegen.markup.passthrough import PassthroughExtension
 from sitegen.markup.pruning_support import warn_if_unsupported
 from sitegen.markup.references import CodeLabelReferencesExtension
 from sitegen.markup.shortcodes import code_regions, restore_shortcodes
+from sitegen.markup.tables import GoldmarkTablesExtension
 from sitegen.markup.text import (
     count_html_words,
     dominant_cjk_lang,
@@ -110,6 +112,8 @@ def markdown_extensions(options: MarkdownOptions) -> list[str | Extension]:
         CodeLabelReferencesExtension(),
         SafeFencesExtension(),  # after superfences (in BASE_EXTENSIONS), whose parts it replaces
         LinearMarkdownExtension(),
+        FootnoteLinksExtension(),  # after footnotes (in BASE_EXTENSIONS)
+        GoldmarkTablesExtension(),  # after tables (in BASE_EXTENSIONS)
         *(["pymdownx.emoji"] if options.emoji else []),
         *([AlertsExtension(options.alerts)] if options.alerts else []),
         *([DiagramsJoinedExtension()] if options.diagrams and options.diagrams_joined else []),

@@ -64,7 +64,7 @@ def test_every_analysed_processor_is_guarded() -> None:
     names = {type(p).__name__ for p in pruned(MarkdownOptions()).parser.blockprocessors
              if "test" in vars(p)}
     assert names == {"HashHeaderProcessor", "SetextHeaderProcessor", "HRProcessor",
-                     "BlockQuoteProcessor", "DefListProcessor", "TableProcessor",
+                     "BlockQuoteProcessor", "DefListProcessor", "GoldmarkTableProcessor",
                      "FootnoteBlockProcessor", "AbbrBlockprocessor", "ReferenceProcessor"}
     assert not any("test" in vars(p) for p in unpruned(MarkdownOptions()).parser.blockprocessors)
 
