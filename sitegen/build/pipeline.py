@@ -201,7 +201,9 @@ def index_pending(config: Config, session: BuildSession, cancel: threading.Event
     """Index the search shards that `serve`'s last builds left stale (defer_search), over
     the live site, from the pages that build planned: no source is read, nothing planned or
     rendered again. None when the session has no such build under this configuration (a
-    full build catches up then). `cancel` (a new edit) stops it, changing nothing."""
+    full build catches up then). `cancel` (a new edit) stops it: the shards indexed by
+    then are published, the rest stay pending (the report says how many) for the next
+    quiet moment; stopped before the first, it changes nothing (BuildCancelled)."""
     last = session.last
     if last is None or last.config_text != repr(config) or not config.search.enabled:
         return None
@@ -214,13 +216,15 @@ def index_pending(config: Config, session: BuildSession, cancel: threading.Event
                     staged.record(rel, False)  # the site stands; only its index is made again
             searched = _fingerprinter(config, last.envs.default, last.planned, last.checked, last.templates)
             report = index_search(staged, last.planned.plans, searched.searched, config,
-                                  set(session.unindexed), cancel=cancel)
+                                  set(session.unindexed), cancel=cancel, partial=True)
             staged.commit()
         except BaseException:
             staged.abort()
             raise
-        _remember_caught_up(config, session)
-    session.unindexed = set()
+        if not report.pending:
+            _remember_caught_up(config, session)
+    if not report.pending:
+        session.unindexed = set()
     return report
 
 

@@ -31,12 +31,13 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from sitegen.cancelling import cancel_point
 from sitegen.config.settings import Config
+from sitegen.errors import BuildCancelled
 from sitegen.output.faults import checkpoint
 from sitegen.output.ownership import SEARCH_WORK, remove_tree
 from sitegen.output.writer import StagedOutput
@@ -82,16 +83,18 @@ def searchable_plans(plans: Iterable[OutputPlan]) -> list[OutputPlan]:
 
 def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest: PageDigest,
                  config: Config, changed: set[str], reuse: bool = True, defer: bool = False,
-                 cancel: threading.Event | None = None) -> SearchReport:
+                 cancel: threading.Event | None = None, partial: bool = False) -> SearchReport:
     """Put the search bundles for the staged pages into `staged`, re-indexing changed shards.
 
     `page_digest` says what a page's index entry is made from (pipeline: its own article
     and the templates), so a page whose neighbours changed is not indexed again. `changed`:
     the pages whose bytes differ from the last build's (whether a page has Han or kana is
-    read again from those, and from no other). Without
-    `reuse` (--no-cache), every shard is indexed again. With `defer` (serve), a changed
-    shard that was published before is kept as it was, stale, and counted as pending: its
-    stamp still names the old pages, so the next build indexes it.
+    read again from those only). Without `reuse` (--no-cache), every shard is indexed
+    again. With `defer` (serve), a changed shard that was published before is kept as it
+    was, stale, and counted as pending: its stamp still names the old pages, so the next
+    build indexes it. With `partial` (serve's
+    catch-up), a cancel keeps the shards indexed by then and leaves the rest pending: an
+    editor saving every few seconds does not throw away a catch-up of many shards.
     """
     started = time.perf_counter()
     searchable = searchable_plans(plans)
@@ -102,12 +105,12 @@ def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest:
     settings = _settings(pagefind_version(pagefind))
     pages = _pages(staged, searchable, page_digest, changed if reuse else None)
     shards = plan_shards(pages, *families(config), config.search.pages_per_shard)
-    stale = [s for s in shards if not (reuse and _can_keep(staged.out_dir, s, s.stamp(settings)))]
-    pending = [s for s in stale if defer and _can_keep(staged.out_dir, s, None)]
-    stale = [s for s in stale if s not in pending]
+    stale, pending = _stale_shards(staged.out_dir, shards, settings, reuse, defer)
     work = staged.staging / WORK_DIR
+    keepable = (lambda shard: _can_keep(staged.out_dir, shard, None)) if partial else None
     try:
-        built = _index(staged, stale, pagefind, work, config.search.timeout, cancel)
+        built = _index(staged, stale, pagefind, work, config.search.timeout, cancel, keepable)
+        pending += [s for s in stale if s not in built]  # what a cancel left (only `partial`)
         files = sum(_put_shard(staged, shard, built.get(shard), settings) for shard in shards)
     except NothingIndexed as exc:  # a theme without <html> elements, say: no search
         log.warning("search: no index written: %s", exc)
@@ -115,11 +118,21 @@ def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest:
     finally:
         _remove_quietly(work)
     staged.put(STAMP, shard_list(shards))
-    seconds = time.perf_counter() - started
+    return _report(time.perf_counter() - started, len(built), len(shards), len(pending), len(pages), files)
+
+
+def _report(seconds: float, built: int, shards: int, pending: int, pages: int, files: int) -> SearchReport:
     log.info("search: %d of %d shard(s) indexed, %d left for later (%d pages in all) in %.2f s",
-             len(stale), len(shards), len(pending), len(pages), seconds)
-    return SearchReport(bool(stale), len(pages), files + 1, seconds, (len(stale), len(shards)),
-                        len(pending))
+             built, shards, pending, pages, seconds)
+    return SearchReport(built > 0, pages, files + 1, seconds, (built, shards), pending)
+
+
+def _stale_shards(out_dir: Path, shards: Sequence[Shard], settings: dict[str, object], reuse: bool,
+                  defer: bool) -> tuple[list[Shard], list[Shard]]:
+    """The shards to index now, and those left stale for later (only with `defer`)."""
+    stale = [s for s in shards if not (reuse and _can_keep(out_dir, s, s.stamp(settings)))]
+    pending = [s for s in stale if defer and _can_keep(out_dir, s, None)]
+    return [s for s in stale if s not in pending], pending
 
 
 def _settings(version: str) -> dict[str, object]:
@@ -177,26 +190,46 @@ def _is_plain(folder: Path) -> bool:
     return not any(path.is_symlink() or not (path.is_file() or path.is_dir()) for path in folder.rglob("*"))
 
 
-def _index(staged: StagedOutput, stale: list[Shard], pagefind: Path, work: Path,
-           timeout: float, cancel: threading.Event | None = None) -> dict[Shard, Path]:
+def _index(staged: StagedOutput, stale: list[Shard], pagefind: Path, work: Path, timeout: float,
+           cancel: threading.Event | None = None, keepable: Callable[[Shard], bool] | None = None
+           ) -> dict[Shard, Path]:
     """Index each stale shard into its own folder under `work`; the bundles by shard.
 
     One Pagefind run at a time: each uses every core, and the segmenting one holds a
-    Japanese dictionary of some 300 MB."""
+    Japanese dictionary of some 300 MB. With `keepable`, a cancel returns the shards done
+    so far, when every shard not done can be kept as published (see index_search)."""
     remove_tree(str(work))  # left by a build killed while indexing, if there is one
     deadline = time.monotonic() + timeout
     built: dict[Shard, Path] = {}
     for shard in stale:
-        name = f"{shard.language}-{shard.number}"
-        site, out = work / f"site-{name}", work / f"bundle-{name}"
-        link_pages(staged.path, [page.output for page in shard.pages], site)
-        run_pagefind(pagefind, site, out, shard.language, EXCLUDE_SELECTORS,
-                     max(1.0, deadline - time.monotonic()), cancel)
-        prune_bundle(out)
-        canonicalize_bundle(out)
-        built[shard] = out
+        try:
+            if built and cancel is not None and cancel.is_set():  # between shards: no links made
+                raise BuildCancelled("build cancelled: the sources changed again")
+            built[shard] = _index_shard(staged, shard, pagefind, work, deadline, cancel)
+        except BuildCancelled:
+            if keepable is None or not built or not all(keepable(s) for s in stale if s not in built):
+                raise
+            log.info("search: an edit stopped the indexing after %d of %d shard(s)", len(built), len(stale))
+            break
     checkpoint("indexing")
     return built
+
+
+def _index_shard(staged: StagedOutput, shard: Shard, pagefind: Path, work: Path, deadline: float,
+                 cancel: threading.Event | None) -> Path:
+    """One shard's bundle, from hard links to its pages; the links go once Pagefind has
+    read them, so that a cancelled catch-up leaves little to remove before the edit."""
+    name = f"{shard.language}-{shard.number}"
+    site, out = work / f"site-{name}", work / f"bundle-{name}"
+    link_pages(staged.path, [page.output for page in shard.pages], site)
+    try:
+        run_pagefind(pagefind, site, out, shard.language, EXCLUDE_SELECTORS,
+                     max(1.0, deadline - time.monotonic()), cancel)
+    finally:
+        _remove_quietly(site)
+    prune_bundle(out)
+    canonicalize_bundle(out)
+    return out
 
 
 def _put_shard(staged: StagedOutput, shard: Shard, built: Path | None, settings: dict[str, object]) -> int:

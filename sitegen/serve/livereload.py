@@ -323,19 +323,24 @@ class Rebuilder:
         before it checks for edits."""
         started = time.perf_counter()
         try:
-            if index_pending(self.config, self.session, self.cancel) is None:
+            caught = index_pending(self.config, self.session, self.cancel)
+            if caught is None:
                 report = build(self.config, now=datetime.now(UTC), cancel=self.cancel, session=self.session)
                 self.search_pending = report.search_pending > 0
             else:
-                self.search_pending = False
+                self.search_pending = caught.pending > 0
         except BuildCancelled:
             return  # search_pending stays: the next quiet moment tries again
         except SiteError as exc:
             self._fail(time.strftime("%H:%M:%S"), "\n".join(d.format() for d in exc.diagnostics))
             self.search_pending = False
             return
-        print(f"[{time.strftime('%H:%M:%S')}] search index caught up in "
-              f"{time.perf_counter() - started:.2f} s", file=self._out, flush=True)
+        seconds = time.perf_counter() - started
+        if self.search_pending:  # an edit stopped it half-way: the rest after that edit's build
+            log.info("search index: part caught up in %.2f s, the rest after the edit", seconds)
+            return
+        print(f"[{time.strftime('%H:%M:%S')}] search index caught up in {seconds:.2f} s",
+              file=self._out, flush=True)
 
     def _fail(self, stamp: str, text: str) -> None:
         print(text, file=self._err)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import json
+import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -447,3 +449,43 @@ def test_serves_catch_up_stops_at_the_page_it_is_reading_when_an_edit_arrives(ma
     assert read_tree(root / "public") == before
     assert index_pending(load_config(root), session) is not None  # the next one finishes the job
     assert _build_with(root).search_pending == 0
+
+
+class _EditBetweenShards(threading.Event):
+    """An edit that arrives once the catch-up has indexed its first shard: set only when the
+    indexing asks between two shards (not while it reads pages or Pagefind runs)."""
+
+    def is_set(self) -> bool:
+        return sys._getframe(1).f_code.co_name == "_index"
+
+
+def test_an_edit_during_the_catch_up_keeps_the_shards_indexed_by_then(make_site: Any,
+                                                                      pagefind: Path) -> None:
+    """An editor saving every few seconds must not throw away, edit after edit, a catch-up
+    of many shards (after an engine update, every shard): what was indexed is published,
+    the rest stays pending, and the next catch-up indexes only that."""
+    from sitegen.build.pipeline import index_pending
+    from sitegen.build.session import BuildSession
+    from sitegen.config.settings import load_config
+
+    root = make_site(SHARDED)
+    session = BuildSession()
+    _build_with(root, defer_search=True, session=session)
+    source = root / "content" / "2019" / "old-argument.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nA zeppelin.\n", encoding="utf-8")
+    assert _build_with(root, defer_search=True, session=session).search_pending == 2
+    public = root / "public"
+    before = _shard_inodes(public)
+    report = index_pending(load_config(root), session, _EditBetweenShards())
+    assert report is not None and (report.shards[0], report.pending) == (1, 1)
+    renewed = {rel.rsplit("/", 1)[0] for rel, inode in _shard_inodes(public).items() if before.get(rel) != inode}
+    assert len(renewed) == 1  # one shard's bundle, published
+    assert any("zeppelin" in f["content"] for f in _fragments(public / renewed.pop()).values())
+    rest = index_pending(load_config(root), session)
+    assert rest is not None and (rest.shards[0], rest.pending) == (1, 0)  # only the shard left
+    assert _build_with(root).search_pending == 0
+    clean = make_site(SHARDED)
+    (clean / "content" / "2019" / "old-argument.md").write_text(source.read_text(encoding="utf-8"),
+                                                                encoding="utf-8")
+    assert build_site(clean, "--quiet").code == 0
+    assert read_tree(public) == read_tree(clean / "public")
