@@ -21,7 +21,7 @@ import jinja2
 from sitegen.build.workers import worker_count
 from sitegen.cancelling import cancel_point
 from sitegen.errors import Diagnostic, TemplateError
-from sitegen.output.writer import StagedOutput, place_file
+from sitegen.output.writer import StagedOutput
 from sitegen.render.templates import DerivedFile, OutputPlan, release_environment, render_output
 
 PARALLEL_THRESHOLD = 400  # below this, forking (and copying the site) costs more than it saves
@@ -193,7 +193,7 @@ def _build_derived(job: _Job) -> list[Result]:
     results: list[Result] = []
     for item in job.derived:
         print_ = job.derived_fingerprint(item)
-        written = place_file(job.staged.staging, job.staged.out_dir, item.output, data=item.build())
+        written = job.staged.place(item.output, item.build())
         results.append((item.output, print_, WRITTEN if written else UNCHANGED, ()))
     return results
 
@@ -208,6 +208,6 @@ def _render_share(indices: Sequence[int], job: _Job) -> list[Result]:
         except TemplateError as exc:
             results.append((plan.output, print_, FAILED, tuple(exc.diagnostics)))
             continue
-        written = place_file(job.staged.staging, job.staged.out_dir, plan.output, data=data)
+        written = job.staged.place(plan.output, data)
         results.append((plan.output, print_, WRITTEN if written else UNCHANGED, ()))
     return results

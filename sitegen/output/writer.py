@@ -95,15 +95,21 @@ class StagedOutput:
         unlock(str(self.staging))
         if not (self.staging / MANIFEST).is_file():
             write_manifest(self.staging, set())  # the mark that makes the folder the build's
-        _MADE_FOLDERS.clear()  # the staging folder's contents are not known yet
-        _MADE_FOLDERS.add(str(self.staging))
+        # Folders of the staging folder known to exist, so each is made (or checked) once a
+        # build; a forked renderer has its own copy. Folders of another build prove nothing.
+        self.made_folders: set[str] = {str(self.staging)}
         self.outputs: set[str] = set()
         self.written = self.unchanged = 0
         checkpoint("staging")
 
     def put(self, output: str, data: bytes) -> None:
         """A rendered file; linked from the previous site instead when its bytes are the same."""
-        self.record(output, place_file(self.staging, self.out_dir, output, data=data))
+        self.record(output, self.place(output, data))
+
+    def place(self, output: str, data: bytes) -> bool:
+        """Put the bytes in staging without recording them (a forked renderer's part: the
+        parent records them); True when written anew, not linked from the previous site."""
+        return place_file(self.staging, self.out_dir, output, self.made_folders, data=data)
 
     def record(self, output: str, written: bool) -> None:
         """A file placed in the staging folder (by another process, see render_pool)."""
@@ -122,14 +128,14 @@ class StagedOutput:
     def reuse(self, output: str) -> bool:
         """Make the previous build's file part of this site (not claimed yet: `record` does
         that); False when there is no such plain file."""
-        return link_previous(self.staging, self.out_dir, output)
+        return link_previous(self.staging, self.out_dir, output, self.made_folders)
 
     def path(self, output: str) -> Path:
         """Where the file of `output` can be read while the site is being made."""
         return self.staging / output
 
     def copy(self, output: str, source: Path) -> None:
-        self.record(output, place_file(self.staging, self.out_dir, output, source=source))
+        self.record(output, place_file(self.staging, self.out_dir, output, self.made_folders, source=source))
 
     def _claim(self, output: str) -> None:
         if output in self.outputs:
@@ -169,11 +175,11 @@ class StagedOutput:
         for rel in foreign:
             source = os.path.join(self.out_dir, rel)
             dest = os.path.join(self.staging, rel)
-            _ensure_folder(str(self.staging), os.path.dirname(dest))
+            _ensure_folder(str(self.staging), os.path.dirname(dest), self.made_folders)
             clear_path(dest)
             if os.path.islink(source):
                 os.symlink(os.readlink(source), dest)
-            elif not link_previous(self.staging, self.out_dir, rel):
+            elif not link_previous(self.staging, self.out_dir, rel, self.made_folders):
                 raise BuildFailed([Diagnostic(f"{self.shown}/{rel}", 0, 0, "error",
                                               "not made by the build, and not a file it can keep",
                                               "move it out of the output folder")])
@@ -189,17 +195,18 @@ class StagedOutput:
             _set_aside(self.staging, self.spare)
 
 
-def place_file(staging: Path, out_dir: Path, rel: str, data: bytes | None = None,
+def place_file(staging: Path, out_dir: Path, rel: str, made: set[str], data: bytes | None = None,
                source: Path | None = None) -> bool:
     """Put one file in staging; link the old one if identical. True when written anew.
 
     Called for every file of a build, so it works on plain strings and one `lstat` of
     the old file rather than on Path objects. The staging folder may be the site of the
     build before last, whose files can be hard links to the live site's: a file there
-    is replaced, never written into.
+    is replaced, never written into. `made`: the staging folders known to exist
+    (StagedOutput.made_folders), added to.
     """
     dest, old = os.path.join(staging, rel), os.path.join(out_dir, rel)
-    _ensure_folder(os.fspath(staging), os.path.dirname(dest))
+    _ensure_folder(os.fspath(staging), os.path.dirname(dest), made)
     try:
         info = os.lstat(old)
     except OSError:
@@ -255,7 +262,7 @@ def _is_link_of(dest: str, info: os.stat_result) -> bool:
     return here.st_ino == info.st_ino and here.st_dev == info.st_dev
 
 
-def _ensure_folder(staging: str, folder: str) -> None:
+def _ensure_folder(staging: str, folder: str, made: set[str]) -> None:
     """Make `folder` inside staging a real folder, its parents first, each checked once a build.
 
     A reused staging folder is the site of the build before last, kept in the cache: a
@@ -264,10 +271,10 @@ def _ensure_folder(staging: str, folder: str) -> None:
     points at. So every folder on the way is looked at with lstat, and anything but a
     real folder (a link, a file) is removed first. Stops at the staging folder itself,
     whose own path may well run through links."""
-    if folder in _MADE_FOLDERS:
+    if folder in made:
         return
     if folder != staging:
-        _ensure_folder(staging, os.path.dirname(folder))
+        _ensure_folder(staging, os.path.dirname(folder), made)
     try:
         is_folder = stat.S_ISDIR(os.lstat(folder).st_mode)
     except FileNotFoundError:
@@ -280,7 +287,7 @@ def _ensure_folder(staging: str, folder: str) -> None:
         except FileExistsError:  # made meanwhile by another renderer
             if not _is_real_folder(Path(folder)):
                 raise
-    _MADE_FOLDERS.add(folder)
+    made.add(folder)
 
 
 def _prune(staging: Path, outputs: set[str]) -> None:
@@ -311,12 +318,7 @@ def _prune(staging: Path, outputs: set[str]) -> None:
                 pass
 
 
-# Staging folders this process knows to exist, so each is made (or checked) once per build;
-# cleared by each new StagedOutput, since folders of another build prove nothing.
-_MADE_FOLDERS: set[str] = set()
-
-
-def link_previous(staging: Path, out_dir: Path, rel: str) -> bool:
+def link_previous(staging: Path, out_dir: Path, rel: str, made: set[str]) -> bool:
     """Link the previous build's file into staging; False when there is no such file.
 
     Only a plain file counts: a link put in the output by hand is never carried over, as
@@ -330,7 +332,7 @@ def link_previous(staging: Path, out_dir: Path, rel: str) -> bool:
         return False
     if _is_link_of(dest, info):
         return True  # a reused staging folder already holds this very file
-    _ensure_folder(os.fspath(staging), os.path.dirname(dest))
+    _ensure_folder(os.fspath(staging), os.path.dirname(dest), made)
     clear_path(dest)
     try:
         _in_folder(dest, lambda: os.link(old, dest))
