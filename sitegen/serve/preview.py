@@ -89,6 +89,7 @@ def prepare(config: Config, last: LastSite | None) -> None:
     preview does not wait for it (serve calls this once the tabs have reloaded)."""
     if last is not None and last.config_text == repr(config):
         last.processor.converter  # noqa: B018 - made on first use: make it now
+        last.documents_by_file  # noqa: B018 - likewise (a tenth of a second at 10,000 articles)
 
 
 def _plans_of(config: Config, last: LastSite, edit: _Edit) -> list[OutputPlan]:
