@@ -94,7 +94,8 @@ def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest:
     was, stale, and counted as pending: its stamp still names the old pages, so the next
     build indexes it. With `partial` (serve's
     catch-up), a cancel keeps the shards indexed by then and leaves the rest pending: an
-    editor saving every few seconds does not throw away a catch-up of many shards.
+    editor saving every few seconds does not throw away a catch-up of many shards. The
+    shards holding `changed` pages go first: an edit is found before the rest catches up.
     """
     started = time.perf_counter()
     searchable = searchable_plans(plans)
@@ -106,6 +107,7 @@ def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest:
     pages = _pages(staged, searchable, page_digest, changed if reuse else None)
     shards = plan_shards(pages, *families(config), config.search.pages_per_shard)
     stale, pending = _stale_shards(staged.out_dir, shards, settings, reuse, defer)
+    stale.sort(key=lambda shard: not any(page.output in changed for page in shard.pages))  # edits first
     work = staged.staging / WORK_DIR
     keepable = (lambda shard: _can_keep(staged.out_dir, shard, None)) if partial else None
     try:

@@ -489,3 +489,31 @@ def test_an_edit_during_the_catch_up_keeps_the_shards_indexed_by_then(make_site:
                                                                 encoding="utf-8")
     assert build_site(clean, "--quiet").code == 0
     assert read_tree(public) == read_tree(clean / "public")
+
+
+def test_the_catch_up_indexes_the_edited_pages_shards_first(make_site: Any, pagefind: Path) -> None:
+    """After an engine update every shard is stale, and catching up takes minutes on a large
+    site: the shards holding the pages an editor changed go first, so the edit is found
+    after one shard, not after all of them."""
+    from sitegen.build.pipeline import index_pending
+    from sitegen.build.session import BuildSession
+    from sitegen.config.settings import load_config
+    from sitegen.search.shards import SHARD_STAMP
+
+    root = make_site(SHARDED)
+    session = BuildSession()
+    _build_with(root, defer_search=True, session=session)
+    public = root / "public"
+    for stamp in public.glob(f"pagefind/*/*/{SHARD_STAMP}"):  # made by another engine: all stale
+        listed = json.loads(stamp.read_text(encoding="utf-8"))
+        listed["pages"] = [[output, "0" * 64, segmented] for output, _digest, segmented in listed["pages"]]
+        stamp.write_text(json.dumps(listed), encoding="utf-8")
+    source = root / "content" / "2019" / "old-argument.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nA zeppelin.\n", encoding="utf-8")
+    assert _build_with(root, defer_search=True, session=session).search_pending == 5
+    before = _shard_inodes(public)
+    report = index_pending(load_config(root), session, _EditBetweenShards())
+    assert report is not None and (report.shards[0], report.pending) == (1, 4)
+    renewed = {rel.rsplit("/", 1)[0] for rel, inode in _shard_inodes(public).items() if before.get(rel) != inode}
+    assert len(renewed) == 1
+    assert any("zeppelin" in f["content"] for f in _fragments(public / renewed.pop()).values())
