@@ -42,7 +42,7 @@ from sitegen.markup.shortcodes import (
     call_context,
     expand_shortcodes,
 )
-from sitegen.render.file_reads import MISSING, READ_KIND, checked_name, file_digest, read_project_file
+from sitegen.render.file_reads import MISSING, READ_KIND, RESOURCE_HINT, checked_name, file_digest, read_project_file
 from sitegen.render.go_partials import PARTIALS_FOLDER, GoPage, GoShortcode, PartialRunner
 from sitegen.render.go_values import GoResource, GoResources, GoStore
 from sitegen.render.included import IncludedOutputs
@@ -389,7 +389,7 @@ class BodyConverter:
         if doc is not None and not doc.source.content_path.rsplit("/", 1)[-1].startswith("index."):
             return None  # only a leaf bundle has resources
         folder = "assets" if doc is None else doc.source.path.rsplit("/", 1)[0]
-        relative = checked_name(f"{folder}/{str(name or '').lstrip('/')}", "resources.Get")
+        relative = checked_name(f"{folder}/{str(name or '').lstrip('/')}", "resources.Get", RESOURCE_HINT)
         digest = file_digest(self.config.root, relative)
         resolved[(READ_KIND, relative)] = digest
         if digest == MISSING:

@@ -28,6 +28,8 @@ MAX_READ_BYTES = 8 * 1024 * 1024
 MISSING = ""  # the digest recorded for a file that does not exist
 _DRIVE_RE = re.compile(r"^[A-Za-z]:")
 _HINT = "give a path relative to the project folder, e.g. data/example.toml"
+RESOURCE_HINT = ("give the name of a file inside assets/ (resources.Get) or inside the page's own "
+                 "folder (.Resources.Get), e.g. images/map.png")
 
 
 def read_project_file(root: Path, name: Any) -> tuple[str, str, str]:
@@ -46,21 +48,22 @@ def read_project_file(root: Path, name: Any) -> tuple[str, str, str]:
     return relative, data.decode("utf-8", errors="replace"), _digest(data)
 
 
-def checked_name(name: Any, what: str = "readFile") -> str:
-    """The name as a clean relative POSIX path; ShortcodeFailure for one that may not be read."""
+def checked_name(name: Any, what: str = "readFile", hint: str = _HINT) -> str:
+    """The name as a clean relative POSIX path; ShortcodeFailure for one that may not be
+    read, with `hint` (what a good name looks like for `what`)."""
     text = "" if name is None else str(name)
     if not text.strip():
-        raise ShortcodeFailure(f"{what}: no file name given", _HINT)
+        raise ShortcodeFailure(f"{what}: no file name given", hint)
     if "\x00" in text or "\\" in text:
         raise ShortcodeFailure(f"{what}: '{text}' is not a file name (it holds a backslash or "
                                "a NUL character)", "write the path with forward slashes")
     if text.startswith("/") or _DRIVE_RE.match(text):
         raise ShortcodeFailure(f"{what}: '{text}' is an absolute path; only files inside the "
-                               "project folder can be read", _HINT)
+                               "project folder can be read", hint)
     parts = [part for part in PurePosixPath(text).parts if part != "."]
     if ".." in parts:
         raise ShortcodeFailure(f"{what}: '{text}' leads out of its folder with '..'; only files "
-                               "inside the project folder can be read", _HINT)
+                               "inside the project folder can be read", hint)
     if any(part.startswith(".") for part in parts):
         raise ShortcodeFailure(f"{what}: '{text}' is a hidden file or in a hidden folder, which "
                                "shortcodes may not read", "move the file to a folder whose name "

@@ -55,7 +55,9 @@ def test_a_name_leaving_assets_stops_the_page_at_the_shortcode(make_site: Callab
     run = build_site(root)
     assert run.code == 1
     assert run.err.startswith("content/2024/leak.md:5:1: error: resources.Get: 'assets/../config.yaml' leads "
-                              "out of its folder with '..'; only files inside the project folder can be read\n")
+                              "out of its folder with '..'; only files inside the project folder can be read\n"
+                              "  hint: give the name of a file inside assets/ (resources.Get) or inside the "
+                              "page's own folder (.Resources.Get), e.g. images/map.png\n")
 
 
 def test_a_link_out_of_assets_is_not_followed(make_site: Callable[..., Path], tmp_path: Path) -> None:
