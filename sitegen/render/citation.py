@@ -91,7 +91,13 @@ def _wrapped(title: str, opening: str, closing: str) -> bool:
 
 @jinja2.pass_context
 def _citation_in(context: jinja2.runtime.Context, article: Article) -> ArticleCitation:
-    return citation(article, context["site"])
+    """citation(), made once for an article page that shows it in its head and its body
+    (every style is a citeproc run: the largest part of rendering an article)."""
+    site = context["site"]
+    memo = context.environment.globals.get("cached")
+    if hasattr(memo, "recent"):
+        return memo.recent((article, site), lambda: citation(article, site))
+    return citation(article, site)
 
 
 @jinja2.pass_context

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 import jinja2.meta
@@ -38,6 +38,8 @@ from sitegen.render.site_reads import LOOP_CONTROLS
 from sitegen.render.structured import TEMPLATE_GLOBALS as STRUCTURED_GLOBALS
 from sitegen.site.catalog import Translator, load_catalog
 from sitegen.theme import NOTES, SHOWN_PREFIX, layered_files, theme_folder
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ class RenderMemo:
 
     def __init__(self) -> None:
         self._html: dict[tuple[int, ...], tuple[tuple[Any, ...], Markup]] = {}
+        self._recent: tuple[tuple[int, ...], Any, tuple[Any, ...]] | None = None
 
     def __call__(self, *keys: Any, caller: jinja2.runtime.Macro) -> Markup:
         ident = tuple(id(key) for key in keys)
@@ -107,8 +110,19 @@ class RenderMemo:
             known = self._html[ident] = (keys, Markup(caller()))
         return known[1]
 
+    def recent(self, keys: tuple[Any, ...], make: Callable[[], T]) -> T:
+        """The value `make` gives for these keys (compared by identity), kept only until a
+        call with other keys: a page that asks twice in a row (an article's citation, for
+        its head and for its body) makes it once, and nothing piles up over a build."""
+        ident = tuple(id(key) for key in keys)  # the keys are kept alive with it: no id reused
+        known = self._recent
+        if known is None or known[0] != ident:
+            known = self._recent = (ident, make(), keys)
+        return known[1]
+
     def clear(self) -> None:
         self._html.clear()
+        self._recent = None
 
 
 class SiteHandle:
