@@ -180,8 +180,8 @@ def _render_and_swap(config: Config, options: BuildOptions, cache: BuildCache, c
         previous = cache.page_fingerprints()
         timings["templates"] = time.perf_counter() - clock
         staged = _output(config, options, cache, state)
-        rendered, report, pending = _write(config, options, planned, envs, staged, fingerprinter, previous,
-                                           timings, before_swap)
+        rendered, report, pending = _write(config, options, planned, envs, staged, fingerprinter,
+                                           (previous, cache.stale_pages()), timings, before_swap)
     except BaseException:
         envs.release()  # a failed or cancelled build's site is garbage now, not at the next full collection
         raise
@@ -298,18 +298,22 @@ def _environments(config: Config, planned: PlannedSite) -> Environments:
 
 
 def _write(config: Config, options: BuildOptions, planned: PlannedSite, env: Environments,
-           staged: StagedOutput, fingerprinter: Fingerprinter, previous: dict[str, str],
+           staged: StagedOutput, fingerprinter: Fingerprinter, last: tuple[dict[str, str], set[str]],
            timings: dict[str, float], before_swap: Callable[[], None]
            ) -> tuple[RenderOutcome, WriteReport, int]:
     """Render, copy and index into staging, then swap it in; on any failure, throw it away.
 
-    Returns what was rendered, what the swap did, and how many search shards were left
-    stale for a later build (only with `defer_search`)."""
+    `last`: the last build's page fingerprints, and the pages a preview wrote since (which
+    count as changed for search even when this build makes the very bytes the preview
+    did: the index has not seen them). Returns what was rendered, what the swap did, and
+    how many search shards were left stale for a later build (only with `defer_search`)."""
     clock = time.perf_counter()
     pending = 0
     try:
+        previous, previewed = last
         rendered = render_plans(planned.plans, planned.derived, env, staged, fingerprinter, previous,
                                 options.jobs)
+        rendered.changed |= previewed & rendered.fingerprints.keys()
         raise_errors(rendered.problems, TemplateError)
         checkpoint("rendered")
         _stop_if_cancelled(options)

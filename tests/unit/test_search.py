@@ -517,3 +517,33 @@ def test_the_catch_up_indexes_the_edited_pages_shards_first(make_site: Any, page
     renewed = {rel.rsplit("/", 1)[0] for rel, inode in _shard_inodes(public).items() if before.get(rel) != inode}
     assert len(renewed) == 1
     assert any("zeppelin" in f["content"] for f in _fragments(public / renewed.pop()).values())
+
+
+def test_a_page_a_preview_wrote_counts_as_changed_for_search(make_site: Any, pagefind: Path) -> None:
+    """serve's preview writes the edited page first; the build after it makes the same
+    bytes, so the page looked unchanged, and search took whether it holds Japanese from
+    the old index: an English page given a Japanese sentence stayed out of the Japanese
+    family (and its shards were not indexed first)."""
+    from datetime import UTC, datetime
+
+    from sitegen.build.pipeline import build, index_pending
+    from sitegen.build.session import BuildSession
+    from sitegen.config.settings import load_config
+    from sitegen.serve.preview import preview
+
+    root = make_site(SHARDED)
+    config = load_config(root)
+    session = BuildSession()
+    build(config, now=datetime.now(UTC), defer_search=True, session=session)
+    source = root / "content" / "about.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\n沖縄の基地について。\n", encoding="utf-8")
+    assert preview(config, session.last, [str(source)]) == ["about/index.html"]
+    assert build(config, now=datetime.now(UTC), defer_search=True, session=session).search_pending
+    assert index_pending(config, session) is not None
+    public = root / "public"
+    segmented = {url for folder in public.glob("pagefind/ja/*") for url in _fragments(folder)}
+    assert "/about/" in segmented
+    clean = make_site(SHARDED)
+    (clean / "content" / "about.md").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    assert build_site(clean, "--quiet").code == 0
+    assert read_tree(public) == read_tree(clean / "public")
