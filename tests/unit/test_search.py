@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import json
+import os
 import sys
 import threading
 from pathlib import Path
@@ -442,9 +443,15 @@ def test_serves_catch_up_stops_at_the_page_it_is_reading_when_an_edit_arrives(ma
     source.write_text(source.read_text(encoding="utf-8") + "\nA zeppelin.\n", encoding="utf-8")
     assert _build_with(root, defer_search=True, session=session).search_pending > 0
     before = read_tree(root / "public")
-    cancel = CountingEvent(after=2)
+    folders = 1 + sum(len(found) for _folder, found, _files in os.walk(root / "public"))
+    cancel = CountingEvent(after=2)  # it first walks the output, which takes seconds at 40,000
     with pytest.raises(BuildCancelled):
         index_pending(load_config(root), session, cancel)
+    assert cancel.where["output/ownership.py"] == 2  # stopped at the second folder
+    cancel = CountingEvent(after=folders + 2)
+    with pytest.raises(BuildCancelled):
+        index_pending(load_config(root), session, cancel)
+    assert cancel.where["output/ownership.py"] == folders  # one look per folder
     assert cancel.where["search/indexing.py"] == 2  # stopped at the second page, before Pagefind
     assert read_tree(root / "public") == before
     assert index_pending(load_config(root), session) is not None  # the next one finishes the job
