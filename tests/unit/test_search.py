@@ -331,6 +331,14 @@ def _shard_inodes(public: Path) -> dict[str, int]:
             for p in public.glob("pagefind/*/*/*") if p.is_file()}
 
 
+def _assert_as_a_clean_build(make_site: Any, public: Path, rel: str, source: Path) -> None:
+    """`public` is what a clean build makes of SHARDED with content/`rel` as `source` is now."""
+    clean = make_site(SHARDED)
+    (clean / "content" / rel).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    assert build_site(clean, "--quiet").code == 0
+    assert read_tree(public) == read_tree(clean / "public")
+
+
 def test_an_edit_reindexes_only_the_shards_that_hold_the_page(make_site: Any, pagefind: Path) -> None:
     root = make_site(SHARDED)
     assert build_site(root, "--quiet").code == 0
@@ -401,11 +409,7 @@ def test_a_deferred_build_publishes_pages_and_leaves_changed_shards_for_later(
     assert caught_up.search_pending == 0 and caught_up.rendered == 0
     fragments = {url: f for folder in public.glob("pagefind/en/*") for url, f in _fragments(folder).items()}
     assert "zeppelin" in fragments["/2019/old-argument/"]["content"]
-    clean = make_site(SHARDED)
-    (clean / "content" / "2019" / "old-argument.md").write_text(source.read_text(encoding="utf-8"),
-                                                                encoding="utf-8")
-    assert build_site(clean, "--quiet").code == 0
-    assert read_tree(public) == read_tree(clean / "public")
+    _assert_as_a_clean_build(make_site, public, "2019/old-argument.md", source)
 
 
 def test_a_cancelled_catch_up_leaves_the_site_as_it_was(make_site: Any, pagefind: Path) -> None:
@@ -491,11 +495,7 @@ def test_an_edit_during_the_catch_up_keeps_the_shards_indexed_by_then(make_site:
     rest = index_pending(load_config(root), session)
     assert rest is not None and (rest.shards[0], rest.pending) == (1, 0)  # only the shard left
     assert _build_with(root).search_pending == 0
-    clean = make_site(SHARDED)
-    (clean / "content" / "2019" / "old-argument.md").write_text(source.read_text(encoding="utf-8"),
-                                                                encoding="utf-8")
-    assert build_site(clean, "--quiet").code == 0
-    assert read_tree(public) == read_tree(clean / "public")
+    _assert_as_a_clean_build(make_site, public, "2019/old-argument.md", source)
 
 
 def test_the_catch_up_indexes_the_edited_pages_shards_first(make_site: Any, pagefind: Path) -> None:
@@ -550,7 +550,4 @@ def test_a_page_a_preview_wrote_counts_as_changed_for_search(make_site: Any, pag
     public = root / "public"
     segmented = {url for folder in public.glob("pagefind/ja/*") for url in _fragments(folder)}
     assert "/about/" in segmented
-    clean = make_site(SHARDED)
-    (clean / "content" / "about.md").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
-    assert build_site(clean, "--quiet").code == 0
-    assert read_tree(public) == read_tree(clean / "public")
+    _assert_as_a_clean_build(make_site, public, "about.md", source)
