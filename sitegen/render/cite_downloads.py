@@ -34,6 +34,9 @@ def citation_files(site: SiteView, config: Config,
     edit remakes the downloads only when it changes what they say (the abstract).
     """
     records = {a.source_path: csl_record(a, site) for a in site.articles}
+    # Each record as JSON once: a term's fingerprint joins its articles' (an article is in
+    # several terms, and encoding each term's records again was most of this at 40,000).
+    shown_records = {path: json.dumps(record, sort_keys=True, ensure_ascii=False) for path, record in records.items()}
     files = []
     for article in site.articles:
         cancel_point()  # serve's build stops here when a newer edit arrives (sitegen/cancelling.py)
@@ -43,14 +46,13 @@ def citation_files(site: SiteView, config: Config,
         base = article_file_base(page or output_file(site_path(article.url, site.base_path)))
         if base is None:
             continue
-        record = records[article.source_path]
-        shown = json.dumps(record, sort_keys=True, ensure_ascii=False)
+        record, shown = records[article.source_path], shown_records[article.source_path]
         for ext, make in (("bib", bibtex), ("ris", ris), ("json", _one_json)):
             files.append(DerivedFile(f"{base}.{ext}", partial(_encoded, make, record), extra=shown))
     for taxonomy in site.taxonomies:
         for term in taxonomy.terms:
             chosen = [records[a.source_path] for a in term.articles]
-            shown = json.dumps(chosen, sort_keys=True, ensure_ascii=False)
+            shown = "[" + ", ".join(shown_records[a.source_path] for a in term.articles) + "]"
             base = f"{site.lang_prefix}/{taxonomy.plural}/{term.slug}/citations".lstrip("/")
             for ext, many in (("bib", bibtex), ("ris", ris)):
                 files.append(DerivedFile(f"{base}.{ext}", partial(_joined, chosen, many), extra=shown))
