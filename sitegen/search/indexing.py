@@ -44,6 +44,7 @@ from sitegen.output.writer import StagedOutput
 from sitegen.render.templates import OutputPlan
 from sitegen.search.bundle import canonicalize_bundle, prune_bundle
 from sitegen.search.pagefind_cli import NothingIndexed, find_pagefind, pagefind_version, run_pagefind
+from sitegen.search.published import PublishedShards
 from sitegen.search.shards import BUNDLE_DIR, SHARD_STAMP, IndexedPage, Shard, has_han_or_kana, plan_shards, shard_list
 
 log = logging.getLogger(__name__)
@@ -106,14 +107,15 @@ def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest:
     settings = _settings(pagefind_version(pagefind))
     pages = _pages(staged, searchable, page_digest, changed if reuse else None)
     shards = plan_shards(pages, *families(config), config.search.pages_per_shard)
-    stale, pending = _stale_shards(staged.out_dir, shards, settings, reuse, defer)
+    published = PublishedShards(staged.out_dir)
+    stale, pending = _stale_shards(published, shards, settings, reuse, defer)
     stale.sort(key=lambda shard: not any(page.output in changed for page in shard.pages))  # edits first
     work = staged.staging / WORK_DIR
-    keepable = (lambda shard: _can_keep(staged.out_dir, shard, None)) if partial else None
+    keepable = (lambda shard: published.can_keep(shard, None)) if partial else None
     try:
         built = _index(staged, stale, pagefind, work, config.search.timeout, cancel, keepable)
         pending += [s for s in stale if s not in built]  # what a cancel left (only `partial`)
-        files = sum(_put_shard(staged, shard, built.get(shard), settings) for shard in shards)
+        files = sum(_put_shard(staged, shard, built.get(shard), settings, published) for shard in shards)
     except NothingIndexed as exc:  # a theme without <html> elements, say: no search
         log.warning("search: no index written: %s", exc)
         return SearchReport(False, 0, 0, time.perf_counter() - started)
@@ -129,11 +131,11 @@ def _report(seconds: float, built: int, shards: int, pending: int, pages: int, f
     return SearchReport(built > 0, pages, files + 1, seconds, (built, shards), pending)
 
 
-def _stale_shards(out_dir: Path, shards: Sequence[Shard], settings: dict[str, object], reuse: bool,
-                  defer: bool) -> tuple[list[Shard], list[Shard]]:
+def _stale_shards(published: PublishedShards, shards: Sequence[Shard], settings: dict[str, object],
+                  reuse: bool, defer: bool) -> tuple[list[Shard], list[Shard]]:
     """The shards to index now, and those left stale for later (only with `defer`)."""
-    stale = [s for s in shards if not (reuse and _can_keep(out_dir, s, s.stamp(settings)))]
-    pending = [s for s in stale if defer and _can_keep(out_dir, s, None)]
+    stale = [s for s in shards if not (reuse and published.can_keep(s, s.stamp(settings)))]
+    pending = [s for s in stale if defer and published.can_keep(s, None)]
     return [s for s in stale if s not in pending], pending
 
 
@@ -172,24 +174,6 @@ def _previous_pages(out_dir: Path) -> dict[str, bool]:
         except (OSError, ValueError, KeyError, TypeError):
             continue  # an unreadable stamp only means reading those pages again
     return known
-
-
-def _can_keep(out_dir: Path, shard: Shard, stamp: bytes | None) -> bool:
-    """True when the published shard was made from exactly these pages and settings (from
-    whatever pages, for `stamp` None: a stale shard kept while search catches up)."""
-    folder = out_dir / shard.folder
-    try:
-        if stamp is not None and (folder / SHARD_STAMP).read_bytes() != stamp:
-            return False
-    except OSError:
-        return False
-    return (folder / "pagefind-entry.json").is_file() and _is_plain(folder)
-
-
-def _is_plain(folder: Path) -> bool:
-    """Whether a published bundle is made of plain files only: a link there (put by hand)
-    is never carried into the new site."""
-    return not any(path.is_symlink() or not (path.is_file() or path.is_dir()) for path in folder.rglob("*"))
 
 
 def _index(staged: StagedOutput, stale: list[Shard], pagefind: Path, work: Path, timeout: float,
@@ -234,11 +218,11 @@ def _index_shard(staged: StagedOutput, shard: Shard, pagefind: Path, work: Path,
     return out
 
 
-def _put_shard(staged: StagedOutput, shard: Shard, built: Path | None, settings: dict[str, object]) -> int:
+def _put_shard(staged: StagedOutput, shard: Shard, built: Path | None, settings: dict[str, object],
+               published: PublishedShards) -> int:
     """Hand a shard's files to the writer: the new bundle, or the published one kept."""
     if built is None:
-        folder = staged.out_dir / shard.folder
-        files = sorted(p.relative_to(staged.out_dir).as_posix() for p in folder.rglob("*") if p.is_file())
+        files = published.files(shard) or []
         for rel in files:
             staged.keep(rel)
         return len(files)

@@ -551,3 +551,25 @@ def test_a_page_a_preview_wrote_counts_as_changed_for_search(make_site: Any, pag
     segmented = {url for folder in public.glob("pagefind/ja/*") for url in _fragments(folder)}
     assert "/about/" in segmented
     _assert_as_a_clean_build(make_site, public, "about.md", source)
+
+
+def test_a_link_put_in_a_published_bundle_is_never_kept(make_site: Any, pagefind: Path, tmp_path: Path) -> None:
+    """A published shard is kept only when everything in it is a plain file: one of its
+    files replaced by a link (to anything) makes it stale, and the next build indexes it
+    again instead of carrying the link, or what it points at, into the site."""
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(b"not for the site")
+    root = make_site(SHARDED)
+    assert build_site(root, "--quiet").code == 0
+    public = root / "public"
+    entry = next(folder / "pagefind-entry.json" for folder in sorted(public.glob("pagefind/en/*"))
+                 if "about/index.html" not in (folder / SHARD_STAMP).read_text(encoding="utf-8"))
+    entry.unlink()
+    entry.symlink_to(secret)
+    source = root / "content" / "about.md"  # an edit elsewhere: the build runs, the shard's pages stand
+    source.write_text(source.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    assert build_site(root, "--quiet").code == 0
+    assert not entry.is_symlink() and entry.read_bytes()
+    assert not any(p.is_symlink() for p in public.rglob("*"))
+    assert b"not for the site" not in b"".join(p.read_bytes() for p in public.rglob("*") if p.is_file())
+    _assert_as_a_clean_build(make_site, public, "about.md", source)
