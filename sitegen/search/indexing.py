@@ -108,8 +108,7 @@ def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest:
     pages = _pages(staged, searchable, page_digest, changed if reuse else None)
     shards = plan_shards(pages, *families(config), config.search.pages_per_shard)
     published = PublishedShards(staged.out_dir)
-    stale, pending = _stale_shards(published, shards, settings, reuse, defer)
-    stale.sort(key=lambda shard: not any(page.output in changed for page in shard.pages))  # edits first
+    stale, pending = _stale_shards(published, shards, settings, reuse, defer, changed)
     work = staged.staging / WORK_DIR
     keepable = (lambda shard: published.can_keep(shard, None)) if partial else None
     try:
@@ -132,11 +131,13 @@ def _report(seconds: float, built: int, shards: int, pending: int, pages: int, f
 
 
 def _stale_shards(published: PublishedShards, shards: Sequence[Shard], settings: dict[str, object],
-                  reuse: bool, defer: bool) -> tuple[list[Shard], list[Shard]]:
-    """The shards to index now, and those left stale for later (only with `defer`)."""
+                  reuse: bool, defer: bool, changed: set[str]) -> tuple[list[Shard], list[Shard]]:
+    """The shards to index now, those holding `changed` pages first (an edit is found before
+    the rest catches up), and those left stale for later (only with `defer`)."""
     stale = [s for s in shards if not (reuse and published.can_keep(s, s.stamp(settings)))]
     pending = [s for s in stale if defer and published.can_keep(s, None)]
-    return [s for s in stale if s not in pending], pending
+    now = [s for s in stale if s not in pending]
+    return sorted(now, key=lambda shard: not any(page.output in changed for page in shard.pages)), pending
 
 
 def _settings(version: str) -> dict[str, object]:
