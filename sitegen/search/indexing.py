@@ -108,11 +108,11 @@ def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest:
     pages = _pages(staged, searchable, page_digest, changed if reuse else None)
     shards = plan_shards(pages, *families(config), config.search.pages_per_shard)
     published = PublishedShards(staged.out_dir)
-    stale, pending = _stale_shards(published, shards, settings, reuse, defer, changed)
+    stale, pending, urgent = _stale_shards(published, shards, settings, reuse, defer, changed)
     work = staged.staging / WORK_DIR
     keepable = (lambda shard: published.can_keep(shard, None)) if partial else None
     try:
-        built = _index(staged, stale, pagefind, work, config.search.timeout, cancel, keepable)
+        built = _index(staged, stale, pagefind, work, config.search.timeout, cancel, keepable, urgent)
         pending += [s for s in stale if s not in built]  # what a cancel left (only `partial`)
         files = sum(_put_shard(staged, shard, built.get(shard), settings, published) for shard in shards)
     except NothingIndexed as exc:  # a theme without <html> elements, say: no search
@@ -131,13 +131,14 @@ def _report(seconds: float, built: int, shards: int, pending: int, pages: int, f
 
 
 def _stale_shards(published: PublishedShards, shards: Sequence[Shard], settings: dict[str, object],
-                  reuse: bool, defer: bool, changed: set[str]) -> tuple[list[Shard], list[Shard]]:
+                  reuse: bool, defer: bool, changed: set[str]) -> tuple[list[Shard], list[Shard], int]:
     """The shards to index now, those holding `changed` pages first (an edit is found before
-    the rest catches up), and those left stale for later (only with `defer`)."""
+    the rest catches up), those left stale for later (only with `defer`), and how many of
+    the first hold changed pages."""
     stale = [s for s in shards if not (reuse and published.can_keep(s, s.stamp(settings)))]
     pending = [s for s in stale if defer and published.can_keep(s, None)]
-    now = [s for s in stale if s not in pending]
-    return sorted(now, key=lambda shard: not any(page.output in changed for page in shard.pages)), pending
+    holding = [s for s in stale if s not in pending and any(page.output in changed for page in s.pages)]
+    return holding + [s for s in stale if s not in pending and s not in holding], pending, len(holding)
 
 
 def _settings(version: str) -> dict[str, object]:
@@ -178,17 +179,21 @@ def _previous_pages(out_dir: Path) -> dict[str, bool]:
 
 
 def _index(staged: StagedOutput, stale: list[Shard], pagefind: Path, work: Path, timeout: float,
-           cancel: threading.Event | None = None, keepable: Callable[[Shard], bool] | None = None
-           ) -> dict[Shard, Path]:
+           cancel: threading.Event | None = None, keepable: Callable[[Shard], bool] | None = None,
+           urgent: int = 0) -> dict[Shard, Path]:
     """Index each stale shard into its own folder under `work`; the bundles by shard.
 
     One Pagefind run at a time: each uses every core, and the segmenting one holds a
-    Japanese dictionary of some 300 MB. With `keepable`, a cancel returns the shards done
-    so far, when every shard not done can be kept as published (see index_search)."""
+    Japanese dictionary of some 300 MB. With `keepable`, when every shard not done can be
+    kept as published (see index_search), a cancel returns the shards done so far, and so
+    does the end of the first `urgent` ones (those holding edited pages): they are
+    published at once, not after a catch-up of every shard (minutes at 40,000 articles)."""
     remove_tree(str(work))  # left by a build killed while indexing, if there is one
     deadline = time.monotonic() + timeout
     built: dict[Shard, Path] = {}
     for shard in stale:
+        if keepable is not None and 0 < urgent == len(built) and all(keepable(s) for s in stale if s not in built):
+            break  # the edited pages' shards are done: publish them, the rest after
         try:
             if built and cancel is not None and cancel.is_set():  # between shards: no links made
                 raise BuildCancelled("build cancelled: the sources changed again")

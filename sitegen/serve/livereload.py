@@ -336,8 +336,8 @@ class Rebuilder:
             self.search_pending = False
             return
         seconds = time.perf_counter() - started
-        if self.search_pending:  # an edit stopped it half-way: the rest after that edit's build
-            log.info("search index: part caught up in %.2f s, the rest after the edit", seconds)
+        if self.search_pending:  # the edited pages' shards, or an edit stopped it: the rest later
+            log.info("search index: part caught up in %.2f s, the rest follows", seconds)
             return
         print(f"[{time.strftime('%H:%M:%S')}] search index caught up in {seconds:.2f} s",
               file=self._out, flush=True)
