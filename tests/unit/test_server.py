@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from http import HTTPStatus
 from pathlib import Path
 
@@ -192,3 +193,30 @@ def test_pinned_overrides_keep_command_line_values_only(tmp_path: Path) -> None:
     assert pinned_overrides(overridden) == {
         "build_drafts": False, "build_future": False,
         "paths.output": "out", "site.base_url": "/x/"}
+
+
+def test_the_build_after_a_preview_waits_for_the_open_tabs_to_reload_not_longer() -> None:
+    """serve's full build after a preview starts once every open tab has reloaded (its
+    event stream opened again), so the reload does not compete with the build for the
+    interpreter; with no tab open it starts at once, and a new edit ends the wait."""
+    hub = LiveReloadHub()
+    assert hub.open_stream()  # one tab, on the page being edited
+    before = hub.tabs()
+    assert before[0] == 1
+    cancel = threading.Event()
+
+    def reload_the_tab() -> None:
+        hub.close_stream()
+        hub.open_stream()
+
+    tab = threading.Timer(0.05, reload_the_tab)
+    tab.start()
+    waited = time.monotonic()
+    assert hub.wait_for_reloads(before, 60.0, cancel) is False
+    assert hub.tabs() == (1, before[1] + 1)  # the tab had reloaded when the wait ended
+    assert time.monotonic() - waited < 30  # at the reload, long before the limit
+    tab.join()
+    idle = LiveReloadHub()
+    assert idle.wait_for_reloads(idle.tabs(), 60.0, cancel) is False  # no tab: no wait
+    cancel.set()
+    assert hub.wait_for_reloads(hub.tabs(), 60.0, cancel) is True  # an edit came: stop waiting
