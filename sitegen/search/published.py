@@ -22,15 +22,15 @@ class PublishedShards:
 
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
-        self._files: dict[Shard, list[str] | None] = {}
+        self._files: dict[str, list[str] | None] = {}  # by folder: a Shard hashes all its pages
 
     def files(self, shard: Shard) -> list[str] | None:
         """The shard's files, relative to the output folder and sorted; None when it has
         none, or holds anything but plain files and folders (a link is never carried into
         the new site)."""
-        if shard not in self._files:
-            self._files[shard] = _plain_files(self.out_dir, shard.folder)
-        return self._files[shard]
+        if shard.folder not in self._files:
+            self._files[shard.folder] = _plain_files(self.out_dir, shard.folder)
+        return self._files[shard.folder]
 
     def can_keep(self, shard: Shard, stamp: bytes | None) -> bool:
         """True when the published shard was made from exactly these pages and settings
