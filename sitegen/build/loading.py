@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache, partial
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ from sitegen.content.sources import Source, SourceTree, discover_sources
 from sitegen.content.urls import Route, alias_path, route_document
 from sitegen.content.zones import site_zone
 from sitegen.errors import ContentError, Diagnostic, raise_errors
+from sitegen.incremental.bodies import BodyStore
 from sitegen.incremental.cache import BuildCache, digest
 from sitegen.render.bodies import ConvertedBody, RefIndex, refs_still_resolve
 from sitegen.render.file_reads import READ_KIND
@@ -128,22 +129,25 @@ def read_sources(config: Config, timings: dict[str, float], cache: BuildCache | 
 def load_site(config: Config, now: datetime, timings: dict[str, float] | None = None,
               cache: BuildCache | None = None, jobs: int | None = None,
               progress: ProgressCallback | None = None, tree: SourceTree | None = None,
-              session: BuildSession | None = None) -> CheckedSite:
+              session: BuildSession | None = None, bodies: BodyStore | None = None) -> CheckedSite:
     """Read, parse, route and convert every page; raise one SiteError listing every problem.
 
-    Converted bodies go to `cache` (its database, or its memory without one); the pages
-    returned read them from there when a template asks (model.ArticleBody). `tree`: the
+    Converted bodies go to `cache`; the pages returned read them from `bodies`, the build's
+    body store (a new one on `cache` if not given), which loads them from the cache when
+    asked (incremental/bodies.py). `tree`: the
     sources if already discovered. `session` (serve's, used only with the cache, whose keys
     hold the settings): results and routes kept from the last build (build/session.py).
     """
     timings = {} if timings is None else timings
     cache = cache or BuildCache(None)
+    bodies = BodyStore(cache) if bodies is None else bodies
     tree = tree or read_sources(config, timings)
     clock = time.perf_counter()
     site_zone(config)  # a wrong site.timezone stops here, before any worker starts
     conversion = conversion_fingerprint(config)
     problems = list(tree.diagnostics)
-    stage = _Stages.read(config, tree, cache, conversion, jobs, progress, session if cache.enabled else None)
+    stage = _Stages.read(config, tree, cache, bodies, conversion, jobs, progress,
+                         session if cache.enabled else None)
     routed = _Published.sort(stage.first_results(), config, now, [])  # its problems come below
     documents = [doc for doc, _, _ in routed.published]
     routes = _routes(documents, routed.options, config, problems, _router(config, stage.session))
@@ -153,10 +157,10 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     data, catalog, glossary = _site_files(config, problems)
     found = _Published.sort(results, config, now, problems)
     raise_errors(problems, ContentError)
-    pages = _page_inputs(found.published, routes, cache)
+    pages = _page_inputs(found.published, routes, bodies)
     body_keys, file_reads = _read_keys(found.published)
     if found.deferred:
-        second = SecondPass(config, cache, conversion, documents, data, found.unrendered, refs)
+        second = SecondPass(config, (cache, bodies), conversion, documents, data, found.unrendered, refs)
         body_keys.update(_second_pass(second, found, results, pages, routes, problems, timings))
     problems.extend(_translation_keys(documents, config))
     raise_errors(problems, ContentError)
@@ -259,7 +263,7 @@ def _second_pass(second: SecondPass, found: _Published, results: list[tuple[str,
     problems.extend(d for _, result in converted_again for d in result.diagnostics)
     again = [(result.document, result.converted, key) for key, result in converted_again
              if result.document is not None]
-    pages += _page_inputs(again, routes, second.cache)
+    pages += _page_inputs(again, routes, second.bodies)
     if second.converted:
         timings["convert with site"] = time.perf_counter() - clock
     # The site the body was made from; not the cache key, which a build without the cache
@@ -297,10 +301,10 @@ def _unrendered_bundles(documents: list[Document], options: dict[str, Any], conf
 
 
 def _page_inputs(published: list[tuple[Document, ConvertedBody | None, str]], routes: dict[str, Route],
-                 cache: BuildCache) -> list[PageInput]:
-    """A PageInput per converted page; bodies stay in the cache."""
+                 bodies: BodyStore) -> list[PageInput]:
+    """A PageInput per converted page; bodies stay in the cache until the store loads them."""
     return [PageInput(doc, routes[doc.source.path], converted.body, converted.summary_html,
-                      ArticleBody(partial(cache.get_body, key), doc.source.path), converted.glossary)
+                      ArticleBody(bodies, key, doc.source.path), converted.glossary)
             for doc, converted, key in published if converted is not None]
 
 
@@ -333,10 +337,11 @@ class _Stages:
     base: str  # what every key starts from: the conversion fingerprint when the cache is on
     known: dict[str, SourceResult]  # stored results, and those converted at the first stage
     fresh: set[str]  # keys of the results converted by this build
+    bodies: BodyStore  # the build's: bodies the cache could not store are held there
     session: BuildSession | None = None
 
     @classmethod
-    def read(cls, config: Config, tree: SourceTree, cache: BuildCache, conversion: str,
+    def read(cls, config: Config, tree: SourceTree, cache: BuildCache, bodies: BodyStore, conversion: str,
              jobs: int | None, progress: ProgressCallback | None,
              session: BuildSession | None = None) -> _Stages:
         base = conversion if cache.enabled else ""
@@ -351,9 +356,9 @@ class _Stages:
             if result is not None:  # else not stored, or not whole: converted again and replaced
                 known[key] = result
         missing = [s for s, k in zip(tree.sources, keys, strict=True) if k not in known]
-        fresh = _convert_missing(config, cache, base, missing, jobs, progress, None)
+        fresh = _convert_missing(config, (cache, bodies), base, missing, jobs, progress, None)
         known.update(fresh)
-        return cls(list(tree.sources), keys, base, known, set(fresh), session)
+        return cls(list(tree.sources), keys, base, known, set(fresh), bodies, session)
 
     def first_results(self) -> list[tuple[str, SourceResult]]:
         return [(k, self.known[k]) for k in self.keys]
@@ -365,8 +370,8 @@ class _Stages:
                  if _needs_converting(self.known[key], refs, config)]
         rebuilder = BodyRebuilder(config, dict(zip(self.keys, self.sources, strict=True)))
         rebuilder.refs = refs
-        cache.rebuild_bodies_with(rebuilder)
-        fresh = _convert_missing(config, cache, self.base, again, jobs, None, refs)
+        self.bodies.rebuild_with(rebuilder)
+        fresh = _convert_missing(config, (cache, self.bodies), self.base, again, jobs, None, refs)
         self.known.update(fresh)
         self.fresh.update(fresh)
         # A source whose shortcodes read the site is parsed again every build (its first-pass
@@ -387,10 +392,13 @@ def _needs_converting(result: SourceResult, refs: RefIndex, config: Config) -> b
     return result.converted is not None and not refs_still_resolve(result.converted, refs, config)
 
 
-def _convert_missing(config: Config, cache: BuildCache, base: str, missing: list[Source], jobs: int | None,
-                     progress: ProgressCallback | None, refs: RefIndex | None) -> dict[str, SourceResult]:
+def _convert_missing(config: Config, stores: tuple[BuildCache, BodyStore], base: str, missing: list[Source],
+                     jobs: int | None, progress: ProgressCallback | None,
+                     refs: RefIndex | None) -> dict[str, SourceResult]:
     """Convert the sources the cache has no result for, storing results in batches while
-    the workers convert the rest; returns them by cache key."""
+    the workers convert the rest (the body store holds the bodies the cache could not
+    store); returns them by cache key."""
+    cache, store = stores
     computed = process_sources(config, missing, jobs, refs)
     if progress is not None:
         computed = _reporting(computed, len(missing), progress)
@@ -405,9 +413,11 @@ def _convert_missing(config: Config, cache: BuildCache, base: str, missing: list
         if processed.body is not None:
             bodies[key] = processed.body
         if len(batch) >= CACHE_BATCH:  # stored while workers convert the rest
-            cache.put_sources(batch, bodies)
+            if not cache.put_sources(batch, bodies):
+                store.hold(bodies)
             batch, bodies = {}, {}
-    cache.put_sources(batch, bodies)
+    if not cache.put_sources(batch, bodies):
+        store.hold(bodies)
     return fresh
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -32,6 +32,7 @@ from sitegen.cancelling import cancel_point, cancellable
 from sitegen.config.folders import folder_problems
 from sitegen.config.settings import Config
 from sitegen.errors import BuildCancelled, BuildFailed, ConfigError, Diagnostic, TemplateError, raise_errors
+from sitegen.incremental.bodies import BodyStore
 from sitegen.incremental.cache import BuildCache, digest
 from sitegen.incremental.fingerprint import Fingerprinter
 from sitegen.incremental.unchanged import (
@@ -47,7 +48,7 @@ from sitegen.output.inplace import InPlaceOutput
 from sitegen.output.lock import build_lock
 from sitegen.output.ownership import OutputState, check_output, open_output
 from sitegen.output.writer import StagedOutput, WriteReport
-from sitegen.render.templates import compile_all, make_environment, templates_fingerprint
+from sitegen.render.templates import DerivedFile, OutputPlan, compile_all, make_environment, templates_fingerprint
 from sitegen.search.indexing import SearchReport, index_search
 from sitegen.search.shards import BUNDLE_DIR
 
@@ -126,6 +127,7 @@ def _build_locked(config: Config, options: BuildOptions) -> BuildReport:
     timings: dict[str, float] = {}
     state = open_output(config.path("output"), config.paths.output, options.keep_foreign)
     cache = BuildCache(config.path("cache") if options.use_cache else None)
+    bodies = BodyStore(cache)  # the build's converted bodies: loaded for the pages it renders
     try:
         tree = read_sources(config, timings, cache)
         templates = templates_fingerprint(config)  # read once: the input digest and page fingerprints
@@ -138,18 +140,19 @@ def _build_locked(config: Config, options: BuildOptions) -> BuildReport:
         if last is not None and (options.session is None or options.session.last is not None):
             return _standing(config, last, state, options.strict, timings, started)
         checked = load_site(config, options.now, timings, cache, options.jobs, options.progress, tree,
-                            options.session)
+                            options.session, bodies)
         _refuse_warnings(options.strict, checked.warnings)
         _stop_if_cancelled(options)
         planned, moves = _plan(config, checked, history, options.now, options.allow_removed_urls, timings)
         _stop_if_cancelled(options)
-        written = _render_and_swap(config, options, cache, checked, planned, state, templates, timings,
-                                   lambda: save_history(config, history_copy, moves))
+        written = _render_and_swap(config, options, (cache, bodies), checked, planned, state, templates,
+                                   timings, lambda: save_history(config, history_copy, moves))
         read = checked.file_reads
         made = LastBuild(with_reads(digest(inputs, moves.history().digest()), config.root, read),
                          len(planned.plans), checked.warnings, checked.stable_until, read)
         _remember(cache, made, written.search_pending > 0, options.session)
     finally:
+        bodies.release()
         cache.close()
     return replace(written, seconds=time.perf_counter() - started, moved=tuple(sorted(moves.moved)),
                    forgotten=moves.forgotten)
@@ -168,20 +171,23 @@ def _remember(cache: BuildCache, made: LastBuild, search_pending: bool, session:
         session.caught_up = made
 
 
-def _render_and_swap(config: Config, options: BuildOptions, cache: BuildCache, checked: CheckedSite,
-                     planned: PlannedSite, state: OutputState, templates: str, timings: dict[str, float],
-                     before_swap: Callable[[], None]) -> BuildReport:
+def _render_and_swap(config: Config, options: BuildOptions, stores: tuple[BuildCache, BodyStore],
+                     checked: CheckedSite, planned: PlannedSite, state: OutputState, templates: str,
+                     timings: dict[str, float], before_swap: Callable[[], None]) -> BuildReport:
     """Templates, fingerprints, rendering, search and the swap; the cache learns the pages'
     fingerprints. The report's seconds and URL moves are the caller's to fill in."""
     clock = time.perf_counter()
+    cache, bodies = stores
     envs = _environments(config, planned)
     try:
         fingerprinter = _fingerprinter(config, envs.default, planned, checked, templates)
         previous = cache.page_fingerprints()
         timings["templates"] = time.perf_counter() - clock
         staged = _output(config, options, cache, state)
-        rendered, report, pending = _write(config, options, planned, envs, staged, fingerprinter,
-                                           (previous, cache.stale_pages()), timings, before_swap)
+        every = [page.content.key for page in checked.pages] if fingerprinter.full_articles else None
+        against = _Against(previous, cache.stale_pages(), bodies, every)
+        rendered, report, pending = _write(config, options, planned, envs, staged, fingerprinter, against,
+                                           timings, before_swap)
     except BaseException:
         envs.release()  # a failed or cancelled build's site is garbage now, not at the next full collection
         raise
@@ -297,23 +303,42 @@ def _environments(config: Config, planned: PlannedSite) -> Environments:
     return Environments(by_language[planned.site.language], by_language)
 
 
+@dataclass(frozen=True)
+class _Against:
+    """What a build renders against: the last build's page fingerprints; the pages a preview
+    wrote since, which count as changed for search even when this build makes the very bytes
+    the preview did (the index has not seen them); and the body store, which loads the bodies
+    of the pages about to be made (`every`: all, when a template reads other articles' bodies)."""
+
+    previous: dict[str, str]
+    previewed: set[str]
+    bodies: BodyStore
+    every: list[str] | None = None
+
+    def load_bodies(self, plans: Sequence[OutputPlan], derived: Sequence[DerivedFile]) -> None:
+        """Before the renderers fork: they inherit the bodies and read no database."""
+        if self.every is not None:
+            self.bodies.load(self.every)
+            return
+        self.bodies.load([*(article.body.key for plan in plans for article in plan.context.deps().full),
+                          *(article.body.key for item in derived for article in item.articles)])
+
+
 def _write(config: Config, options: BuildOptions, planned: PlannedSite, env: Environments,
-           staged: StagedOutput, fingerprinter: Fingerprinter, last: tuple[dict[str, str], set[str]],
+           staged: StagedOutput, fingerprinter: Fingerprinter, against: _Against,
            timings: dict[str, float], before_swap: Callable[[], None]
            ) -> tuple[RenderOutcome, WriteReport, int]:
     """Render, copy and index into staging, then swap it in; on any failure, throw it away.
 
-    `last`: the last build's page fingerprints, and the pages a preview wrote since (which
-    count as changed for search even when this build makes the very bytes the preview
-    did: the index has not seen them). Returns what was rendered, what the swap did, and
-    how many search shards were left stale for a later build (only with `defer_search`)."""
+    Returns what was rendered, what the swap did, and how many search shards were left
+    stale for a later build (only with `defer_search`)."""
     clock = time.perf_counter()
     pending = 0
+    previous = against.previous
     try:
-        previous, previewed = last
         rendered = render_plans(planned.plans, planned.derived, env, staged, fingerprinter, previous,
-                                options.jobs)
-        rendered.changed |= previewed & rendered.fingerprints.keys()
+                                options.jobs, against.load_bodies)
+        rendered.changed |= against.previewed & rendered.fingerprints.keys()
         raise_errors(rendered.problems, TemplateError)
         checkpoint("rendered")
         _stop_if_cancelled(options)

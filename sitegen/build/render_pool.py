@@ -52,6 +52,8 @@ class _Job:
 
 _job: _Job | None = None
 
+Prepare = Callable[[Sequence[OutputPlan], Sequence[DerivedFile]], None]  # told what is about to be made
+
 Result = tuple[str, str, str, tuple[Diagnostic, ...]]  # output, fingerprint, outcome, problems
 WRITTEN, UNCHANGED, KEPT, FAILED = "written", "unchanged", "kept", "failed"
 
@@ -96,13 +98,14 @@ def _go_on(_item: object) -> bool:
 def render_plans(plans: Sequence[OutputPlan], derived: Sequence[DerivedFile],
                  env: jinja2.Environment | Environments,
                  staged: StagedOutput, fingerprints: Fingerprints, previous: dict[str, str],
-                 jobs: int | None = None) -> RenderOutcome:
+                 jobs: int | None = None, prepare: Prepare | None = None) -> RenderOutcome:
     """Fingerprint every plan and derived file, keep the unchanged, make and stage the rest.
 
     After an earlier build, this process fingerprints everything first and forks workers
     only when enough pages changed: an edit re-renders a handful, and forking would copy
     the whole site for nothing. With no earlier build everything is made, and workers
-    fingerprint their own share as they go.
+    fingerprint their own share as they go. `prepare` is told what will be made before
+    anything is (the pipeline loads the bodies those pages read, for the workers to inherit).
     """
     env = env if isinstance(env, Environments) else Environments(env)
     results: list[Result] = []
@@ -119,6 +122,8 @@ def render_plans(plans: Sequence[OutputPlan], derived: Sequence[DerivedFile],
     else:
         todo = list(range(len(plans)))
         job = _Job(plans, derived, env, staged, fingerprints.plan, fingerprints.derived)
+    if prepare is not None:
+        prepare([plans[index] for index in todo], job.derived)
     results += _run(todo, job, jobs)
     return _outcome(results, {item.output for item in derived}, staged)
 

@@ -25,6 +25,7 @@ from sitegen.build.workers import SourceProcessor, SourceResult, cached_result, 
 from sitegen.config.settings import Config
 from sitegen.content.frontmatter import Document
 from sitegen.content.urls import Route
+from sitegen.incremental.bodies import BodyStore
 from sitegen.incremental.cache import BuildCache, digest
 from sitegen.markup.markdown import RenderedBody
 from sitegen.render.bodies import RefIndex
@@ -39,10 +40,11 @@ EMPTY_BODY = RenderedBody(html="", summary_html="", summary_text="", truncated=F
 class SecondPass:
     """Converts the deferred sources of one build."""
 
-    def __init__(self, config: Config, cache: BuildCache, conversion: str, documents: list[Document],
+    def __init__(self, config: Config, stores: tuple[BuildCache, BodyStore], conversion: str, documents: list[Document],
                  data: dict[str, Any], unrendered: list[Document] | None = None,
                  refs: RefIndex | None = None) -> None:
-        self.config, self.cache, self.data, self.refs = config, cache, data, refs
+        self.config, self.data, self.refs = config, data, refs
+        self.cache, self.bodies = stores  # converted sources go to the cache; bodies it cannot keep, to the store
         self.unrendered = unrendered or []  # `build: {render: never}` pages, which get_page finds
         self.converted = 0  # sources converted (not taken from the cache) by `convert`
         # Every page's URL too: the permalinks setting moves pages without changing a source.
@@ -68,10 +70,10 @@ class SecondPass:
                 processor.converter.site = self.site(deferred, pages, routes, processor)
             packed = pack(processor.process(doc.source))
             self.converted += 1
-            if packed.encoded is not None:
-                self.cache.put_sources({key: packed.encoded}, {key: packed.body} if packed.body else {})
-            elif packed.body is not None:  # a result the codec cannot carry: its body, for this build
-                self.cache.hold_body(key, packed.body)
+            body = {key: packed.body} if packed.body is not None else {}
+            # A result the codec cannot carry keeps its body for this build only.
+            if packed.encoded is None or not self.cache.put_sources({key: packed.encoded}, body):
+                self.bodies.hold(body)
             results.append((key, packed.result(doc.source)))
         if len(known) < len(keys) and self.cache.enabled:
             self.cache.prune_sources({*first_keys, *keys})

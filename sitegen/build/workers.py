@@ -163,7 +163,7 @@ def cached_result(encoded: bytes, source: Source) -> SourceResult | None:
 class BodyRebuilder:
     """Makes a body again by converting its source, when the cache's copy is damaged or gone.
 
-    Given to the cache (cache.rebuild_bodies_with), it runs in whichever process renders
+    Given to the build's body store (BodyStore.rebuild_with), it runs in whichever process renders
     the page; the processor is made on first use, in that process."""
 
     def __init__(self, config: Config, sources: dict[str, Source]) -> None:

@@ -6,13 +6,14 @@ digest plus the fingerprint of everything that shapes conversion: config, shortc
 templates, engine version) with its body's HTML in a table of its own, and per output
 file the fingerprint of the inputs it was rendered from. Bodies are most of a site's
 bytes and only an article's own page (and full-content feeds) read them, so a build
-keeps them here, not in memory, and reads each when its page renders (`get_body`).
+keeps them here, not in memory: the build's body store (bodies.py) reads the ones the
+pages about to render need (`get_bodies`).
 
 The cache may come from anywhere (a CI cache a fork can write, a disk that flips bits),
 so it holds data, never code: msgpack (see codec.py), never pickles; and every row
 carries a checksum of its other columns, checked on each read. A row that fails its
 check, or does not decode, is as good as absent: the source is converted again, the
-page rendered again, the body made again from its source (`rebuild_bodies_with`). A
+page rendered again, the body made again from its source (bodies.BodyStore). A
 file that is not a database is replaced; one SQLite cannot open (a folder in its place)
 costs the build its speed, never its result. SQLite gives atomic commits, so a build
 killed mid-way leaves a cache that is merely older.
@@ -26,7 +27,6 @@ import logging
 import os
 import sqlite3
 import stat
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -111,11 +111,8 @@ class BuildCache:
     def __init__(self, folder: Path | None) -> None:
         self.db: sqlite3.Connection | None = None
         self.folder = folder
-        self._bodies: dict[str, Body] = {}  # without a database, bodies are kept here
         self._pid = os.getpid()
         self._reader: sqlite3.Connection | None = None  # a forked renderer's own connection
-        self._last: tuple[str, Body] | None = None  # a page reads its body two or three times
-        self._rebuild: Callable[[str], Body | None] | None = None
         self._corrupt = False  # SQLite found the file damaged: replaced at close()
         if folder is None:
             return
@@ -140,25 +137,15 @@ class BuildCache:
         """The stored entries (codec.encode_result bytes) for the keys that have an intact one."""
         if self.db is None or not keys:
             return {}
-        found: dict[str, bytes] = {}
-        try:
-            for start in range(0, len(keys), 500):
-                chunk = keys[start:start + 500]
-                marks = ",".join("?" * len(chunk))
-                for row in self.db.execute(
-                        f"SELECT key, value, checksum FROM sources WHERE key IN ({marks})", chunk):
-                    if intact(row, str, bytes):
-                        found[row[0]] = row[1]
-        except sqlite3.Error as exc:
-            self._failed(exc)
-            return {}
-        return found
+        return dict(self._intact_rows("sources", keys))
 
-    def put_sources(self, encoded: dict[str, bytes], bodies: dict[str, Body]) -> None:
-        """Store converted sources (already encoded) and their bodies, in one transaction."""
+    def put_sources(self, encoded: dict[str, bytes], bodies: dict[str, Body]) -> bool:
+        """Store converted sources (already encoded) and their bodies, in one transaction.
+
+        False when they were not stored (no database, or the write failed): the build's
+        body store must then hold the bodies itself."""
         if self.db is None:
-            self._bodies.update(bodies)
-            return
+            return False
         try:
             self.db.execute("BEGIN")
             self.db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?)",
@@ -168,55 +155,48 @@ class BuildCache:
             self.db.execute("COMMIT")
         except sqlite3.Error as exc:
             self._rollback(exc)
-            self._bodies.update(bodies)  # this build still needs them
+            return False
+        return True
 
-    def rebuild_bodies_with(self, rebuild: Callable[[str], Body | None]) -> None:
-        """How to make a body again when its row is missing or damaged: by converting its
-        source again (loading.py), in whichever process renders the page."""
-        self._rebuild = rebuild
-
-    def get_body(self, key: str) -> Body | None:
-        """One body: from memory, else its intact row, else made again (`rebuild_bodies_with`).
+    def get_bodies(self, keys: list[str]) -> dict[str, Body]:
+        """The stored bodies of these keys that have an intact row (incremental/bodies.py).
 
         In a forked process, through a connection of its own."""
-        known = self._bodies.get(key)
-        if known is not None or self.db is None:
-            return known
-        if self._last is not None and self._last[0] == key:
-            return self._last[1]
-        body = self._stored_body(key)
-        if body is None and self._rebuild is not None:
-            body = self._rebuild(key)
+        found: dict[str, Body] = {}
+        if self.db is None:
+            return found
+        for key, value in self._intact_rows("bodies", keys):
+            body = decode_body(value)
             if body is not None:
-                self._bodies[key] = body
-                self._store_body(key, body)
-            return body
-        if body is not None:
-            self._last = (key, body)
-        return body
+                found[key] = body
+        return found
 
-    def _stored_body(self, key: str) -> Body | None:
-        try:
-            row = self._connection().execute("SELECT value, checksum FROM bodies WHERE key = ?",
-                                             (key,)).fetchone()
-        except sqlite3.Error as exc:
-            self._failed(exc)
-            return None
-        if row is None or not intact((key, *row), str, bytes):
-            return None
-        return decode_body(row[0])
-
-    def _store_body(self, key: str, body: Body) -> None:
+    def put_body(self, key: str, body: Body) -> None:
         """Put a body made again in place of the damaged one, so the next build reads it."""
+        if self.db is None:
+            return
         try:
             self._connection().execute("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)",
                                        sealed(key, encode_body(body)))
         except sqlite3.Error:
             pass  # the next build makes it again
 
-    def hold_body(self, key: str, body: Body) -> None:
-        """Keep a body for this build only, in memory (one whose ref links were resolved)."""
-        self._bodies[key] = body
+    def _intact_rows(self, table: str, keys: list[str]) -> list[tuple[str, bytes]]:
+        """(key, value) of the rows of `table` (sources or bodies) with these keys whose
+        checksum holds; none if SQLite fails (the cache only costs time)."""
+        rows: list[tuple[str, bytes]] = []
+        try:
+            db = self._connection()
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows += [(row[0], row[1]) for row in db.execute(
+                    f"SELECT key, value, checksum FROM {table} WHERE key IN ({marks})", chunk)
+                    if intact(row, str, bytes)]
+        except sqlite3.Error as exc:
+            self._failed(exc)
+            return []
+        return rows
 
     def _connection(self) -> sqlite3.Connection:
         """SQLite connections must not cross a fork: a forked renderer opens its own."""

@@ -85,7 +85,7 @@ def split_body(converted: ConvertedBody) -> tuple[ConvertedBody, Body]:
     """The converted source without its HTML and table of contents, and those two.
 
     The HTML is most of a converted source's size and only its own page reads it, so it
-    travels and is stored apart (see cache.get_body) while the rest stays in memory.
+    travels and is stored apart (see incremental/bodies.py) while the rest stays in memory.
     """
     body = converted.body
     return replace(converted, body=replace(body, html="", toc_html="")), (body.html, body.toc_html)

@@ -12,10 +12,9 @@ terms by name (case-insensitive); years and months newest first.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from markupsafe import Markup
 
@@ -57,28 +56,49 @@ class Heading(NamedTuple):
     text: str
 
 
+class BodyLookup(Protocol):
+    """Where an article's body is: the build's body store (incremental/bodies.py)."""
+
+    def body(self, key: str) -> Body | None: ...
+
+
+class HeldBodies:
+    """Bodies held in memory by key: a body store for pages built without a build (tests,
+    serve's preview of an edited article)."""
+
+    __slots__ = ("_bodies",)
+
+    def __init__(self, bodies: dict[str, Body]) -> None:
+        self._bodies = bodies
+
+    def body(self, key: str) -> Body | None:
+        return self._bodies.get(key)
+
+
 class ArticleBody:
-    """An article's HTML and table of contents, read when a template asks for them.
+    """Which converted body an article has: its key in the body store the build passed on.
 
     Bodies are most of a site's bytes, and only the article's own page and full-content
-    feeds read them: the build keeps them in its cache (cache.get_body), not in memory.
+    feeds read them: the store holds the ones a build renders, not every one for as long
+    as the site is kept (see incremental/bodies.py).
     """
 
-    __slots__ = ("_load", "_source_path")
+    __slots__ = ("_store", "key", "source_path")
 
-    def __init__(self, load: Callable[[], tuple[str, str] | None], source_path: str) -> None:
-        self._load = load
-        self._source_path = source_path
+    def __init__(self, store: BodyLookup, key: str, source_path: str = "") -> None:
+        self._store = store
+        self.key = key  # the body's cache key (stands for its source and what it was converted with)
+        self.source_path = source_path
 
     @classmethod
-    def of(cls, html: str, toc: str = "") -> ArticleBody:
-        """A body held in memory (tests, and pages built without a cache)."""
-        return cls(lambda: (html, toc), "")
+    def of(cls, html: str, toc: str = "", source_path: str = "") -> ArticleBody:
+        """A body held in memory, on its own."""
+        return cls(HeldBodies({"": (html, toc)}), "", source_path)
 
     def parts(self) -> tuple[Markup, Markup]:
-        loaded = self._load()
+        loaded = self._store.body(self.key)
         if loaded is None:
-            raise LookupError(f"the converted body of {self._source_path} is missing from the build "
+            raise LookupError(f"the converted body of {self.source_path} is missing from the build "
                               "cache; build again (the cache was removed or changed during the build)")
         return Markup(loaded[0]), Markup(loaded[1])
 
@@ -91,7 +111,7 @@ class ArticleBody:
         return self.parts()[1]
 
     def __repr__(self) -> str:
-        return f"ArticleBody({self._source_path!r})"
+        return f"ArticleBody({self.source_path!r})"
 
 
 @dataclass(frozen=True)

@@ -7,20 +7,24 @@ article's page renders. These tests build real sites and look at what the build 
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from sitegen.build.pipeline import load_site
+from sitegen.build.render_pool import PARALLEL_THRESHOLD
 from sitegen.build.workers import SourceProcessor
 from sitegen.config.settings import load_config
 from sitegen.content.sources import discover_sources
+from sitegen.incremental.bodies import BodyStore
 from sitegen.incremental.cache import BuildCache, decode_body
 from sitegen.site.model import ArticleBody
-from tests.support.sites import build_site
+from tests.support.sites import DEFAULT_CONFIG, build_site
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -76,7 +80,7 @@ def test_a_file_changed_after_it_was_hashed_is_an_error_not_a_stale_page(
 
 
 def test_a_body_missing_from_the_cache_names_its_article() -> None:
-    body = ArticleBody(lambda: None, "content/2019/x.md")
+    body = ArticleBody(BodyStore(BuildCache(None)), "no-such-key", "content/2019/x.md")
     with pytest.raises(LookupError, match=r"converted body of content/2019/x\.md is missing"):
         _ = body.html
 
@@ -144,3 +148,29 @@ def test_a_ref_to_no_page_is_one_error_at_its_shortcode(make_site: Callable[...,
     line = article("One", body).split("\n").index('[three]({{< ref "nope.md" >}}).') + 1
     assert run.err == (f"content/2019/one.md:{line}:9: error: ref 'nope.md' does not match any page\n"
                        "  hint: give the path of a Markdown file under content/\n")
+
+
+def test_forked_renderers_read_their_bodies_from_the_store_not_the_database(
+        make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pipeline loads the bodies of the pages it is about to render before the renderers
+    fork; they inherit them and open no database of their own (each used to, through a
+    closure over the cache). sqlite3.connect is wrapped to note the process that calls it."""
+    files = {f"content/2019/a{n:03}.md": article(f"Article {n}", f"Body *{n}*.") for n in range(PARALLEL_THRESHOLD)}
+    root = make_site({"config.yaml": DEFAULT_CONFIG + "search:\n  enabled: false\n", **files})
+    calls = root / "connects.txt"
+    connect = sqlite3.connect
+
+    def noting(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        with calls.open("a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()}\n")
+        return connect(*args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", noting)
+    for step in range(2):  # a cold build, then one after an edit of every body
+        assert build_site(root, "--jobs", "2").code == 0
+        page = (root / "public" / "2019" / "article-7" / "index.html").read_text(encoding="utf-8")
+        assert f"<p>Body <em>7</em>.{' Edited.' if step else ''}</p>" in page
+        for name in files:
+            path = root / name
+            path.write_text(path.read_text(encoding="utf-8").replace(".\n", ". Edited.\n"), encoding="utf-8")
+    assert set(calls.read_text(encoding="utf-8").split()) == {str(os.getpid())}

@@ -27,7 +27,7 @@ def test_everything_stored_is_read_back_by_the_next_build(tmp_path: Path) -> Non
     cache.close()
     again = BuildCache(tmp_path / "cache")
     assert again.get_sources(["k1", "k2"]) == {"k1": b"encoded result"}  # decoded by codec.py
-    assert again.get_body("k1") == ("<p>body</p>", "<ul></ul>")
+    assert again.get_bodies(["k1", "k2"]) == {"k1": ("<p>body</p>", "<ul></ul>")}
     assert again.get_meta("last_build") == "{}"
     assert again.page_fingerprints() == {"index.html": "f1"}
     assert again.file_stamps() == {"content/a.md": stamp}
@@ -39,17 +39,16 @@ def test_pruning_forgets_what_no_source_uses(tmp_path: Path) -> None:
     cache.put_sources({"old": b"1", "new": b"2"}, {"old": ("o", ""), "new": ("n", "")})
     cache.prune_sources({"new"})
     assert cache.get_sources(["old", "new"]) == {"new": b"2"}
-    assert (cache.get_body("old"), cache.get_body("new")) == (None, ("n", ""))
+    assert cache.get_bodies(["old", "new"]) == {"new": ("n", "")}
     cache.close()
 
 
-def test_without_a_folder_the_cache_is_off_but_holds_this_builds_bodies() -> None:
+def test_without_a_folder_the_cache_is_off_and_says_it_kept_nothing() -> None:
     cache = BuildCache(None)
     assert not cache.enabled
     assert cache.spare_site() is None
-    cache.put_sources({"k": b"1"}, {"k": ("<p>x</p>", "")})
-    assert cache.get_sources(["k"]) == {}  # nothing is kept between builds...
-    assert cache.get_body("k") == ("<p>x</p>", "")  # ...but this build reads its bodies back
+    assert cache.put_sources({"k": b"1"}, {"k": ("<p>x</p>", "")}) is False  # the body store holds them
+    assert cache.get_sources(["k"]) == {} and cache.get_bodies(["k"]) == {}
     assert cache.page_fingerprints() == {} and cache.get_meta("x") is None
 
 

@@ -1,0 +1,73 @@
+"""The body store: every converted body of one build, by its cache key.
+
+A converted body (its HTML and table of contents) is a value. Bodies are most of a
+site's bytes and only an article's own page (and full-content feeds) read them, so a
+build does not keep them all beside the site it assembles: the database keeps them, and
+the pipeline, which owns this store, loads into it what the pages about to be rendered
+read, before the renderers fork. The workers inherit those bodies and open no database
+of their own; an article reads its body from the store it was given (model.ArticleBody
+holds the store and the key, nothing that reaches into the cache).
+
+A body the store was not asked to load (a template reading another article's body,
+which the plan did not foresee) is read then, through the cache, and a body whose row
+is missing or damaged is made again from its source: slower, never wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+
+from sitegen.incremental.cache import BuildCache
+from sitegen.site.model import Body
+
+Rebuild = Callable[[str], Body | None]  # a body made again from its source, by cache key
+
+
+class BodyStore:
+    """The bodies one build renders, by cache key (see the module docstring)."""
+
+    def __init__(self, cache: BuildCache) -> None:
+        self._cache = cache
+        self._held: dict[str, Body] = {}
+        self._rebuild: Rebuild | None = None
+
+    def hold(self, bodies: Mapping[str, Body]) -> None:
+        """Keep bodies for this build: those the cache could not store (no database, a
+        failed write, a body true of this build only)."""
+        self._held.update(bodies)
+
+    def rebuild_with(self, rebuild: Rebuild) -> None:
+        """How to make a body again when the cache has lost it (loading.py gives the
+        build's converter, once the routes its refs resolve against are known)."""
+        self._rebuild = rebuild
+
+    def load(self, keys: Iterable[str]) -> None:
+        """Read these bodies from the cache into the store, in one pass; the lost ones are
+        made again (and stored again, so the next build reads them)."""
+        wanted = [key for key in dict.fromkeys(keys) if key not in self._held]
+        if not wanted:
+            return
+        found = self._cache.get_bodies(wanted)
+        self._held.update(found)
+        for key in wanted:
+            if key not in found and self._rebuild is not None:
+                body = self._rebuild(key)
+                if body is not None:
+                    self._held[key] = body
+                    self._cache.put_body(key, body)
+
+    def body(self, key: str) -> Body | None:
+        """One body: held, else loaded now; None if the cache lost it and it cannot be made."""
+        held = self._held.get(key)
+        if held is None:
+            self.load((key,))
+            held = self._held.get(key)
+        return held
+
+    def release(self) -> None:
+        """Let go of the bodies once the build has rendered: serve keeps the last build's
+        site, and must not keep every body with it."""
+        self._held.clear()
+
+    def __len__(self) -> int:
+        return len(self._held)

@@ -1,0 +1,74 @@
+"""sitegen/incremental/bodies.py: the build's body store, over a real cache database."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sitegen.incremental.bodies import BodyStore
+from sitegen.incremental.cache import BuildCache
+from sitegen.site.model import ArticleBody, Body
+
+BODIES: dict[str, Body] = {"a": ("<p>A</p>", ""), "b": ("<p>B</p>", "<ul></ul>"), "c": ("<p>C</p>", "")}
+
+
+def stored(folder: Path) -> BuildCache:
+    cache = BuildCache(folder)
+    assert cache.put_sources({}, BODIES)
+    return cache
+
+
+def test_load_reads_the_asked_bodies_and_holds_only_those(tmp_path: Path) -> None:
+    cache = stored(tmp_path / "cache")
+    store = BodyStore(cache)
+    store.load(["a", "b", "a"])
+    assert len(store) == 2
+    cache.close()  # held bodies need no database
+    assert (store.body("a"), store.body("b"), store.body("c")) == (BODIES["a"], BODIES["b"], None)
+
+
+def test_a_body_not_loaded_is_read_when_asked(tmp_path: Path) -> None:
+    store = BodyStore(stored(tmp_path / "cache"))
+    assert ArticleBody(store, "c", "content/c.md").html == "<p>C</p>"
+    assert len(store) == 1
+
+
+def test_a_lost_or_damaged_body_is_made_again_and_stored_for_the_next_build(tmp_path: Path) -> None:
+    cache = stored(tmp_path / "cache")
+    db = sqlite3.connect(tmp_path / "cache" / "build.sqlite3")
+    db.execute("DELETE FROM bodies WHERE key = 'a'")
+    db.execute("UPDATE bodies SET value = x'00' WHERE key = 'b'")  # fails its checksum
+    db.commit()
+    made: list[str] = []
+
+    def rebuild(key: str) -> Body | None:
+        made.append(key)
+        return (f"<p>{key} again</p>", "")
+
+    store = BodyStore(cache)
+    store.rebuild_with(rebuild)
+    store.load(["a", "b", "c"])
+    assert made == ["a", "b"]
+    assert store.body("a") == ("<p>a again</p>", "") and store.body("c") == BODIES["c"]
+    cache.close()
+    again = BuildCache(tmp_path / "cache")
+    assert again.get_bodies(["a", "b"]) == {"a": ("<p>a again</p>", ""), "b": ("<p>b again</p>", "")}
+    again.close()
+
+
+def test_release_lets_go_of_the_bodies(tmp_path: Path) -> None:
+    cache = stored(tmp_path / "cache")
+    store = BodyStore(cache)
+    store.load(BODIES)
+    store.release()
+    assert len(store) == 0
+    cache.close()
+    assert store.body("a") is None
+
+
+def test_without_a_database_the_store_holds_what_the_build_made() -> None:
+    cache = BuildCache(None)
+    store = BodyStore(cache)
+    if not cache.put_sources({"a": b"result"}, {"a": BODIES["a"]}):
+        store.hold({"a": BODIES["a"]})
+    assert ArticleBody(store, "a").parts() == ("<p>A</p>", "")
