@@ -47,7 +47,7 @@ from sitegen.site.assemble import PageInput
 from sitegen.site.catalog import Catalog, load_catalog
 from sitegen.site.data import data_digest, load_data
 from sitegen.site.glossary import GLOSSARY_FILE, Glossary, load_glossary
-from sitegen.site.model import ArticleBody, Body
+from sitegen.site.model import ArticleBody
 from sitegen.theme import layered_files
 from sitegen.version import __version__
 
@@ -404,7 +404,7 @@ def _convert_missing(config: Config, stores: tuple[BuildCache, BodyStore], base:
         computed = _reporting(computed, len(missing), progress)
     fresh: dict[str, SourceResult] = {}
     batch: dict[str, bytes] = {}
-    bodies: dict[str, Body] = {}
+    bodies: dict[str, bytes] = {}
     for source, processed in zip(missing, computed, strict=True):
         key = digest(base, source.path, source.digest)
         fresh[key] = processed.result(source)

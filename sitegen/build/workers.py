@@ -23,6 +23,7 @@ from sitegen.content.frontmatter import Document, parse_source
 from sitegen.content.sources import Source, read_source
 from sitegen.content.zones import site_zone
 from sitegen.errors import Diagnostic
+from sitegen.incremental.cache import encode_body
 from sitegen.incremental.codec import Refused, Unencodable, decode_result, encode_result
 from sitegen.markup.pruning_support import warn_if_unsupported
 from sitegen.render.bodies import BodyConverter, ConvertedBody, NeedsRoutes, NeedsSite, RefIndex, split_body
@@ -128,7 +129,7 @@ class Processed:
     crosses as it is, uncached."""
 
     encoded: bytes | None  # codec.encode_result of the result, without its body
-    body: Body | None
+    body: bytes | None  # cache.encode_body of the converted body
     uncached: SourceResult | None = None  # when `encoded` is None: the result, without text or body
 
     def result(self, source: Source) -> SourceResult:
@@ -141,14 +142,15 @@ class Processed:
 
 def pack(result: SourceResult) -> Processed:
     light = replace(detach_source(result), body=None)
+    body = encode_body(result.body) if result.body is not None else None  # compressed here, in parallel
     # A source whose shortcodes read the site is converted in the second pass, which caches
     # its body by the site's key; its first-pass result is parsed again each build.
     if not (result.transient or result.needs_site or result.needs_routes):
         try:
-            return Processed(encode_result(light.document, light.converted, light.diagnostics), result.body)
+            return Processed(encode_result(light.document, light.converted, light.diagnostics), body)
         except Unencodable:
             pass  # a front matter value of a type the cache does not carry: converted every build
-    return Processed(None, result.body, light)
+    return Processed(None, body, light)
 
 
 def cached_result(encoded: bytes, source: Source) -> SourceResult | None:

@@ -8,6 +8,10 @@ read, before the renderers fork. The workers inherit those bodies and open no da
 of their own; an article reads its body from the store it was given (model.ArticleBody
 holds the store and the key, nothing that reaches into the cache).
 
+The store holds each body as the cache stores it (compressed, cache.encode_body), a
+third of its HTML's size, and decodes it when a page asks; a page asks two or three
+times, so the last one decoded is kept.
+
 A body the store was not asked to load (a template reading another article's body,
 which the plan did not foresee) is read then, through the cache, and a body whose row
 is missing or damaged is made again from its source: slower, never wrong.
@@ -17,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-from sitegen.incremental.cache import BuildCache
+from sitegen.incremental.cache import BuildCache, decode_body, encode_body
 from sitegen.site.model import Body
 
 Rebuild = Callable[[str], Body | None]  # a body made again from its source, by cache key
@@ -28,12 +32,13 @@ class BodyStore:
 
     def __init__(self, cache: BuildCache) -> None:
         self._cache = cache
-        self._held: dict[str, Body] = {}
+        self._held: dict[str, bytes] = {}  # encode_body bytes, by cache key
         self._rebuild: Rebuild | None = None
+        self._last: tuple[str, Body] | None = None
 
-    def hold(self, bodies: Mapping[str, Body]) -> None:
+    def hold(self, bodies: Mapping[str, bytes]) -> None:
         """Keep bodies for this build: those the cache could not store (no database, a
-        failed write, a body true of this build only)."""
+        failed write, a body true of this build only), encoded (cache.encode_body)."""
         self._held.update(bodies)
 
     def rebuild_with(self, rebuild: Rebuild) -> None:
@@ -53,21 +58,27 @@ class BodyStore:
             if key not in found and self._rebuild is not None:
                 body = self._rebuild(key)
                 if body is not None:
-                    self._held[key] = body
-                    self._cache.put_body(key, body)
+                    self._held[key] = encode_body(body)
+                    self._cache.put_body(key, self._held[key])
 
     def body(self, key: str) -> Body | None:
         """One body: held, else loaded now; None if the cache lost it and it cannot be made."""
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
         held = self._held.get(key)
         if held is None:
             self.load((key,))
             held = self._held.get(key)
-        return held
+        body = decode_body(held) if held is not None else None
+        if body is not None:
+            self._last = (key, body)
+        return body
 
     def release(self) -> None:
         """Let go of the bodies once the build has rendered: serve keeps the last build's
         site, and must not keep every body with it."""
         self._held.clear()
+        self._last = None
 
     def __len__(self) -> int:
         return len(self._held)

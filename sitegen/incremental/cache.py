@@ -27,19 +27,21 @@ import logging
 import os
 import sqlite3
 import stat
+import zlib
 from pathlib import Path
 from typing import Any
 
 import msgpack
 
-from sitegen.content.sources import FileStamp
+from sitegen.content.sources import MAX_SOURCE_BYTES, FileStamp
 from sitegen.site.model import Body
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "7"  # 7: msgpack with a checksum per row (6 and before stored pickles)
+SCHEMA_VERSION = "8"  # 8: bodies compressed; 7: msgpack with a checksum per row (6 and before: pickles)
 DB_NAME = "build.sqlite3"
-BODY_FORMAT = 1  # first item of a stored body, as codec.FORMAT is of a stored result
+BODY_FORMAT = 2  # first item of a stored body, as codec.FORMAT is of a stored result (2: compressed)
+MAX_BODY_BYTES = 16 * MAX_SOURCE_BYTES  # a converted body larger than this is not one the build made
 TABLES = {  # name -> columns
     # Read and written a row at a time: the last column is the checksum of the others.
     "meta": "key TEXT PRIMARY KEY, value TEXT, checksum BLOB",
@@ -92,13 +94,24 @@ def intact(row: tuple[Any, ...], *types: type) -> bool:
 
 
 def encode_body(body: Body) -> bytes:
-    return msgpack.packb([BODY_FORMAT, body[0], body[1]], use_bin_type=True)
+    """A body as the cache stores it and the body store holds it: msgpack, compressed.
+
+    Compressed because the build's body store holds the bodies of every page it renders
+    (all of them in a cold build) and HTML shrinks to a third; the fastest level, since
+    the conversion workers pay it for every body they make."""
+    return zlib.compress(msgpack.packb([BODY_FORMAT, body[0], body[1]], use_bin_type=True), 1)
 
 
 def decode_body(data: Any) -> Body | None:
-    """A stored body, or None if the bytes are not one (checked by `intact` before)."""
+    """A stored body, or None if the bytes are not one (checked by `intact` before).
+
+    The bytes may come from a cache anyone could write: their expansion is bounded."""
     try:
-        version, html, toc = msgpack.unpackb(data, raw=False)
+        inflater = zlib.decompressobj()
+        packed = inflater.decompress(data, MAX_BODY_BYTES)
+        if inflater.unconsumed_tail or not inflater.eof:
+            return None
+        version, html, toc = msgpack.unpackb(packed, raw=False)
     except Exception:  # noqa: BLE001 - bytes from the cache are untrusted: anything odd is a miss
         return None
     ok = version == BODY_FORMAT and type(html) is str and type(toc) is str
@@ -139,8 +152,8 @@ class BuildCache:
             return {}
         return dict(self._intact_rows("sources", keys))
 
-    def put_sources(self, encoded: dict[str, bytes], bodies: dict[str, Body]) -> bool:
-        """Store converted sources (already encoded) and their bodies, in one transaction.
+    def put_sources(self, encoded: dict[str, bytes], bodies: dict[str, bytes]) -> bool:
+        """Store converted sources and their bodies (both encoded), in one transaction.
 
         False when they were not stored (no database, or the write failed): the build's
         body store must then hold the bodies itself."""
@@ -151,33 +164,28 @@ class BuildCache:
             self.db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?)",
                                 [sealed(key, value) for key, value in encoded.items()])
             self.db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)",
-                                [sealed(key, encode_body(body)) for key, body in bodies.items()])
+                                [sealed(key, body) for key, body in bodies.items()])
             self.db.execute("COMMIT")
         except sqlite3.Error as exc:
             self._rollback(exc)
             return False
         return True
 
-    def get_bodies(self, keys: list[str]) -> dict[str, Body]:
-        """The stored bodies of these keys that have an intact row (incremental/bodies.py).
+    def get_bodies(self, keys: list[str]) -> dict[str, bytes]:
+        """The stored bodies (encode_body bytes) of these keys that have an intact row, for
+        the body store (bodies.py), which decodes each when asked. In a forked process,
+        through a connection of its own."""
+        if self.db is None or not keys:
+            return {}
+        return dict(self._intact_rows("bodies", keys))
 
-        In a forked process, through a connection of its own."""
-        found: dict[str, Body] = {}
-        if self.db is None:
-            return found
-        for key, value in self._intact_rows("bodies", keys):
-            body = decode_body(value)
-            if body is not None:
-                found[key] = body
-        return found
-
-    def put_body(self, key: str, body: Body) -> None:
+    def put_body(self, key: str, body: bytes) -> None:
         """Put a body made again in place of the damaged one, so the next build reads it."""
         if self.db is None:
             return
         try:
             self._connection().execute("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)",
-                                       sealed(key, encode_body(body)))
+                                       sealed(key, body))
         except sqlite3.Error:
             pass  # the next build makes it again
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+import zlib
 from pathlib import Path
 
 from sitegen.incremental.bodies import BodyStore
-from sitegen.incremental.cache import BuildCache
+from sitegen.incremental.cache import MAX_BODY_BYTES, BuildCache, decode_body, encode_body
 from sitegen.site.model import ArticleBody, Body
 
 BODIES: dict[str, Body] = {"a": ("<p>A</p>", ""), "b": ("<p>B</p>", "<ul></ul>"), "c": ("<p>C</p>", "")}
@@ -14,7 +15,7 @@ BODIES: dict[str, Body] = {"a": ("<p>A</p>", ""), "b": ("<p>B</p>", "<ul></ul>")
 
 def stored(folder: Path) -> BuildCache:
     cache = BuildCache(folder)
-    assert cache.put_sources({}, BODIES)
+    assert cache.put_sources({}, {key: encode_body(body) for key, body in BODIES.items()})
     return cache
 
 
@@ -52,7 +53,8 @@ def test_a_lost_or_damaged_body_is_made_again_and_stored_for_the_next_build(tmp_
     assert store.body("a") == ("<p>a again</p>", "") and store.body("c") == BODIES["c"]
     cache.close()
     again = BuildCache(tmp_path / "cache")
-    assert again.get_bodies(["a", "b"]) == {"a": ("<p>a again</p>", ""), "b": ("<p>b again</p>", "")}
+    assert {key: decode_body(value) for key, value in again.get_bodies(["a", "b"]).items()} == {
+        "a": ("<p>a again</p>", ""), "b": ("<p>b again</p>", "")}
     again.close()
 
 
@@ -69,6 +71,18 @@ def test_release_lets_go_of_the_bodies(tmp_path: Path) -> None:
 def test_without_a_database_the_store_holds_what_the_build_made() -> None:
     cache = BuildCache(None)
     store = BodyStore(cache)
-    if not cache.put_sources({"a": b"result"}, {"a": BODIES["a"]}):
-        store.hold({"a": BODIES["a"]})
+    encoded = {"a": encode_body(BODIES["a"])}
+    if not cache.put_sources({"a": b"result"}, encoded):
+        store.hold(encoded)
     assert ArticleBody(store, "a").parts() == ("<p>A</p>", "")
+
+
+def test_the_store_holds_bodies_compressed_and_a_bomb_from_the_cache_is_a_miss(tmp_path: Path) -> None:
+    html = "<p>" + "The treaty's text, again and again. " * 300 + "</p>"
+    assert len(encode_body((html, ""))) < len(html) // 3
+    cache = stored(tmp_path / "cache")
+    bomb = zlib.compress(b"\x00" * (MAX_BODY_BYTES + 1), 9)  # a cache anyone could write
+    cache.put_body("bomb", bomb)
+    store = BodyStore(cache)
+    assert store.body("bomb") is None and store.body("a") == BODIES["a"]
+    cache.close()

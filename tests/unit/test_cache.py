@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from sitegen.content.sources import FileStamp
-from sitegen.incremental.cache import SCHEMA_VERSION, BuildCache, digest
+from sitegen.incremental.cache import SCHEMA_VERSION, BuildCache, decode_body, digest, encode_body
 
 
 def test_digest_separates_its_parts() -> None:
@@ -20,14 +20,15 @@ def test_digest_separates_its_parts() -> None:
 def test_everything_stored_is_read_back_by_the_next_build(tmp_path: Path) -> None:
     stamp = FileStamp(10, 1, 2, 3, "d" * 64)
     cache = BuildCache(tmp_path / "cache")
-    cache.put_sources({"k1": b"encoded result"}, {"k1": ("<p>body</p>", "<ul></ul>")})
+    cache.put_sources({"k1": b"encoded result"}, {"k1": encode_body(("<p>body</p>", "<ul></ul>"))})
     cache.put_meta({"last_build": "{}"})
     cache.put_page_fingerprints({"index.html": "f1"})
     cache.put_file_stamps({"content/a.md": stamp}, {})
     cache.close()
     again = BuildCache(tmp_path / "cache")
     assert again.get_sources(["k1", "k2"]) == {"k1": b"encoded result"}  # decoded by codec.py
-    assert again.get_bodies(["k1", "k2"]) == {"k1": ("<p>body</p>", "<ul></ul>")}
+    bodies = again.get_bodies(["k1", "k2"])
+    assert {key: decode_body(value) for key, value in bodies.items()} == {"k1": ("<p>body</p>", "<ul></ul>")}
     assert again.get_meta("last_build") == "{}"
     assert again.page_fingerprints() == {"index.html": "f1"}
     assert again.file_stamps() == {"content/a.md": stamp}
@@ -36,10 +37,10 @@ def test_everything_stored_is_read_back_by_the_next_build(tmp_path: Path) -> Non
 
 def test_pruning_forgets_what_no_source_uses(tmp_path: Path) -> None:
     cache = BuildCache(tmp_path / "cache")
-    cache.put_sources({"old": b"1", "new": b"2"}, {"old": ("o", ""), "new": ("n", "")})
+    cache.put_sources({"old": b"1", "new": b"2"}, {"old": b"o", "new": b"n"})
     cache.prune_sources({"new"})
     assert cache.get_sources(["old", "new"]) == {"new": b"2"}
-    assert cache.get_bodies(["old", "new"]) == {"new": ("n", "")}
+    assert cache.get_bodies(["old", "new"]) == {"new": b"n"}
     cache.close()
 
 
@@ -47,7 +48,7 @@ def test_without_a_folder_the_cache_is_off_and_says_it_kept_nothing() -> None:
     cache = BuildCache(None)
     assert not cache.enabled
     assert cache.spare_site() is None
-    assert cache.put_sources({"k": b"1"}, {"k": ("<p>x</p>", "")}) is False  # the body store holds them
+    assert cache.put_sources({"k": b"1"}, {"k": b"body"}) is False  # the body store holds them
     assert cache.get_sources(["k"]) == {} and cache.get_bodies(["k"]) == {}
     assert cache.page_fingerprints() == {} and cache.get_meta("x") is None
 
