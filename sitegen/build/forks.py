@@ -110,6 +110,7 @@ class _Children:
         self.works = works
         self.processes: list[Any] = []
         self.readers: list[Connection] = []
+        self.answered = False  # every child has said it is done
 
     def __enter__(self) -> _Children:
         context = multiprocessing.get_context("fork")
@@ -121,16 +122,16 @@ class _Children:
                 self.readers.append(reader)
                 process.start()
                 writer.close()  # the child's copy stays open: EOF here once the child ends
-        except BaseException:
-            self.__exit__(None, None, None)
+        except BaseException as error:
+            self.__exit__(type(error), error, error.__traceback__)
             raise
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        """Join children that finished; terminate (and if need be kill) the others."""
+        """Join children that answered; terminate (and if need be kill) the others."""
         for process in self.processes:
-            process.join(_GRACE if kind is None else 0)
+            process.join(_GRACE if self.answered else 0)
             if process.is_alive():
                 process.terminate()
                 process.join(_GRACE)
@@ -152,6 +153,7 @@ class _Children:
                 if self.readers[index] in ready or self.processes[index].sentinel in ready:
                     for message in self._drain(index, running):
                         yield index, message
+        self.answered = True
 
     def _drain(self, index: int, running: set[int]) -> Iterator[object]:
         """The messages waiting in one child's pipe; the child leaves `running` once done."""

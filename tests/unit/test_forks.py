@@ -155,6 +155,14 @@ def test_leaving_forked_early_terminates_the_children() -> None:
     assert multiprocessing.active_children() == []
 
 
+def test_leaving_forked_without_collecting_ends_the_children_at_once() -> None:
+    started = time.monotonic()
+    with Forked([lambda: time.sleep(60)] * 2):
+        pass
+    assert time.monotonic() - started < 3
+    assert multiprocessing.active_children() == []
+
+
 def test_no_module_of_sitegen_keeps_state_in_globals() -> None:
     """Worker state lived in module globals (`global _job`, `global _worker`) for forked pools
     to find; forks.py hands it over in closures. The one left says a warning once a process."""
