@@ -14,10 +14,12 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any, Protocol
 
 import jinja2
 
+from sitegen.build.forks import Forked, can_fork
 from sitegen.build.workers import worker_count
 from sitegen.cancelling import cancel_point
 from sitegen.errors import Diagnostic, TemplateError
@@ -37,7 +39,7 @@ class Fingerprints(Protocol):
 
 @dataclass(frozen=True)
 class _Job:
-    """What forked workers render: set just before the pool forks, read only in workers."""
+    """What is rendered: forked workers inherit it in their target (see forks.py), unpickled."""
 
     plans: Sequence[OutputPlan]
     derived: Sequence[DerivedFile]  # the derived files to build
@@ -50,10 +52,7 @@ class _Job:
     taken: Any = None  # a shared counter: how many standalone pages have been taken
 
 
-_job: _Job | None = None
-
 Prepare = Callable[[Sequence[OutputPlan], Sequence[DerivedFile]], None]  # told what is about to be made
-
 Result = tuple[str, str, str, tuple[Diagnostic, ...]]  # output, fingerprint, outcome, problems
 WRITTEN, UNCHANGED, KEPT, FAILED = "written", "unchanged", "kept", "failed"
 
@@ -156,27 +155,22 @@ def _run(todo: list[int], job: _Job, jobs: int | None) -> list[Result]:
     of the derived files, from a shared counter, so the work evens out whatever the mix.
     """
     workers = min(worker_count(jobs), 8)
-    can_fork = "fork" in multiprocessing.get_all_start_methods()
-    if len(todo) < PARALLEL_THRESHOLD or workers < 2 or not can_fork:
+    if len(todo) < PARALLEL_THRESHOLD or workers < 2 or not can_fork():
         return _render_share(todo, job) + _build_derived(job)
-    context = multiprocessing.get_context("fork")
     standalone = [i for i in todo if job.plans[i].context.article_path is not None]
     listings = [i for i in todo if job.plans[i].context.article_path is None]
-    global _job  # inherited by the forked workers; cleared once they are done
-    _job = replace(job, listings=listings, standalone=standalone, taken=context.Value("q", 0))
-    try:
-        with context.Pool(workers - 1) as pool:
-            others = pool.map_async(_render_forked, [True] + [False] * (workers - 2), chunksize=1)
-            results = _render_queue(_job)
-            return results + [r for share in others.get() for r in share]
-    finally:
-        _job = None
+    job = replace(job, listings=listings, standalone=standalone,
+                  taken=multiprocessing.get_context("fork").Value("q", 0))
+    shares = [partial(_render_forked, job, worker == 0) for worker in range(workers - 1)]
+    with Forked(shares) as forked:  # each child inherits the job: nothing of it is pickled
+        results = _render_queue(job)
+        return results + [r for share in forked.results() for r in share]
 
 
-def _render_forked(takes_listings: bool) -> list[Result]:
-    assert _job is not None
-    results = _render_share(_job.listings, _job) if takes_listings else []
-    return results + _render_queue(_job)
+def _render_forked(job: _Job, takes_listings: bool) -> list[Result]:
+    """A forked worker's share: the list pages if it takes them, then chunks from the queue."""
+    results = _render_share(job.listings, job) if takes_listings else []
+    return results + _render_queue(job)
 
 
 def _render_queue(job: _Job) -> list[Result]:

@@ -1,8 +1,9 @@
-"""Parse and convert sources, in this process or spread over a pool of processes.
+"""Parse and convert sources, in this process or spread over forked processes.
 
 Converting Markdown is most of a cold build's cost and each article is independent,
 so large builds hand sources to one process per core. Small builds stay serial:
-starting workers costs more than it saves below `PARALLEL_THRESHOLD` sources.
+starting workers costs more than it saves below `PARALLEL_THRESHOLD` sources, and so do
+platforms without fork (forks.py), where spawned workers would pickle every source.
 Results leave a worker encoded as plain data (incremental/codec.py): the same bytes cross
 to the main process and go into the cache, which must never hold anything that runs when
 read. Each process reads the files it converts itself: the main process only hashes
@@ -11,13 +12,14 @@ them, so it never holds every article's text (nor do the workers it forks).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from sitegen.build.forks import fork_map
 from sitegen.config.settings import Config
 from sitegen.content.frontmatter import Document, parse_source
 from sitegen.content.sources import Source, read_source
@@ -183,17 +185,11 @@ class BodyRebuilder:
         return self._processor.process(replace(source, text="")).body
 
 
-_worker: SourceProcessor | None = None
-
-
-def _init_worker(config: Config, refs: RefIndex | None) -> None:
-    global _worker  # one processor per worker process, built once
-    _worker = SourceProcessor(config, refs=refs)
-
-
-def _process_in_worker(source: Source) -> Processed:
-    assert _worker is not None
-    return pack(_worker.process(source))
+def _processing(config: Config, refs: RefIndex | None) -> Callable[[Source], Processed]:
+    """What converts sources in one process: its processor is made once there (after the
+    fork, in a worker), and every result leaves it packed."""
+    processor = SourceProcessor(config, refs=refs)
+    return lambda source: pack(processor.process(source))
 
 
 def worker_count(jobs: int | None = None) -> int:
@@ -208,18 +204,11 @@ def worker_count(jobs: int | None = None) -> int:
 
 def process_sources(config: Config, sources: list[Source], jobs: int | None = None,
                     refs: RefIndex | None = None) -> Iterator[Processed]:
-    """Converted results in the order of `sources`, their refs resolved against `refs`."""
+    """Converted results in the order of `sources`, their refs resolved against `refs`, as
+    they come: forked workers inherit the sources and convert them in chunks (fork_map).
+    Closing the iterator early (an error, a cancelled build) ends the workers."""
     warn_if_unsupported()  # here, before workers fork, so that only this process says it
     workers = min(worker_count(jobs), max(1, len(sources) // CHUNK_SIZE))
-    if workers < 2 or len(sources) < PARALLEL_THRESHOLD:
-        processor = SourceProcessor(config, refs=refs)
-        yield from (pack(processor.process(source)) for source in sources)
-        return
-    with _pool(workers, config, refs) as pool:
-        yield from pool.imap(_process_in_worker, sources, chunksize=CHUNK_SIZE)
-
-
-def _pool(workers: int, config: Config, refs: RefIndex | None) -> Any:
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
-                                          else "spawn")
-    return context.Pool(workers, initializer=_init_worker, initargs=(config, refs))
+    if len(sources) < PARALLEL_THRESHOLD:
+        workers = 1  # converted here
+    yield from fork_map(partial(_processing, config, refs), sources, workers, CHUNK_SIZE)

@@ -64,3 +64,15 @@ def test_worker_count_follows_jobs() -> None:
     assert worker_count(3) == 3
     assert worker_count(-1) == 1
     assert worker_count() >= 1
+
+
+def test_a_large_build_converts_in_forked_workers_that_end_with_it(make_site: Callable[..., Path]) -> None:
+    import multiprocessing
+
+    config = load_config(_site(make_site, PARALLEL_THRESHOLD))
+    sources = list(discover_sources(config).sources)
+    results = process_sources(config, sources, jobs=2)
+    next(results)
+    assert len(multiprocessing.active_children()) == 2
+    assert len(list(results)) == len(sources) - 1
+    assert multiprocessing.active_children() == []
