@@ -132,22 +132,19 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
               session: BuildSession | None = None, bodies: BodyStore | None = None) -> CheckedSite:
     """Read, parse, route and convert every page; raise one SiteError listing every problem.
 
-    Converted bodies go to `cache`; the pages returned read them from `bodies`, the build's
-    body store (a new one on `cache` if not given), which loads them from the cache when
-    asked (incremental/bodies.py). `tree`: the
-    sources if already discovered. `session` (serve's, used only with the cache, whose keys
-    hold the settings): results and routes kept from the last build (build/session.py).
+    Converted bodies go to `cache`; pages read them from `bodies`, the build's body store
+    (a new one if not given). `tree`: the sources if already discovered. `session` (serve's,
+    used only with the cache, whose keys hold the settings): results and routes kept from
+    the last build (build/session.py).
     """
-    timings = {} if timings is None else timings
-    cache = cache or BuildCache(None)
+    timings, cache = {} if timings is None else timings, cache or BuildCache(None)
     bodies = BodyStore(cache) if bodies is None else bodies
     tree = tree or read_sources(config, timings)
     clock = time.perf_counter()
     site_zone(config)  # a wrong site.timezone stops here, before any worker starts
     conversion = conversion_fingerprint(config)
     problems = list(tree.diagnostics)
-    stage = _Stages.read(config, tree, cache, bodies, conversion, jobs, progress,
-                         session if cache.enabled else None)
+    stage = _Stages.read(config, tree, cache, bodies, conversion, jobs, progress, session)
     routed = _Published.sort(stage.first_results(), config, now, [])  # its problems come below
     documents = [doc for doc, _, _ in routed.published]
     routes = _routes(documents, routed.options, config, problems, _router(config, stage.session))
@@ -346,7 +343,7 @@ class _Stages:
              session: BuildSession | None = None) -> _Stages:
         base = conversion if cache.enabled else ""
         keys = [digest(base, s.path, s.digest) for s in tree.sources]
-        kept = session.results if session is not None else {}
+        kept = session.results if session is not None and cache.enabled else {}
         known: dict[str, SourceResult] = {key: kept[key] for key in keys if key in kept}
         stored = cache.get_sources([key for key in keys if key not in known])
         for source, key in zip(tree.sources, keys, strict=True):
@@ -358,7 +355,7 @@ class _Stages:
         missing = [s for s, k in zip(tree.sources, keys, strict=True) if k not in known]
         fresh = _convert_missing(config, (cache, bodies), base, missing, jobs, progress, None)
         known.update(fresh)
-        return cls(list(tree.sources), keys, base, known, set(fresh), bodies, session)
+        return cls(list(tree.sources), keys, base, known, set(fresh), bodies, session if cache.enabled else None)
 
     def first_results(self) -> list[tuple[str, SourceResult]]:
         return [(k, self.known[k]) for k in self.keys]
