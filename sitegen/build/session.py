@@ -55,6 +55,9 @@ class LastSite:
     envs: Environments
     templates: str  # templates_fingerprint, as that build read it
     config: Config  # the configuration itself: previews convert with it
+    # source files whose page a preview replaced since (serve/preview.py): their text may
+    # be back to this build's while the live page still shows the preview
+    previewed: set[Path] = field(default_factory=set, compare=False, hash=False)
 
     @cached_property
     def documents_by_file(self) -> dict[Path, Document]:

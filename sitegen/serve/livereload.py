@@ -279,7 +279,12 @@ class Rebuilder:
         """Show an edited article's page at once when the edit allows it (serve/preview.py),
         then build the pages and reload the open tabs; changed search shards are left for
         `catch_up`. On failure keep the last good site and say why, everywhere. A build
-        after a preview stops when another edit arrives (`cancel`): the next one does it."""
+        after a preview stops when another edit arrives (`cancel`): the next one does it.
+        No automatic garbage collection runs meanwhile (collector.QuietCollector.paused)."""
+        with self.collector.paused():
+            return self._rebuild(changed)
+
+    def _rebuild(self, changed: Sequence[str]) -> bool:
         stamp = time.strftime("%H:%M:%S")
         cause = f"{_describe(changed, self.config.root)} changed: " if changed else ""
         self.cancel.clear()  # edits before this point are in `changed`

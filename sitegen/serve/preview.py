@@ -57,6 +57,7 @@ def preview(config: Config, last: LastSite | None, changed: list[str]) -> list[s
         for plan in _plans_of(config, last, edit):
             pages[plan.output] = render_output(plan, last.envs.of(plan)).data
     replaced = replace_pages(config.path("output"), config.paths.output, pages)
+    last.previewed.update(Path(edit.document.source.file) for edit in edits)
     note_previewed(config, replaced)
     return replaced
 
@@ -73,8 +74,8 @@ def _edits(config: Config, last: LastSite, changed: list[str]) -> list[_Edit]:
         source, problem = read_source(path, old.source.path, old.source.content_path)
         if source is None or problem is not None:
             return []
-        if source.digest == old.source.digest:
-            continue  # saved without a change
+        if source.digest == old.source.digest and path not in last.previewed:
+            continue  # saved without a change (to the text the live page shows)
         result = processor.process(source)
         new = result.document
         if (new is None or result.converted is None or result.body is None or result.diagnostics

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+import io
 import weakref
+from pathlib import Path
 
 from sitegen.serve.collector import QuietCollector
 
@@ -55,3 +57,43 @@ def test_a_quiet_moment_waits_for_enough_builds_unless_the_server_is_idle() -> N
         assert idle.when_quiet() is True  # idle: whatever is owed
     finally:
         collector.stop()
+
+
+def test_no_automatic_collection_while_a_build_runs() -> None:
+    """A build allocates the next site: automatic collections would walk it again and again."""
+    collector = QuietCollector()
+    assert gc.isenabled()
+    with collector.paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    try:
+        with collector.paused():
+            raise RuntimeError("a failed build")
+    except RuntimeError:
+        pass
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector.paused():
+            pass
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        gc.enable()
+
+
+def test_serve_builds_run_with_the_collector_paused(tmp_path: Path) -> None:
+    """The rebuild serve runs for each edit holds automatic collections off throughout."""
+    from sitegen.config.settings import load_config
+    from sitegen.serve.livereload import LiveReloadHub, Rebuilder
+    from tests.support.sites import DEFAULT_CONFIG, article, write_site
+
+    root = write_site(tmp_path / "site", {"config.yaml": DEFAULT_CONFIG,
+                                          "content/2024/a.md": article("A", "2024-01-01")})
+    seen: list[bool] = []
+    gc.callbacks.append(lambda phase, info: seen.append(gc.isenabled()) if phase == "start" else None)
+    try:
+        assert Rebuilder(load_config(root), LiveReloadHub(), io.StringIO(), io.StringIO()).rebuild()
+        collected_during = list(seen)
+    finally:
+        gc.callbacks.pop()
+    assert collected_during == []  # not one automatic collection during the build
