@@ -137,8 +137,10 @@ def _stale_shards(published: PublishedShards, shards: Sequence[Shard], settings:
     the first hold changed pages."""
     stale = [s for s in shards if not (reuse and published.can_keep(s, s.stamp(settings)))]
     pending = [s for s in stale if defer and published.can_keep(s, None)]
-    holding = [s for s in stale if s not in pending and any(page.output in changed for page in s.pages)]
-    return holding + [s for s in stale if s not in pending and s not in holding], pending, len(holding)
+    later = set(pending)
+    holding = [s for s in stale if s not in later and any(page.output in changed for page in s.pages)]
+    later.update(holding)
+    return holding + [s for s in stale if s not in later], pending, len(holding)
 
 
 def _settings(version: str) -> dict[str, object]:

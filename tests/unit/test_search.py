@@ -578,3 +578,19 @@ def test_a_link_put_in_a_published_bundle_is_never_kept(make_site: Any, pagefind
     assert not any(p.is_symlink() for p in public.rglob("*"))
     assert b"not for the site" not in b"".join(p.read_bytes() for p in public.rglob("*") if p.is_file())
     _assert_as_a_clean_build(make_site, public, "about.md", source)
+
+
+def test_a_shard_hashes_by_family_and_number_without_walking_its_pages() -> None:
+    """The indexer looks shards up once per shard indexed; hashing every page each time
+    cost seconds in a catch-up of 320 shards at 40,000 articles."""
+    pages = tuple(IndexedPage(f"p{n}/index.html", "d", False) for n in range(3))
+    walked: list[int] = []
+
+    class Counting(tuple):  # type: ignore[type-arg]
+        def __hash__(self) -> int:
+            walked.append(1)
+            return super().__hash__()
+
+    shard = Shard("en", 3, Counting(pages))
+    assert {shard: 1}[Shard("en", 3, Counting(pages))] == 1  # equal shards still find each other
+    assert walked == [] and hash(shard) != hash(Shard("en", 4, pages))
