@@ -21,7 +21,8 @@ from pathlib import Path
 
 from sitegen.build.pipeline import build
 from sitegen.build.session import BuildSession
-from sitegen.config.settings import load_config
+from sitegen.config.settings import Config, load_config
+from sitegen.serve.preview import preview
 from tests.support.sites import article, build_site
 
 
@@ -58,21 +59,26 @@ def test_a_replaced_build_frees_its_site_without_a_garbage_collection(make_site:
         assert session.last.planned.site.articles  # the new build's site is whole
 
 
-def test_an_edit_undone_after_its_preview_shows_the_original_page(make_site: Callable[..., Path]) -> None:
-    """The preview writes the edited page over the live site; when the edit is undone
-    before any full build finishes, the next build must not find the first build's site
-    standing, nor skip the page as unchanged (it did, and the edit stayed on the page)."""
-    from sitegen.serve.preview import preview
-
+def _previewed(make_site: Callable[..., Path]) -> tuple[Config, BuildSession, Path, bytes]:
+    """A site built once in a session, then one article edited and previewed over it: the
+    configuration, the session, the article's file and its text before the edit."""
     root = _site(make_site)
     config = load_config(root)
     session = BuildSession()
     build(config, now=datetime.now(UTC), session=session)
     source = root / "content/2024/a1.md"
-    page = root / "public/2024/article-1/index.html"
     original = source.read_bytes()
     source.write_bytes(original + b"\nPreviewToken here.\n")
     assert preview(config, session.last, [str(source)]) == ["2024/article-1/index.html"]
+    return config, session, source, original
+
+
+def test_an_edit_undone_after_its_preview_shows_the_original_page(make_site: Callable[..., Path]) -> None:
+    """The preview writes the edited page over the live site; when the edit is undone
+    before any full build finishes, the next build must not find the first build's site
+    standing, nor skip the page as unchanged (it did, and the edit stayed on the page)."""
+    config, session, source, original = _previewed(make_site)
+    page = config.root / "public/2024/article-1/index.html"
     assert b"PreviewToken" in page.read_bytes()
     source.write_bytes(original)
     build(config, now=datetime.now(UTC), session=session)
@@ -84,17 +90,8 @@ def test_an_edit_undone_after_its_preview_is_previewed_too(make_site: Callable[.
     the preview: it is previewed at once. It was taken for a save without a change, so the
     full build did it, one that no edit may cancel: 25 s at 40,000 articles, which the next
     edit waited for."""
-    from sitegen.serve.preview import preview
-
-    root = _site(make_site)
-    config = load_config(root)
-    session = BuildSession()
-    build(config, now=datetime.now(UTC), session=session)
-    source = root / "content/2024/a1.md"
-    page = root / "public/2024/article-1/index.html"
-    original = source.read_bytes()
-    source.write_bytes(original + b"\nPreviewToken here.\n")
-    assert preview(config, session.last, [str(source)]) == ["2024/article-1/index.html"]
+    config, session, source, original = _previewed(make_site)
+    page = config.root / "public/2024/article-1/index.html"
     source.write_bytes(original)
     assert preview(config, session.last, [str(source)]) == ["2024/article-1/index.html"]
     assert b"PreviewToken" not in page.read_bytes()
@@ -103,8 +100,6 @@ def test_an_edit_undone_after_its_preview_is_previewed_too(make_site: Callable[.
 
 
 def test_a_command_line_build_after_a_preview_rewrites_the_page(make_site: Callable[..., Path]) -> None:
-    from sitegen.serve.preview import preview
-
     root = _site(make_site)
     config = load_config(root)
     session = BuildSession()
