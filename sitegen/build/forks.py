@@ -25,6 +25,7 @@ Leaving a `Forked`, or closing a `fork_map` early, terminates and joins the chil
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import pickle
 import traceback
@@ -93,7 +94,14 @@ class Failure:
 
 
 def _child(work: Callable[[Send], None], writer: Connection) -> None:
-    """A child's life: do the work, sending its messages, then say it is done or how it failed."""
+    """A child's life: do the work, sending its messages, then say it is done or how it failed.
+
+    Everything inherited is frozen first and the collector is on, whatever the parent's:
+    the child collects its own garbage, and never walks the parent's objects, which would
+    write to their pages and copy them (`serve` holds collections off while it builds,
+    serve/collector.py, and a child that did too kept every page's garbage)."""
+    gc.freeze()
+    gc.enable()
     try:
         work(lambda message: writer.send((_PART, message)))
         writer.send((_DONE, None))

@@ -280,7 +280,11 @@ class Rebuilder:
         then build the pages and reload the open tabs; changed search shards are left for
         `catch_up`. On failure keep the last good site and say why, everywhere. A build
         after a preview stops when another edit arrives (`cancel`): the next one does it.
-        No automatic garbage collection runs meanwhile (collector.QuietCollector.paused)."""
+        An edit's build runs with automatic garbage collection held off
+        (collector.QuietCollector.paused); the first, which renders every page here and
+        makes its garbage in proportion, runs with it."""
+        if not changed:
+            return self._rebuild(changed)
         with self.collector.paused():
             return self._rebuild(changed)
 

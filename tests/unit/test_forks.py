@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import gc
 import multiprocessing
 import os
 import signal
@@ -172,3 +173,14 @@ def test_no_module_of_sitegen_keeps_state_in_globals() -> None:
                           for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))))
     assert set(found) <= allowed, found
     assert {"build/render_pool.py", "build/workers.py", "build/forks.py"}.isdisjoint(found)
+
+
+def test_a_child_collects_its_own_garbage_and_never_walks_what_it_inherited() -> None:
+    """serve holds collections off while it builds; a renderer forked then must not keep
+    every page's garbage, nor walk (and so copy) the parent's objects."""
+    gc.disable()
+    try:
+        states = fork_each([lambda: (gc.isenabled(), gc.get_freeze_count() > 0)])
+    finally:
+        gc.enable()
+    assert states == [(True, True)]

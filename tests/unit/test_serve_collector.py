@@ -81,7 +81,7 @@ def test_no_automatic_collection_while_a_build_runs() -> None:
         gc.enable()
 
 
-def test_serve_builds_run_with_the_collector_paused(tmp_path: Path) -> None:
+def test_serve_builds_an_edit_with_the_collector_paused(tmp_path: Path) -> None:
     """The rebuild serve runs for each edit holds automatic collections off throughout."""
     from sitegen.config.settings import load_config
     from sitegen.serve.livereload import LiveReloadHub, Rebuilder
@@ -89,11 +89,17 @@ def test_serve_builds_run_with_the_collector_paused(tmp_path: Path) -> None:
 
     root = write_site(tmp_path / "site", {"config.yaml": DEFAULT_CONFIG,
                                           "content/2024/a.md": article("A", "2024-01-01")})
+    rebuilder = Rebuilder(load_config(root), LiveReloadHub(), io.StringIO(), io.StringIO())
+    assert rebuilder.rebuild()  # the first build, of every page, collects as usual
+    edited = root / "content/2024/a.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nAn edit.\n", encoding="utf-8")
     seen: list[bool] = []
     gc.callbacks.append(lambda phase, info: seen.append(gc.isenabled()) if phase == "start" else None)
     try:
-        assert Rebuilder(load_config(root), LiveReloadHub(), io.StringIO(), io.StringIO()).rebuild()
+        assert rebuilder.rebuild([str(edited)])
         collected_during = list(seen)
     finally:
         gc.callbacks.pop()
-    assert collected_during == []  # not one automatic collection during the build
+        rebuilder.collector.stop()
+    assert collected_during == []  # not one automatic collection during the edit's build
+    assert gc.isenabled()
