@@ -13,6 +13,7 @@ import os
 import stat
 from pathlib import Path
 
+from sitegen.cancelling import cancel_point
 from sitegen.errors import Diagnostic
 
 IGNORED_NAMES = {".DS_Store", "Thumbs.db"}
@@ -31,6 +32,7 @@ def walk_content(root: str, prefix: str) -> tuple[list[File], list[Diagnostic]]:
     problems: list[Diagnostic] = []
     pending = [(root, "")]
     while pending:
+        cancel_point()  # a newer edit in serve need not wait for 40,000 files to be listed
         folder, rel = pending.pop()
         try:
             with os.scandir(folder) as listing:
