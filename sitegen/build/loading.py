@@ -353,7 +353,7 @@ class _Stages:
             if result is not None:  # else not stored, or not whole: converted again and replaced
                 known[key] = result
         missing = [s for s, k in zip(tree.sources, keys, strict=True) if k not in known]
-        fresh = _convert_missing(config, (cache, bodies), base, missing, jobs, progress, None)
+        fresh = _convert_missing(config, bodies, base, missing, jobs, progress, None)
         known.update(fresh)
         return cls(list(tree.sources), keys, base, known, set(fresh), bodies, session if cache.enabled else None)
 
@@ -368,7 +368,7 @@ class _Stages:
         rebuilder = BodyRebuilder(config, dict(zip(self.keys, self.sources, strict=True)))
         rebuilder.refs = refs
         self.bodies.rebuild_with(rebuilder)
-        fresh = _convert_missing(config, (cache, self.bodies), self.base, again, jobs, None, refs)
+        fresh = _convert_missing(config, self.bodies, self.base, again, jobs, None, refs)
         self.known.update(fresh)
         self.fresh.update(fresh)
         # A source whose shortcodes read the site is parsed again every build (its first-pass
@@ -389,13 +389,12 @@ def _needs_converting(result: SourceResult, refs: RefIndex, config: Config) -> b
     return result.converted is not None and not refs_still_resolve(result.converted, refs, config)
 
 
-def _convert_missing(config: Config, stores: tuple[BuildCache, BodyStore], base: str, missing: list[Source],
+def _convert_missing(config: Config, store: BodyStore, base: str, missing: list[Source],
                      jobs: int | None, progress: ProgressCallback | None,
                      refs: RefIndex | None) -> dict[str, SourceResult]:
     """Convert the sources the cache has no result for, storing results in batches while
     the workers convert the rest (the body store holds the bodies the cache could not
     store); returns them by cache key."""
-    cache, store = stores
     computed = process_sources(config, missing, jobs, refs)
     if progress is not None:
         computed = _reporting(computed, len(missing), progress)
@@ -410,11 +409,9 @@ def _convert_missing(config: Config, stores: tuple[BuildCache, BodyStore], base:
         if processed.body is not None:
             bodies[key] = processed.body
         if len(batch) >= CACHE_BATCH:  # stored while workers convert the rest
-            if not cache.put_sources(batch, bodies):
-                store.hold(bodies)
+            store.keep(batch, bodies)
             batch, bodies = {}, {}
-    if not cache.put_sources(batch, bodies):
-        store.hold(bodies)
+    store.keep(batch, bodies)
     return fresh
 
 

@@ -72,8 +72,10 @@ class SecondPass:
             self.converted += 1
             body = {key: packed.body} if packed.body is not None else {}
             # A result the codec cannot carry keeps its body for this build only.
-            if packed.encoded is None or not self.cache.put_sources({key: packed.encoded}, body):
+            if packed.encoded is None:
                 self.bodies.hold(body)
+            else:
+                self.bodies.keep({key: packed.encoded}, body)
             results.append((key, packed.result(doc.source)))
         if len(known) < len(keys) and self.cache.enabled:
             self.cache.prune_sources({*first_keys, *keys})

@@ -41,6 +41,12 @@ class BodyStore:
         failed write, a body true of this build only), encoded (cache.encode_body)."""
         self._held.update(bodies)
 
+    def keep(self, encoded: dict[str, bytes], bodies: dict[str, bytes]) -> None:
+        """Converted results (codec bytes) and their bodies go to the cache, in one
+        transaction; bodies it could not store (no database, a failed write) stay here."""
+        if not self._cache.put_sources(encoded, bodies):
+            self.hold(bodies)
+
     def rebuild_with(self, rebuild: Rebuild) -> None:
         """How to make a body again when the cache has lost it (loading.py gives the
         build's converter, once the routes its refs resolve against are known)."""

@@ -31,6 +31,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -283,9 +284,7 @@ class Rebuilder:
         An edit's build runs with automatic garbage collection held off
         (collector.QuietCollector.paused); the first, which renders every page here and
         makes its garbage in proportion, runs with it."""
-        if not changed:
-            return self._rebuild(changed)
-        with self.collector.paused():
+        with self.collector.paused() if changed else nullcontext():
             return self._rebuild(changed)
 
     def _rebuild(self, changed: Sequence[str]) -> bool:
