@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -49,7 +49,7 @@ from sitegen.output.lock import build_lock
 from sitegen.output.ownership import OutputState, check_output, open_output
 from sitegen.output.writer import StagedOutput, WriteReport
 from sitegen.render.templates import DerivedFile, OutputPlan, compile_all, make_environment, templates_fingerprint
-from sitegen.search.indexing import SearchReport, index_search
+from sitegen.search.indexing import index_search
 from sitegen.search.shards import BUNDLE_DIR
 
 SEARCH_FILES = BUNDLE_DIR + "/"  # the search bundles' folder in the output
@@ -160,7 +160,7 @@ def _build_locked(config: Config, options: BuildOptions) -> BuildReport:
 
 def _remember(cache: BuildCache, made: LastBuild, search_pending: bool, session: BuildSession | None) -> None:
     """Remember the build, so that the next one with the same inputs stops at once; one
-    that left search behind is remembered only once search catches up (index_pending):
+    that left search behind is remembered only once search catches up (live.index_pending):
     until then the output is not what these inputs make, and no build may find it standing
     (an edit undone before the catch-up would otherwise keep the edited pages)."""
     if not search_pending:
@@ -180,7 +180,7 @@ def _render_and_swap(config: Config, options: BuildOptions, stores: tuple[BuildC
     cache, bodies = stores
     envs = _environments(config, planned)
     try:
-        fingerprinter = _fingerprinter(config, envs.default, planned, checked, templates)
+        fingerprinter = page_fingerprinter(config, envs.default, planned, checked, templates)
         previous = cache.page_fingerprints()
         timings["templates"] = time.perf_counter() - clock
         staged = _output(config, options, cache, state)
@@ -200,64 +200,6 @@ def _render_and_swap(config: Config, options: BuildOptions, stores: tuple[BuildC
     return BuildReport(len(planned.plans), len(staged.outputs), report, checked.warnings, 0.0, timings,
                        rendered.rendered, (rendered.derived_made, len(planned.derived)),
                        search_pending=pending)
-
-
-def index_pending(config: Config, session: BuildSession, cancel: threading.Event | None = None
-                  ) -> SearchReport | None:
-    """Index the search shards that `serve`'s last builds left stale (defer_search), over
-    the live site, from the pages that build planned: no source is read, nothing planned or
-    rendered again. None when the session has no such build under this configuration (a
-    full build catches up then). `cancel` (a new edit) stops it: the shards indexed by
-    then are published, the rest stay pending (the report says how many) for the next
-    quiet moment; stopped before the first, it changes nothing (BuildCancelled)."""
-    last = session.last
-    if last is None or last.config_text != repr(config) or not config.search.enabled:
-        return None
-    with build_lock(config, wait=True), cancellable(cancel):
-        state = open_output(config.path("output"), config.paths.output, False)
-        staged = InPlaceOutput(config.path("output"), state, False, config.paths.output)
-        try:
-            for rel in sorted(state.made):
-                if not rel.startswith(SEARCH_FILES):
-                    staged.record(rel, False)  # the site stands; only its index is made again
-            searched = _fingerprinter(config, last.envs.default, last.planned, last.checked, last.templates)
-            report = index_search(staged, last.planned.plans, searched.searched, config,
-                                  set(session.unindexed), cancel=cancel, partial=True)
-            staged.commit()
-        except BaseException:
-            staged.abort()
-            raise
-        if not report.pending:
-            _remember_caught_up(config, session)
-    if not report.pending:
-        session.unindexed = set()
-    return report
-
-
-def note_previewed(config: Config, outputs: list[str]) -> None:
-    """`serve`'s preview wrote these pages over the live site: no build may find the last
-    one standing now, and the next renders them again (BuildCache.mark_stale). Without
-    this, an edit undone before a full build finished kept the edited page for good."""
-    if not outputs:
-        return
-    cache = BuildCache(config.path("cache"))
-    try:
-        forget_build(cache)
-        cache.mark_stale(outputs)
-    finally:
-        cache.close()
-
-
-def _remember_caught_up(config: Config, session: BuildSession) -> None:
-    """The site is now what the last build's inputs make, index included: remember it."""
-    if session.caught_up is None:
-        return
-    cache = BuildCache(config.path("cache"))
-    try:
-        remember_build(cache, session.caught_up)
-    finally:
-        cache.close()
-    session.caught_up = None
 
 
 def _output(config: Config, options: BuildOptions, cache: BuildCache, state: OutputState) -> StagedOutput:
@@ -375,9 +317,12 @@ def _refuse_warnings(strict: bool, warnings: tuple[Diagnostic, ...]) -> None:
             "fix the warnings above, or build without --strict")])
 
 
-def _fingerprinter(config: Config, env: jinja2.Environment, planned: PlannedSite, checked: CheckedSite,
-                   templates: str) -> Fingerprinter:
+def page_fingerprinter(config: Config, env: jinja2.Environment, planned: PlannedSite, checked: CheckedSite,
+                       templates: str, edited: Mapping[str, str] | None = None) -> Fingerprinter:
+    """The fingerprints of a build's pages; `edited` (source path -> digest) stands for
+    articles a preview rendered since (build/live.py), whose text the build has not read."""
     base = digest(checked.conversion, templates, engine_fingerprint(), checked.catalog.digest)
     article_digests = {p.document.source.path: p.document.source.digest for p in checked.pages}
     article_digests.update(checked.body_keys)  # bodies made from the site: they change with it
+    article_digests.update(edited or {})
     return Fingerprinter(env, base, planned.site, article_digests, repr(config))

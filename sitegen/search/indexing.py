@@ -84,31 +84,31 @@ def searchable_plans(plans: Iterable[OutputPlan]) -> list[OutputPlan]:
 
 def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest: PageDigest,
                  config: Config, changed: set[str], reuse: bool = True, defer: bool = False,
-                 cancel: threading.Event | None = None, partial: bool = False) -> SearchReport:
+                 cancel: threading.Event | None = None, partial: bool = False,
+                 changed_only: bool = False) -> SearchReport:
     """Put the search bundles for the staged pages into `staged`, re-indexing changed shards.
 
-    `page_digest` says what a page's index entry is made from (pipeline: its own article
-    and the templates), so a page whose neighbours changed is not indexed again. `changed`:
-    the pages whose bytes differ from the last build's (whether a page has Han or kana is
-    read again from those only). Without `reuse` (--no-cache), every shard is indexed
-    again. With `defer` (serve), a changed shard that was published before is kept as it
-    was, stale, and counted as pending: its stamp still names the old pages, so the next
-    build indexes it. With `partial` (serve's
-    catch-up), a cancel keeps the shards indexed by then and leaves the rest pending: an
-    editor saving every few seconds does not throw away a catch-up of many shards. The
-    shards holding `changed` pages go first: an edit is found before the rest catches up.
+    `page_digest`: what a page's index entry is made from (its own article and the
+    templates), so a page whose neighbours changed is not indexed again. `changed`: pages
+    whose bytes differ from the last build's (only those are read again for Han or kana);
+    their shards go first, so an edit is found before the rest catches up. Without `reuse`
+    (--no-cache) every shard is indexed again. serve's options: `defer` keeps a changed
+    shard published before as it was and counts it pending (its stamp names the old
+    pages, so the next build indexes it); `partial` (the catch-up) publishes the shards
+    indexed when a cancel comes and leaves the rest pending; `changed_only` (after a
+    preview) indexes only the shards of `changed` pages and those with nothing to keep.
     """
     started = time.perf_counter()
     searchable = searchable_plans(plans)
     if not searchable:  # Pagefind refuses an empty site; search.js reports there is no index
         log.info("search: no articles to index")
         return SearchReport(False, 0, 0, time.perf_counter() - started)
-    pagefind = find_pagefind()
-    settings = _settings(pagefind_version(pagefind))
+    settings = _settings(pagefind_version(pagefind := find_pagefind()))
     pages = _pages(staged, searchable, page_digest, changed if reuse else None)
     shards = plan_shards(pages, *families(config), config.search.pages_per_shard)
     published = PublishedShards(staged.out_dir)
     stale, pending, urgent = _stale_shards(published, shards, settings, reuse, defer, changed)
+    stale, pending = _changed_first(published, stale, pending, urgent) if changed_only else (stale, pending)
     work = staged.staging / WORK_DIR
     keepable = (lambda shard: published.can_keep(shard, None)) if partial else None
     try:
@@ -141,6 +141,15 @@ def _stale_shards(published: PublishedShards, shards: Sequence[Shard], settings:
     holding = [s for s in stale if s not in later and any(page.output in changed for page in s.pages)]
     later.update(holding)
     return holding + [s for s in stale if s not in later], pending, len(holding)
+
+
+def _changed_first(published: PublishedShards, stale: list[Shard], pending: list[Shard],
+                   urgent: int) -> tuple[list[Shard], list[Shard]]:
+    """The stale shards holding changed pages (the first `urgent`) and those that have no
+    published bundle to keep; the other stale shards join `pending`."""
+    later = [s for s in stale[urgent:] if published.can_keep(s, None)]
+    left = set(later)
+    return [s for s in stale if s not in left], pending + later
 
 
 def _settings(version: str) -> dict[str, object]:

@@ -18,10 +18,10 @@ full build, which reports what is wrong.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sitegen.build.pipeline import note_previewed
+from sitegen.build.live import note_previewed
 from sitegen.build.session import LastSite
 from sitegen.build.workers import SourceResult
 from sitegen.config.settings import Config
@@ -37,6 +37,23 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
+class Shown:
+    """What a preview wrote over the live site: the pages, their plans (made from the
+    edited articles), and the edited articles' new digests by source path: what
+    build/live.py `index_previewed` needs to index those pages before the full build."""
+
+    outputs: list[str]
+    plans: tuple[OutputPlan, ...] = ()
+    edited: dict[str, str] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.outputs)
+
+
+NOTHING_SHOWN = Shown([])
+
+
+@dataclass(frozen=True)
 class _Edit:
     """One edited page: its new document and converted body."""
 
@@ -44,22 +61,21 @@ class _Edit:
     result: SourceResult
 
 
-def preview(config: Config, last: LastSite | None, changed: list[str]) -> list[str]:
+def preview(config: Config, last: LastSite | None, changed: list[str]) -> Shown:
     """Render the pages of articles whose text alone changed and put them in the live
-    site; the outputs replaced, [] when this edit is not one to preview (see the module)."""
+    site; what it replaced, nothing when this edit is not one to preview (see the module)."""
     if last is None or last.config_text != repr(config) or not changed:
-        return []
+        return NOTHING_SHOWN
     edits = _edits(config, last, changed)
     if not edits:
-        return []
-    pages: dict[str, bytes] = {}
-    for edit in edits:
-        for plan in _plans_of(config, last, edit):
-            pages[plan.output] = render_output(plan, last.envs.of(plan)).data
+        return NOTHING_SHOWN
+    plans = [plan for edit in edits for plan in _plans_of(config, last, edit)]
+    pages = {plan.output: render_output(plan, last.envs.of(plan)).data for plan in plans}
     replaced = replace_pages(config.path("output"), config.paths.output, pages)
     last.previewed.update(Path(edit.document.source.file) for edit in edits)
     note_previewed(config, replaced)
-    return replaced
+    return Shown(replaced, tuple(plan for plan in plans if plan.output in replaced),
+                 {edit.document.source.path: edit.document.source.digest for edit in edits})
 
 
 def _edits(config: Config, last: LastSite, changed: list[str]) -> list[_Edit]:

@@ -306,12 +306,13 @@ def _wait_for_output(live: Live, text: str, count: int = 1) -> None:
 
 def test_tabs_reload_before_search_catches_up(start: Callable[..., Live]) -> None:
     """An edit reloads open pages as soon as the pages are built; the search index of the
-    edited page follows in the background, without another reload."""
+    edited page follows in the background, without another reload. (A new title is not
+    previewed: the whole edit waits for the build.)"""
     live = start()
     events = EventStream(live)
     try:
         first_token = events.wait_for("reload")
-        live.edit(SOURCE, article("First light", slug="first", body="A zeppelin over Yokosuka."))
+        live.edit(SOURCE, article("First light, retitled", slug="first", body="A zeppelin over Yokosuka."))
         events.wait_for("reload", lambda token: token != first_token)
         _wait_for_output(live, "changed: built")
         built_token = live.server.hub.current().token
@@ -345,6 +346,22 @@ def test_an_edit_to_the_text_shows_before_the_site_is_built_again(start: Callabl
     assert "zeppelin" in live.get("/").text  # the home list's summary, from the full build
     out = live.out.getvalue()
     assert out.index("changed: showed") < out.index("changed: built")
+
+
+def test_a_previewed_edit_is_searchable_before_the_site_is_built_again(start: Callable[..., Live]) -> None:
+    """After the preview's reload, the edited page's search shards are indexed from the live
+    page before the full build (which keeps them): at 40,000 articles that build takes
+    half a minute, and search should not wait for it."""
+    live = start()
+    live.edit(SOURCE, article("First light", slug="first", body="A zeppelin over Yokosuka."))
+    _wait_for_output(live, "changed: built")
+    out = live.out.getvalue()
+    assert out.index("changed: showed") < out.index("search: indexed the edited page(s) in ") < out.index(
+        "changed: built")
+    assert "search index caught up" not in out  # the build left no shard behind
+    fragments = [gzip.decompress(p.read_bytes()) for p in
+                 (live.root / "public" / "pagefind" / "en").glob("*/fragment/*.pf_fragment")]
+    assert any(b"zeppelin" in fragment for fragment in fragments)
 
 
 def test_an_edit_to_the_front_matter_waits_for_the_build(start: Callable[..., Live]) -> None:

@@ -4,7 +4,8 @@ test_random_edits.py checks the command line's cached builds. `serve` builds oth
 (serve/livereload.py's Rebuilder): one BuildSession lives across the edits, only the
 changed files are written over the live site (output/inplace.py), and changed search
 shards are left for a catch-up (index_pending). The steps here are the Rebuilder's calls:
-the preview of an edit to an article's text (serve/preview.py), the build, the catch-up,
+the preview of an edit to an article's text (serve/preview.py) and the index of its
+shards (index_previewed), the build, the catch-up,
 with removed URLs allowed (the random steps remove articles).
 Every page the preview writes must already be what a clean build makes; after every
 build the pages must equal a clean build's (search bundles aside: they are stale by
@@ -19,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build.pipeline import BuildReport, build, index_pending
+from sitegen.build.live import index_pending, index_previewed
+from sitegen.build.pipeline import BuildReport, build
 from sitegen.build.session import BuildSession
 from sitegen.config.settings import load_config
 from sitegen.output.lock import build_lock
@@ -57,9 +59,13 @@ def _changed(root: Path, before: dict[str, bytes]) -> list[str]:
 
 
 def _previewed(root: Path, session: BuildSession, changed: list[str]) -> list[str]:
+    """The Rebuilder's preview, then its index of the previewed pages' shards."""
     config = load_config(root)
     with build_lock(config):
-        return preview(config, session.last, changed)
+        shown = preview(config, session.last, changed)
+    if shown:
+        index_previewed(config, session, shown.plans, shown.edited)
+    return shown.outputs
 
 
 def _catch_up(root: Path, session: BuildSession) -> None:

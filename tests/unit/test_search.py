@@ -434,7 +434,7 @@ def test_serves_catch_up_stops_at_the_page_it_is_reading_when_an_edit_arrives(ma
                                                                              pagefind: Path) -> None:
     """The catch-up looks for a newer edit at each page it reads, not only while Pagefind
     runs: the edit's page does not wait for the catch-up to reach Pagefind."""
-    from sitegen.build.pipeline import index_pending
+    from sitegen.build.live import index_pending
     from sitegen.build.session import BuildSession
     from sitegen.config.settings import load_config
     from sitegen.errors import BuildCancelled
@@ -475,7 +475,7 @@ def test_an_edit_during_the_catch_up_keeps_the_shards_indexed_by_then(make_site:
     """An editor saving every few seconds must not throw away, edit after edit, a catch-up
     of many shards (after an engine update, every shard): what was indexed is published,
     the rest stays pending, and the next catch-up indexes only that."""
-    from sitegen.build.pipeline import index_pending
+    from sitegen.build.live import index_pending
     from sitegen.build.session import BuildSession
     from sitegen.config.settings import load_config
 
@@ -503,7 +503,7 @@ def test_the_catch_up_indexes_and_publishes_the_edited_pages_shards_first(make_s
     """After an engine update every shard is stale, and catching up takes minutes on a large
     site: the shards holding the pages an editor changed are indexed first and published at
     once, so the edit is found after them, not after all of them; the rest follows."""
-    from sitegen.build.pipeline import index_pending
+    from sitegen.build.live import index_pending
     from sitegen.build.session import BuildSession
     from sitegen.config.settings import load_config
     from sitegen.search.shards import SHARD_STAMP
@@ -538,7 +538,8 @@ def test_a_page_a_preview_wrote_counts_as_changed_for_search(make_site: Any, pag
     family (and its shards were not indexed first)."""
     from datetime import UTC, datetime
 
-    from sitegen.build.pipeline import build, index_pending
+    from sitegen.build.live import index_pending
+    from sitegen.build.pipeline import build
     from sitegen.build.session import BuildSession
     from sitegen.config.settings import load_config
     from sitegen.serve.preview import preview
@@ -549,13 +550,61 @@ def test_a_page_a_preview_wrote_counts_as_changed_for_search(make_site: Any, pag
     build(config, now=datetime.now(UTC), defer_search=True, session=session)
     source = root / "content" / "about.md"
     source.write_text(source.read_text(encoding="utf-8") + "\n沖縄の基地について。\n", encoding="utf-8")
-    assert preview(config, session.last, [str(source)]) == ["about/index.html"]
+    assert preview(config, session.last, [str(source)]).outputs == ["about/index.html"]
     assert build(config, now=datetime.now(UTC), defer_search=True, session=session).search_pending
     assert index_pending(config, session) is not None
     public = root / "public"
     segmented = {url for folder in public.glob("pagefind/ja/*") for url in _fragments(folder)}
     assert "/about/" in segmented
     _assert_as_a_clean_build(make_site, public, "about.md", source)
+
+
+def test_a_previewed_edit_is_indexed_before_the_build_which_keeps_its_shards(
+        make_site: Any, pagefind: Path) -> None:
+    """serve indexes the shards of a previewed page from the live file before the full
+    build (build/live.py index_previewed): the edit is found without waiting for that
+    build, which computes the same search digests and keeps those shards. Shards an
+    earlier build left stale stay pending for the catch-up: only the edit's go first."""
+    from datetime import UTC, datetime
+
+    from sitegen.build.live import index_pending, index_previewed
+    from sitegen.build.pipeline import build
+    from sitegen.build.session import BuildSession
+    from sitegen.config.settings import load_config
+    from sitegen.serve.preview import preview
+
+    root = make_site(SHARDED)
+    config, session, public = load_config(root), BuildSession(), root / "public"
+    build(config, now=datetime.now(UTC), defer_search=True, session=session)
+    older = root / "content" / "2019" / "old-argument.md"  # built, its shards left for the catch-up
+    older.write_text(older.read_text(encoding="utf-8") + "\nA dirigible.\n", encoding="utf-8")
+    assert build(config, now=datetime.now(UTC), defer_search=True, session=session).search_pending == 2
+    source = root / "content" / "about.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nA zeppelin.\n", encoding="utf-8")
+    before = _shard_inodes(public)
+    shown = preview(config, session.last, [str(source)])
+    report = index_previewed(config, session, shown.plans, shown.edited)
+    assert report is not None and (report.shards[0], report.pending) == (1, 2)
+    renewed = {rel.rsplit("/", 1)[0] for rel, inode in _shard_inodes(public).items() if before.get(rel) != inode}
+    holding = {folder.relative_to(public).as_posix() for folder in public.glob("pagefind/*/*")
+               if any("zeppelin" in f["content"] for f in _fragments(folder).values())}
+    assert renewed == holding and len(holding) == 1
+    assert not any("dirigible" in f["content"] for folder in public.glob("pagefind/*/*")
+                   for f in _fragments(folder).values())
+    indexed = _shard_inodes(public)
+    again = index_previewed(config, session, shown.plans, shown.edited)  # its shard current: nothing to do
+    assert again is not None and (again.shards[0], again.pending) == (0, 2) and _shard_inodes(public) == indexed
+    assert build(config, now=datetime.now(UTC), defer_search=True, session=session).search_pending == 2
+    assert {rel: inode for rel, inode in _shard_inodes(public).items() if rel.startswith(tuple(holding))} == {
+        rel: inode for rel, inode in indexed.items() if rel.startswith(tuple(holding))}  # kept, not indexed again
+    caught = index_pending(config, session)
+    assert caught is not None and (caught.shards[0], caught.pending) == (2, 0)
+    clean = make_site(SHARDED)
+    for changed in (older, source):
+        target = clean / changed.relative_to(root)
+        target.write_text(changed.read_text(encoding="utf-8"), encoding="utf-8")
+    assert build_site(clean, "--quiet").code == 0
+    assert read_tree(public) == read_tree(clean / "public")
 
 
 def test_a_link_put_in_a_published_bundle_is_never_kept(make_site: Any, pagefind: Path, tmp_path: Path) -> None:

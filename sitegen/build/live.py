@@ -1,0 +1,134 @@
+"""What `serve` does to the live site between its builds: previews and search catch-ups.
+
+A build is the authority on the whole site (pipeline.py). Between two of them `serve`
+writes over the live site in two smaller ways, each told here to the cache and the
+search index so that no later build mistakes the site for one it made:
+
+- a preview (serve/preview.py) puts an edited article's page in place at once;
+  `note_previewed` makes the next build render it again and find nothing standing;
+- `index_previewed` then indexes the shards holding those pages, from the live files,
+  before the build that brings the rest of the site up to date: at 40,000 articles that
+  build takes half a minute, and an editor searching for the sentence just written
+  should not wait for it;
+- `index_pending` indexes the shards the last build left stale (defer_search), in the
+  quiet after it.
+
+Both indexers read the pages the last build planned (with a preview's plans in place
+of the pages it wrote) and render nothing. A page's search digest is the one the next
+build will compute for it, so a shard indexed here is kept by that build.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+
+from sitegen.build.pipeline import SEARCH_FILES, page_fingerprinter
+from sitegen.build.session import BuildSession, LastSite
+from sitegen.cancelling import cancellable
+from sitegen.config.settings import Config
+from sitegen.incremental.cache import BuildCache
+from sitegen.incremental.fingerprint import Fingerprinter
+from sitegen.incremental.unchanged import forget_build, remember_build
+from sitegen.output.inplace import InPlaceOutput
+from sitegen.output.lock import build_lock
+from sitegen.output.ownership import open_output
+from sitegen.render.templates import OutputPlan
+from sitegen.search.indexing import SearchReport, index_search
+
+
+def index_pending(config: Config, session: BuildSession, cancel: threading.Event | None = None
+                  ) -> SearchReport | None:
+    """Index the search shards that `serve`'s last builds left stale (defer_search), over
+    the live site, from the pages that build planned: no source is read, nothing planned or
+    rendered again. None when the session has no such build under this configuration (a
+    full build catches up then). `cancel` (a new edit) stops it: the shards indexed by
+    then are published, the rest stay pending (the report says how many) for the next
+    quiet moment; stopped before the first, it changes nothing (BuildCancelled)."""
+    last = _searchable(config, session)
+    if last is None:
+        return None
+    searched = _searched(config, last, {})
+    report = _index_live(config, last.planned.plans, searched, set(session.unindexed), cancel, session)
+    if not report.pending:
+        session.unindexed = set()
+    return report
+
+
+def index_previewed(config: Config, session: BuildSession, plans: Sequence[OutputPlan],
+                    edited: Mapping[str, str], cancel: threading.Event | None = None) -> SearchReport | None:
+    """Index the shards holding the pages a preview just wrote (`plans`, made from the
+    edited articles whose new digests `edited` gives by source path), from the live files.
+
+    Only those shards are indexed (the urgent ones of a partial index); shards an earlier
+    build left stale stay pending for the catch-up. The site is not what any build made,
+    so nothing is remembered. None when there is nothing to index; a new edit stops it
+    as it stops a catch-up."""
+    last = _searchable(config, session)
+    if last is None or not plans:
+        return None
+    fresh = {plan.output: plan for plan in plans}
+    every = [fresh.get(plan.output, plan) for plan in last.planned.plans]
+    return _index_live(config, every, _searched(config, last, edited), set(fresh), cancel)  # remembers nothing
+
+
+def note_previewed(config: Config, outputs: list[str]) -> None:
+    """`serve`'s preview wrote these pages over the live site: no build may find the last
+    one standing now, and the next renders them again (BuildCache.mark_stale). Without
+    this, an edit undone before a full build finished kept the edited page for good."""
+    if not outputs:
+        return
+    cache = BuildCache(config.path("cache"))
+    try:
+        forget_build(cache)
+        cache.mark_stale(outputs)
+    finally:
+        cache.close()
+
+
+def _searchable(config: Config, session: BuildSession) -> LastSite | None:
+    """The session's last build, if it was made under this configuration with search on."""
+    last = session.last
+    if last is None or last.config_text != repr(config) or not config.search.enabled:
+        return None
+    return last
+
+
+def _searched(config: Config, last: LastSite, edited: Mapping[str, str]) -> Fingerprinter:
+    return page_fingerprinter(config, last.envs.default, last.planned, last.checked, last.templates, edited)
+
+
+def _index_live(config: Config, plans: Sequence[OutputPlan], searched: Fingerprinter, changed: set[str],
+                cancel: threading.Event | None, catching_up: BuildSession | None = None) -> SearchReport:
+    """Index stale shards of `plans` over the live site, keeping every other file as it
+    stands: all of them, the edited ones (`changed`) first, when `catching_up` (whose last
+    build is remembered, under the lock, once nothing is pending); else only the edited
+    ones (index_previewed)."""
+    with build_lock(config, wait=True), cancellable(cancel):
+        state = open_output(config.path("output"), config.paths.output, False)
+        staged = InPlaceOutput(config.path("output"), state, False, config.paths.output)
+        try:
+            for rel in sorted(state.made):
+                if not rel.startswith(SEARCH_FILES):
+                    staged.record(rel, False)  # the site stands; only its index is made again
+            report = index_search(staged, plans, searched.searched, config, changed, cancel=cancel,
+                                  partial=True, changed_only=catching_up is None)
+            staged.commit()
+        except BaseException:
+            staged.abort()
+            raise
+        if catching_up is not None and not report.pending:
+            _remember_caught_up(config, catching_up)
+    return report
+
+
+def _remember_caught_up(config: Config, session: BuildSession) -> None:
+    """The site is now what the last build's inputs make, index included: remember it."""
+    if session.caught_up is None:
+        return
+    cache = BuildCache(config.path("cache"))
+    try:
+        remember_build(cache, session.caught_up)
+    finally:
+        cache.close()
+    session.caught_up = None
