@@ -49,7 +49,7 @@ def index_pending(config: Config, session: BuildSession, cancel: threading.Event
     if last is None:
         return None
     searched = _searched(config, last, {})
-    report = _index_live(config, last.planned.plans, searched, set(session.unindexed), cancel, session)
+    report = _index_live(config, last.planned.plans, searched, set(session.unindexed), cancel, catching_up=session)
     if not report.pending:
         session.unindexed = set()
     return report
@@ -60,24 +60,32 @@ def index_previewed(config: Config, session: BuildSession, plans: Sequence[Outpu
     """Index the shards holding the pages a preview just wrote (`plans`, made from the
     edited articles whose new digests `edited` gives by source path), from the live files.
 
-    Only those shards are indexed (the urgent ones of a partial index); shards an earlier
-    build left stale stay pending for the catch-up. The site is not what any build made,
-    so nothing is remembered. None when there is nothing to index; a new edit stops it
-    as it stops a catch-up."""
+    Only those shards are indexed (and any with nothing published to keep); shards an
+    earlier build left stale stay pending for the catch-up. The digests of the session's
+    `unindexed` pages, the previewed ones among them (note_previewed), are worked out
+    again, those of the others taken from the published shards: a page a preview wrote
+    whose shard was not indexed then (a new edit came first) is never trusted to its old
+    digest. The
+    site is not what any build made, so nothing is remembered. None when there is
+    nothing to index; a new edit stops it as it stops a catch-up."""
     last = _searchable(config, session)
     if last is None or not plans:
         return None
     fresh = {plan.output: plan for plan in plans}
     every = [fresh.get(plan.output, plan) for plan in last.planned.plans]
-    return _index_live(config, every, _searched(config, last, edited), set(fresh), cancel)  # remembers nothing
+    return _index_live(config, every, _searched(config, last, edited), set(session.unindexed), cancel,
+                       only=set(fresh))
 
 
-def note_previewed(config: Config, outputs: list[str]) -> None:
+def note_previewed(config: Config, session: BuildSession, outputs: list[str]) -> None:
     """`serve`'s preview wrote these pages over the live site: no build may find the last
     one standing now, and the next renders them again (BuildCache.mark_stale). Without
-    this, an edit undone before a full build finished kept the edited page for good."""
+    this, an edit undone before a full build finished kept the edited page for good. The
+    search index has not read them either (`unindexed`): their digests are worked out
+    again until a build or a catch-up leaves no shard stale (index_previewed)."""
     if not outputs:
         return
+    session.unindexed |= set(outputs)
     cache = BuildCache(config.path("cache"))
     try:
         forget_build(cache)
@@ -99,11 +107,12 @@ def _searched(config: Config, last: LastSite, edited: Mapping[str, str]) -> Fing
 
 
 def _index_live(config: Config, plans: Sequence[OutputPlan], searched: Fingerprinter, changed: set[str],
-                cancel: threading.Event | None, catching_up: BuildSession | None = None) -> SearchReport:
+                cancel: threading.Event | None, catching_up: BuildSession | None = None,
+                only: set[str] | None = None) -> SearchReport:
     """Index stale shards of `plans` over the live site, keeping every other file as it
-    stands: all of them, the edited ones (`changed`) first, when `catching_up` (whose last
-    build is remembered, under the lock, once nothing is pending); else only the edited
-    ones (index_previewed)."""
+    stands: all of them, those of `changed` pages first, or only those holding pages in
+    `only` (index_search). `catching_up`: the session whose last build is remembered,
+    under the lock, once nothing is pending."""
     with build_lock(config, wait=True), cancellable(cancel):
         state = open_output(config.path("output"), config.paths.output, False)
         staged = InPlaceOutput(config.path("output"), state, False, config.paths.output)
@@ -112,7 +121,7 @@ def _index_live(config: Config, plans: Sequence[OutputPlan], searched: Fingerpri
                 if not rel.startswith(SEARCH_FILES):
                     staged.record(rel, False)  # the site stands; only its index is made again
             report = index_search(staged, plans, searched.searched, config, changed, cancel=cancel,
-                                  partial=True, changed_only=catching_up is None)
+                                  partial=True, only=only)
             staged.commit()
         except BaseException:
             staged.abort()

@@ -85,7 +85,7 @@ def searchable_plans(plans: Iterable[OutputPlan]) -> list[OutputPlan]:
 def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest: PageDigest,
                  config: Config, changed: set[str], reuse: bool = True, defer: bool = False,
                  cancel: threading.Event | None = None, partial: bool = False,
-                 changed_only: bool = False) -> SearchReport:
+                 only: set[str] | None = None) -> SearchReport:
     """Put the search bundles for the staged pages into `staged`, re-indexing changed shards.
 
     `page_digest`: what a page's index entry is made from (its own article and the
@@ -95,8 +95,9 @@ def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest:
     (--no-cache) every shard is indexed again. serve's options: `defer` keeps a changed
     shard published before as it was and counts it pending (its stamp names the old
     pages, so the next build indexes it); `partial` (the catch-up) publishes the shards
-    indexed when a cancel comes and leaves the rest pending; `changed_only` (after a
-    preview) indexes only the shards of `changed` pages and those with nothing to keep.
+    indexed when a cancel comes and leaves the rest pending; `only` (after a preview)
+    indexes only the shards holding those pages and any with nothing published to keep,
+    and takes the digests of pages not in `changed` from the published shards.
     """
     started = time.perf_counter()
     searchable = searchable_plans(plans)
@@ -104,11 +105,12 @@ def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest:
         log.info("search: no articles to index")
         return SearchReport(False, 0, 0, time.perf_counter() - started)
     settings = _settings(pagefind_version(pagefind := find_pagefind()))
-    pages = _pages(staged, searchable, page_digest, changed if reuse else None)
+    pages = _pages(staged, searchable, page_digest, changed if reuse else None, only is not None)
     shards = plan_shards(pages, *families(config), config.search.pages_per_shard)
     published = PublishedShards(staged.out_dir)
     stale, pending, urgent = _stale_shards(published, shards, settings, reuse, defer, changed)
-    stale, pending = _changed_first(published, stale, pending, urgent) if changed_only else (stale, pending)
+    if only is not None:
+        stale, pending, urgent = _only(published, stale, pending, only)
     work = staged.staging / WORK_DIR
     keepable = (lambda shard: published.can_keep(shard, None)) if partial else None
     try:
@@ -143,13 +145,15 @@ def _stale_shards(published: PublishedShards, shards: Sequence[Shard], settings:
     return holding + [s for s in stale if s not in later], pending, len(holding)
 
 
-def _changed_first(published: PublishedShards, stale: list[Shard], pending: list[Shard],
-                   urgent: int) -> tuple[list[Shard], list[Shard]]:
-    """The stale shards holding changed pages (the first `urgent`) and those that have no
-    published bundle to keep; the other stale shards join `pending`."""
-    later = [s for s in stale[urgent:] if published.can_keep(s, None)]
+def _only(published: PublishedShards, stale: list[Shard], pending: list[Shard],
+          only: set[str]) -> tuple[list[Shard], list[Shard], int]:
+    """The stale shards holding pages in `only` and those with no published bundle to
+    keep, all to be indexed now (their count: all urgent); the other stale ones join
+    `pending`."""
+    later = [s for s in stale if published.can_keep(s, None) and not any(p.output in only for p in s.pages)]
     left = set(later)
-    return [s for s in stale if s not in left], pending + later
+    now = [s for s in stale if s not in left]
+    return now, pending + later, len(now)
 
 
 def _settings(version: str) -> dict[str, object]:
@@ -158,32 +162,40 @@ def _settings(version: str) -> dict[str, object]:
 
 
 def _pages(staged: StagedOutput, plans: list[OutputPlan], page_digest: PageDigest,
-           changed: set[str] | None) -> list[IndexedPage]:
+           changed: set[str] | None, published_digests: bool = False) -> list[IndexedPage]:
     """Each page with its digest and whether it holds Han or kana anywhere (a neighbour's
     title in its links counts: a clean build reads every page). That is read from the
     staged page, unless the page's bytes are the last build's and a published shard
-    recorded it; `changed` None: read every page."""
+    recorded it; `changed` None: read every page. With `published_digests` (index_search's
+    `only`), a page not in `changed` that a published shard recorded keeps the digest
+    recorded there: at 40,000 articles working out every page's digest took seconds. The
+    caller puts in `changed` every page whose live bytes may differ from what its shard
+    indexed (serve's `unindexed`); a recorded digest is then the page's, or out of date,
+    which only makes the next build index that shard again."""
     known = _previous_pages(staged.out_dir) if changed is not None else {}
     pages = []
     for plan in plans:
         cancel_point()  # serve's catch-up stops here when an edit arrives (sitegen/cancelling.py)
-        digest = page_digest(plan)
-        segmented = None if changed is None or plan.output in changed else known.get(plan.output)
+        recorded = None if changed is None or plan.output in changed else known.get(plan.output)
+        if recorded is not None and published_digests:
+            pages.append(IndexedPage(plan.output, *recorded))
+            continue
+        segmented = recorded[1] if recorded is not None else None
         if segmented is None:
             text = staged.path(plan.output).read_text(encoding="utf-8", errors="replace")
             segmented = has_han_or_kana(text)
-        pages.append(IndexedPage(plan.output, digest, segmented))
+        pages.append(IndexedPage(plan.output, page_digest(plan), segmented))
     return pages
 
 
-def _previous_pages(out_dir: Path) -> dict[str, bool]:
-    """output -> Han or kana, from the stamps of the published shards (of the primary
-    family, which holds every page)."""
-    known: dict[str, bool] = {}
+def _previous_pages(out_dir: Path) -> dict[str, tuple[str, bool]]:
+    """output -> (digest, Han or kana), from the stamps of the published shards (of the
+    primary family, which holds every page)."""
+    known: dict[str, tuple[str, bool]] = {}
     for stamp in sorted((out_dir / BUNDLE_DIR).glob(f"*/*/{SHARD_STAMP}")):
         try:
-            for output, _digest, segmented in json.loads(stamp.read_text(encoding="utf-8"))["pages"]:
-                known[str(output)] = bool(segmented)
+            for output, digest, segmented in json.loads(stamp.read_text(encoding="utf-8"))["pages"]:
+                known[str(output)] = (str(digest), bool(segmented))
         except (OSError, ValueError, KeyError, TypeError):
             continue  # an unreadable stamp only means reading those pages again
     return known

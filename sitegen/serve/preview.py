@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sitegen.build.live import note_previewed
-from sitegen.build.session import LastSite
+from sitegen.build.session import BuildSession, LastSite
 from sitegen.build.workers import SourceResult
 from sitegen.config.settings import Config
 from sitegen.content.frontmatter import Document
@@ -61,9 +61,11 @@ class _Edit:
     result: SourceResult
 
 
-def preview(config: Config, last: LastSite | None, changed: list[str]) -> Shown:
-    """Render the pages of articles whose text alone changed and put them in the live
-    site; what it replaced, nothing when this edit is not one to preview (see the module)."""
+def preview(config: Config, session: BuildSession, changed: list[str]) -> Shown:
+    """Render the pages of articles whose text alone changed, from the session's last
+    build, and put them in the live site; what it replaced, nothing when this edit is not
+    one to preview (see the module)."""
+    last = session.last
     if last is None or last.config_text != repr(config) or not changed:
         return NOTHING_SHOWN
     edits = _edits(config, last, changed)
@@ -73,7 +75,7 @@ def preview(config: Config, last: LastSite | None, changed: list[str]) -> Shown:
     pages = {plan.output: render_output(plan, last.envs.of(plan)).data for plan in plans}
     replaced = replace_pages(config.path("output"), config.paths.output, pages)
     last.previewed.update(Path(edit.document.source.file) for edit in edits)
-    note_previewed(config, replaced)
+    note_previewed(config, session, replaced)
     return Shown(replaced, tuple(plan for plan in plans if plan.output in replaced),
                  {edit.document.source.path: edit.document.source.digest for edit in edits})
 

@@ -550,7 +550,7 @@ def test_a_page_a_preview_wrote_counts_as_changed_for_search(make_site: Any, pag
     build(config, now=datetime.now(UTC), defer_search=True, session=session)
     source = root / "content" / "about.md"
     source.write_text(source.read_text(encoding="utf-8") + "\n沖縄の基地について。\n", encoding="utf-8")
-    assert preview(config, session.last, [str(source)]).outputs == ["about/index.html"]
+    assert preview(config, session, [str(source)]).outputs == ["about/index.html"]
     assert build(config, now=datetime.now(UTC), defer_search=True, session=session).search_pending
     assert index_pending(config, session) is not None
     public = root / "public"
@@ -582,7 +582,7 @@ def test_a_previewed_edit_is_indexed_before_the_build_which_keeps_its_shards(
     source = root / "content" / "about.md"
     source.write_text(source.read_text(encoding="utf-8") + "\nA zeppelin.\n", encoding="utf-8")
     before = _shard_inodes(public)
-    shown = preview(config, session.last, [str(source)])
+    shown = preview(config, session, [str(source)])
     report = index_previewed(config, session, shown.plans, shown.edited)
     assert report is not None and (report.shards[0], report.pending) == (1, 2)
     renewed = {rel.rsplit("/", 1)[0] for rel, inode in _shard_inodes(public).items() if before.get(rel) != inode}
