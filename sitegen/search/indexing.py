@@ -108,9 +108,7 @@ def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest:
     pages = _pages(staged, searchable, page_digest, changed if reuse else None, only is not None)
     shards = plan_shards(pages, *families(config), config.search.pages_per_shard)
     published = PublishedShards(staged.out_dir)
-    stale, pending, urgent = _stale_shards(published, shards, settings, reuse, defer, changed)
-    if only is not None:
-        stale, pending, urgent = _only(published, stale, pending, only)
+    stale, pending, urgent = _stale_shards(published, shards, settings, reuse, defer, changed, only)
     work = staged.staging / WORK_DIR
     keepable = (lambda shard: published.can_keep(shard, None)) if partial else None
     try:
@@ -133,16 +131,18 @@ def _report(seconds: float, built: int, shards: int, pending: int, pages: int, f
 
 
 def _stale_shards(published: PublishedShards, shards: Sequence[Shard], settings: dict[str, object],
-                  reuse: bool, defer: bool, changed: set[str]) -> tuple[list[Shard], list[Shard], int]:
+                  reuse: bool, defer: bool, changed: set[str],
+                  only: set[str] | None = None) -> tuple[list[Shard], list[Shard], int]:
     """The shards to index now, those holding `changed` pages first (an edit is found before
-    the rest catches up), those left stale for later (only with `defer`), and how many of
-    the first hold changed pages."""
+    the rest catches up), those left stale for later (with `defer`, or outside `only`),
+    and how many of the first hold changed pages."""
     stale = [s for s in shards if not (reuse and published.can_keep(s, s.stamp(settings)))]
     pending = [s for s in stale if defer and published.can_keep(s, None)]
     later = set(pending)
     holding = [s for s in stale if s not in later and any(page.output in changed for page in s.pages)]
     later.update(holding)
-    return holding + [s for s in stale if s not in later], pending, len(holding)
+    stale = holding + [s for s in stale if s not in later]
+    return _only(published, stale, pending, only) if only is not None else (stale, pending, len(holding))
 
 
 def _only(published: PublishedShards, stale: list[Shard], pending: list[Shard],
