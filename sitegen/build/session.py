@@ -41,8 +41,27 @@ if TYPE_CHECKING:
     from sitegen.content.urls import Route
     from sitegen.errors import Diagnostic
     from sitegen.incremental.unchanged import LastBuild
+    from sitegen.render.templates import OutputPlan
 
 T = TypeVar("T")
+
+
+@dataclass
+class Previews:
+    """What previews wrote over the live site since the last build: the live site is that
+    build's with these pages in place. Kept with the build (LastSite) and gone with it.
+
+    - `files`: the source files whose page a preview replaced. Their text may be back to
+      the build's while the live page still shows the preview, so it is previewed again.
+    - `plans`: each replaced page's plan, made from the edited article: the search index
+      of those pages (build/live.py index_previewed) works their digests out from these,
+      not from the build's plans, whatever preview wrote them.
+    - `digests`: the edited articles' source digests by source path, for the same.
+    """
+
+    files: set[Path] = field(default_factory=set)
+    plans: dict[str, OutputPlan] = field(default_factory=dict)
+    digests: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -55,9 +74,8 @@ class LastSite:
     envs: Environments
     templates: str  # templates_fingerprint, as that build read it
     config: Config  # the configuration itself: previews convert with it
-    # source files whose page a preview replaced since (serve/preview.py): their text may
-    # be back to this build's while the live page still shows the preview
-    previewed: set[Path] = field(default_factory=set, compare=False, hash=False)
+    # what previews wrote over this build's site since (serve/preview.py)
+    previews: Previews = field(default_factory=lambda: Previews(), compare=False, hash=False)
 
     @cached_property
     def documents_by_file(self) -> dict[Path, Document]:

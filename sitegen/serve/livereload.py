@@ -47,8 +47,8 @@ from sitegen.config.settings import CONFIG_NAME, Config, load_config
 from sitegen.errors import BuildCancelled, SiteError
 from sitegen.output.lock import build_lock
 from sitegen.serve.collector import QuietCollector
-from sitegen.serve.preview import NOTHING_SHOWN, Shown, preview
 from sitegen.serve.preview import prepare as prepare_preview
+from sitegen.serve.preview import preview
 
 SCRIPT_URL = "/__livereload.js"
 EVENTS_URL = "/__livereload"
@@ -299,7 +299,7 @@ class Rebuilder:
             if shown and self._hub.wait_for_reloads(tabs, PREVIEW_GRACE, self.cancel):
                 return True  # another edit already: its build does the rest
             if shown:
-                self._index_shown(config, shown)
+                self._index_shown(config)
             report = build(config, now=datetime.now(UTC), defer_search=True, session=self.session,
                            cancel=self.cancel if shown else None)
         except BuildCancelled:
@@ -331,31 +331,31 @@ class Rebuilder:
         except Exception:  # noqa: BLE001 - a preview that cannot be readied is made when needed
             log.debug("preview not readied", exc_info=True)
 
-    def _preview(self, config: Config, changed: Sequence[str], stamp: str, cause: str) -> Shown:
+    def _preview(self, config: Config, changed: Sequence[str], stamp: str, cause: str) -> list[str]:
         """Put the edited articles' pages in the live site and reload the tabs, if this edit
-        allows it; what it showed. A failure here only means the full build does it all."""
+        allows it; the pages it showed. A failure here only means the full build does it all."""
         started = time.perf_counter()
         try:
             with build_lock(config, wait=True):
                 shown = preview(config, self.session, list(changed))
         except Exception:  # noqa: BLE001 - the full build that follows reports any real problem
             log.debug("preview skipped", exc_info=True)
-            return NOTHING_SHOWN
+            return []
         if shown:
             self.session.caught_up = None  # the site is no longer what that build made
             self._hub.succeeded()
-            print(f"[{stamp}] {cause}showed {', '.join(shown.outputs)} in {time.perf_counter() - started:.2f} s; "
+            print(f"[{stamp}] {cause}showed {', '.join(shown)} in {time.perf_counter() - started:.2f} s; "
                   "building the rest", file=self._out, flush=True)
         return shown
 
-    def _index_shown(self, config: Config, shown: Shown) -> None:
+    def _index_shown(self, config: Config) -> None:
         """Index the search shards holding the previewed pages, before the full build: at
         40,000 articles that build takes half a minute, and the edit should be found
         sooner (build/live.py). A new edit stops it (BuildCancelled, for `_rebuild`); a
         failure only leaves the indexing to the build and its catch-up, which report it."""
         started = time.perf_counter()
         try:
-            report = index_previewed(config, self.session, shown.plans, shown.edited, self.cancel)
+            report = index_previewed(config, self.session, self.cancel)
         except BuildCancelled:
             raise
         except Exception:  # noqa: BLE001 - the build that follows indexes these shards too

@@ -18,7 +18,7 @@ full build, which reports what is wrong.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sitegen.build.live import note_previewed
@@ -37,23 +37,6 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class Shown:
-    """What a preview wrote over the live site: the pages, their plans (made from the
-    edited articles), and the edited articles' new digests by source path: what
-    build/live.py `index_previewed` needs to index those pages before the full build."""
-
-    outputs: list[str]
-    plans: tuple[OutputPlan, ...] = ()
-    edited: dict[str, str] = field(default_factory=dict)
-
-    def __bool__(self) -> bool:
-        return bool(self.outputs)
-
-
-NOTHING_SHOWN = Shown([])
-
-
-@dataclass(frozen=True)
 class _Edit:
     """One edited page: its new document and converted body."""
 
@@ -61,23 +44,25 @@ class _Edit:
     result: SourceResult
 
 
-def preview(config: Config, session: BuildSession, changed: list[str]) -> Shown:
+def preview(config: Config, session: BuildSession, changed: list[str]) -> list[str]:
     """Render the pages of articles whose text alone changed, from the session's last
-    build, and put them in the live site; what it replaced, nothing when this edit is not
-    one to preview (see the module)."""
+    build, and put them in the live site; the outputs replaced, [] when this edit is not
+    one to preview (see the module). The build's `previews` learn what was written."""
     last = session.last
     if last is None or last.config_text != repr(config) or not changed:
-        return NOTHING_SHOWN
+        return []
     edits = _edits(config, last, changed)
     if not edits:
-        return NOTHING_SHOWN
+        return []
     plans = [plan for edit in edits for plan in _plans_of(config, last, edit)]
     pages = {plan.output: render_output(plan, last.envs.of(plan)).data for plan in plans}
     replaced = replace_pages(config.path("output"), config.paths.output, pages)
-    last.previewed.update(Path(edit.document.source.file) for edit in edits)
-    note_previewed(config, session, replaced)
-    return Shown(replaced, tuple(plan for plan in plans if plan.output in replaced),
-                 {edit.document.source.path: edit.document.source.digest for edit in edits})
+    previews = last.previews
+    previews.files.update(Path(edit.document.source.file) for edit in edits)
+    previews.plans.update((plan.output, plan) for plan in plans if plan.output in replaced)
+    previews.digests.update((edit.document.source.path, edit.document.source.digest) for edit in edits)
+    note_previewed(config, replaced)
+    return replaced
 
 
 def _edits(config: Config, last: LastSite, changed: list[str]) -> list[_Edit]:
@@ -92,7 +77,7 @@ def _edits(config: Config, last: LastSite, changed: list[str]) -> list[_Edit]:
         source, problem = read_source(path, old.source.path, old.source.content_path)
         if source is None or problem is not None:
             return []
-        if source.digest == old.source.digest and path not in last.previewed:
+        if source.digest == old.source.digest and path not in last.previews.files:
             continue  # saved without a change (to the text the live page shows)
         result = processor.process(source)
         new = result.document

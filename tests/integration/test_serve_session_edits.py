@@ -64,8 +64,8 @@ def _previewed(root: Path, session: BuildSession, changed: list[str]) -> list[st
     with build_lock(config):
         shown = preview(config, session, changed)
     if shown:
-        index_previewed(config, session, shown.plans, shown.edited)
-    return shown.outputs
+        index_previewed(config, session)
+    return shown
 
 
 def _catch_up(root: Path, session: BuildSession) -> None:

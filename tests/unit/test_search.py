@@ -550,7 +550,7 @@ def test_a_page_a_preview_wrote_counts_as_changed_for_search(make_site: Any, pag
     build(config, now=datetime.now(UTC), defer_search=True, session=session)
     source = root / "content" / "about.md"
     source.write_text(source.read_text(encoding="utf-8") + "\n沖縄の基地について。\n", encoding="utf-8")
-    assert preview(config, session, [str(source)]).outputs == ["about/index.html"]
+    assert preview(config, session, [str(source)]) == ["about/index.html"]
     assert build(config, now=datetime.now(UTC), defer_search=True, session=session).search_pending
     assert index_pending(config, session) is not None
     public = root / "public"
@@ -582,8 +582,8 @@ def test_a_previewed_edit_is_indexed_before_the_build_which_keeps_its_shards(
     source = root / "content" / "about.md"
     source.write_text(source.read_text(encoding="utf-8") + "\nA zeppelin.\n", encoding="utf-8")
     before = _shard_inodes(public)
-    shown = preview(config, session, [str(source)])
-    report = index_previewed(config, session, shown.plans, shown.edited)
+    assert preview(config, session, [str(source)]) == ["about/index.html"]
+    report = index_previewed(config, session)
     assert report is not None and (report.shards[0], report.pending) == (1, 2)
     renewed = {rel.rsplit("/", 1)[0] for rel, inode in _shard_inodes(public).items() if before.get(rel) != inode}
     holding = {folder.relative_to(public).as_posix() for folder in public.glob("pagefind/*/*")
@@ -592,7 +592,7 @@ def test_a_previewed_edit_is_indexed_before_the_build_which_keeps_its_shards(
     assert not any("dirigible" in f["content"] for folder in public.glob("pagefind/*/*")
                    for f in _fragments(folder).values())
     indexed = _shard_inodes(public)
-    again = index_previewed(config, session, shown.plans, shown.edited)  # its shard current: nothing to do
+    again = index_previewed(config, session)  # its shard current: nothing to do
     assert again is not None and (again.shards[0], again.pending) == (0, 2) and _shard_inodes(public) == indexed
     assert build(config, now=datetime.now(UTC), defer_search=True, session=session).search_pending == 2
     assert {rel: inode for rel, inode in _shard_inodes(public).items() if rel.startswith(tuple(holding))} == {
@@ -605,6 +605,48 @@ def test_a_previewed_edit_is_indexed_before_the_build_which_keeps_its_shards(
         target.write_text(changed.read_text(encoding="utf-8"), encoding="utf-8")
     assert build_site(clean, "--quiet").code == 0
     assert read_tree(public) == read_tree(clean / "public")
+
+
+def test_a_preview_never_indexed_is_not_trusted_to_its_old_digest(make_site: Any, pagefind: Path) -> None:
+    """index_previewed takes the digests of pages it was not told about from the published
+    shards. A page a preview wrote whose shard was never indexed (a new edit came first)
+    must not be one of them: the shard is indexed from its live, previewed text, and a
+    stamp naming its old digest would let a later build that makes the old text again
+    keep an index of the new one."""
+    from datetime import UTC, datetime
+
+    from sitegen.build.live import index_pending, index_previewed
+    from sitegen.build.pipeline import build
+    from sitegen.build.session import BuildSession
+    from sitegen.config.settings import load_config
+    from sitegen.serve.preview import preview
+
+    one_shard = SHARDED["config.yaml"].replace("pages_per_shard: 1", "pages_per_shard: 64")
+    root = make_site({**SITE, "config.yaml": one_shard})
+    config, session, public = load_config(root), BuildSession(), root / "public"
+    build(config, now=datetime.now(UTC), defer_search=True, session=session)
+    assert index_pending(config, session) is not None
+    stamp = public / "pagefind" / "en" / "0" / SHARD_STAMP
+
+    def recorded() -> dict[str, str]:
+        return {output: digest for output, digest, _ in json.loads(stamp.read_text(encoding="utf-8"))["pages"]}
+
+    before = recorded()
+    first = root / "content" / "2019" / "old-argument.md"
+    first.write_text(first.read_text(encoding="utf-8") + "\nA dirigible.\n", encoding="utf-8")
+    assert preview(config, session, [str(first)])  # its index never follows: a new edit came
+    source = root / "content" / "about.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nA zeppelin.\n", encoding="utf-8")
+    assert preview(config, session, [str(source)]) == ["about/index.html"]
+    report = index_previewed(config, session)
+    assert report is not None and report.shards == (2, 2)  # the one shard of each family
+    after = recorded()
+    assert any("dirigible" in f["content"] for f in _fragments(stamp.parent).values())
+    assert after["2019/old-argument/index.html"] != before["2019/old-argument/index.html"]
+    assert after["about/index.html"] != before["about/index.html"]
+    indexed = _shard_inodes(public)  # the digests are those the full build works out: it keeps the shards
+    assert build(config, now=datetime.now(UTC), defer_search=True, session=session).search_pending == 0
+    assert _shard_inodes(public) == indexed
 
 
 def test_a_link_put_in_a_published_bundle_is_never_kept(make_site: Any, pagefind: Path, tmp_path: Path) -> None:
