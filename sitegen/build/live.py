@@ -35,6 +35,7 @@ from sitegen.output.lock import build_lock
 from sitegen.output.ownership import open_output
 from sitegen.render.templates import OutputPlan
 from sitegen.search.indexing import SearchReport, index_search
+from sitegen.search.shards import BUNDLE_DIR
 
 
 def index_pending(config: Config, session: BuildSession, cancel: threading.Event | None = None
@@ -109,7 +110,7 @@ def _index_live(config: Config, plans: Sequence[OutputPlan], searched: Fingerpri
     `only` (index_search). `catching_up`: the session whose last build is remembered,
     under the lock, once nothing is pending."""
     with build_lock(config, wait=True), cancellable(cancel):
-        state = open_output(config.path("output"), config.paths.output, False)
+        state = open_output(config.path("output"), config.paths.output, False, within=BUNDLE_DIR)
         staged = InPlaceOutput(config.path("output"), state, False, config.paths.output)
         try:
             for rel in sorted(state.made):

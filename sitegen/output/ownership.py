@@ -76,10 +76,14 @@ def check_output(out_dir: Path, shown: str) -> None:
             f"a folder it made (one holding its {MANIFEST})")])
 
 
-def open_output(out_dir: Path, shown: str, keep_foreign: bool) -> OutputState:
+def open_output(out_dir: Path, shown: str, keep_foreign: bool, within: str | None = None) -> OutputState:
     """Under the build lock: make sure the build may replace `out_dir` (shown to the user as
     `shown`), put back the previous site if a build died between the two renames of a swap,
-    and survey it. Files in it the build did not make stop the build unless kept."""
+    and survey it. Files in it the build did not make stop the build unless kept.
+
+    `within`: the one folder the work writes in (serve's search index, `pagefind`): only
+    it is walked, and the manifest's other files are taken as standing. At 40,000 articles
+    the whole walk took two seconds of the four an edit's search index waited for."""
     check_output(out_dir, shown)
     previous = previous_of(out_dir)
     if os.path.lexists(previous):
@@ -87,7 +91,7 @@ def open_output(out_dir: Path, shown: str, keep_foreign: bool) -> OutputState:
             os.rename(previous, out_dir)  # a build died between the swap's two renames
         else:
             remove_tree(str(previous))
-    state = survey(out_dir)
+    state = survey(out_dir) if within is None else survey_within(out_dir, within)
     if state.foreign and not keep_foreign:
         raise BuildFailed(foreign_diagnostics(sorted(state.foreign), shown))
     return state
@@ -95,6 +99,18 @@ def open_output(out_dir: Path, shown: str, keep_foreign: bool) -> OutputState:
 
 def survey(out_dir: Path) -> OutputState:
     return OutputState(frozenset(files_in(out_dir)), frozenset(read_manifest(out_dir)))
+
+
+def survey_within(out_dir: Path, folder: str) -> OutputState:
+    """The survey as far as `folder` goes: every file in it, found by a walk, and the
+    manifest's files elsewhere. A `folder` that is a link or a file is not walked into:
+    the whole output is surveyed then, as a build does."""
+    top = out_dir / folder
+    if os.path.islink(top) or not top.is_dir():
+        return survey(out_dir)
+    made = frozenset(read_manifest(out_dir))
+    inside = {f"{folder}/{rel}" for rel in files_in(top)}
+    return OutputState(frozenset(inside.union(rel for rel in made if not rel.startswith(folder + "/"))), made)
 
 
 def foreign_diagnostics(foreign: list[str], shown: str) -> list[Diagnostic]:

@@ -99,3 +99,31 @@ def test_the_manifest_tells_whether_the_output_is_as_the_build_left_it(tmp_path:
     assert output_matches_manifest(survey(out))
     (out / "index.html").unlink()
     assert not output_matches_manifest(survey(out))
+
+
+def test_a_survey_within_the_search_folder_walks_it_alone(tmp_path: Path) -> None:
+    """serve's search index writes in `pagefind/` only, so it walks only that folder (two
+    seconds saved at 40,000 articles): a file there the build did not make is still
+    foreign, one elsewhere is the full build's to find, and a link in the folder's place
+    is never walked into."""
+    from sitegen.output.ownership import survey, survey_within, write_manifest
+
+    out = tmp_path / "public"
+    (out / "pagefind" / "en").mkdir(parents=True)
+    (out / "pagefind" / "en" / "entry.json").write_bytes(b"{}")
+    (out / "pagefind" / "en" / "planted.js").write_bytes(b"alert(1)")
+    (out / "page.html").write_bytes(b"<p>")
+    (out / "stray.txt").write_bytes(b"elsewhere")
+    write_manifest(out, {"pagefind/en/entry.json", "page.html", "gone.html"})
+    state = survey_within(out, "pagefind")
+    assert state.foreign == {"pagefind/en/planted.js"}
+    assert state.made == {"pagefind/en/entry.json", "page.html", "gone.html"}
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "secret.txt").write_bytes(b"not ours")
+    for child in sorted((out / "pagefind").rglob("*"), reverse=True):
+        child.rmdir() if child.is_dir() else child.unlink()
+    (out / "pagefind").rmdir()
+    (out / "pagefind").symlink_to(elsewhere, target_is_directory=True)
+    assert survey_within(out, "pagefind") == survey(out)
+    assert "pagefind" in survey_within(out, "pagefind").foreign
