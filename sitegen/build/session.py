@@ -63,6 +63,12 @@ class Previews:
     plans: dict[str, OutputPlan] = field(default_factory=dict)
     digests: dict[str, str] = field(default_factory=dict)
 
+    def record(self, documents: list[Document], plans: list[OutputPlan], replaced: list[str]) -> None:
+        """A preview of these edited documents rendered `plans` and replaced `replaced`."""
+        self.files.update(Path(document.source.file) for document in documents)
+        self.plans.update((plan.output, plan) for plan in plans if plan.output in replaced)
+        self.digests.update((document.source.path, document.source.digest) for document in documents)
+
 
 @dataclass(frozen=True)
 class LastSite:
@@ -75,7 +81,7 @@ class LastSite:
     templates: str  # templates_fingerprint, as that build read it
     config: Config  # the configuration itself: previews convert with it
     # what previews wrote over this build's site since (serve/preview.py)
-    previews: Previews = field(default_factory=lambda: Previews(), compare=False, hash=False)
+    previews: Previews = field(default_factory=Previews, compare=False, hash=False)
 
     @cached_property
     def documents_by_file(self) -> dict[Path, Document]:

@@ -337,7 +337,7 @@ class Rebuilder:
         started = time.perf_counter()
         try:
             with build_lock(config, wait=True):
-                shown = preview(config, self.session, list(changed))
+                shown = preview(config, self.session.last, list(changed))
         except Exception:  # noqa: BLE001 - the full build that follows reports any real problem
             log.debug("preview skipped", exc_info=True)
             return []

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sitegen.build.live import note_previewed
-from sitegen.build.session import BuildSession, LastSite
+from sitegen.build.session import LastSite
 from sitegen.build.workers import SourceResult
 from sitegen.config.settings import Config
 from sitegen.content.frontmatter import Document
@@ -44,11 +44,10 @@ class _Edit:
     result: SourceResult
 
 
-def preview(config: Config, session: BuildSession, changed: list[str]) -> list[str]:
-    """Render the pages of articles whose text alone changed, from the session's last
-    build, and put them in the live site; the outputs replaced, [] when this edit is not
-    one to preview (see the module). The build's `previews` learn what was written."""
-    last = session.last
+def preview(config: Config, last: LastSite | None, changed: list[str]) -> list[str]:
+    """Render the pages of articles whose text alone changed, from the last build, and put
+    them in the live site; the outputs replaced, [] when this edit is not one to preview
+    (see the module). The build's `previews` learn what was written."""
     if last is None or last.config_text != repr(config) or not changed:
         return []
     edits = _edits(config, last, changed)
@@ -57,10 +56,7 @@ def preview(config: Config, session: BuildSession, changed: list[str]) -> list[s
     plans = [plan for edit in edits for plan in _plans_of(config, last, edit)]
     pages = {plan.output: render_output(plan, last.envs.of(plan)).data for plan in plans}
     replaced = replace_pages(config.path("output"), config.paths.output, pages)
-    previews = last.previews
-    previews.files.update(Path(edit.document.source.file) for edit in edits)
-    previews.plans.update((plan.output, plan) for plan in plans if plan.output in replaced)
-    previews.digests.update((edit.document.source.path, edit.document.source.digest) for edit in edits)
+    last.previews.record([edit.document for edit in edits], plans, replaced)
     note_previewed(config, replaced)
     return replaced
 

@@ -141,7 +141,7 @@ def _preview(root: Path, session: BuildSession, text: str) -> list[str]:
     _edit(root, text)
     config = load_config(root)
     with build_lock(config):
-        return preview(config, session, [str(root / "content/2019/a1.md")])
+        return preview(config, session.last, [str(root / "content/2019/a1.md")])
 
 
 def test_a_preview_replaces_only_the_builds_own_page(tmp_path: Path) -> None:

@@ -69,7 +69,7 @@ def _previewed(make_site: Callable[..., Path]) -> tuple[Config, BuildSession, Pa
     source = root / "content/2024/a1.md"
     original = source.read_bytes()
     source.write_bytes(original + b"\nPreviewToken here.\n")
-    assert preview(config, session, [str(source)]) == ["2024/article-1/index.html"]
+    assert preview(config, session.last, [str(source)]) == ["2024/article-1/index.html"]
     return config, session, source, original
 
 
@@ -93,10 +93,10 @@ def test_an_edit_undone_after_its_preview_is_previewed_too(make_site: Callable[.
     config, session, source, original = _previewed(make_site)
     page = config.root / "public/2024/article-1/index.html"
     source.write_bytes(original)
-    assert preview(config, session, [str(source)]) == ["2024/article-1/index.html"]
+    assert preview(config, session.last, [str(source)]) == ["2024/article-1/index.html"]
     assert b"PreviewToken" not in page.read_bytes()
     build(config, now=datetime.now(UTC), session=session)
-    assert preview(config, session, [str(source)]) == []  # saved without a change
+    assert preview(config, session.last, [str(source)]) == []  # saved without a change
 
 
 def test_a_command_line_build_after_a_preview_rewrites_the_page(make_site: Callable[..., Path]) -> None:
@@ -107,7 +107,7 @@ def test_a_command_line_build_after_a_preview_rewrites_the_page(make_site: Calla
     source = root / "content/2024/a1.md"
     original = source.read_bytes()
     source.write_bytes(original + b"\nPreviewToken here.\n")
-    preview(config, session, [str(source)])
+    preview(config, session.last, [str(source)])
     source.write_bytes(original)  # serve stopped before its build; the editor builds
     assert build_site(root).code == 0
     assert b"PreviewToken" not in (root / "public/2024/article-1/index.html").read_bytes()

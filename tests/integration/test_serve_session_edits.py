@@ -62,7 +62,7 @@ def _previewed(root: Path, session: BuildSession, changed: list[str]) -> list[st
     """The Rebuilder's preview, then its index of the previewed pages' shards."""
     config = load_config(root)
     with build_lock(config):
-        shown = preview(config, session, changed)
+        shown = preview(config, session.last, changed)
     if shown:
         index_previewed(config, session)
     return shown

@@ -555,7 +555,7 @@ def test_a_page_a_preview_wrote_counts_as_changed_for_search(make_site: Any, pag
     build(config, now=datetime.now(UTC), defer_search=True, session=session)
     source = root / "content" / "about.md"
     source.write_text(source.read_text(encoding="utf-8") + "\n沖縄の基地について。\n", encoding="utf-8")
-    assert preview(config, session, [str(source)]) == ["about/index.html"]
+    assert preview(config, session.last, [str(source)]) == ["about/index.html"]
     assert build(config, now=datetime.now(UTC), defer_search=True, session=session).search_pending
     assert index_pending(config, session) is not None
     public = root / "public"
@@ -587,7 +587,7 @@ def test_a_previewed_edit_is_indexed_before_the_build_which_keeps_its_shards(
     source = root / "content" / "about.md"
     source.write_text(source.read_text(encoding="utf-8") + "\nA zeppelin.\n", encoding="utf-8")
     before = _shard_inodes(public)
-    assert preview(config, session, [str(source)]) == ["about/index.html"]
+    assert preview(config, session.last, [str(source)]) == ["about/index.html"]
     report = index_previewed(config, session)
     assert report is not None and (report.shards[0], report.pending) == (1, 2)
     renewed = {rel.rsplit("/", 1)[0] for rel, inode in _shard_inodes(public).items() if before.get(rel) != inode}
@@ -639,10 +639,10 @@ def test_a_preview_never_indexed_is_not_trusted_to_its_old_digest(make_site: Any
     before = recorded()
     first = root / "content" / "2019" / "old-argument.md"
     first.write_text(first.read_text(encoding="utf-8") + "\nA dirigible.\n", encoding="utf-8")
-    assert preview(config, session, [str(first)])  # its index never follows: a new edit came
+    assert preview(config, session.last, [str(first)])  # its index never follows: a new edit came
     source = root / "content" / "about.md"
     source.write_text(source.read_text(encoding="utf-8") + "\nA zeppelin.\n", encoding="utf-8")
-    assert preview(config, session, [str(source)]) == ["about/index.html"]
+    assert preview(config, session.last, [str(source)]) == ["about/index.html"]
     report = index_previewed(config, session)
     assert report is not None and report.shards == (2, 2)  # the one shard of each family
     after = recorded()
