@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from http import HTTPStatus
@@ -19,6 +20,7 @@ from sitegen.serve.livereload import (
     inject_script,
     pinned_overrides,
 )
+from sitegen.serve.server import SWITCH_INTERVAL, responsive_threads
 from tests.support.sites import write_site
 
 OK, MOVED, FORBIDDEN, NOT_FOUND = (HTTPStatus.OK, HTTPStatus.MOVED_PERMANENTLY,
@@ -220,3 +222,15 @@ def test_the_build_after_a_preview_waits_for_the_open_tabs_to_reload_not_longer(
     assert idle.wait_for_reloads(idle.tabs(), 60.0, cancel) is False  # no tab: no wait
     cancel.set()
     assert hub.wait_for_reloads(hub.tabs(), 60.0, cancel) is True  # an edit came: stop waiting
+
+
+def test_serving_hands_the_interpreter_to_waiting_threads_sooner_and_gives_it_back() -> None:
+    """serve() answers requests in threads beside a computing build thread; while it runs
+    a waiting thread gets the interpreter after SWITCH_INTERVAL, not Python's 5 ms, and
+    the process's own setting comes back afterwards, even when serving fails."""
+    before = sys.getswitchinterval()
+    with pytest.raises(RuntimeError), responsive_threads():
+        assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL)
+        assert before > SWITCH_INTERVAL
+        raise RuntimeError("the server stopped")
+    assert sys.getswitchinterval() == before
