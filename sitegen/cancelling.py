@@ -14,11 +14,15 @@ site as it was.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import TypeVar
 
 from sitegen.errors import BuildCancelled
+
+T = TypeVar("T")
+EVERY = 64  # items between two cancel points of `with_cancel_points`: a look costs a few tenths of a microsecond
 
 _CANCEL: ContextVar[threading.Event | None] = ContextVar("build_cancel", default=None)
 
@@ -38,3 +42,13 @@ def cancel_point() -> None:
     event = _CANCEL.get()
     if event is not None and event.is_set():
         raise BuildCancelled("build cancelled: the sources changed again")
+
+
+def with_cancel_points(items: Iterable[T], every: int = EVERY) -> Iterator[T]:
+    """`items`, with a `cancel_point()` before every `every`-th: for the comprehensions that
+    go over every article. At 40,000 articles each takes a few tenths of a second, and a
+    run of them without a cancel point kept a new edit's page waiting for 1.5 s."""
+    for number, item in enumerate(items):
+        if number % every == 0:
+            cancel_point()
+        yield item

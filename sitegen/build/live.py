@@ -113,9 +113,7 @@ def _index_live(config: Config, plans: Sequence[OutputPlan], searched: Fingerpri
         state = open_output(config.path("output"), config.paths.output, False, within=BUNDLE_DIR)
         staged = InPlaceOutput(config.path("output"), state, False, config.paths.output)
         try:
-            for rel in sorted(state.made):
-                if not rel.startswith(SEARCH_FILES):
-                    staged.record(rel, False)  # the site stands; only its index is made again
+            staged.stand([rel for rel in state.made if not rel.startswith(SEARCH_FILES)])  # only the index changes
             report = index_search(staged, plans, searched.searched, config, changed, cancel=cancel,
                                   partial=True, only=only)
             staged.commit()

@@ -26,6 +26,7 @@ from sitegen.build.workers import (
     cached_result,
     process_sources,
 )
+from sitegen.cancelling import with_cancel_points
 from sitegen.config.settings import Config
 from sitegen.content.build_options import build_options, unpublished_folders
 from sitegen.content.frontmatter import Document
@@ -198,7 +199,7 @@ class _Published:
              problems: list[Diagnostic]) -> _Published:
         parsed = [r.document for _, r in results if r.document is not None]
         found = cls(parsed, build_options(parsed))
-        for key, result in results:
+        for key, result in with_cancel_points(results):
             problems.extend(result.diagnostics)
             doc = result.document
             if doc is None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
+from sitegen.cancelling import with_cancel_points
 from sitegen.content.frontmatter import Document
 
 
@@ -35,7 +36,7 @@ def build_options(documents: list[Document]) -> dict[str, BuildOptions]:
                 if PurePosixPath(doc.source.content_path).stem == "_index"}
     cascades = {folder: values for folder, values in cascades.items() if values}
     options: dict[str, BuildOptions] = {}
-    for doc in documents:
+    for doc in with_cancel_points(documents):
         values: dict[str, Any] = {}
         for folder in _ancestors(_folder(doc)):
             values.update(cascades.get(folder, {}))

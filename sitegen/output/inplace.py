@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Collection
 from pathlib import Path
 
 from sitegen.errors import BuildFailed
@@ -53,6 +54,16 @@ class InPlaceOutput(StagedOutput):
         super().record(output, written)
         if written:
             self.fresh.add(output)
+
+    def stand(self, outputs: Collection[str]) -> None:
+        """Files of the last site that stay as they are, claimed at once: serve's search
+        step keeps every file outside the index, some 200,000 at 40,000 articles, and
+        claiming them one by one took 0.4 s of what an edit's search waits for."""
+        twice = self.outputs.intersection(outputs)
+        if twice:
+            self._claim(min(twice))  # says which was produced twice
+        self.outputs.update(outputs)
+        self.unchanged += len(outputs)
 
     def reuse(self, output: str) -> bool:
         """The live file stays: it must be a plain file (a link put there by hand is never

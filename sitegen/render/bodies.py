@@ -16,6 +16,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
+from sitegen.cancelling import with_cancel_points
 from sitegen.config.settings import Config
 from sitegen.content.classify import HTML_SUFFIXES
 from sitegen.content.frontmatter import Document
@@ -97,7 +98,7 @@ class RefIndex:
     def __init__(self, routes: dict[str, Route]) -> None:
         self.routes = routes
         self.by_name: dict[str, list[str]] = {}
-        for content_path in routes:
+        for content_path in with_cancel_points(routes):
             pure = PurePosixPath(content_path)
             for key in {pure.name, pure.stem, pure.parent.name if pure.stem in ("index", "_index") else ""}:
                 if key:

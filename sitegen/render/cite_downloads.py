@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
 
-from sitegen.cancelling import cancel_point
+from sitegen.cancelling import cancel_point, with_cancel_points
 from sitegen.cite.exports import bibtex, csl_json, ris
 from sitegen.cite.locations import article_file_base, site_path
 from sitegen.cite.record import csl_record
@@ -33,10 +33,11 @@ def citation_files(site: SiteView, config: Config,
     file's fingerprint is the records it shows (`extra`), not the articles' bodies: a body
     edit remakes the downloads only when it changes what they say (the abstract).
     """
-    records = {a.source_path: csl_record(a, site) for a in site.articles}
+    records = {a.source_path: csl_record(a, site) for a in with_cancel_points(site.articles)}
     # Each record as JSON once: a term's fingerprint joins its articles' (an article is in
     # several terms, and encoding each term's records again was most of this at 40,000).
-    shown_records = {path: json.dumps(record, sort_keys=True, ensure_ascii=False) for path, record in records.items()}
+    shown_records = {path: json.dumps(record, sort_keys=True, ensure_ascii=False)
+                     for path, record in with_cancel_points(records.items())}
     files = []
     for article in site.articles:
         cancel_point()  # serve's build stops here when a newer edit arrives (sitegen/cancelling.py)

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from urllib.parse import unquote
 
+from sitegen.cancelling import with_cancel_points
 from sitegen.config.settings import Config
 from sitegen.content.languages import Language, place_document, translation_groups
 from sitegen.content.urls import absolute, href
@@ -36,12 +37,13 @@ def split_languages(pages: Iterable[PageInput], config: Config,
     pages = list(pages)
     by_code = {language.code: language for language in languages}
     default = next(language.code for language in languages if language.is_default)
-    placements = {p.document.source.path: place_document(p.document, languages) for p in pages}
+    placements = {p.document.source.path: place_document(p.document, languages) for p in with_cancel_points(pages)}
     groups = translation_groups(placements)
-    links = {p.document.source.path: _link(p, by_code[p.route.lang or default], config) for p in pages}
+    links = {p.document.source.path: _link(p, by_code[p.route.lang or default], config)
+             for p in with_cancel_points(pages)}
     weight = {language.code: n for n, language in enumerate(languages)}
     translations = {source: tuple(sorted((links[m] for m in members), key=lambda t: weight[t.lang]))
-                    for source, members in groups.items()}
+                    for source, members in with_cancel_points(groups.items())}
     originals = _originals(pages, groups, default)
     homes = tuple(Translation(language.code, language.name, href(config, language.prefix + "/"),
                               absolute(config, language.prefix + "/"), language.title)
@@ -68,7 +70,7 @@ def _originals(pages: list[PageInput], groups: dict[str, tuple[str, ...]], defau
     lang = {p.document.source.path: p.route.lang or default for p in pages}
     named = {p.document.source.path: p.document.meta.provenance.original_language for p in pages}
     result: dict[str, str] = {}
-    for source, others in groups.items():
+    for source, others in with_cancel_points(groups.items()):
         if not others:
             continue
         members = (source, *others)

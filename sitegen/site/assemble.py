@@ -16,7 +16,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from sitegen.cancelling import cancel_point
+from sitegen.cancelling import cancel_point, with_cancel_points
 from sitegen.config.settings import Config
 from sitegen.content.frontmatter import Document
 from sitegen.content.urls import Route, absolute, href, term_path, term_slug
@@ -157,7 +157,7 @@ def _menus(config: Config, articles: list[Article], taxonomies: tuple[Taxonomy, 
 def _term_names(pages: list[PageInput], config: Config) -> dict[tuple[str, str], str]:
     """Display name of each (taxonomy, slug): the most common spelling, then the first."""
     spellings: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for page in sorted(pages, key=lambda p: p.document.source.path):
+    for page in with_cancel_points(sorted(pages, key=lambda p: p.document.source.path)):
         for taxonomy, names in page.document.meta.taxonomies.items():
             for name in names:
                 spellings[(taxonomy, term_slug(name))][name] += 1

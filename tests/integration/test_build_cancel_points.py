@@ -14,11 +14,13 @@ import threading
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
+from types import FrameType
 
 import pytest
 
 from sitegen.build.pipeline import build
 from sitegen.build.session import BuildSession
+from sitegen.cancelling import cancellable, with_cancel_points
 from sitegen.config.settings import load_config
 from sitegen.errors import BuildCancelled
 from tests.support.sites import read_tree, write_site
@@ -36,9 +38,17 @@ class CountingEvent(threading.Event):
 
     def is_set(self) -> bool:
         self.asked += 1
-        caller = Path(sys._getframe(2).f_code.co_filename)  # cancel_point's caller
+        caller = _looker(sys._getframe(2))
         self.where[f"{caller.parent.name}/{caller.name}"] += 1
         return self.asked >= self.after
+
+
+def _looker(frame: FrameType | None) -> Path:
+    """The module whose code called cancel_point, directly or through with_cancel_points."""
+    while frame is not None and Path(frame.f_code.co_filename).name == "cancelling.py":
+        frame = frame.f_back
+    assert frame is not None
+    return Path(frame.f_code.co_filename)
 
 
 def _site(tmp_path: Path) -> Path:
@@ -71,6 +81,11 @@ def test_a_build_looks_for_cancellation_within_its_stages(tmp_path: Path) -> Non
     # and in planning: each output planned, each article's citations and related articles
     for module in ("render/routes.py", "render/cite_downloads.py", "site/relations.py"):
         assert never.where[module] >= ARTICLES, module
+    # and in the comprehensions over every article that ran without one (with_cancel_points:
+    # a look per EVERY articles), which kept a new edit waiting 1.5 s at 40,000
+    for module in ("build/loading.py", "content/build_options.py", "render/bodies.py", "render/translations.py"):
+        assert never.where[module] >= 1, module
+    assert never.where["render/cite_downloads.py"] >= ARTICLES + 2, "the records and their JSON"
 
 
 @pytest.mark.parametrize("after", [1, 5, ARTICLES, 2 * ARTICLES])
@@ -87,3 +102,14 @@ def test_a_cancelled_build_stops_at_the_next_look_and_writes_nothing(tmp_path: P
     assert read_tree(root / "public") == before
     _build(root, session)  # the next build does the rest
     assert "Edited." in (root / "public/2020/a07/index.html").read_text(encoding="utf-8")
+
+
+def test_with_cancel_points_looks_before_every_everyth_item_and_stops_there() -> None:
+    cancel = CountingEvent(after=3)
+    seen: list[int] = []
+    with cancellable(cancel), pytest.raises(BuildCancelled):
+        for item in with_cancel_points(range(1000), every=10):
+            seen.append(item)
+    assert seen == list(range(20))  # looked at items 0, 10 and 20: stopped before the 21st
+    assert cancel.asked == 3
+    assert list(with_cancel_points(range(5), every=2)) == [0, 1, 2, 3, 4]  # no build to cancel: all

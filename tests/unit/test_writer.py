@@ -127,3 +127,31 @@ def test_a_survey_within_the_search_folder_walks_it_alone(tmp_path: Path) -> Non
     (out / "pagefind").symlink_to(elsewhere, target_is_directory=True)
     assert survey_within(out, "pagefind") == survey(out)
     assert "pagefind" in survey_within(out, "pagefind").foreign
+
+
+def test_files_that_stand_are_claimed_at_once_and_kept_by_an_in_place_commit(tmp_path: Path) -> None:
+    """serve's search step claims every file outside the index in one call (`stand`); they
+    stay in the site and its manifest, only the index's files change, and a file claimed
+    twice is still refused by name."""
+    from sitegen.errors import BuildFailed
+    from sitegen.output.inplace import InPlaceOutput
+    from sitegen.output.ownership import open_output, read_manifest, write_manifest
+
+    out = tmp_path / "public"
+    (out / "pagefind").mkdir(parents=True)
+    (out / "page.html").write_bytes(b"<p>page")
+    (out / "feed.xml").write_bytes(b"<feed/>")
+    (out / "pagefind" / "old.pf").write_bytes(b"old")
+    write_manifest(out, {"page.html", "feed.xml", "pagefind/old.pf"})
+    state = open_output(out, "public", False, within="pagefind")
+    staged = InPlaceOutput(out, state, False, "public")
+    staged.stand([rel for rel in state.made if not rel.startswith("pagefind/")])
+    staged.put("pagefind/new.pf", b"new")
+    report = staged.commit()
+    assert read_manifest(out) == {"page.html", "feed.xml", "pagefind/new.pf"}
+    assert (out / "page.html").read_bytes() == b"<p>page" and not (out / "pagefind" / "old.pf").exists()
+    assert report.unchanged == 2 and report.written == 1
+    again = InPlaceOutput(out, open_output(out, "public", False), False, "public")
+    again.put("page.html", b"<p>other")
+    with pytest.raises(BuildFailed, match="page.html was produced twice"):
+        again.stand(["feed.xml", "page.html"])
