@@ -140,8 +140,14 @@ class RunningServer:
         text = self._log.read().decode("utf-8", "replace").strip()
         return "\n".join(text.splitlines()[-lines:]) or "(no output)"
 
-    def close(self) -> str:
+    def close(self, keep_log: Path | None = None) -> str:
+        """Stop the server and drop its log, or keep it at `keep_log` (its timeline: what
+        each edit set off, and when)."""
         how = self.stop()
+        if keep_log is not None:
+            self._log.seek(0)
+            keep_log.parent.mkdir(parents=True, exist_ok=True)
+            keep_log.write_bytes(self._log.read())
         self._log.close()
         return how
 

@@ -100,6 +100,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workdir", type=Path, default=t.BENCH / "work")
     parser.add_argument("--out", type=Path, help="also write the Markdown report here")
+    parser.add_argument("--server-logs", type=Path,
+                        help="keep each server's output in this folder (<server>-<articles>.log), with "
+                             "the time of each edit in the bench's own lines")
     args = parser.parse_args(argv)
     unknown = sorted(set(args.servers) - set(SERVERS))
     if unknown:
@@ -182,7 +185,8 @@ def time_server(spec: ServerSpec, n: int, args: argparse.Namespace, browser: Bro
         result.peak_edits = result.peak_edits or server.take_peak()
     finally:
         source.write_bytes(original)
-        t.progress(f"[{n} {spec.name}] {server.close()}")
+        kept = args.server_logs / f"{spec.name}-{n}.log" if args.server_logs else None
+        t.progress(f"[{n} {spec.name}] {server.close(kept)}")
         with contextlib.suppress(PlaywrightError):  # the browser may be gone after Ctrl+C
             context.close()
     return result
@@ -245,12 +249,12 @@ def edit_loop(result: Latency, server: RunningServer, page: Page, probe: SearchP
     for number in range(1, args.edits + 1):
         token = edit_token()
         cpu_before = server.cpu()
-        started = time.perf_counter()
+        started, wrote = time.perf_counter(), time.strftime("%H:%M:%S")
         with open(source, "ab") as handle:
             handle.write(f"\n\nThe bench's edit {number} adds the word {token}.\n".encode())
         shown = _wait_for_page(page, token, server, args.edit_timeout) - started
         result.page.append(shown)
-        line = f"[{server.spec.name} edit {number}/{args.edits}] page {shown:6.2f} s"
+        line = f"[{server.spec.name} edit {number}/{args.edits} at {wrote}] page {shown:6.2f} s"
         if probe is not None:
             found = _wait_for_search(probe, token, server, started + args.edit_timeout) - started
             result.search.append(found)
