@@ -49,6 +49,7 @@ class InPlaceOutput(StagedOutput):
         super().__init__(out_dir, keep_foreign, None, state, shown)  # a new, empty staging folder
         self.state = state
         self.fresh: set[str] = set()  # outputs whose new bytes wait in the staging folder
+        self._plain = state.plain  # seen as plain files by the survey (see `reuse`)
 
     def record(self, output: str, written: bool) -> None:
         super().record(output, written)
@@ -67,7 +68,12 @@ class InPlaceOutput(StagedOutput):
 
     def reuse(self, output: str) -> bool:
         """The live file stays: it must be a plain file (a link put there by hand is never
-        published as the site's)."""
+        published as the site's). The survey's walk, under the build lock, already saw most
+        of them as such: asking the file system again for each took 2 to 4 s of serve's
+        build at 40,000 articles, and 0.5 s of an edit's search step. A file removed by
+        hand since is found missing by the next build's survey, which renders it again."""
+        if output in self._plain:
+            return True
         try:
             return stat.S_ISREG(os.lstat(os.path.join(self.out_dir, output)).st_mode)
         except OSError:

@@ -43,6 +43,7 @@ class OutputState:
 
     files: frozenset[str]  # every file in it, relative with '/' (the manifest left out)
     made: frozenset[str]  # the files the last build wrote (its manifest)
+    plain: frozenset[str] = frozenset()  # those the survey's walk saw as plain files, not links
 
     @property
     def foreign(self) -> frozenset[str]:
@@ -98,7 +99,8 @@ def open_output(out_dir: Path, shown: str, keep_foreign: bool, within: str | Non
 
 
 def survey(out_dir: Path) -> OutputState:
-    return OutputState(frozenset(files_in(out_dir)), frozenset(read_manifest(out_dir)))
+    plain: set[str] = set()
+    return OutputState(frozenset(files_in(out_dir, plain)), frozenset(read_manifest(out_dir)), frozenset(plain))
 
 
 def survey_within(out_dir: Path, folder: str) -> OutputState:
@@ -109,8 +111,10 @@ def survey_within(out_dir: Path, folder: str) -> OutputState:
     if os.path.islink(top) or not top.is_dir():
         return survey(out_dir)
     made = frozenset(read_manifest(out_dir))
-    inside = {f"{folder}/{rel}" for rel in files_in(top)}
-    return OutputState(frozenset(inside.union(rel for rel in made if not rel.startswith(folder + "/"))), made)
+    plain: set[str] = set()
+    inside = {f"{folder}/{rel}" for rel in files_in(top, plain)}
+    return OutputState(frozenset(inside.union(rel for rel in made if not rel.startswith(folder + "/"))), made,
+                       frozenset(f"{folder}/{rel}" for rel in plain))
 
 
 def foreign_diagnostics(foreign: list[str], shown: str) -> list[Diagnostic]:
@@ -198,8 +202,9 @@ def _sample(folder: Path) -> str:
     return shown + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
 
-def files_in(out_dir: Path) -> set[str]:
-    """Every file under the output folder, relative and with '/' (the manifest left out).
+def files_in(out_dir: Path, plain: set[str] | None = None) -> set[str]:
+    """Every file under the output folder, relative and with '/' (the manifest left out);
+    those that are plain files, not links or the like, also go into `plain`.
 
     Links are listed as files, never followed: the build does not look into them. A cancel
     point per folder: at 40,000 articles the walk takes seconds, and serve's catch-up
@@ -217,8 +222,10 @@ def files_in(out_dir: Path) -> set[str]:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
                     pending.append((prefix + entry.name + "/", entry.path))
-                else:
-                    found.add(prefix + entry.name)
+                    continue
+                found.add(prefix + entry.name)
+                if plain is not None and entry.is_file(follow_symlinks=False):
+                    plain.add(prefix + entry.name)
     found.discard(MANIFEST)
     return found
 

@@ -155,3 +155,26 @@ def test_files_that_stand_are_claimed_at_once_and_kept_by_an_in_place_commit(tmp
     again.put("page.html", b"<p>other")
     with pytest.raises(BuildFailed, match="page.html was produced twice"):
         again.stand(["feed.xml", "page.html"])
+
+
+def test_an_in_place_build_keeps_what_the_survey_saw_as_plain_files_and_never_a_link(tmp_path: Path) -> None:
+    """InPlaceOutput.reuse takes the survey's word for a plain file (no second look at
+    200,000 files) and looks again at anything else: a link is never kept as the site's."""
+    from sitegen.output.inplace import InPlaceOutput
+    from sitegen.output.ownership import open_output, write_manifest
+
+    out = tmp_path / "public"
+    (out / "pagefind").mkdir(parents=True)
+    (tmp_path / "victim.html").write_bytes(b"precious")
+    (out / "page.html").write_bytes(b"<p>page")
+    (out / "linked.html").symlink_to(tmp_path / "victim.html")
+    (out / "pagefind" / "a.pf").write_bytes(b"a")
+    write_manifest(out, {"page.html", "linked.html", "pagefind/a.pf", "gone.html"})
+    for within in (None, "pagefind"):
+        state = open_output(out, "public", False, within=within)
+        assert "linked.html" in state.files and "linked.html" not in state.plain
+        staged = InPlaceOutput(out, state, False, "public")
+        assert staged.reuse("pagefind/a.pf") and staged.reuse("page.html")
+        assert not staged.reuse("linked.html") and not staged.reuse("gone.html")
+        staged.abort()
+    assert open_output(out, "public", False, within="pagefind").plain == {"pagefind/a.pf"}
