@@ -112,9 +112,9 @@ def survey_within(out_dir: Path, folder: str) -> OutputState:
         return survey(out_dir)
     made = frozenset(read_manifest(out_dir))
     plain: set[str] = set()
-    inside = {f"{folder}/{rel}" for rel in files_in(top, plain)}
-    return OutputState(frozenset(inside.union(rel for rel in made if not rel.startswith(folder + "/"))), made,
-                       frozenset(f"{folder}/{rel}" for rel in plain))
+    inside = {rel: f"{folder}/{rel}" for rel in files_in(top, plain)}  # each path made once, shared below
+    return OutputState(frozenset(inside.values()).union(rel for rel in made if not rel.startswith(folder + "/")),
+                       made, frozenset(inside[rel] for rel in plain))
 
 
 def foreign_diagnostics(foreign: list[str], shown: str) -> list[Diagnostic]:
@@ -223,9 +223,10 @@ def files_in(out_dir: Path, plain: set[str] | None = None) -> set[str]:
                 if entry.is_dir(follow_symlinks=False):
                     pending.append((prefix + entry.name + "/", entry.path))
                     continue
-                found.add(prefix + entry.name)
+                name = prefix + entry.name  # one string for both sets: 250,000 of them at 40,000 articles
+                found.add(name)
                 if plain is not None and entry.is_file(follow_symlinks=False):
-                    plain.add(prefix + entry.name)
+                    plain.add(name)
     found.discard(MANIFEST)
     return found
 
