@@ -11,7 +11,9 @@ As in structured.py, `site` comes from the template context and only its scalar 
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Sequence
+from functools import cached_property
+from typing import NamedTuple, overload
 from urllib.parse import urlsplit
 
 import jinja2
@@ -30,26 +32,62 @@ class Formatted(NamedTuple):
     text: str
 
 
-class ArticleCitation(NamedTuple):
-    """What an article page shows and embeds about citing it."""
+class FormattedStyles(Sequence[Formatted]):
+    """The bibliography entries, APA first, each formatted by citeproc the first time it is
+    read: a term page shows only APA for each article it lists, and formatting all three
+    styles there made term pages cost as much citeproc time as the article pages."""
 
-    record: dict
-    styles: tuple[Formatted, ...]  # bibliography entries, APA first
-    note: str  # Chicago's first full note
-    bibtex: str
-    coins: str  # the COinS span's title, not yet HTML-escaped
-    tags: tuple[tuple[str, str], ...]  # (meta name, content)
-    links: dict[str, str]  # "bib"/"ris"/"json" -> URL
+    def __init__(self, record: dict) -> None:
+        self._record = record
+        self._done: dict[int, Formatted] = {}
+
+    def __len__(self) -> int:
+        return len(styles.STYLES)
+
+    @overload
+    def __getitem__(self, index: int) -> Formatted: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Formatted, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Formatted | tuple[Formatted, ...]:
+        if isinstance(index, slice):
+            return tuple(self[number] for number in range(len(self))[index])
+        style = styles.STYLES[index]  # IndexError past the end, which ends a for loop
+        number = index % len(self)
+        if number not in self._done:
+            self._done[number] = Formatted(style.key, style.label,
+                                           styles.bibliography_entry(self._record, style.csl))
+        return self._done[number]
+
+
+class ArticleCitation:
+    """What an article page shows and embeds about citing it; what costs a citeproc run
+    (the entries, the note) is made when a template first reads it."""
+
+    def __init__(self, article: Article, site: SiteView) -> None:
+        self.record: dict = csl_record(article, site)
+        self.styles = FormattedStyles(self.record)  # bibliography entries, APA first
+        self.coins = exports.coins(self.record, urlsplit(site.base_url).hostname or "")  # not yet escaped
+        self.links: dict[str, str] = article_links(article)  # "bib"/"ris"/"json" -> URL
+
+    @cached_property
+    def note(self) -> str:
+        """Chicago's first full note."""
+        return styles.note(self.record, next(s.csl for s in styles.STYLES if s.key == "chicago"))
+
+    @cached_property
+    def bibtex(self) -> str:
+        return exports.bibtex(self.record)
+
+    @cached_property
+    def tags(self) -> tuple[tuple[str, str], ...]:
+        """(meta name, content)."""
+        return tuple(meta.citation_tags(self.record))
 
 
 def citation(article: Article, site: SiteView) -> ArticleCitation:
-    record = csl_record(article, site)
-    formatted = tuple(Formatted(s.key, s.label, styles.bibliography_entry(record, s.csl))
-                      for s in styles.STYLES)
-    chicago = next(s.csl for s in styles.STYLES if s.key == "chicago")
-    return ArticleCitation(record, formatted, styles.note(record, chicago), exports.bibtex(record),
-                           exports.coins(record, urlsplit(site.base_url).hostname or ""),
-                           tuple(meta.citation_tags(record)), article_links(article))
+    return ArticleCitation(article, site)
 
 
 def apa_citation(article: Article, site: SiteView) -> str:
