@@ -6,11 +6,12 @@ import re
 
 import pytest
 
+from sitegen.cite import styles
 from sitegen.cite.exports import bibtex_escape
 from sitegen.cite.names import csl_name, split_name
 from sitegen.cite.record import citation_key, csl_record
 from sitegen.content.frontmatter import Provenance
-from sitegen.render.citation import apa_citation, bibtex, quote_title
+from sitegen.render.citation import apa_citation, bibtex, citation, quote_title
 from sitegen.site.model import Article
 from tests.support.articles import ASAHI, make_article, make_site_view, when
 
@@ -28,6 +29,18 @@ def test_apa_for_a_translation_never_makes_the_translator_the_author() -> None:
         SEED_TITLE + " (C. Bell, Trans.). (2019, July 13). Treaty Commentary Archive. "
         "https://example.org/2019/us-japan-security-treaty-an-old-argument/ "
         "(Original work published as 「日米安保は不公平」は、今に始まった議論ではない, 2019, Asahi Shimbun GLOBE)")
+
+
+def test_a_citation_reads_as_its_three_styles_in_order_whichever_is_asked_first() -> None:
+    cite = citation(seed(), SITE)
+    mla = cite.styles[-1]  # formatted alone, before the others
+    assert [s.key for s in cite.styles] == ["apa", "chicago", "mla"] and len(cite.styles) == 3
+    assert cite.styles[2] is mla and cite.styles[:1] == (cite.styles[0],)
+    record = csl_record(seed(), SITE)
+    assert [s.text for s in cite.styles] == [styles.bibliography_entry(record, s.csl) for s in styles.STYLES]
+    assert cite.styles[0].text == apa_citation(seed(), SITE)
+    with pytest.raises(IndexError):
+        cite.styles[3]
 
 
 def test_apa_names_the_original_author() -> None:
