@@ -24,9 +24,12 @@ from typing import Any
 from sitegen.content.sources import Source
 from sitegen.errors import Diagnostic
 
-_PLANE_ENDS = "".join(chr(plane * 0x10000 + end) for plane in range(1, 17) for end in (0xFFFE, 0xFFFF))
-UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
-                    + _PLANE_ENDS + "]")
+# The unsafe characters: C0 controls but tab, newline and carriage return; DEL and the C1
+# controls; lone surrogates; the noncharacters U+FDD0-U+FDEF and the last two code points
+# of every plane. Written as "anything but the safe ranges", which the regex engine tests
+# some ten times faster than the list (every source, page and feed is searched for them).
+_SAFE_ASTRAL = "".join(f"{chr(plane * 0x10000)}-{chr(plane * 0x10000 + 0xFFFD)}" for plane in range(1, 17))
+UNSAFE = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufdcf\ufdf0-\ufffd" + _SAFE_ASTRAL + "]")
 _SPACES = {"\x0b": " ", "\x0c": " "}
 _REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
 # Escapes of YAML double-quoted and TOML basic strings (a pair of backslashes is one escape).
