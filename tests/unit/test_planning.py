@@ -58,3 +58,19 @@ def test_an_alias_on_another_pages_url_names_the_alias_line(make_site: Callable[
     with pytest.raises(OutputConflictError) as caught:
         plan(root)
     assert [(d.path, d.line) for d in caught.value.diagnostics] == [("content/2019/b.md", 4)]
+
+
+def test_citation_downloads_are_fingerprinted_by_digests_that_follow_their_records(
+        make_site: Callable[..., Path]) -> None:
+    """A term's downloads stand for every record they hold by one digest: the plan keeps
+    `extra` all build long (and serve all session), and the records' joined JSON was
+    7 KB per article. A retitled article changes its own files' digest and its terms'."""
+    files = {f"content/2019/a{n}.md": article(f"A{n}", tags="[t]", slug=f"a{n}") for n in range(30)}
+    root = make_site(files)
+    before = {item.output: item.extra for item in plan(root).derived if "/cit" in item.output}
+    assert {len(extra) for extra in before.values()} == {64}
+    (root / "content/2019/a7.md").write_text(article("Retitled", tags="[t]", slug="a7"), encoding="utf-8")
+    after = {item.output: item.extra for item in plan(root).derived if "/cit" in item.output}
+    changed = sorted(output for output in before if before[output] != after[output])
+    assert changed == ["2019/a7/cite.bib", "2019/a7/cite.json", "2019/a7/cite.ris",
+                       "tags/t/citations.bib", "tags/t/citations.ris"]
