@@ -106,6 +106,7 @@ HOSTILE: dict[str, Callable[[], str]] = {
     "nested-lists": lambda: "".join("  " * n + "- a\n" for n in range(300)),
     "definition-chain": lambda: repeat("a\n: b\n"),
     "html-comments": lambda: repeat("<!--"),
+    "angle-quotes": lambda: repeat("<<a>> "),  # a stashed string per mark, all in one text
 }
 
 

@@ -102,3 +102,17 @@ def test_self_closing_shortcodes_have_no_inner_text() -> None:
     assert expansion.text == "A OUT b OUT." and expansion.diagnostics == []
     assert [(c.name, c.args, c.kwargs, c.inner) for c in calls] == [
         ("new-in", ("0.144.0",), {}, ""), ("x", (), {"k": "v"}, "")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('<<a>> *b* <<c>> \\* <b>raw</b> <<d>> [l](/x) >> `<<code>>` &amp; <<e *f* g>>',
+     '<p>&laquo;a&raquo; <em>b</em> &laquo;c&raquo; * <b>raw</b> &laquo;d&raquo; <a href="/x">l</a> '
+     '&raquo; <code>&lt;&lt;code&gt;&gt;</code> &amp; &laquo;e <em>f</em> g&raquo;</p>'),
+    ("* item <<one>> and **two** >> end\n* <<x>>\n\n> <<q>> *e* <<r>>\n",
+     "<ul>\n<li>item &laquo;one&raquo; and <strong>two</strong> &raquo; end</li>\n<li>&laquo;x&raquo;</li>\n"
+     "</ul>\n<blockquote>\n<p>&laquo;q&raquo; <em>e</em> &laquo;r&raquo;</p>\n</blockquote>"),
+])
+def test_angle_quotes_beside_elements_and_raw_html_keep_their_places(text: str, expected: str) -> None:
+    """The inline step puts stashed strings (angle quotes, raw HTML) back into the text
+    in one pass instead of appending each to the element (inline_batch.py)."""
+    assert html(text) == expected
