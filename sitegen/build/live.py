@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 
 from sitegen.build.pipeline import SEARCH_FILES, page_fingerprinter
 from sitegen.build.session import BuildSession, LastSite
+from sitegen.build.workers import worker_count
 from sitegen.cancelling import cancellable
 from sitegen.config.settings import Config
 from sitegen.incremental.cache import BuildCache
@@ -38,19 +39,21 @@ from sitegen.search.indexing import SearchReport, index_search
 from sitegen.search.shards import BUNDLE_DIR
 
 
-def index_pending(config: Config, session: BuildSession, cancel: threading.Event | None = None
-                  ) -> SearchReport | None:
+def index_pending(config: Config, session: BuildSession, cancel: threading.Event | None = None,
+                  runs: int | None = None) -> SearchReport | None:
     """Index the search shards that `serve`'s last builds left stale (defer_search), over
     the live site, from the pages that build planned: no source is read, nothing planned or
     rendered again. None when the session has no such build under this configuration (a
     full build catches up then). `cancel` (a new edit) stops it: the shards indexed by
     then are published, the rest stay pending (the report says how many) for the next
-    quiet moment; stopped before the first, it changes nothing (BuildCancelled)."""
+    quiet moment; stopped before the first, it changes nothing (BuildCancelled). `runs`:
+    Pagefind runs at a time (default: one per core, see search/runs.py)."""
     last = _searchable(config, session)
     if last is None:
         return None
     searched = _searched(config, last, {})
-    report = _index_live(config, last.planned.plans, searched, set(session.unindexed), cancel, catching_up=session)
+    report = _index_live(config, last.planned.plans, searched, set(session.unindexed), cancel,
+                         catching_up=session, runs=runs)
     if not report.pending:
         session.unindexed = set()
     return report
@@ -104,7 +107,7 @@ def _searched(config: Config, last: LastSite, edited: Mapping[str, str]) -> Fing
 
 def _index_live(config: Config, plans: Sequence[OutputPlan], searched: Fingerprinter, changed: set[str],
                 cancel: threading.Event | None, catching_up: BuildSession | None = None,
-                only: set[str] | None = None) -> SearchReport:
+                only: set[str] | None = None, runs: int | None = None) -> SearchReport:
     """Index stale shards of `plans` over the live site, keeping every other file as it
     stands: all of them, those of `changed` pages first, or only those holding pages in
     `only` (index_search). `catching_up`: the session whose last build is remembered,
@@ -115,7 +118,7 @@ def _index_live(config: Config, plans: Sequence[OutputPlan], searched: Fingerpri
         try:
             staged.stand([rel for rel in state.made if not rel.startswith(SEARCH_FILES)])  # only the index changes
             report = index_search(staged, plans, searched.searched, config, changed, cancel=cancel,
-                                  partial=True, only=only)
+                                  partial=True, only=only, runs=runs or worker_count())
             staged.commit()
         except BaseException:
             staged.abort()

@@ -28,6 +28,7 @@ from sitegen.build.planning import PlannedSite, plan_site
 from sitegen.build.render_pool import Environments, RenderOutcome, render_plans
 from sitegen.build.session import BuildSession, LastSite
 from sitegen.build.url_history import UrlHistory, UrlMoves, load_history, plan_moves, save_history
+from sitegen.build.workers import worker_count
 from sitegen.cancelling import cancel_point, cancellable
 from sitegen.config.folders import folder_problems
 from sitegen.config.settings import Config
@@ -289,7 +290,8 @@ def _write(config: Config, options: BuildOptions, planned: PlannedSite, env: Env
         timings["render"] = time.perf_counter() - clock
         if config.search.enabled:
             searched = index_search(staged, planned.plans, fingerprinter.searched, config, rendered.changed,
-                                    reuse=bool(previous), defer=options.defer_search, cancel=options.cancel)
+                                    reuse=bool(previous), defer=options.defer_search, cancel=options.cancel,
+                                    runs=worker_count(options.jobs))
             timings["search" if searched.indexed else "search kept"] = searched.seconds
             pending = searched.pending
         clock = time.perf_counter()

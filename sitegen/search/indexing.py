@@ -45,6 +45,7 @@ from sitegen.render.templates import OutputPlan
 from sitegen.search.bundle import canonicalize_bundle, prune_bundle
 from sitegen.search.pagefind_cli import NothingIndexed, find_pagefind, pagefind_version, run_pagefind
 from sitegen.search.published import PublishedShards
+from sitegen.search.runs import MAX_RUNS, Stop, run_shards
 from sitegen.search.shards import BUNDLE_DIR, SHARD_STAMP, IndexedPage, Shard, has_han_or_kana, plan_shards, shard_list
 
 log = logging.getLogger(__name__)
@@ -85,7 +86,7 @@ def searchable_plans(plans: Iterable[OutputPlan]) -> list[OutputPlan]:
 def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest: PageDigest,
                  config: Config, changed: set[str], reuse: bool = True, defer: bool = False,
                  cancel: threading.Event | None = None, partial: bool = False,
-                 only: set[str] | None = None) -> SearchReport:
+                 only: set[str] | None = None, runs: int = 1) -> SearchReport:
     """Put the search bundles for the staged pages into `staged`, re-indexing changed shards.
 
     `page_digest`: what a page's index entry is made from (its own article and the
@@ -97,8 +98,8 @@ def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest:
     pages, so the next build indexes it); `partial` (the catch-up) publishes the shards
     indexed when a cancel comes and leaves the rest pending; `only` (after a preview)
     indexes only the shards holding those pages and any with nothing published to keep,
-    and takes the digests of pages not in `changed` from the published shards.
-    """
+    and takes the digests of pages not in `changed` from the published shards. `runs`:
+    Pagefind runs at a time (the cores to use; at most MAX_RUNS, see runs.py)."""
     started = time.perf_counter()
     searchable = searchable_plans(plans)
     if not searchable:  # Pagefind refuses an empty site; search.js reports there is no index
@@ -109,10 +110,10 @@ def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest:
     shards = plan_shards(pages, *families(config), config.search.pages_per_shard)
     published = PublishedShards(staged.out_dir)
     stale, pending, urgent = _stale_shards(published, shards, settings, reuse, defer, changed, only)
-    work = staged.staging / WORK_DIR
     keepable = (lambda shard: published.can_keep(shard, None)) if partial else None
     try:
-        built = _index(staged, stale, pagefind, work, config.search.timeout, cancel, keepable, urgent)
+        built = _index(staged, stale, pagefind, work := staged.staging / WORK_DIR, config.search.timeout,
+                       cancel, keepable, urgent, min(runs, MAX_RUNS))
         pending += [s for s in stale if s not in built]  # what a cancel left (only `partial`)
         files = sum(_put_shard(staged, shard, built.get(shard), settings, published) for shard in shards)
     except NothingIndexed as exc:  # a theme without <html> elements, say: no search
@@ -203,26 +204,32 @@ def _previous_pages(out_dir: Path) -> dict[str, tuple[str, bool]]:
 
 def _index(staged: StagedOutput, stale: list[Shard], pagefind: Path, work: Path, timeout: float,
            cancel: threading.Event | None = None, keepable: Callable[[Shard], bool] | None = None,
-           urgent: int = 0) -> dict[Shard, Path]:
+           urgent: int = 0, runs: int = 1) -> dict[Shard, Path]:
     """Index each stale shard into its own folder under `work`; the bundles by shard.
 
-    One Pagefind run at a time: each uses every core, and the segmenting one holds a
-    Japanese dictionary of some 300 MB. With `keepable`, when every shard not done can be
-    kept as published (see index_search), a cancel returns the shards done so far, and so
-    does the end of the first `urgent` ones (those holding edited pages): they are
-    published at once, not after a catch-up of every shard (minutes at 40,000 articles)."""
+    Up to `runs` Pagefind runs at a time (runs.py says why two, and why never two that
+    segment Japanese). With `keepable`, when every shard not done can be kept as
+    published (see index_search), a cancel returns the shards done so far, and so does
+    the end of the first `urgent` ones (those holding edited pages): they are published
+    at once, not after a catch-up of every shard (minutes at 40,000 articles)."""
     remove_tree(str(work))  # left by a build killed while indexing, if there is one
     deadline = time.monotonic() + timeout
+
+    def index(shard: Shard, stop: Stop) -> Path:
+        return _index_shard(staged, shard, pagefind, work, deadline, stop)
+
     built: dict[Shard, Path] = {}
-    for shard in stale:
-        if keepable is not None and 0 < urgent == len(built) and all(keepable(s) for s in stale if s not in built):
+
+    def rest_kept() -> bool:
+        return keepable is not None and all(keepable(s) for s in stale if s not in built)
+
+    for batch in ((stale[:urgent], stale[urgent:]) if keepable is not None and urgent else (stale,)):
+        if built and rest_kept():
             break  # the edited pages' shards are done: publish them, the rest after
         try:
-            if built and cancel is not None and cancel.is_set():  # between shards: no links made
-                raise BuildCancelled("build cancelled: the sources changed again")
-            built[shard] = _index_shard(staged, shard, pagefind, work, deadline, cancel)
+            run_shards(batch, index, runs, cancel, built)
         except BuildCancelled:
-            if keepable is None or not built or not all(keepable(s) for s in stale if s not in built):
+            if not built or not rest_kept():
                 raise
             log.info("search: an edit stopped the indexing after %d of %d shard(s)", len(built), len(stale))
             break
@@ -231,7 +238,7 @@ def _index(staged: StagedOutput, stale: list[Shard], pagefind: Path, work: Path,
 
 
 def _index_shard(staged: StagedOutput, shard: Shard, pagefind: Path, work: Path, deadline: float,
-                 cancel: threading.Event | None) -> Path:
+                 stop: Stop) -> Path:
     """One shard's bundle, from hard links to its pages; the links go once Pagefind has
     read them, so that a cancelled catch-up leaves little to remove before the edit."""
     name = f"{shard.language}-{shard.number}"
@@ -239,7 +246,7 @@ def _index_shard(staged: StagedOutput, shard: Shard, pagefind: Path, work: Path,
     link_pages(staged.path, [page.output for page in shard.pages], site)
     try:
         run_pagefind(pagefind, site, out, shard.language, EXCLUDE_SELECTORS,
-                     max(1.0, deadline - time.monotonic()), cancel)
+                     max(1.0, deadline - time.monotonic()), stop)
     finally:
         _remove_quietly(site)
     prune_bundle(out)
@@ -257,7 +264,7 @@ def _put_shard(staged: StagedOutput, shard: Shard, built: Path | None, settings:
         return len(files)
     files_written = sorted(p for p in built.rglob("*") if p.is_file())
     for path in files_written:
-        staged.put(f"{shard.folder}/{path.relative_to(built).as_posix()}", path.read_bytes())
+        staged.take(f"{shard.folder}/{path.relative_to(built).as_posix()}", path)
     staged.put(f"{shard.folder}/{SHARD_STAMP}", shard.stamp(settings))
     return len(files_written) + 1
 

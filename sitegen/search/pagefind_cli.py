@@ -12,10 +12,10 @@ import importlib
 import os
 import shutil
 import subprocess
-import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
 from sitegen.errors import BuildCancelled, BuildFailed, Diagnostic
 from sitegen.output.lock import inherited_fds
@@ -56,8 +56,14 @@ def pagefind_version(pagefind: Path) -> str:
     return run.stdout.strip().rpartition(" ")[2]
 
 
+class Cancel(Protocol):
+    """What a run polls to end early: a threading.Event, or runs.Stop."""
+
+    def is_set(self) -> bool: ...
+
+
 def run_pagefind(pagefind: Path, site: Path, out: Path, language: str, exclude: Sequence[str],
-                 timeout: float, cancel: threading.Event | None = None) -> None:
+                 timeout: float, cancel: Cancel | None = None) -> None:
     """Index the pages under `site` into the bundle `out`, forced to `language`.
 
     Stopped after `timeout` seconds, or as soon as `cancel` is set (BuildCancelled).
@@ -99,7 +105,7 @@ def refuse_empty_files(bundle: Path) -> None:
                                       "left as it was")])
 
 
-def _wait(process: subprocess.Popen[str], timeout: float, cancel: threading.Event | None) -> str:
+def _wait(process: subprocess.Popen[str], timeout: float, cancel: Cancel | None) -> str:
     """Pagefind's output once it ends; TimeoutExpired past `timeout`, BuildCancelled on `cancel`."""
     if cancel is None:
         return process.communicate(timeout=timeout)[0]

@@ -330,6 +330,18 @@ SHARDED["config.yaml"] = ("site:\n  title: T\n  base_url: https://example.org/\n
                           "search:\n  pages_per_shard: 1\n")
 
 
+def test_pagefind_runs_side_by_side_make_the_same_bundles_as_one_at_a_time(make_site: Any,
+                                                                            pagefind: Path) -> None:
+    """Two runs at a time (search/runs.py) finish in another order; the site is the same."""
+    one, two = make_site(SHARDED), make_site(SHARDED)
+    assert build_site(one, "--quiet", "--jobs", "1").code == 0
+    assert build_site(two, "--quiet", "--jobs", "2").code == 0
+    bundles = read_tree(one / "public" / "pagefind")
+    assert len({rel.split("/")[1] + rel.split("/")[2] for rel in bundles if rel.count("/") > 2}) > 4
+    assert bundles == read_tree(two / "public" / "pagefind")
+    assert not list((two / "public").rglob("site-*")) and not list(two.rglob("bundle-*"))
+
+
 def _shard_inodes(public: Path) -> dict[str, int]:
     return {p.relative_to(public).as_posix(): p.stat().st_ino
             for p in public.glob("pagefind/*/*/*") if p.is_file()}
@@ -469,10 +481,11 @@ def test_serves_catch_up_stops_at_the_page_it_is_reading_when_an_edit_arrives(ma
 
 class _EditBetweenShards(threading.Event):
     """An edit that arrives once the catch-up has indexed its first shard: set only when the
-    indexing asks between two shards (not while it reads pages or Pagefind runs)."""
+    indexing asks between two shards (not while it reads pages or Pagefind runs), with
+    one Pagefind run at a time."""
 
     def is_set(self) -> bool:
-        return sys._getframe(1).f_code.co_name == "_index"
+        return sys._getframe(2).f_code.co_name == "run_shards" and bool(sys._getframe(2).f_locals["built"])
 
 
 def test_an_edit_during_the_catch_up_keeps_the_shards_indexed_by_then(make_site: Any,
@@ -492,7 +505,7 @@ def test_an_edit_during_the_catch_up_keeps_the_shards_indexed_by_then(make_site:
     assert _build_with(root, defer_search=True, session=session).search_pending == 2
     public = root / "public"
     before = _shard_inodes(public)
-    report = index_pending(load_config(root), session, _EditBetweenShards())
+    report = index_pending(load_config(root), session, _EditBetweenShards(), runs=1)
     assert report is not None and (report.shards[0], report.pending) == (1, 1)
     renewed = {rel.rsplit("/", 1)[0] for rel, inode in _shard_inodes(public).items() if before.get(rel) != inode}
     assert len(renewed) == 1  # one shard's bundle, published

@@ -82,6 +82,28 @@ def test_copied_files_keep_their_bytes(tmp_path: Path) -> None:
     assert not os.path.samefile(source, out / "img/logo.svg")  # a copy: editing public/ never edits static/
 
 
+def test_a_taken_file_is_moved_in_or_left_where_it_was_when_the_live_one_has_its_bytes(tmp_path: Path) -> None:
+    """Search bundles are made in a work folder and taken into the site (search/indexing.py):
+    a new file is moved, not copied; one with the live file's bytes is linked from it."""
+    out = tmp_path / "public"
+    _publish(out, {"pagefind/same.pf": b"same", "pagefind/changed.pf": b"old"})
+    live = (out / "pagefind/same.pf").stat().st_ino
+    work = tmp_path / "work"
+    work.mkdir()
+    for name, data in (("same.pf", b"same"), ("changed.pf", b"new"), ("added.pf", b"added")):
+        (work / name).write_bytes(data)
+    inode_of_new = (work / "changed.pf").stat().st_ino
+    staged = StagedOutput(out)
+    for name in ("same.pf", "changed.pf", "added.pf"):
+        staged.take(f"pagefind/{name}", work / name)
+    report = staged.commit()
+    assert read_tree(out / "pagefind") == {"same.pf": b"same", "changed.pf": b"new", "added.pf": b"added"}
+    assert (out / "pagefind/changed.pf").stat().st_ino == inode_of_new  # moved, not written again
+    assert (out / "pagefind/same.pf").stat().st_ino == live
+    assert sorted(p.name for p in work.iterdir()) == ["same.pf"]  # left for the caller to remove
+    assert (report.written, report.unchanged) == (2, 1)
+
+
 def test_the_spare_site_becomes_the_next_staging_folder(tmp_path: Path) -> None:
     out, spare = tmp_path / "public", tmp_path / "cache" / "spare-site"
     spare.parent.mkdir()
