@@ -46,29 +46,40 @@ def run_shards(shards: Sequence[Shard], index: IndexOne, runs: int, cancel: thre
     `cancel` is set before every shard was started (the shards done stay in `built`)."""
     stop = Stop(cancel)
     waiting = list(shards)
-    running: dict[Future[Path], Shard] = {}
-    failure: BaseException | None = None
     with ThreadPoolExecutor(max_workers=max(1, runs), thread_name_prefix="pagefind") as pool:
-        while waiting or running:
-            while len(running) < max(1, runs) and not stop.is_set():
-                shard = _next(waiting, running.values())
-                if shard is None:
-                    break
-                running[pool.submit(index, shard, stop)] = shard
-            if not running:
-                break
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in sorted(done, key=lambda f: (running[f].language, running[f].number)):
-                shard = running.pop(future)
-                try:
-                    built[shard] = future.result()
-                except BaseException as exc:  # noqa: BLE001 - raised below, once all have ended
-                    failure = failure or exc
-                    stop.failed.set()
+        try:
+            failure = _drive(pool, waiting, index, max(1, runs), stop, built)
+        except BaseException:  # Ctrl-C while waiting: the runs end before the pool is left
+            stop.failed.set()
+            raise
     if failure is not None:
         raise failure
     if waiting:
         raise BuildCancelled("build cancelled: the sources changed again")
+
+
+def _drive(pool: ThreadPoolExecutor, waiting: list[Shard], index: IndexOne, runs: int, stop: Stop,
+           built: dict[Shard, Path]) -> BaseException | None:
+    """Start shards as runs end until none waits or `stop` is set; the first failure."""
+    running: dict[Future[Path], Shard] = {}
+    failure: BaseException | None = None
+    while waiting or running:
+        while len(running) < runs and not stop.is_set():
+            shard = _next(waiting, running.values())
+            if shard is None:
+                break
+            running[pool.submit(index, shard, stop)] = shard
+        if not running:
+            break
+        done, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in sorted(done, key=lambda f: (running[f].language, running[f].number)):
+            shard = running.pop(future)
+            try:
+                built[shard] = future.result()
+            except BaseException as exc:  # noqa: BLE001 - raised by run_shards, once all have ended
+                failure = failure or exc
+                stop.failed.set()
+    return failure
 
 
 def _next(waiting: list[Shard], running: Iterable[Shard]) -> Shard | None:

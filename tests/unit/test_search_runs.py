@@ -6,6 +6,8 @@ the schedule itself is what is checked; test_search.py checks real Pagefind runs
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 import time
 from pathlib import Path
@@ -115,3 +117,21 @@ def test_a_cancel_while_running_keeps_the_shards_already_built() -> None:
         run_shards(shards, index, 2, cancel, built)
     assert built == {shards[0]: Path("bundle-0")}
     assert sorted(recorder.stopped_early) == [1, 2] and 3 not in recorder.started
+
+
+def test_ctrl_c_while_runs_are_in_hand_ends_them_before_it_is_raised() -> None:
+    """The interrupt reaches the main thread, which waits for the runs: they must not go on
+    (each would keep its Pagefind to the end) while the pool is shut down."""
+    recorder = _Recorder(seconds=5.0)
+
+    def index(shard: Shard, stop: Stop) -> Path:
+        if shard.number == 1:
+            time.sleep(0.1)
+            os.kill(os.getpid(), signal.SIGINT)
+        return recorder(shard, stop)
+
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        run_shards(_shards("en", "en"), index, 2, None, {})
+    assert time.monotonic() - started < 2.0
+    assert sorted(recorder.stopped_early) == [0, 1] and not recorder.running
