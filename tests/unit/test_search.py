@@ -485,7 +485,7 @@ class _EditBetweenShards(threading.Event):
     one Pagefind run at a time."""
 
     def is_set(self) -> bool:
-        return sys._getframe(2).f_code.co_name == "run_shards" and bool(sys._getframe(2).f_locals["built"])
+        return sys._getframe(2).f_code.co_name == "_drive" and bool(sys._getframe(2).f_locals["built"])
 
 
 def test_an_edit_during_the_catch_up_keeps_the_shards_indexed_by_then(make_site: Any,
