@@ -4,7 +4,7 @@ One Pagefind run keeps about 1.3 cores busy: it reads and parses the pages on on
 for much of its time. The 20 runs of a 4,000-article site took 18 s one after another
 and 13 s two at a time on two cores (three at a time: no faster). A run that segments
 Japanese or Chinese loads a dictionary of some 300 MB, so two of those never run at
-once: the tree's memory grows by one English run's (about 90 MB) at most.
+once: beside one, only English runs (about 90 MB each for 256 pages), one on two cores.
 
 A failure in one run stops the other (through the `stop` each run polls) and is raised
 once both have ended, so no Pagefind outlives the build and no work folder is left
