@@ -35,7 +35,8 @@ def add_parser(commands: Subcommands) -> None:
     parser.add_argument("--allow-removed-urls", action="store_true",
                         help="let URLs published before disappear (a deleted article); their "
                              "lines in published-urls.txt are marked removed")
-    parser.add_argument("-j", "--jobs", type=int, help="worker processes, and Pagefind runs at a time (default: one per core)")
+    parser.add_argument("-j", "--jobs", type=int,
+                        help="worker processes, and Pagefind runs at a time (default: one per core)")
     parser.set_defaults(handler=run_build)
 
 
