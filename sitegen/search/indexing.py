@@ -45,7 +45,7 @@ from sitegen.render.templates import OutputPlan
 from sitegen.search.bundle import canonicalize_bundle, prune_bundle
 from sitegen.search.pagefind_cli import NothingIndexed, find_pagefind, pagefind_version, run_pagefind
 from sitegen.search.published import PublishedShards
-from sitegen.search.runs import MAX_RUNS, Stop, run_shards
+from sitegen.search.runs import Stop, run_shards
 from sitegen.search.shards import BUNDLE_DIR, SHARD_STAMP, IndexedPage, Shard, has_han_or_kana, plan_shards, shard_list
 
 log = logging.getLogger(__name__)
@@ -99,7 +99,7 @@ def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest:
     indexed when a cancel comes and leaves the rest pending; `only` (after a preview)
     indexes only the shards holding those pages and any with nothing published to keep,
     and takes the digests of pages not in `changed` from the published shards. `runs`:
-    Pagefind runs at a time (the cores to use; at most MAX_RUNS, see runs.py)."""
+    Pagefind runs at a time (the cores to use; runs.py caps it)."""
     started = time.perf_counter()
     searchable = searchable_plans(plans)
     if not searchable:  # Pagefind refuses an empty site; search.js reports there is no index
@@ -110,10 +110,10 @@ def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest:
     shards = plan_shards(pages, *families(config), config.search.pages_per_shard)
     published = PublishedShards(staged.out_dir)
     stale, pending, urgent = _stale_shards(published, shards, settings, reuse, defer, changed, only)
+    work = staged.staging / WORK_DIR
     keepable = (lambda shard: published.can_keep(shard, None)) if partial else None
     try:
-        built = _index(staged, stale, pagefind, work := staged.staging / WORK_DIR, config.search.timeout,
-                       cancel, keepable, urgent, min(runs, MAX_RUNS))
+        built = _index(staged, stale, pagefind, work, config.search.timeout, cancel, keepable, urgent, runs)
         pending += [s for s in stale if s not in built]  # what a cancel left (only `partial`)
         files = sum(_put_shard(staged, shard, built.get(shard), settings, published) for shard in shards)
     except NothingIndexed as exc:  # a theme without <html> elements, say: no search

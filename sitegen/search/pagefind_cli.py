@@ -57,13 +57,13 @@ def pagefind_version(pagefind: Path) -> str:
 
 
 class Cancel(Protocol):
-    """What a run polls to end early: a threading.Event, or runs.Stop."""
+    """What a run polls to end early (runs.Stop: the build's cancel, or another run failed)."""
 
     def is_set(self) -> bool: ...
 
 
 def run_pagefind(pagefind: Path, site: Path, out: Path, language: str, exclude: Sequence[str],
-                 timeout: float, cancel: Cancel | None = None) -> None:
+                 timeout: float, cancel: Cancel) -> None:
     """Index the pages under `site` into the bundle `out`, forced to `language`.
 
     Stopped after `timeout` seconds, or as soon as `cancel` is set (BuildCancelled).
@@ -105,10 +105,8 @@ def refuse_empty_files(bundle: Path) -> None:
                                       "left as it was")])
 
 
-def _wait(process: subprocess.Popen[str], timeout: float, cancel: Cancel | None) -> str:
+def _wait(process: subprocess.Popen[str], timeout: float, cancel: Cancel) -> str:
     """Pagefind's output once it ends; TimeoutExpired past `timeout`, BuildCancelled on `cancel`."""
-    if cancel is None:
-        return process.communicate(timeout=timeout)[0]
     deadline = time.monotonic() + timeout
     while True:
         if cancel.is_set():

@@ -42,13 +42,15 @@ def run_shards(shards: Sequence[Shard], index: IndexOne, runs: int, cancel: thre
                built: dict[Shard, Path]) -> None:
     """Index `shards` in their order, up to `runs` at a time, into `built` as each ends.
 
-    Raises the first failure once every run started has ended; BuildCancelled when
-    `cancel` is set before every shard was started (the shards done stay in `built`)."""
+    `runs` is capped at MAX_RUNS. Raises the first failure once every run started has
+    ended; BuildCancelled when `cancel` is set before every shard was started (the shards
+    done stay in `built`)."""
     stop = Stop(cancel)
     waiting = list(shards)
-    with ThreadPoolExecutor(max_workers=max(1, runs), thread_name_prefix="pagefind") as pool:
+    runs = max(1, min(runs, MAX_RUNS))
+    with ThreadPoolExecutor(max_workers=runs, thread_name_prefix="pagefind") as pool:
         try:
-            failure = _drive(pool, waiting, index, max(1, runs), stop, built)
+            failure = _drive(pool, waiting, index, runs, stop, built)
         except BaseException:  # Ctrl-C while waiting: the runs end before the pool is left
             stop.failed.set()
             raise
