@@ -319,9 +319,11 @@ def write_site_files(root: Path, flavor: str, *, search: bool = False) -> None:
 
 def _write_ours_site(root: Path, search: bool) -> None:
     """Our config (with search on or off) and copies of the default theme's templates and static files."""
+    pagefind = bench_pagefind() if search else None
     (root / "config.yaml").write_text(
         f"site:\n  title: {_yaml_str(SITE_TITLE)}\n  base_url: {_yaml_str(BASE_URL)}\n"
-        f"search:\n  enabled: {'true' if search else 'false'}\n",
+        f"search:\n  enabled: {'true' if search else 'false'}\n"
+        + (f"  pagefind: {_yaml_str(pagefind)}\n" if pagefind else ""),
         encoding="utf-8")
     for folder in ("templates", "static", "i18n"):
         shutil.rmtree(root / folder, ignore_errors=True)
@@ -330,6 +332,19 @@ def _write_ours_site(root: Path, search: bool) -> None:
             shutil.copytree(source, root / folder)
         else:
             (root / folder).mkdir()
+
+
+def bench_pagefind() -> str | None:
+    """The Pagefind extended binary the bench indexes with, for ours (`search.pagefind`) and
+    for Hugo+Pagefind alike: the one our engine finds for this repository (its npm install,
+    else pip's `pagefind[extended]`, else PATH; sitegen/search/pagefind_cli.py)."""
+    from sitegen.errors import BuildFailed
+    from sitegen.search.pagefind_cli import find_pagefind
+
+    try:
+        return str(find_pagefind(REPO))
+    except BuildFailed:
+        return None
 
 
 def _theme_folder(folder: str) -> Path | None:

@@ -62,13 +62,8 @@ def find_hugo() -> tuple[str | None, str]:
 
 
 def find_pagefind() -> str | None:
-    """Pagefind's extended binary, found as our engine finds it (sitegen's search indexing):
-    the `pagefind[extended]` package's, else `pagefind_extended` on PATH."""
-    try:
-        module = importlib.import_module("pagefind_bin_extended")
-        return str(module.get_executable())
-    except (ImportError, AttributeError, OSError):
-        return shutil.which("pagefind_extended")
+    """Pagefind's extended binary, the same for ours and for Hugo+Pagefind (corpus.bench_pagefind)."""
+    return corpus.bench_pagefind()
 
 
 def peer_versions(hugo: str | None) -> dict[str, str]:

@@ -91,6 +91,9 @@ class SearchSection:
     # About how many pages each shard of the index holds: an edit re-indexes one shard
     # (search/shards.py). Smaller: faster edits, more requests for a reader's first search.
     pages_per_shard: int = 256
+    # The Pagefind extended binary: a path (relative to the project) or a command on PATH.
+    # "": the project's node_modules (npm's pagefind), else pip's pagefind[extended], else PATH.
+    pagefind: str = ""
 
 
 @dataclass(frozen=True)

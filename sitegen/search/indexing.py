@@ -105,7 +105,7 @@ def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest:
     if not searchable:  # Pagefind refuses an empty site; search.js reports there is no index
         log.info("search: no articles to index")
         return SearchReport(False, 0, 0, time.perf_counter() - started)
-    settings = _settings(pagefind_version(pagefind := find_pagefind()))
+    settings = _settings(pagefind_version(pagefind := find_pagefind(config.root, config.search.pagefind)))
     pages = _pages(staged, searchable, page_digest, changed if reuse else None, only is not None)
     shards = plan_shards(pages, *families(config), config.search.pages_per_shard)
     published = PublishedShards(staged.out_dir)

@@ -325,6 +325,55 @@ def test_a_missing_binary_is_a_build_error_with_a_hint(make_site: Any,
     assert not (root / "public").exists()
 
 
+NAMED_PAGEFIND = "site:\n  title: T\n  base_url: https://example.org/\nsearch:\n  pagefind: {}\n"
+
+
+def _logging_pagefind(path: Path, real: Path, log: Path) -> None:
+    """A stand-in binary that notes each call in `log`, then runs the real Pagefind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'#!/bin/sh\necho "$@" >> "{log}"\nexec "{real}" "$@"\n', encoding="utf-8")
+    path.chmod(0o755)
+
+
+@pytest.mark.skipif(not (sys.platform == "linux" and os.uname().machine == "x86_64"),
+                    reason="the npm package's folder is named for linux-x64 here")
+def test_the_projects_npm_pagefind_comes_before_the_python_package(make_site: Any, pagefind: Path,
+                                                                   tmp_path: Path) -> None:
+    root = make_site(SITE)
+    log = tmp_path / "calls.log"
+    _logging_pagefind(root / "node_modules/@pagefind/linux-x64/bin/pagefind_extended", pagefind, log)
+    run = build_site(root, "--quiet")
+    assert run.code == 0, run.err
+    calls = log.read_text(encoding="utf-8").splitlines()
+    assert calls[0] == "--version"
+    assert any("--force-language en" in call for call in calls[1:]), calls
+    assert (root / "public/pagefind/sitegen-search.json").is_file()
+    assert not (root / "public/node_modules").exists()
+
+
+def test_search_pagefind_names_the_binary_relative_to_the_project(make_site: Any, pagefind: Path,
+                                                                 tmp_path: Path) -> None:
+    root = make_site({**SITE, "config.yaml": NAMED_PAGEFIND.format("tools/pf")})
+    log = tmp_path / "calls.log"
+    _logging_pagefind(root / "tools/pf", pagefind, log)
+    _logging_pagefind(root / "node_modules/@pagefind/linux-x64/bin/pagefind_extended", pagefind,
+                      tmp_path / "npm.log")
+    run = build_site(root, "--quiet")
+    assert run.code == 0, run.err
+    assert "--force-language en" in log.read_text(encoding="utf-8")
+    assert not (tmp_path / "npm.log").exists()  # the setting wins over the project's npm install
+
+
+def test_a_search_pagefind_that_is_not_an_executable_is_an_error_with_a_hint(make_site: Any) -> None:
+    root = make_site({**SITE, "config.yaml": NAMED_PAGEFIND.format("bin/none")})
+    run = build_site(root)
+    assert run.code == 1
+    assert ("config.yaml: error: search.pagefind is 'bin/none', which is not an executable file "
+            f"({root.resolve() / 'bin/none'})") in run.err
+    assert "give the path of Pagefind's extended binary, or remove the setting" in run.err
+    assert not (root / "public").exists()
+
+
 SHARDED = {name: text for name, text in SITE.items()}
 SHARDED["config.yaml"] = ("site:\n  title: T\n  base_url: https://example.org/\n"
                           "search:\n  pages_per_shard: 1\n")
