@@ -45,7 +45,7 @@ from sitegen.render.templates import OutputPlan
 from sitegen.search.bundle import canonicalize_bundle, prune_bundle
 from sitegen.search.pagefind_cli import NothingIndexed, find_pagefind, pagefind_version, run_pagefind
 from sitegen.search.published import PublishedShards
-from sitegen.search.runs import Stop, run_shards
+from sitegen.search.runs import HEAVY_LANGUAGES, Stop, heavy_languages, run_shards
 from sitegen.search.shards import BUNDLE_DIR, SHARD_STAMP, IndexedPage, Shard, has_han_or_kana, plan_shards, shard_list
 
 log = logging.getLogger(__name__)
@@ -94,18 +94,17 @@ def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest:
     whose bytes differ from the last build's (only those are read again for Han or kana);
     their shards go first, so an edit is found before the rest catches up. Without `reuse`
     (--no-cache) every shard is indexed again. serve's options: `defer` keeps a changed
-    shard published before as it was and counts it pending (its stamp names the old
-    pages, so the next build indexes it); `partial` (the catch-up) publishes the shards
-    indexed when a cancel comes and leaves the rest pending; `only` (after a preview)
-    indexes only the shards holding those pages and any with nothing published to keep,
-    and takes the digests of pages not in `changed` from the published shards. `runs`:
-    Pagefind runs at a time (the cores to use; runs.py caps it)."""
+    shard published before as it was and counts it pending (its stamp names the old pages,
+    so the next build indexes it); `partial` (the catch-up) publishes the shards indexed
+    when a cancel comes and leaves the rest pending; `only` (after a preview) indexes only
+    the shards holding those pages and any with nothing published to keep, and takes the
+    digests of pages not in `changed` from the published shards. `runs`: at a time."""
     started = time.perf_counter()
     searchable = searchable_plans(plans)
     if not searchable:  # Pagefind refuses an empty site; search.js reports there is no index
         log.info("search: no articles to index")
         return SearchReport(False, 0, 0, time.perf_counter() - started)
-    settings = _settings(pagefind_version(pagefind := find_pagefind(config.root, config.search.pagefind)))
+    settings = _settings(version := pagefind_version(pagefind := find_pagefind(config.root, config.search.pagefind)))
     pages = _pages(staged, searchable, page_digest, changed if reuse else None, only is not None)
     shards = plan_shards(pages, *families(config), config.search.pages_per_shard)
     published = PublishedShards(staged.out_dir)
@@ -113,7 +112,8 @@ def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest:
     work = staged.staging / WORK_DIR
     keepable = (lambda shard: published.can_keep(shard, None)) if partial else None
     try:
-        built = _index(staged, stale, pagefind, work, config.search.timeout, cancel, keepable, urgent, runs)
+        built = _index(staged, stale, pagefind, work, config.search.timeout, cancel, keepable, urgent, runs,
+                       heavy_languages(version))
         pending += [s for s in stale if s not in built]  # what a cancel left (only `partial`)
         files = sum(_put_shard(staged, shard, built.get(shard), settings, published) for shard in shards)
     except NothingIndexed as exc:  # a theme without <html> elements, say: no search
@@ -204,14 +204,15 @@ def _previous_pages(out_dir: Path) -> dict[str, tuple[str, bool]]:
 
 def _index(staged: StagedOutput, stale: list[Shard], pagefind: Path, work: Path, timeout: float,
            cancel: threading.Event | None = None, keepable: Callable[[Shard], bool] | None = None,
-           urgent: int = 0, runs: int = 1) -> dict[Shard, Path]:
+           urgent: int = 0, runs: int = 1, heavy: Sequence[str] = HEAVY_LANGUAGES) -> dict[Shard, Path]:
     """Index each stale shard into its own folder under `work`; the bundles by shard.
 
-    Up to `runs` Pagefind runs at a time (runs.py says why two, and why never two that
-    segment Japanese). With `keepable`, when every shard not done can be kept as
-    published (see index_search), a cancel returns the shards done so far, and so does
-    the end of the first `urgent` ones (those holding edited pages): they are published
-    at once, not after a catch-up of every shard (minutes at 40,000 articles)."""
+    Up to `runs` Pagefind runs at a time, never two of the `heavy` languages (runs.py says
+    why two, and why Pagefind 1.5 never runs two that segment Japanese). With `keepable`,
+    when every shard not done can be kept as published (see index_search), a cancel
+    returns the shards done so far, and so does the end of the first `urgent` ones (those
+    holding edited pages): they are published at once, not after a catch-up of every
+    shard (minutes at 40,000 articles)."""
     remove_tree(str(work))  # left by a build killed while indexing, if there is one
     deadline = time.monotonic() + timeout
 
@@ -227,7 +228,7 @@ def _index(staged: StagedOutput, stale: list[Shard], pagefind: Path, work: Path,
         if built and rest_kept():
             break  # the edited pages' shards are done: publish them, the rest after
         try:
-            run_shards(batch, index, runs, cancel, built)
+            run_shards(batch, index, runs, cancel, built, heavy)
         except BuildCancelled:
             if not built or not rest_kept():
                 raise

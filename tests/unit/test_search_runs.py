@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.errors import BuildCancelled, BuildFailed, Diagnostic
-from sitegen.search.runs import Stop, run_shards
+from sitegen.search.runs import Stop, heavy_languages, run_shards
 from sitegen.search.shards import Shard
 
 
@@ -80,6 +80,23 @@ def test_two_dictionary_runs_never_overlap_but_an_english_one_runs_beside_them()
     heavy = {0, 1, 2}
     assert all(len(group & heavy) <= 1 for group in recorder.together)
     assert recorder.started[:2] == [0, 3]  # the second ja shard waits; an en one starts
+
+
+def test_with_no_heavy_language_japanese_runs_go_two_at_a_time() -> None:
+    """Pagefind 1.6 splits Japanese in a few MB: its ja runs pair up like any other."""
+    recorder, built = _Recorder(), {}
+    run_shards(_shards("ja", "ja", "ja", "ja"), recorder, 2, None, built, heavy=())
+    assert len(built) == 4
+    assert recorder.started[:2] == [0, 1]
+    assert max(len(group) for group in recorder.together) == 2
+
+
+@pytest.mark.parametrize(("version", "heavy"), [
+    ("1.5.2", ("ja", "zh")), ("1.4.0", ("ja", "zh")), ("1.6.0", ()), ("1.10.1", ()), ("2.0.0", ()),
+    ("1.6.0-beta.1", ()), ("unknown", ("ja", "zh")), ("", ("ja", "zh")),
+])
+def test_the_pagefind_version_says_which_languages_are_heavy(version: str, heavy: tuple[str, ...]) -> None:
+    assert heavy_languages(version) == heavy
 
 
 def test_a_failure_stops_the_other_run_and_is_raised_once_both_ended() -> None:
