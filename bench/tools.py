@@ -61,11 +61,6 @@ def find_hugo() -> tuple[str | None, str]:
     return on_path, "PATH" if on_path else "not found"
 
 
-def find_pagefind() -> str | None:
-    """Pagefind's extended binary, the same for ours and for Hugo+Pagefind (corpus.bench_pagefind)."""
-    return corpus.bench_pagefind()
-
-
 def peer_versions(hugo: str | None) -> dict[str, str]:
     """Versions of everything that shapes the numbers."""
     versions = {"python": sys.version.split()[0]}
@@ -75,7 +70,7 @@ def peer_versions(hugo: str | None) -> dict[str, str]:
         except importlib.metadata.PackageNotFoundError:
             versions[package] = "not installed"
     versions["hugo"] = _first_line_of(hugo, "version") if hugo else "not found"
-    pagefind = find_pagefind()
+    pagefind = corpus.bench_pagefind()
     versions["pagefind"] = _first_line_of(pagefind, "--version") if pagefind else "not found"
     done = subprocess.run(["git", "-C", str(REPO), "describe", "--always", "--dirty"],
                           capture_output=True, text=True, check=False)
@@ -130,7 +125,7 @@ def _hugo_tools(work: Path, peers: list[str], hugo: str | None, notes: list[str]
         return []
     tools = [hugo_tool(work / "hugo", hugo)] if "hugo" in peers else []
     if "hugo+pagefind" in peers:
-        pagefind = find_pagefind()
+        pagefind = corpus.bench_pagefind()
         if pagefind is None:
             notes.append("hugo+pagefind skipped: no Pagefind extended binary "
                          "(pip install 'pagefind[extended]')")

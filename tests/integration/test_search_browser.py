@@ -123,7 +123,7 @@ KNOWN_RANKINGS = [
 @pytest.fixture(scope="module")
 def pagefind_installed() -> None:
     try:
-        find_pagefind()
+        find_pagefind(REPO)  # what _build gives the archive
     except BuildFailed:
         missing_tool("the Pagefind extended binary is missing: pip install 'pagefind[extended]'")
 
