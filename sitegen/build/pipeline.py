@@ -25,6 +25,7 @@ from sitegen.build.loading import (
     read_sources,
 )
 from sitegen.build.planning import PlannedSite, plan_site
+from sitegen.build.rebody import Rebodied, rebodied_site
 from sitegen.build.render_pool import Environments, RenderOutcome, render_plans
 from sitegen.build.session import BuildSession, LastSite
 from sitegen.build.url_history import UrlHistory, UrlMoves, load_history, plan_moves, save_history
@@ -128,7 +129,8 @@ def _build_locked(config: Config, options: BuildOptions) -> BuildReport:
     timings: dict[str, float] = {}
     state = open_output(config.path("output"), config.paths.output, options.keep_foreign)
     cache = BuildCache(config.path("cache") if options.use_cache else None)
-    bodies = BodyStore(cache)  # the build's converted bodies: loaded for the pages it renders
+    # the build's converted bodies: loaded for the pages it renders (serve keeps one store)
+    bodies = options.session.body_store(cache) if options.session is not None else BodyStore(cache)
     try:
         tree = read_sources(config, timings, cache)
         templates = templates_fingerprint(config)  # read once: the input digest and page fingerprints
@@ -144,10 +146,11 @@ def _build_locked(config: Config, options: BuildOptions) -> BuildReport:
                             options.session, bodies)
         _refuse_warnings(options.strict, checked.warnings)
         _stop_if_cancelled(options)
-        planned, moves = _plan(config, checked, history, options.now, options.allow_removed_urls, timings)
-        _stop_if_cancelled(options)
-        written = _render_and_swap(config, options, (cache, bodies), checked, planned, state, templates,
-                                   timings, lambda: save_history(config, history_copy, moves))
+        with rebodied_site(config, checked, options.session, templates) as kept:
+            planned, moves = _plan(config, checked, history, options, timings, kept)
+            _stop_if_cancelled(options)
+            written = _render_and_swap(config, options, (cache, bodies), checked, (planned, moves, kept), state,
+                                       templates, timings, lambda: save_history(config, history_copy, moves))
         read = checked.file_reads
         made = LastBuild(with_reads(digest(inputs, moves.history().digest()), config.root, read),
                          len(planned.plans), checked.warnings, checked.stable_until, read)
@@ -173,13 +176,15 @@ def _remember(cache: BuildCache, made: LastBuild, search_pending: bool, session:
 
 
 def _render_and_swap(config: Config, options: BuildOptions, stores: tuple[BuildCache, BodyStore],
-                     checked: CheckedSite, planned: PlannedSite, state: OutputState, templates: str,
-                     timings: dict[str, float], before_swap: Callable[[], None]) -> BuildReport:
+                     checked: CheckedSite, plan: tuple[PlannedSite, UrlMoves, Rebodied | None], state: OutputState,
+                     templates: str, timings: dict[str, float], before_swap: Callable[[], None]) -> BuildReport:
     """Templates, fingerprints, rendering, search and the swap; the cache learns the pages'
-    fingerprints. The report's seconds and URL moves are the caller's to fill in."""
+    fingerprints. The report's seconds and URL moves are the caller's to fill in. A plan
+    kept from the last build (`Rebodied`) renders with that build's environments."""
     clock = time.perf_counter()
     cache, bodies = stores
-    envs = _environments(config, planned)
+    planned, moves, kept = plan
+    envs = kept.envs if kept is not None else _environments(config, planned)
     try:
         fingerprinter = page_fingerprinter(config, envs.default, planned, checked, templates)
         previous = cache.page_fingerprints()
@@ -190,13 +195,15 @@ def _render_and_swap(config: Config, options: BuildOptions, stores: tuple[BuildC
         rendered, report, pending = _write(config, options, planned, envs, staged, fingerprinter, against,
                                            timings, before_swap)
     except BaseException:
-        envs.release()  # a failed or cancelled build's site is garbage now, not at the next full collection
+        if kept is None:  # a failed or cancelled build's site is garbage now, not at the next full collection
+            envs.release()
         raise
     clock = time.perf_counter()
     cache.put_page_fingerprints(rendered.fingerprints)
     timings["swap"] += time.perf_counter() - clock
     if options.session is not None:
-        options.session.keep_last(LastSite(repr(config), checked, planned, envs, templates, config))
+        options.session.keep_last(LastSite(repr(config), checked, planned, envs, templates, config,
+                                           bool(moves.moved)))
         options.session.unindexed = (options.session.unindexed | rendered.changed) if pending else set()
     return BuildReport(len(planned.plans), len(staged.outputs), report, checked.warnings, 0.0, timings,
                        rendered.rendered, (rendered.derived_made, len(planned.derived)),
@@ -212,13 +219,14 @@ def _output(config: Config, options: BuildOptions, cache: BuildCache, state: Out
                         config.paths.output)
 
 
-def _plan(config: Config, checked: CheckedSite, history: UrlHistory, now: datetime,
-          allow_removed_urls: bool, timings: dict[str, float]) -> tuple[PlannedSite, UrlMoves]:
-    """Every page's URL and template, checked against the URLs published before."""
+def _plan(config: Config, checked: CheckedSite, history: UrlHistory, options: BuildOptions,
+          timings: dict[str, float], kept: Rebodied | None) -> tuple[PlannedSite, UrlMoves]:
+    """Every page's URL and template, checked against the URLs published before: the last
+    build's plan when only articles' text changed since (`kept`, build/rebody.py)."""
     clock = time.perf_counter()
-    planned = plan_site(config, checked)
-    planned, moves = plan_moves(planned, checked, config, history, now, allow_removed_urls)
-    timings["plan"] = time.perf_counter() - clock
+    planned = kept.planned if kept is not None else plan_site(config, checked)
+    planned, moves = plan_moves(planned, checked, config, history, options.now, options.allow_removed_urls)
+    timings["plan kept" if kept is not None else "plan"] = time.perf_counter() - clock
     return planned, moves
 
 

@@ -18,7 +18,8 @@ from sitegen.content.languages import Language, site_languages
 from sitegen.content.urls import Route
 from sitegen.errors import Diagnostic, OutputConflictError
 from sitegen.output.writer import CopiedFile
-from sitegen.render.derived import derive_outputs
+from sitegen.render.cite_downloads import CitationRecords
+from sitegen.render.derived import citation_downloads, derive_outputs
 from sitegen.render.routes import PlanExtras, check_conflicts, plan_outputs
 from sitegen.render.templates import DerivedFile, OutputPlan
 from sitegen.render.translations import link_pages, split_languages
@@ -39,6 +40,13 @@ class PlannedSite:
     translator: Translator  # T, dates and numbers of the default language
     sites: tuple[SiteView, ...] = ()  # every language's, by weight
     translators: dict[str, Translator] = field(default_factory=dict)  # by language code
+    # each language's citation records, and how many of `derived` (the last) are made from them
+    cited: dict[str, CitationRecords] = field(default_factory=dict)
+    cited_files: int = 0
+
+    def without_citations(self) -> tuple[DerivedFile, ...]:
+        """`derived` without the citation downloads, which derive_outputs puts last."""
+        return self.derived[:len(self.derived) - self.cited_files]
 
     def outputs(self) -> set[str]:
         return ({p.output for p in self.plans} | {d.output for d in self.derived}
@@ -63,16 +71,17 @@ def plan_site(config: Config, checked: CheckedSite) -> PlannedSite:
     plans = link_pages(plans, languages, config)
     cancel_point()
     site = sites[[s.language for s in sites].index(default)]
-    derived = derive_outputs(sites, plans, config, translators,
-                             {path: route.output for path, route in checked.routes.items()})
+    cited = {one.language: CitationRecords.of(one) for one in sites}
+    citations = citation_downloads(sites, config, page_outputs(checked), cited)
+    derived = derive_outputs(sites, plans, config, translators, citations=citations)
     cancel_point()
-    copies = _copies(config, checked)
+    copies = plan_copies(config, checked)
     _check_copy_conflicts(plans, derived, copies, config)
     reserved = reserved_problems(plans, copies, {d.source.path: d for d in checked.documents}, config)
     if reserved:
         raise OutputConflictError(reserved)
     return PlannedSite(site, tuple(plans), tuple(derived), tuple(copies), translators[default], tuple(sites),
-                       translators)
+                       translators, cited, len(citations))
 
 
 def _language_sites(config: Config, checked: CheckedSite, languages: tuple[Language, ...],
@@ -86,7 +95,12 @@ def _language_sites(config: Config, checked: CheckedSite, languages: tuple[Langu
     return translators, sites
 
 
-def _copies(config: Config, checked: CheckedSite) -> list[CopiedFile]:
+def page_outputs(checked: CheckedSite) -> dict[str, str]:
+    """Each routed source's output file, by source path (where its citation files go)."""
+    return {path: route.output for path, route in checked.routes.items()}
+
+
+def plan_copies(config: Config, checked: CheckedSite) -> list[CopiedFile]:
     """Static files, and files beside articles (page bundles) next to their pages.
 
     Static files are the theme's with the project's over them (sitegen/theme), the

@@ -24,7 +24,7 @@ from sitegen.build.workers import worker_count
 from sitegen.cancelling import cancel_point
 from sitegen.errors import Diagnostic, TemplateError
 from sitegen.output.writer import StagedOutput
-from sitegen.render.templates import DerivedFile, OutputPlan, release_environment, render_output
+from sitegen.render.templates import DerivedFile, OutputPlan, forget_rendered, release_environment, render_output
 
 PARALLEL_THRESHOLD = 400  # below this, forking (and copying the site) costs more than it saves
 CHUNK = 24  # standalone pages taken from the shared queue at a time
@@ -84,8 +84,17 @@ class Environments:
         it is freed only by a full garbage collection; through its `site` global it kept the
         whole site alive until then, and `serve` paused for collections of every article of
         every past build (0.3 s and more each at 4,000 articles, docs/performance.md)."""
-        for env in {id(e): e for e in (self.default, *self.by_language.values())}.values():
+        for env in self._each():
             release_environment(env)
+
+    def forget_rendered(self) -> None:
+        """Forget the list items rendered so far: the plan's articles are about to change in
+        place (build/rebody.py), and the memo knows them by identity."""
+        for env in self._each():
+            forget_rendered(env)
+
+    def _each(self) -> list[jinja2.Environment]:
+        return list({id(e): e for e in (self.default, *self.by_language.values())}.values())
 
 
 def _go_on(_item: object) -> bool:

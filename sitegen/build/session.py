@@ -31,6 +31,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from sitegen.incremental.bodies import BodyStore
+
 if TYPE_CHECKING:
     from sitegen.build.loading import CheckedSite
     from sitegen.build.planning import PlannedSite
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
     from sitegen.content.frontmatter import Document
     from sitegen.content.urls import Route
     from sitegen.errors import Diagnostic
+    from sitegen.incremental.cache import BuildCache
     from sitegen.incremental.unchanged import LastBuild
     from sitegen.render.templates import OutputPlan
 
@@ -80,6 +83,7 @@ class LastSite:
     envs: Environments
     templates: str  # templates_fingerprint, as that build read it
     config: Config  # the configuration itself: previews convert with it
+    moved: bool = False  # whether the build added redirects for moved URLs (url_history)
     # what previews wrote over this build's site since (serve/preview.py)
     previews: Previews = field(default_factory=Previews, compare=False, hash=False)
 
@@ -115,6 +119,15 @@ class BuildSession:
     # languages the search index has not read yet: what `index_pending` reads again
     unindexed: set[str] = field(default_factory=set)
     caught_up: LastBuild | None = None  # what to remember once search has caught up
+    bodies: BodyStore | None = None  # the body store of every build (body_store)
+
+    def body_store(self, cache: BuildCache) -> BodyStore:
+        """The store a build's articles read their bodies from: one for the whole session,
+        read through this build's cache (BodyStore.rebind)."""
+        if self.bodies is None:
+            self.bodies = BodyStore(cache)
+            return self.bodies
+        return self.bodies.rebind(cache)
 
     def keep_last(self, last: LastSite) -> None:
         """Keep `last` as the site previews start from. The one before is retired: its

@@ -36,6 +36,14 @@ class BodyStore:
         self._rebuild: Rebuild | None = None
         self._last: tuple[str, Body] | None = None
 
+    def rebind(self, cache: BuildCache) -> BodyStore:
+        """Serve this build from `cache`: `serve` keeps one store for all its builds, so
+        that the articles a build kept from the one before (build/rebody.py) read their
+        bodies through the cache of the build rendering them, not a closed one."""
+        self._cache, self._rebuild = cache, None
+        self.release()
+        return self
+
     def hold(self, bodies: Mapping[str, bytes]) -> None:
         """Keep bodies for this build: those the cache could not store (no database, a
         failed write, a body true of this build only), encoded (cache.encode_body)."""

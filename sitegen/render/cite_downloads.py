@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -25,22 +26,45 @@ from sitegen.render.templates import DerivedFile
 from sitegen.site.model import SiteView
 
 
-def citation_files(site: SiteView, config: Config,
-                   outputs: Mapping[str, str] | None = None) -> list[DerivedFile]:
-    """Every article's and every term's citation downloads.
+@dataclass(frozen=True)
+class CitationRecords:
+    """One language's citation records, by the article's source path, and the digest of
+    each record's JSON: what its downloads show. Kept with the plan, so that an edit to
+    an article's text makes only that article's record again (build/rebody.py)."""
+
+    records: dict[str, dict[str, Any]]
+    shown: dict[str, str]
+
+    @classmethod
+    def of(cls, site: SiteView, paths: Iterable[str] | None = None,
+           before: CitationRecords | None = None) -> CitationRecords:
+        """The records of `site`'s articles; with `before`, only those of `paths` made again."""
+        wanted = set(paths) if paths is not None else None
+        records = dict(before.records) if before is not None else {}
+        for article in with_cancel_points(site.articles):
+            if wanted is None or article.source_path in wanted:
+                records[article.source_path] = csl_record(article, site)
+        shown = dict(before.shown) if before is not None else {}
+        # Each record's JSON digested once: a term's fingerprint joins its articles' digests (an
+        # article is in several terms, and encoding each term's records again was most of this
+        # at 40,000). Digests, not the JSON itself: the plan keeps `extra` for the whole build,
+        # and serve for the whole session; the terms' joined JSON was 7 KB per article.
+        for path in with_cancel_points(records if wanted is None else wanted & records.keys()):
+            shown[path] = _digest(json.dumps(records[path], sort_keys=True, ensure_ascii=False))
+        return cls(records, shown)
+
+
+def citation_files(site: SiteView, config: Config, outputs: Mapping[str, str] | None = None,
+                   cited: CitationRecords | None = None) -> list[DerivedFile]:
+    """Every article's and every term's citation downloads, from `cited` (made here if not given).
 
     `outputs` maps an article's source path to its page's output file (the route's, which
     is safe by construction); without it the page is found from the article's URL. Each
     file's fingerprint is the records it shows (`extra`), not the articles' bodies: a body
     edit remakes the downloads only when it changes what they say (the abstract).
     """
-    records = {a.source_path: csl_record(a, site) for a in with_cancel_points(site.articles)}
-    # Each record's JSON digested once: a term's fingerprint joins its articles' digests (an
-    # article is in several terms, and encoding each term's records again was most of this
-    # at 40,000). Digests, not the JSON itself: the plan keeps `extra` for the whole build,
-    # and serve for the whole session; the terms' joined JSON was 7 KB per article.
-    shown_records = {path: _digest(json.dumps(record, sort_keys=True, ensure_ascii=False))
-                     for path, record in with_cancel_points(records.items())}
+    cited = cited or CitationRecords.of(site)
+    records, shown_records = cited.records, cited.shown
     files = []
     for article in site.articles:
         cancel_point()  # serve's build stops here when a newer edit arrives (sitegen/cancelling.py)

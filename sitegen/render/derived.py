@@ -16,7 +16,7 @@ from functools import partial
 from sitegen.cancelling import cancel_point
 from sitegen.config.settings import Config
 from sitegen.content.urls import absolute
-from sitegen.render.cite_downloads import citation_files
+from sitegen.render.cite_downloads import CitationRecords, citation_files
 from sitegen.render.feeds import site_feeds
 from sitegen.render.templates import DerivedFile, OutputPlan
 from sitegen.render.xmltext import xml_document
@@ -38,15 +38,24 @@ class SitemapEntry:
 
 def derive_outputs(sites: Sequence[SiteView], plans: Sequence[OutputPlan], config: Config,
                    translators: Mapping[str, Translator] | None = None,
-                   pages: Mapping[str, str] | None = None) -> list[DerivedFile]:
+                   pages: Mapping[str, str] | None = None,
+                   citations: Sequence[DerivedFile] | None = None) -> list[DerivedFile]:
     """Feeds and citation downloads of each language, sitemap.xml and robots.txt, to be
-    built by the renderers. `pages`: each article's output file, by source path."""
+    built by the renderers. `pages`: each article's output file, by source path. The
+    citation downloads come last: `citations`, made here when not given."""
     entries = sitemap_entries(plans)
     listed = [f"{e.location} {e.lastmod} {e.alternates}" for e in entries]  # the sitemap's fingerprint
     files = [item for site in sites for item in site_feeds(site, config, (translators or {}).get(site.language))]
     files += [DerivedFile("sitemap.xml", partial(sitemap, tuple(entries)), extra="\n".join(listed)),
               DerivedFile("robots.txt", partial(robots, config))]
-    return files + [item for site in sites for item in citation_files(site, config, pages)]
+    return files + list(citations if citations is not None else citation_downloads(sites, config, pages))
+
+
+def citation_downloads(sites: Sequence[SiteView], config: Config, pages: Mapping[str, str] | None = None,
+                       cited: Mapping[str, CitationRecords] | None = None) -> list[DerivedFile]:
+    """Every language's citation downloads, from its records in `cited` where given."""
+    return [item for site in sites
+            for item in citation_files(site, config, pages, (cited or {}).get(site.language))]
 
 
 def sitemap_entries(plans: Sequence[OutputPlan]) -> list[SitemapEntry]:

@@ -148,6 +148,14 @@ class SiteHandle:
         self._site = None
 
 
+def forget_rendered(env: jinja2.Environment) -> None:
+    """Drop `env`'s memo of rendered list items, which knows articles by identity: before
+    it renders a plan whose articles changed in place (build/rebody.py)."""
+    held = env.globals.get("cached")
+    if isinstance(held, RenderMemo):
+        held.clear()
+
+
 def release_environment(env: jinja2.Environment) -> None:
     """Drop what `env` holds of its build's site: the `site` global and the memo of
     rendered list items. The environment must not render again."""

@@ -191,7 +191,7 @@ def _article(page: PageInput, config: Config, term_names: dict[tuple[str, str], 
         language=route.lang or language.code,
         translations=language.translations.get(page.document.source.path, ()),
         original_lang=language.originals.get(page.document.source.path, ""),
-        **_body_fields(page, config, glossary),
+        **body_fields(page, config, glossary),
     )
 
 
@@ -200,10 +200,10 @@ def rebodied(article: Article, page: PageInput, config: Config, glossary: Glossa
     route: what `serve` shows at once after an edit to the text alone (serve/preview.py),
     before the whole site is assembled again. Every field an edited body can change is
     here, made by the code that makes it for the whole site."""
-    return replace(article, **_body_fields(page, config, glossary))
+    return replace(article, **body_fields(page, config, glossary))
 
 
-def _body_fields(page: PageInput, config: Config, glossary: Glossary) -> dict[str, Any]:
+def body_fields(page: PageInput, config: Config, glossary: Glossary) -> dict[str, Any]:
     """The fields of an article that its converted body decides (with its front matter)."""
     meta, body = page.document.meta, page.body
     return {

@@ -1,0 +1,159 @@
+"""Plan nothing again when an edit changed only the text of articles.
+
+`serve` keeps the last build's planned site (build/session.py LastSite). Planning all of
+it again for each edit cost 14 s at 40,000 articles and held a second copy of every
+article, list and page beside the kept one (the server grew from 0.9 to 2 GB during each
+edit's build). When the pages are the last build's, each with the same route and front
+matter, and only some articles' text changed, keeping their glossary terms and
+language, nothing about the site's shape can have moved: its URLs, lists, terms,
+neighbours and feeds hold the same articles. The new plan is then the last one with
+those articles' body fields made again, by the code that makes them for the whole site
+(site/assemble.py `body_fields`). Page fingerprints pick out what to render: the
+article's page, the list pages showing its summary, its feeds and its search entry.
+
+The articles are changed in place, because every list, neighbour and feed that shows
+one holds the very object. A build that fails or is cancelled puts them back
+(`rebodied_site`), so the kept site stays the one its build made.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sitegen.build.loading import CheckedSite
+from sitegen.build.planning import PlannedSite, page_outputs, plan_copies
+from sitegen.build.render_pool import Environments
+from sitegen.build.session import BuildSession, LastSite
+from sitegen.config.settings import Config
+from sitegen.render.cite_downloads import CitationRecords
+from sitegen.render.contexts import ArticlePage, ParallelPage, StandalonePage
+from sitegen.render.derived import citation_downloads
+from sitegen.render.templates import OutputPlan
+from sitegen.site.assemble import PageInput, body_fields
+from sitegen.site.model import Article
+
+
+@dataclass
+class Rebodied:
+    """The last plan with edited articles' bodies in place, and the environments it renders with."""
+
+    planned: PlannedSite
+    envs: Environments
+    edited: tuple[str, ...]  # the edited articles' source paths
+    _undo: list[tuple[Article, dict[str, Any]]] = field(default_factory=list)
+
+    def undo(self) -> None:
+        """Put the articles' old bodies back (the build did not go live), and forget the
+        list items rendered with the new ones."""
+        for article, fields in reversed(self._undo):
+            for name, value in fields.items():
+                object.__setattr__(article, name, value)
+        self.envs.forget_rendered()
+
+
+@contextmanager
+def rebodied_site(config: Config, checked: CheckedSite, session: BuildSession | None,
+                  templates: str) -> Iterator[Rebodied | None]:
+    """The session's last plan with the bodies of `checked`'s edited articles in place, or
+    None when anything but articles' text changed (the build plans the site then). Leaving
+    the block by an exception puts the old bodies back."""
+    last = session.last if session is not None else None
+    edited = _edited_pages(config, last, checked, templates) if last is not None else None
+    if last is None or edited is None:
+        yield None
+        return
+    kept = _rebody(config, last, checked, edited)
+    try:
+        yield kept
+    except BaseException:
+        kept.undo()
+        raise
+
+
+def _site_inputs(checked: CheckedSite) -> tuple[Any, ...]:
+    """What planning reads of a checked site besides its pages' text."""
+    return (checked.routes, checked.body_keys, checked.data, checked.catalog.digest, checked.glossary,
+            checked.hidden_folders, checked.resource_routes, checked.tree.resources, checked.file_reads,
+            [document.source.path for document in checked.documents])
+
+
+def _edited_pages(config: Config, last: LastSite, checked: CheckedSite, templates: str
+                  ) -> dict[str, PageInput] | None:
+    """The pages of `checked` whose text alone changed since `last`, by source path; None
+    when anything else differs (settings, templates, URLs moved by the last build, files,
+    routes, front matter, data, static files)."""
+    before = last.checked
+    if (last.config_text != repr(config) or last.templates != templates or last.moved
+            or len(before.pages) != len(checked.pages) or _site_inputs(before) != _site_inputs(checked)):
+        return None
+    edited = {}
+    for old, new in zip(before.pages, checked.pages, strict=True):
+        if old.content.key == new.content.key and old.summary_html == new.summary_html:
+            continue
+        if not _text_only(old, new):
+            return None
+        edited[new.document.source.path] = new
+    if plan_copies(config, checked) != list(last.planned.copies):
+        return None
+    return edited
+
+
+def _text_only(old: PageInput, new: PageInput) -> bool:
+    """Whether `new` is `old` with other text: same file, route, front matter, glossary
+    terms and language (a body's language decides its article's `lang`)."""
+    before, after = old.document, new.document
+    return (before.source.path == after.source.path and old.route == new.route
+            and before.meta == after.meta and before.has_front_matter == after.has_front_matter
+            and old.glossary == new.glossary and old.body.lang_hint == new.body.lang_hint)
+
+
+def _rebody(config: Config, last: LastSite, checked: CheckedSite, edited: dict[str, PageInput]) -> Rebodied:
+    """Change the edited articles of `last`'s plan in place, then make again what was made
+    from their bodies when the site was planned: their pages' descriptions and their
+    citation records (the downloads' abstracts)."""
+    fields = {path: body_fields(page, config, checked.glossary) for path, page in edited.items()}
+    before = last.planned
+    kept = Rebodied(before, last.envs, tuple(sorted(edited)))
+    last.envs.forget_rendered()
+    for article in _articles_of(before, fields.keys()):
+        new = fields[article.source_path]
+        kept._undo.append((article, {name: getattr(article, name) for name in new}))
+        for name, value in new.items():
+            object.__setattr__(article, name, value)
+    sites = before.sites or (before.site,)
+    cited = {site.language: CitationRecords.of(site, edited, before.cited.get(site.language)) for site in sites}
+    citations = citation_downloads(sites, config, page_outputs(checked), cited)
+    plans = tuple(_described(plan, fields.keys()) for plan in before.plans)
+    kept.planned = dataclasses.replace(before, plans=plans, derived=(*before.without_citations(), *citations),
+                                       cited=cited, cited_files=len(citations))
+    return kept
+
+
+def _articles_of(planned: PlannedSite, paths: Any) -> list[Article]:
+    """Every Article object of the plan made from one of `paths`. Each language's site
+    assembled one per page it holds (site/assemble.py), which its lists, neighbours and
+    feeds share; planning copies none (tests/integration/test_rebody.py checks each kind
+    of page against a clean build)."""
+    found: dict[int, Article] = {}
+    for site in planned.sites or (planned.site,):
+        for article in (*site.articles, *site.pages):
+            if article.source_path in paths:
+                found[id(article)] = article
+    return list(found.values())
+
+
+def _described(plan: OutputPlan, paths: Any) -> OutputPlan:
+    """The plan with its page's description made again from its article's, when the page
+    is an edited article's own (its description is the article's, else the site's)."""
+    context = plan.context
+    if not isinstance(context, ArticlePage | StandalonePage | ParallelPage) or context.article.source_path not in paths:
+        return plan
+    description = context.article.description or context.site.description
+    if context.page.description == description:
+        return plan
+    page = dataclasses.replace(context.page, description=description)
+    return dataclasses.replace(plan, context=dataclasses.replace(context, page=page))

@@ -1,0 +1,162 @@
+"""`serve`'s build after an edit to articles' text alone keeps the last plan (build/rebody.py).
+
+Each test builds a site in a session as `serve` does, edits it, builds again and
+compares every file of the output with a clean build of the same sources: the plan
+kept from the last build, with the edited articles' bodies changed in place, must make
+the very bytes a build that plans everything makes. The build's timings say which way
+it went ("plan kept" or "plan"), so a test also fails when the kept plan stops being
+used for the edits it is for, or starts being used for edits it is not for.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from sitegen.build.loading import load_site
+from sitegen.build.pipeline import BuildReport, build
+from sitegen.build.rebody import rebodied_site
+from sitegen.build.session import BuildSession
+from sitegen.config.settings import load_config
+from sitegen.incremental.cache import BuildCache
+from sitegen.render.templates import templates_fingerprint
+from tests.integration.test_languages import EN_BODY, JA_BODY, LANGUAGES
+from tests.integration.test_serve_session_edits import _differ as session_differ
+from tests.support.sites import DEFAULT_CONFIG, article, build_site, read_tree, write_site
+
+FEEDS = "feeds:\n  full_content: true\n"
+SITE = {
+    "config.yaml": DEFAULT_CONFIG + LANGUAGES + FEEDS,
+    "content/2019/bases.md": article("Bases", "2019-03-29", EN_BODY, slug="bases", tags="[futenma]"),
+    "content/2019/bases.ja.md": article("基地", "2019-07-07", JA_BODY, slug="bases", tags="[普天間]",
+                                        original_language="en"),
+    "content/2019/only.md": article("Only in English", "2019-01-01", "One line.\n\nAnother.", slug="only",
+                                    tags="[futenma]"),
+    "content/2019/told.md": article("Told", "2019-02-01", "Its own summary.", slug="told",
+                                    description="A description written by hand."),
+    "content/about.md": article("About", "2019-01-01", "Who we are."),
+}
+Edit = Callable[[Path], None]
+
+
+def _rewrite(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (rel, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _serve_build(root: Path, session: BuildSession) -> BuildReport:
+    return build(load_config(root), now=datetime.now(UTC), session=session, defer_search=True)
+
+
+def _clean(root: Path, scratch: Path) -> dict[str, bytes]:
+    shutil.copytree(root, scratch, ignore=shutil.ignore_patterns("public", ".cache"))
+    run = build_site(scratch, "--quiet")
+    assert run.code == 0, run.err
+    return read_tree(scratch / "public")
+
+
+def _edited_build(tmp_path: Path, edit: Edit) -> tuple[BuildReport, BuildSession, object, Path]:
+    """Build in a session, edit, build again: the second report, the session, the first
+    build's site object and the project."""
+    root = write_site(tmp_path / "site", dict(SITE))
+    session = BuildSession()
+    _serve_build(root, session)
+    assert session.last is not None
+    first_site = session.last.planned.site
+    edit(root)
+    return _serve_build(root, session), session, first_site, root
+
+
+def _differ(root: Path, scratch: Path) -> list[str]:
+    """The files that differ from a clean build's, search aside: serve's builds leave the
+    index to a catch-up (test_serve_session_edits.py checks that one)."""
+    return session_differ(read_tree(root / "public"), _clean(root, scratch), pages_only=True)
+
+
+TEXT_EDITS: dict[str, Edit] = {
+    # the first paragraph is the summary and the description, on lists, feeds and citations
+    "summary": lambda root: _rewrite(root, "content/2019/only.md", "One line.", "One line, longer now."),
+    "later paragraph": lambda root: _rewrite(root, "content/2019/only.md", "Another.", "Another, and more."),
+    "heading": lambda root: _rewrite(root, "content/2019/bases.md", "## Bases", "## Bases and budgets"),
+    "more marker": lambda root: _rewrite(root, "content/2019/only.md", "One line.\n", "One line.\n\n<!--more-->\n"),
+    "translation": lambda root: _rewrite(root, "content/2019/bases.ja.md", "第一段落。", "第一段落を書き直した。"),
+    "original of a translation": lambda root: _rewrite(root, "content/2019/bases.md", "First paragraph.",
+                                                       "A first paragraph, rewritten."),
+    "own description": lambda root: _rewrite(root, "content/2019/told.md", "Its own summary.", "Other text."),
+    "standalone page": lambda root: _rewrite(root, "content/about.md", "Who we are.", "Who we are, and why."),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TEXT_EDITS))
+def test_a_text_edit_keeps_the_plan_and_equals_a_clean_build(tmp_path: Path, name: str) -> None:
+    report, session, first_site, root = _edited_build(tmp_path, TEXT_EDITS[name])
+    assert "plan kept" in report.timings and "plan" not in report.timings, report.timings
+    assert session.last is not None and session.last.planned.site is first_site
+    assert report.rendered > 0
+    assert _differ(root, tmp_path / "clean") == []
+
+
+def _new_article(root: Path) -> None:
+    (root / "content/2019/new.md").write_text(article("New", "2019-05-05", "Fresh."), encoding="utf-8")
+
+
+def _template(root: Path) -> None:
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates/page.html").write_text('{% extends "base.html" %}{% block content %}<p>{{ page.title }}'
+                                              '</p>{% endblock %}', encoding="utf-8")
+
+
+OTHER_EDITS: dict[str, Edit] = {
+    "title": lambda root: _rewrite(root, "content/2019/only.md", "title: Only in English", "title: Only English"),
+    "tags": lambda root: _rewrite(root, "content/2019/only.md", "tags: [futenma]", "tags: [sofa]"),
+    "front matter and text": lambda root: (_rewrite(root, "content/2019/only.md", "One line.", "Two lines."),
+                                           _rewrite(root, "content/2019/only.md", "slug: only", "slug: alone")),
+    "new article": _new_article,
+    "template": _template,
+    "config": lambda root: _rewrite(root, "config.yaml", "title: Test archive", "title: Another archive"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OTHER_EDITS))
+def test_other_edits_plan_the_site_again(tmp_path: Path, name: str) -> None:
+    report, session, first_site, root = _edited_build(tmp_path, OTHER_EDITS[name])
+    assert "plan" in report.timings and "plan kept" not in report.timings, report.timings
+    assert session.last is not None and session.last.planned.site is not first_site
+    assert _differ(root, tmp_path / "clean") == []
+
+
+def test_a_static_file_added_plans_again_and_is_published(tmp_path: Path) -> None:
+    def add(root: Path) -> None:
+        (root / "static").mkdir(exist_ok=True)
+        (root / "static/note.txt").write_text("a note\n", encoding="utf-8")
+    report, _, _, root = _edited_build(tmp_path, add)
+    assert "plan" in report.timings, report.timings
+    assert (root / "public/note.txt").read_text(encoding="utf-8") == "a note\n"
+
+
+def test_a_build_that_does_not_go_live_puts_the_old_bodies_back(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "site", dict(SITE))
+    session = BuildSession()
+    _serve_build(root, session)
+    assert session.last is not None
+    kept = next(a for a in session.last.planned.site.articles if a.source_path == "content/2019/only.md")
+    before = (kept.summary, kept.description, kept.word_count)
+    _rewrite(root, "content/2019/only.md", "One line.", "One line, and a few more words.")
+    config = load_config(root)
+    cache = BuildCache(config.path("cache"))
+    try:
+        checked = load_site(config, datetime.now(UTC), cache=cache, session=session)
+        templates = templates_fingerprint(config)
+        with pytest.raises(RuntimeError), rebodied_site(config, checked, session, templates) as done:
+            assert done is not None and done.edited == ("content/2019/only.md",)
+            assert "a few more words" in kept.summary and kept.word_count == before[2] + 5
+            raise RuntimeError("the build failed")
+    finally:
+        cache.close()
+    assert (kept.summary, kept.description, kept.word_count) == before
