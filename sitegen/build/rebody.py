@@ -104,9 +104,10 @@ def _edited_pages(config: Config, last: LastSite, checked: CheckedSite, template
 
 def _text_only(old: PageInput, new: PageInput) -> bool:
     """Whether `new` is `old` with other text: same file, route, front matter, glossary
-    terms and language (a body's language decides its article's `lang`)."""
+    terms and language (a body's language decides its article's `lang`), and the page of
+    an article (a section's `_index.md` text is its Section's, which is planned again)."""
     before, after = old.document, new.document
-    return (before.source.path == after.source.path and old.route == new.route
+    return (before.source.path == after.source.path and old.route == new.route and old.route.kind != "section"
             and before.meta == after.meta and before.has_front_matter == after.has_front_matter
             and old.glossary == new.glossary and old.body.lang_hint == new.body.lang_hint)
 

@@ -39,6 +39,7 @@ SITE = {
     "content/2019/told.md": article("Told", "2019-02-01", "Its own summary.", slug="told",
                                     description="A description written by hand."),
     "content/about.md": article("About", "2019-01-01", "Who we are."),
+    "content/2019/_index.md": "---\ntitle: The year 2019\n---\nWhat happened that year.\n",
 }
 Edit = Callable[[Path], None]
 
@@ -120,6 +121,7 @@ OTHER_EDITS: dict[str, Edit] = {
     "new article": _new_article,
     "template": _template,
     "config": lambda root: _rewrite(root, "config.yaml", "title: Test archive", "title: Another archive"),
+    "section text": lambda root: _rewrite(root, "content/2019/_index.md", "What happened", "All that happened"),
 }
 
 
