@@ -36,7 +36,7 @@ from sitegen.config.settings import Config
 from sitegen.errors import BuildCancelled, BuildFailed, ConfigError, Diagnostic, TemplateError, raise_errors
 from sitegen.incremental.bodies import BodyStore
 from sitegen.incremental.cache import BuildCache, digest
-from sitegen.incremental.fingerprint import Fingerprinter
+from sitegen.incremental.fingerprint import Fingerprinter, FingerprintMemo
 from sitegen.incremental.unchanged import (
     LastBuild,
     forget_build,
@@ -186,7 +186,8 @@ def _render_and_swap(config: Config, options: BuildOptions, stores: tuple[BuildC
     planned, moves, kept = plan
     envs = kept.envs if kept is not None else _environments(config, planned)
     try:
-        fingerprinter = page_fingerprinter(config, envs.default, planned, checked, templates)
+        fingerprinter = page_fingerprinter(config, envs.default, planned, checked, templates,
+                                           kept=_kept_prints(options.session, kept))
         previous = cache.page_fingerprints()
         timings["templates"] = time.perf_counter() - clock
         staged = _output(config, options, cache, state)
@@ -203,11 +204,19 @@ def _render_and_swap(config: Config, options: BuildOptions, stores: tuple[BuildC
     timings["swap"] += time.perf_counter() - clock
     if options.session is not None:
         options.session.keep_last(LastSite(repr(config), checked, planned, envs, templates, config,
-                                           bool(moves.moved)))
+                                           bool(moves.moved), fingerprinter.memo()))
         options.session.unindexed = (options.session.unindexed | rendered.changed) if pending else set()
     return BuildReport(len(planned.plans), len(staged.outputs), report, checked.warnings, 0.0, timings,
                        rendered.rendered, (rendered.derived_made, len(planned.derived)),
                        search_pending=pending)
+
+
+def _kept_prints(session: BuildSession | None, kept: Rebodied | None) -> tuple[FingerprintMemo, frozenset[str]] | None:
+    """The last build's fingerprints and the articles edited since, when this build renders
+    its plan again (build/rebody.py)."""
+    if kept is None or session is None or session.last is None or session.last.prints is None:
+        return None
+    return session.last.prints, frozenset(kept.edited)
 
 
 def _output(config: Config, options: BuildOptions, cache: BuildCache, state: OutputState) -> StagedOutput:
@@ -328,11 +337,14 @@ def _refuse_warnings(strict: bool, warnings: tuple[Diagnostic, ...]) -> None:
 
 
 def page_fingerprinter(config: Config, env: jinja2.Environment, planned: PlannedSite, checked: CheckedSite,
-                       templates: str, edited: Mapping[str, str] | None = None) -> Fingerprinter:
+                       templates: str, edited: Mapping[str, str] | None = None,
+                       kept: tuple[FingerprintMemo, frozenset[str]] | None = None) -> Fingerprinter:
     """The fingerprints of a build's pages; `edited` (source path -> digest) stands for
-    articles a preview rendered since (build/live.py), whose text the build has not read."""
+    articles a preview rendered since (build/live.py), whose text the build has not read.
+    `kept`: the last build's fingerprints of the same plan, and the articles edited since."""
     base = digest(checked.conversion, templates, engine_fingerprint(), checked.catalog.digest)
     article_digests = {p.document.source.path: p.document.source.digest for p in checked.pages}
     article_digests.update(checked.body_keys)  # bodies made from the site: they change with it
     article_digests.update(edited or {})
-    return Fingerprinter(env, base, planned.site, article_digests, repr(config))
+    memo, changed = kept if kept is not None else (None, frozenset[str]())
+    return Fingerprinter(env, base, planned.site, article_digests, repr(config), memo, changed)

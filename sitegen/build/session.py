@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from sitegen.content.urls import Route
     from sitegen.errors import Diagnostic
     from sitegen.incremental.cache import BuildCache
+    from sitegen.incremental.fingerprint import FingerprintMemo
     from sitegen.incremental.unchanged import LastBuild
     from sitegen.render.templates import OutputPlan
 
@@ -84,6 +85,7 @@ class LastSite:
     templates: str  # templates_fingerprint, as that build read it
     config: Config  # the configuration itself: previews convert with it
     moved: bool = False  # whether the build added redirects for moved URLs (url_history)
+    prints: FingerprintMemo | None = None  # its pages' fingerprints, for a build of the same plan
     # what previews wrote over this build's site since (serve/preview.py)
     previews: Previews = field(default_factory=Previews, compare=False, hash=False)
 

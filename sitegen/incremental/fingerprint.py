@@ -16,6 +16,9 @@ re-renders the page of the list that shows it, not every page of the list.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -56,24 +59,109 @@ def uses_other_bodies(env: jinja2.Environment) -> bool:
     return False
 
 
+Entry = tuple[Any, str, Collection[str]]  # (object kept alive, so its id stays its own; text; articles read)
+_NO_PATHS: frozenset[str] = frozenset()
+
+
+@dataclass
+class FingerprintMemo:
+    """What a build's fingerprinter worked out, for the next build of the same plan.
+
+    `serve`'s build after an edit to articles' text alone renders the very plan objects
+    of the build before, those articles changed in place (build/rebody.py). Each page's
+    fingerprint is kept with the source paths of the articles it was made from, so the
+    next fingerprinter keeps every one but those that read an edited article: the pages
+    that do not show it are not fingerprinted again (that was most of such a build).
+    Only the pages' and `site`'s are kept (at 40,000 articles, 30 MB), not the values
+    within them, which the few pages made again work out afresh."""
+
+    env: jinja2.Environment
+    site: SiteView
+    base: str
+    config: str
+    full_articles: bool
+    uses: dict[str, frozenset[str]]
+    outputs: dict[int, Entry]  # plans and derived files, by id
+    site_parts: dict[tuple[int, str], Entry]
+
+
 class Fingerprinter:
     """Computes page fingerprints for one build."""
 
     def __init__(self, env: jinja2.Environment, base: str, site: SiteView,
-                 article_digests: dict[str, str], config: str) -> None:
+                 article_digests: dict[str, str], config: str,
+                 kept: FingerprintMemo | None = None, edited: frozenset[str] = _NO_PATHS) -> None:
+        """`kept`: the last build's memo, used when this build renders the same plan with
+        the same templates and settings, and only the articles of `edited` changed."""
         self.env, self.base, self.site = env, base, site
         self.config = config  # repr of the whole config, which derived files read
         self.articles = article_digests
-        self._site_parts: dict[tuple[int, str], tuple[SiteView, str]] = {}  # (site, name): each language's
+        self._site_parts: dict[tuple[int, str], Entry] = {}  # (site, name): each language's
         self._uses: dict[str, frozenset[str]] = {}
-        self._memo: dict[int, tuple[Any, str]] = {}  # id -> (object kept alive, text)
-        self._holders: dict[int, tuple[Any, str]] = {}  # the same, for terms and sections
-        self.full_articles = uses_other_bodies(env)
+        self._memo: dict[int, Entry] = {}  # id -> entry
+        self._holders: dict[int, Entry] = {}  # the same, for terms and sections
+        self._outputs: dict[int, Entry] = {}  # the same, for plans and derived files
+        self._trail: list[set[str]] = []  # the articles read by each digest being made, innermost last
+        self._seen: set[int] = set()  # ids of the entries this build used (the memo it passes on)
+        self._shared: Any = None  # the hash of base and config, for derived files (`_plain`)
+        self.made = 0  # pages and derived files with articles fingerprinted afresh, not from `kept`
+        if kept is not None and (kept.env, kept.site, kept.base, kept.config) == (env, site, base, config):
+            self._adopt(kept, edited)
+        else:
+            self.full_articles = uses_other_bodies(env)
+
+    def _adopt(self, kept: FingerprintMemo, edited: frozenset[str]) -> None:
+        """Take the last build's entries but those made from an edited article."""
+        self.full_articles, self._uses = kept.full_articles, dict(kept.uses)
+        self._outputs.update((key, entry) for key, entry in kept.outputs.items() if edited.isdisjoint(entry[2]))
+        self._site_parts.update((key, entry) for key, entry in kept.site_parts.items()
+                                if edited.isdisjoint(entry[2]))
+
+    def memo(self) -> FingerprintMemo:
+        """What this build worked out, for the next build (see FingerprintMemo): the pages
+        and derived files it fingerprinted (a page no longer planned is let go)."""
+        seen = self._seen
+        outputs: dict[int, Entry] = {key: (value, text, tuple(paths))
+                                     for key, (value, text, paths) in self._outputs.items() if key in seen}
+        return FingerprintMemo(self.env, self.site, self.base, self.config, self.full_articles, self._uses,
+                               outputs, self._site_parts)
+
+    def _recall(self, entries: dict[int, Entry], value: Any) -> str | None:
+        """The memo's text for `value`, noting the articles it read; None if not known."""
+        known = entries.get(id(value))
+        if known is None or known[0] is not value:
+            return None
+        self._seen.add(id(value))
+        if self._trail and known[2]:
+            self._trail[-1].update(known[2])
+        return known[1]
+
+    def _begin(self) -> None:
+        self._trail.append(set())
+
+    def _keep(self, entries: dict[int, Entry], value: Any, text: str, *read: str) -> str:
+        """Memo `value`'s text with the articles read since `_begin` (and `read`)."""
+        paths = self._trail.pop()
+        paths.update(read)
+        frozen = frozenset(paths) if paths else _NO_PATHS
+        if self._trail and frozen:
+            self._trail[-1].update(frozen)
+        entries[id(value)] = (value, text, frozen)
+        self._seen.add(id(value))
+        return text
 
     def plan(self, plan: OutputPlan) -> str:
         """A page's: its template, what it reads of `site`, and what its context declares
         it depends on (render/contexts.py: articles in full or listed, term and section
         membership, other values)."""
+        known = self._recall(self._outputs, plan)
+        if known is not None:
+            return known
+        self._begin()
+        self.made += 1
+        return self._keep(self._outputs, plan, self._plan(plan))
+
+    def _plan(self, plan: OutputPlan) -> str:
         deps = plan.context.deps()
         whole_members = MEMBERS in self._reads(plan.template)
         parts = [self.base, plan.template, plan.output, "site=" + self._site(plan.template, plan.context.site)]
@@ -93,8 +181,24 @@ class Fingerprinter:
 
     def derived(self, item: DerivedFile) -> str:
         """A derived file's: the config, its articles with their bodies, and its `extra`."""
-        return digest(self.base, self.config, item.output, item.extra,
-                      *(self.primary(article) for article in item.articles))
+        if not item.articles:  # most of them (citation downloads): cheap, and not worth a memo entry
+            return self._plain(item)
+        known = self._recall(self._outputs, item)
+        if known is not None:
+            return known
+        self._begin()
+        self.made += 1
+        return self._keep(self._outputs, item, digest(self.base, self.config, item.output, item.extra,
+                                                      *(self.primary(article) for article in item.articles)))
+
+    def _plain(self, item: DerivedFile) -> str:
+        """digest(base, config, output, extra) without hashing the config's text again for
+        each of 120,000 citation downloads: the hash of the parts they share is copied."""
+        if self._shared is None:
+            self._shared = hashlib.sha256(f"{self.base}\x00{self.config}\x00".encode())
+        hashed = self._shared.copy()
+        hashed.update(f"{item.output}\x00{item.extra}\x00".encode())
+        return hashed.hexdigest()
 
     def primary(self, article: Article) -> str:
         """The page's own article: everything about it, body included."""
@@ -126,19 +230,24 @@ class Fingerprinter:
     def _long_sequence(self, value: list[Any] | tuple[Any, ...]) -> str:
         """Digest of a long list or tuple, once per object: every page of a 400-page list
         holds the same tuple of its pages' URLs, which must not cost 400 x 400 values."""
-        known = self._memo.get(id(value))
-        if known is not None and known[0] is value:
-            return known[1]
+        known = self._recall(self._memo, value)
+        if known is not None:
+            return known
+        self._begin()
         text = "L" + digest(*(self.value(v) for v in value))
         if type(value) is tuple:  # a list could change between two pages; a tuple cannot
-            self._memo[id(value)] = (value, text)
+            return self._keep(self._memo, value, text)
+        paths = self._trail.pop()
+        if self._trail:
+            self._trail[-1].update(paths)
         return text
 
     def _dataclass(self, value: Any) -> str:
         """Digest of a dataclass's fields (an article's without its body), once per object."""
-        known = self._memo.get(id(value))
-        if known is not None and known[0] is value:
-            return known[1]
+        known = self._recall(self._memo, value)
+        if known is not None:
+            return known
+        self._begin()
         kind = type(value)
         names = _FIELD_NAMES.get(kind)
         if names is None:
@@ -149,10 +258,8 @@ class Fingerprinter:
             # Its fields hold only front matter values, dates, strings and small frozen
             # dataclasses, whose reprs are stable: one repr of them all is enough.
             text = "D" + digest("Article", repr(tuple(getattr(value, name) for name in names)))
-        else:
-            text = "D" + self._fields(value, names)
-        self._memo[id(value)] = (value, text)
-        return text
+            return self._keep(self._memo, value, text, value.source_path)
+        return self._keep(self._memo, value, "D" + self._fields(value, names))
 
     def _fields(self, value: Any, names: tuple[str, ...], *more: str) -> str:
         return digest(type(value).__name__, *(f"{name}:{self.value(getattr(value, name))}"
@@ -166,13 +273,13 @@ class Fingerprinter:
 
     def _holder(self, value: Any) -> str:
         """A term or section without its articles' contents: their paths, in order."""
-        known = self._holders.get(id(value))
-        if known is not None and known[0] is value:
-            return known[1]
+        known = self._recall(self._holders, value)
+        if known is not None:
+            return known
+        self._begin()
         names = tuple(f.name for f in dataclasses.fields(value) if f.name != "articles")
-        text = "H" + self._fields(value, names, *(a.source_path for a in value.articles))
-        self._holders[id(value)] = (value, text)
-        return text
+        return self._keep(self._holders, value,
+                          "H" + self._fields(value, names, *(a.source_path for a in value.articles)))
 
     def _site(self, template: str, site: SiteView) -> str:
         used = self._reads(template) - {MEMBERS}
@@ -184,8 +291,15 @@ class Fingerprinter:
         """One attribute of a language's site, digested once per build (kept with the site,
         so that its id names it for the whole build)."""
         known = self._site_parts.get((id(site), name))
-        if known is None:
-            attr = "taxonomies" if name == "taxonomy" else name
-            value = getattr(site, attr, None)
-            known = self._site_parts[(id(site), name)] = (site, name + "=" + digest(self.value(value)))
-        return known[1]
+        if known is not None and known[0] is site:
+            if self._trail and known[2]:
+                self._trail[-1].update(known[2])
+            return known[1]
+        self._begin()
+        attr = "taxonomies" if name == "taxonomy" else name
+        text = name + "=" + digest(self.value(getattr(site, attr, None)))
+        paths = frozenset(self._trail.pop())
+        if self._trail:
+            self._trail[-1].update(paths)
+        self._site_parts[(id(site), name)] = (site, text, paths)
+        return text

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.build.loading import load_site
-from sitegen.build.pipeline import BuildReport, build
+from sitegen.build.pipeline import BuildReport, build, page_fingerprinter
 from sitegen.build.rebody import rebodied_site
 from sitegen.build.session import BuildSession
 from sitegen.config.settings import load_config
@@ -162,3 +162,26 @@ def test_a_build_that_does_not_go_live_puts_the_old_bodies_back(tmp_path: Path) 
     finally:
         cache.close()
     assert (kept.summary, kept.description, kept.word_count) == before
+
+
+def test_the_kept_fingerprints_are_those_of_the_pages_not_showing_the_edit(tmp_path: Path) -> None:
+    """After a text edit, the last build's fingerprints are kept for the pages that do not
+    show the edited article, and every page's equals the one worked out afresh."""
+    edited = "content/2019/only.md"
+    _, session, _, root = _edited_build(tmp_path, TEXT_EDITS["summary"])
+    last = session.last
+    assert last is not None and last.prints is not None
+    config = load_config(root)
+    fresh = page_fingerprinter(config, last.envs.default, last.planned, last.checked, last.templates)
+    again = page_fingerprinter(config, last.envs.default, last.planned, last.checked, last.templates,
+                               kept=(last.prints, frozenset({edited})))
+    for plan in last.planned.plans:
+        assert again.plan(plan) == fresh.plan(plan) == last.prints.outputs[id(plan)][1], plan.output
+    for item in last.planned.derived:
+        assert again.derived(item) == fresh.derived(item), item.output
+    showing = [plan for plan in last.planned.plans
+               if any(a.source_path == edited for a in (*plan.context.deps().full, *plan.context.deps().listed))]
+    feeds = [item for item in last.planned.derived if any(a.source_path == edited for a in item.articles)]
+    assert showing and feeds and fresh.made == len(last.planned.plans) + sum(1 for d in last.planned.derived
+                                                                             if d.articles)
+    assert len(showing) + len(feeds) <= again.made < fresh.made
