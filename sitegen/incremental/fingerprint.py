@@ -121,8 +121,7 @@ class Fingerprinter:
         """What this build worked out, for the next build (see FingerprintMemo): the pages
         and derived files it fingerprinted (a page no longer planned is let go)."""
         seen = self._seen
-        outputs: dict[int, Entry] = {key: (value, text, tuple(paths))
-                                     for key, (value, text, paths) in self._outputs.items() if key in seen}
+        outputs = {key: entry for key, entry in self._outputs.items() if key in seen}
         return FingerprintMemo(self.env, self.site, self.base, self.config, self.full_articles, self._uses,
                                outputs, self._site_parts)
 
@@ -131,23 +130,31 @@ class Fingerprinter:
         known = entries.get(id(value))
         if known is None or known[0] is not value:
             return None
-        self._seen.add(id(value))
-        if self._trail and known[2]:
-            self._trail[-1].update(known[2])
+        if entries is self._outputs:
+            self._seen.add(id(value))
+        if self._trail:
+            if type(value) is Article:  # its own path, not stored with each of 40,000 entries
+                self._trail[-1].add(value.source_path)
+            elif known[2]:
+                self._trail[-1].update(known[2])
         return known[1]
 
     def _begin(self) -> None:
         self._trail.append(set())
 
     def _keep(self, entries: dict[int, Entry], value: Any, text: str, *read: str) -> str:
-        """Memo `value`'s text with the articles read since `_begin` (and `read`)."""
+        """Memo `value`'s text with the articles read since `_begin` (and `read`). A page's
+        paths are kept as a tuple (smaller: the memo outlives the build); an article's are
+        its own path, which `_recall` takes from it."""
         paths = self._trail.pop()
         paths.update(read)
-        frozen = frozenset(paths) if paths else _NO_PATHS
-        if self._trail and frozen:
-            self._trail[-1].update(frozen)
-        entries[id(value)] = (value, text, frozen)
-        self._seen.add(id(value))
+        if self._trail and paths:
+            self._trail[-1].update(paths)
+        if entries is self._outputs:
+            self._seen.add(id(value))
+            entries[id(value)] = (value, text, tuple(paths))
+        else:
+            entries[id(value)] = (value, text, _NO_PATHS if not paths or type(value) is Article else frozenset(paths))
         return text
 
     def plan(self, plan: OutputPlan) -> str:
