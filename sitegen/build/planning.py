@@ -15,6 +15,7 @@ from sitegen.build.reserved import reserved_problems
 from sitegen.cancelling import cancel_point
 from sitegen.config.settings import Config
 from sitegen.content.languages import Language, site_languages
+from sitegen.content.paths import path_without_suffix
 from sitegen.content.urls import Route
 from sitegen.errors import Diagnostic, OutputConflictError
 from sitegen.output.writer import CopiedFile
@@ -125,8 +126,7 @@ def resource_owners(routes: dict[str, Route]) -> dict[str, Route]:
         if route.bundle_dir:
             owners[route.bundle_dir] = route
         else:
-            content_path = PurePosixPath(source).relative_to(PurePosixPath(source).parts[0])
-            owners.setdefault(content_path.with_suffix("").as_posix(), route)
+            owners.setdefault(path_without_suffix(source.partition("/")[2]), route)  # under content/
     return owners
 
 

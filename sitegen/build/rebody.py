@@ -127,10 +127,12 @@ def _rebody(config: Config, last: LastSite, checked: CheckedSite, edited: dict[s
             object.__setattr__(article, name, value)
     sites = before.sites or (before.site,)
     cited = {site.language: CitationRecords.of(site, edited, before.cited.get(site.language)) for site in sites}
-    citations = citation_downloads(sites, config, page_outputs(checked), cited)
+    remade = {item.output: item for item in citation_downloads(sites, config, page_outputs(checked), cited, edited)}
+    kept_files = before.derived[len(before.derived) - before.cited_files:]
+    citations = tuple(remade.get(item.output, item) for item in kept_files)
     plans = tuple(_described(plan, fields.keys()) for plan in before.plans)
     kept.planned = dataclasses.replace(before, plans=plans, derived=(*before.without_citations(), *citations),
-                                       cited=cited, cited_files=len(citations))
+                                       cited=cited)
     return kept
 
 

@@ -12,11 +12,11 @@ migration report says so).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import Any
 
 from sitegen.cancelling import with_cancel_points
 from sitegen.content.frontmatter import Document
+from sitegen.content.paths import path_parent, path_stem
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class BuildOptions:
 def build_options(documents: list[Document]) -> dict[str, BuildOptions]:
     """The options of every document that sets or inherits any, by source path."""
     cascades = {_folder(doc): _cascaded(doc.meta.params.get("cascade")) for doc in documents
-                if PurePosixPath(doc.source.content_path).stem == "_index"}
+                if path_stem(doc.source.content_path) == "_index"}
     cascades = {folder: values for folder, values in cascades.items() if values}
     options: dict[str, BuildOptions] = {}
     for doc in with_cancel_points(documents):
@@ -53,13 +53,13 @@ def unpublished_folders(documents: list[Document], options: dict[str, BuildOptio
     for doc in documents:
         option = options.get(doc.source.path)
         if (option is not None and not option.published and not option.publish_resources
-                and PurePosixPath(doc.source.content_path).stem in ("index", "_index")):
+                and path_stem(doc.source.content_path) in ("index", "_index")):
             folders.add(_folder(doc))
     return folders
 
 
 def _folder(doc: Document) -> str:
-    return PurePosixPath(doc.source.content_path).parent.as_posix()
+    return path_parent(doc.source.content_path)
 
 
 def _ancestors(folder: str) -> list[str]:

@@ -72,8 +72,8 @@ class FingerprintMemo:
     fingerprint is kept with the source paths of the articles it was made from, so the
     next fingerprinter keeps every one but those that read an edited article: the pages
     that do not show it are not fingerprinted again (that was most of such a build).
-    Only the pages' and `site`'s are kept (at 40,000 articles, 30 MB), not the values
-    within them, which the few pages made again work out afresh."""
+    Only the pages', `site`'s and the articles' are kept (at 40,000 articles, 30 MB), not
+    the other values within them, which the few pages made again work out afresh."""
 
     env: jinja2.Environment
     site: SiteView
@@ -83,6 +83,7 @@ class FingerprintMemo:
     uses: dict[str, frozenset[str]]
     outputs: dict[int, Entry]  # plans and derived files, by id
     site_parts: dict[tuple[int, str], Entry]
+    articles: dict[int, Entry]  # each article's fields without its body: `site` parts list them all
 
 
 class Fingerprinter:
@@ -116,14 +117,16 @@ class Fingerprinter:
         self._outputs.update((key, entry) for key, entry in kept.outputs.items() if edited.isdisjoint(entry[2]))
         self._site_parts.update((key, entry) for key, entry in kept.site_parts.items()
                                 if edited.isdisjoint(entry[2]))
+        self._memo.update((key, entry) for key, entry in kept.articles.items() if entry[0].source_path not in edited)
 
     def memo(self) -> FingerprintMemo:
         """What this build worked out, for the next build (see FingerprintMemo): the pages
         and derived files it fingerprinted (a page no longer planned is let go)."""
         seen = self._seen
         outputs = {key: entry for key, entry in self._outputs.items() if key in seen}
+        articles = {key: entry for key, entry in self._memo.items() if type(entry[0]) is Article}
         return FingerprintMemo(self.env, self.site, self.base, self.config, self.full_articles, self._uses,
-                               outputs, self._site_parts)
+                               outputs, self._site_parts, articles)
 
     def _recall(self, entries: dict[int, Entry], value: Any) -> str | None:
         """The memo's text for `value`, noting the articles it read; None if not known."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -23,7 +23,7 @@ from sitegen.cite.record import csl_record
 from sitegen.config.settings import Config
 from sitegen.content.urls import output_file
 from sitegen.render.templates import DerivedFile
-from sitegen.site.model import SiteView
+from sitegen.site.model import Article, SiteView, Term
 
 
 @dataclass(frozen=True)
@@ -55,8 +55,9 @@ class CitationRecords:
 
 
 def citation_files(site: SiteView, config: Config, outputs: Mapping[str, str] | None = None,
-                   cited: CitationRecords | None = None) -> list[DerivedFile]:
-    """Every article's and every term's citation downloads, from `cited` (made here if not given).
+                   cited: CitationRecords | None = None, only: Collection[str] | None = None) -> list[DerivedFile]:
+    """Every article's and every term's citation downloads, from `cited` (made here if not
+    given); with `only`, those showing one of these articles (by source path).
 
     `outputs` maps an article's source path to its page's output file (the route's, which
     is safe by construction); without it the page is found from the article's URL. Each
@@ -64,27 +65,39 @@ def citation_files(site: SiteView, config: Config, outputs: Mapping[str, str] | 
     edit remakes the downloads only when it changes what they say (the abstract).
     """
     cited = cited or CitationRecords.of(site)
-    records, shown_records = cited.records, cited.shown
     files = []
     for article in site.articles:
         cancel_point()  # serve's build stops here when a newer edit arrives (sitegen/cancelling.py)
-        if article.language and article.language != site.language:
-            continue  # listed in this language, its downloads are its own language's
-        page = outputs.get(article.source_path) if outputs else None
-        base = article_file_base(page or output_file(site_path(article.url, site.base_path)))
-        if base is None:
-            continue
-        record, shown = records[article.source_path], shown_records[article.source_path]
-        for ext, make in (("bib", bibtex), ("ris", ris), ("json", _one_json)):
-            files.append(DerivedFile(f"{base}.{ext}", partial(_encoded, make, record), extra=shown))
+        if only is None or article.source_path in only:
+            files += _article_files(article, site, outputs, cited)
     for taxonomy in site.taxonomies:
         for term in taxonomy.terms:
-            chosen = [records[a.source_path] for a in term.articles]
-            shown = _digest(" ".join(shown_records[a.source_path] for a in term.articles))
-            base = f"{site.lang_prefix}/{taxonomy.plural}/{term.slug}/citations".lstrip("/")
-            for ext, many in (("bib", bibtex), ("ris", ris)):
-                files.append(DerivedFile(f"{base}.{ext}", partial(_joined, chosen, many), extra=shown))
+            if only is None or any(a.source_path in only for a in term.articles):
+                files += _term_files(taxonomy.plural, term, site, cited)
     return files
+
+
+def _article_files(article: Article, site: SiteView, outputs: Mapping[str, str] | None,
+                   cited: CitationRecords) -> list[DerivedFile]:
+    """An article's cite.bib, cite.ris and cite.json, beside its page."""
+    if article.language and article.language != site.language:
+        return []  # listed in this language, its downloads are its own language's
+    page = outputs.get(article.source_path) if outputs else None
+    base = article_file_base(page or output_file(site_path(article.url, site.base_path)))
+    if base is None:
+        return []
+    record, shown = cited.records[article.source_path], cited.shown[article.source_path]
+    return [DerivedFile(f"{base}.{ext}", partial(_encoded, make, record), extra=shown)
+            for ext, make in (("bib", bibtex), ("ris", ris), ("json", _one_json))]
+
+
+def _term_files(plural: str, term: Term, site: SiteView, cited: CitationRecords) -> list[DerivedFile]:
+    """A term's citations.bib and citations.ris, with every article of the term."""
+    chosen = [cited.records[a.source_path] for a in term.articles]
+    shown = _digest(" ".join(cited.shown[a.source_path] for a in term.articles))
+    base = f"{site.lang_prefix}/{plural}/{term.slug}/citations".lstrip("/")
+    return [DerivedFile(f"{base}.{ext}", partial(_joined, chosen, many), extra=shown)
+            for ext, many in (("bib", bibtex), ("ris", ris))]
 
 
 def _digest(text: str) -> str:

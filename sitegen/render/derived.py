@@ -9,7 +9,7 @@ full-content feeds read many bodies, which are not held in memory.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -52,10 +52,12 @@ def derive_outputs(sites: Sequence[SiteView], plans: Sequence[OutputPlan], confi
 
 
 def citation_downloads(sites: Sequence[SiteView], config: Config, pages: Mapping[str, str] | None = None,
-                       cited: Mapping[str, CitationRecords] | None = None) -> list[DerivedFile]:
-    """Every language's citation downloads, from its records in `cited` where given."""
+                       cited: Mapping[str, CitationRecords] | None = None,
+                       only: Collection[str] | None = None) -> list[DerivedFile]:
+    """Every language's citation downloads, from its records in `cited` where given; with
+    `only`, those showing one of these articles (by source path)."""
     return [item for site in sites
-            for item in citation_files(site, config, pages, (cited or {}).get(site.language))]
+            for item in citation_files(site, config, pages, (cited or {}).get(site.language), only)]
 
 
 def sitemap_entries(plans: Sequence[OutputPlan]) -> list[SitemapEntry]:
