@@ -172,3 +172,19 @@ def test_latency_bench_times_real_edits_in_chromium(tmp_path: Path) -> None:
     for flavor, name in (("ours", "ours-nosearch"), ("hugo", "hugo")):
         path = corpus.article_path(tmp_path / "work" / "n30" / name, article, flavor)
         assert path.read_text(encoding="utf-8") == corpus.render_article(article, flavor)
+
+
+def test_edit_cost_bench_times_serve_builds_that_keep_the_plan(tmp_path: Path) -> None:
+    """Two text edits at 30 articles: each build keeps the plan, renders a few pages, and
+    the article is restored."""
+    out = tmp_path / "edit-cost.md"
+    done = subprocess.run([sys.executable, str(REPO / "bench" / "edit_cost.py"), "--sizes", "30", "--edits", "2",
+                           "--workdir", str(tmp_path / "work"), "--out", str(out)],
+                          capture_output=True, text=True, check=False, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    row = next(line for line in out.read_text(encoding="utf-8").splitlines() if line.startswith("| 30 |"))
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    assert cells[5] == "2 of 2", row
+    assert 0 < int(cells[4]) < 30 and float(cells[3]) > 0 and int(cells[7]) >= int(cells[6]) > 0, row
+    article = sorted((tmp_path / "work" / "n30" / "ours" / "content").rglob("*.md"))[15]
+    assert "An edited sentence" not in article.read_text(encoding="utf-8")
