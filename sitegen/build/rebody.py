@@ -66,8 +66,9 @@ def rebodied_site(config: Config, checked: CheckedSite, session: BuildSession | 
     if last is None or edited is None:
         yield None
         return
-    kept = _rebody(config, last, checked, edited)
+    kept = Rebodied(last.planned, last.envs, tuple(sorted(edited)))
     try:
+        _rebody(config, last, checked, edited, kept)  # a new edit may cancel it half-way
         yield kept
     except BaseException:
         kept.undo()
@@ -76,9 +77,9 @@ def rebodied_site(config: Config, checked: CheckedSite, session: BuildSession | 
 
 def _site_inputs(checked: CheckedSite) -> tuple[Any, ...]:
     """What planning reads of a checked site besides its pages' text."""
-    return (checked.routes, checked.body_keys, checked.data, checked.catalog.digest, checked.glossary,
-            checked.hidden_folders, checked.resource_routes, checked.tree.resources, checked.file_reads,
-            [document.source.path for document in checked.documents])
+    return (checked.routes, checked.body_keys, checked.data, checked.conversion, checked.catalog.digest,
+            checked.glossary, checked.hidden_folders, checked.resource_routes, checked.tree.resources,
+            checked.file_reads, [document.source.path for document in checked.documents])
 
 
 def _edited_pages(config: Config, last: LastSite, checked: CheckedSite, templates: str
@@ -112,13 +113,13 @@ def _text_only(old: PageInput, new: PageInput) -> bool:
             and old.glossary == new.glossary and old.body.lang_hint == new.body.lang_hint)
 
 
-def _rebody(config: Config, last: LastSite, checked: CheckedSite, edited: dict[str, PageInput]) -> Rebodied:
-    """Change the edited articles of `last`'s plan in place, then make again what was made
-    from their bodies when the site was planned: their pages' descriptions and their
-    citation records (the downloads' abstracts)."""
+def _rebody(config: Config, last: LastSite, checked: CheckedSite, edited: dict[str, PageInput],
+            kept: Rebodied) -> None:
+    """Change the edited articles of `last`'s plan in place (noting each change in `kept`,
+    to be undone), then make again what was made from their bodies when the site was
+    planned: their pages' descriptions and their citation records (the downloads' abstracts)."""
     fields = {path: body_fields(page, config, checked.glossary) for path, page in edited.items()}
     before = last.planned
-    kept = Rebodied(before, last.envs, tuple(sorted(edited)))
     last.envs.forget_rendered()
     for article in _articles_of(before, fields.keys()):
         new = fields[article.source_path]
@@ -133,7 +134,6 @@ def _rebody(config: Config, last: LastSite, checked: CheckedSite, edited: dict[s
     plans = tuple(_described(plan, fields.keys()) for plan in before.plans)
     kept.planned = dataclasses.replace(before, plans=plans, derived=(*before.without_citations(), *citations),
                                        cited=cited)
-    return kept
 
 
 def _articles_of(planned: PlannedSite, paths: Any) -> list[Article]:

@@ -11,19 +11,23 @@ used for the edits it is for, or starts being used for edits it is not for.
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from sitegen.build.loading import load_site
+from sitegen.build.loading import CheckedSite, load_site
 from sitegen.build.pipeline import BuildReport, build, page_fingerprinter
 from sitegen.build.rebody import rebodied_site
 from sitegen.build.session import BuildSession
-from sitegen.config.settings import load_config
+from sitegen.cancelling import cancellable
+from sitegen.config.settings import Config, load_config
+from sitegen.errors import BuildCancelled
 from sitegen.incremental.cache import BuildCache
 from sitegen.render.templates import templates_fingerprint
+from sitegen.site.model import Article
 from tests.integration.test_languages import EN_BODY, JA_BODY, LANGUAGES
 from tests.integration.test_serve_session_edits import _differ as session_differ
 from tests.support.sites import DEFAULT_CONFIG, article, build_site, read_tree, write_site
@@ -94,15 +98,6 @@ TEXT_EDITS: dict[str, Edit] = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(TEXT_EDITS))
-def test_a_text_edit_keeps_the_plan_and_equals_a_clean_build(tmp_path: Path, name: str) -> None:
-    report, session, first_site, root = _edited_build(tmp_path, TEXT_EDITS[name])
-    assert "plan kept" in report.timings and "plan" not in report.timings, report.timings
-    assert session.last is not None and session.last.planned.site is first_site
-    assert report.rendered > 0
-    assert _differ(root, tmp_path / "clean") == []
-
-
 def _new_article(root: Path) -> None:
     (root / "content/2019/new.md").write_text(article("New", "2019-05-05", "Fresh."), encoding="utf-8")
 
@@ -125,11 +120,14 @@ OTHER_EDITS: dict[str, Edit] = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(OTHER_EDITS))
-def test_other_edits_plan_the_site_again(tmp_path: Path, name: str) -> None:
-    report, session, first_site, root = _edited_build(tmp_path, OTHER_EDITS[name])
-    assert "plan" in report.timings and "plan kept" not in report.timings, report.timings
-    assert session.last is not None and session.last.planned.site is not first_site
+@pytest.mark.parametrize(("name", "kept"), [(name, True) for name in sorted(TEXT_EDITS)]
+                         + [(name, False) for name in sorted(OTHER_EDITS)])
+def test_an_edit_keeps_the_plan_only_for_text_and_equals_a_clean_build(tmp_path: Path, name: str,
+                                                                        kept: bool) -> None:
+    report, session, first_site, root = _edited_build(tmp_path, (TEXT_EDITS if kept else OTHER_EDITS)[name])
+    assert ("plan kept" in report.timings, "plan" in report.timings) == (kept, not kept), report.timings
+    assert session.last is not None and (session.last.planned.site is first_site) == kept
+    assert report.rendered > 0
     assert _differ(root, tmp_path / "clean") == []
 
 
@@ -142,25 +140,43 @@ def test_a_static_file_added_plans_again_and_is_published(tmp_path: Path) -> Non
     assert (root / "public/note.txt").read_text(encoding="utf-8") == "a note\n"
 
 
-def test_a_build_that_does_not_go_live_puts_the_old_bodies_back(tmp_path: Path) -> None:
+def _kept_and_checked(tmp_path: Path) -> tuple[BuildSession, Article, Config, CheckedSite]:
+    """A session's build, then a text edit loaded: the session, the kept article edited
+    (not yet changed), the configuration and the checked site with the edit."""
     root = write_site(tmp_path / "site", dict(SITE))
     session = BuildSession()
     _serve_build(root, session)
     assert session.last is not None
     kept = next(a for a in session.last.planned.site.articles if a.source_path == "content/2019/only.md")
-    before = (kept.summary, kept.description, kept.word_count)
     _rewrite(root, "content/2019/only.md", "One line.", "One line, and a few more words.")
     config = load_config(root)
     cache = BuildCache(config.path("cache"))
     try:
-        checked = load_site(config, datetime.now(UTC), cache=cache, session=session)
-        templates = templates_fingerprint(config)
-        with pytest.raises(RuntimeError), rebodied_site(config, checked, session, templates) as done:
-            assert done is not None and done.edited == ("content/2019/only.md",)
-            assert "a few more words" in kept.summary and kept.word_count == before[2] + 5
-            raise RuntimeError("the build failed")
+        return session, kept, config, load_site(config, datetime.now(UTC), cache=cache, session=session)
     finally:
         cache.close()
+
+
+def test_a_build_that_does_not_go_live_puts_the_old_bodies_back(tmp_path: Path) -> None:
+    session, kept, config, checked = _kept_and_checked(tmp_path)
+    before = (kept.summary, kept.description, kept.word_count)
+    templates = templates_fingerprint(config)
+    with pytest.raises(RuntimeError), rebodied_site(config, checked, session, templates) as done:
+        assert done is not None and done.edited == ("content/2019/only.md",)
+        assert "a few more words" in kept.summary and kept.word_count == before[2] + 5
+        raise RuntimeError("the build failed")
+    assert (kept.summary, kept.description, kept.word_count) == before
+
+
+def test_a_new_edit_cancelling_the_kept_plan_half_way_puts_the_old_bodies_back(tmp_path: Path) -> None:
+    """Cancelled while the citation records are made again, after the articles changed."""
+    session, kept, config, checked = _kept_and_checked(tmp_path)
+    before = (kept.summary, kept.description, kept.word_count)
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(BuildCancelled), cancellable(stop), \
+            rebodied_site(config, checked, session, templates_fingerprint(config)):
+        pytest.fail("the block must not run")
     assert (kept.summary, kept.description, kept.word_count) == before
 
 
