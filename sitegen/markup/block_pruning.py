@@ -47,8 +47,9 @@ def _rule_guard(block: str) -> bool:
     return block.count("-") >= 3 or block.count("_") >= 3 or block.count("*") >= 3
 
 
-# class -> (attribute holding the expression, the expression analysed, the guard).
-_GUARDS: dict[type, tuple[str | None, str | None, Guard]] = {
+# class -> (attribute holding the expression, the expression analysed (or those of each
+# library version, all analysed), the guard).
+_GUARDS: dict[type, tuple[str | None, str | tuple[str, ...] | None, Guard]] = {
     HashHeaderProcessor: (
         "RE", r"(?:^|\n)(?P<level>#{1,6})(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n]))*?)#*(?:\n|$)",
         lambda block: "#" in block),
@@ -66,8 +67,9 @@ _GUARDS: dict[type, tuple[str | None, str | None, Guard]] = {
     # parser goes on to the next processor) when their expression finds no definition.
     FootnoteBlockProcessor: (
         "RE", r"^[ ]{0,3}\[\^([^\]]*)\]:[ ]*(.*)$", lambda block: "[^" in block and "]:" in block),
-    AbbrBlockprocessor: (
-        "RE", r"^[*]\[(?P<abbr>[^\\]*?)\][ ]?:[ ]*\n?[ ]*(?P<title>.*)$", lambda block: "*[" in block),
+    AbbrBlockprocessor: (  # Markdown 3.11.4 keeps the abbreviation to one line; both need "*["
+        "RE", (r"^[*]\[(?P<abbr>[^\\]*?)\][ ]?:[ ]*\n?[ ]*(?P<title>.*)$",
+               r"^[*]\[(?P<abbr>[^\\\n]*?)\][ ]?:[ ]*\n?[ ]*(?P<title>.*)$"), lambda block: "*[" in block),
     ReferenceProcessor: (
         "RE", r"^[ ]{0,3}\[([^\[\]]*)\]:[ ]*(?:\n[ ]*)?([^\s]+)[ ]*(?:\n[ ]*)?"
               r"""((["\'])(.*)\4[ ]*|\((.*)\)[ ]*)?$""",
@@ -86,7 +88,7 @@ def guard_for(processor: Any) -> Guard | None:
     attribute, expected, guard = known
     if attribute is not None:
         regex = getattr(processor, attribute, None)
-        if getattr(regex, "pattern", regex) != expected:
+        if getattr(regex, "pattern", regex) not in (expected if isinstance(expected, tuple) else (expected,)):
             return None
     return guard
 

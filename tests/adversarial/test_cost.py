@@ -166,9 +166,10 @@ def test_capped_input_is_reported_with_its_place(tmp_path: Path) -> None:
 
 def test_a_body_too_deep_to_convert_leaves_the_next_one_whole() -> None:
     """Running out of stack left the shared converter mid-parse: every later paragraph of
-    the build came out without its <p>."""
+    the build came out without its <p>. Emphasis nested 3,000 deep runs out of stack with
+    Markdown 3.11.3 and 3.11.4 (3.11.4 no longer does for 300 nested lists)."""
     with pytest.raises(MarkdownTooDeep):
-        render_markdown(HOSTILE["nested-lists"](), MarkdownOptions())
+        render_markdown("*a " * 3000 + "a*" * 3000, MarkdownOptions())
     assert render_markdown("Before.\n\nAfter.", MarkdownOptions()).html == "<p>Before.</p>\n<p>After.</p>"
 
 
