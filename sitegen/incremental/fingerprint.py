@@ -145,14 +145,19 @@ class Fingerprinter:
     def _begin(self) -> None:
         self._trail.append(set())
 
-    def _keep(self, entries: dict[int, Entry], value: Any, text: str, *read: str) -> str:
-        """Memo `value`'s text with the articles read since `_begin` (and `read`). A page's
-        paths are kept as a tuple (smaller: the memo outlives the build); an article's are
-        its own path, which `_recall` takes from it."""
+    def _end(self, *read: str) -> set[str]:
+        """The articles read since `_begin` (and `read`), which the digest around it read too."""
         paths = self._trail.pop()
         paths.update(read)
         if self._trail and paths:
             self._trail[-1].update(paths)
+        return paths
+
+    def _keep(self, entries: dict[int, Entry], value: Any, text: str, *read: str) -> str:
+        """Memo `value`'s text with the articles read since `_begin` (and `read`). A page's
+        paths are kept as a tuple (smaller: the memo outlives the build); an article's are
+        its own path, which `_recall` takes from it."""
+        paths = self._end(*read)
         if entries is self._outputs:
             self._seen.add(id(value))
             entries[id(value)] = (value, text, tuple(paths))
@@ -247,9 +252,7 @@ class Fingerprinter:
         text = "L" + digest(*(self.value(v) for v in value))
         if type(value) is tuple:  # a list could change between two pages; a tuple cannot
             return self._keep(self._memo, value, text)
-        paths = self._trail.pop()
-        if self._trail:
-            self._trail[-1].update(paths)
+        self._end()
         return text
 
     def _dataclass(self, value: Any) -> str:
@@ -308,8 +311,5 @@ class Fingerprinter:
         self._begin()
         attr = "taxonomies" if name == "taxonomy" else name
         text = name + "=" + digest(self.value(getattr(site, attr, None)))
-        paths = frozenset(self._trail.pop())
-        if self._trail:
-            self._trail[-1].update(paths)
-        self._site_parts[(id(site), name)] = (site, text, paths)
+        self._site_parts[(id(site), name)] = (site, text, frozenset(self._end()))
         return text
