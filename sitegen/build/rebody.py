@@ -30,7 +30,7 @@ from sitegen.build.render_pool import Environments
 from sitegen.build.session import BuildSession, LastSite
 from sitegen.config.settings import Config
 from sitegen.render.cite_downloads import CitationRecords
-from sitegen.render.contexts import ArticlePage, ParallelPage, StandalonePage
+from sitegen.render.contexts import ArticlePage, ParallelPage, StandalonePage, showing
 from sitegen.render.derived import citation_downloads
 from sitegen.render.templates import OutputPlan
 from sitegen.site.assemble import PageInput, body_fields
@@ -151,12 +151,9 @@ def _articles_of(planned: PlannedSite, paths: Any) -> list[Article]:
 
 def _described(plan: OutputPlan, paths: Any) -> OutputPlan:
     """The plan with its page's description made again from its article's, when the page
-    is an edited article's own (its description is the article's, else the site's)."""
+    is an edited article's own."""
     context = plan.context
     if not isinstance(context, ArticlePage | StandalonePage | ParallelPage) or context.article.source_path not in paths:
         return plan
-    description = context.article.description or context.site.description
-    if context.page.description == description:
-        return plan
-    page = dataclasses.replace(context.page, description=description)
-    return dataclasses.replace(plan, context=dataclasses.replace(context, page=page))
+    remade = showing(context, context.article)
+    return plan if remade.page is context.page else dataclasses.replace(plan, context=remade)

@@ -14,8 +14,8 @@ reach, is not declared here: it is inferred from the template's source, erring t
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
-from typing import Any
+from dataclasses import dataclass, fields, replace
+from typing import Any, TypeVar
 
 from sitegen.site.glossary import GlossaryTerm
 from sitegen.site.model import Article, Listing, PageMeta, Section, SiteView, Taxonomy, TaxonomyLink, Term
@@ -195,3 +195,20 @@ def _listing_values(listing: Listing) -> tuple[tuple[str, Any], ...]:
     """A listing's place in its list: its number, the list's size and its pages' URLs."""
     return (("number", listing.number), ("total_pages", listing.total_pages),
             ("total_items", listing.total_items), ("urls", listing.urls))
+
+
+ShowsArticle = TypeVar("ShowsArticle", bound=ArticlePage | StandalonePage | ParallelPage)
+
+
+def showing(context: ShowsArticle, article: Article) -> ShowsArticle:
+    """`context` with `article` (its own, with a new body) in its place, and the page's
+    description and language made again from it as planning makes them (render/routes.py
+    `meta`): the article's description, else the site's; the article's language, except
+    on a side-by-side page, which is in the site's. The preview of an edit and the kept
+    plan (build/rebody.py) both use it, so that neither page differs from a clean build's."""
+    description = article.description or context.site.description
+    lang = context.page.lang if isinstance(context, ParallelPage) else article.lang
+    page = context.page
+    if (page.description, page.lang) != (description, lang):
+        page = replace(page, description=description, lang=lang)
+    return replace(context, article=article, page=page)

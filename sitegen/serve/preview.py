@@ -28,7 +28,7 @@ from sitegen.config.settings import Config
 from sitegen.content.frontmatter import Document
 from sitegen.content.sources import read_source
 from sitegen.output.inplace import replace_pages
-from sitegen.render.contexts import ArticlePage, StandalonePage
+from sitegen.render.contexts import ArticlePage, StandalonePage, showing
 from sitegen.render.templates import OutputPlan, render_output
 from sitegen.site.assemble import PageInput, rebodied
 from sitegen.site.model import ArticleBody
@@ -108,6 +108,5 @@ def _plans_of(config: Config, last: LastSite, edit: _Edit) -> list[OutputPlan]:
         context = plan.context
         if isinstance(context, ArticlePage | StandalonePage) and context.article.source_path == path:
             article = rebodied(context.article, page, config, last.checked.glossary)
-            meta = replace(context.page, description=article.description, lang=article.lang)
-            plans.append(replace(plan, context=replace(context, article=article, page=meta)))
+            plans.append(replace(plan, context=showing(context, article)))
     return plans

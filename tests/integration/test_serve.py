@@ -348,6 +348,25 @@ def test_an_edit_to_the_text_shows_before_the_site_is_built_again(start: Callabl
     assert out.index("changed: showed") < out.index("changed: built")
 
 
+def test_a_previewed_page_without_a_description_of_its_own_has_the_sites(start: Callable[..., Live]) -> None:
+    """A body left with only a comment gives its article no description, so its page
+    carries the site's, as planning gives it; the preview shows the same page as the build
+    that follows (it once published an empty description until then)."""
+    live = start()
+    events = EventStream(live)
+    try:
+        first_token = events.wait_for("reload")
+        live.edit(SOURCE, article("First light", slug="first", body="<!-- to be written -->"))
+        events.wait_for("reload", lambda token: token != first_token)
+        _wait_for_output(live, "changed: showed 2019/first/index.html in ")
+        shown = (live.root / "public" / "2019" / "first" / "index.html").read_bytes()
+        _wait_for_output(live, "changed: built")
+    finally:
+        events.close()
+    assert b'<meta name="description" content="A test site.">' in shown
+    assert (live.root / "public" / "2019" / "first" / "index.html").read_bytes() == shown
+
+
 def test_a_previewed_edit_is_searchable_before_the_site_is_built_again(start: Callable[..., Live]) -> None:
     """After the preview's reload, the edited page's search shards are indexed from the live
     page before the full build (which keeps them): at 40,000 articles that build takes
