@@ -46,6 +46,13 @@ class Rebodied:
     edited: tuple[str, ...]  # the edited articles' source paths
     _undo: list[tuple[Article, dict[str, Any]]] = field(default_factory=list)
 
+    def change(self, article: Article, fields: dict[str, Any]) -> None:
+        """Set `article`'s `fields` in place (every list and feed holds that object), noting
+        the old values for `undo`."""
+        self._undo.append((article, {name: getattr(article, name) for name in fields}))
+        for name, value in fields.items():
+            object.__setattr__(article, name, value)
+
     def undo(self) -> None:
         """Put the articles' old bodies back (the build did not go live), and forget the
         list items rendered with the new ones."""
@@ -122,10 +129,7 @@ def _rebody(config: Config, last: LastSite, checked: CheckedSite, edited: dict[s
     before = last.planned
     last.envs.forget_rendered()
     for article in _articles_of(before, fields.keys()):
-        new = fields[article.source_path]
-        kept._undo.append((article, {name: getattr(article, name) for name in new}))
-        for name, value in new.items():
-            object.__setattr__(article, name, value)
+        kept.change(article, fields[article.source_path])
     sites = before.sites or (before.site,)
     cited = {site.language: CitationRecords.of(site, edited, before.cited.get(site.language)) for site in sites}
     remade = {item.output: item for item in citation_downloads(sites, config, page_outputs(checked), cited, edited)}

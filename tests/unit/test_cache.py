@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from sitegen.content.sources import FileStamp
-from sitegen.incremental.cache import SCHEMA_VERSION, BuildCache, decode_body, digest, encode_body
+from sitegen.incremental.cache import SCHEMA_VERSION, BuildCache, decode_body, digest, digest_prefix, encode_body
 
 
 def test_digest_separates_its_parts() -> None:
@@ -15,6 +15,16 @@ def test_digest_separates_its_parts() -> None:
     assert digest("a", b"b") == digest("a", "b")  # bytes and text of the same UTF-8 agree
     assert digest() != digest("")
     assert len(digest("x")) == 64
+
+
+def test_a_digest_prefix_gives_the_digest_of_all_the_parts() -> None:
+    """Fingerprints made through a prefix must equal those digest() makes, or a kept page
+    would be rendered again (or, worse, two formats could collide)."""
+    finish = digest_prefix("base", "config: ä")
+    assert finish("a.bib", "") == digest("base", "config: ä", "a.bib", "")
+    assert finish() == digest("base", "config: ä")
+    assert finish("ab", "c") != finish("a", "bc")
+    assert digest_prefix()("x") == digest("x")
 
 
 def test_everything_stored_is_read_back_by_the_next_build(tmp_path: Path) -> None:
