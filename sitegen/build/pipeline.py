@@ -28,7 +28,7 @@ from sitegen.build.planning import PlannedSite, plan_site
 from sitegen.build.rebody import Rebodied, rebodied_site
 from sitegen.build.render_pool import Environments, RenderOutcome, render_plans
 from sitegen.build.session import BuildSession, LastSite
-from sitegen.build.url_history import UrlHistory, UrlMoves, load_history, plan_moves, save_history
+from sitegen.build.url_history import HistoryMemo, UrlHistory, UrlMoves, load_history, plan_moves, save_history
 from sitegen.build.workers import worker_count
 from sitegen.cancelling import cancel_point, cancellable
 from sitegen.config.folders import folder_problems
@@ -137,7 +137,7 @@ def _build_locked(config: Config, options: BuildOptions) -> BuildReport:
         inputs = input_digest(config, tree, templates, engine_fingerprint(), options.keep_foreign)
         history_copy = cache.folder if cache.enabled else None
         cancel_point()
-        history = load_history(config, history_copy)
+        history = load_history(config, history_copy, _history_memo(options.session))
         # serve's first build plans the site even when it stands: edits are previewed from it
         last = output_stands(cache, state, digest(inputs, history.digest()), options.now, config.root)
         if last is not None and (options.session is None or options.session.last is not None):
@@ -160,6 +160,15 @@ def _build_locked(config: Config, options: BuildOptions) -> BuildReport:
         cache.close()
     return replace(written, seconds=time.perf_counter() - started, moved=tuple(sorted(moves.moved)),
                    forgotten=moves.forgotten)
+
+
+def _history_memo(session: BuildSession | None) -> HistoryMemo | None:
+    """serve's memo of the URL history its last build read (url_history.HistoryMemo)."""
+    if session is None:
+        return None
+    if session.history is None:
+        session.history = HistoryMemo()
+    return session.history
 
 
 def _remember(cache: BuildCache, made: LastBuild, search_pending: bool, session: BuildSession | None) -> None:
@@ -188,7 +197,8 @@ def _render_and_swap(config: Config, options: BuildOptions, stores: tuple[BuildC
     try:
         fingerprinter = page_fingerprinter(config, envs.default, planned, checked, templates,
                                            kept=_kept_prints(options.session, kept))
-        previous = cache.page_fingerprints()
+        table = cache.page_rows(options.session.pages if options.session is not None else None)
+        previous = cache.page_fingerprints(table)
         timings["templates"] = time.perf_counter() - clock
         staged = _output(config, options, cache, state)
         every = [page.content.key for page in checked.pages] if fingerprinter.full_articles else None
@@ -200,12 +210,13 @@ def _render_and_swap(config: Config, options: BuildOptions, stores: tuple[BuildC
             envs.release()
         raise
     clock = time.perf_counter()
-    cache.put_page_fingerprints(rendered.fingerprints)
+    pages = cache.put_page_fingerprints(rendered.fingerprints, table)
     timings["swap"] += time.perf_counter() - clock
     if options.session is not None:
         options.session.keep_last(LastSite(repr(config), checked, planned, envs, templates, config,
                                            bool(moves.moved), fingerprinter.memo()))
         options.session.unindexed = (options.session.unindexed | rendered.changed) if pending else set()
+        options.session.pages = pages
     return BuildReport(len(planned.plans), len(staged.outputs), report, checked.warnings, 0.0, timings,
                        rendered.rendered, (rendered.derived_made, len(planned.derived)),
                        search_pending=pending)

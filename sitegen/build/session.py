@@ -37,12 +37,13 @@ if TYPE_CHECKING:
     from sitegen.build.loading import CheckedSite
     from sitegen.build.planning import PlannedSite
     from sitegen.build.render_pool import Environments
+    from sitegen.build.url_history import HistoryMemo
     from sitegen.build.workers import SourceProcessor, SourceResult
     from sitegen.config.settings import Config
     from sitegen.content.frontmatter import Document
     from sitegen.content.urls import Route
     from sitegen.errors import Diagnostic
-    from sitegen.incremental.cache import BuildCache
+    from sitegen.incremental.cache import BuildCache, PageRows
     from sitegen.incremental.fingerprint import FingerprintMemo
     from sitegen.incremental.unchanged import LastBuild
     from sitegen.render.templates import OutputPlan
@@ -122,6 +123,8 @@ class BuildSession:
     unindexed: set[str] = field(default_factory=set)
     caught_up: LastBuild | None = None  # what to remember once search has caught up
     bodies: BodyStore | None = None  # the body store of every build (body_store)
+    pages: PageRows | None = None  # the cache's pages table as the last build left it (cache.page_rows)
+    history: HistoryMemo | None = None  # the URL history the last build read (pipeline.load_history)
 
     def body_store(self, cache: BuildCache) -> BodyStore:
         """The store a build's articles read their bodies from: one for the whole session,

@@ -38,7 +38,7 @@ def build_options(documents: list[Document]) -> dict[str, BuildOptions]:
     options: dict[str, BuildOptions] = {}
     for doc in with_cancel_points(documents):
         values: dict[str, Any] = {}
-        for folder in _ancestors(_folder(doc)):
+        for folder in _ancestors(_folder(doc)) if cascades else ():  # most sites cascade none
             values.update(cascades.get(folder, {}))
         values.update(_own(doc.meta.params))
         if values:

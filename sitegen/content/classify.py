@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from pathlib import PurePosixPath
 
+from sitegen.content.paths import path_folders, path_parent, path_stem, path_suffix
 from sitegen.errors import Diagnostic
 
 PAGE_SUFFIXES = (".md", ".markdown")
@@ -60,33 +60,30 @@ class ContentRules:
         self.ignores = ignores
         self.bundles: set[str] = set()
         for absolute, rel in files:
-            pure = PurePosixPath(rel)
-            if pure.stem == BUNDLE_INDEX and len(pure.parts) > 1 and self._is_page(absolute, pure.suffix):
-                self.bundles.add(pure.parent.as_posix())
+            if "/" in rel and path_stem(rel) == BUNDLE_INDEX and self._is_page(absolute, path_suffix(rel)):
+                self.bundles.add(path_parent(rel))
 
     def kind(self, absolute: str, rel: str) -> str:
-        """PAGE, RESOURCE (published as is) or SKIP."""
-        pure = PurePosixPath(rel)
-        suffix = pure.suffix.lower()
-        if suffix in NEVER_PUBLISHED or self.ignored(pure):
+        """PAGE, RESOURCE (published as is) or SKIP. (Asked of every file at every build:
+        string splits, not path objects, content/paths.py.)"""
+        suffix = path_suffix(rel).lower()
+        if suffix in NEVER_PUBLISHED or self.ignored(rel):
             return SKIP
-        bundle = self.bundle_of(pure)
-        if bundle is not None and not (pure.parent.as_posix() == bundle and pure.stem == BUNDLE_INDEX):
+        bundle = self.bundle_of(rel)
+        if bundle is not None and not (path_parent(rel) == bundle and path_stem(rel) == BUNDLE_INDEX):
             return SKIP if suffix in PAGE_SUFFIXES else RESOURCE
         return PAGE if self._is_page(absolute, suffix) else RESOURCE
 
-    def bundle_of(self, pure: PurePosixPath) -> str | None:
+    def bundle_of(self, rel: str) -> str | None:
         """The outermost leaf bundle folder holding this file, if any."""
-        for parent in reversed(pure.parents):
-            folder = parent.as_posix()
-            if folder in self.bundles:
-                return folder
-        return None
+        if not self.bundles:
+            return None
+        return next((folder for folder in path_folders(rel) if folder in self.bundles), None)
 
-    def ignored(self, pure: PurePosixPath) -> bool:
+    def ignored(self, rel: str) -> bool:
         if not self.ignores:
             return False
-        candidates = [pure.as_posix(), *(p.as_posix() for p in pure.parents if p.as_posix() != ".")]
+        candidates = [rel, *reversed(path_folders(rel))]
         return any(pattern.search(candidate) for pattern in self.ignores for candidate in candidates)
 
     @staticmethod

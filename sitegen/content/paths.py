@@ -1,4 +1,4 @@
-"""PurePosixPath's `name`, `stem` and `parent` of a content path, from string splits.
+"""PurePosixPath's `name`, `stem`, `suffix`, `parent` and `parents` of a content path, from string splits.
 
 A build asks these of every source, several times, and making a path object for each of
 40,000 sources was about a second of every `serve` build. Content paths come from the
@@ -19,6 +19,20 @@ def path_stem(path: str) -> str:
     name = path_name(path)
     dot = name.rfind(".")
     return name[:dot] if 0 < dot < len(name) - 1 else name
+
+
+def path_suffix(path: str) -> str:
+    """The last part's last suffix: "2019/x.en.md" -> ".md"; "", for ".hidden" or "a."."""
+    name = path_name(path)
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def path_folders(path: str) -> list[str]:
+    """Every folder above the path, outermost first, without the top:
+    "a/b/x.md" -> ["a", "a/b"] (pathlib's parents but ".", reversed)."""
+    parts = path.split("/")[:-1]
+    return ["/".join(parts[:n]) for n in range(1, len(parts) + 1)]
 
 
 def path_parent(path: str) -> str:

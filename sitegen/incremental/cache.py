@@ -29,6 +29,7 @@ import sqlite3
 import stat
 import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -130,6 +131,16 @@ def decode_body(data: Any) -> Body | None:
         return None
     ok = version == BODY_FORMAT and type(html) is str and type(toc) is str
     return (html, toc) if ok else None
+
+
+@dataclass(frozen=True)
+class PageRows:
+    """The pages table as a build found or left it: its rows, by output file, and their
+    checksum (its meta entry). serve keeps the last build's, so that the next build need
+    neither read the table nor write every row of it again."""
+
+    checksum: str  # "" for an empty table, or one not read
+    rows: dict[str, str]
 
 
 class BuildCache:
@@ -256,20 +267,41 @@ class BuildCache:
             self._write("INSERT OR REPLACE INTO meta VALUES (?, ?, ?)",
                         [sealed(key, value) for key, value in sorted(values.items())])
 
-    def page_fingerprints(self) -> dict[str, str]:
+    def page_rows(self, known: PageRows | None = None) -> PageRows:
+        """The pages table: `known` (what serve's last build left in it) while the table's
+        checksum is still known's, else read whole. At 40,000 articles the table has
+        190,000 rows, which each edit's build read and wrote whole."""
+        if self.db is None:
+            return PageRows("", {})
+        if known is not None and known.checksum and self.get_meta(WHOLE_TABLES["pages"]) == known.checksum:
+            return known
+        rows = self._whole("pages")
+        return PageRows(table_checksum(rows) if rows else "", dict(rows))
+
+    def page_fingerprints(self, table: PageRows | None = None) -> dict[str, str]:
         """Output file -> fingerprint of the inputs it was last rendered from; not the pages
         written over since by something other than a build (`mark_stale`): a build renders
-        those again, whatever their inputs."""
-        fingerprints = dict(self._whole("pages"))
+        those again, whatever their inputs. `table`: the table as page_rows found it."""
+        fingerprints = dict((table or self.page_rows()).rows)
         for rel in self.stale_pages():
             fingerprints.pop(rel, None)
         return fingerprints
 
-    def put_page_fingerprints(self, fingerprints: dict[str, str]) -> None:
-        """A build's fingerprints, of every page it made: none is stale any more."""
-        if self.db is not None:
-            self._replace_all("pages", sorted(fingerprints.items()))
-            self.put_meta({STALE_PAGES: "[]"})
+    def put_page_fingerprints(self, fingerprints: dict[str, str], before: PageRows | None = None) -> PageRows | None:
+        """A build's fingerprints, of every page it made: none is stale any more. With
+        `before` (the table as this build found it) holding the same pages, only the rows
+        that changed are written. Returns the table as it now is, None if unknown."""
+        if self.db is None:
+            return None
+        rows = sorted(fingerprints.items())  # in order already (render_pool._outcome): cheap
+        summed = table_checksum(rows)
+        if before is not None and before.checksum and before.rows.keys() == fingerprints.keys():
+            changed = [(value, key) for key, value in rows if before.rows[key] != value]
+            done = self._update("pages", "UPDATE pages SET fingerprint = ? WHERE output = ?", changed, summed)
+        else:
+            done = self._replace_all("pages", rows, summed)
+        self.put_meta({STALE_PAGES: "[]"})
+        return PageRows(summed, fingerprints) if done and rows else None
 
     def stale_pages(self) -> set[str]:
         raw = self.get_meta(STALE_PAGES)
@@ -313,8 +345,9 @@ class BuildCache:
         except sqlite3.Error as exc:
             self._rollback(exc)
 
-    def _replace_all(self, table: str, rows: list[tuple[Any, ...]]) -> None:
-        """Make `rows` the whole table, and their checksum its entry in meta, in one transaction."""
+    def _replace_all(self, table: str, rows: list[tuple[Any, ...]], summed: str | None = None) -> bool:
+        """Make `rows` the whole table, and their checksum (`summed`, if worked out) its
+        entry in meta, in one transaction; whether it was written."""
         assert self.db is not None
         try:
             self.db.execute("BEGIN")
@@ -323,10 +356,26 @@ class BuildCache:
                 marks = ",".join("?" * len(rows[0]))
                 self.db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
             self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?, ?)",
-                            sealed(WHOLE_TABLES[table], table_checksum(rows)))
+                            sealed(WHOLE_TABLES[table], summed or table_checksum(rows)))
             self.db.execute("COMMIT")
         except sqlite3.Error as exc:
             self._rollback(exc)
+            return False
+        return True
+
+    def _update(self, table: str, sql: str, changes: list[tuple[Any, ...]], summed: str) -> bool:
+        """Change rows in place (`sql`, once per change), keeping their order (rowid), and
+        put `summed`, the checksum of the whole table after, in meta; whether written."""
+        assert self.db is not None
+        try:
+            self.db.execute("BEGIN")
+            self.db.executemany(sql, changes)
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?, ?)", sealed(WHOLE_TABLES[table], summed))
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback(exc)
+            return False
+        return True
 
     def _write(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         assert self.db is not None

@@ -12,12 +12,18 @@ from __future__ import annotations
 import json
 import shutil
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from lxml import html as lxml_html
 
+from sitegen.build.pipeline import build
+from sitegen.build.session import BuildSession
+from sitegen.build.url_history import HEADER, Entry, HistoryMemo, load_history, render_history
+from sitegen.config.settings import load_config
+from sitegen.errors import BuildFailed, ContentError
 from tests.support.server import serve_directory
 from tests.support.sites import article, build_site, read_tree, run_cli, write_site
 
@@ -431,3 +437,50 @@ def test_a_page_inside_the_search_index_is_an_error(tmp_path: Path) -> None:
         "build keeps the search index\n"
         "  hint: choose another url (pagefind/ is the search index's folder while search.enabled "
         "is true)\n")
+
+
+# -- serve's builds: the history is parsed again only when a text changed ---------------
+
+def _session_build(root: Path, session: BuildSession) -> None:
+    build(load_config(root), now=datetime.now(UTC), session=session)
+
+
+def test_a_session_parses_an_unchanged_history_once_and_an_edited_one_again(tmp_path: Path) -> None:
+    """serve keeps the history its last build read (url_history.HistoryMemo); a history
+    edited between two of its builds (a merge, a contributor) is read and checked again."""
+    root = site(tmp_path, {"content/2019/x.md": article("X", slug="x")})
+    session = BuildSession()
+    _session_build(root, session)
+    config = load_config(root)
+    memo = HistoryMemo()
+    first = load_history(config, root / ".cache", memo)
+    assert load_history(config, root / ".cache", memo) is first
+    assert first.entries.keys() == {"/2019/x/"}
+    with (root / HISTORY).open("a", encoding="utf-8") as history:
+        history.write('["/2018/gone/", "2018/gone.md"]\n')
+    assert load_history(config, root / ".cache", memo).entries.keys() == {"/2019/x/", "/2018/gone/"}
+    (root / "content/2019/x.md").write_text(article("X", slug="x", body="Edited."), encoding="utf-8")
+    with pytest.raises(BuildFailed) as failed:
+        _session_build(root, session)
+    assert "/2018/gone/ would answer 404" in str(failed.value.diagnostics[0])
+    with (root / HISTORY).open("a", encoding="utf-8") as history:
+        history.write("not a line\n")
+    with pytest.raises(ContentError):
+        _session_build(root, session)
+
+
+@pytest.mark.parametrize("name", ["plain", 'quote"d', "back\\slash", "tab\there", "日本語", "bad\udcffbyte",
+                                  "del\x7f", "line\u2028sep"])
+def test_each_history_line_is_what_json_writes(name: str) -> None:
+    """Lines are written without json.dumps when nothing needs escaping; they must be the
+    bytes json.dumps gives (UTF-8, escaped to ASCII for a name that is not UTF-8)."""
+    entries = {f"/{name}/": Entry(f"2019/{name}.md"), f"/{name}-old/": Entry("2019/y.md", removed=True)}
+    lines = render_history(entries).split("\n")[HEADER.count("\n"):-1]  # U+2028 is no line end here
+    expected = []
+    for url, entry in sorted(entries.items()):
+        value = [url, entry.source, "removed"] if entry.removed else [url, entry.source]
+        line = json.dumps(value, ensure_ascii=False)
+        expected.append(json.dumps(value) if "\udcff" in name else line)
+    assert lines == expected
+    assert [json.loads(line) for line in lines] == [
+        [u, e.source, *(["removed"] if e.removed else [])] for u, e in sorted(entries.items())]

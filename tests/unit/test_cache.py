@@ -7,7 +7,15 @@ import sqlite3
 from pathlib import Path
 
 from sitegen.content.sources import FileStamp
-from sitegen.incremental.cache import SCHEMA_VERSION, BuildCache, decode_body, digest, digest_prefix, encode_body
+from sitegen.incremental.cache import (
+    SCHEMA_VERSION,
+    BuildCache,
+    PageRows,
+    decode_body,
+    digest,
+    digest_prefix,
+    encode_body,
+)
 
 
 def test_digest_separates_its_parts() -> None:
@@ -98,3 +106,30 @@ def test_the_cache_folder_holds_the_spare_site(tmp_path: Path) -> None:
     cache = BuildCache(tmp_path / "cache")
     assert cache.spare_site() == tmp_path / "cache" / "spare-site"
     cache.close()
+
+
+def test_a_known_pages_table_is_neither_read_nor_written_whole_again(tmp_path: Path) -> None:
+    """serve keeps the pages table its last build left (PageRows). The next build trusts it
+    while the table's checksum is unchanged, writes only the rows that changed, and leaves
+    a table that a build without that memory reads back whole, checksum and all."""
+    cache = BuildCache(tmp_path / "cache")
+    first = cache.put_page_fingerprints({"a/index.html": "1", "b/index.html": "2", "c.xml": "3"})
+    assert first is not None
+    cache.close()
+    again = BuildCache(tmp_path / "cache")
+    assert again.page_rows(first) is first  # not read
+    second = again.put_page_fingerprints({"a/index.html": "1", "b/index.html": "2-edited", "c.xml": "3"}, first)
+    again.close()
+    with sqlite3.connect(tmp_path / "cache" / "build.sqlite3") as db:
+        assert db.execute("SELECT output, fingerprint FROM pages ORDER BY rowid").fetchall() == [
+            ("a/index.html", "1"), ("b/index.html", "2-edited"), ("c.xml", "3")]
+        db.execute("UPDATE pages SET fingerprint = 'forged' WHERE output = 'c.xml'")  # checksum left alone
+    third = BuildCache(tmp_path / "cache")
+    assert third.page_rows(second) is second  # the memory still matches the checksum ...
+    assert third.page_rows() == PageRows("", {})  # ... but the forged table is not trusted when read
+    third.put_page_fingerprints({"a/index.html": "1", "d/index.html": "4"}, second)  # other pages: all rewritten
+    third.close()
+    fourth = BuildCache(tmp_path / "cache")
+    assert fourth.page_fingerprints() == {"a/index.html": "1", "d/index.html": "4"}
+    assert fourth.page_rows(second).rows == {"a/index.html": "1", "d/index.html": "4"}  # the memory is out of date
+    fourth.close()
