@@ -127,7 +127,8 @@ def _build_locked(config: Config, options: BuildOptions) -> BuildReport:
     """The build itself, under the lock: nothing else touches the output or the cache."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
-    state = open_output(config.path("output"), config.paths.output, options.keep_foreign)
+    state = open_output(config.path("output"), config.paths.output, options.keep_foreign,
+                        memo=options.session.folders if options.session is not None else None)
     cache = BuildCache(config.path("cache") if options.use_cache else None)
     # the build's converted bodies: loaded for the pages it renders (serve keeps one store)
     bodies = options.session.body_store(cache) if options.session is not None else BodyStore(cache)

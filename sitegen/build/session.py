@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from sitegen.incremental.bodies import BodyStore
+from sitegen.output.ownership import FolderMemo
 
 if TYPE_CHECKING:
     from sitegen.build.loading import CheckedSite
@@ -123,6 +124,7 @@ class BuildSession:
     unindexed: set[str] = field(default_factory=set)
     caught_up: LastBuild | None = None  # what to remember once search has caught up
     bodies: BodyStore | None = None  # the body store of every build (body_store)
+    folders: FolderMemo = field(default_factory=FolderMemo)  # the output's folders as last surveyed
     pages: PageRows | None = None  # the cache's pages table as the last build left it (cache.page_rows)
     history: HistoryMemo | None = None  # the URL history the last build read (pipeline.load_history)
 
