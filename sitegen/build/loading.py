@@ -376,10 +376,18 @@ class _Stages:
         # result is never stored): that alone must not prune the second pass's stored bodies,
         # which are current while no source changes (their key holds every source's digest).
         if any(not self.known[key].needs_site for key in self.fresh):
-            cache.prune_sources(set(self.keys))
+            self._prune(cache)
         if self.session is not None:
             self.session.remember_results({k: self.known[k] for k in self.keys})
         return [(k, self.known[k]) for k in self.keys]
+
+    def _prune(self, cache: BuildCache) -> None:
+        """Forget the stored results no source uses; in a session that has pruned once, only
+        its last build's keys can have gone (see BuildCache.prune_sources)."""
+        session = self.session
+        cache.prune_sources(set(self.keys), session.results.keys() if session is not None and session.pruned else None)
+        if session is not None:
+            session.pruned = True
 
 
 def _needs_converting(result: SourceResult, refs: RefIndex, config: Config) -> bool:

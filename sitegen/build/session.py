@@ -125,6 +125,7 @@ class BuildSession:
     caught_up: LastBuild | None = None  # what to remember once search has caught up
     bodies: BodyStore | None = None  # the body store of every build (body_store)
     folders: FolderMemo = field(default_factory=FolderMemo)  # the output's folders as last surveyed
+    pruned: bool = False  # the cache's stored results pruned whole once (loading._Stages._prune)
     pages: PageRows | None = None  # the cache's pages table as the last build left it (cache.page_rows)
     history: HistoryMemo | None = None  # the URL history the last build read (pipeline.load_history)
 

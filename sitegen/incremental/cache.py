@@ -28,7 +28,7 @@ import os
 import sqlite3
 import stat
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -329,18 +329,26 @@ class BuildCache:
             return []
         return rows if self.get_meta(WHOLE_TABLES[table]) == table_checksum(rows) else []
 
-    def prune_sources(self, keep: set[str]) -> None:
+    def prune_sources(self, keep: set[str], among: Collection[str] | None = None) -> None:
         """Forget entries no current source uses, so the cache does not grow forever; rows
-        whose key is not even text go too (by rowid, which any row has)."""
+        whose key is not even text go too (by rowid, which any row has). `among`: the only
+        keys that can have gone (serve's, once it has pruned the whole table: reading every
+        key of both tables again took 0.1 s of each edit's build at 40,000 articles)."""
         if self.db is None:
             return
         try:
-            stale = {table: [(rowid,) for rowid, key in self.db.execute(f"SELECT rowid, key FROM {table}")
-                             if key not in keep] for table in ("sources", "bodies")}
+            if among is not None:
+                gone = [(key,) for key in among if key not in keep]
+                stale = {table: gone for table in ("sources", "bodies")}
+                where = "key"
+            else:
+                stale = {table: [(rowid,) for rowid, key in self.db.execute(f"SELECT rowid, key FROM {table}")
+                                 if key not in keep] for table in ("sources", "bodies")}
+                where = "rowid"
             if any(stale.values()):
                 self.db.execute("BEGIN")
                 for table, rows in stale.items():
-                    self.db.executemany(f"DELETE FROM {table} WHERE rowid = ?", rows)
+                    self.db.executemany(f"DELETE FROM {table} WHERE {where} = ?", rows)
                 self.db.execute("COMMIT")
         except sqlite3.Error as exc:
             self._rollback(exc)

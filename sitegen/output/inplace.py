@@ -90,7 +90,9 @@ class InPlaceOutput(StagedOutput):
         if foreign and not self.keep_foreign:
             raise BuildFailed(foreign_diagnostics(foreign, self.shown))
         self._refuse_clashes(foreign)
-        write_manifest(self.out_dir, set(state.made) | self.outputs)  # every file that may be ours
+        same = self.outputs == state.made  # an edit to text: the manifest already says it (250,000 lines)
+        if not same:
+            write_manifest(self.out_dir, set(state.made) | self.outputs)  # every file that may be ours
         gone = sorted(state.made - self.outputs)
         for rel in gone:
             clear_path(os.path.join(self.out_dir, rel))
@@ -98,7 +100,8 @@ class InPlaceOutput(StagedOutput):
             self._move_in(rel)
             if number == 0:
                 checkpoint("in-place-moving")
-        write_manifest(self.out_dir, self.outputs)
+        if not same:
+            write_manifest(self.out_dir, self.outputs)
         _remove_empty_folders(self.out_dir, {rel.rsplit("/", 1)[0] for rel in gone if "/" in rel})
         remove_tree(str(self.staging))
         return WriteReport(self.written, self.unchanged, tuple(r for r in gone if r in state.files), tuple(foreign))

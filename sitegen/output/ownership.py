@@ -21,6 +21,7 @@ import os
 import stat
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from sitegen.cancelling import cancel_point
@@ -46,8 +47,9 @@ class OutputState:
     made: frozenset[str]  # the files the last build wrote (its manifest)
     plain: frozenset[str] = frozenset()  # those the survey's walk saw as plain files, not links
 
-    @property
+    @cached_property
     def foreign(self) -> frozenset[str]:
+        """Files the build did not make (worked out once: 250,000 names at 40,000 articles)."""
         return self.files - self.made
 
 

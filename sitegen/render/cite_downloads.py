@@ -70,11 +70,19 @@ def citation_files(site: SiteView, config: Config, outputs: Mapping[str, str] | 
         cancel_point()  # serve's build stops here when a newer edit arrives (sitegen/cancelling.py)
         if only is None or article.source_path in only:
             files += _article_files(article, site, outputs, cited)
+    urls = _terms_of(site, only) if only is not None else set()
     for taxonomy in site.taxonomies:
         for term in taxonomy.terms:
-            if only is None or any(a.source_path in only for a in term.articles):
+            if only is None or (term.url in urls and any(a.source_path in only for a in term.articles)):
                 files += _term_files(taxonomy.plural, term, site, cited)
     return files
+
+
+def _terms_of(site: SiteView, only: Collection[str]) -> set[str]:
+    """The URLs of the terms these articles carry: the only terms whose files can show
+    them (looking through every term's articles took 0.2 s of an edit's build at 40,000)."""
+    return {ref.url for article in (*site.articles, *site.pages) if article.source_path in only
+            for refs in article.terms.values() for ref in refs}
 
 
 def _article_files(article: Article, site: SiteView, outputs: Mapping[str, str] | None,

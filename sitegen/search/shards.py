@@ -39,6 +39,13 @@ class IndexedPage:
     segmented: bool
 
 
+_PAGES = "\ue000pages\ue000"  # where a stamp's pages go (a private-use character: never in settings)
+
+
+def _string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
 @dataclass(frozen=True)
 class Shard:
     """One bundle: the pages of one family whose path hashes to `number`."""
@@ -59,10 +66,16 @@ class Shard:
         return f"{BUNDLE_DIR}/{self.language}/{self.number}"
 
     def stamp(self, settings: dict[str, object]) -> bytes:
-        """What the bundle is made of: same stamp, same bundle, so the old one is kept."""
-        record = {**settings, "language": self.language,
-                  "pages": [[p.output, p.digest, p.segmented] for p in self.pages]}
-        return (json.dumps(record, sort_keys=True, indent=0, ensure_ascii=False) + "\n").encode("utf-8")
+        """What the bundle is made of: same stamp, same bundle, so the old one is kept.
+
+        The bytes of json.dumps(record, sort_keys=True, indent=0, ensure_ascii=False), with
+        the pages written here: with an indent, json encodes in Python, and the stamps of
+        40,000 pages took 0.15 s of every build (tests/unit/test_search_shards.py)."""
+        record = {**settings, "language": self.language, "pages": _PAGES}
+        text = json.dumps(record, sort_keys=True, indent=0, ensure_ascii=False)
+        pages = ",\n".join(f"[\n{_string(p.output)},\n{_string(p.digest)},\n{'true' if p.segmented else 'false'}\n]"
+                           for p in self.pages)
+        return (text.replace(f'"{_PAGES}"', f"[\n{pages}\n]" if pages else "[]", 1) + "\n").encode("utf-8")
 
 
 def has_han_or_kana(text: str) -> bool:

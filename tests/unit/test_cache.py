@@ -133,3 +133,16 @@ def test_a_known_pages_table_is_neither_read_nor_written_whole_again(tmp_path: P
     assert fourth.page_fingerprints() == {"a/index.html": "1", "d/index.html": "4"}
     assert fourth.page_rows(second).rows == {"a/index.html": "1", "d/index.html": "4"}  # the memory is out of date
     fourth.close()
+
+
+def test_pruning_among_known_keys_forgets_only_those_gone(tmp_path: Path) -> None:
+    """serve prunes the whole table once, then only among its last build's keys."""
+    cache = BuildCache(tmp_path / "cache")
+    body = encode_body(("<p>b</p>", ""))
+    cache.put_sources({k: b"r" for k in ("k1", "k2", "k3", "old")}, {k: body for k in ("k1", "k2")})
+    cache.prune_sources({"k1", "k3", "new"}, among=["k1", "k2"])
+    assert cache.get_sources(["k1", "k2", "k3", "old"]).keys() == {"k1", "k3", "old"}  # "old" was not among them
+    assert cache.get_bodies(["k1", "k2"]).keys() == {"k1"}
+    cache.prune_sources({"k1"})
+    assert cache.get_sources(["k1", "k2", "k3", "old"]).keys() == {"k1"}
+    cache.close()

@@ -137,6 +137,18 @@ def test_the_stamp_names_everything_that_shapes_a_shard() -> None:
     assert shard.folder == "pagefind/en/3"
 
 
+@pytest.mark.parametrize("pages", [
+    (), (IndexedPage("a/index.html", "d1", False),),
+    (IndexedPage('x"y/日本/index.html', "d2", True), IndexedPage("b\\c\x01", "", False))])
+def test_a_stamp_has_the_bytes_json_gives_it(pages: tuple[IndexedPage, ...]) -> None:
+    """Stamps are written without json's indenting encoder; they must keep its bytes, or
+    every published shard would be indexed again after an upgrade."""
+    settings = {"pagefind": "1.6.0", "exclude": ["a", 'b"c'], "kinds": ["article", "page"]}
+    shard = Shard("ja", 3, pages)
+    record = {**settings, "language": "ja", "pages": [[p.output, p.digest, p.segmented] for p in pages]}
+    assert shard.stamp(settings) == (json.dumps(record, sort_keys=True, indent=0, ensure_ascii=False) + "\n").encode()
+
+
 def test_the_shard_list_names_each_familys_bundles_in_order() -> None:
     shards = plan_shards(_pages(600), "en", "ja")
     listed = json.loads(shard_list(shards))
