@@ -102,7 +102,10 @@ def _searchable(config: Config, session: BuildSession) -> LastSite | None:
 
 
 def _searched(config: Config, last: LastSite, edited: Mapping[str, str]) -> Fingerprinter:
-    return page_fingerprinter(config, last.envs.default, last.planned, last.checked, last.templates, edited)
+    """The search digests of the last build's pages, `edited` (previewed since) aside,
+    taken from that build's fingerprints where they stand (FingerprintMemo.searched)."""
+    kept = (last.prints, frozenset(edited)) if last.prints is not None else None
+    return page_fingerprinter(config, last.envs.default, last.planned, last.checked, last.templates, edited, kept)
 
 
 def _index_live(config: Config, plans: Sequence[OutputPlan], searched: Fingerprinter, changed: set[str],

@@ -83,6 +83,7 @@ class FingerprintMemo:
     outputs: dict[int, Entry]  # plans and derived files, by id
     site_parts: dict[tuple[int, str], Entry]
     articles: dict[int, Entry]  # each article's fields without its body: `site` parts list them all
+    searched: dict[int, Entry]  # the pages' search digests (`searched`), by plan id
 
 
 class Fingerprinter:
@@ -101,6 +102,7 @@ class Fingerprinter:
         self._memo: dict[int, Entry] = {}  # id -> entry
         self._holders: dict[int, Entry] = {}  # the same, for terms and sections
         self._outputs: dict[int, Entry] = {}  # the same, for plans and derived files
+        self._searched: dict[int, Entry] = {}  # the same, for the pages' search digests
         self._trail: list[set[str]] = []  # the articles read by each digest being made, innermost last
         self._seen: set[int] = set()  # ids of the entries this build used (the memo it passes on)
         self._shared: Any = None  # the hash of base and config, for derived files (`_plain`)
@@ -117,6 +119,7 @@ class Fingerprinter:
         self._site_parts.update((key, entry) for key, entry in kept.site_parts.items()
                                 if edited.isdisjoint(entry[2]))
         self._memo.update((key, entry) for key, entry in kept.articles.items() if entry[0].source_path not in edited)
+        self._searched.update((key, entry) for key, entry in kept.searched.items() if edited.isdisjoint(entry[2]))
 
     def memo(self) -> FingerprintMemo:
         """What this build worked out, for the next build (see FingerprintMemo): the pages
@@ -125,7 +128,7 @@ class Fingerprinter:
         outputs = {key: entry for key, entry in self._outputs.items() if key in seen}
         articles = {key: entry for key, entry in self._memo.items() if type(entry[0]) is Article}
         return FingerprintMemo(self.env, self.site, self.base, self.config, self.full_articles, self._uses,
-                               outputs, self._site_parts, articles)
+                               outputs, self._site_parts, articles, self._searched)
 
     def _recall(self, entries: dict[int, Entry], value: Any) -> str | None:
         """The memo's text for `value`, noting the articles it read; None if not known."""
@@ -188,10 +191,18 @@ class Fingerprinter:
 
     def searched(self, plan: OutputPlan) -> str:
         """What a page's search entry is made from: its own article (body included), its
-        URL, language and template set, not its neighbours, related articles or lists."""
+        URL, language and template set, not its neighbours, related articles or lists.
+        Once per plan object and session (FingerprintMemo.searched): every build asks it of
+        every page, 40,000 digests of whole articles at 40,000."""
+        known = self._searched.get(id(plan))
+        if known is not None and known[0] is plan:
+            return known[1]
         context = plan.context
-        return digest(self.base, plan.template, plan.output, context.page.kind, context.page.lang,
-                      context.page.url, *(self.primary(article) for article in context.deps().full))
+        full = context.deps().full
+        text = digest(self.base, plan.template, plan.output, context.page.kind, context.page.lang,
+                      context.page.url, *(self.primary(article) for article in full))
+        self._searched[id(plan)] = (plan, text, tuple(article.source_path for article in full))
+        return text
 
     def derived(self, item: DerivedFile) -> str:
         """A derived file's: the config, its articles with their bodies, and its `extra`."""

@@ -180,11 +180,13 @@ def test_a_new_edit_cancelling_the_kept_plan_half_way_puts_the_old_bodies_back(t
     assert (kept.summary, kept.description, kept.word_count) == before
 
 
-def test_the_kept_fingerprints_are_those_of_the_pages_not_showing_the_edit(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("name", "edited"), [("summary", "content/2019/only.md"),  # a new page description
+                                              ("heading", "content/2019/bases.md")])  # the same plan object
+def test_the_kept_fingerprints_are_those_of_the_pages_not_showing_the_edit(tmp_path: Path, name: str,
+                                                                           edited: str) -> None:
     """After a text edit, the last build's fingerprints are kept for the pages that do not
     show the edited article, and every page's equals the one worked out afresh."""
-    edited = "content/2019/only.md"
-    _, session, _, root = _edited_build(tmp_path, TEXT_EDITS["summary"])
+    _, session, _, root = _edited_build(tmp_path, TEXT_EDITS[name])
     last = session.last
     assert last is not None and last.prints is not None
     config = load_config(root)
@@ -195,6 +197,10 @@ def test_the_kept_fingerprints_are_those_of_the_pages_not_showing_the_edit(tmp_p
         assert again.plan(plan) == fresh.plan(plan) == last.prints.outputs[id(plan)][1], plan.output
     for item in last.planned.derived:
         assert again.derived(item) == fresh.derived(item), item.output
+    searchable = [plan for plan in last.planned.plans if plan.context.page.kind in ("article", "page")]
+    assert searchable and all(again.searched(plan) == fresh.searched(plan) for plan in searchable)
+    # the search digests the edit's build used (and keeps): the edited page's made again
+    assert all(last.prints.searched[id(plan)][1] == fresh.searched(plan) for plan in searchable)
     showing = [plan for plan in last.planned.plans
                if any(a.source_path == edited for a in (*plan.context.deps().full, *plan.context.deps().listed))]
     feeds = [item for item in last.planned.derived if any(a.source_path == edited for a in item.articles)]
