@@ -19,6 +19,7 @@ from typing import Any
 
 from sitegen.config.folders import folder_problems
 from sitegen.config.languages import language_problems
+from sitegen.config.tools import configured_tool, not_executable
 from sitegen.config.yamldoc import KeyPath, YamlDoc, YamlProblem, load_yaml
 from sitegen.errors import ConfigError, Diagnostic, byte_position, did_you_mean
 
@@ -210,13 +211,19 @@ _AT_LEAST_ONE = (
 
 
 def _limit_problems(config: Config, doc: YamlDoc) -> list[Diagnostic]:
-    """Numbers that must be at least 1 (the checker allows 0 for every whole number)."""
+    """Numbers that must be at least 1 (the checker allows 0 for every whole number), and
+    a `search.pagefind` that names no executable file (when search is on)."""
     problems = []
     for key, message, example in _AT_LEAST_ONE:
         if getattr(config.search, key) < 1:
             line, col = doc.where_value(("search", key))
             problems.append(Diagnostic(CONFIG_NAME, line, col, "error", message,
                                        f"{example}; set 'search.enabled: false' to build without search"))
+    configured = config.search.pagefind
+    path, ok = configured_tool(config.root, configured) if configured and config.search.enabled else (None, True)
+    if not ok and path is not None:
+        line, col = doc.where_value(("search", "pagefind"))
+        problems.append(Diagnostic(CONFIG_NAME, line, col, "error", *not_executable(configured, path)))
     return problems
 
 

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
+from sitegen.config.tools import configured_tool, not_executable
 from sitegen.errors import BuildCancelled, BuildFailed, Diagnostic
 from sitegen.output.lock import inherited_fds
 
@@ -48,20 +49,13 @@ def find_pagefind(root: Path | None = None, configured: str = "") -> Path:
 
 
 def _configured(root: Path | None, configured: str) -> Path:
-    """`search.pagefind`: a path, relative to the project, or the name of a command on PATH."""
-    named = Path(configured).expanduser()
-    if len(named.parts) == 1 and not named.is_absolute():
-        found = shutil.which(configured)
-        path = Path(found) if found else (root or Path.cwd()) / named
-    else:
-        path = named if named.is_absolute() or root is None else root / named
-    if path.is_file() and os.access(path, os.X_OK):
+    """`search.pagefind`: a path, relative to the project, or the name of a command on PATH
+    (load_config has reported a wrong one with its line; a Config made by hand has not)."""
+    path, ok = configured_tool(root, configured)
+    if ok:
         return path
-    raise BuildFailed([Diagnostic("config.yaml", 0, 0, "error",
-                                  f"search.pagefind is '{configured}', which is not an executable file"
-                                  + (f" ({path})" if str(path) != configured else ""),
-                                  "give the path of Pagefind's extended binary, or remove the setting "
-                                  "to use the project's node_modules, pip's pagefind[extended] or PATH")])
+    message, hint = not_executable(configured, path)
+    raise BuildFailed([Diagnostic("config.yaml", 0, 0, "error", message, hint)])
 
 
 def _from_node_modules(root: Path | None) -> str | None:

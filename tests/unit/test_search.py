@@ -379,11 +379,14 @@ def test_search_pagefind_names_the_binary_relative_to_the_project(make_site: Any
 def test_a_search_pagefind_that_is_not_an_executable_is_an_error_with_a_hint(make_site: Any) -> None:
     root = make_site({**SITE, "config.yaml": NAMED_PAGEFIND.format("bin/none")})
     run = build_site(root)
-    assert run.code == 1
-    assert ("config.yaml: error: search.pagefind is 'bin/none', which is not an executable file "
-            f"({root.resolve() / 'bin/none'})") in run.err
-    assert "give the path of Pagefind's extended binary, or remove the setting" in run.err
+    assert run.code == 2  # a configuration error, reported with its line before the build starts
+    assert run.err == ("config.yaml:5:13: error: search.pagefind is 'bin/none', which is not an executable file "
+                       f"({root.resolve() / 'bin/none'})\n"
+                       "  hint: give the path of Pagefind's extended binary, or remove the setting to use the "
+                       "project's node_modules, pip's pagefind[extended] or PATH\n")
     assert not (root / "public").exists()
+    (root / "config.yaml").write_text(NAMED_PAGEFIND.format("bin/none") + "  enabled: false\n", encoding="utf-8")
+    assert build_site(root, "--quiet").code == 0  # no search, no Pagefind asked for
 
 
 SHARDED = {name: text for name, text in SITE.items()}
