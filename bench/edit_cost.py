@@ -108,6 +108,7 @@ def time_size(n: int, edits: int, work: Path, seed: int) -> SizeResult:
 def _edit_build(config: Config, session: BuildSession, collector: QuietCollector, result: SizeResult) -> None:
     clock, cpu = time.perf_counter(), time.process_time()
     with collector.paused():
+        config = load_config(config.root)  # as serve does before each build (serve/livereload.py)
         report = build(config, now=dt.datetime.now(dt.UTC), session=session, defer_search=True)
     collector.after_build(finished=True)
     result.walls.append(time.perf_counter() - clock)

@@ -126,7 +126,7 @@ class HistoryMemo:
     history: UrlHistory | None = None
 
     def recall(self, config: Config, texts: tuple[str | None, str | None]) -> UrlHistory | None:
-        return self.history if self.config is config and self.texts == texts else None
+        return self.history if self.texts == texts and self.config == config else None  # serve loads the config anew
 
     def keep(self, config: Config, texts: tuple[str | None, str | None], history: UrlHistory) -> None:
         self.config, self.texts, self.history = config, texts, history

@@ -455,6 +455,7 @@ def test_a_session_parses_an_unchanged_history_once_and_an_edited_one_again(tmp_
     memo = HistoryMemo()
     first = load_history(config, root / ".cache", memo)
     assert load_history(config, root / ".cache", memo) is first
+    assert load_history(load_config(root), root / ".cache", memo) is first  # serve loads the config for each build
     assert first.entries.keys() == {"/2019/x/"}
     with (root / HISTORY).open("a", encoding="utf-8") as history:
         history.write('["/2018/gone/", "2018/gone.md"]\n')
