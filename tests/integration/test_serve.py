@@ -326,22 +326,29 @@ def test_tabs_reload_before_search_catches_up(start: Callable[..., Live]) -> Non
     assert live.server.hub.current().token == built_token  # no reload for the index
 
 
+def _previewed_then_built(live: Live, body: str) -> bytes:
+    """Give SOURCE a new body; wait for the preview's reload and then the full build; the
+    page as the preview showed it."""
+    events = EventStream(live)
+    try:
+        first_token = events.wait_for("reload")
+        live.edit(SOURCE, article("First light", slug="first", body=body))
+        events.wait_for("reload", lambda token: token != first_token)
+        _wait_for_output(live, "changed: showed 2019/first/index.html in ")
+        shown = (live.root / "public" / "2019" / "first" / "index.html").read_bytes()
+        _wait_for_output(live, "changed: built")
+    finally:
+        events.close()
+    return shown
+
+
 def test_an_edit_to_the_text_shows_before_the_site_is_built_again(start: Callable[..., Live]) -> None:
     """Hugo's fast render, for the edit writers make all day: the article's own page is
     rendered at once from the last build's plan and the tabs reload; the build that
     follows brings the lists up to date, and leaves that page's bytes as they were."""
     live = start()
-    events = EventStream(live)
-    try:
-        first_token = events.wait_for("reload")
-        live.edit(SOURCE, article("First light", slug="first", body="A zeppelin over Yokosuka."))
-        events.wait_for("reload", lambda token: token != first_token)
-        _wait_for_output(live, "changed: showed 2019/first/index.html in ")
-        shown = (live.root / "public" / "2019" / "first" / "index.html").read_bytes()
-        assert b"A zeppelin over Yokosuka." in shown
-        _wait_for_output(live, "changed: built")
-    finally:
-        events.close()
+    shown = _previewed_then_built(live, "A zeppelin over Yokosuka.")
+    assert b"A zeppelin over Yokosuka." in shown
     assert (live.root / "public" / "2019" / "first" / "index.html").read_bytes() == shown
     assert "zeppelin" in live.get("/").text  # the home list's summary, from the full build
     out = live.out.getvalue()
@@ -353,16 +360,7 @@ def test_a_previewed_page_without_a_description_of_its_own_has_the_sites(start: 
     carries the site's, as planning gives it; the preview shows the same page as the build
     that follows (it once published an empty description until then)."""
     live = start()
-    events = EventStream(live)
-    try:
-        first_token = events.wait_for("reload")
-        live.edit(SOURCE, article("First light", slug="first", body="<!-- to be written -->"))
-        events.wait_for("reload", lambda token: token != first_token)
-        _wait_for_output(live, "changed: showed 2019/first/index.html in ")
-        shown = (live.root / "public" / "2019" / "first" / "index.html").read_bytes()
-        _wait_for_output(live, "changed: built")
-    finally:
-        events.close()
+    shown = _previewed_then_built(live, "<!-- to be written -->")
     assert b'<meta name="description" content="A test site.">' in shown
     assert (live.root / "public" / "2019" / "first" / "index.html").read_bytes() == shown
 
