@@ -153,7 +153,7 @@ def _build_locked(config: Config, options: BuildOptions) -> BuildReport:
             written = _render_and_swap(config, options, (cache, bodies), checked, (planned, moves, kept), state,
                                        templates, timings, lambda: save_history(config, history_copy, moves))
         read = checked.file_reads
-        made = LastBuild(with_reads(digest(inputs, moves.history().digest()), config.root, read),
+        made = LastBuild(with_reads(digest(inputs, moves.history.digest()), config.root, read),
                          len(planned.plans), checked.warnings, checked.stable_until, read)
         _remember(cache, made, written.search_pending > 0, options.session)
     finally:

@@ -106,12 +106,9 @@ class UrlMoves:
     forgotten: tuple[str, ...]  # URLs let go with --allow-removed-urls in this build
 
     @cached_property
-    def _history(self) -> UrlHistory:
-        return UrlHistory(self.entries, "project")
-
     def history(self) -> UrlHistory:
         """The history as the next build will read it (one object, whose text is made once)."""
-        return self._history
+        return UrlHistory(self.entries, "project")
 
 
 @dataclass
@@ -367,7 +364,7 @@ def _json_line(value: list[str]) -> str:
 def save_history(config: Config, cache_folder: Path | None, moves: UrlMoves) -> None:
     """Write the history to the project (and the cache's copy), before the site is swapped in,
     so a history that cannot be written fails a build that has published nothing."""
-    text = moves.history().text
+    text = moves.history.text
     try:
         _replace(config.root / HISTORY_NAME, text)
     except OSError as exc:

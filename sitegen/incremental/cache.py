@@ -275,8 +275,8 @@ class BuildCache:
             return PageRows("", {})
         if known is not None and known.checksum and self.get_meta(WHOLE_TABLES["pages"]) == known.checksum:
             return known
-        rows = self._whole("pages")
-        return PageRows(table_checksum(rows) if rows else "", dict(rows))
+        rows = self._whole("pages")  # only rows whose checksum is meta's: no need to work it out again
+        return PageRows(self.get_meta(WHOLE_TABLES["pages"]) or "" if rows else "", dict(rows))
 
     def page_fingerprints(self, table: PageRows | None = None) -> dict[str, str]:
         """Output file -> fingerprint of the inputs it was last rendered from; not the pages

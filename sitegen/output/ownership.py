@@ -25,6 +25,7 @@ from functools import cached_property
 from pathlib import Path
 
 from sitegen.cancelling import cancel_point
+from sitegen.content.sources import RACY_NS  # the same clock tick as the sources' stamps
 from sitegen.errors import BuildFailed, Diagnostic
 
 MANIFEST = ".sitegen-manifest"
@@ -209,7 +210,6 @@ def _sample(folder: Path) -> str:
 
 
 Listing = tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...]]  # files, plain ones, folders
-RACY_NS = 2_000_000_000  # a folder changed this recently may change again within its clock's tick
 
 
 @dataclass
@@ -259,16 +259,18 @@ def _listing(prefix: str, folder: str, memo: FolderMemo | None,
     """One folder's files (as paths under the output), plain files and subfolders; from
     the memo if its times are as they were; None if it is gone."""
     try:
-        info = os.stat(folder) if memo is not None else None
-        remembered = memo.folders.get(folder) if memo is not None else None
-        times = (info.st_ino, info.st_mtime_ns, info.st_ctime_ns) if info is not None else (0, 0, 0)
+        if memo is None:
+            return _list(prefix, folder)
+        info = os.stat(folder)
+        times = (info.st_ino, info.st_mtime_ns, info.st_ctime_ns)
+        remembered = memo.folders.get(folder)
         if remembered is not None and remembered[0] == times:
             seen[folder] = remembered
             return remembered[1]
         listing = _list(prefix, folder)
     except (FileNotFoundError, NotADirectoryError):
         return None
-    if memo is not None and now - max(times[1], times[2]) > memo.racy_ns:
+    if now - max(times[1], times[2]) > memo.racy_ns:
         seen[folder] = (times, listing)
     return listing
 
