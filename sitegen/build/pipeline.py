@@ -198,12 +198,13 @@ def _render_and_swap(config: Config, options: BuildOptions, stores: tuple[BuildC
     try:
         fingerprinter = page_fingerprinter(config, envs.default, planned, checked, templates,
                                            kept=_kept_prints(options.session, kept))
-        table = cache.page_rows(options.session.pages if options.session is not None else None)
+        known = options.session.pages if options.session is not None else None
+        table = cache.page_rows(known)
         previous = cache.page_fingerprints(table)
         timings["templates"] = time.perf_counter() - clock
         staged = _output(config, options, cache, state)
         every = [page.content.key for page in checked.pages] if fingerprinter.full_articles else None
-        against = _Against(previous, cache.stale_pages(), bodies, every)
+        against = _Against(previous, cache.stale_pages(), bodies, every, table is known)
         rendered, report, pending = _write(config, options, planned, envs, staged, fingerprinter, against,
                                            timings, before_swap)
     except BaseException:
@@ -215,7 +216,7 @@ def _render_and_swap(config: Config, options: BuildOptions, stores: tuple[BuildC
     timings["swap"] += time.perf_counter() - clock
     if options.session is not None:
         options.session.keep_last(LastSite(repr(config), checked, planned, envs, templates, config,
-                                           bool(moves.moved), fingerprinter.memo()))
+                                           bool(moves.moved), fingerprinter.memo(planned.derived)))
         options.session.unindexed = (options.session.unindexed | rendered.changed) if pending else set()
         options.session.pages = pages
     return BuildReport(len(planned.plans), len(staged.outputs), report, checked.warnings, 0.0, timings,
@@ -286,6 +287,13 @@ class _Against:
     previewed: set[str]
     bodies: BodyStore
     every: list[str] | None = None
+    own_table: bool = False  # `previous` is the table serve's last build left (session.pages)
+
+    def standing(self, fingerprinter: Fingerprinter, planned: PlannedSite) -> list[str]:
+        """The outputs whose fingerprint stands from the last build (Fingerprinter.standing),
+        when `previous` is what that build wrote: a table another build rewrote since says
+        what that build made, which the memo knows nothing of."""
+        return fingerprinter.standing(planned.plans, planned.derived) if self.own_table else []
 
     def load_bodies(self, plans: Sequence[OutputPlan], derived: Sequence[DerivedFile]) -> None:
         """Before the renderers fork: they inherit the bodies and read no database."""
@@ -309,7 +317,7 @@ def _write(config: Config, options: BuildOptions, planned: PlannedSite, env: Env
     previous = against.previous
     try:
         rendered = render_plans(planned.plans, planned.derived, env, staged, fingerprinter, previous,
-                                options.jobs, against.load_bodies)
+                                options.jobs, against.load_bodies, against.standing(fingerprinter, planned))
         rendered.changed |= against.previewed & rendered.fingerprints.keys()
         raise_errors(rendered.problems, TemplateError)
         checkpoint("rendered")

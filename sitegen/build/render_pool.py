@@ -12,7 +12,7 @@ Small sites stay serial, where starting workers would cost more than it saves.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, Protocol
@@ -106,7 +106,8 @@ def _go_on(_item: object) -> bool:
 def render_plans(plans: Sequence[OutputPlan], derived: Sequence[DerivedFile],
                  env: jinja2.Environment | Environments,
                  staged: StagedOutput, fingerprints: Fingerprints, previous: dict[str, str],
-                 jobs: int | None = None, prepare: Prepare | None = None) -> RenderOutcome:
+                 jobs: int | None = None, prepare: Prepare | None = None,
+                 standing: Collection[str] = ()) -> RenderOutcome:
     """Fingerprint every plan and derived file, keep the unchanged, make and stage the rest.
 
     After an earlier build, this process fingerprints everything first and forks workers
@@ -114,31 +115,51 @@ def render_plans(plans: Sequence[OutputPlan], derived: Sequence[DerivedFile],
     the whole site for nothing. With no earlier build everything is made, and workers
     fingerprint their own share as they go. `prepare` is told what will be made before
     anything is (the pipeline loads the bodies those pages read, for the workers to inherit).
+    `standing`: outputs whose fingerprint is known to be `previous`'s without working it
+    out (Fingerprinter.standing); their files are kept in one step when still there.
     """
     env = env if isinstance(env, Environments) else Environments(env)
     results: list[Result] = []
+    kept: set[str] = set()
     if previous:
-        prints = {plan.output: fingerprints.plan(plan) for plan in plans if _go_on(plan)}
-        prints.update((item.output, fingerprints.derived(item)) for item in derived if _go_on(item))
+        kept = staged.reusable({output for output in standing if output in previous})
+        prints = {plan.output: fingerprints.plan(plan) for plan in plans
+                  if plan.output not in kept and _go_on(plan)}
+        prints.update((item.output, fingerprints.derived(item)) for item in derived
+                      if item.output not in kept and _go_on(item))
         unchanged = {output for output, print_ in prints.items()
                      if previous.get(output) == print_
                      and staged.reuse(output)}
         results += [(output, prints[output], KEPT, ()) for output in sorted(unchanged)]
-        todo = [index for index, plan in enumerate(plans) if plan.output not in unchanged]
-        job = _Job(plans, [item for item in derived if item.output not in unchanged], env, staged,
-                   lambda plan: prints[plan.output], lambda item: prints[item.output])
+        todo = [index for index, plan in enumerate(plans) if plan.output in prints and plan.output not in unchanged]
+        job = _Job(plans, [item for item in derived if item.output in prints and item.output not in unchanged],
+                   env, staged, lambda plan: prints[plan.output], lambda item: prints[item.output])
     else:
         todo = list(range(len(plans)))
         job = _Job(plans, derived, env, staged, fingerprints.plan, fingerprints.derived)
     if prepare is not None:
         prepare([plans[index] for index in todo], job.derived)
     results += _run(todo, job, jobs)
-    return _outcome(results, {item.output for item in derived}, staged)
+    outcome = _outcome(results, {item.output for item in job.derived}, staged)
+    return _with_kept(outcome, kept, previous, staged)
+
+
+def _with_kept(outcome: RenderOutcome, kept: set[str], previous: dict[str, str],
+               staged: StagedOutput) -> RenderOutcome:
+    """The outcome with the `kept` outputs, standing files claimed at once, in the order of
+    `previous` (the pages table's: sorted, which its writer then finds cheap to sort)."""
+    if not kept:
+        return outcome
+    staged.stand(kept)
+    fingerprints = {output: print_ for output, print_ in previous.items() if output in kept}
+    fingerprints.update(outcome.fingerprints)
+    outcome.fingerprints = fingerprints
+    return outcome
 
 
 def _outcome(results: list[Result], files: set[str], staged: StagedOutput) -> RenderOutcome:
-    """What rendering did, by output (`files`: the derived ones); the staged output learns
-    which files were written and which kept."""
+    """What rendering did, by output (`files`: the derived ones made); the staged output
+    learns which files were written and which kept."""
     outcome = RenderOutcome()
     for output, print_, how, diagnostics in sorted(results, key=lambda r: r[0]):
         if how == FAILED:
@@ -148,10 +169,12 @@ def _outcome(results: list[Result], files: set[str], staged: StagedOutput) -> Re
         if how == WRITTEN:
             outcome.changed.add(output)
         outcome.fingerprints[output] = print_
+        if how == KEPT:
+            continue
         if output in files:
-            outcome.derived_made += how != KEPT
+            outcome.derived_made += 1
         else:
-            outcome.rendered += how != KEPT
+            outcome.rendered += 1
     return outcome
 
 

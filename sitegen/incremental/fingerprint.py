@@ -16,7 +16,7 @@ re-renders the page of the list that shows it, not every page of the list.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -84,6 +84,7 @@ class FingerprintMemo:
     site_parts: dict[tuple[int, str], Entry]
     articles: dict[int, Entry]  # each article's fields without its body: `site` parts list them all
     searched: dict[int, Entry]  # the pages' search digests (`searched`), by plan id
+    derived: tuple[DerivedFile, ...] = ()  # the build's derived files, in order (see `standing`)
 
 
 class Fingerprinter:
@@ -107,6 +108,7 @@ class Fingerprinter:
         self._seen: set[int] = set()  # ids of the entries this build used (the memo it passes on)
         self._shared: Any = None  # the hash of base and config, for derived files (`_plain`)
         self.made = 0  # pages and derived files with articles fingerprinted afresh, not from `kept`
+        self._derived_before: tuple[DerivedFile, ...] = ()  # the kept memo's (`standing`)
         if kept is not None and (kept.env, kept.site, kept.base, kept.config) == (env, site, base, config):
             self._adopt(kept, edited)
         else:
@@ -120,15 +122,41 @@ class Fingerprinter:
                                 if edited.isdisjoint(entry[2]))
         self._memo.update((key, entry) for key, entry in kept.articles.items() if entry[0].source_path not in edited)
         self._searched.update((key, entry) for key, entry in kept.searched.items() if edited.isdisjoint(entry[2]))
+        self._derived_before = kept.derived
 
-    def memo(self) -> FingerprintMemo:
+    def memo(self, derived: tuple[DerivedFile, ...] = ()) -> FingerprintMemo:
         """What this build worked out, for the next build (see FingerprintMemo): the pages
-        and derived files it fingerprinted (a page no longer planned is let go)."""
+        and derived files it fingerprinted (a page no longer planned is let go), and
+        `derived`, the derived files it made or kept, in order."""
         seen = self._seen
         outputs = {key: entry for key, entry in self._outputs.items() if key in seen}
         articles = {key: entry for key, entry in self._memo.items() if type(entry[0]) is Article}
         return FingerprintMemo(self.env, self.site, self.base, self.config, self.full_articles, self._uses,
-                               outputs, self._site_parts, articles, self._searched)
+                               outputs, self._site_parts, articles, self._searched, derived)
+
+    def standing(self, plans: Sequence[OutputPlan], derived: Sequence[DerivedFile]) -> list[str]:
+        """The outputs whose fingerprint is the last build's, known without looking at any
+        value: pages and derived files whose kept entry none of the edited articles dropped,
+        and derived files made from no article that are the very objects at the same place
+        in the last build's `derived` (a frozen object: its output and `extra`, with the base
+        and config the memo was kept for, are all its fingerprint reads). Nothing without a
+        kept memo. At 40,000 articles, fingerprinting the 190,000 outputs of an edit that
+        changes a handful took a second, though most answers came from the memo."""
+        if not self._derived_before and not self._outputs:
+            return []
+        found = [plan.output for plan in plans if self._kept_entry(plan)]
+        before = self._derived_before if len(self._derived_before) == len(derived) else (None,) * len(derived)
+        found += [item.output for item, old in zip(derived, before, strict=True)
+                  if (item is old and not item.articles) or (item.articles and self._kept_entry(item))]
+        return found
+
+    def _kept_entry(self, value: OutputPlan | DerivedFile) -> bool:
+        """Whether the memo holds `value`'s entry (then the next memo keeps it too)."""
+        known = self._outputs.get(id(value))
+        if known is None or known[0] is not value:
+            return False
+        self._seen.add(id(value))
+        return True
 
     def _recall(self, entries: dict[int, Entry], value: Any) -> str | None:
         """The memo's text for `value`, noting the articles it read; None if not known."""

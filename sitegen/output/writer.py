@@ -21,7 +21,7 @@ import filecmp
 import os
 import shutil
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -124,6 +124,20 @@ class StagedOutput:
         if not self.reuse(output):
             raise FileNotFoundError(self.out_dir / output)
         self.record(output, False)
+
+    def stand(self, outputs: Collection[str]) -> None:
+        """Files of the last site that stay as they are (`reusable`), claimed at once:
+        serve's build after an edit keeps some 190,000 of them at 40,000 articles, and its
+        search step every file outside the index; one by one, each cost tenths of a second."""
+        twice = self.outputs.intersection(outputs)
+        if twice:
+            self._claim(min(twice))  # says which was produced twice
+        self.outputs.update(outputs)
+        self.unchanged += len(outputs)
+
+    def reusable(self, outputs: set[str]) -> set[str]:
+        """Those of `outputs` whose previous file is now part of this site (`reuse`)."""
+        return {output for output in outputs if self.reuse(output)}
 
     def reuse(self, output: str) -> bool:
         """Make the previous build's file part of this site (not claimed yet: `record` does

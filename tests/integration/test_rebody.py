@@ -10,6 +10,7 @@ used for the edits it is for, or starts being used for edits it is not for.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import threading
 from collections.abc import Callable
@@ -207,3 +208,41 @@ def test_the_kept_fingerprints_are_those_of_the_pages_not_showing_the_edit(tmp_p
     assert showing and feeds and fresh.made == len(last.planned.plans) + sum(1 for d in last.planned.derived
                                                                              if d.articles)
     assert len(showing) + len(feeds) <= again.made < fresh.made
+
+
+@pytest.mark.parametrize("edited", ["content/2019/only.md", "content/2019/bases.md"])
+def test_the_outputs_that_stand_are_those_whose_fingerprint_did_not_change(tmp_path: Path, edited: str) -> None:
+    """Fingerprinter.standing names the outputs the render step keeps without fingerprinting
+    them: every one has the fingerprint the last build wrote to the pages table, and none
+    shows the edited article; every other output is fingerprinted."""
+    _, session, _, root = _edited_build(tmp_path, TEXT_EDITS["summary"])
+    last = session.last
+    assert last is not None and last.prints is not None
+    config = load_config(root)
+    cache = BuildCache(config.path("cache"))
+    try:
+        table = cache.page_fingerprints()
+    finally:
+        cache.close()
+    fresh = page_fingerprinter(config, last.envs.default, last.planned, last.checked, last.templates)
+    again = page_fingerprinter(config, last.envs.default, last.planned, last.checked, last.templates,
+                               kept=(last.prints, frozenset({edited})))
+    standing = set(again.standing(last.planned.plans, last.planned.derived))
+    made = {plan.output: fresh.plan(plan) for plan in last.planned.plans}
+    made.update((item.output, fresh.derived(item)) for item in last.planned.derived)
+    assert standing and all(table[output] == made[output] for output in standing)
+    showing = {plan.output for plan in last.planned.plans
+               if any(a.source_path == edited for a in (*plan.context.deps().full, *plan.context.deps().listed))}
+    showing |= {item.output for item in last.planned.derived if any(a.source_path == edited for a in item.articles)}
+    assert showing and not showing & standing
+    # what else is fingerprinted again reads a list of the whole site (`site.archive`)
+    rest = made.keys() - standing - showing
+    assert rest and all(plan.context.article_path is None for plan in last.planned.plans if plan.output in rest)
+    assert rest == {plan.output for plan in last.planned.plans if plan.output in rest}
+    # the memo this fingerprinter passes on still holds the entries that stood
+    assert {id(plan) for plan in last.planned.plans if plan.output in standing} <= again.memo().outputs.keys()
+    # with another build's derived files, those made from no article no longer stand
+    others = tuple(dataclasses.replace(item) for item in last.planned.derived)
+    moved = page_fingerprinter(config, last.envs.default, last.planned, last.checked, last.templates,
+                               kept=(last.prints, frozenset({edited})))
+    assert not {item.output for item in others if not item.articles} & set(moved.standing((), others))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,7 +19,8 @@ from tests.support.sites import article, read_tree
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def render(root: Path, previous: dict[str, str], jobs: int = 1) -> tuple[RenderOutcome, dict[str, bytes]]:
+def render(root: Path, previous: dict[str, str], jobs: int = 1,
+           standing: Collection[str] = ()) -> tuple[RenderOutcome, dict[str, bytes]]:
     """Render a project's pages and derived files into its output folder, as a build does."""
     config = load_config(root)
     checked = load_site(config, NOW)
@@ -29,7 +30,8 @@ def render(root: Path, previous: dict[str, str], jobs: int = 1) -> tuple[RenderO
     articles = {p.document.source.path: p.document.source.digest for p in checked.pages}
     printer = Fingerprinter(env, base, planned.site, articles, repr(config))
     staged = StagedOutput(config.path("output"))
-    outcome = render_plans(planned.plans, planned.derived, env, staged, printer, previous, jobs)
+    outcome = render_plans(planned.plans, planned.derived, env, staged, printer, previous, jobs,
+                           standing=standing)
     if outcome.problems:
         staged.abort()
         return outcome, {}
@@ -60,6 +62,26 @@ def test_unchanged_pages_are_kept_and_a_changed_one_rendered(make_site: Callable
     edited, tree = render(root, first.fingerprints)
     assert 0 < edited.rendered < first.rendered
     assert b"Edited." in tree["2020/article-1/index.html"]
+
+
+def test_outputs_said_to_stand_are_kept_with_their_last_fingerprint_while_their_file_is_there(
+        make_site: Callable[..., Path]) -> None:
+    """`standing` (Fingerprinter.standing) is trusted: such an output is neither
+    fingerprinted nor rendered, and keeps the fingerprint the last build gave it; one
+    whose file is gone is made again."""
+    root = make_site(_articles(3))
+    first, _ = render(root, {})
+    (root / "content/2020/a001.md").write_text(article("Article 1", "2020-01-02", "Edited."), encoding="utf-8")
+    (root / "public/2020/article-2/index.html").unlink()
+    stand = {"2020/article-1/index.html", "2020/article-2/index.html", "feed.xml"}
+    again, tree = render(root, first.fingerprints, standing=stand)
+    assert b"Edited." not in tree["2020/article-1/index.html"]  # said to stand: kept as it was
+    assert again.fingerprints["2020/article-1/index.html"] == first.fingerprints["2020/article-1/index.html"]
+    assert "2020/article-2/index.html" in tree  # its file was gone: made again
+    assert again.fingerprints.keys() == first.fingerprints.keys()
+    edited, tree = render(root, first.fingerprints)
+    assert b"Edited." in tree["2020/article-1/index.html"]
+    assert edited.fingerprints["2020/article-1/index.html"] != first.fingerprints["2020/article-1/index.html"]
 
 
 def test_a_template_error_is_reported_with_its_line_and_nothing_is_committed(
