@@ -116,13 +116,17 @@ def shortcode_site_attributes(config: Config) -> frozenset[str]:
     return frozenset().union(*(site_attributes(env, name) for name in names))
 
 
-def read_sources(config: Config, timings: dict[str, float], cache: BuildCache | None = None) -> SourceTree:
-    """Discover the sources, taking unchanged files' digests from the cache's stamps."""
+def read_sources(config: Config, timings: dict[str, float], cache: BuildCache | None = None,
+                 session: BuildSession | None = None) -> SourceTree:
+    """Discover the sources, taking unchanged files' digests from the cache's stamps (the
+    session's copy of them while the table is the one its last build left)."""
     clock = time.perf_counter()
-    stamps = cache.file_stamps() if cache is not None else {}
-    tree = discover_sources(config, stamps)
-    if cache is not None:
-        cache.put_file_stamps(tree.stamps, stamps)
+    stamps = cache.stamp_rows(session.stamps if session is not None else None) if cache is not None else None
+    tree = discover_sources(config, stamps.rows if stamps is not None else {})
+    if cache is not None and stamps is not None:
+        kept = cache.put_file_stamps(tree.stamps, stamps)
+        if session is not None:
+            session.stamps = kept
     timings["read"] = time.perf_counter() - clock
     return tree
 

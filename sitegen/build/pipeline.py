@@ -133,7 +133,7 @@ def _build_locked(config: Config, options: BuildOptions) -> BuildReport:
     # the build's converted bodies: loaded for the pages it renders (serve keeps one store)
     bodies = options.session.body_store(cache) if options.session is not None else BodyStore(cache)
     try:
-        tree = read_sources(config, timings, cache)
+        tree = read_sources(config, timings, cache, options.session)
         templates = templates_fingerprint(config)  # read once: the input digest and page fingerprints
         inputs = input_digest(config, tree, templates, engine_fingerprint(), options.keep_foreign)
         history_copy = cache.folder if cache.enabled else None

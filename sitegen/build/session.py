@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from sitegen.content.frontmatter import Document
     from sitegen.content.urls import Route
     from sitegen.errors import Diagnostic
-    from sitegen.incremental.cache import BuildCache, PageRows
+    from sitegen.incremental.cache import BuildCache, PageRows, StampRows
     from sitegen.incremental.fingerprint import FingerprintMemo
     from sitegen.incremental.unchanged import LastBuild
     from sitegen.render.templates import OutputPlan
@@ -127,6 +127,7 @@ class BuildSession:
     folders: FolderMemo = field(default_factory=FolderMemo)  # the output's folders as last surveyed
     pruned: bool = False  # the cache's stored results pruned whole once (loading._Stages._prune)
     pages: PageRows | None = None  # the cache's pages table as the last build left it (cache.page_rows)
+    stamps: StampRows | None = None  # the cache's stamps table as the last build left it (cache.stamp_rows)
     history: HistoryMemo | None = None  # the URL history the last build read (pipeline.load_history)
 
     def body_store(self, cache: BuildCache) -> BodyStore:

@@ -11,6 +11,7 @@ from sitegen.incremental.cache import (
     SCHEMA_VERSION,
     BuildCache,
     PageRows,
+    StampRows,
     decode_body,
     digest,
     digest_prefix,
@@ -41,7 +42,7 @@ def test_everything_stored_is_read_back_by_the_next_build(tmp_path: Path) -> Non
     cache.put_sources({"k1": b"encoded result"}, {"k1": encode_body(("<p>body</p>", "<ul></ul>"))})
     cache.put_meta({"last_build": "{}"})
     cache.put_page_fingerprints({"index.html": "f1"})
-    cache.put_file_stamps({"content/a.md": stamp}, {})
+    cache.put_file_stamps({"content/a.md": stamp}, StampRows("", {}))
     cache.close()
     again = BuildCache(tmp_path / "cache")
     assert again.get_sources(["k1", "k2"]) == {"k1": b"encoded result"}  # decoded by codec.py
@@ -105,6 +106,22 @@ def test_a_cache_of_another_schema_starts_empty(tmp_path: Path) -> None:
 def test_the_cache_folder_holds_the_spare_site(tmp_path: Path) -> None:
     cache = BuildCache(tmp_path / "cache")
     assert cache.spare_site() == tmp_path / "cache" / "spare-site"
+    cache.close()
+
+
+def test_a_known_stamps_table_is_not_read_again_while_its_checksum_stands(tmp_path: Path) -> None:
+    """serve keeps the stamps table its last build left (StampRows); a table another build
+    wrote since is read whole, and unchanged stamps are not written again."""
+    stamp = FileStamp(10, 1, 2, 3, "d" * 64)
+    cache = BuildCache(tmp_path / "cache")
+    first = cache.put_file_stamps({"content/a.md": stamp}, StampRows("", {}))
+    assert first is not None and first.rows == {"content/a.md": stamp}
+    assert cache.stamp_rows(first) is first  # not read
+    assert cache.put_file_stamps({"content/a.md": stamp}, first) is first  # nothing to write
+    other = BuildCache(tmp_path / "cache")  # another build: its own stamps
+    other.put_file_stamps({"content/b.md": stamp}, other.stamp_rows())
+    other.close()
+    assert cache.stamp_rows(first).rows == {"content/b.md": stamp}  # the memory is out of date: read
     cache.close()
 
 

@@ -14,7 +14,7 @@ from sitegen.build.loading import conversion_fingerprint, engine_fingerprint, lo
 from sitegen.config.settings import load_config
 from sitegen.content.sources import FileStamp
 from sitegen.errors import ContentError
-from sitegen.incremental.cache import BuildCache
+from sitegen.incremental.cache import BuildCache, StampRows
 from tests.support.sites import article
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -73,8 +73,9 @@ def test_a_file_whose_stamp_still_matches_is_not_read_again(make_site: Callable[
     info = os.stat(root / "content/2019/a.md")
     cache = BuildCache(config.path("cache"))
     stamp = FileStamp(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, "f" * 64)
-    cache.put_file_stamps({"content/2019/a.md": stamp}, {})
+    cache.put_file_stamps({"content/2019/a.md": stamp}, StampRows("", {}))
     assert read_sources(config, {}, cache).sources[0].digest == "f" * 64
-    cache.put_file_stamps({"content/2019/a.md": dataclasses.replace(stamp, size=info.st_size + 1)}, {})
+    changed = dataclasses.replace(stamp, size=info.st_size + 1)
+    cache.put_file_stamps({"content/2019/a.md": changed}, StampRows("", {}))
     assert read_sources(config, {}, cache).sources[0].digest != "f" * 64
     cache.close()

@@ -229,3 +229,29 @@ def test_a_remembered_survey_finds_what_changed_in_any_folder(tmp_path: Path) ->
                                            "2019/b/index.html"}
     assert plain == {"index.html", "2019/a/index.html", "2019/a/notes.txt"}  # the link is no plain file
     assert set(memo.folders) == {os.fspath(site), *(os.fspath(site / f) for f in ("2019", "2019/a", "2019/b"))}
+
+
+def test_a_remembered_manifest_is_read_again_when_it_changed(tmp_path: Path) -> None:
+    """ownership.survey with a FolderMemo takes the manifest from memory while its inode,
+    size and times are unchanged; a manifest rewritten (even to the same size) or made a
+    link is read again, and the link is never remembered."""
+    from sitegen.output.ownership import MANIFEST, FolderMemo, survey
+
+    site = tmp_path / "public"
+    site.mkdir()
+    (site / "a.html").write_text("a", encoding="utf-8")
+    (site / MANIFEST).write_text("a.html\n", encoding="utf-8")
+    memo = FolderMemo(racy_ns=100_000_000)
+    time.sleep(0.15)
+    assert survey(site, memo).made == {"a.html"}
+    assert memo.manifest is not None and memo.manifest[1] == {"a.html"}
+    (site / MANIFEST).write_text("b.html\n", encoding="utf-8")  # same size, other file
+    time.sleep(0.15)
+    assert survey(site, memo).made == {"b.html"}
+    (tmp_path / "listed").write_text("c.html\n", encoding="utf-8")
+    (site / MANIFEST).unlink()
+    (site / MANIFEST).symlink_to(tmp_path / "listed")
+    time.sleep(0.15)
+    assert survey(site, memo).made == {"c.html"} and memo.manifest is None
+    (tmp_path / "listed").write_text("d.html\n", encoding="utf-8")
+    assert survey(site, memo).made == {"d.html"}
