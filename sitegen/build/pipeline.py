@@ -247,7 +247,11 @@ def _plan(config: Config, checked: CheckedSite, history: UrlHistory, options: Bu
     build's plan when only articles' text changed since (`kept`, build/rebody.py)."""
     clock = time.perf_counter()
     planned = kept.planned if kept is not None else plan_site(config, checked)
-    planned, moves = plan_moves(planned, checked, config, history, options.now, options.allow_removed_urls)
+    memo = options.session.history if options.session is not None else None
+    if memo is not None and kept is None:
+        memo.moves = None  # made for another plan
+    planned, moves = plan_moves(planned, checked, config, history, options.now, options.allow_removed_urls,
+                                memo if kept is not None else None)
     timings["plan kept" if kept is not None else "plan"] = time.perf_counter() - clock
     return planned, moves
 

@@ -47,7 +47,7 @@ from sitegen.build.planning import PlannedSite
 from sitegen.build.reserved import reserved_use
 from sitegen.cancelling import cancel_point
 from sitegen.config.settings import Config
-from sitegen.content.publication import is_published
+from sitegen.content.publication import is_published, next_change
 from sitegen.content.urls import clean_site_path, output_file
 from sitegen.errors import BuildFailed, ContentError, Diagnostic
 from sitegen.incremental.cache import digest
@@ -121,12 +121,31 @@ class HistoryMemo:
     config: Config | None = None
     texts: tuple[str | None, str | None] = (None, None)
     history: UrlHistory | None = None
+    moves: _KeptMoves | None = None  # what the last build of a kept plan made of `history`
 
     def recall(self, config: Config, texts: tuple[str | None, str | None]) -> UrlHistory | None:
         return self.history if self.texts == texts and self.config == config else None  # serve loads the config anew
 
     def keep(self, config: Config, texts: tuple[str | None, str | None], history: UrlHistory) -> None:
         self.config, self.texts, self.history = config, texts, history
+        self.moves = None
+
+
+@dataclass(frozen=True)
+class _KeptMoves:
+    """`reconcile`'s answer, and what it was worked out from besides the plan: the history
+    (the very object), every source's content path, `allow_removed`, and until when time
+    leaves the promised URLs as they are (None: no page comes due or expires)."""
+
+    history: UrlHistory
+    sources: tuple[str, ...]
+    allow_removed: bool
+    until: datetime | None
+    moves: UrlMoves
+
+    def answers(self, history: UrlHistory, sources: tuple[str, ...], allow_removed: bool, now: datetime) -> bool:
+        return (self.history is history and self.allow_removed == allow_removed
+                and (self.until is None or now < self.until) and self.sources == sources)
 
 
 def load_history(config: Config, cache_folder: Path | None, memo: HistoryMemo | None = None) -> UrlHistory:
@@ -329,13 +348,40 @@ def _removed(source: str, urls: list[tuple[str, Entry]], config: Config) -> Diag
 
 
 def plan_moves(planned: PlannedSite, checked: CheckedSite, config: Config, history: UrlHistory,
-               now: datetime, allow_removed: bool = False) -> tuple[PlannedSite, UrlMoves]:
-    """The planned site plus a redirect page at each URL whose page moved."""
-    moves = reconcile(history, checked, planned.outputs(), config, now, allow_removed)
+               now: datetime, allow_removed: bool = False,
+               memo: HistoryMemo | None = None) -> tuple[PlannedSite, UrlMoves]:
+    """The planned site plus a redirect page at each URL whose page moved. `memo`: serve's,
+    given only when the plan is the last build's (build/rebody.py: same pages, routes,
+    front matter and settings), to take that build's moves again while nothing else they
+    are made from changed (reconciling 40,000 URLs was 0.3 s of each edit's build)."""
+    moves = _kept_moves(memo, history, checked, now, allow_removed, config)
+    if moves is None:
+        moves = reconcile(history, checked, planned.outputs(), config, now, allow_removed)
+        _keep_moves(memo, history, checked, now, allow_removed, moves, config)
     if not moves.moved:
         return planned, moves
     redirects = redirect_plans(planned.sites, checked.routes, config, moves.moved)
     return dataclasses.replace(planned, plans=planned.plans + tuple(redirects)), moves
+
+
+def _kept_moves(memo: HistoryMemo | None, history: UrlHistory, checked: CheckedSite, now: datetime,
+                allow_removed: bool, config: Config) -> UrlMoves | None:
+    if memo is None or memo.moves is None or memo.config != config:
+        return None
+    sources = tuple(source.content_path for source in checked.tree.sources)
+    return memo.moves.moves if memo.moves.answers(history, sources, allow_removed, now) else None
+
+
+def _keep_moves(memo: HistoryMemo | None, history: UrlHistory, checked: CheckedSite, now: datetime,
+                allow_removed: bool, moves: UrlMoves, config: Config) -> None:
+    """Remember `moves` in `memo`, with the first moment time changes a promised URL."""
+    if memo is None or memo.history is not history or memo.config != config:
+        return
+    public = dataclasses.replace(config, build_drafts=False, build_future=False)
+    until = min((change for page in checked.pages
+                 if (change := next_change(page.document, public, now)) is not None), default=None)
+    sources = tuple(source.content_path for source in checked.tree.sources)
+    memo.moves = _KeptMoves(history, sources, allow_removed, until, moves)
 
 
 def render_history(entries: dict[str, Entry]) -> str:

@@ -9,6 +9,7 @@ the cache to check which of them the history survives.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import urllib.request
@@ -468,6 +469,55 @@ def test_a_session_parses_an_unchanged_history_once_and_an_edited_one_again(tmp_
         history.write("not a line\n")
     with pytest.raises(ContentError):
         _session_build(root, session)
+
+
+def _text_edit(root: Path, body: str, title: str = "X") -> None:
+    """An edit to x's text alone: the session keeps its plan (build/rebody.py)."""
+    (root / "content/2019/x.md").write_text(article(title, slug="x", body=body), encoding="utf-8")
+
+
+def test_a_session_takes_the_last_moves_again_only_while_the_sources_are_the_same(tmp_path: Path) -> None:
+    """serve takes the URL moves of the last build of the same plan again (HistoryMemo.moves),
+    but a source deleted since is seen: a withheld draft's URL would now answer 404."""
+    root = site(tmp_path, {"content/2019/x.md": article("X", slug="x"), "content/2019/d.md": article("D", slug="d")})
+    session = BuildSession()
+    _session_build(root, session)
+    (root / "content/2019/d.md").write_text(article("D", slug="d", draft="true"), encoding="utf-8")
+    _session_build(root, session)  # d withheld: its URL stays in the history
+    _text_edit(root, "Edited once.")
+    _session_build(root, session)
+    assert session.history is not None and session.history.moves is not None
+    kept = session.history.moves.moves
+    _text_edit(root, "Edited twice.")
+    _session_build(root, session)
+    assert session.history.moves is not None and session.history.moves.moves is kept
+    (root / "content/2019/x.md").write_text(article("X, retitled", slug="x"), encoding="utf-8")
+    _session_build(root, session)  # planned again: the kept moves were made for another plan
+    assert session.history.moves is None
+    _text_edit(root, "Edited again.", "X, retitled")
+    _session_build(root, session)
+    assert session.history.moves is not None  # made for this plan
+    (root / "content/2019/d.md").unlink()
+    _text_edit(root, "Edited three times.", "X, retitled")
+    with pytest.raises(BuildFailed) as failed:
+        _session_build(root, session)
+    assert "/2019/d/ would answer 404" in str(failed.value.diagnostics[0])
+
+
+def test_a_session_promises_a_url_once_its_page_comes_due(tmp_path: Path) -> None:
+    """A page dated in the future, built for a preview (--future), is not promised until its
+    date; the moves kept from the last build are not taken again past that moment."""
+    root = site(tmp_path, {"content/2019/x.md": article("X", slug="x"),
+                           "content/2019/f.md": article("F", "2030-01-01", slug="f")})
+    config = dataclasses.replace(load_config(root), build_future=True)
+    session = BuildSession()
+    before, after = datetime(2029, 12, 30, tzinfo=UTC), datetime(2030, 1, 2, tzinfo=UTC)
+    for number, now in enumerate((before, before, before, after)):
+        _text_edit(root, f"Edit {number}.")
+        build(config, now=now, session=session)
+        promised = [url for url, _ in history_lines(root)]
+        assert promised == (["/2019/f/", "/2019/x/"] if now == after else ["/2019/x/"]), number
+    assert session.history is not None and session.history.moves is not None
 
 
 @pytest.mark.parametrize("name", ["plain", 'quote"d', "back\\slash", "tab\there", "日本語", "bad\udcffbyte",
