@@ -26,6 +26,7 @@ from sitegen.build.session import BuildSession
 from sitegen.cancelling import cancellable
 from sitegen.config.settings import Config, load_config
 from sitegen.errors import BuildCancelled
+from sitegen.incremental import fingerprint
 from sitegen.incremental.cache import BuildCache
 from sitegen.render.templates import templates_fingerprint
 from sitegen.site.model import Article
@@ -67,10 +68,12 @@ def _clean(root: Path, scratch: Path) -> dict[str, bytes]:
     return read_tree(scratch / "public")
 
 
-def _edited_build(tmp_path: Path, edit: Edit) -> tuple[BuildReport, BuildSession, object, Path]:
+def _edited_build(tmp_path: Path, edit: Edit, more: int = 0) -> tuple[BuildReport, BuildSession, object, Path]:
     """Build in a session, edit, build again: the second report, the session, the first
-    build's site object and the project."""
-    root = write_site(tmp_path / "site", dict(SITE))
+    build's site object and the project (with `more` articles besides SITE's)."""
+    extra = {f"content/2018/more-{n}.md": article(f"More {n}", f"2018-01-{n + 1:02}", "Text.", tags="[futenma]")
+             for n in range(more)}
+    root = write_site(tmp_path / "site", {**SITE, **extra})
     session = BuildSession()
     _serve_build(root, session)
     assert session.last is not None
@@ -181,13 +184,18 @@ def test_a_new_edit_cancelling_the_kept_plan_half_way_puts_the_old_bodies_back(t
     assert (kept.summary, kept.description, kept.word_count) == before
 
 
+@pytest.mark.parametrize("long_list", [256, 1])  # 1: every list of articles keeps its items' texts
 @pytest.mark.parametrize(("name", "edited"), [("summary", "content/2019/only.md"),  # a new page description
                                               ("heading", "content/2019/bases.md")])  # the same plan object
 def test_the_kept_fingerprints_are_those_of_the_pages_not_showing_the_edit(tmp_path: Path, name: str,
-                                                                           edited: str) -> None:
+                                                                           edited: str, long_list: int,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """After a text edit, the last build's fingerprints are kept for the pages that do not
     show the edited article, and every page's equals the one worked out afresh."""
-    _, session, _, root = _edited_build(tmp_path, TEXT_EDITS[name])
+    monkeypatch.setattr(fingerprint, "LONG_LIST", long_list)
+    _, session, _, root = _edited_build(tmp_path, TEXT_EDITS[name], more=12 if long_list == 1 else 0)
+    _rewrite(root, "content/2019/only.md", "Another.", "Another, once more.")  # a second edit, on the kept lists
+    _serve_build(root, session)
     last = session.last
     assert last is not None and last.prints is not None
     config = load_config(root)
