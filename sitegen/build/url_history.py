@@ -34,7 +34,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import re
 import stat
 from collections import defaultdict
 from dataclasses import dataclass
@@ -51,6 +50,7 @@ from sitegen.content.publication import is_published, next_change
 from sitegen.content.urls import clean_site_path, output_file
 from sitegen.errors import BuildFailed, ContentError, Diagnostic
 from sitegen.incremental.cache import digest
+from sitegen.jsontext import is_plain
 from sitegen.render.routes import redirect_plans
 
 HISTORY_NAME = "published-urls.txt"
@@ -65,7 +65,6 @@ HEADER = (
     f'# lets it go, which marks its line "{REMOVED}". See the README.\n')
 _LINE_HINT = ('each line is ["/url/", "path/under/content.md"] (and "removed" after a removed '
               "one): resolve the merge or restore the file from version control")
-_PLAIN = re.compile(r'[^"\\\x00-\x1f\ud800-\udfff]*')  # JSON strings that need no escape
 _UNREADABLE = "make the file readable by the build (it lists the URLs the site has published)"
 
 
@@ -397,7 +396,7 @@ def _json_line(value: list[str]) -> str:
     """json.dumps(value, ensure_ascii=False), written directly when no part needs escaping
     (nearly every line: 40,000 calls to json.dumps were a tenth of an edit's build); a
     file name that is not UTF-8 is kept, escaped to ASCII."""
-    if all(_PLAIN.fullmatch(part) for part in value):
+    if all(is_plain(part) for part in value):
         return '["' + '", "'.join(value) + '"]'
     line = json.dumps(value, ensure_ascii=False)
     try:

@@ -22,6 +22,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sitegen.jsontext import json_string
+
 BUNDLE_DIR = "pagefind"
 PAGES_PER_SHARD = 256
 MAX_SHARDS = 64  # every shard is a few requests more for a reader's first search
@@ -40,10 +42,6 @@ class IndexedPage:
 
 
 _PAGES = "\ue000pages\ue000"  # where a stamp's pages go (a private-use character: never in settings)
-
-
-def _string(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -70,11 +68,11 @@ class Shard:
 
         The bytes of json.dumps(record, sort_keys=True, indent=0, ensure_ascii=False), with
         the pages written here: with an indent, json encodes in Python, and the stamps of
-        40,000 pages took 0.15 s of every build (tests/unit/test_search_shards.py)."""
+        40,000 pages took 0.15 s of every build (tests/unit/test_search.py)."""
         record = {**settings, "language": self.language, "pages": _PAGES}
         text = json.dumps(record, sort_keys=True, indent=0, ensure_ascii=False)
-        pages = ",\n".join(f"[\n{_string(p.output)},\n{_string(p.digest)},\n{'true' if p.segmented else 'false'}\n]"
-                           for p in self.pages)
+        pages = ",\n".join(f"[\n{json_string(p.output)},\n{json_string(p.digest)},\n"
+                           f"{'true' if p.segmented else 'false'}\n]" for p in self.pages)
         return (text.replace(f'"{_PAGES}"', f"[\n{pages}\n]" if pages else "[]", 1) + "\n").encode("utf-8")
 
 
