@@ -21,6 +21,8 @@ wait: everything is unfrozen, collected once and frozen again.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import time
 from collections.abc import Iterator
@@ -44,6 +46,7 @@ class QuietCollector:
                  idle_seconds: float = IDLE_SECONDS) -> None:
         self.quiet_seconds, self.owed_builds, self.idle_seconds = quiet_seconds, owed_builds, idle_seconds
         self._owed = 0  # builds since the last full collection
+        self._built = False  # a build has finished (the start-up's)
         self._last_build = 0.0
 
     @contextmanager
@@ -59,9 +62,14 @@ class QuietCollector:
                 gc.enable()
 
     def after_build(self, finished: bool) -> None:
-        """A build ended; `finished`: it left a site (frozen now), not a cancelled one."""
+        """A build ended; `finished`: it left a site (frozen now), not a cancelled one. The
+        first (start-up) renders every page it has to and leaves the most free memory
+        behind: that is handed back to the system (`release_free_memory`)."""
         if finished:
             gc.freeze()
+            if not self._built:
+                release_free_memory()
+            self._built = True
         self._owed += 1
         self._last_build = time.monotonic()
 
@@ -75,9 +83,26 @@ class QuietCollector:
         gc.unfreeze()
         gc.collect()
         gc.freeze()
+        release_free_memory()
         self._owed = 0
         return True
 
     def stop(self) -> None:
         """The server stops: the process's objects are collectable as before."""
         gc.unfreeze()
+
+
+def release_free_memory() -> bool:
+    """Hand the C heap's free pages back to the system (glibc's malloc_trim); whether it
+    could. A start-up build at 4,000 articles leaves 16 MB of them in a 206 MB server, and
+    Python's allocator does not return them by itself. A no-op where the C library has no
+    such call (macOS, musl)."""
+    name = ctypes.util.find_library("c")
+    try:
+        trim = ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):
+        trim = None
+    if trim is None:
+        return False
+    trim(0)
+    return True
