@@ -212,7 +212,7 @@ def _render_and_swap(config: Config, options: BuildOptions, stores: tuple[BuildC
             envs.release()
         raise
     clock = time.perf_counter()
-    pages = cache.put_page_fingerprints(rendered.fingerprints, table)
+    pages = cache.put_page_fingerprints(rendered.fingerprints, table, rendered.stood if table is known else ())
     timings["swap"] += time.perf_counter() - clock
     if options.session is not None:
         options.session.keep_last(LastSite(repr(config), checked, planned, envs, templates, config,

@@ -67,6 +67,7 @@ class RenderOutcome:
     derived_made: int = 0  # derived files built (the rest were kept from the previous site)
     problems: list[Diagnostic] = field(default_factory=list)
     changed: set[str] = field(default_factory=set)  # outputs whose bytes differ from the last build's
+    stood: set[str] = field(default_factory=set)  # outputs kept with `previous`'s fingerprint, unexamined
 
 
 class Environments:
@@ -122,7 +123,7 @@ def render_plans(plans: Sequence[OutputPlan], derived: Sequence[DerivedFile],
     results: list[Result] = []
     kept: set[str] = set()
     if previous:
-        kept = staged.reusable({output for output in standing if output in previous})
+        kept = staged.reusable(previous.keys() & standing)  # in C: 190,000 outputs at 40,000 articles
         prints = {plan.output: fingerprints.plan(plan) for plan in plans
                   if plan.output not in kept and _go_on(plan)}
         prints.update((item.output, fingerprints.derived(item)) for item in derived
@@ -155,7 +156,7 @@ def _with_kept(outcome: RenderOutcome, kept: set[str], previous: dict[str, str],
     fingerprints.update(outcome.fingerprints)
     for output in previous.keys() - kept - outcome.fingerprints.keys():
         del fingerprints[output]
-    outcome.fingerprints = fingerprints
+    outcome.fingerprints, outcome.stood = fingerprints, kept
     return outcome
 
 

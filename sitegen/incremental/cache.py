@@ -306,16 +306,20 @@ class BuildCache:
             fingerprints.pop(rel, None)
         return fingerprints
 
-    def put_page_fingerprints(self, fingerprints: dict[str, str], before: PageRows | None = None) -> PageRows | None:
+    def put_page_fingerprints(self, fingerprints: dict[str, str], before: PageRows | None = None,
+                              same: Collection[str] = ()) -> PageRows | None:
         """A build's fingerprints, of every page it made: none is stale any more. With
         `before` (the table as this build found it) holding the same pages, only the rows
-        that changed are written. Returns the table as it now is, None if unknown."""
+        that changed are written; `same`: outputs known to have `before`'s fingerprint,
+        not compared (render_pool: those kept unexamined). Returns the table as it now is,
+        None if unknown."""
         if self.db is None:
             return None
         rows = sorted(fingerprints.items())  # in order already (render_pool._outcome): cheap
         summed = table_checksum(rows)
         if before is not None and before.checksum and before.rows.keys() == fingerprints.keys():
-            changed = [(value, key) for key, value in rows if before.rows[key] != value]
+            compared = fingerprints.keys() - same if same else fingerprints.keys()
+            changed = [(fingerprints[key], key) for key in compared if before.rows[key] != fingerprints[key]]
             done = self._update("pages", "UPDATE pages SET fingerprint = ? WHERE output = ?", changed, summed)
         else:
             done = self._replace_all("pages", rows, summed)
