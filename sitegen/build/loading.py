@@ -121,9 +121,11 @@ def read_sources(config: Config, timings: dict[str, float], cache: BuildCache | 
     """Discover the sources, taking unchanged files' digests from the cache's stamps (the
     session's copy of them while the table is the one its last build left)."""
     clock = time.perf_counter()
-    stamps = cache.stamp_rows(session.stamps if session is not None else None) if cache is not None else None
-    tree = discover_sources(config, stamps.rows if stamps is not None else {})
-    if cache is not None and stamps is not None:
+    if cache is None:
+        tree = discover_sources(config, {})
+    else:
+        stamps = cache.stamp_rows(session.stamps if session is not None else None)
+        tree = discover_sources(config, stamps.rows)
         kept = cache.put_file_stamps(tree.stamps, stamps)
         if session is not None:
             session.stamps = kept

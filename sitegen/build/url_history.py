@@ -353,34 +353,27 @@ def plan_moves(planned: PlannedSite, checked: CheckedSite, config: Config, histo
     given only when the plan is the last build's (build/rebody.py: same pages, routes,
     front matter and settings), to take that build's moves again while nothing else they
     are made from changed (reconciling 40,000 URLs was 0.3 s of each edit's build)."""
-    moves = _kept_moves(memo, history, checked, now, allow_removed, config)
-    if moves is None:
+    if memo is not None and memo.config != config:
+        memo = None  # its history was read with other settings
+    sources = tuple(source.content_path for source in checked.tree.sources) if memo is not None else ()
+    kept = memo.moves if memo is not None else None
+    if kept is not None and kept.answers(history, sources, allow_removed, now):
+        moves = kept.moves
+    else:
         moves = reconcile(history, checked, planned.outputs(), config, now, allow_removed)
-        _keep_moves(memo, history, checked, now, allow_removed, moves, config)
+        if memo is not None and memo.history is history:
+            memo.moves = _KeptMoves(history, sources, allow_removed, _promises_change(checked, config, now), moves)
     if not moves.moved:
         return planned, moves
     redirects = redirect_plans(planned.sites, checked.routes, config, moves.moved)
     return dataclasses.replace(planned, plans=planned.plans + tuple(redirects)), moves
 
 
-def _kept_moves(memo: HistoryMemo | None, history: UrlHistory, checked: CheckedSite, now: datetime,
-                allow_removed: bool, config: Config) -> UrlMoves | None:
-    if memo is None or memo.moves is None or memo.config != config:
-        return None
-    sources = tuple(source.content_path for source in checked.tree.sources)
-    return memo.moves.moves if memo.moves.answers(history, sources, allow_removed, now) else None
-
-
-def _keep_moves(memo: HistoryMemo | None, history: UrlHistory, checked: CheckedSite, now: datetime,
-                allow_removed: bool, moves: UrlMoves, config: Config) -> None:
-    """Remember `moves` in `memo`, with the first moment time changes a promised URL."""
-    if memo is None or memo.history is not history or memo.config != config:
-        return
+def _promises_change(checked: CheckedSite, config: Config, now: datetime) -> datetime | None:
+    """The first moment time alone changes which of the pages' URLs are promised."""
     public = dataclasses.replace(config, build_drafts=False, build_future=False)
-    until = min((change for page in checked.pages
-                 if (change := next_change(page.document, public, now)) is not None), default=None)
-    sources = tuple(source.content_path for source in checked.tree.sources)
-    memo.moves = _KeptMoves(history, sources, allow_removed, until, moves)
+    return min((change for page in checked.pages
+                if (change := next_change(page.document, public, now)) is not None), default=None)
 
 
 def render_history(entries: dict[str, Entry]) -> str:

@@ -59,7 +59,7 @@ def uses_other_bodies(env: jinja2.Environment) -> bool:
 
 
 Entry = tuple[Any, str, Collection[str]]  # (object kept alive, so its id stays its own; text; articles read)
-# A long tuple of articles (kept alive), each one's text, and the indices of each source path's
+# A long tuple of articles (kept alive), each item's text, and the indices at which each source path stands
 ArticleList = tuple[tuple[Article, ...], list[str], dict[str, list[int]]]
 LONG_LIST = 256  # tuples of articles longer than this keep their items' texts for the next build
 _NO_PATHS: frozenset[str] = frozenset()
@@ -292,14 +292,12 @@ class Fingerprinter:
         if known is not None:
             return known
         self._begin()
-        if type(value) is not tuple:  # a list could change between two pages; a tuple cannot
-            text = "L" + digest(*(self.value(v) for v in value))
-            self._end()
-            return text
-        texts = self._article_texts(value)
-        if texts is None:
-            return self._keep(self._memo, value, "L" + digest(*(self.value(v) for v in value)))
-        return self._keep(self._memo, value, "L" + digest(*texts))
+        texts = self._article_texts(value) if type(value) is tuple else None
+        text = "L" + digest(*(texts if texts is not None else (self.value(v) for v in value)))
+        if type(value) is tuple:  # a list could change between two pages; a tuple cannot
+            return self._keep(self._memo, value, text)
+        self._end()
+        return text
 
     def _article_texts(self, value: tuple[Any, ...]) -> list[str] | None:
         """Each item's text, for a long tuple of articles only (None for any other): kept
