@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sitegen.jsontext import json_string
+from sitegen.jsontext import is_plain, json_string
 
 BUNDLE_DIR = "pagefind"
 PAGES_PER_SHARD = 256
@@ -71,8 +71,12 @@ class Shard:
         40,000 pages took 0.15 s of every build (tests/unit/test_search.py)."""
         record = {**settings, "language": self.language, "pages": _PAGES}
         text = json.dumps(record, sort_keys=True, indent=0, ensure_ascii=False)
-        pages = ",\n".join(f"[\n{json_string(p.output)},\n{json_string(p.digest)},\n"
-                           f"{'true' if p.segmented else 'false'}\n]" for p in self.pages)
+        if is_plain("".join([p.output + p.digest for p in self.pages])):  # one look for them all
+            pages = ",\n".join([f'[\n"{p.output}",\n"{p.digest}",\n{"true" if p.segmented else "false"}\n]'
+                                 for p in self.pages])
+        else:
+            pages = ",\n".join([f"[\n{json_string(p.output)},\n{json_string(p.digest)},\n"
+                                 f"{'true' if p.segmented else 'false'}\n]" for p in self.pages])
         return (text.replace(f'"{_PAGES}"', f"[\n{pages}\n]" if pages else "[]", 1) + "\n").encode("utf-8")
 
 

@@ -139,7 +139,8 @@ def test_the_stamp_names_everything_that_shapes_a_shard() -> None:
 
 @pytest.mark.parametrize("pages", [
     (), (IndexedPage("a/index.html", "d1", False),),
-    (IndexedPage('x"y/日本/index.html', "d2", True), IndexedPage("b\\c\x01", "", False))])
+    (IndexedPage('x"y/日本/index.html', "d2", True), IndexedPage("b\\c\x01", "", False)),
+    (IndexedPage("a/index.html", "d1", False), IndexedPage("b/index.html", 'q"\x1f', True))])
 def test_a_stamp_has_the_bytes_json_gives_it(pages: tuple[IndexedPage, ...]) -> None:
     """Stamps are written without json's indenting encoder; they must keep its bytes, or
     every published shard would be indexed again after an upgrade."""
