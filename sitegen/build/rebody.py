@@ -19,7 +19,7 @@ one holds the very object. A build that fails or is cancelled puts them back
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,7 +29,7 @@ from sitegen.build.planning import PlannedSite, page_outputs, plan_copies
 from sitegen.build.render_pool import Environments
 from sitegen.build.session import BuildSession, LastSite
 from sitegen.config.settings import Config
-from sitegen.render.cite_downloads import CitationRecords
+from sitegen.render.cite_downloads import CitationRecords, Edited
 from sitegen.render.contexts import ArticlePage, ParallelPage, StandalonePage, showing
 from sitegen.render.derived import citation_downloads
 from sitegen.render.templates import OutputPlan
@@ -128,11 +128,13 @@ def _rebody(config: Config, last: LastSite, checked: CheckedSite, edited: dict[s
     fields = {path: body_fields(page, config, checked.glossary) for path, page in edited.items()}
     before = last.planned
     last.envs.forget_rendered()
-    for article in _articles_of(before, fields.keys()):
-        kept.change(article, fields[article.source_path])
     sites = before.sites or (before.site,)
-    cited = {site.language: CitationRecords.of(site, edited, before.cited.get(site.language)) for site in sites}
-    remade = {item.output: item for item in citation_downloads(sites, config, page_outputs(checked), cited, edited)}
+    found = {site.language: Edited.find(site, fields.keys()) for site in sites}
+    for article in _articles_of(found.values()):
+        kept.change(article, fields[article.source_path])
+    cited = {site.language: CitationRecords.of(site, found[site.language], before.cited.get(site.language))
+             for site in sites}
+    remade = {item.output: item for item in citation_downloads(sites, config, page_outputs(checked), cited, found)}
     kept_files = before.derived[len(before.derived) - before.cited_files:]
     citations = tuple(remade.get(item.output, item) for item in kept_files)
     plans = tuple(_described(plan, fields.keys()) for plan in before.plans)
@@ -140,17 +142,12 @@ def _rebody(config: Config, last: LastSite, checked: CheckedSite, edited: dict[s
                                        cited=cited)
 
 
-def _articles_of(planned: PlannedSite, paths: Any) -> list[Article]:
-    """Every Article object of the plan made from one of `paths`. Each language's site
+def _articles_of(found: Iterable[Edited]) -> list[Article]:
+    """Every Article object of the plan made from an edited source. Each language's site
     assembled one per page it holds (site/assemble.py), which its lists, neighbours and
     feeds share; planning copies none (tests/integration/test_rebody.py checks each kind
     of page against a clean build)."""
-    found: dict[int, Article] = {}
-    for site in planned.sites or (planned.site,):
-        for article in (*site.articles, *site.pages):
-            if article.source_path in paths:
-                found[id(article)] = article
-    return list(found.values())
+    return list({id(article): article for edited in found for article in (*edited.articles, *edited.pages)}.values())
 
 
 def _described(plan: OutputPlan, paths: Any) -> OutputPlan:

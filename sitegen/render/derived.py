@@ -9,14 +9,14 @@ full-content feeds read many bodies, which are not held in memory.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
 from sitegen.cancelling import cancel_point
 from sitegen.config.settings import Config
 from sitegen.content.urls import absolute
-from sitegen.render.cite_downloads import CitationRecords, citation_files
+from sitegen.render.cite_downloads import CitationRecords, Edited, citation_files
 from sitegen.render.feeds import site_feeds
 from sitegen.render.templates import DerivedFile, OutputPlan
 from sitegen.render.xmltext import xml_document
@@ -53,11 +53,12 @@ def derive_outputs(sites: Sequence[SiteView], plans: Sequence[OutputPlan], confi
 
 def citation_downloads(sites: Sequence[SiteView], config: Config, pages: Mapping[str, str] | None = None,
                        cited: Mapping[str, CitationRecords] | None = None,
-                       only: Collection[str] | None = None) -> list[DerivedFile]:
+                       only: Mapping[str, Edited] | None = None) -> list[DerivedFile]:
     """Every language's citation downloads, from its records in `cited` where given; with
-    `only`, those showing one of these articles (by source path)."""
+    `only` (by language, one for every site), those showing one of its edited articles."""
     return [item for site in sites
-            for item in citation_files(site, config, pages, (cited or {}).get(site.language), only)]
+            for item in citation_files(site, config, pages, (cited or {}).get(site.language),
+                                       only[site.language] if only is not None else None)]
 
 
 def sitemap_entries(plans: Sequence[OutputPlan]) -> list[SitemapEntry]:
