@@ -480,7 +480,7 @@ def shared_aliases(documents: list[Document]) -> list[Diagnostic]:
     lost either way, so this is a warning, not an error."""
     owners: dict[str, str] = {}
     problems = []
-    for doc in sorted(documents, key=lambda d: d.source.path):
+    for doc in sorted((d for d in documents if d.meta.aliases), key=lambda d: d.source.path):
         for alias in doc.meta.aliases:
             path = alias_path(alias, doc.source.content_path)
             first = owners.setdefault(path, doc.source.path)

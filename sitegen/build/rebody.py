@@ -137,8 +137,11 @@ def _rebody(config: Config, last: LastSite, checked: CheckedSite, edited: dict[s
     remade = {item.output: item for item in citation_downloads(sites, config, page_outputs(checked), cited, found)}
     kept_files = before.derived[len(before.derived) - before.cited_files:]
     citations = tuple(remade.get(item.output, item) for item in kept_files)
-    plans = tuple(_described(plan, fields.keys()) for plan in before.plans)
-    kept.planned = dataclasses.replace(before, plans=plans, derived=(*before.without_citations(), *citations),
+    plans = list(before.plans)
+    for path in fields:
+        for number in _article_plans(before).get(path, ()):
+            plans[number] = _described(plans[number], fields.keys())
+    kept.planned = dataclasses.replace(before, plans=tuple(plans), derived=(*before.without_citations(), *citations),
                                        cited=cited)
 
 
@@ -148,6 +151,18 @@ def _articles_of(found: Iterable[Edited]) -> list[Article]:
     feeds share; planning copies none (tests/integration/test_rebody.py checks each kind
     of page against a clean build)."""
     return list({id(article): article for edited in found for article in (*edited.articles, *edited.pages)}.values())
+
+
+def _article_plans(planned: PlannedSite) -> dict[str, list[int]]:
+    """planned.article_plans, worked out the first time: the places of each article's own
+    pages (those whose description is made from its body) in the plan."""
+    found = planned.article_plans
+    if not found:
+        for number, plan in enumerate(planned.plans):
+            context = plan.context
+            if isinstance(context, ArticlePage | StandalonePage | ParallelPage):
+                found.setdefault(context.article.source_path, []).append(number)
+    return found
 
 
 def _described(plan: OutputPlan, paths: Any) -> OutputPlan:
