@@ -50,6 +50,9 @@ if TYPE_CHECKING:
     from sitegen.render.templates import OutputPlan
 
 T = TypeVar("T")
+# Routes of documents no longer any result's, kept until there are this many more routes
+# than results: pruning them after every build looked through 40,000 of each (0.05 s).
+STALE_ROUTES = 1024
 
 
 @dataclass
@@ -154,11 +157,13 @@ class BuildSession:
 
     def remember_results(self, results: dict[str, SourceResult]) -> None:
         """Keep this build's results (only: a key no source has any more is dropped), without
-        the body HTML a fresh one carries to the cache, and never one true of this build only."""
+        the body HTML a fresh one carries to the cache, and never one true of this build only.
+        The routes of documents gone are let go once they are many (STALE_ROUTES)."""
         self.results = {key: dataclasses.replace(result, body=None) if result.body is not None else result
                         for key, result in results.items() if not result.transient}
-        alive = {id(result.document) for result in self.results.values()}
-        self.routes = {key: value for key, value in self.routes.items() if key in alive}
+        if len(self.routes) > len(self.results) + STALE_ROUTES:
+            alive = {id(result.document) for result in self.results.values()}
+            self.routes = {key: value for key, value in self.routes.items() if key in alive}
 
     def route(self, document: Document, config_text: str,
               make: Callable[[], tuple[Route | None, Diagnostic | None]]) -> tuple[Route | None, Diagnostic | None]:

@@ -28,6 +28,7 @@ import xml.etree.ElementTree as etree
 from collections import deque
 from typing import Any
 
+from markdown import inlinepatterns
 from markdown.inlinepatterns import InlineProcessor as InlinePattern
 from markdown.util import INLINE_PLACEHOLDER_PREFIX, INLINE_PLACEHOLDER_RE, AtomicString
 
@@ -42,13 +43,18 @@ _NOT_LOOKING_BACK = frozenset({
     "footnote", "not_strong", "em_strong", "angle_quotes",
 })
 _LOOKING_BACK_ONE = frozenset({"backtick", "em_strong2", "magic-link", "magic-mail"})
+# Python-Markdown 3.11 registers its emphasis as `em_strong` too, but as a DelimiterProcessor,
+# which pairs delimiters across its calls (``*a**[*`` gave ``<em>a</em>*[*``, where the
+# library gives two): such a pattern keeps state between matches and runs the library's loop.
+_STATEFUL = tuple(kind for kind in (getattr(inlinepatterns, "DelimiterProcessor", None),) if kind is not None)
 
 
 def apply_all(processor: Any, name: str, pattern: Any, data: str, pattern_index: int) -> str:
     """`data` with every match of `pattern` replaced by a placeholder, as the library's
     repeated ``__applyPattern`` calls would leave it (`processor` is its InlineProcessor)."""
     free = name in _NOT_LOOKING_BACK
-    if not isinstance(pattern, InlinePattern) or not (free or name in _LOOKING_BACK_ONE):
+    if (not isinstance(pattern, InlinePattern) or not (free or name in _LOOKING_BACK_ONE)
+            or isinstance(pattern, _STATEFUL)):
         return _library_loop(processor, pattern, data, pattern_index)
     if any(exclude.lower() in processor.ancestors for exclude in pattern.ANCESTOR_EXCLUDES):
         return data

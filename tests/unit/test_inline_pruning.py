@@ -305,3 +305,13 @@ def test_a_link_whose_title_never_closes_converts_as_the_library_does(text: str,
     """Python-Markdown's link handler answers an unclosed nested title with an end of -1;
     the batched loop took that for progress and appended placeholders until memory ran out."""
     check_pruning(text, options)
+
+
+@pytest.mark.parametrize("text", ["*a**[*", "*&#x**[*", "_a__[_", "*a* **b**[*c*"])
+@pytest.mark.parametrize("options", OPTION_SETS, ids=OPTION_IDS)
+def test_emphasis_that_pairs_across_matches_converts_as_the_library_does(text: str,
+                                                                         options: MarkdownOptions) -> None:
+    """Found by the pruning fuzz: Python-Markdown 3.11's emphasis (a DelimiterProcessor)
+    pairs delimiters across its calls, so the batched loop, which searches the text without
+    the placeholders the library puts in, left ``*[*`` where the library makes a second em."""
+    check_pruning(text, options)
