@@ -225,6 +225,7 @@ class _Published:
         return found
 
     def _place(self, key: str, result: SourceResult, verdict: Verdict) -> None:
+        """File the result where its verdict says, and note the verdict for a later sort."""
         doc = result.document
         assert doc is not None
         self.verdicts[key] = verdict
