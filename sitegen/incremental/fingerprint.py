@@ -92,7 +92,7 @@ class FingerprintMemo:
     site_parts: dict[tuple[int, str], Entry]
     # each article's fields without its body, and the site's terms, taxonomies, sections and
     # archive years and months (`KEPT_KINDS`): what `site` parts are made of
-    articles: dict[int, Entry]
+    values: dict[int, Entry]
     searched: dict[int, Entry]  # the pages' search digests (`searched`), by plan id
     derived: tuple[DerivedFile, ...] = ()  # the build's derived files, in order (see `standing`)
     lists: dict[int, ArticleList] = dataclasses.field(default_factory=dict)  # see Fingerprinter._long_sequence
@@ -133,7 +133,7 @@ class Fingerprinter:
         self._outputs.update((key, entry) for key, entry in kept.outputs.items() if edited.isdisjoint(entry[2]))
         self._site_parts.update((key, entry) for key, entry in kept.site_parts.items()
                                 if edited.isdisjoint(entry[2]))
-        self._memo.update((key, entry) for key, entry in kept.articles.items()
+        self._memo.update((key, entry) for key, entry in kept.values.items()
                           if (entry[0].source_path not in edited if type(entry[0]) is Article
                               else edited.isdisjoint(entry[2])))
         self._searched.update((key, entry) for key, entry in kept.searched.items() if edited.isdisjoint(entry[2]))
@@ -146,9 +146,9 @@ class Fingerprinter:
         `derived`, the derived files it made or kept, in order."""
         seen = self._seen
         outputs = {key: entry for key, entry in self._outputs.items() if key in seen}
-        articles = {key: entry for key, entry in self._memo.items() if type(entry[0]) in KEPT_KINDS}
+        values = {key: entry for key, entry in self._memo.items() if type(entry[0]) in KEPT_KINDS}
         return FingerprintMemo(self.env, self.site, self.base, self.config, self.full_articles, self._uses,
-                               outputs, self._site_parts, articles, self._searched, derived, self._lists)
+                               outputs, self._site_parts, values, self._searched, derived, self._lists)
 
     def standing(self, plans: Sequence[OutputPlan], derived: Sequence[DerivedFile]) -> list[str]:
         """The outputs whose fingerprint is the last build's, known without looking at any

@@ -46,7 +46,8 @@ _LOOKING_BACK_ONE = frozenset({"backtick", "em_strong2", "magic-link", "magic-ma
 # Python-Markdown 3.11 registers its emphasis as `em_strong` too, but as a DelimiterProcessor,
 # which pairs delimiters across its calls (``*a**[*`` gave ``<em>a</em>*[*``, where the
 # library gives two): such a pattern keeps state between matches and runs the library's loop.
-_STATEFUL = tuple(kind for kind in (getattr(inlinepatterns, "DelimiterProcessor", None),) if kind is not None)
+_STATEFUL: tuple[type, ...] = ((inlinepatterns.DelimiterProcessor,)
+                               if hasattr(inlinepatterns, "DelimiterProcessor") else ())  # before 3.11: none
 
 
 def apply_all(processor: Any, name: str, pattern: Any, data: str, pattern_index: int) -> str:
