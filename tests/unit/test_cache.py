@@ -16,6 +16,8 @@ from sitegen.incremental.cache import (
     digest,
     digest_prefix,
     encode_body,
+    patched_checksum,
+    table_checksum,
 )
 
 
@@ -125,6 +127,38 @@ def test_a_known_stamps_table_is_not_read_again_while_its_checksum_stands(tmp_pa
     cache.close()
 
 
+def test_a_known_stamps_table_is_patched_row_by_row_and_reads_back_whole(tmp_path: Path) -> None:
+    """With the table as serve's last build left it, only the stamps that changed, went or
+    came are written, and the checksum is patched from them: a build without that memory
+    reads the table back whole. A patched checksum that were wrong would make it empty."""
+    stamps = {f"content/{n}.md": FileStamp(n, 1, 2, 3, f"{n:064x}") for n in range(5)}
+    cache = BuildCache(tmp_path / "cache")
+    first = cache.put_file_stamps(stamps, StampRows("", {}))
+    assert first is not None
+    edited = {**stamps, "content/1.md": FileStamp(9, 9, 9, 9, "e" * 64),
+              "content/new.md": FileStamp(7, 1, 2, 3, "n" * 64)}
+    del edited["content/3.md"]  # an article edited within the racy window is not stamped
+    second = cache.put_file_stamps(edited, first)
+    assert second is not None and second.rows == edited
+    cache.close()
+    with sqlite3.connect(tmp_path / "cache" / "build.sqlite3") as db:
+        assert db.execute("SELECT COUNT(*) FROM stamps").fetchone() == (len(edited),)
+    again = BuildCache(tmp_path / "cache")
+    assert again.stamp_rows() == second  # read whole: its rows and checksum are the patched ones
+    again.close()
+
+
+def test_a_table_checksum_counts_every_row_in_any_order_and_patches_to_the_whole() -> None:
+    rows = [(f"{n}/index.html", f"fingerprint {n}") for n in range(50)]
+    summed = table_checksum(rows)
+    assert table_checksum(reversed(rows)) == summed
+    assert table_checksum(rows[1:]) != summed and table_checksum([*rows, ("x", "y")]) != summed
+    assert table_checksum([("1/index.html", "fingerprint 2"), ("2/index.html", "fingerprint 1"), *rows[3:],
+                           rows[0]]) != summed  # the same texts paired otherwise
+    patched = patched_checksum(summed, [rows[7], rows[9]], [("7/index.html", "edited"), ("new.xml", "z")])
+    assert patched == table_checksum([*rows[:7], ("7/index.html", "edited"), rows[8], *rows[10:], ("new.xml", "z")])
+
+
 def test_a_known_pages_table_is_neither_read_nor_written_whole_again(tmp_path: Path) -> None:
     """serve keeps the pages table its last build left (PageRows). The next build trusts it
     while the table's checksum is unchanged, writes only the rows that changed, and leaves
@@ -138,6 +172,9 @@ def test_a_known_pages_table_is_neither_read_nor_written_whole_again(tmp_path: P
     second = again.put_page_fingerprints({"a/index.html": "1", "b/index.html": "2-edited", "c.xml": "3"}, first,
                                          same={"a/index.html", "c.xml"})  # known unchanged: not compared
     again.close()
+    unknown = BuildCache(tmp_path / "cache")
+    assert unknown.page_rows() == second  # read whole: the patched checksum is the table's
+    unknown.close()
     with sqlite3.connect(tmp_path / "cache" / "build.sqlite3") as db:
         assert db.execute("SELECT output, fingerprint FROM pages ORDER BY rowid").fetchall() == [
             ("a/index.html", "1"), ("b/index.html", "2-edited"), ("c.xml", "3")]
