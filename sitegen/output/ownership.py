@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from sitegen.cancelling import cancel_point
+from sitegen.cancelling import EVERY, cancel_point
 from sitegen.content.sources import RACY_NS  # the same clock tick as the sources' stamps
 from sitegen.errors import BuildFailed, Diagnostic
 
@@ -105,9 +105,11 @@ def open_output(out_dir: Path, shown: str, keep_foreign: bool, within: str | Non
 
 
 def survey(out_dir: Path, memo: FolderMemo | None = None) -> OutputState:
+    if memo is not None:
+        return memo.survey(out_dir)
     plain: set[str] = set()
-    files = frozenset(files_in(out_dir, plain, memo))
-    return OutputState(files, _manifest(out_dir, memo), frozenset(plain))
+    files = files_in(out_dir, plain)
+    return OutputState(files, _manifest(out_dir, None), frozenset(plain))
 
 
 def _manifest(out_dir: Path, memo: FolderMemo | None) -> frozenset[str]:
@@ -252,13 +254,24 @@ class FolderMemo:
     walked: dict[str, Listing] = field(default_factory=dict)
     files: set[str] = field(default_factory=set)  # without the manifest
     plain: set[str] = field(default_factory=set)
+    # The last survey, handed out again while no listing and not the manifest changed: an
+    # edit's build writes its pages over the old ones, listing the same names, and copying
+    # the unions and subtracting the manifest from them (its `foreign`) took 0.06 s.
+    state: OutputState | None = None
 
-    def patch(self, walked: dict[str, Listing]) -> None:
-        """Take `walked` (a whole walk) as the last one: the names of the listings that
-        changed or went are taken out of the unions, those of the new ones put in."""
+    def patch(self, walked: dict[str, Listing], fresh: list[str]) -> bool:
+        """Take `walked` (a whole walk) as the last one, `fresh` the folders it listed again
+        (the others' listings are the last walk's): the names of the listings that changed
+        or went are taken out of the unions, those of the new ones put in. Whether the
+        unions changed."""
         before = self.walked
-        old = [listing for folder, listing in before.items() if walked.get(folder) is not listing]
-        new = [listing for folder, listing in walked.items() if before.get(folder) is not listing]
+        come = sum(1 for folder in fresh if folder not in before)
+        gone = before.keys() - walked.keys() if len(walked) - come != len(before) else set()
+        old = [before[folder] for folder in (*fresh, *gone) if folder in before]
+        new = [walked[folder] for folder in fresh]
+        self.walked = walked
+        if old == new:  # listed again, the same names
+            return False
         for files, plains, _ in old:
             self.files.difference_update(files)
             self.plain.difference_update(plains)
@@ -266,7 +279,49 @@ class FolderMemo:
             self.files.update(files)
             self.plain.update(plains)
         self.files.discard(MANIFEST)
-        self.walked = walked
+        return True
+
+    def survey(self, out_dir: Path) -> OutputState:
+        """The output's files, plain files and manifest; the last survey's while they stand."""
+        changed = self.walk(out_dir)
+        made = _manifest(out_dir, self)
+        last = self.state
+        if last is not None and not changed and last.made is made:
+            return last
+        if changed or last is None:
+            last = OutputState(frozenset(self.files), made, frozenset(self.plain))
+        else:
+            last = OutputState(last.files, made, last.plain)
+        self.state = last
+        return last
+
+    def walk(self, out_dir: Path) -> bool:
+        """Walk the output, listing only the folders whose times changed; whether the unions
+        of files did. A cancel point every 64 folders (cancelling.EVERY)."""
+        pending, seen, walked, fresh = [("", os.fspath(out_dir))], {}, {}, []
+        remembered, now, count = self.folders, time.time_ns(), 0
+        while pending:
+            count += 1
+            if not count % EVERY:
+                cancel_point()
+            prefix, folder = pending.pop()
+            try:
+                info = os.stat(folder)
+                times = (info.st_ino, info.st_mtime_ns, info.st_ctime_ns)
+                known = remembered.get(folder)
+                if known is not None and known[0] == times:
+                    seen[folder] = known
+                    listing = walked[folder] = known[1]
+                else:
+                    listing = walked[folder] = _list(prefix, folder)
+                    fresh.append(folder)
+                    if now - max(times[1], times[2]) > self.racy_ns:
+                        seen[folder] = (times, listing)
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            pending.extend(listing[2])
+        self.folders = seen
+        return self.patch(walked, fresh)
 
 
 def files_in(out_dir: Path, plain: set[str] | None = None, memo: FolderMemo | None = None) -> frozenset[str]:
@@ -276,47 +331,27 @@ def files_in(out_dir: Path, plain: set[str] | None = None, memo: FolderMemo | No
     Links are listed as files, never followed: the build does not look into them. A cancel
     point per folder: at 40,000 articles the walk takes seconds, and serve's catch-up
     starts with it while the next edit's preview waits (sitegen/cancelling.py). `memo`:
-    serve's folders as last seen, updated once the walk is whole."""
+    serve's folders as last seen (FolderMemo.walk), updated once the walk is whole."""
+    if memo is not None:
+        memo.walk(out_dir)
+        if plain is not None:
+            plain.update(memo.plain)
+        return frozenset(memo.files)
+    files: set[str] = set()
     pending = [("", os.fspath(out_dir))]
-    seen: dict[str, tuple[tuple[int, int, int], Listing]] = {}
-    walked: dict[str, Listing] = {}
-    now = time.time_ns()
     while pending:
         cancel_point()
         prefix, folder = pending.pop()
-        listing = _listing(prefix, folder, memo, seen, now)
-        if listing is not None:
-            walked[folder] = listing
-            pending.extend(listing[2])
-    if memo is None:
-        memo = FolderMemo()  # a walk of its own, patched from nothing
-    else:
-        memo.folders = seen
-    memo.patch(walked)
-    if plain is not None:
-        plain.update(memo.plain)
-    return frozenset(memo.files)
-
-
-def _listing(prefix: str, folder: str, memo: FolderMemo | None,
-             seen: dict[str, tuple[tuple[int, int, int], Listing]], now: int) -> Listing | None:
-    """One folder's files (as paths under the output), plain files and subfolders; from
-    the memo if its times are as they were; None if it is gone."""
-    try:
-        if memo is None:
-            return _list(prefix, folder)
-        info = os.stat(folder)
-        times = (info.st_ino, info.st_mtime_ns, info.st_ctime_ns)
-        remembered = memo.folders.get(folder)
-        if remembered is not None and remembered[0] == times:
-            seen[folder] = remembered
-            return remembered[1]
-        listing = _list(prefix, folder)
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    if now - max(times[1], times[2]) > memo.racy_ns:
-        seen[folder] = (times, listing)
-    return listing
+        try:
+            listing = _list(prefix, folder)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        files.update(listing[0])
+        if plain is not None:
+            plain.update(listing[1])
+        pending.extend(listing[2])
+    files.discard(MANIFEST)
+    return frozenset(files)
 
 
 def _list(prefix: str, folder: str) -> Listing:

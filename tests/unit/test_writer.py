@@ -231,6 +231,38 @@ def test_a_remembered_survey_finds_what_changed_in_any_folder(tmp_path: Path) ->
     assert set(memo.folders) == {os.fspath(site), *(os.fspath(site / f) for f in ("2019", "2019/a", "2019/b"))}
 
 
+def test_a_remembered_survey_is_handed_out_again_only_while_no_name_changed(tmp_path: Path) -> None:
+    """FolderMemo.survey: a page written over (a new file renamed into place, as serve
+    writes, which changes its folder's times) lists the same names, so the last survey
+    stands, foreign files and all; a file added, one removed, or a new manifest does not."""
+    from sitegen.output.ownership import MANIFEST, FolderMemo, survey
+
+    site = tmp_path / "public"
+    for rel in ("index.html", "2019/a/index.html", "2019/b/index.html"):
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(rel, encoding="utf-8")
+    (site / MANIFEST).write_text("index.html\n2019/a/index.html\n2019/b/index.html\n", encoding="utf-8")
+    memo = FolderMemo(racy_ns=100_000_000)
+    time.sleep(0.15)
+    first = survey(site, memo)
+    assert first.files == {"index.html", "2019/a/index.html", "2019/b/index.html"} and not first.foreign
+    (site / "2019/a/new.tmp").write_text("edited", encoding="utf-8")
+    os.replace(site / "2019/a/new.tmp", site / "2019/a/index.html")
+    time.sleep(0.15)
+    assert survey(site, memo) is first
+    (site / "2019/b/notes.txt").write_text("someone's", encoding="utf-8")
+    time.sleep(0.15)
+    added = survey(site, memo)
+    assert added.foreign == {"2019/b/notes.txt"} and added.plain - {MANIFEST} == added.files
+    (site / "2019/a/index.html").unlink()
+    removed = survey(site, memo)  # within the racy window: listed again all the same
+    assert removed.files == {"index.html", "2019/b/index.html", "2019/b/notes.txt"}
+    (site / MANIFEST).write_text("index.html\n2019/b/index.html\n2019/b/notes.txt\n", encoding="utf-8")
+    time.sleep(0.15)
+    again = survey(site, memo)
+    assert again.files is removed.files and not again.foreign
+
+
 def test_a_remembered_manifest_is_read_again_when_it_changed(tmp_path: Path) -> None:
     """ownership.survey with a FolderMemo takes the manifest from memory while its inode,
     size and times are unchanged; a manifest rewritten (even to the same size) or made a
