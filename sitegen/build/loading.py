@@ -126,10 +126,11 @@ def read_sources(config: Config, timings: dict[str, float], cache: BuildCache | 
         tree = discover_sources(config, {})
     else:
         stamps = cache.stamp_rows(session.stamps if session is not None else None)
-        tree = discover_sources(config, stamps.rows)
+        tree = discover_sources(config, stamps.rows, session.sources if session is not None else None)
         kept = cache.put_file_stamps(tree.stamps, stamps)
         if session is not None:
             session.stamps = kept
+            session.sources = {source.path: source for source in tree.sources}
     timings["read"] = time.perf_counter() - clock
     return tree
 

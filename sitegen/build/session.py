@@ -17,6 +17,8 @@ What it keeps, and why each is safe to keep:
   then goes through the same checks as a stored one (its refs must still resolve);
 - each page's route, by its document (the very object kept above, so the same parsed
   front matter) and the configuration's text: routing reads nothing else;
+- each source as the last build found it, by path: a file whose stamp still matches
+  is the very same Source (content/sources.py), not one made again;
 - the last build's checked and planned site and its template environments (`LastSite`),
   from which an edit to an article's text alone is shown at once (serve/preview.py),
   before the build that brings the rest of the site up to date.
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
     from sitegen.build.workers import SourceProcessor, SourceResult
     from sitegen.config.settings import Config
     from sitegen.content.frontmatter import Document
+    from sitegen.content.sources import Source
     from sitegen.content.urls import Route
     from sitegen.errors import Diagnostic
     from sitegen.incremental.cache import BuildCache, PageRows, StampRows
@@ -131,6 +134,7 @@ class BuildSession:
     pruned: bool = False  # the cache's stored results pruned whole once (loading._Stages._prune)
     pages: PageRows | None = None  # the cache's pages table as the last build left it (cache.page_rows)
     stamps: StampRows | None = None  # the cache's stamps table as the last build left it (cache.stamp_rows)
+    sources: dict[str, Source] = field(default_factory=dict)  # the last build's, by path (discover_sources)
     history: HistoryMemo | None = None  # the URL history the last build read (pipeline.load_history)
 
     def body_store(self, cache: BuildCache) -> BodyStore:

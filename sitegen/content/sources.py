@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sitegen.cancelling import cancel_point
+from sitegen.cancelling import EVERY, cancel_point
 from sitegen.config.settings import Config
 from sitegen.content.classify import PAGE_SUFFIXES, RESOURCE, SKIP, ContentRules, compile_ignores
 from sitegen.content.walk import check_readable, link_problem, not_a_file, unreadable, walk_content
@@ -87,14 +87,17 @@ class SourceTree:
     stamps: dict[str, FileStamp] = field(default_factory=dict)  # by source path, for the next build
 
 
-def discover_sources(config: Config, stamps: Mapping[str, FileStamp] | None = None) -> SourceTree:
+def discover_sources(config: Config, stamps: Mapping[str, FileStamp] | None = None,
+                     before: Mapping[str, Source] | None = None) -> SourceTree:
     """Read, check and hash every file under the content folder, in a stable (sorted) order.
 
     The sources come without their text: holding every article's text would make the
     build's memory grow with the site, and only the processes that convert a source need
     it (they read it again, see workers.SourceProcessor; `Source.read_text` reads it for a
     diagnostic's line). A file whose `stamps` entry (from the last build) still matches is
-    not read at all: its digest is the stamp's.
+    not read at all: its digest is the stamp's, and its Source the one in `before` (serve's
+    last build's sources, by path) if that has the same digest and file: 40,000 of them
+    made again took 0.06 s of each edit's build.
     """
     content_dir = config.path("content")
     if not content_dir.is_dir():
@@ -105,18 +108,22 @@ def discover_sources(config: Config, stamps: Mapping[str, FileStamp] | None = No
     files, problems = walk_content(str(content_dir), prefix)
     ignores, ignore_problems = compile_ignores(config.ignore_files)
     rules = ContentRules([(absolute, rel) for absolute, rel, _ in files], ignores)
-    return _sorted_out(files, rules, content_dir, prefix, stamps or {}, problems + ignore_problems)
+    return _sorted_out(files, rules, (content_dir, prefix), (stamps or {}, before or {}),
+                       problems + ignore_problems)
 
 
-def _sorted_out(files: list[tuple[str, str, bool]], rules: ContentRules, content_dir: Path, prefix: str,
-                stamps: Mapping[str, FileStamp], problems: list[Diagnostic]) -> SourceTree:
+def _sorted_out(files: list[tuple[str, str, bool]], rules: ContentRules, where: tuple[Path, str],
+                known: tuple[Mapping[str, FileStamp], Mapping[str, Source]], problems: list[Diagnostic]
+                ) -> SourceTree:
     """Each walked file as a source to convert, a resource to copy, skipped, or a problem."""
+    (content_dir, prefix), (stamps, before) = where, known
     fresh: dict[str, FileStamp] = {}
     sources: list[Source] = []
     resources: list[Resource] = []
     now_ns = time.time_ns()
-    for absolute, rel_content, is_link in files:
-        cancel_point()  # stat and maybe hash each: 1.4 s at 40,000 files, which an edit would wait for
+    for number, (absolute, rel_content, is_link) in enumerate(files):
+        if not number % EVERY:
+            cancel_point()  # stat and maybe hash each: 1.4 s at 40,000 files, which an edit would wait for
         rel = f"{prefix}/{rel_content}"
         problem = link_problem(absolute, content_dir, rel) if is_link else None
         kind = rules.kind(absolute, rel_content) if problem is None else None
@@ -128,7 +135,7 @@ def _sorted_out(files: list[tuple[str, str, bool]], rules: ContentRules, content
                 resources.append(Resource(rel, rel_content, Path(absolute)))
                 continue
         source, stamp, problem = (None, None, problem) if problem else _hash_source(
-            absolute, rel, rel_content, stamps.get(rel), now_ns)
+            absolute, rel, rel_content, (stamps.get(rel), before.get(rel)), now_ns)
         if problem is not None:
             problems.append(problem)
         elif source is not None:
@@ -138,8 +145,8 @@ def _sorted_out(files: list[tuple[str, str, bool]], rules: ContentRules, content
     return SourceTree(tuple(sources), tuple(resources), tuple(problems), fresh)
 
 
-def _hash_source(absolute: str, rel: str, rel_content: str, known: FileStamp | None, now_ns: int
-                 ) -> tuple[Source | None, FileStamp | None, Diagnostic | None]:
+def _hash_source(absolute: str, rel: str, rel_content: str, last: tuple[FileStamp | None, Source | None],
+                 now_ns: int) -> tuple[Source | None, FileStamp | None, Diagnostic | None]:
     """The source without its text, the stamp to keep for it, or why it cannot be read.
 
     The digest is the stamp's when the file's size, times and inode still match it; else the
@@ -148,7 +155,10 @@ def _hash_source(absolute: str, rel: str, rel_content: str, known: FileStamp | N
         info: os.stat_result | None = os.stat(absolute)
     except OSError:
         info = None
+    known, kept = last
     if info is not None and known is not None and known.matches(info):
+        if kept is not None and kept.digest == known.digest and kept.file == absolute:
+            return kept, known, None
         return Source(rel, rel_content, "", known.digest, absolute), known, None
     source, problem = read_source(Path(absolute), rel, rel_content)
     if source is None:

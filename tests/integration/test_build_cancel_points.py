@@ -75,8 +75,9 @@ def test_a_build_looks_for_cancellation_within_its_stages(tmp_path: Path) -> Non
     assert never.where["site/assemble.py"] >= ARTICLES
     assert never.where["build/render_pool.py"] >= ARTICLES
     assert never.where["build/url_history.py"] >= ARTICLES
-    # per source file listed and stamped, and per content folder walked: 1.4 s at 40,000
-    assert never.where["content/sources.py"] >= ARTICLES
+    # per EVERY (64) source files stamped (a look per file was a tenth of their cost), and per
+    # content folder walked: 1.4 s at 40,000
+    assert never.where["content/sources.py"] >= 1
     assert never.where["content/walk.py"] >= 2
     # and in planning: each output planned, each article's citations and related articles
     for module in ("render/routes.py", "render/cite_downloads.py", "site/relations.py"):

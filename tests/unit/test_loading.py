@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.build.loading import conversion_fingerprint, engine_fingerprint, load_site, read_sources
+from sitegen.build.session import BuildSession
 from sitegen.config.settings import load_config
 from sitegen.content.sources import FileStamp
 from sitegen.errors import ContentError
@@ -78,4 +80,23 @@ def test_a_file_whose_stamp_still_matches_is_not_read_again(make_site: Callable[
     changed = dataclasses.replace(stamp, size=info.st_size + 1)
     cache.put_file_stamps({"content/2019/a.md": changed}, StampRows("", {}))
     assert read_sources(config, {}, cache).sources[0].digest != "f" * 64
+    cache.close()
+
+
+def test_a_session_keeps_each_unchanged_source_and_makes_an_edited_one_again(make_site: Callable[..., Path]) -> None:
+    """serve's session hands the last build's sources to the next: a file whose stamp still
+    matches is the very same Source; an edited one is read and digested again."""
+    root = make_site({"content/2019/a.md": article("A"), "content/2019/b.md": article("B")})
+    past = time.time() - 60  # older than the racy window: stamped
+    for name in ("a", "b"):
+        os.utime(root / f"content/2019/{name}.md", (past, past))
+    config, session = load_config(root), BuildSession()
+    cache = BuildCache(config.path("cache"))
+    first = {s.path: s for s in read_sources(config, {}, cache, session).sources}
+    assert session.sources == first
+    (root / "content/2019/b.md").write_text(article("B, edited"), encoding="utf-8")
+    second = {s.path: s for s in read_sources(config, {}, cache, session).sources}
+    assert second["content/2019/a.md"] is first["content/2019/a.md"]
+    assert second["content/2019/b.md"].digest != first["content/2019/b.md"].digest
+    assert session.sources == second
     cache.close()
