@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import operator
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -377,7 +377,7 @@ class _Stages:
              jobs: int | None, progress: ProgressCallback | None,
              session: BuildSession | None = None) -> _Stages:
         base = conversion if cache.enabled else ""
-        keys = [digest(base, s.path, s.digest) for s in tree.sources]
+        keys = _cache_keys(tree.sources, base, session)
         kept = session.results if session is not None and cache.enabled else {}
         known: dict[str, SourceResult] = {key: kept[key] for key in keys if key in kept}
         stored = cache.get_sources([key for key in keys if key not in known])
@@ -422,6 +422,21 @@ class _Stages:
         cache.prune_sources(set(self.keys), session.results.keys() if session is not None and session.pruned else None)
         if session is not None:
             session.pruned = True
+
+
+def _cache_keys(sources: Sequence[Source], base: str, session: BuildSession | None) -> list[str]:
+    """Each source's cache key: its conversion settings (`base`), path and digest. In a
+    session, the key of a source that is the very one the last build had, under the same
+    settings, is the last build's (hashing 40,000 of them again took 0.04 s of an edit's)."""
+    if session is None:
+        return [digest(base, s.path, s.digest) for s in sources]
+    last, known = session.keys, dict[str, tuple[Source, str, str]]()
+    for source in sources:
+        kept = last.get(source.path)
+        known[source.path] = kept if kept is not None and kept[0] is source and kept[1] == base else (
+            source, base, digest(base, source.path, source.digest))
+    session.keys = known
+    return [known[source.path][2] for source in sources]
 
 
 def _needs_converting(result: SourceResult, refs: RefIndex, config: Config) -> bool:

@@ -135,6 +135,8 @@ class BuildSession:
     pages: PageRows | None = None  # the cache's pages table as the last build left it (cache.page_rows)
     stamps: StampRows | None = None  # the cache's stamps table as the last build left it (cache.stamp_rows)
     sources: dict[str, Source] = field(default_factory=dict)  # the last build's, by path (discover_sources)
+    # each of those sources' cache key, by path: (the source, the conversion settings, the key)
+    keys: dict[str, tuple[Source, str, str]] = field(default_factory=dict)
     history: HistoryMemo | None = None  # the URL history the last build read (pipeline.load_history)
 
     def body_store(self, cache: BuildCache) -> BodyStore:

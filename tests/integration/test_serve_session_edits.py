@@ -14,7 +14,9 @@ design until the catch-up), and after the catch-up every file must.
 
 from __future__ import annotations
 
+import os
 import random
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -131,4 +133,25 @@ def test_an_edit_undone_before_search_catches_up_is_built_again(tmp_path: Path) 
     source.write_bytes(original)  # undone before the search catches up
     _serve_build(root, session, defer=True)
     _catch_up(root, session)
+    assert _differ(read_tree(root / "public"), _clean_build(root, tmp_path / "clean"), pages_only=False) == []
+
+
+def test_a_setting_of_how_bodies_convert_converts_them_again(tmp_path: Path) -> None:
+    """The session keeps each source's cache key while the source is the same
+    (loading._cache_keys); a change to the conversion settings alone must still give new
+    keys, so that no body converted under the old settings is shown."""
+    files: dict[str, str | bytes] = {
+        "config.yaml": CONFIG.format(search="false"),
+        "content/2001/quoted.md": '---\ntitle: Quoted\ndate: 2001-01-01\n---\n\nHe said "yes" and left.\n'}
+    root = write_site(tmp_path / "site", files)
+    past = time.time() - 60
+    os.utime(root / "content/2001/quoted.md", (past, past))  # stamped: the same Source in each build
+    session = BuildSession()
+    _serve_build(root, session, defer=True)
+    page = next(name for name in read_tree(root / "public") if name.endswith("quoted/index.html"))
+    assert "\u201cyes\u201d" in (root / "public" / page).read_text(encoding="utf-8")
+    (root / "config.yaml").write_text(CONFIG.format(search="false") + "markdown:\n  smart_quotes: false\n",
+                                      encoding="utf-8")
+    _serve_build(root, session, defer=True)
+    assert '"yes"' in (root / "public" / page).read_text(encoding="utf-8")
     assert _differ(read_tree(root / "public"), _clean_build(root, tmp_path / "clean"), pages_only=False) == []
