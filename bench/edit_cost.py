@@ -8,11 +8,12 @@ This times that build itself, to the end, as `serve` runs it: in one process, wi
 `BuildSession` (build/session.py) and the collector held off during it
 (serve/collector.py), search left for the catch-up (`defer_search`). For each size, on
 run.py's corpus with search on: the start-up build, then `--edits` times a sentence
-appended to the middle article and a build; then the article is restored. Reported per
-size: the start-up, each edit build's wall and CPU time (this process; a build that
-renders a handful of pages forks no workers), the pages rendered, whether the last
-build's plan was kept (build/rebody.py), and the process's RSS after the start-up and
-at its peak during the edit builds (sampled every 10 ms). See bench/README.md.
+appended to the middle article (one word longer each time: `edit_text`) and a build;
+then the article is restored. Reported per size: the start-up, each edit build's wall
+and CPU time (this process; a build that renders a handful of pages forks no workers),
+the pages rendered, whether the last build's plan was kept (build/rebody.py), and the
+process's RSS after the start-up and at its peak during the edit builds (sampled every
+10 ms). See bench/README.md.
 """
 
 from __future__ import annotations
@@ -96,13 +97,22 @@ def time_size(n: int, edits: int, work: Path, seed: int) -> SizeResult:
     try:
         with PeakSampler() as sampler:
             for number in range(edits):
-                article.write_bytes(original + f"\nAn edited sentence, number {number}.\n".encode())
+                article.write_bytes(original + edit_text(number).encode())
                 _edit_build(config, session, collector, result)
         result.rss_peak = sampler.peak
     finally:
         article.write_bytes(original)
         build(config, now=dt.datetime.now(dt.UTC), session=session, defer_search=True)
     return result
+
+
+def edit_text(number: int) -> str:
+    """The sentence the edit appends: one word longer each time, so that every edit
+    changes the article's word count, as an editor's usually does (a list showing it, and
+    the archive page, which lists every article, are then rendered again). Until
+    2026-12-07 every edit appended a sentence as long as the last one, and only the first
+    edit changed the count."""
+    return "\nAn edited sentence" + " more" * number + f", number {number}.\n"
 
 
 def _edit_build(config: Config, session: BuildSession, collector: QuietCollector, result: SizeResult) -> None:
