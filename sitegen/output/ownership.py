@@ -324,19 +324,14 @@ class FolderMemo:
         return self.patch(walked, fresh)
 
 
-def files_in(out_dir: Path, plain: set[str] | None = None, memo: FolderMemo | None = None) -> frozenset[str]:
+def files_in(out_dir: Path, plain: set[str] | None = None) -> frozenset[str]:
     """Every file under the output folder, relative and with '/' (the manifest left out);
-    those that are plain files, not links or the like, also go into `plain`.
+    those that are plain files, not links or the like, also go into `plain`. serve's
+    builds walk with their memory instead (FolderMemo.walk).
 
     Links are listed as files, never followed: the build does not look into them. A cancel
     point per folder: at 40,000 articles the walk takes seconds, and serve's catch-up
-    starts with it while the next edit's preview waits (sitegen/cancelling.py). `memo`:
-    serve's folders as last seen (FolderMemo.walk), updated once the walk is whole."""
-    if memo is not None:
-        memo.walk(out_dir)
-        if plain is not None:
-            plain.update(memo.plain)
-        return frozenset(memo.files)
+    starts with it while the next edit's preview waits (sitegen/cancelling.py)."""
     files: set[str] = set()
     pending = [("", os.fspath(out_dir))]
     while pending:

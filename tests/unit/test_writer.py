@@ -207,27 +207,25 @@ def test_an_in_place_build_keeps_what_the_survey_saw_as_plain_files_and_never_a_
 def test_a_remembered_survey_finds_what_changed_in_any_folder(tmp_path: Path) -> None:
     """ownership.FolderMemo: folders whose times are unchanged are taken from memory; a
     file added deep down, a folder removed, a file turned into a link are all seen."""
-    from sitegen.output.ownership import FolderMemo, files_in
+    from sitegen.output.ownership import FolderMemo
 
     site = tmp_path / "public"
     for rel in ("index.html", "2019/a/index.html", "2019/b/index.html", "2020/c/index.html"):
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
         (site / rel).write_text(rel, encoding="utf-8")
     memo = FolderMemo(racy_ns=100_000_000)
-    plain: set[str] = set()
     time.sleep(0.15)
-    assert files_in(site, plain, memo) == {"index.html", "2019/a/index.html", "2019/b/index.html",
-                                           "2020/c/index.html"}
+    memo.walk(site)
+    assert memo.files == {"index.html", "2019/a/index.html", "2019/b/index.html", "2020/c/index.html"}
     assert len(memo.folders) == 6  # the top, 2019, 2019/a, 2019/b, 2020, 2020/c
     (site / "2019/a/notes.txt").write_text("someone's", encoding="utf-8")
     shutil.rmtree(site / "2020")
     (site / "2019/b/index.html").unlink()
     (site / "2019/b/index.html").symlink_to(tmp_path / "elsewhere.html")
     time.sleep(0.15)
-    plain = set()
-    assert files_in(site, plain, memo) == {"index.html", "2019/a/index.html", "2019/a/notes.txt",
-                                           "2019/b/index.html"}
-    assert plain == {"index.html", "2019/a/index.html", "2019/a/notes.txt"}  # the link is no plain file
+    memo.walk(site)
+    assert memo.files == {"index.html", "2019/a/index.html", "2019/a/notes.txt", "2019/b/index.html"}
+    assert memo.plain == {"index.html", "2019/a/index.html", "2019/a/notes.txt"}  # the link is no plain file
     assert set(memo.folders) == {os.fspath(site), *(os.fspath(site / f) for f in ("2019", "2019/a", "2019/b"))}
 
 
