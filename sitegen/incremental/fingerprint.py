@@ -10,14 +10,17 @@ an unrelated article changes, while the archive page, which walks
 depends on all of it. Likewise a term or section stands for its members' identities (which
 articles, in which order) unless a template reads some object's `articles`: its list
 pages show only their own page of items, which are hashed in full, so editing one article
-re-renders the page of the list that shows it, not every page of the list.
+re-renders the page of the list that shows it, not every page of the list. And an article
+listed on a page whose templates cannot read word counts or reading times (`STATS`) stands
+for its fields without them, so the archive page, which lists every article by title, does
+not re-render when an edit adds a sentence to one.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -25,7 +28,7 @@ import jinja2
 from jinja2 import nodes
 
 from sitegen.incremental.cache import digest, digest_prefix
-from sitegen.render.site_reads import ALL, LOOP_CONTROLS, MEMBERS, site_attributes
+from sitegen.render.site_reads import ALL, LOOP_CONTROLS, MEMBERS, STATS, site_attributes
 from sitegen.render.templates import DerivedFile, OutputPlan
 from sitegen.site.model import ArchiveMonth, ArchiveYear, Article, Section, SiteView, Taxonomy, Term
 
@@ -40,6 +43,10 @@ BODY_FIELDS = ("content", "toc", "headings", "body")  # `body` is the field behi
 # (a Section, whose `content` from _index.md is hashed with its other fields anyway), and
 # the `translation` a side-by-side page shows beside its article.
 OWN_BODIES = ("article", "section", "translation")
+# The fields an edit of a body's text alone changes besides the body, left out of the
+# articles listed on a page whose templates cannot read them (site_reads.STATS).
+STATS_FIELDS = ("word_count", "reading_time")
+_ARTICLE_NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}  # an article's hashed fields, per variant
 
 
 def uses_other_bodies(env: jinja2.Environment) -> bool:
@@ -71,6 +78,32 @@ KEPT_KINDS = frozenset({Article, Term, Taxonomy, Section, ArchiveYear, ArchiveMo
 
 
 @dataclass
+class Digests:
+    """The digests of values made of articles, for pages whose templates cannot read the
+    article fields `left_out` (none: the full digests). Each variant has its own, since the
+    same article, archive month or part of `site` stands for a different text in each."""
+
+    left_out: tuple[str, ...] = ()
+    values: dict[int, Entry] = field(default_factory=dict)  # id -> entry
+    site_parts: dict[tuple[int, str], Entry] = field(default_factory=dict)  # (site, name): each language's
+    lists: dict[int, ArticleList] = field(default_factory=dict)  # by id (`Fingerprinter._long_sequence`)
+
+    def kept(self, edited: frozenset[str]) -> Digests:
+        """These digests but those made from an edited article."""
+        return Digests(
+            self.left_out,
+            {key: entry for key, entry in self.values.items()
+             if (entry[0].source_path not in edited if type(entry[0]) is Article else edited.isdisjoint(entry[2]))},
+            {key: entry for key, entry in self.site_parts.items() if edited.isdisjoint(entry[2])},
+            dict(self.lists))
+
+    def passed_on(self) -> Digests:
+        """What the next build keeps: the articles' and `KEPT_KINDS`' values, not the others."""
+        values = {key: entry for key, entry in self.values.items() if type(entry[0]) in KEPT_KINDS}
+        return Digests(self.left_out, values, self.site_parts, self.lists)
+
+
+@dataclass
 class FingerprintMemo:
     """What a build's fingerprinter worked out, for the next build of the same plan.
 
@@ -89,13 +122,11 @@ class FingerprintMemo:
     full_articles: bool
     uses: dict[str, frozenset[str]]
     outputs: dict[int, Entry]  # plans and derived files, by id
-    site_parts: dict[tuple[int, str], Entry]
-    # each article's fields without its body, and the site's terms, taxonomies, sections and
-    # archive years and months (`KEPT_KINDS`): what `site` parts are made of
-    values: dict[int, Entry]
+    # per variant: each article's fields without its body, the site's terms, taxonomies,
+    # sections and archive years and months (`KEPT_KINDS`), `site`'s parts and long lists
+    digests: dict[tuple[str, ...], Digests]
     searched: dict[int, Entry]  # the pages' search digests (`searched`), by plan id
     derived: tuple[DerivedFile, ...] = ()  # the build's derived files, in order (see `standing`)
-    lists: dict[int, ArticleList] = dataclasses.field(default_factory=dict)  # see Fingerprinter._long_sequence
 
 
 class Fingerprinter:
@@ -109,9 +140,9 @@ class Fingerprinter:
         self.env, self.base, self.site = env, base, site
         self.config = config  # repr of the whole config, which derived files read
         self.articles = article_digests
-        self._site_parts: dict[tuple[int, str], Entry] = {}  # (site, name): each language's
+        self._variants = {(): Digests(), STATS_FIELDS: Digests(STATS_FIELDS)}
+        self._d = self._variants[()]  # the variant of the page being fingerprinted (`_plan`)
         self._uses: dict[str, frozenset[str]] = {}
-        self._memo: dict[int, Entry] = {}  # id -> entry
         self._holders: dict[int, Entry] = {}  # the same, for terms and sections
         self._outputs: dict[int, Entry] = {}  # the same, for plans and derived files
         self._searched: dict[int, Entry] = {}  # the same, for the pages' search digests
@@ -120,7 +151,6 @@ class Fingerprinter:
         self._shared: Any = None  # the hash of base and config, for derived files (`_plain`)
         self.made = 0  # pages and derived files with articles fingerprinted afresh, not from `kept`
         self._derived_before: tuple[DerivedFile, ...] = ()  # the kept memo's (`standing`)
-        self._lists: dict[int, ArticleList] = {}  # by id (`_long_sequence`)
         self._edited = edited
         if kept is not None and (kept.env, kept.site, kept.base, kept.config) == (env, site, base, config):
             self._adopt(kept, edited)
@@ -131,14 +161,10 @@ class Fingerprinter:
         """Take the last build's entries but those made from an edited article."""
         self.full_articles, self._uses = kept.full_articles, dict(kept.uses)
         self._outputs.update((key, entry) for key, entry in kept.outputs.items() if edited.isdisjoint(entry[2]))
-        self._site_parts.update((key, entry) for key, entry in kept.site_parts.items()
-                                if edited.isdisjoint(entry[2]))
-        self._memo.update((key, entry) for key, entry in kept.values.items()
-                          if (entry[0].source_path not in edited if type(entry[0]) is Article
-                              else edited.isdisjoint(entry[2])))
+        self._variants.update((key, digests.kept(edited)) for key, digests in kept.digests.items())
+        self._d = self._variants[()]
         self._searched.update((key, entry) for key, entry in kept.searched.items() if edited.isdisjoint(entry[2]))
         self._derived_before = kept.derived
-        self._lists = dict(kept.lists)
 
     def memo(self, derived: tuple[DerivedFile, ...] = ()) -> FingerprintMemo:
         """What this build worked out, for the next build (see FingerprintMemo): the pages
@@ -146,9 +172,9 @@ class Fingerprinter:
         `derived`, the derived files it made or kept, in order."""
         seen = self._seen
         outputs = {key: entry for key, entry in self._outputs.items() if key in seen}
-        values = {key: entry for key, entry in self._memo.items() if type(entry[0]) in KEPT_KINDS}
+        digests = {key: variant.passed_on() for key, variant in self._variants.items()}
         return FingerprintMemo(self.env, self.site, self.base, self.config, self.full_articles, self._uses,
-                               outputs, self._site_parts, values, self._searched, derived, self._lists)
+                               outputs, digests, self._searched, derived)
 
     def standing(self, plans: Sequence[OutputPlan], derived: Sequence[DerivedFile]) -> list[str]:
         """The outputs whose fingerprint is the last build's, known without looking at any
@@ -223,8 +249,15 @@ class Fingerprinter:
         return self._keep(self._outputs, plan, self._plan(plan))
 
     def _plan(self, plan: OutputPlan) -> str:
+        reads = self._reads(plan.template)
+        self._d = self._variants[() if STATS in reads or ALL in reads else STATS_FIELDS]
+        try:
+            return self._plan_parts(plan, MEMBERS in reads)
+        finally:
+            self._d = self._variants[()]
+
+    def _plan_parts(self, plan: OutputPlan, whole_members: bool) -> str:
         deps = plan.context.deps()
-        whole_members = MEMBERS in self._reads(plan.template)
         parts = [self.base, plan.template, plan.output, "site=" + self._site(plan.template, plan.context.site)]
         parts += ["F" + self.primary(article) for article in deps.full]
         parts += ["L" + self.value(article) for article in deps.listed]
@@ -269,7 +302,7 @@ class Fingerprinter:
 
     def primary(self, article: Article) -> str:
         """The page's own article: everything about it, body included."""
-        return "P" + digest(self.articles[article.source_path], self._dataclass(article))
+        return "P" + digest(self.articles[article.source_path], self._article(article, self._variants[()]))
 
     def value(self, value: Any) -> str:
         """A stable text standing for a context value.
@@ -297,14 +330,14 @@ class Fingerprinter:
     def _long_sequence(self, value: list[Any] | tuple[Any, ...]) -> str:
         """Digest of a long list or tuple, once per object: every page of a 400-page list
         holds the same tuple of its pages' URLs, which must not cost 400 x 400 values."""
-        known = self._recall(self._memo, value)
+        known = self._recall(self._d.values, value)
         if known is not None:
             return known
         self._begin()
         texts = self._article_texts(value) if type(value) is tuple else None
         text = "L" + digest(*(texts if texts is not None else (self.value(v) for v in value)))
         if type(value) is tuple:  # a list could change between two pages; a tuple cannot
-            return self._keep(self._memo, value, text)
+            return self._keep(self._d.values, value, text)
         self._end()
         return text
 
@@ -312,7 +345,8 @@ class Fingerprinter:
         """Each item's text, for a long tuple of articles only (None for any other): kept
         for the next build, which works out only the edited articles' again. The site's
         list of 40,000 articles took 0.2 s of an edit's build, one memo hit per article."""
-        kept = self._lists.get(id(value))
+        lists = self._d.lists
+        kept = lists.get(id(value))
         if kept is not None and kept[0] is value:
             texts = list(kept[1])
             for path in self._edited & kept[2].keys():
@@ -320,7 +354,7 @@ class Fingerprinter:
                     texts[index] = self.value(value[index])
             if self._trail:
                 self._trail[-1].update(kept[2].keys())
-            self._lists[id(value)] = (value, texts, kept[2])
+            lists[id(value)] = (value, texts, kept[2])
             return texts
         if len(value) <= LONG_LIST or any(type(item) is not Article for item in value):
             return None
@@ -328,27 +362,39 @@ class Fingerprinter:
         where: dict[str, list[int]] = {}
         for index, item in enumerate(value):
             where.setdefault(item.source_path, []).append(index)
-        self._lists[id(value)] = (value, texts, where)
+        lists[id(value)] = (value, texts, where)
         return texts
 
     def _dataclass(self, value: Any) -> str:
-        """Digest of a dataclass's fields (an article's without its body), once per object."""
-        known = self._recall(self._memo, value)
+        """Digest of a dataclass's fields (an article's without its body), once per object
+        and variant."""
+        kind = type(value)
+        if kind is Article:
+            return self._article(value, self._d)
+        known = self._recall(self._d.values, value)
         if known is not None:
             return known
         self._begin()
-        kind = type(value)
         names = _FIELD_NAMES.get(kind)
         if names is None:
-            names = _FIELD_NAMES[kind] = tuple(
-                f.name for f in dataclasses.fields(value)
-                if not (kind is Article and f.name in BODY_FIELDS))
-        if kind is Article:
-            # Its fields hold only front matter values, dates, strings and small frozen
-            # dataclasses, whose reprs are stable: one repr of them all is enough.
-            text = "D" + digest("Article", repr(tuple(getattr(value, name) for name in names)))
-            return self._keep(self._memo, value, text, value.source_path)
-        return self._keep(self._memo, value, "D" + self._fields(value, names))
+            names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(value))
+        return self._keep(self._d.values, value, "D" + self._fields(value, names))
+
+    def _article(self, value: Article, digests: Digests) -> str:
+        """An article's fields but its body and `digests.left_out`, once per object."""
+        known = self._recall(digests.values, value)
+        if known is not None:
+            return known
+        self._begin()
+        names = _ARTICLE_NAMES.get(digests.left_out)
+        if names is None:
+            names = _ARTICLE_NAMES[digests.left_out] = tuple(
+                f.name for f in dataclasses.fields(Article)
+                if f.name not in BODY_FIELDS and f.name not in digests.left_out)
+        # Its fields hold only front matter values, dates, strings and small frozen
+        # dataclasses, whose reprs are stable: one repr of them all is enough.
+        text = "D" + digest("Article", *digests.left_out, repr(tuple(getattr(value, name) for name in names)))
+        return self._keep(digests.values, value, text, value.source_path)
 
     def _fields(self, value: Any, names: tuple[str, ...], *more: str) -> str:
         return digest(type(value).__name__, *(f"{name}:{self.value(getattr(value, name))}"
@@ -379,7 +425,7 @@ class Fingerprinter:
     def _site_part(self, name: str, site: SiteView) -> str:
         """One attribute of a language's site, digested once per build (kept with the site,
         so that its id names it for the whole build)."""
-        known = self._site_parts.get((id(site), name))
+        known = self._d.site_parts.get((id(site), name))
         if known is not None and known[0] is site:
             if self._trail and known[2]:
                 self._trail[-1].update(known[2])
@@ -387,5 +433,5 @@ class Fingerprinter:
         self._begin()
         attr = "taxonomies" if name == "taxonomy" else name
         text = name + "=" + digest(self.value(getattr(site, attr, None)))
-        self._site_parts[(id(site), name)] = (site, text, frozenset(self._end()))
+        self._d.site_parts[(id(site), name)] = (site, text, frozenset(self._end()))
         return text

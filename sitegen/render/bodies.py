@@ -49,7 +49,7 @@ from sitegen.render.file_reads import MISSING, READ_KIND, RESOURCE_HINT, checked
 from sitegen.render.go_partials import PARTIALS_FOLDER, GoPage, GoShortcode, PartialRunner
 from sitegen.render.go_values import GoResource, GoResources, GoStore
 from sitegen.render.included import IncludedOutputs
-from sitegen.render.site_reads import site_attributes
+from sitegen.render.site_reads import STATS, site_attributes
 from sitegen.render.templates import load_template, runtime_diagnostic, template_uses
 from sitegen.site.data import load_data
 from sitegen.site.glossary import load_glossary
@@ -280,7 +280,7 @@ class BodyConverter:
             if template_uses(self.env, template, "go_partial"):
                 partials = [t for t in self.env.list_templates() if t.startswith(PARTIALS_FOLDER + "/")]
                 used = used.union(*(site_attributes(self.env, t) for t in partials))
-            self._readers[name] = bool(used - CONFIG_ATTRIBUTES)
+            self._readers[name] = bool(used - CONFIG_ATTRIBUTES - {STATS})  # STATS: not of `site`
         return self._readers[name]
 
     def site_info(self) -> SiteInfo:

@@ -254,3 +254,61 @@ def test_the_outputs_that_stand_are_those_whose_fingerprint_did_not_change(tmp_p
     moved = page_fingerprinter(config, last.envs.default, last.planned, last.checked, last.templates,
                                kept=(last.prints, frozenset({edited})))
     assert not {item.output for item in others if not item.articles} & set(moved.standing((), others))
+
+
+
+ARCHIVE = ('{% extends "base.html" %}{% block content %}{% for year in site.archive %}{% for month in year.months %}'
+           '{% for item in month.articles %}<p>{{ item.title }} COUNT</p>{% endfor %}{% endfor %}{% endfor %}'
+           '{% endblock %}')
+COUNTS = {  # an archive page that shows each article's word count, in ways a theme may
+    "attribute": "{{ item.word_count }}",
+    "Hugo's name": "{{ go.field(item, 'WordCount') }}",
+    "reading time, by a name not constant": "{% set name = 'reading' ~ '_time' %}{{ item|attr(name) }}",
+    "macro of another file": "{% from 'count.html' import count %}{{ count(item) }}",
+}
+# An article whose summary ends at the marker: words added after it change its word count
+# and reading time (300 sentences: 3 minutes more), not its summary.
+LONG = {"content/2019/long.md": article("Long", "2019-04-01", "Summary.\n\n<!--more-->\n\nLater.", slug="long")}
+
+
+def _add_words(root: Path) -> None:
+    _rewrite(root, "content/2019/long.md", "Later.", "Later. " + "More words. " * 300)
+
+
+def _fingerprints(root: Path) -> dict[str, str]:
+    cache = BuildCache(load_config(root).path("cache"))
+    try:
+        return dict(cache.page_fingerprints())
+    finally:
+        cache.close()
+
+
+def test_a_list_that_shows_no_word_counts_is_not_rendered_again_when_an_edit_changes_them(tmp_path: Path) -> None:
+    """The default archive page lists every article by title and date: adding words to one
+    article re-renders its page, not the archive (which lists all of a site's articles)."""
+    root = write_site(tmp_path / "site", {**SITE, **LONG})
+    session = BuildSession()
+    _serve_build(root, session)
+    before = _fingerprints(root)
+    _add_words(root)
+    assert "plan kept" in _serve_build(root, session).timings
+    after = _fingerprints(root)
+    assert after["archive/index.html"] == before["archive/index.html"]
+    assert after["2019/long/index.html"] != before["2019/long/index.html"]
+    assert _differ(root, tmp_path / "clean") == []
+
+
+@pytest.mark.parametrize("shown", sorted(COUNTS))
+def test_a_list_that_shows_word_counts_is_rendered_again_when_an_edit_changes_them(tmp_path: Path,
+                                                                                   shown: str) -> None:
+    templates = {"templates/archive.html": ARCHIVE.replace("COUNT", COUNTS[shown]),
+                 "templates/count.html": "{% macro count(a) %}{{ a.word_count }}{% endmacro %}"}
+    root = write_site(tmp_path / "site", {**SITE, **LONG, **templates})
+    session = BuildSession()
+    _serve_build(root, session)
+    archive = root / "public/archive/index.html"
+    before = archive.read_text(encoding="utf-8")
+    _add_words(root)
+    assert "plan kept" in _serve_build(root, session).timings
+    assert archive.read_text(encoding="utf-8") != before
+    assert _differ(root, tmp_path / "clean") == []

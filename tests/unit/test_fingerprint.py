@@ -8,12 +8,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import jinja2
+import pytest
 
 from sitegen.build.loading import engine_fingerprint, load_site
 from sitegen.build.planning import PlannedSite, plan_site
 from sitegen.config.settings import load_config
 from sitegen.incremental.cache import digest
 from sitegen.incremental.fingerprint import Fingerprinter, site_attributes, uses_other_bodies
+from sitegen.render.site_reads import STATS
 from sitegen.render.templates import make_environment, templates_fingerprint
 from tests.support.sites import article
 
@@ -86,3 +88,25 @@ def test_reading_another_articles_body_makes_bodies_count_everywhere() -> None:
     other = jinja2.Environment(loader=jinja2.DictLoader({"a.html": "{% for a in items %}{{ a.content }}{% endfor %}"}))
     assert not uses_other_bodies(own)
     assert uses_other_bodies(other)
+
+
+@pytest.mark.parametrize(("source", "reads"), [
+    ("{% for a in site.articles %}{{ a.title }}{{ a.url }}{% endfor %}", False),
+    ("{{ a.word_count }}", True),
+    ("{{ T('reading_time', n) }}", True),  # a string naming it: the count may be passed in
+    ("{{ go.field(a, 'WordCount') }}", True),  # Hugo's name, through translated Go
+    ("{{ a|attr(name) }}", True),  # an attribute whose name is not a constant
+    ("{{ items|map(attribute=key)|join }}", True),
+    ("{{ a[key] }}", True),
+    ("{{ a|tojson }}{{ b }}", True),  # may show every field
+    ("{{ a|pprint }}", True),
+    ("{{ article_json_ld(a) }}", True),  # structured data counts the words
+    ("{{ a.__dict__ }}", True),
+    ("{{ site[key] }}", False),  # reads all of `site` ("*"), which counts on its own
+    ("{{ items|map(attribute='title')|join }}{{ [1, 2]|max }}", False),
+])
+def test_a_template_may_read_word_counts_only_where_it_names_them_or_cannot_be_followed(source: str,
+                                                                                         reads: bool) -> None:
+    env = jinja2.Environment(loader=jinja2.DictLoader({"list.html": "{% include 'item.html' %}",
+                                                       "item.html": source}))
+    assert (STATS in site_attributes(env, "list.html")) is reads
