@@ -16,6 +16,7 @@ and stop it; `serve()` is the command, blocking until Ctrl+C.
 from __future__ import annotations
 
 import ipaddress
+import signal
 import socket
 import sys
 import threading
@@ -161,7 +162,34 @@ def serve(config: Config, *, host: str = "127.0.0.1", port: int = 1313,
 
 
 def _serve(server: Server, host: str, port: int, out: TextIO, err: TextIO) -> int:
-    """Listen, build, serve until Ctrl+C, and stop; 2 when the port cannot be had."""
+    """Listen, build, serve until Ctrl+C (or SIGTERM), and stop; 2 when the port cannot be had."""
+    with _stop_signals():
+        return _serve_until_stopped(server, host, port, out, err)
+
+
+@contextmanager
+def _stop_signals() -> Iterator[None]:
+    """SIGINT and SIGTERM stop the server as Ctrl+C does, as they stop Hugo's, even when the
+    process was started with SIGINT ignored (a background job of a shell script: Python
+    then keeps it ignored, and the server could be stopped by nothing but SIGKILL, which
+    leaves its build's staging folder behind). The handlers are put back afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGINT, signal.default_int_handler), signal.getsignal(signal.SIGTERM)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before[0])
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if before[1] is None else before[1])
+
+
+def _interrupt(number: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _serve_until_stopped(server: Server, host: str, port: int, out: TextIO, err: TextIO) -> int:
     try:
         try:
             server.listen()

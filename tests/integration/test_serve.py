@@ -237,24 +237,50 @@ def test_a_busy_port_is_a_clear_error(tmp_path: Path) -> None:
     assert f"cannot listen on 127.0.0.1:{port}" in err.getvalue()
 
 
+def _start_serving(root: Path, ignore_sigint: bool = False) -> tuple[subprocess.Popen[str], str]:
+    """`build.py serve` on a free port, started (optionally with SIGINT ignored, as a shell
+    script's background job is), and the URL it serves at."""
+    command = [sys.executable, str(REPO / "build.py"), "serve", "--root", str(root), "--port", "0"]
+    ignore = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignore_sigint else None
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, cwd=REPO, preexec_fn=ignore)  # noqa: PLW1509 - no threads here
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    while line and not line.startswith("Serving "):
+        line = process.stdout.readline()
+    assert line.startswith("Serving http://127.0.0.1:") and line.endswith("(Ctrl+C to stop)\n")
+    return process, line.split()[1]
+
+
 def test_the_command_serves_drafts_on_localhost_until_ctrl_c(tmp_path: Path) -> None:
     root = write_site(tmp_path / "site", SITE)
-    command = [sys.executable, str(REPO / "build.py"), "serve", "--root", str(root), "--port", "0"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, cwd=REPO)
+    process, address = _start_serving(root)
     try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        while line and not line.startswith("Serving "):
-            line = process.stdout.readline()
-        assert line.startswith("Serving http://127.0.0.1:") and line.endswith("(Ctrl+C to stop)\n")
-        url = urlsplit(line.split()[1])
+        url = urlsplit(address)
         conn = http.client.HTTPConnection(url.hostname or "", url.port, timeout=10)
         conn.request("GET", "/2019/plans/")
         assert conn.getresponse().status == 200
         conn.close()
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=10) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+@pytest.mark.parametrize(("ignored", "stop"), [(True, signal.SIGINT), (False, signal.SIGTERM)])
+def test_the_command_stops_on_sigint_though_started_ignoring_it_and_on_sigterm(tmp_path: Path, ignored: bool,
+                                                                                stop: signal.Signals) -> None:
+    """As Hugo's server does; before, a server started as a script's background job could
+    be stopped by SIGKILL only."""
+    root = write_site(tmp_path / "site", SITE)
+    process, _ = _start_serving(root, ignore_sigint=ignored)
+    try:
+        process.send_signal(stop)
+        out, _ = process.communicate(timeout=20)
+        assert process.returncode == 0 and "Stopped." in out
+        assert sorted(path.name for path in root.iterdir() if path.name.startswith(".")) == [".cache"]
     finally:
         if process.poll() is None:
             process.kill()
