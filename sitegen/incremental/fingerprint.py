@@ -84,14 +84,20 @@ class Digests:
     same article, archive month or part of `site` stands for a different text in each."""
 
     left_out: tuple[str, ...] = ()
-    values: dict[int, Entry] = field(default_factory=dict)  # id -> entry
+    # each article's fields without its body, by source path: an edit's build drops the
+    # edited ones by path, not by a pass over 40,000 entries (0.1 s at 40,000)
+    articles: dict[str, tuple[Article, str]] = field(default_factory=dict)
+    values: dict[int, Entry] = field(default_factory=dict)  # id -> entry: the rest, and articles of a path held twice
     site_parts: dict[tuple[int, str], Entry] = field(default_factory=dict)  # (site, name): each language's
     lists: dict[int, ArticleList] = field(default_factory=dict)  # by id (`Fingerprinter._long_sequence`)
 
     def kept(self, edited: frozenset[str]) -> Digests:
         """These digests but those made from an edited article."""
+        articles = dict(self.articles)
+        for path in edited:
+            articles.pop(path, None)
         return Digests(
-            self.left_out,
+            self.left_out, articles,
             {key: entry for key, entry in self.values.items()
              if (entry[0].source_path not in edited if type(entry[0]) is Article else edited.isdisjoint(entry[2]))},
             {key: entry for key, entry in self.site_parts.items() if edited.isdisjoint(entry[2])},
@@ -100,7 +106,7 @@ class Digests:
     def passed_on(self) -> Digests:
         """What the next build keeps: the articles' and `KEPT_KINDS`' values, not the others."""
         values = {key: entry for key, entry in self.values.items() if type(entry[0]) in KEPT_KINDS}
-        return Digests(self.left_out, values, self.site_parts, self.lists)
+        return Digests(self.left_out, self.articles, values, self.site_parts, self.lists)
 
 
 @dataclass
@@ -382,19 +388,34 @@ class Fingerprinter:
 
     def _article(self, value: Article, digests: Digests) -> str:
         """An article's fields but its body and `digests.left_out`, once per object."""
+        path = value.source_path
+        held = digests.articles.get(path)
+        if held is not None and held[0] is value:
+            if self._trail:
+                self._trail[-1].add(path)
+            return held[1]
         known = self._recall(digests.values, value)
         if known is not None:
             return known
+        text = self._article_text(value, digests.left_out)
+        if held is None:
+            digests.articles[path] = (value, text)
+            if self._trail:
+                self._trail[-1].add(path)
+            return text
         self._begin()
-        names = _ARTICLE_NAMES.get(digests.left_out)
+        return self._keep(digests.values, value, text, path)
+
+    def _article_text(self, value: Article, left_out: tuple[str, ...]) -> str:
+        """The digest of an article's fields but its body and `left_out`."""
+        names = _ARTICLE_NAMES.get(left_out)
         if names is None:
-            names = _ARTICLE_NAMES[digests.left_out] = tuple(
+            names = _ARTICLE_NAMES[left_out] = tuple(
                 f.name for f in dataclasses.fields(Article)
-                if f.name not in BODY_FIELDS and f.name not in digests.left_out)
+                if f.name not in BODY_FIELDS and f.name not in left_out)
         # Its fields hold only front matter values, dates, strings and small frozen
         # dataclasses, whose reprs are stable: one repr of them all is enough.
-        text = "D" + digest("Article", *digests.left_out, repr(tuple(getattr(value, name) for name in names)))
-        return self._keep(digests.values, value, text, value.source_path)
+        return "D" + digest("Article", *left_out, repr(tuple(getattr(value, name) for name in names)))
 
     def _fields(self, value: Any, names: tuple[str, ...], *more: str) -> str:
         return digest(type(value).__name__, *(f"{name}:{self.value(getattr(value, name))}"
