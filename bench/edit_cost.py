@@ -108,10 +108,10 @@ def time_size(n: int, edits: int, work: Path, seed: int) -> SizeResult:
 
 def edit_text(number: int) -> str:
     """The sentence the edit appends: one word longer each time, so that every edit
-    changes the article's word count, as an editor's usually does (a list showing it, and
-    the archive page, which lists every article, are then rendered again). Until
-    2026-12-07 every edit appended a sentence as long as the last one, and only the first
-    edit changed the count."""
+    changes the article's word count, as an editor's usually does (the lists showing it are
+    then rendered again; since fcd4732, not the archive page, which lists every article
+    without it). Until 2026-12-07 every edit appended a sentence as long as the last one,
+    and only the first edit changed the count."""
     return "\nAn edited sentence" + " more" * number + f", number {number}.\n"
 
 

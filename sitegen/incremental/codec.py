@@ -30,6 +30,7 @@ from sitegen.errors import Diagnostic
 from sitegen.markup.markdown import RenderedBody
 from sitegen.render.bodies import ConvertedBody
 from sitegen.render.file_reads import READ_KIND
+from sitegen.site.model import Heading
 
 # The first item of every entry; bump it when the shape of an entry changes
 # (2: RenderedBody.notes; 3: ConvertedBody.refs; 4: ConvertedBody.glossary).
@@ -186,12 +187,13 @@ def _rendered_from(plain: Any, page_summary: Markup) -> RenderedBody:
         links=_strs(links), ids=_strs(ids), has_more=_bool(has_more), notes=_strs(notes))
 
 
-def _headings(plain: Any) -> tuple[tuple[int, str, str], ...]:
-    headings = tuple(map(tuple, _list(plain)))  # an article has dozens: checked in one pass
-    if not all(len(h) == 3 and type(h[0]) is int and type(h[1]) is str and type(h[2]) is str
-               for h in headings):
+def _headings(plain: Any) -> tuple[Heading, ...]:
+    """As the site's `Heading`s, which its articles then share (site/assemble.py `as_headings`)."""
+    rows = _list(plain)  # an article has dozens: checked in one pass
+    if not all(type(h) is list and len(h) == 3 and type(h[0]) is int and type(h[1]) is str
+               and type(h[2]) is str for h in rows):
         raise Refused("expected headings as (level, id, text)")
-    return headings
+    return tuple(map(Heading._make, rows))
 
 
 def _diagnostic(d: Diagnostic) -> list[Any]:

@@ -114,9 +114,12 @@ class ArticleBody:
         return f"ArticleBody({self.source_path!r})"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
-    """One rendered article (or standalone page such as About)."""
+    """One rendered article (or standalone page such as About).
+
+    With slots: its 31 fields are more than an instance dictionary shares keys for (30),
+    so each article carried a dictionary of its own, 1.5 KB (60 MB at 40,000 articles)."""
 
     source_path: str  # "content/2019/x.md"
     kind: str  # "article" (dated, in listings and feeds) or "page" (about, no date needed)

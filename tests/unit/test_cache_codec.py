@@ -22,6 +22,7 @@ from sitegen.incremental.cache import decode_body
 from sitegen.incremental.codec import Refused, Unencodable, decode_result, encode_result
 from sitegen.markup.markdown import RenderedBody
 from sitegen.render.bodies import ConvertedBody
+from sitegen.site.model import Heading
 
 SOURCE = Source("content/2019/x.md", "2019/x.md", "", "ab" * 32, "/somewhere/content/2019/x.md")
 TOKYO = timezone(timedelta(hours=9))
@@ -89,7 +90,7 @@ def test_a_result_comes_back_whole_with_its_types() -> None:
     assert doc.meta.params["local"].tzinfo is None
     assert type(doc.meta.params["pairs"][0]) is tuple and type(doc.meta.params["set"]) is set
     assert type(doc.meta.params["html"]) is str  # never Markup: params are escaped in templates
-    assert type(conv.body.headings[0]) is tuple
+    assert type(conv.body.headings[0]) is Heading  # the articles then share them (as_headings)
 
 
 def test_a_summary_shared_with_the_body_is_shared_again() -> None:
