@@ -61,7 +61,7 @@ PUBLISH_KEYS = ("publishdate", "pubdate", "published", "date")
 EXPIRY_KEYS = ("expirydate", "unpublishdate")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Provenance:
     """Where a translated or copied piece was first published."""
 
@@ -78,7 +78,7 @@ class Provenance:
                     or self.original_author)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FrontMatter:
     """The typed front matter of one article; see README 'Front matter reference'."""
 
@@ -131,7 +131,7 @@ _PARAM_FIELDS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """A parsed source: typed front matter, the raw body, and where the body starts."""
 

@@ -27,7 +27,7 @@ __all__ = ["PAGE_SUFFIXES", "FileStamp", "Resource", "Source", "SourceTree", "di
 MAX_SOURCE_BYTES = 20 * 1024 * 1024  # far beyond any article; larger is a mistake
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """One Markdown file: where it is and what it says."""
 

@@ -28,7 +28,7 @@ _SEGMENT_DROP_RE = re.compile(r"[^\w.~-]", re.UNICODE)
 _ESCAPES_RE = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Route:
     """A page's place in the site."""
 

@@ -74,7 +74,7 @@ class MarkdownOptions:
     cjk_detect: bool = True  # count CJK characters only on pages that have some (Hugo's rule)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RenderedBody:
     """What one body converts to."""
 

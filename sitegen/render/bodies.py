@@ -71,7 +71,7 @@ def markdown_options(config: Config) -> MarkdownOptions:
                            code_titles=md.code_titles)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConvertedBody:
     body: RenderedBody  # its html and toc_html are "" once split off (see `split_body`)
     summary_html: str  # the front matter summary as HTML, else the body's summary

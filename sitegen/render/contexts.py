@@ -21,7 +21,7 @@ from sitegen.site.glossary import GlossaryTerm
 from sitegen.site.model import Article, Listing, PageMeta, Section, SiteView, Taxonomy, TaxonomyLink, Term
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Deps:
     """What a page is made from, besides its template and what it reads of `site`."""
 
@@ -36,7 +36,7 @@ class Deps:
             yield article.source_path
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageContext:
     """Every page's variables: the site and the facts about the page itself."""
 
@@ -56,7 +56,7 @@ class PageContext:
         return Deps(values=(("page", self.page),))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArticlePage(PageContext):
     """A dated article, with its neighbours in time and its related articles."""
 
@@ -76,7 +76,7 @@ class ArticlePage(PageContext):
                     values=(("page", self.page), ("neighbours", shape)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StandalonePage(PageContext):
     """A page outside the dated stream (About)."""
 
@@ -90,7 +90,7 @@ class StandalonePage(PageContext):
         return Deps(full=(self.article,), values=(("page", self.page),))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListPage(PageContext):
     """One page of a paginated list of articles: the home page."""
 
@@ -100,7 +100,7 @@ class ListPage(PageContext):
         return Deps(listed=self.listing.items, values=(("page", self.page), *_listing_values(self.listing)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TermPage(ListPage):
     """One page of a taxonomy term's list."""
 
@@ -113,7 +113,7 @@ class TermPage(ListPage):
                             *_listing_values(self.listing)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SectionPage(ListPage):
     """One page of a section's list (a top-level content folder)."""
 
@@ -124,7 +124,7 @@ class SectionPage(ListPage):
                     values=(("page", self.page), *_listing_values(self.listing)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TaxonomyPage(PageContext):
     """A taxonomy's page: every term with its count."""
 
@@ -136,7 +136,7 @@ class TaxonomyPage(PageContext):
             ("page", self.page), ("taxonomy", (taxonomy.plural, taxonomy.singular, taxonomy.url))))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AliasPage(PageContext):
     """A redirect from an old or extra URL to an article."""
 
@@ -151,7 +151,7 @@ class AliasPage(PageContext):
         return Deps(listed=(self.article,), values=(("page", self.page), ("target", self.target)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RedirectPage(PageContext):
     """A redirect to a page that is no article: the site's root to the default language's
     home when that language has its own folder (default_in_subdir)."""
@@ -162,7 +162,7 @@ class RedirectPage(PageContext):
         return Deps(values=(("page", self.page), ("target", self.target)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParallelPage(PageContext):
     """An article and its translation side by side: both shown in full."""
 
@@ -177,7 +177,7 @@ class ParallelPage(PageContext):
         return Deps(full=(self.article, self.translation), values=(("page", self.page),))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GlossaryPage(PageContext):
     """The glossary: each term, with the articles (of every language) that use it, listed."""
 

@@ -42,7 +42,7 @@ from sitegen.theme import NOTES, SHOWN_PREFIX, layered_files, theme_folder
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OutputPlan:
     """One page to render: where it goes, with which template and variables."""
 
@@ -58,7 +58,7 @@ class RenderedFile:
     data: bytes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DerivedFile:
     """A file made from the site without a template (a feed, the sitemap): where it goes,
     and how to make its bytes, which the renderers call beside the pages.

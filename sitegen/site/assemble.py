@@ -44,7 +44,7 @@ from sitegen.site.model import (
 _EPOCH = datetime(1, 1, 1, tzinfo=UTC)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageInput:
     """One page ready to assemble: its parsed document, its route and converted body."""
 

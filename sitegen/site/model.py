@@ -25,7 +25,7 @@ from sitegen.site.menus import MenuEntry
 Body = tuple[str, str]  # (HTML, table of contents) of one converted source, as the body store keeps it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TermRef:
     """A link from an article to one taxonomy term."""
 
@@ -36,7 +36,7 @@ class TermRef:
     singular: str = ""  # e.g. "tag", for labels such as "Tag:"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Translation:
     """Another language's version of a page (or a language's home page, in `site.languages`),
     for language switchers, alternate links and the sitemap."""
@@ -318,7 +318,7 @@ class Feed:
     media_type: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageMeta:
     """Facts about the page being rendered, for <head> and navigation (`page`)."""
 

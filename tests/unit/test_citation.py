@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -44,7 +45,7 @@ def test_a_citation_reads_as_its_three_styles_in_order_whichever_is_asked_first(
 
 
 def test_apa_names_the_original_author() -> None:
-    source = Provenance(**{**ASAHI.__dict__, "original_author": ("Taro Yamada",)})
+    source = dataclasses.replace(ASAHI, original_author=("Taro Yamada",))
     article = make_article(SEED_TITLE, date="2019-07-13", provenance=source)
     assert apa_citation(article, SITE).startswith("Yamada, T. (2019, July 13). " + SEED_TITLE + " (C. Bell, Trans.).")
 
