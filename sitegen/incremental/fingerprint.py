@@ -390,21 +390,17 @@ class Fingerprinter:
         """An article's fields but its body and `digests.left_out`, once per object."""
         path = value.source_path
         held = digests.articles.get(path)
-        if held is not None and held[0] is value:
+        if held is None:  # the first object of this path: kept by path
+            held = digests.articles[path] = (value, self._article_text(value, digests.left_out))
+        if held[0] is value:
             if self._trail:
                 self._trail[-1].add(path)
             return held[1]
-        known = self._recall(digests.values, value)
+        known = self._recall(digests.values, value)  # another object of the same path
         if known is not None:
             return known
-        text = self._article_text(value, digests.left_out)
-        if held is None:
-            digests.articles[path] = (value, text)
-            if self._trail:
-                self._trail[-1].add(path)
-            return text
         self._begin()
-        return self._keep(digests.values, value, text, path)
+        return self._keep(digests.values, value, self._article_text(value, digests.left_out), path)
 
     def _article_text(self, value: Article, left_out: tuple[str, ...]) -> str:
         """The digest of an article's fields but its body and `left_out`."""
