@@ -96,13 +96,13 @@ def check_dates(checked: CheckedSite) -> list[Diagnostic]:
 
 def check_links(config: Config, checked: CheckedSite, outputs: set[str]) -> list[Diagnostic]:
     """Every internal link and #anchor must name a page (and heading) that exists."""
-    anchors_by_output = {checked.routes[p.document.source.path].output: set(p.body.ids)
+    anchors_by_output = {checked.routes[p.document.source.path].output: set(p.content.ids)
                          for p in checked.pages}
     base = config.base_path
     problems = []
     for page in checked.pages:
         route = checked.routes[page.document.source.path]
-        for link in page.body.links:
+        for link in page.content.links:
             target = _resolve(link, route, base)
             if target is None:
                 continue

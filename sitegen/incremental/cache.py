@@ -36,13 +36,13 @@ from typing import Any, Generic, TypeVar
 import msgpack
 
 from sitegen.content.sources import MAX_SOURCE_BYTES, FileStamp
-from sitegen.site.model import Body
+from sitegen.site.model import Body, Heading
 
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "8"  # 8: bodies compressed; 7: msgpack with a checksum per row (6 and before: pickles)
 DB_NAME = "build.sqlite3"
-BODY_FORMAT = 2  # first item of a stored body, as codec.FORMAT is of a stored result (2: compressed)
+BODY_FORMAT = 3  # first item of a stored body, as codec.FORMAT of a result (2: compressed, 3: headings...)
 MAX_BODY_BYTES = 16 * MAX_SOURCE_BYTES  # a converted body larger than this is not one the build made
 TABLES = {  # name -> columns
     # Read and written a row at a time: the last column is the checksum of the others.
@@ -140,7 +140,7 @@ def encode_body(body: Body) -> bytes:
     Compressed because the build's body store holds the bodies of every page it renders
     (all of them in a cold build) and HTML shrinks to a third; the fastest level, since
     the conversion workers pay it for every body they make."""
-    return zlib.compress(msgpack.packb([BODY_FORMAT, body[0], body[1]], use_bin_type=True), 1)
+    return zlib.compress(msgpack.packb([BODY_FORMAT, *body], use_bin_type=True), 1)
 
 
 def decode_body(data: Any) -> Body | None:
@@ -152,11 +152,19 @@ def decode_body(data: Any) -> Body | None:
         packed = inflater.decompress(data, MAX_BODY_BYTES)
         if inflater.unconsumed_tail or not inflater.eof:
             return None
-        version, html, toc = msgpack.unpackb(packed, raw=False)
+        version, html, toc, headings, links, ids = msgpack.unpackb(packed, raw=False)
     except Exception:  # noqa: BLE001 - bytes from the cache are untrusted: anything odd is a miss
         return None
-    ok = version == BODY_FORMAT and type(html) is str and type(toc) is str
-    return (html, toc) if ok else None
+    if version != BODY_FORMAT or not _all_str((html, toc)) or not _all_str(links) or not _all_str(ids):
+        return None
+    if type(headings) is not list or not all(
+            type(h) is list and len(h) == 3 and type(h[0]) is int and _all_str(h[1:]) for h in headings):
+        return None
+    return Body(html, toc, tuple(map(Heading._make, headings)), tuple(links), tuple(ids))
+
+
+def _all_str(items: Any) -> bool:
+    return type(items) in (list, tuple) and all(type(item) is str for item in items)
 
 
 @dataclass(frozen=True)

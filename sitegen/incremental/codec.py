@@ -33,8 +33,9 @@ from sitegen.render.file_reads import READ_KIND
 from sitegen.site.model import Heading
 
 # The first item of every entry; bump it when the shape of an entry changes
-# (2: RenderedBody.notes; 3: ConvertedBody.refs; 4: ConvertedBody.glossary).
-FORMAT = 4
+# (2: RenderedBody.notes; 3: ConvertedBody.refs; 4: ConvertedBody.glossary; 5: headings,
+# links and ids stored with the body, cache.BODY_FORMAT 3).
+FORMAT = 5
 
 _DATETIME, _DATE, _TIME, _TUPLE, _SET, _FROZENSET, _BIGINT = range(1, 8)
 
@@ -188,7 +189,7 @@ def _rendered_from(plain: Any, page_summary: Markup) -> RenderedBody:
 
 
 def _headings(plain: Any) -> tuple[Heading, ...]:
-    """As the site's `Heading`s, which its articles then share (site/assemble.py `as_headings`)."""
+    """As the site's `Heading`s (a converted body's, before `split_body` moves them to its stored body)."""
     rows = _list(plain)  # an article has dozens: checked in one pass
     if not all(type(h) is list and len(h) == 3 and type(h[0]) is int and type(h[1]) is str
                and type(h[2]) is str for h in rows):

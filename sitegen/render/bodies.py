@@ -55,7 +55,7 @@ from sitegen.site.data import load_data
 from sitegen.site.glossary import load_glossary
 from sitegen.site.glossary_marks import mark_glossary, terms_in_text
 from sitegen.site.info import CONFIG_ATTRIBUTES, SiteInfo
-from sitegen.site.model import Body
+from sitegen.site.model import Body, Heading
 
 
 def markdown_options(config: Config) -> MarkdownOptions:
@@ -73,7 +73,7 @@ def markdown_options(config: Config) -> MarkdownOptions:
 
 @dataclass(frozen=True, slots=True)
 class ConvertedBody:
-    body: RenderedBody  # its html and toc_html are "" once split off (see `split_body`)
+    body: RenderedBody  # without html, toc_html, headings, links and ids once split off (`split_body`)
     summary_html: str  # the front matter summary as HTML, else the body's summary
     shortcodes: tuple[str, ...]  # names used, for the cache's dependency list
     # The ref/relref links the body resolved, (kind, target, URL) with kind "A" absolute or
@@ -85,13 +85,17 @@ class ConvertedBody:
 
 
 def split_body(converted: ConvertedBody) -> tuple[ConvertedBody, Body]:
-    """The converted source without its HTML and table of contents, and those two.
+    """The converted source without its HTML, table of contents, headings, links and ids,
+    and those.
 
-    The HTML is most of a converted source's size and only its own page reads it, so it
-    travels and is stored apart (see incremental/bodies.py) while the rest stays in memory.
+    They are most of a converted source's size and only its own page (and `check`) reads
+    them, so they travel and are stored apart (see incremental/bodies.py) while the rest
+    stays in memory.
     """
     body = converted.body
-    return replace(converted, body=replace(body, html="", toc_html="")), (body.html, body.toc_html)
+    light = replace(body, html="", toc_html="", headings=(), links=(), ids=())
+    return replace(converted, body=light), Body(body.html, body.toc_html, tuple(map(Heading._make, body.headings)),
+                                                body.links, body.ids)
 
 
 class RefIndex:

@@ -102,7 +102,7 @@ def _plans_of(config: Config, last: LastSite, edit: _Edit) -> list[OutputPlan]:
     if page is None:
         return []
     page = PageInput(edit.document, page.route, converted.body, converted.summary_html,
-                     ArticleBody.of(*body, source_path=path), converted.glossary)
+                     ArticleBody.holding(body, path), converted.glossary)
     plans = []
     for plan in last.planned.plans:
         context = plan.context

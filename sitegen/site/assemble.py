@@ -31,7 +31,6 @@ from sitegen.site.model import (
     ArchiveYear,
     Article,
     ArticleBody,
-    Heading,
     Section,
     SiteView,
     Taxonomy,
@@ -50,7 +49,7 @@ class PageInput:
 
     document: Document
     route: Route
-    body: RenderedBody  # without its HTML and table of contents: those are in `content`
+    body: RenderedBody  # without its HTML, table of contents, headings, links, ids: in `content`
     summary_html: str  # front matter summary converted, or the body's own summary
     content: ArticleBody
     glossary: tuple[str, ...] = ()  # ids of the glossary terms it uses
@@ -203,14 +202,6 @@ def rebodied(article: Article, page: PageInput, config: Config, glossary: Glossa
     return replace(article, **body_fields(page, config, glossary))
 
 
-def as_headings(found: tuple[tuple[int, str, str], ...]) -> tuple[Heading, ...]:
-    """A body's headings as `Heading`s: the very tuple when they are already (the cache
-    decodes them so), not a copy of every heading (20 MB at 40,000 articles)."""
-    if all(type(heading) is Heading for heading in found):
-        return found  # type: ignore[return-value]  # checked just above
-    return tuple(map(Heading._make, found))
-
-
 def body_fields(page: PageInput, config: Config, glossary: Glossary) -> dict[str, Any]:
     """The fields of an article that its converted body decides (with its front matter)."""
     meta, body = page.document.meta, page.body
@@ -222,7 +213,6 @@ def body_fields(page: PageInput, config: Config, glossary: Glossary) -> dict[str
         "summary_text": body.summary_text if summary_text == body.summary_text else summary_text,
         "truncated": body.truncated or meta.summary is not None,
         "body": page.content,
-        "headings": as_headings(body.headings),
         "word_count": body.word_count,
         "reading_time": body.reading_time,
         "lang": meta.lang or body.lang_hint or config.site.language,

@@ -22,8 +22,6 @@ from sitegen.content.frontmatter import Provenance
 from sitegen.site.glossary import GlossaryTerm
 from sitegen.site.menus import MenuEntry
 
-Body = tuple[str, str]  # (HTML, table of contents) of one converted source, as the body store keeps it
-
 
 @dataclass(frozen=True, slots=True)
 class TermRef:
@@ -54,6 +52,18 @@ class Heading(NamedTuple):
     level: int
     id: str
     text: str
+
+
+class Body(NamedTuple):
+    """What a converted source holds that only its own page (and a template reading other
+    articles' bodies) reads, as the body store keeps it: not held in memory for every
+    article of a site kept by `serve` (the headings, links and ids were 100 MB at 40,000)."""
+
+    html: str
+    toc: str  # the nested list of headings, "" below toc_min_headings
+    headings: tuple[Heading, ...] = ()
+    links: tuple[str, ...] = ()  # every href and src, for `check`'s link check
+    ids: tuple[str, ...] = ()  # every element id, the anchors those links may name
 
 
 class BodyLookup(Protocol):
@@ -93,14 +103,24 @@ class ArticleBody:
     @classmethod
     def of(cls, html: str, toc: str = "", source_path: str = "") -> ArticleBody:
         """A body held in memory, on its own."""
-        return cls(HeldBodies({"": (html, toc)}), "", source_path)
+        return cls.holding(Body(html, toc), source_path)
 
-    def parts(self) -> tuple[Markup, Markup]:
+    @classmethod
+    def holding(cls, body: Body, source_path: str = "") -> ArticleBody:
+        """This converted body, held in memory on its own (serve's preview of an edit)."""
+        return cls(HeldBodies({"": body}), "", source_path)
+
+    def whole(self) -> Body:
+        """The body as the store holds it; LookupError when the cache lost it."""
         loaded = self._store.body(self.key)
         if loaded is None:
             raise LookupError(f"the converted body of {self.source_path} is missing from the build "
                               "cache; build again (the cache was removed or changed during the build)")
-        return Markup(loaded[0]), Markup(loaded[1])
+        return loaded
+
+    def parts(self) -> tuple[Markup, Markup]:
+        loaded = self.whole()
+        return Markup(loaded.html), Markup(loaded.toc)
 
     @property
     def html(self) -> Markup:
@@ -110,6 +130,18 @@ class ArticleBody:
     def toc(self) -> Markup:
         return self.parts()[1]
 
+    @property
+    def headings(self) -> tuple[Heading, ...]:
+        return self.whole().headings
+
+    @property
+    def links(self) -> tuple[str, ...]:
+        return self.whole().links
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return self.whole().ids
+
     def __repr__(self) -> str:
         return f"ArticleBody({self.source_path!r})"
 
@@ -118,8 +150,8 @@ class ArticleBody:
 class Article:
     """One rendered article (or standalone page such as About).
 
-    With slots: its 31 fields are more than an instance dictionary shares keys for (30),
-    so each article carried a dictionary of its own, 1.5 KB (60 MB at 40,000 articles).
+    With slots: with 31 fields it had more than an instance dictionary shares keys for
+    (30), so each article carried a dictionary of its own, 1.5 KB (60 MB at 40,000).
     A weak reference still reaches it (tests check that a replaced build frees its site)."""
 
     source_path: str  # "content/2019/x.md"
@@ -138,8 +170,7 @@ class Article:
     summary: Markup  # HTML: <!--more--> part, front matter summary, or automatic
     summary_text: str  # the same as plain text, for meta tags and feeds
     truncated: bool  # True when the summary is shorter than the content
-    body: ArticleBody  # read through `content` and `toc`
-    headings: tuple[Heading, ...]
+    body: ArticleBody  # read through `content`, `toc` and `headings`
     word_count: int
     reading_time: int  # minutes (Hugo's formula); 0 for an empty body
     lang: str  # "en", "ja", ...: the article's main language
@@ -163,6 +194,12 @@ class Article:
     def toc(self) -> Markup:
         """Nested <ul> of headings, "" when the article has too few."""
         return self.body.toc
+
+    @property
+    def headings(self) -> tuple[Heading, ...]:
+        """Read from the body store with the body: a page showing its headings is rendered
+        with its body loaded, and a template reading another's reads its body (BODY_FIELDS)."""
+        return self.body.headings
 
     @property
     def categories(self) -> tuple[TermRef, ...]:

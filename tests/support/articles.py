@@ -9,7 +9,7 @@ from typing import Any
 from markupsafe import Markup
 
 from sitegen.content.frontmatter import Provenance
-from sitegen.site.model import Article, ArticleBody, SiteView, TermRef
+from sitegen.site.model import Article, ArticleBody, Body, SiteView, TermRef
 
 
 def when(text: str) -> datetime:
@@ -40,10 +40,11 @@ def make_article(title: str = "An article", *, date: str | None = "2019-07-07",
                                       "tags": terms("tags", *tags)},
         "keywords": (), "description": "What the article says.", "summary": Markup("<p>Summary.</p>"),
         "summary_text": "Summary.", "truncated": True,
-        "headings": (), "word_count": 120, "reading_time": 1, "lang": lang, "draft": False,
+        "word_count": 120, "reading_time": 1, "lang": lang, "draft": False,
         "aliases": (), "weight": 0, "provenance": provenance or Provenance(), "date_inferred": "",
     }
-    body = ArticleBody.of(fields.pop("content", "<p>Body.</p>"), fields.pop("toc", ""))
+    body = ArticleBody.holding(Body(fields.pop("content", "<p>Body.</p>"), fields.pop("toc", ""),
+                                    fields.pop("headings", ())))
     values.update(fields, body=body)
     return Article(**values)
 

@@ -6,11 +6,13 @@ import sqlite3
 import zlib
 from pathlib import Path
 
-from sitegen.incremental.bodies import BodyStore
-from sitegen.incremental.cache import MAX_BODY_BYTES, BuildCache, decode_body, encode_body
-from sitegen.site.model import ArticleBody, Body
+import msgpack
 
-BODIES: dict[str, Body] = {"a": ("<p>A</p>", ""), "b": ("<p>B</p>", "<ul></ul>"), "c": ("<p>C</p>", "")}
+from sitegen.incremental.bodies import BodyStore
+from sitegen.incremental.cache import BODY_FORMAT, MAX_BODY_BYTES, BuildCache, decode_body, encode_body
+from sitegen.site.model import ArticleBody, Body, Heading
+
+BODIES: dict[str, Body] = {"a": Body("<p>A</p>", ""), "b": Body("<p>B</p>", "<ul></ul>"), "c": Body("<p>C</p>", "")}
 
 
 def stored(folder: Path) -> BuildCache:
@@ -44,17 +46,17 @@ def test_a_lost_or_damaged_body_is_made_again_and_stored_for_the_next_build(tmp_
 
     def rebuild(key: str) -> Body | None:
         made.append(key)
-        return (f"<p>{key} again</p>", "")
+        return Body(f"<p>{key} again</p>", "")
 
     store = BodyStore(cache)
     store.rebuild_with(rebuild)
     store.load(["a", "b", "c"])
     assert made == ["a", "b"]
-    assert store.body("a") == ("<p>a again</p>", "") and store.body("c") == BODIES["c"]
+    assert store.body("a") == Body("<p>a again</p>", "") and store.body("c") == BODIES["c"]
     cache.close()
     again = BuildCache(tmp_path / "cache")
     assert {key: decode_body(value) for key, value in again.get_bodies(["a", "b"]).items()} == {
-        "a": ("<p>a again</p>", ""), "b": ("<p>b again</p>", "")}
+        "a": Body("<p>a again</p>", ""), "b": Body("<p>b again</p>", "")}
     again.close()
 
 
@@ -77,10 +79,22 @@ def test_without_a_database_the_store_holds_what_the_build_made() -> None:
 
 def test_the_store_holds_bodies_compressed_and_a_bomb_from_the_cache_is_a_miss(tmp_path: Path) -> None:
     html = "<p>" + "The treaty's text, again and again. " * 300 + "</p>"
-    assert len(encode_body((html, ""))) < len(html) // 3
+    assert len(encode_body(Body(html, ""))) < len(html) // 3
     cache = stored(tmp_path / "cache")
     bomb = zlib.compress(b"\x00" * (MAX_BODY_BYTES + 1), 9)  # a cache anyone could write
     cache.put_body("bomb", bomb)
     store = BodyStore(cache)
     assert store.body("bomb") is None and store.body("a") == BODIES["a"]
     cache.close()
+
+
+def test_a_body_keeps_its_headings_links_and_ids_and_a_malformed_one_is_a_miss() -> None:
+    """They travel with the body, not with the article held for the whole site."""
+    body = Body("<h2 id=\"a\">A</h2>", "<ul></ul>", (Heading(2, "a", "A"),), ("/x/#y",), ("a",))
+    back = decode_body(encode_body(body))
+    assert back == body and back is not None and type(back.headings[0]) is Heading
+    assert ArticleBody.holding(body).headings == (Heading(2, "a", "A"),)
+    for headings, links in (([[2, "a"]], []), ([["2", "a", "A"]], []), ([], [1]), ("x", [])):
+        packed = msgpack.packb([BODY_FORMAT, "<p>x</p>", "", headings, links, []])
+        assert decode_body(zlib.compress(packed)) is None
+    assert decode_body(zlib.compress(msgpack.packb([BODY_FORMAT - 1, "<p>x</p>", ""]))) is None

@@ -19,6 +19,7 @@ from sitegen.incremental.cache import (
     patched_checksum,
     table_checksum,
 )
+from sitegen.site.model import Body
 
 
 def test_digest_separates_its_parts() -> None:
@@ -41,7 +42,7 @@ def test_a_digest_prefix_gives_the_digest_of_all_the_parts() -> None:
 def test_everything_stored_is_read_back_by_the_next_build(tmp_path: Path) -> None:
     stamp = FileStamp(10, 1, 2, 3, "d" * 64)
     cache = BuildCache(tmp_path / "cache")
-    cache.put_sources({"k1": b"encoded result"}, {"k1": encode_body(("<p>body</p>", "<ul></ul>"))})
+    cache.put_sources({"k1": b"encoded result"}, {"k1": encode_body(Body("<p>body</p>", "<ul></ul>"))})
     cache.put_meta({"last_build": "{}"})
     cache.put_page_fingerprints({"index.html": "f1"})
     cache.put_file_stamps({"content/a.md": stamp}, StampRows("", {}))
@@ -49,7 +50,7 @@ def test_everything_stored_is_read_back_by_the_next_build(tmp_path: Path) -> Non
     again = BuildCache(tmp_path / "cache")
     assert again.get_sources(["k1", "k2"]) == {"k1": b"encoded result"}  # decoded by codec.py
     bodies = again.get_bodies(["k1", "k2"])
-    assert {key: decode_body(value) for key, value in bodies.items()} == {"k1": ("<p>body</p>", "<ul></ul>")}
+    assert {key: decode_body(value) for key, value in bodies.items()} == {"k1": Body("<p>body</p>", "<ul></ul>")}
     assert again.get_meta("last_build") == "{}"
     assert again.page_fingerprints() == {"index.html": "f1"}
     assert again.file_stamps() == {"content/a.md": stamp}
@@ -193,7 +194,7 @@ def test_a_known_pages_table_is_neither_read_nor_written_whole_again(tmp_path: P
 def test_pruning_among_known_keys_forgets_only_those_gone(tmp_path: Path) -> None:
     """serve prunes the whole table once, then only among its last build's keys."""
     cache = BuildCache(tmp_path / "cache")
-    body = encode_body(("<p>b</p>", ""))
+    body = encode_body(Body("<p>b</p>", ""))
     cache.put_sources({k: b"r" for k in ("k1", "k2", "k3", "old")}, {k: body for k in ("k1", "k2")})
     cache.prune_sources({"k1", "k3", "new"}, among=["k1", "k2"])
     assert cache.get_sources(["k1", "k2", "k3", "old"]).keys() == {"k1", "k3", "old"}  # "old" was not among them

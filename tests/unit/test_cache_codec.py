@@ -22,7 +22,7 @@ from sitegen.incremental.cache import decode_body
 from sitegen.incremental.codec import Refused, Unencodable, decode_result, encode_result
 from sitegen.markup.markdown import RenderedBody
 from sitegen.render.bodies import ConvertedBody
-from sitegen.site.model import Heading
+from sitegen.site.model import Body, Heading
 
 SOURCE = Source("content/2019/x.md", "2019/x.md", "", "ab" * 32, "/somewhere/content/2019/x.md")
 TOKYO = timezone(timedelta(hours=9))
@@ -90,7 +90,7 @@ def test_a_result_comes_back_whole_with_its_types() -> None:
     assert doc.meta.params["local"].tzinfo is None
     assert type(doc.meta.params["pairs"][0]) is tuple and type(doc.meta.params["set"]) is set
     assert type(doc.meta.params["html"]) is str  # never Markup: params are escaped in templates
-    assert type(conv.body.headings[0]) is Heading  # the articles then share them (as_headings)
+    assert type(conv.body.headings[0]) is Heading
 
 
 def test_a_summary_shared_with_the_body_is_shared_again() -> None:
@@ -117,8 +117,9 @@ def test_values_the_codec_does_not_carry_are_used_but_not_cached(value: object) 
     odd = dataclasses.replace(document, meta=dataclasses.replace(document.meta, params={"x": value}))
     with pytest.raises(Unencodable):
         encode_result(odd, converted, diagnostics)
-    processed = pack(SourceResult(odd, converted, diagnostics, ("<p>x</p>", "")))
-    assert processed.encoded is None and processed.body is not None and decode_body(processed.body) == ("<p>x</p>", "")
+    processed = pack(SourceResult(odd, converted, diagnostics, Body("<p>x</p>", "")))
+    assert processed.encoded is None and processed.body is not None
+    assert decode_body(processed.body) == Body("<p>x</p>", "")
     assert processed.result(SOURCE).document.meta.params["x"] is value
 
 
