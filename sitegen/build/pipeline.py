@@ -287,7 +287,7 @@ class _Against:
     the preview did (the index has not seen them); and the body store, which loads the bodies
     of the pages about to be made (`every`: all, when a template reads other articles' bodies)."""
 
-    previous: dict[str, str]
+    previous: Mapping[str, str]  # read only: serve's pages table itself
     previewed: set[str]
     bodies: BodyStore
     every: list[str] | None = None

@@ -106,7 +106,7 @@ def _go_on(_item: object) -> bool:
 
 def render_plans(plans: Sequence[OutputPlan], derived: Sequence[DerivedFile],
                  env: jinja2.Environment | Environments,
-                 staged: StagedOutput, fingerprints: Fingerprints, previous: dict[str, str],
+                 staged: StagedOutput, fingerprints: Fingerprints, previous: Mapping[str, str],
                  jobs: int | None = None, prepare: Prepare | None = None,
                  standing: Collection[str] = ()) -> RenderOutcome:
     """Fingerprint every plan and derived file, keep the unchanged, make and stage the rest.
@@ -145,7 +145,7 @@ def render_plans(plans: Sequence[OutputPlan], derived: Sequence[DerivedFile],
     return _with_kept(outcome, kept, previous, staged)
 
 
-def _with_kept(outcome: RenderOutcome, kept: set[str], previous: dict[str, str],
+def _with_kept(outcome: RenderOutcome, kept: set[str], previous: Mapping[str, str],
                staged: StagedOutput) -> RenderOutcome:
     """The outcome with the `kept` outputs, standing files claimed at once, in the order of
     `previous` (the pages table's: sorted, which its writer then finds cheap to sort)."""

@@ -28,7 +28,7 @@ import os
 import sqlite3
 import stat
 import zlib
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -344,12 +344,18 @@ class BuildCache:
         rows = self._whole("pages")  # only rows whose checksum is meta's: no need to work it out again
         return PageRows(self.get_meta(WHOLE_TABLES["pages"]) or "" if rows else "", dict(rows))
 
-    def page_fingerprints(self, table: PageRows | None = None) -> dict[str, str]:
+    def page_fingerprints(self, table: PageRows | None = None) -> Mapping[str, str]:
         """Output file -> fingerprint of the inputs it was last rendered from; not the pages
         written over since by something other than a build (`mark_stale`): a build renders
-        those again, whatever their inputs. `table`: the table as page_rows found it."""
-        fingerprints = dict((table or self.page_rows()).rows)
-        for rel in self.stale_pages():
+        those again, whatever their inputs. `table`: the table as page_rows found it, whose
+        rows are handed out as they are, not copied (190,000 at 40,000 articles), when no
+        page is stale."""
+        rows = (table or self.page_rows()).rows
+        stale = self.stale_pages()
+        if not stale:
+            return rows
+        fingerprints = dict(rows)
+        for rel in stale:
             fingerprints.pop(rel, None)
         return fingerprints
 

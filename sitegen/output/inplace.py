@@ -56,9 +56,10 @@ class InPlaceOutput(StagedOutput):
             self.fresh.add(output)
 
     def reusable(self, outputs: set[str]) -> set[str]:
-        """Those of `outputs` whose live file stays (`reuse`), most known from the survey."""
-        known = outputs & self._plain
-        return known | {output for output in outputs - known if self.reuse(output)}
+        """Those of `outputs` whose live file stays (`reuse`), most known from the survey:
+        `outputs` itself when all do, not a copy (190,000 names, 8 MB at 40,000 articles)."""
+        gone = {output for output in outputs - self._plain if not self.reuse(output)}
+        return outputs - gone if gone else outputs
 
     def reuse(self, output: str) -> bool:
         """The live file stays: it must be a plain file (a link put there by hand is never

@@ -191,6 +191,20 @@ def test_a_known_pages_table_is_neither_read_nor_written_whole_again(tmp_path: P
     fourth.close()
 
 
+def test_the_known_pages_table_is_handed_out_uncopied_until_a_page_is_stale(tmp_path: Path) -> None:
+    """190,000 rows at 40,000 articles: the fingerprints a build compares against are the
+    table serve kept, not a copy; a page the preview wrote over is left out of a copy, and
+    the kept table is not touched."""
+    cache = BuildCache(tmp_path / "cache")
+    table = cache.put_page_fingerprints({"a/index.html": "1", "b/index.html": "2"})
+    assert table is not None
+    assert cache.page_fingerprints(table) is table.rows
+    cache.mark_stale(["b/index.html"])
+    assert cache.page_fingerprints(table) == {"a/index.html": "1"}
+    assert table.rows == {"a/index.html": "1", "b/index.html": "2"}
+    cache.close()
+
+
 def test_pruning_among_known_keys_forgets_only_those_gone(tmp_path: Path) -> None:
     """serve prunes the whole table once, then only among its last build's keys."""
     cache = BuildCache(tmp_path / "cache")

@@ -200,6 +200,8 @@ def test_an_in_place_build_keeps_what_the_survey_saw_as_plain_files_and_never_a_
         staged = InPlaceOutput(out, state, False, "public")
         assert staged.reuse("pagefind/a.pf") and staged.reuse("page.html")
         assert not staged.reuse("linked.html") and not staged.reuse("gone.html")
+        every, plain = {"page.html", "linked.html", "gone.html"}, {"page.html"}
+        assert staged.reusable(every) == plain and staged.reusable(plain) is plain  # not a copy
         staged.abort()
     assert open_output(out, "public", False, within="pagefind").plain == {"pagefind/a.pf"}
 
