@@ -53,7 +53,7 @@ def index_pending(config: Config, session: BuildSession, cancel: threading.Event
         return None
     searched = _searched(config, last, {})
     report = _index_live(config, last.planned.plans, searched, set(session.unindexed), cancel,
-                         catching_up=session, runs=runs)
+                         (session, session), runs=runs)
     if not report.pending:
         session.unindexed = set()
     return report
@@ -76,7 +76,7 @@ def index_previewed(config: Config, session: BuildSession, cancel: threading.Eve
     fresh = last.previews.plans
     every = [fresh.get(plan.output, plan) for plan in last.planned.plans]
     return _index_live(config, every, _searched(config, last, last.previews.digests),
-                       set(fresh) | session.unindexed, cancel, only=set(fresh))
+                       set(fresh) | session.unindexed, cancel, (session, None), only=set(fresh))
 
 
 def note_previewed(config: Config, outputs: list[str]) -> None:
@@ -109,19 +109,21 @@ def _searched(config: Config, last: LastSite, edited: Mapping[str, str]) -> Fing
 
 
 def _index_live(config: Config, plans: Sequence[OutputPlan], searched: Fingerprinter, changed: set[str],
-                cancel: threading.Event | None, catching_up: BuildSession | None = None,
+                cancel: threading.Event | None, sessions: tuple[BuildSession, BuildSession | None],
                 only: set[str] | None = None, runs: int | None = None) -> SearchReport:
     """Index stale shards of `plans` over the live site, keeping every other file as it
     stands: all of them, those of `changed` pages first, or only those holding pages in
-    `only` (index_search). `catching_up`: the session whose last build is remembered,
-    under the lock, once nothing is pending."""
+    `only` (index_search). `sessions`: serve's (which remembers the published stamps), and
+    the one whose last build is remembered, under the lock, once nothing is pending."""
+    session, catching_up = sessions
     with build_lock(config, wait=True), cancellable(cancel):
         state = open_output(config.path("output"), config.paths.output, False, within=BUNDLE_DIR)
         staged = InPlaceOutput(config.path("output"), state, False, config.paths.output)
         try:
             staged.stand([rel for rel in state.made if not rel.startswith(SEARCH_FILES)])  # only the index changes
             report = index_search(staged, plans, searched.searched, config, changed, cancel=cancel,
-                                  partial=True, only=only, runs=runs or worker_count())
+                                  partial=True, only=only, runs=runs or worker_count(),
+                                  stamps=session.shard_stamps)
             staged.commit()
         except BaseException:
             staged.abort()

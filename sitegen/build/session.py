@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from sitegen.incremental.bodies import BodyStore
 from sitegen.output.ownership import FolderMemo
+from sitegen.search.published import StampedPages
 
 if TYPE_CHECKING:
     from sitegen.build.loading import CheckedSite
@@ -138,6 +139,7 @@ class BuildSession:
     # each of those sources' cache key, by path: (the source, the conversion settings, the key)
     keys: dict[str, tuple[Source, str, str]] = field(default_factory=dict)
     history: HistoryMemo | None = None  # the URL history the last build read (pipeline.load_history)
+    shard_stamps: StampedPages = field(default_factory=StampedPages)  # the published search shards' stamps
 
     def body_store(self, cache: BuildCache) -> BodyStore:
         """The store a build's articles read their bodies from: one for the whole session,

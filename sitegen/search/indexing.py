@@ -25,7 +25,6 @@ wrote beside it; otherwise Pagefind indexes it again.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import shutil
@@ -44,7 +43,7 @@ from sitegen.output.writer import StagedOutput
 from sitegen.render.templates import OutputPlan
 from sitegen.search.bundle import canonicalize_bundle, prune_bundle
 from sitegen.search.pagefind_cli import NothingIndexed, find_pagefind, pagefind_version, run_pagefind
-from sitegen.search.published import PublishedShards
+from sitegen.search.published import PublishedShards, StampedPages
 from sitegen.search.runs import HEAVY_LANGUAGES, Stop, heavy_languages, run_shards
 from sitegen.search.shards import BUNDLE_DIR, SHARD_STAMP, IndexedPage, Shard, has_han_or_kana, plan_shards, shard_list
 
@@ -86,7 +85,7 @@ def searchable_plans(plans: Iterable[OutputPlan]) -> list[OutputPlan]:
 def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest: PageDigest,
                  config: Config, changed: set[str], reuse: bool = True, defer: bool = False,
                  cancel: threading.Event | None = None, partial: bool = False,
-                 only: set[str] | None = None, runs: int = 1) -> SearchReport:
+                 only: set[str] | None = None, runs: int = 1, stamps: StampedPages | None = None) -> SearchReport:
     """Put the search bundles for the staged pages into `staged`, re-indexing changed shards.
 
     `page_digest`: what a page's index entry is made from (its own article and the
@@ -98,14 +97,15 @@ def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest:
     so the next build indexes it); `partial` (the catch-up) publishes the shards indexed
     when a cancel comes and leaves the rest pending; `only` (after a preview) indexes only
     the shards holding those pages and any with nothing published to keep, and takes the
-    digests of pages not in `changed` from the published shards. `runs`: at a time."""
+    digests of pages not in `changed` from the published shards. `runs`: at a time.
+    `stamps`: what serve last read of the published shards' stamps (StampedPages)."""
     started = time.perf_counter()
     searchable = searchable_plans(plans)
     if not searchable:  # Pagefind refuses an empty site; search.js reports there is no index
         log.info("search: no articles to index")
         return SearchReport(False, 0, 0, time.perf_counter() - started)
     pagefind, version, settings = _pagefind(config)
-    pages = _pages(staged, searchable, page_digest, changed if reuse else None, only is not None)
+    pages = _pages(staged, searchable, page_digest, changed if reuse else None, only is not None, stamps)
     shards = plan_shards(pages, *families(config), config.search.pages_per_shard)
     published = PublishedShards(staged.out_dir)
     stale, pending, urgent = _stale_shards(published, shards, settings, reuse, defer, changed, only)
@@ -171,7 +171,8 @@ def _settings(version: str) -> dict[str, object]:
 
 
 def _pages(staged: StagedOutput, plans: list[OutputPlan], page_digest: PageDigest,
-           changed: set[str] | None, published_digests: bool = False) -> list[IndexedPage]:
+           changed: set[str] | None, published_digests: bool = False,
+           stamps: StampedPages | None = None) -> list[IndexedPage]:
     """Each page with its digest and whether it holds Han or kana anywhere (a neighbour's
     title in its links counts: a clean build reads every page). That is read from the
     staged page, unless the page's bytes are the last build's and a published shard
@@ -180,8 +181,9 @@ def _pages(staged: StagedOutput, plans: list[OutputPlan], page_digest: PageDiges
     recorded there: at 40,000 articles working out every page's digest took seconds. The
     caller puts in `changed` every page whose live bytes may differ from what its shard
     indexed (serve's `unindexed`); a recorded digest is then the page's, or out of date,
-    which only makes the next build index that shard again."""
-    known = _previous_pages(staged.out_dir) if changed is not None else {}
+    which only makes the next build index that shard again. `stamps`: serve's memory of
+    the published stamps."""
+    known = (stamps or StampedPages()).recorded(staged.out_dir) if changed is not None else {}
     pages = []
     for plan in plans:
         cancel_point()  # serve's catch-up stops here when an edit arrives (sitegen/cancelling.py)
@@ -195,19 +197,6 @@ def _pages(staged: StagedOutput, plans: list[OutputPlan], page_digest: PageDiges
             segmented = has_han_or_kana(text)
         pages.append(IndexedPage(plan.output, page_digest(plan), segmented))
     return pages
-
-
-def _previous_pages(out_dir: Path) -> dict[str, tuple[str, bool]]:
-    """output -> (digest, Han or kana), from the stamps of the published shards (of the
-    primary family, which holds every page)."""
-    known: dict[str, tuple[str, bool]] = {}
-    for stamp in sorted((out_dir / BUNDLE_DIR).glob(f"*/*/{SHARD_STAMP}")):
-        try:
-            for output, digest, segmented in json.loads(stamp.read_text(encoding="utf-8"))["pages"]:
-                known[str(output)] = (str(digest), bool(segmented))
-        except (OSError, ValueError, KeyError, TypeError):
-            continue  # an unreadable stamp only means reading those pages again
-    return known
 
 
 def _index(staged: StagedOutput, stale: list[Shard], pagefind: Path, work: Path, timeout: float,

@@ -768,3 +768,29 @@ def test_a_shard_hashes_by_family_and_number_without_walking_its_pages() -> None
     shard = Shard("en", 3, Counting(pages))
     assert {shard: 1}[Shard("en", 3, Counting(pages))] == 1  # equal shards still find each other
     assert walked == [] and hash(shard) != hash(Shard("en", 4, pages))
+
+
+def test_serve_reads_the_published_stamps_again_only_when_one_changed(tmp_path: Path) -> None:
+    """search/published.StampedPages: an edit's build takes the pages the published shards
+    recorded from memory while no stamp changed; a stamp replaced, added or too new to
+    trust (written in the same clock tick) is read again."""
+    from sitegen.search.published import StampedPages
+    from sitegen.search.shards import BUNDLE_DIR, SHARD_STAMP
+
+    def stamp(shard: str, pages: list[list[object]]) -> None:
+        path = tmp_path / BUNDLE_DIR / "en" / shard / SHARD_STAMP
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fresh = path.with_suffix(".new")
+        fresh.write_text(json.dumps({"pages": pages}), encoding="utf-8")
+        os.replace(fresh, path)  # as a shard is published: a new file
+
+    stamp("0", [["a/index.html", "d1", False]])
+    memo = StampedPages(racy_ns=0)
+    first = memo.recorded(tmp_path)
+    assert first == {"a/index.html": ("d1", False)} and memo.recorded(tmp_path) is first
+    stamp("1", [["b/index.html", "d2", True]])
+    assert memo.recorded(tmp_path) == {"a/index.html": ("d1", False), "b/index.html": ("d2", True)}
+    stamp("0", [["a/index.html", "d3", False]])
+    assert memo.recorded(tmp_path)["a/index.html"] == ("d3", False)
+    unsettled = StampedPages(racy_ns=10**12)  # every stamp is too new: read each time
+    assert unsettled.recorded(tmp_path) is not unsettled.recorded(tmp_path)
