@@ -47,8 +47,8 @@ class InPlaceOutput(StagedOutput):
                  shown: str = "") -> None:
         super().__init__(out_dir, keep_foreign, None, state, shown)  # a new, empty staging folder
         self.state = state
+        self.survey = state  # what the survey's walk saw (OutputState.plain, see `reuse`)
         self.fresh: set[str] = set()  # outputs whose new bytes wait in the staging folder
-        self._plain = state.plain  # seen as plain files by the survey (see `reuse`)
 
     def record(self, output: str, written: bool) -> None:
         super().record(output, written)
@@ -58,7 +58,9 @@ class InPlaceOutput(StagedOutput):
     def reusable(self, outputs: set[str]) -> set[str]:
         """Those of `outputs` whose live file stays (`reuse`), most known from the survey:
         `outputs` itself when all do, not a copy (190,000 names, 8 MB at 40,000 articles)."""
-        gone = {output for output in outputs - self._plain if not self.reuse(output)}
+        seen = self.survey
+        unseen = (outputs - seen.files) | (outputs & seen.odd) if seen.walked == "" else outputs
+        gone = {output for output in unseen if not self.reuse(output)}
         return outputs - gone if gone else outputs
 
     def reuse(self, output: str) -> bool:
@@ -67,7 +69,7 @@ class InPlaceOutput(StagedOutput):
         of them as such: asking the file system again for each took 2 to 4 s of serve's
         build at 40,000 articles, and 0.5 s of an edit's search step. A file removed by
         hand since is found missing by the next build's survey, which renders it again."""
-        if output in self._plain:
+        if self.survey.plain(output):
             return True
         try:
             return stat.S_ISREG(os.lstat(os.path.join(self.out_dir, output)).st_mode)
