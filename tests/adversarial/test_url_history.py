@@ -458,6 +458,7 @@ def test_a_session_parses_an_unchanged_history_once_and_an_edited_one_again(tmp_
     assert load_history(config, root / ".cache", memo) is first
     assert load_history(load_config(root), root / ".cache", memo) is first  # serve loads the config for each build
     assert first.entries.keys() == {"/2019/x/"}
+    assert memo.texts[0] is memo.texts[1] is first.text  # the file, its copy and the history's: one string
     with (root / HISTORY).open("a", encoding="utf-8") as history:
         history.write('["/2018/gone/", "2018/gone.md"]\n')
     assert load_history(config, root / ".cache", memo).entries.keys() == {"/2019/x/", "/2018/gone/"}

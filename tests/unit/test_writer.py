@@ -250,6 +250,7 @@ def test_a_remembered_survey_is_handed_out_again_only_while_no_name_changed(tmp_
     time.sleep(0.15)
     first = survey(site, memo)
     assert first.files == {"index.html", "2019/a/index.html", "2019/b/index.html"} and not first.foreign
+    assert first.made is first.files  # the manifest names just those: one set, not two of the same names
     (site / "2019/a/new.tmp").write_text("edited", encoding="utf-8")
     os.replace(site / "2019/a/new.tmp", site / "2019/a/index.html")
     time.sleep(0.15)
