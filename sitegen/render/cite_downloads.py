@@ -110,7 +110,7 @@ def _article_files(article: Article, site: SiteView, outputs: Mapping[str, str] 
     if base is None:
         return []
     record, shown = cited.records[article.source_path], cited.shown[article.source_path]
-    return [DerivedFile(f"{base}.{ext}", partial(_encoded, make, record), extra=shown)
+    return [DerivedFile(f"{base}.{ext}", _Encoded(make, record), extra=shown)
             for ext, make in (("bib", bibtex), ("ris", ris), ("json", _one_json))]
 
 
@@ -131,8 +131,18 @@ def _one_json(record: dict[str, Any]) -> str:
     return csl_json([record])
 
 
-def _encoded(write: Callable[[dict[str, Any]], str], record: dict[str, Any]) -> bytes:
-    return write(record).encode("utf-8")
+class _Encoded:
+    """One record written in one format, as a derived file's bytes. A class with slots, not a
+    `partial`: a site plans three per article, and a partial with its tuple of arguments
+    is 90 bytes larger (10 MB at 40,000 articles)."""
+
+    __slots__ = ("record", "write")
+
+    def __init__(self, write: Callable[[dict[str, Any]], str], record: dict[str, Any]) -> None:
+        self.write, self.record = write, record
+
+    def __call__(self) -> bytes:
+        return self.write(self.record).encode("utf-8")
 
 
 def _joined(records: list[dict[str, Any]], write: Callable[[dict[str, Any]], str]) -> bytes:
