@@ -96,9 +96,8 @@ def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest:
     shard published before as it was and counts it pending (its stamp names the old pages,
     so the next build indexes it); `partial` (the catch-up) publishes the shards indexed
     when a cancel comes and leaves the rest pending; `only` (after a preview) indexes only
-    the shards holding those pages and any with nothing published to keep, and takes the
-    digests of pages not in `changed` from the published shards. `runs`: at a time.
-    `stamps`: what serve last read of the published shards' stamps (StampedPages)."""
+    the shards holding those pages and any with nothing published to keep, taking the digests
+    of pages not in `changed` from the published stamps (`stamps`: serve's memory). `runs`: at a time."""
     started = time.perf_counter()
     searchable = searchable_plans(plans)
     if not searchable:  # Pagefind refuses an empty site; search.js reports there is no index
