@@ -53,7 +53,7 @@ def index_pending(config: Config, session: BuildSession, cancel: threading.Event
         return None
     searched = _searched(config, last, {})
     report = _index_live(config, last.planned.plans, searched, set(session.unindexed), cancel,
-                         (session, session), runs=runs)
+                         session, catching_up=True, runs=runs)
     if not report.pending:
         session.unindexed = set()
     return report
@@ -76,7 +76,7 @@ def index_previewed(config: Config, session: BuildSession, cancel: threading.Eve
     fresh = last.previews.plans
     every = [fresh.get(plan.output, plan) for plan in last.planned.plans]
     return _index_live(config, every, _searched(config, last, last.previews.digests),
-                       set(fresh) | session.unindexed, cancel, (session, None), only=set(fresh))
+                       set(fresh) | session.unindexed, cancel, session, only=set(fresh))
 
 
 def note_previewed(config: Config, outputs: list[str]) -> None:
@@ -109,13 +109,12 @@ def _searched(config: Config, last: LastSite, edited: Mapping[str, str]) -> Fing
 
 
 def _index_live(config: Config, plans: Sequence[OutputPlan], searched: Fingerprinter, changed: set[str],
-                cancel: threading.Event | None, sessions: tuple[BuildSession, BuildSession | None],
+                cancel: threading.Event | None, session: BuildSession, catching_up: bool = False,
                 only: set[str] | None = None, runs: int | None = None) -> SearchReport:
     """Index stale shards of `plans` over the live site, keeping every other file as it
     stands: all of them, those of `changed` pages first, or only those holding pages in
-    `only` (index_search). `sessions`: serve's (which remembers the published stamps), and
-    the one whose last build is remembered, under the lock, once nothing is pending."""
-    session, catching_up = sessions
+    `only` (index_search). `session`: serve's, which remembers the published stamps and,
+    `catching_up`, its last build, under the lock, once nothing is pending."""
     with build_lock(config, wait=True), cancellable(cancel):
         state = open_output(config.path("output"), config.paths.output, False, within=BUNDLE_DIR)
         staged = InPlaceOutput(config.path("output"), state, False, config.paths.output)
@@ -128,8 +127,8 @@ def _index_live(config: Config, plans: Sequence[OutputPlan], searched: Fingerpri
         except BaseException:
             staged.abort()
             raise
-        if catching_up is not None and not report.pending:
-            _remember_caught_up(config, catching_up)
+        if catching_up and not report.pending:
+            _remember_caught_up(config, session)
     return report
 
 

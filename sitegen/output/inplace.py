@@ -43,11 +43,12 @@ class InPlaceOutput(StagedOutput):
     plain file the last build wrote); new or changed ones wait in the staging folder
     until `commit()`."""
 
+    state: OutputState  # always the survey the build opened with (`reuse` trusts what it saw)
+
     def __init__(self, out_dir: Path, state: OutputState, keep_foreign: bool = False,
                  shown: str = "") -> None:
         super().__init__(out_dir, keep_foreign, None, state, shown)  # a new, empty staging folder
         self.state = state
-        self.survey = state  # what the survey's walk saw (OutputState.plain, see `reuse`)
         self.fresh: set[str] = set()  # outputs whose new bytes wait in the staging folder
 
     def record(self, output: str, written: bool) -> None:
@@ -58,7 +59,7 @@ class InPlaceOutput(StagedOutput):
     def reusable(self, outputs: set[str]) -> set[str]:
         """Those of `outputs` whose live file stays (`reuse`), most known from the survey:
         `outputs` itself when all do, not a copy (190,000 names, 8 MB at 40,000 articles)."""
-        seen = self.survey
+        seen = self.state
         unseen = (outputs - seen.files) | (outputs & seen.odd) if seen.walked == "" else outputs
         gone = {output for output in unseen if not self.reuse(output)}
         return outputs - gone if gone else outputs
@@ -69,7 +70,7 @@ class InPlaceOutput(StagedOutput):
         of them as such: asking the file system again for each took 2 to 4 s of serve's
         build at 40,000 articles, and 0.5 s of an edit's search step. A file removed by
         hand since is found missing by the next build's survey, which renders it again."""
-        if self.survey.plain(output):
+        if self.state.plain(output):
             return True
         try:
             return stat.S_ISREG(os.lstat(os.path.join(self.out_dir, output)).st_mode)
