@@ -89,6 +89,7 @@ def time_size(n: int, edits: int, work: Path, seed: int) -> SizeResult:
     original = article.read_bytes()
     config, session, collector = load_config(root), BuildSession(), QuietCollector()
     result = SizeResult(n)
+    session.notes.watching()  # serve's watcher is in place before its first build
     clock = time.perf_counter()
     with collector.paused():
         build(config, now=dt.datetime.now(dt.UTC), session=session, defer_search=True)
@@ -98,10 +99,12 @@ def time_size(n: int, edits: int, work: Path, seed: int) -> SizeResult:
         with PeakSampler() as sampler:
             for number in range(edits):
                 article.write_bytes(original + edit_text(number).encode())
+                session.notes.note([str(article.resolve())])  # what serve's watcher reports
                 _edit_build(config, session, collector, result)
         result.rss_peak = sampler.peak
     finally:
         article.write_bytes(original)
+        session.notes.note([str(article.resolve())])
         build(config, now=dt.datetime.now(dt.UTC), session=session, defer_search=True)
     return result
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import operator
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -34,7 +34,8 @@ from sitegen.content.frontmatter import Document
 from sitegen.content.languages import localized, place_document, site_languages
 from sitegen.content.links import project_files
 from sitegen.content.publication import is_published, next_change
-from sitegen.content.sources import Source, SourceTree, discover_sources
+from sitegen.content.rescan import Scan, content_settings, rescan
+from sitegen.content.sources import FileStamp, Source, SourceTree, discover_sources
 from sitegen.content.urls import Route, alias_path, route_document
 from sitegen.content.zones import site_zone
 from sitegen.errors import ContentError, Diagnostic, raise_errors
@@ -124,14 +125,31 @@ def read_sources(config: Config, timings: dict[str, float], cache: BuildCache | 
     clock = time.perf_counter()
     if cache is None:
         tree = discover_sources(config, {})
+    elif session is None:
+        stamps = cache.stamp_rows(None)
+        tree = discover_sources(config, stamps.rows)
+        cache.put_file_stamps(tree.stamps, stamps)
     else:
-        stamps = cache.stamp_rows(session.stamps if session is not None else None)
-        tree = discover_sources(config, stamps.rows, session.sources if session is not None else None)
-        kept = cache.put_file_stamps(tree.stamps, stamps)
-        if session is not None:
-            session.stamps = kept
-            session.sources = {source.path: source for source in tree.sources}
+        stamps = cache.stamp_rows(session.stamps)
+        tree = _session_sources(config, session, stamps.rows)
+        session.stamps = cache.put_file_stamps(tree.stamps, stamps)
+        session.sources = {source.path: source for source in tree.sources}
     timings["read"] = time.perf_counter() - clock
+    return tree
+
+
+def _session_sources(config: Config, session: BuildSession, stamps: Mapping[str, FileStamp]) -> SourceTree:
+    """The sources from the files serve's watcher noted, when that tells all; else from a
+    whole scan (content/rescan.py)."""
+    noted = session.notes.take()  # before the scan: what changes during it is noted for the next
+    settings = content_settings(str(config.root), str(config.path("content")), config.ignore_files)
+    last = session.scan
+    tree = None
+    if noted is not None and last is not None:
+        tree = rescan(last, settings, noted, (stamps, session.sources))
+    if tree is None:
+        tree = discover_sources(config, stamps, session.sources)
+    session.scan = Scan(settings, tree, watched=noted is not None)
     return tree
 
 

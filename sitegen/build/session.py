@@ -19,6 +19,9 @@ What it keeps, and why each is safe to keep:
   front matter) and the configuration's text: routing reads nothing else;
 - each source as the last build found it, by path: a file whose stamp still matches
   is the very same Source (content/sources.py), not one made again;
+- the last scan of the content folder, and the paths the file watcher noted since: an
+  edit to an article is found from those, not by a `stat` of every file
+  (content/rescan.py);
 - the last build's checked and planned site and its template environments (`LastSite`),
   from which an edit to an article's text alone is shown at once (serve/preview.py),
   before the build that brings the rest of the site up to date.
@@ -33,6 +36,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from sitegen.content.rescan import ChangeNotes, Scan
 from sitegen.incremental.bodies import BodyStore
 from sitegen.output.ownership import FolderMemo
 from sitegen.search.published import StampedPages
@@ -136,6 +140,8 @@ class BuildSession:
     pages: PageRows | None = None  # the cache's pages table as the last build left it (cache.page_rows)
     stamps: StampRows | None = None  # the cache's stamps table as the last build left it (cache.stamp_rows)
     sources: dict[str, Source] = field(default_factory=dict)  # the last build's, by path (discover_sources)
+    scan: Scan | None = None  # the last build's scan of the content folder (content/rescan.py)
+    notes: ChangeNotes = field(default_factory=ChangeNotes)  # what serve's watcher saw change since
     # each of those sources' cache key, by path: (the source, the conversion settings, the key)
     keys: dict[str, tuple[Source, str, str]] = field(default_factory=dict)
     history: HistoryMemo | None = None  # the URL history the last build read (pipeline.load_history)

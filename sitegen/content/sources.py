@@ -85,6 +85,7 @@ class SourceTree:
     resources: tuple[Resource, ...]
     diagnostics: tuple[Diagnostic, ...]
     stamps: dict[str, FileStamp] = field(default_factory=dict)  # by source path, for the next build
+    linked: bool = False  # a file in the tree is a symbolic link (content/rescan.py)
 
 
 def discover_sources(config: Config, stamps: Mapping[str, FileStamp] | None = None,
@@ -134,7 +135,7 @@ def _sorted_out(files: list[tuple[str, str, bool]], rules: ContentRules, where: 
             if problem is None:
                 resources.append(Resource(rel, rel_content, Path(absolute)))
                 continue
-        source, stamp, problem = (None, None, problem) if problem else _hash_source(
+        source, stamp, problem = (None, None, problem) if problem else hash_source(
             absolute, rel, rel_content, (stamps.get(rel), before.get(rel)), now_ns)
         if problem is not None:
             problems.append(problem)
@@ -142,10 +143,11 @@ def _sorted_out(files: list[tuple[str, str, bool]], rules: ContentRules, where: 
             sources.append(source)
             if stamp is not None:
                 fresh[rel] = stamp
-    return SourceTree(tuple(sources), tuple(resources), tuple(problems), fresh)
+    return SourceTree(tuple(sources), tuple(resources), tuple(problems), fresh,
+                      any(is_link for _, _, is_link in files))
 
 
-def _hash_source(absolute: str, rel: str, rel_content: str, last: tuple[FileStamp | None, Source | None],
+def hash_source(absolute: str, rel: str, rel_content: str, last: tuple[FileStamp | None, Source | None],
                  now_ns: int) -> tuple[Source | None, FileStamp | None, Diagnostic | None]:
     """The source without its text, the stamp to keep for it, or why it cannot be read.
 

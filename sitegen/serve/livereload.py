@@ -407,6 +407,11 @@ def _describe(changed: Sequence[str], root: Path) -> str:
     return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
 
+def _within(path: str, folders: Sequence[Path]) -> bool:
+    target = Path(path)
+    return any(target.is_relative_to(folder) for folder in folders)
+
+
 class SourceFilter(watchfiles.DefaultFilter):
     """Watchfiles' default filter (editor swap files, .git, ...) minus our own outputs."""
 
@@ -415,9 +420,7 @@ class SourceFilter(watchfiles.DefaultFilter):
         self._ignored = tuple(ignored)
 
     def __call__(self, change: watchfiles.Change, path: str) -> bool:
-        target = Path(path)
-        return super().__call__(change, path) and not any(
-            target.is_relative_to(folder) for folder in self._ignored)
+        return super().__call__(change, path) and not _within(path, self._ignored)
 
 
 class Watcher:
@@ -442,8 +445,9 @@ class Watcher:
         config = self._rebuilder.config
         folders = [config.path(n) for n in ("content", "templates", "static")]
         config_file = config.root / CONFIG_NAME
+        own = (config.path("output"), config.path("cache"))
         self._ready = [self._spawn([f for f in folders if f.is_dir()], True,
-                                   SourceFilter([config.path("output"), config.path("cache")])),
+                                   lambda _c, p: not _within(p, own), SourceFilter(own)),
                        self._spawn([config.root], False, lambda _c, p: Path(p) == config_file)]
         thread = threading.Thread(target=self._build_loop, name="rebuild", daemon=True)
         thread.start()
@@ -461,28 +465,37 @@ class Watcher:
             thread.join(timeout=10)
         self._rebuilder.collector.stop()
 
-    def _spawn(self, paths: list[Path], recursive: bool, accept: WatchFilter) -> threading.Event:
+    def _spawn(self, paths: list[Path], recursive: bool, accept: WatchFilter,
+               builds: WatchFilter | None = None) -> threading.Event:
+        """Watch `paths` in a thread. Every change `accept` lets through is noted for the
+        build (content/rescan.py); those `builds` lets through too (all, without it) start one."""
         ready = threading.Event()
         if not paths:
             ready.set()
             return ready
-        thread = threading.Thread(target=self._watch, args=(paths, recursive, accept, ready),
+        thread = threading.Thread(target=self._watch, args=(paths, recursive, (accept, builds), ready),
                                   name="watch", daemon=True)
         thread.start()
         self._threads.append(thread)
         return ready
 
-    def _watch(self, paths: list[Path], recursive: bool, accept: WatchFilter,
+    def _watch(self, paths: list[Path], recursive: bool, filters: tuple[WatchFilter, WatchFilter | None],
                ready: threading.Event) -> None:
+        accept, builds = filters
+        notes = self._rebuilder.session.notes
         # yield_on_timeout: the first (empty) yield proves the OS watches are in place.
         for changes in watchfiles.watch(*paths, watch_filter=accept, recursive=recursive,
                                         debounce=WATCH_DEBOUNCE_MS, step=WATCH_STEP_MS,
                                         rust_timeout=READY_TIMEOUT_MS, yield_on_timeout=True,
                                         stop_event=self._stop, raise_interrupt=False):
             ready.set()
-            if changes:
+            if recursive:
+                notes.watching()
+            notes.note(path for _change, path in changes)  # before any build can start
+            chosen = [path for change, path in changes if builds is None or builds(change, path)]
+            if chosen:
                 with self._lock:
-                    self._changed.extend(path for _change, path in changes)
+                    self._changed.extend(chosen)
                 self._dirty.set()
                 self._rebuilder.cancel.set()  # after _dirty: see _build_loop
 

@@ -381,6 +381,23 @@ def test_an_edit_to_the_text_shows_before_the_site_is_built_again(start: Callabl
     assert out.index("changed: showed") < out.index("changed: built")
 
 
+def test_a_page_where_no_edit_starts_a_build_comes_with_the_next_build(start: Callable[..., Live]) -> None:
+    """The watcher starts no build for a change under node_modules/ (watchfiles' default
+    filter), yet a Markdown file there is a page, as for a command-line build. The next
+    edit's build must publish it, though that edit alone is one an edit's build finds
+    from the watcher's notes (content/rescan.py): the new file was noted too."""
+    live = start()
+    live.edit("content/2019/first.md", article("First light", slug="first", body="Before."))
+    _wait_for_output(live, "changed: built")
+    (live.root / "content/node_modules").mkdir()
+    live.edit("content/node_modules/guide.md", article("A guide", slug="guide", body="Found."))
+    time.sleep(0.5)  # past the watcher's step: its change is noted, and builds nothing
+    assert live.out.getvalue().count("changed: built") == 1
+    _previewed_then_built(live, "After.")
+    _wait_for_output(live, "changed: built", count=2)
+    assert "Found." in live.get("/node_modules/guide/").text
+
+
 def test_a_previewed_page_without_a_description_of_its_own_has_the_sites(start: Callable[..., Live]) -> None:
     """A body left with only a comment gives its article no description, so its page
     carries the site's, as planning gives it; the preview shows the same page as the build
