@@ -333,7 +333,7 @@ def _write(config: Config, options: BuildOptions, planned: PlannedSite, env: Env
             searched = index_search(staged, planned.plans, fingerprinter.searched, config, rendered.changed,
                                     reuse=bool(previous), defer=options.defer_search, cancel=options.cancel,
                                     runs=worker_count(options.jobs),
-                                    stamps=options.session.shard_stamps if options.session is not None else None)
+                                    **options.session.search_memory() if options.session is not None else {})
             timings["search" if searched.indexed else "search kept"] = searched.seconds
             pending = searched.pending
         clock = time.perf_counter()

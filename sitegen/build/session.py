@@ -34,12 +34,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sitegen.content.rescan import ChangeNotes, Scan
 from sitegen.incremental.bodies import BodyStore
 from sitegen.output.ownership import FolderMemo
 from sitegen.search.published import StampedPages
+from sitegen.search.shards import ShardMemo
 
 if TYPE_CHECKING:
     from sitegen.build.loading import CheckedSite
@@ -146,6 +147,11 @@ class BuildSession:
     keys: dict[str, tuple[Source, str, str]] = field(default_factory=dict)
     history: HistoryMemo | None = None  # the URL history the last build read (pipeline.load_history)
     shard_stamps: StampedPages = field(default_factory=StampedPages)  # the published search shards' stamps
+    shard_memo: ShardMemo = field(default_factory=ShardMemo)  # the last build's search shards
+
+    def search_memory(self) -> dict[str, Any]:
+        """index_search's arguments for what the session remembers of the search shards."""
+        return {"stamps": self.shard_stamps, "memo": self.shard_memo}
 
     def body_store(self, cache: BuildCache) -> BodyStore:
         """The store a build's articles read their bodies from: one for the whole session,

@@ -45,7 +45,16 @@ from sitegen.search.bundle import canonicalize_bundle, prune_bundle
 from sitegen.search.pagefind_cli import NothingIndexed, find_pagefind, pagefind_version, run_pagefind
 from sitegen.search.published import PublishedShards, StampedPages
 from sitegen.search.runs import HEAVY_LANGUAGES, Stop, heavy_languages, run_shards
-from sitegen.search.shards import BUNDLE_DIR, SHARD_STAMP, IndexedPage, Shard, has_han_or_kana, plan_shards, shard_list
+from sitegen.search.shards import (
+    BUNDLE_DIR,
+    SHARD_STAMP,
+    IndexedPage,
+    Shard,
+    ShardMemo,
+    has_han_or_kana,
+    plan_shards,
+    shard_list,
+)
 
 log = logging.getLogger(__name__)
 
@@ -85,19 +94,19 @@ def searchable_plans(plans: Iterable[OutputPlan]) -> list[OutputPlan]:
 def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest: PageDigest,
                  config: Config, changed: set[str], reuse: bool = True, defer: bool = False,
                  cancel: threading.Event | None = None, partial: bool = False,
-                 only: set[str] | None = None, runs: int = 1, stamps: StampedPages | None = None) -> SearchReport:
+                 only: set[str] | None = None, runs: int = 1, stamps: StampedPages | None = None,
+                 memo: ShardMemo | None = None) -> SearchReport:
     """Put the search bundles for the staged pages into `staged`, re-indexing changed shards.
 
-    `page_digest`: what a page's index entry is made from (its own article and the
-    templates), so a page whose neighbours changed is not indexed again. `changed`: pages
-    whose bytes differ from the last build's (only those are read again for Han or kana);
-    their shards go first, so an edit is found before the rest catches up. Without `reuse`
-    (--no-cache) every shard is indexed again. serve's options: `defer` keeps a changed
-    shard published before as it was and counts it pending (its stamp names the old pages,
-    so the next build indexes it); `partial` (the catch-up) publishes the shards indexed
-    when a cancel comes and leaves the rest pending; `only` (after a preview) indexes only
-    the shards holding those pages and any with nothing published to keep, taking the digests
-    of pages not in `changed` from the published stamps (`stamps`: serve's memory). `runs`: at a time."""
+    `page_digest`: what a page's index entry is made from (its article and templates, not
+    its neighbours). `changed`: pages whose bytes differ from the last build's (only those
+    are read again for Han or kana); their shards go first. Without `reuse` (--no-cache)
+    every shard is indexed again. serve's options: `defer` keeps a changed shard as it was
+    published, pending; `partial` (the catch-up) publishes the shards indexed when a cancel
+    comes, the rest pending; `only` (after a preview) indexes only the shards holding those
+    pages and any with nothing published to keep, the digests of pages not `changed` from
+    the published `stamps`.
+    `memo`: the last build's shards (shards.ShardMemo). `runs`: at a time."""
     started = time.perf_counter()
     searchable = searchable_plans(plans)
     if not searchable:  # Pagefind refuses an empty site; search.js reports there is no index
@@ -105,16 +114,16 @@ def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest:
         return SearchReport(False, 0, 0, time.perf_counter() - started)
     pagefind, version, settings = _pagefind(config)
     pages = _pages(staged, searchable, page_digest, changed if reuse else None, only is not None, stamps)
-    shards = plan_shards(pages, *families(config), config.search.pages_per_shard)
+    shards = plan_shards(pages, *families(config), config.search.pages_per_shard, memo := memo or ShardMemo())
     published = PublishedShards(staged.out_dir)
-    stale, pending, urgent = _stale_shards(published, shards, settings, reuse, defer, changed, only)
-    work = staged.staging / WORK_DIR
-    keepable = (lambda shard: published.can_keep(shard, None)) if partial else None
+    stale, pending, urgent = _stale_shards(published, shards, (settings, memo), (reuse, defer), changed, only)
+    work, keepable = staged.staging / WORK_DIR, (lambda shard: published.can_keep(shard, None)) if partial else None
     try:
         built = _index(staged, stale, pagefind, work, config.search.timeout, cancel, keepable, urgent, runs,
                        heavy_languages(version))
         pending += [s for s in stale if s not in built]  # what a cancel left (only `partial`)
-        files = sum(_put_shard(staged, shard, built.get(shard), settings, published) for shard in shards)
+        files = sum(_put_shard(staged, shard, built.get(shard), memo.stamp(shard, settings), published)
+                    for shard in shards)
     except NothingIndexed as exc:  # a theme without <html> elements, say: no search
         log.warning("search: no index written: %s", exc)
         return SearchReport(False, 0, 0, time.perf_counter() - started)
@@ -130,13 +139,15 @@ def _report(seconds: float, built: int, shards: int, pending: int, pages: int, f
     return SearchReport(built > 0, pages, files + 1, seconds, (built, shards), pending)
 
 
-def _stale_shards(published: PublishedShards, shards: Sequence[Shard], settings: dict[str, object],
-                  reuse: bool, defer: bool, changed: set[str],
+def _stale_shards(published: PublishedShards, shards: Sequence[Shard], stamping: tuple[dict[str, object], ShardMemo],
+                  options: tuple[bool, bool], changed: set[str],
                   only: set[str] | None = None) -> tuple[list[Shard], list[Shard], int]:
     """The shards to index now, those holding `changed` pages first (an edit is found before
-    the rest catches up), those left stale for later (with `defer`, or outside `only`),
-    and how many of the first hold changed pages."""
-    stale = [s for s in shards if not (reuse and published.can_keep(s, s.stamp(settings)))]
+    the rest catches up), those left stale for later (`options`' defer, or outside `only`),
+    and how many of the first hold changed pages. A shard is stale unless reused (`options`'
+    reuse) and its published stamp is the one its pages and settings make (`stamping`)."""
+    (settings, memo), (reuse, defer) = stamping, options
+    stale = [s for s in shards if not (reuse and published.can_keep(s, memo.stamp(s, settings)))]
     pending = [s for s in stale if defer and published.can_keep(s, None)]
     later = set(pending)
     holding = [s for s in stale if s not in later and any(page.output in changed for page in s.pages)]
@@ -251,9 +262,10 @@ def _index_shard(staged: StagedOutput, shard: Shard, pagefind: Path, work: Path,
     return out
 
 
-def _put_shard(staged: StagedOutput, shard: Shard, built: Path | None, settings: dict[str, object],
+def _put_shard(staged: StagedOutput, shard: Shard, built: Path | None, stamp: bytes,
                published: PublishedShards) -> int:
-    """Hand a shard's files to the writer: the new bundle, or the published one kept."""
+    """Hand a shard's files to the writer: the new bundle and its stamp, or the published
+    one kept."""
     if built is None:
         files = published.files(shard) or []
         for rel in files:
@@ -262,7 +274,7 @@ def _put_shard(staged: StagedOutput, shard: Shard, built: Path | None, settings:
     files_written = sorted(p for p in built.rglob("*") if p.is_file())
     for path in files_written:
         staged.take(f"{shard.folder}/{path.relative_to(built).as_posix()}", path)
-    staged.put(f"{shard.folder}/{SHARD_STAMP}", shard.stamp(settings))
+    staged.put(f"{shard.folder}/{SHARD_STAMP}", stamp)
     return len(files_written) + 1
 
 

@@ -35,6 +35,7 @@ from sitegen.search.shards import (
     SHARD_STAMP,
     IndexedPage,
     Shard,
+    ShardMemo,
     has_han_or_kana,
     plan_shards,
     shard_count,
@@ -148,6 +149,29 @@ def test_a_stamp_has_the_bytes_json_gives_it(pages: tuple[IndexedPage, ...]) -> 
     shard = Shard("ja", 3, pages)
     record = {**settings, "language": "ja", "pages": [[p.output, p.digest, p.segmented] for p in pages]}
     assert shard.stamp(settings) == (json.dumps(record, sort_keys=True, indent=0, ensure_ascii=False) + "\n").encode()
+
+
+def test_serves_memory_of_the_shards_gives_what_planning_anew_gives() -> None:
+    """shards.ShardMemo: an edit's build takes each page's place and each shard's stamp from
+    the last build's; they must be what a build without it works out, after the site
+    grows past a power of two, after a page's digest changes, and after the settings do."""
+    settings = {"pagefind": "1.6.0", "exclude": [".x"], "kinds": ["article"]}
+    memo = ShardMemo()
+    for pages in (_pages(1000), _pages(1500), _pages(1000)):  # 4, 8, then 4 shards again
+        assert plan_shards(pages, "en", "ja", memo=memo) == plan_shards(pages, "en", "ja")
+    shards = plan_shards(_pages(1000), "en", "ja", memo=memo)
+    first = {(s.language, s.number): memo.stamp(s, settings) for s in shards}
+    assert list(first.values()) == [shard.stamp(settings) for shard in shards]
+    again = plan_shards(_pages(1000), "en", "ja", memo=memo)  # equal pages, new objects
+    assert all(memo.stamp(s, settings) is first[(s.language, s.number)] for s in again)
+    edited = [IndexedPage(p.output, "new" if i == 8 else p.digest, p.segmented) for i, p in enumerate(_pages(1000))]
+    changed = [s for s in plan_shards(edited, "en", "ja", memo=memo)
+               if memo.stamp(s, settings) != first[(s.language, s.number)]]
+    assert [(s.language, p.output) for s in changed for p in s.pages if p.digest == "new"] == [
+        ("en", edited[8].output), ("ja", edited[8].output)]  # page 8 is segmented: in both families
+    assert all(memo.stamp(s, settings) == s.stamp(settings) for s in plan_shards(edited, "en", "ja", memo=memo))
+    newer = {**settings, "pagefind": "1.6.1"}
+    assert all(memo.stamp(s, newer) == s.stamp(newer) for s in plan_shards(edited, "en", "ja", memo=memo))
 
 
 def test_the_shard_list_names_each_familys_bundles_in_order() -> None:
