@@ -172,14 +172,14 @@ def load_site(config: Config, now: datetime, timings: dict[str, float] | None = 
     conversion = conversion_fingerprint(config)
     problems = list(tree.diagnostics)
     stage = _Stages.read(config, tree, cache, bodies, conversion, jobs, progress, session)
-    routed = _Published.sort(stage.first_results(), config, now, [])  # its problems come below
+    routed = _first_sort(stage.first_results(), config, now, session)  # its problems come below
     documents = [doc for doc, _, _ in routed.published]
     routes = _routes(documents, routed.options, config, problems, _router(config, stage.session))
     refs = RefIndex({d.source.content_path: routes[d.source.path] for d in documents if d.source.path in routes})
     results = stage.convert(config, cache, refs, jobs)
     timings["convert"] = time.perf_counter() - clock
     data, catalog, glossary = _site_files(config, problems)
-    found = _Published.sort(results, config, now, problems, routed)
+    found = Published.sort(results, config, now, problems, routed)
     raise_errors(problems, ContentError)
     pages = _page_inputs(found.published, routes, bodies)
     body_keys, file_reads = _read_keys(found.published)
@@ -210,7 +210,7 @@ PUBLISHED, UNRENDERED, LEFT_OUT = "published", "unrendered", ""
 
 
 @dataclass
-class _Published:
+class Published:
     """The parsed sources sorted: published (some for the second pass), not rendered."""
 
     parsed: list[Document]
@@ -227,13 +227,14 @@ class _Published:
 
     @classmethod
     def sort(cls, results: list[tuple[str, SourceResult]], config: Config, now: datetime,
-             problems: list[Diagnostic], first: _Published | None = None) -> _Published:
-        """Sort `results`. `first`: the same build's sort of the results before the refs
-        were resolved; while every document is the very one it sorted, its build options
-        and verdicts stand (at 40,000 articles, working them out again took 0.15 s)."""
+             problems: list[Diagnostic], first: Published | None = None) -> Published:
+        """Sort `results`. `first`: a sort whose verdicts still hold under this `config` and
+        `now` (the same build's before the refs were resolved, or serve's last build's: see
+        `_last_sort`). While every document has the front matter and path of the one it
+        sorted, its build options stand, and so does the verdict of each cache key it
+        sorted (at 40,000 articles, working them out again took 0.13 s of an edit's build)."""
         parsed = [r.document for _, r in results if r.document is not None]
-        same = first if first is not None and len(parsed) == len(first.parsed) and all(
-            map(operator.is_, parsed, first.parsed)) else None
+        same = first if first is not None and _same_front_matter(parsed, first.parsed) else None
         found = cls(parsed, same.options if same is not None else build_options(parsed))
         known = same.verdicts if same is not None else {}
         for key, result in with_cancel_points(results):
@@ -257,6 +258,30 @@ class _Published:
             self.unrendered.append(doc)
         if change is not None:
             self.changes.append(change)
+
+
+def _same_front_matter(documents: list[Document], before: list[Document]) -> bool:
+    """Whether each document has the path and front matter of the one in its place in
+    `before` (all that build options read). Most are the very same object."""
+    if len(documents) != len(before):
+        return False
+    return all(map(operator.is_, documents, before)) or all(
+        a is b or (a.source.path == b.source.path and a.meta == b.meta) for a, b in zip(documents, before, strict=True))
+
+
+def _first_sort(results: list[tuple[str, SourceResult]], config: Config, now: datetime,
+                session: BuildSession | None) -> Published:
+    """The sort of the results before refs are resolved, starting from serve's last
+    build's while its verdicts still hold: the same configuration (its repr), and `now`
+    before the first moment at which time alone changes one."""
+    if session is None:
+        return Published.sort(results, config, now, [])
+    config_text, last = repr(config), session.sorted
+    until = last[1].stable_until() if last is not None else None
+    usable = last is not None and last[0] == config_text and (until is None or now.timestamp() < until)
+    routed = Published.sort(results, config, now, [], last[1] if usable and last is not None else None)
+    session.sorted = (config_text, routed)
+    return routed
 
 
 def _verdict(doc: Document, options: dict[str, Any], config: Config, now: datetime) -> Verdict:
@@ -303,7 +328,7 @@ def _routes(documents: list[Document], options: dict[str, Any], config: Config,
     return routes
 
 
-def _second_pass(second: SecondPass, found: _Published, results: list[tuple[str, SourceResult]],
+def _second_pass(second: SecondPass, found: Published, results: list[tuple[str, SourceResult]],
                  pages: list[PageInput], routes: dict[str, Route],
                  problems: list[Diagnostic], timings: dict[str, float]) -> dict[str, str]:
     """Convert the bodies whose shortcodes read the site and add their pages to `pages`;

@@ -43,7 +43,7 @@ from sitegen.search.published import StampedPages
 from sitegen.search.shards import ShardMemo
 
 if TYPE_CHECKING:
-    from sitegen.build.loading import CheckedSite
+    from sitegen.build.loading import CheckedSite, Published
     from sitegen.build.planning import PlannedSite
     from sitegen.build.render_pool import Environments
     from sitegen.build.url_history import HistoryMemo
@@ -146,6 +146,7 @@ class BuildSession:
     # each of those sources' cache key, by path: (the source, the conversion settings, the key)
     keys: dict[str, tuple[Source, str, str]] = field(default_factory=dict)
     history: HistoryMemo | None = None  # the URL history the last build read (pipeline.load_history)
+    sorted: tuple[str, Published] | None = None  # the last build's first sort, with the config's repr
     shard_stamps: StampedPages = field(default_factory=StampedPages)  # the published search shards' stamps
     shard_memo: ShardMemo = field(default_factory=ShardMemo)  # the last build's search shards
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +30,7 @@ from sitegen.config.settings import load_config
 from sitegen.output.lock import build_lock
 from sitegen.serve.preview import preview
 from tests.integration.test_random_edits import CONFIG, STEPS, TAGS, _clean_build, _front
-from tests.support.sites import read_tree, write_site
+from tests.support.sites import article, read_tree, write_site
 
 SEARCH_FILES = ("search/", "pagefind", ".sitegen-manifest")  # the manifest lists the bundles' files
 
@@ -160,4 +161,58 @@ def test_a_setting_of_how_bodies_convert_converts_them_again(tmp_path: Path) -> 
                                       encoding="utf-8")
     _serve_build(root, session, defer=True)
     assert '"yes"' in (root / "public" / page).read_text(encoding="utf-8")
+    assert _differ(read_tree(root / "public"), _clean_build(root, tmp_path / "clean"), pages_only=False) == []
+
+
+def test_a_page_due_between_two_edits_is_published_by_the_second(tmp_path: Path) -> None:
+    """An edit's build starts from the last build's sort of what is published (its build
+    options and each unchanged source's verdict: loading._first_sort) only while time
+    alone changes no verdict. A page due between two edits must be published by the
+    second, as a clean build at that moment publishes it."""
+    files: dict[str, str | bytes] = {
+        "config.yaml": CONFIG.format(search="false"),
+        "content/2001/edited.md": _front("Edited", 2001, ["treaty"]),
+        "content/2001/due.md": article("Due", "2001-02-03", "Published in 2030.", publishDate="2030-01-01")}
+    root = write_site(tmp_path / "site", files)
+    session = BuildSession()
+    session.notes.watching()
+    build(load_config(root), now=datetime(2029, 12, 31, tzinfo=UTC), session=session)
+    assert not any("due" in name for name in read_tree(root / "public"))
+    verdicts = dict(session.sorted[1].verdicts) if session.sorted is not None else {}
+    edited = root / "content/2001/edited.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nA new sentence.\n", encoding="utf-8")
+    session.notes.note([str(edited)])
+    build(load_config(root), now=datetime(2029, 12, 31, 1, tzinfo=UTC), session=session)
+    kept = session.sorted[1].verdicts if session.sorted is not None else {}
+    assert [key for key, verdict in kept.items() if verdicts.get(key) is verdict] != []  # the last sort's, still true
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nAnother one.\n", encoding="utf-8")
+    session.notes.note([str(edited)])
+    now = datetime(2030, 1, 2, tzinfo=UTC)
+    build(load_config(root), now=now, session=session)
+    clean = tmp_path / "clean"
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("public", ".cache"))
+    build(load_config(clean), now=now)
+    assert any("due" in name for name in read_tree(root / "public"))
+    assert read_tree(root / "public") == read_tree(clean / "public")
+
+
+def test_a_cascade_added_to_a_section_unpublishes_its_unchanged_pages(tmp_path: Path) -> None:
+    """The pages below an `_index.md` keep their sources, so their cache keys; the last
+    build's verdicts for those keys must not stand once a cascade changes their build
+    options (loading._same_front_matter)."""
+    files: dict[str, str | bytes] = {
+        "config.yaml": CONFIG.format(search="false"),
+        "content/2001/_index.md": "---\ntitle: 2001\n---\n",
+        "content/2001/kept.md": _front("Kept", 2001, ["treaty"]),
+        "content/2003/other.md": _front("Other", 2003, ["treaty"])}
+    root = write_site(tmp_path / "site", files)
+    session = BuildSession()
+    session.notes.watching()
+    _serve_build(root, session, defer=True)
+    assert any(name.endswith("kept/index.html") for name in read_tree(root / "public"))
+    section = root / "content/2001/_index.md"
+    section.write_text("---\ntitle: 2001\ncascade:\n  build:\n    render: never\n---\n", encoding="utf-8")
+    session.notes.note([str(section)])
+    _serve_build(root, session, defer=True)
+    assert not any(name.endswith("kept/index.html") for name in read_tree(root / "public"))
     assert _differ(read_tree(root / "public"), _clean_build(root, tmp_path / "clean"), pages_only=False) == []
