@@ -44,6 +44,7 @@ class PlannedSite:
     # each language's citation records, and how many of `derived` (the last) are made from them
     cited: dict[str, CitationRecords] = field(default_factory=dict)
     cited_files: int = 0
+    static_files: int = 0  # how many of `copies` (the first) are static files (static_copies)
     # Where each article's own pages are in `plans`, by source path: worked out by the first
     # edit that keeps this plan (build/rebody.py) and handed on with it, as a plan kept with
     # new bodies has its pages in the same places (a look through every plan was 0.07 s).
@@ -80,13 +81,14 @@ def plan_site(config: Config, checked: CheckedSite) -> PlannedSite:
     citations = citation_downloads(sites, config, page_outputs(checked), cited)
     derived = derive_outputs(sites, plans, config, translators, citations=citations)
     cancel_point()
-    copies = plan_copies(config, checked)
+    static = static_copies(config)
+    copies = static + resource_copies(checked)
     _check_copy_conflicts(plans, derived, copies, config)
     reserved = reserved_problems(plans, copies, {d.source.path: d for d in checked.documents}, config)
     if reserved:
         raise OutputConflictError(reserved)
     return PlannedSite(site, tuple(plans), tuple(derived), tuple(copies), translators[default], tuple(sites),
-                       translators, cited, len(citations))
+                       translators, cited, len(citations), len(static))
 
 
 def _language_sites(config: Config, checked: CheckedSite, languages: tuple[Language, ...],
@@ -105,18 +107,23 @@ def page_outputs(checked: CheckedSite) -> dict[str, str]:
     return {path: route.output for path, route in checked.routes.items()}
 
 
-def plan_copies(config: Config, checked: CheckedSite) -> list[CopiedFile]:
-    """Static files, and files beside articles (page bundles) next to their pages.
-
-    Static files are the theme's with the project's over them (sitegen/theme), the
-    project's listed with links followed only where content/links.py allows."""
-    copies = [CopiedFile(rel, path) for rel, path in layered_files(config, "static")]
+def resource_copies(checked: CheckedSite) -> list[CopiedFile]:
+    """Files beside articles (page bundles), next to their pages: after the static files
+    in a plan's copies."""
+    copies = []
     owners = resource_owners({**checked.resource_routes, **checked.routes})
     for resource in checked.tree.resources:
         if any(resource.content_path.startswith(folder + "/") for folder in checked.hidden_folders):
             continue  # a bundle or section with `publishResources: false`
         copies.append(CopiedFile(resource_output(resource.content_path, owners), resource.absolute))
     return copies
+
+
+def static_copies(config: Config) -> list[CopiedFile]:
+    """The static files, first in a plan's copies: the theme's with the project's over them
+    (sitegen/theme), the project's listed with links followed only where content/links.py
+    allows."""
+    return [CopiedFile(rel, path) for rel, path in layered_files(config, "static")]
 
 
 def resource_owners(routes: dict[str, Route]) -> dict[str, Route]:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sitegen.build.loading import CheckedSite
-from sitegen.build.planning import PlannedSite, page_outputs, plan_copies
+from sitegen.build.planning import PlannedSite, page_outputs, static_copies
 from sitegen.build.render_pool import Environments
 from sitegen.build.session import BuildSession, LastSite
 from sitegen.config.settings import Config
@@ -105,9 +105,8 @@ def _edited_pages(config: Config, last: LastSite, checked: CheckedSite, template
         if not _text_only(old, new):
             return None
         edited[new.document.source.path] = new
-    if plan_copies(config, checked) != list(last.planned.copies):
-        return None
-    return edited
+    # the files beside articles follow from what `_site_inputs` compared; the static ones:
+    return edited if last.planned.copies[:last.planned.static_files] == tuple(static_copies(config)) else None
 
 
 def _text_only(old: PageInput, new: PageInput) -> bool:

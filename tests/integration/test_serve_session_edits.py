@@ -216,3 +216,26 @@ def test_a_cascade_added_to_a_section_unpublishes_its_unchanged_pages(tmp_path: 
     _serve_build(root, session, defer=True)
     assert not any(name.endswith("kept/index.html") for name in read_tree(root / "public"))
     assert _differ(read_tree(root / "public"), _clean_build(root, tmp_path / "clean"), pages_only=False) == []
+
+
+@pytest.mark.parametrize("name", ["aaa.txt", "zzz.txt"])
+def test_a_static_file_removed_with_an_edit_to_a_text_goes_from_the_site(tmp_path: Path, name: str) -> None:
+    """An edit to a text keeps the last build's plan (build/rebody.py) only while the
+    static files are the ones it copied: one fewer, first or last of them, is not."""
+    files: dict[str, str | bytes] = {
+        "config.yaml": CONFIG.format(search="false"),
+        "content/2001/edited.md": _front("Edited", 2001, ["treaty"]),
+        "static/aaa.txt": "first\n", "static/zzz.txt": "last\n"}
+    root = write_site(tmp_path / "site", files)
+    session = BuildSession()
+    session.notes.watching()
+    _serve_build(root, session, defer=True)
+    assert (root / "public" / name).is_file()
+    edited = root / "content/2001/edited.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nA new sentence.\n", encoding="utf-8")
+    (root / "static" / name).unlink()
+    session.notes.note([str(edited), str(root / "static" / name)])
+    report = _serve_build(root, session, defer=True)
+    assert "plan kept" not in report.timings
+    assert not (root / "public" / name).exists()
+    assert _differ(read_tree(root / "public"), _clean_build(root, tmp_path / "clean"), pages_only=False) == []
