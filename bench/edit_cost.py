@@ -8,7 +8,8 @@ This times that build itself, to the end, as `serve` runs it: in one process, wi
 `BuildSession` (build/session.py) and the collector held off during it
 (serve/collector.py), search left for the catch-up (`defer_search`). For each size, on
 run.py's corpus with search on: the start-up build, then `--edits` times a sentence
-appended to the middle article (one word longer each time: `edit_text`) and a build;
+appended to the middle article (one word longer each time: `edit_text`), noted as
+serve's watcher notes it (content/rescan.py), and a build;
 then the article is restored. Reported per size: the start-up, each edit build's wall
 and CPU time (this process; a build that renders a handful of pages forks no workers),
 the pages rendered, whether the last build's plan was kept (build/rebody.py), and the
@@ -89,11 +90,11 @@ def time_size(n: int, edits: int, work: Path, seed: int) -> SizeResult:
     original = article.read_bytes()
     config, session, collector = load_config(root), BuildSession(), QuietCollector()
     result = SizeResult(n)
-    session.notes.watching()  # serve's watcher is in place before its first build
     clock = time.perf_counter()
     with collector.paused():
         build(config, now=dt.datetime.now(dt.UTC), session=session, defer_search=True)
     collector.after_build(finished=True)
+    session.notes.watching()  # as serve's watcher after its first build; the first edit's build scans all
     result.start_up, result.rss_start = time.perf_counter() - clock, rss()
     try:
         with PeakSampler() as sampler:

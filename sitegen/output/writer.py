@@ -125,6 +125,14 @@ class StagedOutput:
             raise FileNotFoundError(self.out_dir / output)
         self.record(output, False)
 
+    def keep_all(self, outputs: Collection[str]) -> None:
+        """`keep` for many files at once: a kept search shard's hundreds, at each build."""
+        wanted = set(outputs)
+        kept = self.reusable(wanted)
+        if len(kept) != len(wanted):
+            raise FileNotFoundError(self.out_dir / min(wanted - kept))
+        self.stand(kept)
+
     def stand(self, outputs: Collection[str]) -> None:
         """Files of the last site that stay as they are (`reusable`), claimed at once:
         serve's build after an edit keeps some 190,000 of them at 40,000 articles, and its

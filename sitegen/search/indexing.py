@@ -268,8 +268,7 @@ def _put_shard(staged: StagedOutput, shard: Shard, built: Path | None, stamp: by
     one kept."""
     if built is None:
         files = published.files(shard) or []
-        for rel in files:
-            staged.keep(rel)
+        staged.keep_all(files)
         return len(files)
     files_written = sorted(p for p in built.rglob("*") if p.is_file())
     for path in files_written:

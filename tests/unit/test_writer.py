@@ -208,6 +208,36 @@ def test_an_in_place_build_keeps_what_the_survey_saw_as_plain_files_and_never_a_
     assert [rel for rel in sorted(within.files) if within.plain(rel)] == ["pagefind/a.pf"]
 
 
+def test_a_search_shard_is_kept_whole_or_not_at_all(tmp_path: Path) -> None:
+    """StagedOutput.keep_all (a kept search shard's files, in one go) claims what `keep`
+    claims one by one, and refuses the same things: a file no longer there, a link, a
+    file another output already claimed."""
+    from sitegen.output.inplace import InPlaceOutput
+    from sitegen.output.ownership import open_output, write_manifest
+
+    out = tmp_path / "public"
+    shard = ["pagefind/en/0/a.pf", "pagefind/en/0/b.pf"]
+    for rel in shard:
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_bytes(rel.encode())
+    (tmp_path / "victim.pf").write_bytes(b"precious")
+    (out / "pagefind/en/0/linked.pf").symlink_to(tmp_path / "victim.pf")
+    write_manifest(out, {*shard, "pagefind/en/0/linked.pf"})
+    for make in (lambda: StagedOutput(out), lambda: InPlaceOutput(out, open_output(out, "public", False), False,
+                                                                   "public")):
+        staged = make()
+        staged.keep_all(shard)
+        assert staged.outputs == set(shard) and staged.unchanged == 2
+        with pytest.raises(BuildFailed, match="pagefind/en/0/a.pf was produced twice"):
+            staged.keep_all(shard[:1])
+        with pytest.raises(FileNotFoundError, match="gone.pf"):
+            staged.keep_all(["pagefind/en/1/gone.pf"])
+        with pytest.raises(FileNotFoundError, match="linked.pf"):
+            staged.keep_all(["pagefind/en/0/linked.pf"])
+        staged.abort()
+    assert (tmp_path / "victim.pf").read_bytes() == b"precious"
+
+
 def test_a_remembered_survey_finds_what_changed_in_any_folder(tmp_path: Path) -> None:
     """ownership.FolderMemo: folders whose times are unchanged are taken from memory; a
     file added deep down, a folder removed, a file turned into a link are all seen."""
