@@ -164,6 +164,8 @@ def test_serves_memory_of_the_shards_gives_what_planning_anew_gives() -> None:
     assert list(first.values()) == [shard.stamp(settings) for shard in shards]
     again = plan_shards(_pages(1000), "en", "ja", memo=memo)  # equal pages, new objects
     assert all(memo.stamp(s, settings) is first[(s.language, s.number)] for s in again)
+    assert all(new is old for s, t in zip(again, shards, strict=True)
+               for new, old in zip(s.pages, t.pages, strict=True))  # the last build's: compared by identity
     edited = [IndexedPage(p.output, "new" if i == 8 else p.digest, p.segmented) for i, p in enumerate(_pages(1000))]
     changed = [s for s in plan_shards(edited, "en", "ja", memo=memo)
                if memo.stamp(s, settings) != first[(s.language, s.number)]]
