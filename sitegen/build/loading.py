@@ -144,11 +144,11 @@ def _session_sources(config: Config, session: BuildSession, stamps: Mapping[str,
     noted = session.notes.take()  # before the scan: what changes during it is noted for the next
     settings = content_settings(str(config.root), str(config.path("content")), config.ignore_files)
     last = session.scan
-    tree = None
-    if noted is not None and last is not None:
-        tree = rescan(last, settings, noted, (stamps, session.sources))
-    if tree is None:
-        tree = discover_sources(config, stamps, session.sources)
+    tree = rescan(last, settings, noted, (stamps, session.sources)) if noted is not None and last else None
+    if tree is not None and last is not None:
+        session.scan = last.again(tree)
+        return tree
+    tree = discover_sources(config, stamps, session.sources)
     session.scan = Scan(settings, tree, watched=noted is not None)
     return tree
 

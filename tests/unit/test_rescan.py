@@ -72,6 +72,12 @@ def test_an_edited_article_is_hashed_again_and_the_others_are_the_very_sources(t
     assert kept == [True, False, True]  # a.md, b.md, c.md
     assert "content/2019/b.md" not in got.stamps  # written just now: hashed again next time
     assert got.stamps.keys() == last.tree.stamps.keys() - {"content/2019/b.md"}
+    following = last.again(got)  # the next edit starts from this scan, its places worked out once
+    assert following.tree is got and following.places is last.places and following.trusted
+    (tmp_path / "content/2020/c.md").write_text("# C, edited\n", encoding="utf-8")
+    then = _rescan(config, following, tmp_path / "content/2020/c.md")
+    assert then is not None and then.sources[1] is got.sources[1]
+    _same(then, config)
 
 
 def test_what_the_walk_leaves_out_and_files_that_came_and_went_change_nothing(tmp_path: Path) -> None:
