@@ -18,6 +18,7 @@ means a whole scan, as before, so the tree is always what a whole scan would fin
 from __future__ import annotations
 
 import os
+import stat
 import threading
 import time
 from collections.abc import Iterable, Mapping
@@ -129,7 +130,7 @@ def rescan(last: Scan, settings: tuple[str, ...], noted: frozenset[str],
         source, stamp, problem = hash_source(old.file, old.path, old.content_path,
                                              (stamps.get(old.path), before.get(old.path)), now_ns)
         if source is None or problem is not None:
-            return None  # gone or unreadable since: the whole scan says so, in its words
+            return None  # unreadable since: the whole scan says so, in its words
         sources[number] = source
         fresh.pop(old.path, None)
         if stamp is not None:
@@ -152,6 +153,8 @@ def _edited_sources(last: Scan, root: str, content_dir: str,
             return None
         place = last.places.get(path)
         if place is not None and path_suffix(path).lower() in PAGE_SUFFIXES:
+            if not _plain_file(path):
+                return None  # gone, or a link or a pipe now: the whole scan refuses it in its words
             edited.append((place, last.tree.sources[place]))
         elif not (_walk_skips(path[len(inside):]) or _unchanged_for_the_tree(last, path)):
             return None
@@ -162,8 +165,17 @@ def _unchanged_for_the_tree(last: Scan, path: str) -> bool:
     """A file published as is that is still a file, or a path that came and went again
     (an editor's temporary file) and was not a folder of the last scan's files."""
     if path in last.published_as_is:
-        return os.path.isfile(path)
+        return _plain_file(path)
     return not os.path.lexists(path) and path not in last.folders
+
+
+def _plain_file(path: str) -> bool:
+    """A regular file, not a link to one: a link is for the whole scan to judge (content/walk.py
+    `link_problem`: one pointing out of the content folder is refused, never read)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _walk_skips(rel: str) -> bool:

@@ -93,7 +93,8 @@ def test_what_the_walk_leaves_out_and_files_that_came_and_went_change_nothing(tm
 
 
 @pytest.mark.parametrize("change", ["new article", "removed article", "renamed article", "folder moved away",
-                                    "new image", "removed image", "html edited", "folder moved in"])
+                                    "new image", "removed image", "html edited", "folder moved in",
+                                    "article made a link", "image made a link"])
 def test_a_change_to_what_the_tree_holds_needs_a_whole_scan(tmp_path: Path, change: str) -> None:
     config, last = _site(tmp_path)
     content = tmp_path / "content"
@@ -119,13 +120,24 @@ def test_a_change_to_what_the_tree_holds_needs_a_whole_scan(tmp_path: Path, chan
     elif change == "html edited":  # with front matter now, it becomes a page
         (content / "about.html").write_text("---\ntitle: About\n---\n<p>a page</p>\n", encoding="utf-8")
         noted = [content / "about.html"]
+    elif change == "article made a link":  # to a secret: a whole scan refuses it, never reads it
+        (tmp_path / "secret.md").write_text("# The password\n", encoding="utf-8")
+        (content / "2019/b.md").unlink()
+        (content / "2019/b.md").symlink_to(tmp_path / "secret.md")
+        noted = [content / "2019/b.md"]
+    elif change == "image made a link":
+        (tmp_path / "secret.png").write_bytes(b"\x89PNG secret")
+        (content / "2020/photo.png").unlink()
+        (content / "2020/photo.png").symlink_to(tmp_path / "secret.png")
+        noted = [content / "2020/photo.png"]
     else:
         (tmp_path / "incoming").mkdir()
         (tmp_path / "incoming/d.md").write_text("# D\n", encoding="utf-8")
         (tmp_path / "incoming").rename(content / "2021")
         noted = [content / "2021"]
     assert _rescan(config, last, *noted) is None
-    assert discover_sources(config).sources != last.tree.sources or change.endswith("image")
+    whole = discover_sources(config)
+    assert whole.sources != last.tree.sources or whole.resources != last.tree.resources or whole.diagnostics
 
 
 def test_a_scan_that_cannot_be_trusted_is_made_again(tmp_path: Path) -> None:
