@@ -109,9 +109,14 @@ class Scan:
 
 
 def content_settings(root: str, content_dir: str, ignore_files: Iterable[str]) -> tuple[str, ...]:
-    """What a scan depends on besides the files: the project and content folders, and the
-    ignore_files expressions."""
-    return (root, content_dir, *ignore_files)
+    """What a scan depends on besides the files: the project and content folders (the
+    latter's inode too: a folder put in its place is another tree), and the ignore_files
+    expressions."""
+    try:
+        inode = str(os.stat(content_dir).st_ino)
+    except OSError:
+        inode = ""
+    return (root, content_dir, inode, *ignore_files)
 
 
 def rescan(last: Scan, settings: tuple[str, ...], noted: frozenset[str],
@@ -148,6 +153,8 @@ def _edited_sources(last: Scan, root: str, content_dir: str,
     inside, project = content_dir.rstrip(os.sep) + os.sep, root.rstrip(os.sep) + os.sep
     for path in noted:
         if not path.startswith(inside):
+            if inside.startswith(path.rstrip(os.sep) + os.sep):
+                return None  # the content folder itself, or a folder holding it
             if path.startswith(project):
                 continue  # templates, static files, config.yaml: not sources
             return None

@@ -9,6 +9,7 @@ must not answer at all.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -149,6 +150,11 @@ def test_a_scan_that_cannot_be_trusted_is_made_again(tmp_path: Path) -> None:
     other = Scan(("elsewhere", *last.settings[1:]), last.tree, watched=True)
     assert _rescan(config, other, edited) is None  # other settings: another content folder
     assert _rescan(config, last, "/somewhere/else/content/2019/a.md") is None  # a path by another name
+    assert _rescan(config, last, edited, tmp_path / "content") is None  # the folder itself, moved or replaced
+    assert _rescan(config, last, edited) is not None
+    (tmp_path / "content").rename(tmp_path / "old-content")
+    shutil.copytree(tmp_path / "old-content", tmp_path / "content")
+    assert _rescan(config, last, edited) is None  # another folder in its place: the settings name its inode
     ignored = Config(root=tmp_path, ignore_files=[r"\.draft\.md$"])
     assert rescan(last, _settings(ignored), frozenset({str(edited)}), ({}, {})) is None
 
