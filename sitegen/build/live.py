@@ -122,7 +122,7 @@ def _index_live(config: Config, plans: Sequence[OutputPlan], searched: Fingerpri
             staged.stand([rel for rel in state.made if not rel.startswith(SEARCH_FILES)])  # only the index changes
             report = index_search(staged, plans, searched.searched, config, changed, cancel=cancel,
                                   partial=True, only=only, runs=runs or worker_count(),
-                                  **session.search_memory())
+                                  stamps=session.shard_stamps, memo=session.shard_memo)
             staged.commit()
         except BaseException:
             staged.abort()

@@ -333,7 +333,8 @@ def _write(config: Config, options: BuildOptions, planned: PlannedSite, env: Env
             searched = index_search(staged, planned.plans, fingerprinter.searched, config, rendered.changed,
                                     reuse=bool(previous), defer=options.defer_search, cancel=options.cancel,
                                     runs=worker_count(options.jobs),
-                                    **options.session.search_memory() if options.session is not None else {})
+                                    stamps=options.session.shard_stamps if options.session is not None else None,
+                                    memo=options.session.shard_memo if options.session is not None else None)
             timings["search" if searched.indexed else "search kept"] = searched.seconds
             pending = searched.pending
         clock = time.perf_counter()

@@ -34,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sitegen.content.rescan import ChangeNotes, Scan
 from sitegen.incremental.bodies import BodyStore
@@ -149,10 +149,6 @@ class BuildSession:
     sorted: tuple[str, Published] | None = None  # the last build's first sort, with the config's repr
     shard_stamps: StampedPages = field(default_factory=StampedPages)  # the published search shards' stamps
     shard_memo: ShardMemo = field(default_factory=ShardMemo)  # the last build's search shards
-
-    def search_memory(self) -> dict[str, Any]:
-        """index_search's arguments for what the session remembers of the search shards."""
-        return {"stamps": self.shard_stamps, "memo": self.shard_memo}
 
     def body_store(self, cache: BuildCache) -> BodyStore:
         """The store a build's articles read their bodies from: one for the whole session,

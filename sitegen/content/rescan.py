@@ -28,7 +28,7 @@ from functools import cached_property
 from sitegen.content.classify import HTML_SUFFIXES, PAGE_SUFFIXES
 from sitegen.content.paths import path_suffix
 from sitegen.content.sources import FileStamp, Source, SourceTree, hash_source
-from sitegen.content.walk import IGNORED_NAMES
+from sitegen.content.walk import skipped_name
 
 
 class ChangeNotes:
@@ -85,7 +85,7 @@ class Scan:
     def published_as_is(self) -> frozenset[str]:
         """The absolute paths of files published as they are, whatever they hold."""
         return frozenset(str(r.absolute) for r in self.tree.resources
-                         if not path_suffix(r.content_path).lower().startswith(HTML_SUFFIXES))
+                         if path_suffix(r.content_path).lower() not in HTML_SUFFIXES)
 
     @cached_property
     def folders(self) -> frozenset[str]:
@@ -187,5 +187,4 @@ def _plain_file(path: str) -> bool:
 
 def _walk_skips(rel: str) -> bool:
     """Whether the content folder's walk leaves this path out (content/walk.py)."""
-    return any(name.startswith(".") or name in IGNORED_NAMES or name.endswith("~")
-               for name in rel.split(os.sep))
+    return any(skipped_name(name) for name in rel.split(os.sep))

@@ -148,7 +148,7 @@ def _sorted_out(files: list[tuple[str, str, bool]], rules: ContentRules, where: 
 
 
 def hash_source(absolute: str, rel: str, rel_content: str, last: tuple[FileStamp | None, Source | None],
-                 now_ns: int) -> tuple[Source | None, FileStamp | None, Diagnostic | None]:
+                now_ns: int) -> tuple[Source | None, FileStamp | None, Diagnostic | None]:
     """The source without its text, the stamp to keep for it, or why it cannot be read.
 
     The digest is the stamp's when the file's size, times and inode still match it; else the

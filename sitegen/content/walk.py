@@ -45,7 +45,7 @@ def walk_content(root: str, prefix: str) -> tuple[list[File], list[Diagnostic]]:
         subfolders = []
         for entry in entries:
             name = entry.name
-            if name.startswith(".") or name in IGNORED_NAMES or name.endswith("~"):
+            if skipped_name(name):
                 continue
             if entry.is_dir(follow_symlinks=False):
                 subfolders.append((entry.path, rel + name + "/"))
@@ -55,6 +55,11 @@ def walk_content(root: str, prefix: str) -> tuple[list[File], list[Diagnostic]]:
                 problems.append(not_a_file(f"{prefix}/{rel}{name}", _mode(entry.path)))
         pending.extend(reversed(subfolders))
     return found, problems
+
+
+def skipped_name(name: str) -> bool:
+    """A name the walk leaves out, file or folder: hidden, editor clutter, a backup."""
+    return name.startswith(".") or name in IGNORED_NAMES or name.endswith("~")
 
 
 def _unlistable(shown: str, exc: OSError) -> Diagnostic:
