@@ -116,7 +116,8 @@ def _index_live(config: Config, plans: Sequence[OutputPlan], searched: Fingerpri
     `only` (index_search). `session`: serve's, which remembers the published stamps and,
     `catching_up`, its last build, under the lock, once nothing is pending."""
     with build_lock(config, wait=True), cancellable(cancel):
-        state = open_output(config.path("output"), config.paths.output, False, within=BUNDLE_DIR)
+        state = open_output(config.path("output"), config.paths.output, False, within=BUNDLE_DIR,
+                            memo=session.folders)
         staged = InPlaceOutput(config.path("output"), state, False, config.paths.output)
         try:
             staged.stand([rel for rel in state.made if not rel.startswith(SEARCH_FILES)])  # only the index changes

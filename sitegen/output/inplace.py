@@ -90,7 +90,7 @@ class InPlaceOutput(StagedOutput):
         self._refuse_clashes(foreign)
         same = self.outputs == state.made  # an edit to text: the manifest already says it (250,000 lines)
         if not same:
-            write_manifest(self.out_dir, set(state.made) | self.outputs)  # every file that may be ours
+            write_manifest(self.out_dir, state.made | self.outputs)  # every file that may be ours
         gone = sorted(state.made - self.outputs)
         for rel in gone:
             clear_path(os.path.join(self.out_dir, rel))
