@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from measure import tree_pids, tree_rss
+from measure import process_rss, tree_pids
 from tools import REPO
 
 SAMPLE_SECONDS = 0.05
@@ -84,6 +84,7 @@ class RunningServer:
                                      stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                      start_new_session=True)
         self._peak = 0
+        self._peak_main = 0  # the server's own process, without what it started (Pagefind)
         self._lock = threading.Lock()
         self._done = threading.Event()
         self._sampler = threading.Thread(target=self._sample, daemon=True)
@@ -106,10 +107,16 @@ class RunningServer:
 
     def take_peak(self) -> int:
         """The peak resident memory of the tree (bytes) since the last call."""
-        now = tree_rss(self.proc.pid)
+        return self.take_peaks()[0]
+
+    def take_peaks(self) -> tuple[int, int]:
+        """The peak resident memory (bytes) since the last call of the tree and of the
+        server's own process: the difference is what it started (Pagefind's runs)."""
+        now, main = _tree_and_main(self.proc.pid)
         with self._lock:
-            peak, self._peak = self._peak, 0
-        return max(peak, now)
+            peaks = (max(self._peak, now), max(self._peak_main, main))
+            self._peak = self._peak_main = 0
+        return peaks
 
     def cpu(self) -> float:
         """CPU seconds (user + system) the server's tree has used so far."""
@@ -153,9 +160,10 @@ class RunningServer:
 
     def _sample(self) -> None:
         while not self._done.is_set():
-            rss = tree_rss(self.proc.pid)
+            rss, main = _tree_and_main(self.proc.pid)
             with self._lock:
                 self._peak = max(self._peak, rss)
+                self._peak_main = max(self._peak_main, main)
             self._done.wait(SAMPLE_SECONDS)
 
 
@@ -171,6 +179,13 @@ def tree_cpu(pid: int) -> float:
             continue
         ticks += sum(int(x) for x in fields[11:15])  # utime, stime, cutime, cstime
     return ticks / CLOCK_TICKS
+
+
+def _tree_and_main(pid: int) -> tuple[int, int]:
+    """Resident bytes of the tree and of `pid` alone, from one reading of each process, so
+    that the second never exceeds the first."""
+    main = process_rss(pid)
+    return main + sum(process_rss(member) for member in tree_pids(pid) if member != pid), main
 
 
 def _signal_group(pid: int, signum: int) -> None:

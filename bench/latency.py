@@ -178,11 +178,12 @@ def time_server(spec: ServerSpec, n: int, args: argparse.Namespace, browser: Bro
         time.sleep(args.pause)  # let the page open its live-reload connection
         probe = _make_probe(spec, args, context, server.base, article.slug)
         last = edit_loop(result, server, page, probe, source, args)
-        result.peak_edits = server.take_peak()
+        result.peak_edits, result.peak_server = server.take_peaks()
         _restore_and_settle(page, server, source, original, last, args.edit_timeout)
     except (ServerFailed, EditTimedOut, PlaywrightError) as why:
         result.status, result.detail = "failed", str(why).strip()
-        result.peak_edits = result.peak_edits or server.take_peak()
+        if not result.peak_edits:
+            result.peak_edits, result.peak_server = server.take_peaks()
     finally:
         source.write_bytes(original)
         kept = args.server_logs / f"{spec.name}-{n}.log" if args.server_logs else None

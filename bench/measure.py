@@ -111,16 +111,18 @@ class _TreeSampler:
             self._done.wait(SAMPLE_SECONDS)
 
 
+def process_rss(pid: int) -> int:
+    """Resident memory of `pid` alone, in bytes (0 if gone)."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as handle:
+            return int(handle.read().split()[1]) * PAGE_SIZE
+    except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
+        return 0
+
+
 def tree_rss(pid: int) -> int:
     """Sum of resident memory, in bytes, of `pid` and all its descendants (0 if gone)."""
-    total = 0
-    for member in tree_pids(pid):
-        try:
-            with open(f"/proc/{member}/statm", "rb") as handle:
-                total += int(handle.read().split()[1]) * PAGE_SIZE
-        except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
-            continue
-    return total
+    return sum(process_rss(member) for member in tree_pids(pid))
 
 
 def tree_pids(pid: int) -> list[int]:

@@ -125,6 +125,7 @@ class Latency:
     ready: float | None = None  # seconds from start to serving the article
     peak_start: int = 0  # bytes, peak RSS of the tree until it served the article
     peak_edits: int = 0  # bytes, peak RSS of the tree during the edits
+    peak_server: int = 0  # bytes, peak RSS of the server's own process during the edits
     status: str = "ok"  # ok, failed
     detail: str = ""
 
@@ -141,7 +142,7 @@ def render_latency(n: int, results: list[Latency]) -> str:
     lines = [f"## {n:,} articles", "",
              ("| server | edits | page shows the edit, s: p50 · p95 · max | search finds it, s: "
               "p50 · p95 · max | CPU s per edit, median | start-up s | peak RSS tree MB, start-up "
-              "| peak RSS tree MB, edits |"),
+              "| peak RSS tree MB, edits (server alone) |"),
              "|---|---|---|---|---|---|---|---|"]
     for result in results:
         lines.append(f"| {SERVER_LABELS.get(result.server, result.server)} | {_latency_row(result)} |")
@@ -164,7 +165,7 @@ def _latency_row(result: Latency) -> str:
     ready = f"{result.ready:.1f}" if result.ready is not None else "–"
     cpu = f"{statistics.median(result.cpu):.2f}" if result.cpu else "–"
     return (f"{len(result.page)} | {page} | {search} | {cpu} | {ready} "
-            f"| {result.peak_start / MB:.0f} | {result.peak_edits / MB:.0f}")
+            f"| {result.peak_start / MB:.0f} | {result.peak_edits / MB:.0f} ({result.peak_server / MB:.0f})")
 
 
 def _spread(values: list[float]) -> str:

@@ -145,9 +145,12 @@ def test_latency_percentiles_are_nearest_rank() -> None:
     assert report.percentile(values, 0.5) == 10.0
     assert report.percentile(values, 0.95) == 19.0
     assert report.percentile([3.0], 0.95) == 3.0
-    text = report.render_latency(4000, [report.Latency("ours", page=values),
+    text = report.render_latency(4000, [report.Latency("ours", page=values, peak_edits=1100 * report.MB,
+                                                       peak_server=920 * report.MB),
                                         report.Latency("hugo", page=[0.5] * 20)])
     assert "| ours `serve` | 20 | 10.00 · 19.00 · 20.00 | n/a |" in text
+    assert text.splitlines()[2].endswith("| peak RSS tree MB, edits (server alone) |")
+    assert "| 1100 (920) |" in text  # the tree, and the server without the Pagefind runs it started
     assert "| ours `serve` / `hugo server` | 20.00 · 38.00 · 40.00 |" in text
 
 
@@ -168,6 +171,8 @@ def test_latency_bench_times_real_edits_in_chromium(tmp_path: Path) -> None:
     for row in rows:
         edits, page = row.split(" | ")[1:3]
         assert edits == "2" and all(float(x) > 0 for x in page.split(" · ")), row
+        tree, alone = row.rstrip(" |").rsplit(" | ", 1)[1].replace("(", "").replace(")", "").split()
+        assert 0 < int(alone) <= int(tree), row  # the server's own process, within its tree
     article = corpus.make_article(15, 0)
     for flavor, name in (("ours", "ours-nosearch"), ("hugo", "hugo")):
         path = corpus.article_path(tmp_path / "work" / "n30" / name, article, flavor)
