@@ -12,6 +12,7 @@ import importlib
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -121,6 +122,8 @@ def run_pagefind(pagefind: Path, site: Path, out: Path, language: str, exclude: 
         if process.poll() is None:
             process.kill()
             process.wait()
+    if process.returncode in INTERRUPTING:
+        raise SearchInterrupted(f"pagefind --force-language {language}", process.returncode)
     if process.returncode != 0 and "not able to build an index" in output:
         raise NothingIndexed(" ".join(output.split())[:300])
     if process.returncode != 0:
@@ -138,6 +141,22 @@ def refuse_empty_files(bundle: Path) -> None:
                                       f"file(s) ({', '.join(empty[:3])}): the disk is probably full",
                                       "free some space and build again; the previous site was "
                                       "left as it was")])
+
+
+INTERRUPTING = (-signal.SIGINT, -signal.SIGTERM)  # Popen's return codes for them
+
+
+class SearchInterrupted(BuildFailed):
+    """Pagefind was stopped by SIGINT or SIGTERM, not by a fault of its own: Ctrl+C in a
+    terminal reaches it with the rest of the foreground process group. A build reports
+    it; `serve` leaves the shards pending instead of saying the build failed as it stops
+    (serve/livereload.py)."""
+
+    def __init__(self, what: str, returncode: int) -> None:
+        name = signal.Signals(-returncode).name
+        super().__init__([Diagnostic("", 0, 0, "error", f"search indexing stopped: {what} was stopped by {name}",
+                                     "the previous site was left as it was; build again (Ctrl+C in the "
+                                     "terminal stops Pagefind with the build)")])
 
 
 def _wait(process: subprocess.Popen[str], timeout: float, cancel: Cancel) -> str:

@@ -46,6 +46,7 @@ from sitegen.build.session import BuildSession
 from sitegen.config.settings import CONFIG_NAME, Config, load_config
 from sitegen.errors import BuildCancelled, SiteError
 from sitegen.output.lock import build_lock
+from sitegen.search.pagefind_cli import SearchInterrupted
 from sitegen.serve.collector import QuietCollector
 from sitegen.serve.preview import prepare as prepare_preview
 from sitegen.serve.preview import preview
@@ -386,7 +387,7 @@ class Rebuilder:
                 self.search_pending = report.search_pending > 0
             else:
                 self.search_pending = caught.pending > 0
-        except BuildCancelled:
+        except (BuildCancelled, SearchInterrupted):  # a new edit, or Ctrl+C reached Pagefind too
             return  # search_pending stays: the next quiet moment tries again
         except SiteError as exc:
             self._fail(time.strftime("%H:%M:%S"), "\n".join(d.format() for d in exc.diagnostics))

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from sitegen.config.settings import Config, SiteSection
+from sitegen.config.settings import Config, SiteSection, load_config
 from sitegen.errors import BuildFailed
 from sitegen.render.contexts import PageContext
 from sitegen.render.templates import OutputPlan
@@ -877,3 +877,56 @@ def test_serves_catch_up_runs_one_pagefind_at_a_time(make_site: Any, pagefind: P
         assert log.read_text(encoding="utf-8").count("start") > 4  # every shard, indexed here
         counts.append(_most_at_once(log))
     assert counts == [1, 2]
+
+
+def _interrupted_pagefind(pagefind: Path, folder: Path) -> tuple[Path, Path]:
+    """A Pagefind that, while the returned flag file exists, dies of SIGINT as Ctrl+C in a
+    terminal makes it die (its version query always passes through)."""
+    flag, wrapper = folder / "interrupt", folder / "pagefind-interrupted"
+    die = "import os, signal; signal.signal(signal.SIGINT, signal.SIG_DFL); os.kill(os.getpid(), signal.SIGINT)"
+    wrapper.write_text(f'#!/bin/sh\ncase "$1" in --version) exec "{pagefind}" "$@";; esac\n'
+                       f'if [ -e "{flag}" ]; then exec "{sys.executable}" -c "{die}"; fi\n'
+                       f'exec "{pagefind}" "$@"\n', encoding="utf-8")
+    wrapper.chmod(0o755)
+    return wrapper, flag
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell wrapper")
+def test_pagefind_stopped_by_ctrl_c_is_said_so_and_the_site_is_not_published(make_site: Any, pagefind: Path,
+                                                                             tmp_path: Path) -> None:
+    wrapper, flag = _interrupted_pagefind(pagefind, tmp_path)
+    flag.touch()
+    root = make_site({**SITE, "config.yaml": NAMED_PAGEFIND.format(f"'{wrapper}'")})
+    run = build_site(root)
+    assert run.code == 1
+    assert run.err.splitlines()[:2] == [
+        "error: search indexing stopped: pagefind --force-language en was stopped by SIGINT",
+        "  hint: the previous site was left as it was; build again (Ctrl+C in the terminal stops "
+        "Pagefind with the build)"]
+    assert not (root / "public").exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell wrapper")
+def test_serves_catch_up_stopped_by_ctrl_c_reports_no_failure(make_site: Any, pagefind: Path,
+                                                              tmp_path: Path) -> None:
+    """Ctrl+C in serve's terminal reaches the catch-up's Pagefind with the server: no "build
+    failed" may follow "Stopped.", and a server that goes on indexes the shards later."""
+    import io
+
+    from sitegen.serve.livereload import LiveReloadHub, Rebuilder
+
+    wrapper, flag = _interrupted_pagefind(pagefind, tmp_path)
+    root = make_site({**SHARDED, "config.yaml": SHARDED["config.yaml"] + f"  pagefind: '{wrapper}'\n"})
+    err = io.StringIO()
+    rebuilder = Rebuilder(load_config(root), LiveReloadHub(), io.StringIO(), err)
+    assert rebuilder.rebuild() and not rebuilder.search_pending
+    source = root / "content" / "2019" / "old-argument.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: Revised ", 1),
+                      encoding="utf-8")
+    assert rebuilder.rebuild([str(source)]) and rebuilder.search_pending
+    flag.touch()
+    rebuilder.catch_up()
+    assert rebuilder.search_pending and err.getvalue() == ""
+    flag.unlink()
+    rebuilder.catch_up()
+    assert not rebuilder.search_pending and err.getvalue() == ""
