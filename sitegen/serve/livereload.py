@@ -23,10 +23,13 @@ files on disk never carry it.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
+import os
 import re
 import secrets
+import sys
 import threading
 import time
 import traceback
@@ -66,6 +69,7 @@ PREVIEW_GRACE = 2.0
 # run holds some 175 MB beside a server of about 1 GB, and two at a time took both cores
 # from the next edit's preview, whose page took 0.9 to 1.4 s to show instead of 0.25 s.
 CATCH_UP_RUNS = 1
+CATCH_UP_NICE = 10  # added to the catch-up thread's nice value on Linux (in_background)
 WATCH_STEP_MS = 25  # a burst of changes is built once the sources were quiet this long...
 WATCH_DEBOUNCE_MS = 1600  # ...or once changes kept coming for this long
 READY_TIMEOUT_MS = 200  # how long a watcher waits before saying it is ready (and idles)
@@ -378,7 +382,10 @@ class Rebuilder:
         reloaded: the shards are indexed from the pages that build planned (index_pending),
         or, without such a build in the session, by a build over the cache. A new edit
         cancels this (the next build defers search again). The caller clears `cancel`
-        before it checks for edits."""
+        before it checks for edits. It runs at a lower priority (in_background)."""
+        in_background(self._index_stale)
+
+    def _index_stale(self) -> None:
         started = time.perf_counter()
         try:
             caught = index_pending(self.config, self.session, self.cancel, runs=CATCH_UP_RUNS)
@@ -405,6 +412,32 @@ class Rebuilder:
         print(f"[{stamp}] build failed: still serving the last good build", file=self._err,
               flush=True)
         self._hub.failed(text)
+
+
+def in_background(work: Callable[[], None]) -> None:
+    """Run `work` in a thread of its own, its nice value raised by CATCH_UP_NICE on Linux,
+    and wait for it (its exception is raised here). Linux gives each thread a nice value
+    and a process inherits that of the thread that starts it, so the catch-up's Pagefind
+    runs yield the cores to the next edit's preview. The thread ends with the work: an
+    unprivileged process could not lower the value back. Elsewhere `work` runs as it is."""
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        if sys.platform == "linux":
+            with contextlib.suppress(OSError):
+                thread = threading.get_native_id()
+                os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread)
+                                                            + CATCH_UP_NICE))
+        try:
+            work()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            failed.append(exc)
+
+    worker = threading.Thread(target=run, name="search-catch-up", daemon=True)
+    worker.start()
+    worker.join()
+    if failed:
+        raise failed[0]
 
 
 def _describe(changed: Sequence[str], root: Path) -> str:

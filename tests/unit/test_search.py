@@ -824,11 +824,13 @@ def test_serve_reads_the_published_stamps_again_only_when_one_changed(tmp_path: 
 
 
 def _logged_pagefind(pagefind: Path, folder: Path) -> tuple[Path, Path]:
-    """A Pagefind that writes `start` and `end` around each indexing run into a log (its
-    version query passes straight through), each run held 0.3 s so that two started
-    together overlap for sure."""
+    """A Pagefind that writes `start` and `end` around each indexing run into a log, and
+    its nice value into `nice.log` (its version query passes straight through), each run
+    held 0.3 s so that two started together overlap for sure."""
     log, wrapper = folder / "runs.log", folder / "pagefind-logged"
+    nice = "import os; print(os.getpriority(os.PRIO_PROCESS, 0))"
     wrapper.write_text(f'#!/bin/sh\ncase "$1" in --version) exec "{pagefind}" "$@";; esac\n'
+                       f'"{sys.executable}" -c "{nice}" >> "{folder / "nice.log"}"\n'
                        f'echo start >> "{log}"\nsleep 0.3\n"{pagefind}" "$@"\nstatus=$?\n'
                        f'echo end >> "{log}"\nexit $status\n', encoding="utf-8")
     wrapper.chmod(0o755)
@@ -847,15 +849,16 @@ def _most_at_once(log: Path) -> int:
 def test_serves_catch_up_runs_one_pagefind_at_a_time(make_site: Any, pagefind: Path, tmp_path: Path) -> None:
     """serve's catch-up is background work: it indexes the stale shards one run at a time,
     leaving a core to the next edit's preview (two took the page from 0.25 s to about 1 s
-    at 40,000 articles) and one run's memory (175 MB there) out of the tree's peak. The
-    same catch-up asked for two runs does run two at once, so the log does see overlaps."""
+    at 40,000 articles) and one run's memory (175 MB there) out of the tree's peak, and on
+    Linux its runs are niced. The same catch-up asked for two runs from this thread does
+    run two at once, at this process's priority, so the logs do see both."""
     import io
 
     from sitegen.build.live import index_pending
     from sitegen.config.settings import load_config
     from sitegen.serve.livereload import LiveReloadHub, Rebuilder
 
-    counts = []
+    counts, nices = [], []
     for runs in (None, 2):
         folder = tmp_path / f"runs-{runs}"
         folder.mkdir()
@@ -868,6 +871,7 @@ def test_serves_catch_up_runs_one_pagefind_at_a_time(make_site: Any, pagefind: P
             text = source.read_text(encoding="utf-8")
             source.write_text(text.replace("\ntitle: ", "\ntitle: Revised ", 1), encoding="utf-8")
         log.write_text("", encoding="utf-8")
+        (folder / "nice.log").write_text("", encoding="utf-8")
         assert rebuilder.rebuild([str(path) for path in retitled]) and rebuilder.search_pending
         if runs is None:
             rebuilder.catch_up()
@@ -877,7 +881,10 @@ def test_serves_catch_up_runs_one_pagefind_at_a_time(make_site: Any, pagefind: P
             assert report is not None and not report.pending
         assert log.read_text(encoding="utf-8").count("start") > 4  # every shard, indexed here
         counts.append(_most_at_once(log))
+        nices.append(set((folder / "nice.log").read_text(encoding="utf-8").split()))
     assert counts == [1, 2]
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    assert nices == ([{str(min(19, own + 10))}, {str(own)}] if sys.platform == "linux" else [{str(own)}] * 2)
 
 
 def _interrupted_pagefind(pagefind: Path, folder: Path) -> tuple[Path, Path]:
