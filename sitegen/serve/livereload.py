@@ -419,15 +419,14 @@ def in_background(work: Callable[[], None]) -> None:
     and wait for it (its exception is raised here). Linux gives each thread a nice value
     and a process inherits that of the thread that starts it, so the catch-up's Pagefind
     runs yield the cores to the next edit's preview. The thread ends with the work: an
-    unprivileged process could not lower the value back. Elsewhere `work` runs as it is."""
+    unprivileged process could not lower the value back. Elsewhere `work` runs here."""
+    if sys.platform != "linux":
+        work()
+        return
     failed: list[BaseException] = []
 
     def run() -> None:
-        if sys.platform == "linux":
-            with contextlib.suppress(OSError):
-                thread = threading.get_native_id()
-                os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread)
-                                                            + CATCH_UP_NICE))
+        _lower_priority()
         try:
             work()
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
@@ -438,6 +437,14 @@ def in_background(work: Callable[[], None]) -> None:
     worker.join()
     if failed:
         raise failed[0]
+
+
+def _lower_priority() -> None:
+    """Raise this thread's nice value by CATCH_UP_NICE (at most 19); where the system
+    refuses, the thread runs as it was."""
+    thread = threading.get_native_id()
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + CATCH_UP_NICE))
 
 
 def _describe(changed: Sequence[str], root: Path) -> str:

@@ -368,11 +368,22 @@ def test_a_missing_binary_is_a_build_error_with_a_hint(make_site: Any,
 NAMED_PAGEFIND = "site:\n  title: T\n  base_url: https://example.org/\nsearch:\n  pagefind: {}\n"
 
 
+def _pagefind_wrapper(path: Path, script: str) -> Path:
+    """A stand-in Pagefind at `path`: a shell script around the real one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("#!/bin/sh\n" + script, encoding="utf-8")
+    path.chmod(0o755)
+    return path
+
+
+def _passing_version(real: Path, script: str) -> str:
+    """`script` for indexing runs, the version query passed straight to the real Pagefind."""
+    return f'case "$1" in --version) exec "{real}" "$@";; esac\n' + script
+
+
 def _logging_pagefind(path: Path, real: Path, log: Path) -> None:
     """A stand-in binary that notes each call in `log`, then runs the real Pagefind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f'#!/bin/sh\necho "$@" >> "{log}"\nexec "{real}" "$@"\n', encoding="utf-8")
-    path.chmod(0o755)
+    _pagefind_wrapper(path, f'echo "$@" >> "{log}"\nexec "{real}" "$@"\n')
 
 
 @pytest.mark.skipif(not (sys.platform == "linux" and os.uname().machine == "x86_64"),
@@ -827,13 +838,12 @@ def _logged_pagefind(pagefind: Path, folder: Path) -> tuple[Path, Path]:
     """A Pagefind that writes `start` and `end` around each indexing run into a log, and
     its nice value into `nice.log` (its version query passes straight through), each run
     held 0.3 s so that two started together overlap for sure."""
-    log, wrapper = folder / "runs.log", folder / "pagefind-logged"
+    log = folder / "runs.log"
     nice = "import os; print(os.getpriority(os.PRIO_PROCESS, 0))"
-    wrapper.write_text(f'#!/bin/sh\ncase "$1" in --version) exec "{pagefind}" "$@";; esac\n'
-                       f'"{sys.executable}" -c "{nice}" >> "{folder / "nice.log"}"\n'
-                       f'echo start >> "{log}"\nsleep 0.3\n"{pagefind}" "$@"\nstatus=$?\n'
-                       f'echo end >> "{log}"\nexit $status\n', encoding="utf-8")
-    wrapper.chmod(0o755)
+    wrapper = _pagefind_wrapper(folder / "pagefind-logged", _passing_version(
+        pagefind, f'"{sys.executable}" -c "{nice}" >> "{folder / "nice.log"}"\n'
+                  f'echo start >> "{log}"\nsleep 0.3\n"{pagefind}" "$@"\nstatus=$?\n'
+                  f'echo end >> "{log}"\nexit $status\n'))
     return wrapper, log
 
 
@@ -890,12 +900,10 @@ def test_serves_catch_up_runs_one_pagefind_at_a_time(make_site: Any, pagefind: P
 def _interrupted_pagefind(pagefind: Path, folder: Path) -> tuple[Path, Path]:
     """A Pagefind that, while the returned flag file exists, dies of SIGINT as Ctrl+C in a
     terminal makes it die (its version query always passes through)."""
-    flag, wrapper = folder / "interrupt", folder / "pagefind-interrupted"
+    flag = folder / "interrupt"
     die = "import os, signal; signal.signal(signal.SIGINT, signal.SIG_DFL); os.kill(os.getpid(), signal.SIGINT)"
-    wrapper.write_text(f'#!/bin/sh\ncase "$1" in --version) exec "{pagefind}" "$@";; esac\n'
-                       f'if [ -e "{flag}" ]; then exec "{sys.executable}" -c "{die}"; fi\n'
-                       f'exec "{pagefind}" "$@"\n', encoding="utf-8")
-    wrapper.chmod(0o755)
+    wrapper = _pagefind_wrapper(folder / "pagefind-interrupted", _passing_version(
+        pagefind, f'if [ -e "{flag}" ]; then exec "{sys.executable}" -c "{die}"; fi\nexec "{pagefind}" "$@"\n'))
     return wrapper, flag
 
 
