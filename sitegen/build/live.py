@@ -120,7 +120,7 @@ def _index_live(config: Config, plans: Sequence[OutputPlan], searched: Fingerpri
                             memo=session.folders)
         staged = InPlaceOutput(config.path("output"), state, False, config.paths.output)
         try:
-            staged.stand([rel for rel in state.made if not rel.startswith(SEARCH_FILES)])  # only the index changes
+            staged.stand(state.made_outside(SEARCH_FILES))  # only the index changes
             report = index_search(staged, plans, searched.searched, config, changed, cancel=cancel,
                                   partial=True, only=only, runs=runs or worker_count(),
                                   stamps=session.shard_stamps, memo=session.shard_memo)

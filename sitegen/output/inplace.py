@@ -31,7 +31,7 @@ from sitegen.output.ownership import (
     foreign_diagnostics,
     read_manifest,
     remove_tree,
-    write_manifest,
+    write_sorted_manifest,
 )
 from sitegen.output.writer import StagedOutput, WriteReport
 
@@ -89,8 +89,9 @@ class InPlaceOutput(StagedOutput):
             raise BuildFailed(foreign_diagnostics(foreign, self.shown))
         self._refuse_clashes(foreign)
         same = self.outputs == state.made  # an edit to text: the manifest already says it (250,000 lines)
+        every = [] if same else state.with_made(self.outputs)  # every file that may be ours, sorted
         if not same:
-            write_manifest(self.out_dir, state.made | self.outputs)  # every file that may be ours
+            write_sorted_manifest(self.out_dir, every)
         gone = sorted(state.made - self.outputs)
         for rel in gone:
             clear_path(os.path.join(self.out_dir, rel))
@@ -99,7 +100,8 @@ class InPlaceOutput(StagedOutput):
             if number == 0:
                 checkpoint("in-place-moving")
         if not same:
-            write_manifest(self.out_dir, self.outputs)
+            outputs = self.outputs
+            write_sorted_manifest(self.out_dir, [rel for rel in every if rel in outputs])  # sorted once
         _remove_empty_folders(self.out_dir, {rel.rsplit("/", 1)[0] for rel in gone if "/" in rel})
         remove_tree(str(self.staging))
         return WriteReport(self.written, self.unchanged, tuple(r for r in gone if r in state.files), tuple(foreign))

@@ -86,9 +86,10 @@ def families(config: Config) -> tuple[str, str | None]:
 
 
 def searchable_plans(plans: Iterable[OutputPlan]) -> list[OutputPlan]:
-    """The pages to index: articles and standalone pages, sorted by output file."""
-    return sorted((p for p in plans if p.context.page.kind in SEARCHABLE_KINDS),
-                  key=lambda plan: plan.output)
+    """The pages to index: articles and standalone pages, in the order given. Not sorted:
+    the shards sort their pages (plan_shards), and sorting both took 0.06 s of each search
+    step and each edit's build at 40,000 articles."""
+    return [plan for plan in plans if plan.context.page.kind in SEARCHABLE_KINDS]
 
 
 def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest: PageDigest,
@@ -112,9 +113,9 @@ def index_search(staged: StagedOutput, plans: Iterable[OutputPlan], page_digest:
     if not searchable:  # Pagefind refuses an empty site; search.js reports there is no index
         log.info("search: no articles to index")
         return SearchReport(False, 0, 0, time.perf_counter() - started)
-    pagefind, version, settings = _pagefind(config)
+    pagefind, version, settings = _pagefind(config, memo := memo or ShardMemo())
     pages = _pages(staged, searchable, page_digest, changed if reuse else None, only is not None, stamps)
-    shards = plan_shards(pages, *families(config), config.search.pages_per_shard, memo := memo or ShardMemo())
+    shards = plan_shards(pages, *families(config), config.search.pages_per_shard, memo)
     published = PublishedShards(staged.out_dir)
     stale, pending, urgent = _stale_shards(published, shards, (settings, memo), (reuse, defer), changed, only)
     work, keepable = staged.staging / WORK_DIR, (lambda shard: published.can_keep(shard, None)) if partial else None
@@ -167,11 +168,21 @@ def _only(published: PublishedShards, stale: list[Shard], pending: list[Shard],
     return now, pending + later, len(now)
 
 
-def _pagefind(config: Config) -> tuple[Path, str, dict[str, object]]:
+def _pagefind(config: Config, memo: ShardMemo) -> tuple[Path, str, dict[str, object]]:
     """The binary this project indexes with (pagefind_cli.find_pagefind), its version, and
-    the settings stamped on each shard, that version among them."""
+    the settings stamped on each shard, that version among them. The version is the one
+    `memo` (serve's) asked the same file for, while its inode, size and times are as
+    then: `pagefind --version` from a process holding a 40,000-article site took 0.05 s
+    of each search step and each edit's build."""
     pagefind = find_pagefind(config.root, config.search.pagefind)
-    version = pagefind_version(pagefind)
+    try:
+        info = os.stat(pagefind)
+    except OSError:  # gone since it was found: `--version` says so
+        return pagefind, pagefind_version(pagefind), _settings(pagefind_version(pagefind))
+    binary = (os.fspath(pagefind), info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    if memo.version is None or memo.version[0] != binary:
+        memo.version = (binary, pagefind_version(pagefind))
+    version = memo.version[1]
     return pagefind, version, _settings(version)
 
 

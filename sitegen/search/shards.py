@@ -109,6 +109,8 @@ class ShardMemo:
     stamps: dict[tuple[str, int], tuple[tuple[IndexedPage, ...], dict[str, object], bytes]] = field(
         default_factory=dict)
     pages: dict[str, IndexedPage] = field(default_factory=dict)  # the last build's, by output
+    # the Pagefind binary last asked (path, inode, size, mtime, ctime) and its version
+    version: tuple[tuple[str, int, int, int, int], str] | None = None
 
     def same_pages(self, pages: list[IndexedPage]) -> list[IndexedPage]:
         """`pages`, each equal one the last build's very object: comparing a shard's pages

@@ -73,7 +73,7 @@ def test_only_articles_and_pages_are_searchable() -> None:
              _plan("about/index.html", "page"), _plan("tags/x/index.html", "term"),
              _plan("a/index.html", "article"), _plan("old/index.html", "alias"),
              _plan("search/index.html", "search"), _plan("404.html", "404")]
-    assert [p.output for p in searchable_plans(plans)] == ["a/index.html", "about/index.html", "b/index.html"]
+    assert [p.output for p in searchable_plans(plans)] == ["b/index.html", "about/index.html", "a/index.html"]
 
 
 @pytest.mark.parametrize(("language", "expected"), [
@@ -413,6 +413,35 @@ def test_search_pagefind_names_the_binary_relative_to_the_project(make_site: Any
     assert run.code == 0, run.err
     assert "--force-language en" in log.read_text(encoding="utf-8")
     assert not (tmp_path / "npm.log").exists()  # the setting wins over the project's npm install
+
+
+def test_serve_asks_pagefind_its_version_once_while_the_binary_stays(make_site: Any, pagefind: Path,
+                                                                    tmp_path: Path) -> None:
+    """Each build stamps its shards with Pagefind's version. In serve's session the answer
+    is kept while the binary's file is the same (0.05 s of each edit's build at 40,000
+    articles); a binary replaced, or a build without the session, asks again."""
+    import datetime as dt
+
+    from sitegen.build.pipeline import build
+    from sitegen.build.session import BuildSession
+
+    root = make_site({**SITE, "config.yaml": NAMED_PAGEFIND.format("tools/pf")})
+    log = tmp_path / "calls.log"
+    _logging_pagefind(root / "tools/pf", pagefind, log)
+    session = BuildSession()
+
+    def versions_asked_after(edit: str, with_session: bool = True) -> int:
+        (root / "content/2019/a.md").write_text(article("A", "2019-01-01", edit), encoding="utf-8")
+        build(load_config(root), now=dt.datetime.now(dt.UTC), session=session if with_session else None)
+        return log.read_text(encoding="utf-8").splitlines().count("--version")
+
+    assert versions_asked_after("First.") == 1
+    assert versions_asked_after("Second.") == 1
+    (root / "tools/pf").unlink()
+    _logging_pagefind(root / "tools/pf", pagefind, log)  # a new file in its place
+    assert versions_asked_after("Third.") == 2
+    assert versions_asked_after("Fourth.") == 2
+    assert versions_asked_after("Fifth.", with_session=False) == 3
 
 
 def test_a_search_pagefind_that_is_not_an_executable_is_an_error_with_a_hint(make_site: Any) -> None:

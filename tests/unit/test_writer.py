@@ -194,6 +194,47 @@ def test_a_long_manifest_is_written_whole_in_order(tmp_path: Path) -> None:
     assert (tmp_path / MANIFEST).read_bytes() == b"\n" and read_manifest(tmp_path) == set()
 
 
+_AROUND_THE_INDEX = ("a.html", "page.html", "pagefind-ui.css", "pagefind.json", "pagefind/a.pf",
+                     "pagefind/b/c.pf", "pagefind/\u65e5.pf", "pagefind0.txt", "z.html", "\u65e5/index.html")
+
+
+@pytest.mark.parametrize("listed", ["as written", "sorted by hand badly", "a line twice"])
+def test_serves_kept_manifest_order_finds_the_index_and_merges_the_commit(listed: str, tmp_path: Path) -> None:
+    """serve keeps the manifest's names in its sorted order (KeptManifest): the search
+    step finds the index's files by bisection, the rest as one slice, and the in-place
+    commit merges its new names into the order instead of sorting 250,000 again. Each is
+    what the sets say, names just beside `pagefind/` included; a manifest not sorted, or
+    naming a file twice (edited by hand), keeps no order and the same answers come from
+    the sets. The manifest the commit writes is every name once, sorted."""
+    from sitegen.output.inplace import InPlaceOutput
+    from sitegen.output.ownership import FolderMemo, OutputState, open_output
+
+    out = tmp_path / "public"
+    for rel in _AROUND_THE_INDEX:
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_bytes(rel.encode())
+    lines = {"as written": sorted(_AROUND_THE_INDEX), "sorted by hand badly": sorted(_AROUND_THE_INDEX)[::-1],
+             "a line twice": [*sorted(_AROUND_THE_INDEX), "z.html"]}[listed]
+    (out / MANIFEST).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    memo = FolderMemo(racy_ns=0)
+    state = open_output(out, "public", False, within="pagefind", memo=memo)
+    assert state.made == set(_AROUND_THE_INDEX) and not state.foreign
+    assert state.order == (tuple(sorted(_AROUND_THE_INDEX)) if listed == "as written" else ())
+    inside = {rel for rel in _AROUND_THE_INDEX if rel.startswith("pagefind/")}
+    new = {"pagefind/a.pf", "pagefind/d.pf", "pagefind0.txt", "0.html"}
+    for seen in (state, OutputState(state.made, state.made)):  # with the order and without
+        assert set(seen.made_within("pagefind/")) == inside and len(seen.made_within("pagefind/")) == 3
+        assert sorted(seen.made_outside("pagefind/")) == sorted(set(_AROUND_THE_INDEX) - inside)
+        assert seen.with_made(new) == sorted(set(_AROUND_THE_INDEX) | new)
+    staged = InPlaceOutput(out, state, False, "public")
+    staged.stand(state.made_outside("pagefind/"))
+    staged.put("pagefind/d.pf", b"new")
+    staged.commit()
+    kept = (set(_AROUND_THE_INDEX) - inside) | {"pagefind/d.pf"}
+    assert (out / MANIFEST).read_text(encoding="utf-8") == "\n".join(sorted(kept)) + "\n"
+    assert not (out / "pagefind" / "a.pf").exists() and (out / "pagefind" / "d.pf").read_bytes() == b"new"
+
+
 def test_files_that_stand_are_claimed_at_once_and_kept_by_an_in_place_commit(tmp_path: Path) -> None:
     """serve's search step claims every file outside the index in one call (`stand`); they
     stay in the site and its manifest, only the index's files change, and a file claimed
