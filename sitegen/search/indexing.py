@@ -177,12 +177,14 @@ def _pagefind(config: Config, memo: ShardMemo) -> tuple[Path, str, dict[str, obj
     pagefind = find_pagefind(config.root, config.search.pagefind)
     try:
         info = os.stat(pagefind)
-    except OSError:  # gone since it was found: `--version` says so
-        return pagefind, pagefind_version(pagefind), _settings(pagefind_version(pagefind))
-    binary = (os.fspath(pagefind), info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
-    if memo.version is None or memo.version[0] != binary:
-        memo.version = (binary, pagefind_version(pagefind))
-    version = memo.version[1]
+    except OSError:  # gone since it was found: `--version` reports it
+        info = None
+    binary = (os.fspath(pagefind), info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns) if info else None
+    if binary is None or memo.version is None or memo.version[0] != binary:
+        version = pagefind_version(pagefind)
+        memo.version = (binary, version) if binary is not None else None
+    else:
+        version = memo.version[1]
     return pagefind, version, _settings(version)
 
 
