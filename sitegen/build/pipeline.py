@@ -13,9 +13,11 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 
 import jinja2
 
+from sitegen.build.citing import prepare_citations
 from sitegen.build.failures import io_failure
 from sitegen.build.loading import (
     CheckedSite,
@@ -31,6 +33,7 @@ from sitegen.build.session import BuildSession, LastSite
 from sitegen.build.url_history import HistoryMemo, UrlHistory, UrlMoves, load_history, plan_moves, save_history
 from sitegen.build.workers import worker_count
 from sitegen.cancelling import cancel_point, cancellable
+from sitegen.cite.texts import CitationTexts
 from sitegen.config.folders import folder_problems
 from sitegen.config.settings import Config
 from sitegen.errors import BuildCancelled, BuildFailed, ConfigError, Diagnostic, TemplateError, raise_errors
@@ -204,7 +207,9 @@ def _render_and_swap(config: Config, options: BuildOptions, stores: tuple[BuildC
         timings["templates"] = time.perf_counter() - clock
         staged = _output(config, options, cache, state)
         every = [page.content.key for page in checked.pages] if fingerprinter.full_articles else None
-        against = _Against(previous, cache.stale_pages(), bodies, every, table is known)
+        citing = partial(prepare_citations, cited=planned.cited, default=planned.site.language, cache=cache,
+                         texts=envs.citations, jobs=options.jobs)
+        against = _Against(previous, cache.stale_pages(), bodies, every, table is known, citing)
         rendered, report, pending = _write(config, options, planned, envs, staged, fingerprinter, against,
                                            timings, before_swap)
     except BaseException:
@@ -270,14 +275,14 @@ def _standing(config: Config, last: LastBuild, state: OutputState, strict: bool,
 def _environments(config: Config, planned: PlannedSite) -> Environments:
     """One environment per site language: its `T`, dates, `site` and `lang_url`, each
     with the templates its pages use compiled (errors show here)."""
-    by_language = {}
+    by_language, citations = {}, CitationTexts()
     for site in planned.sites or (planned.site,):
         translator = planned.translators.get(site.language, planned.translator)
-        env = make_environment(config, site, translator, site.lang_prefix)
+        env = make_environment(config, site, translator, site.lang_prefix, citations)
         cancel_point()
         compile_all(env, {plan.template for plan in planned.plans})
         by_language[site.language] = env
-    return Environments(by_language[planned.site.language], by_language)
+    return Environments(by_language[planned.site.language], by_language, citations)
 
 
 @dataclass(frozen=True)
@@ -292,6 +297,7 @@ class _Against:
     bodies: BodyStore
     every: list[str] | None = None
     own_table: bool = False  # `previous` is the table serve's last build left (session.pages)
+    citing: Callable[[Sequence[OutputPlan]], None] | None = None  # formats the pages' citations (build/citing.py)
 
     def standing(self, fingerprinter: Fingerprinter, planned: PlannedSite) -> list[str]:
         """The outputs whose fingerprint stands from the last build (Fingerprinter.standing),
@@ -299,8 +305,15 @@ class _Against:
         what that build made, which the memo knows nothing of."""
         return fingerprinter.standing(planned.plans, planned.derived) if self.own_table else []
 
+    def before_render(self, plans: Sequence[OutputPlan], derived: Sequence[DerivedFile]) -> None:
+        """Before the renderers fork, the bodies and citations of the pages they make: they
+        inherit both and read no database."""
+        if self.citing is not None:
+            self.citing(plans)
+        self.load_bodies(plans, derived)
+
     def load_bodies(self, plans: Sequence[OutputPlan], derived: Sequence[DerivedFile]) -> None:
-        """Before the renderers fork: they inherit the bodies and read no database."""
+        """The bodies the pages about to render read (`every`: all of them)."""
         if self.every is not None:
             self.bodies.load(self.every)
             return
@@ -320,8 +333,11 @@ def _write(config: Config, options: BuildOptions, planned: PlannedSite, env: Env
     pending = 0
     previous = against.previous
     try:
-        rendered = render_plans(planned.plans, planned.derived, env, staged, fingerprinter, previous,
-                                options.jobs, against.load_bodies, against.standing(fingerprinter, planned))
+        try:
+            rendered = render_plans(planned.plans, planned.derived, env, staged, fingerprinter, previous,
+                                    options.jobs, against.before_render, against.standing(fingerprinter, planned))
+        finally:
+            env.citations.clear()  # kept with the environments by serve: see CitationTexts
         rendered.changed |= against.previewed & rendered.fingerprints.keys()
         raise_errors(rendered.problems, TemplateError)
         checkpoint("rendered")

@@ -22,6 +22,7 @@ import jinja2
 from sitegen.build.forks import Forked, can_fork
 from sitegen.build.workers import worker_count
 from sitegen.cancelling import cancel_point
+from sitegen.cite.texts import CitationTexts
 from sitegen.errors import Diagnostic, TemplateError
 from sitegen.output.writer import StagedOutput
 from sitegen.render.templates import DerivedFile, OutputPlan, forget_rendered, release_environment, render_output
@@ -73,8 +74,10 @@ class RenderOutcome:
 class Environments:
     """The environment of each site language (its `T`, `site`, dates); plans pick theirs."""
 
-    def __init__(self, default: jinja2.Environment, by_language: Mapping[str, jinja2.Environment] | None = None):
+    def __init__(self, default: jinja2.Environment, by_language: Mapping[str, jinja2.Environment] | None = None,
+                 citations: CitationTexts | None = None):
         self.default, self.by_language = default, dict(by_language or {})
+        self.citations = citations or CitationTexts()  # what their citation() reads (cite/texts.py)
 
     def of(self, plan: OutputPlan) -> jinja2.Environment:
         return self.by_language.get(plan.language, self.default)

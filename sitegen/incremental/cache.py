@@ -40,7 +40,7 @@ from sitegen.site.model import Body, Heading
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "8"  # 8: bodies compressed; 7: msgpack with a checksum per row (6 and before: pickles)
+SCHEMA_VERSION = "9"  # 9: citations; 8: bodies compressed; 7: msgpack with a checksum per row (6 and before: pickles)
 DB_NAME = "build.sqlite3"
 BODY_FORMAT = 3  # first item of a stored body, as codec.FORMAT of a result (2: compressed, 3: headings...)
 MAX_BODY_BYTES = 16 * MAX_SOURCE_BYTES  # a converted body larger than this is not one the build made
@@ -49,6 +49,9 @@ TABLES = {  # name -> columns
     "meta": "key TEXT PRIMARY KEY, value TEXT, checksum BLOB",
     "sources": "key TEXT PRIMARY KEY, value BLOB, checksum BLOB",
     "bodies": "key TEXT PRIMARY KEY, value BLOB, checksum BLOB",
+    # An article's formatted citations (build/citing.py), one row per language and source
+    # path (`source`), keyed by what they were made from (`key`).
+    "citations": "source TEXT PRIMARY KEY, key TEXT, value BLOB, checksum BLOB",
     # Read whole: one checksum of every row, in meta (WHOLE_TABLES). A row at a time cost
     # 10-20 ms a build for a site of 4,000 articles, where the whole costs 1 ms. Written
     # whole, or only the rows that changed, with the checksum patched (patched_checksum).
@@ -163,6 +166,15 @@ def decode_body(data: Any) -> Body | None:
     return Body(html, toc, tuple(map(Heading._make, headings)), tuple(links), tuple(ids))
 
 
+def _texts(data: bytes) -> tuple[str, ...] | None:
+    """Stored citation texts, or None if the bytes are not a list of text."""
+    try:
+        texts = msgpack.unpackb(data, raw=False)
+    except Exception:  # noqa: BLE001 - bytes from the cache are untrusted: anything odd is a miss
+        return None
+    return tuple(texts) if _all_str(texts) else None
+
+
 def _all_str(items: Any) -> bool:
     return type(items) in (list, tuple) and all(type(item) is str for item in items)
 
@@ -252,6 +264,45 @@ class BuildCache:
                                        sealed(key, body))
         except sqlite3.Error:
             pass  # the next build makes it again
+
+    def get_citations(self, wanted: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+        """The stored texts of each `source` in `wanted` (source -> key) whose row was made
+        from that key, is intact and holds only text."""
+        if self.db is None or not wanted:
+            return {}
+        found: dict[str, tuple[str, ...]] = {}
+        sources = list(wanted)
+        try:
+            for start in range(0, len(sources), 500):
+                chunk = sources[start:start + 500]
+                rows = self.db.execute("SELECT source, key, value, checksum FROM citations WHERE source IN "
+                                       f"({','.join('?' * len(chunk))})", chunk).fetchall()
+                found.update((row[0], texts) for row in rows
+                             if intact(row, str, str, bytes) and row[1] == wanted[row[0]]
+                             and (texts := _texts(row[2])) is not None)
+        except sqlite3.Error as exc:
+            self._failed(exc)
+            return {}
+        return found
+
+    def put_citations(self, made: Mapping[str, tuple[str, Collection[str]]],
+                      keep: Collection[str] | None = None) -> None:
+        """Store formatted citations, source -> (key, texts), in place of the source's old
+        ones; with `keep` (every source the site has), forget the others."""
+        if self.db is None or (not made and keep is None):
+            return
+        rows = [sealed(source, key, msgpack.packb(list(texts), use_bin_type=True))
+                for source, (key, texts) in made.items()]
+        try:
+            self.db.execute("BEGIN")
+            self.db.executemany("INSERT OR REPLACE INTO citations VALUES (?, ?, ?, ?)", rows)
+            if keep is not None:  # by rowid: a damaged source may not even be text
+                gone = [(rowid,) for rowid, source in self.db.execute("SELECT rowid, source FROM citations")
+                        if source not in keep]
+                self.db.executemany("DELETE FROM citations WHERE rowid = ?", gone)
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback(exc)
 
     def _intact_rows(self, table: str, keys: list[str]) -> list[tuple[str, bytes]]:
         """(key, value) of the rows of `table` (sources or bodies) with these keys whose

@@ -11,9 +11,9 @@ As in structured.py, `site` comes from the template context and only its scalar 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property
-from typing import NamedTuple, overload
+from typing import Any, NamedTuple, overload
 from urllib.parse import urlsplit
 
 import jinja2
@@ -21,6 +21,7 @@ import jinja2
 from sitegen.cite import exports, meta, styles
 from sitegen.cite.locations import article_links
 from sitegen.cite.record import csl_record
+from sitegen.cite.texts import CitationTexts, Texts, record_digest
 from sitegen.site.model import Article, SiteView
 
 _CJK_BRACKETS = ("ja", "zh", "ko")
@@ -37,8 +38,9 @@ class FormattedStyles(Sequence[Formatted]):
     read: a term page shows only APA for each article it lists, and formatting all three
     styles there made term pages cost as much citeproc time as the article pages."""
 
-    def __init__(self, record: dict) -> None:
+    def __init__(self, record: dict, known: Texts | None = None) -> None:
         self._record = record
+        self._known = known  # the texts the build formatted before rendering (cite/texts.py)
         self._done: dict[int, Formatted] = {}
 
     def __len__(self) -> int:
@@ -56,8 +58,9 @@ class FormattedStyles(Sequence[Formatted]):
         style = styles.STYLES[index]  # IndexError past the end, which ends a for loop
         number = index % len(self)
         if number not in self._done:
-            self._done[number] = Formatted(style.key, style.label,
-                                           styles.bibliography_entry(self._record, style.csl))
+            text = self._known[number] if self._known is not None else \
+                styles.bibliography_entry(self._record, style.csl)
+            self._done[number] = Formatted(style.key, style.label, text)
         return self._done[number]
 
 
@@ -65,15 +68,18 @@ class ArticleCitation:
     """What an article page shows and embeds about citing it; what costs a citeproc run
     (the entries, the note) is made when a template first reads it."""
 
-    def __init__(self, article: Article, site: SiteView) -> None:
+    def __init__(self, article: Article, site: SiteView, texts: CitationTexts | None = None) -> None:
         self.record: dict = csl_record(article, site)
-        self.styles = FormattedStyles(self.record)  # bibliography entries, APA first
+        self._known = texts.get(record_digest(self.record)) if texts is not None else None
+        self.styles = FormattedStyles(self.record, self._known)  # bibliography entries, APA first
         self.coins = exports.coins(self.record, urlsplit(site.base_url).hostname or "")  # not yet escaped
         self.links: dict[str, str] = article_links(article)  # "bib"/"ris"/"json" -> URL
 
     @cached_property
     def note(self) -> str:
         """Chicago's first full note."""
+        if self._known is not None:
+            return self._known[-1]
         return styles.note(self.record, next(s.csl for s in styles.STYLES if s.key == "chicago"))
 
     @cached_property
@@ -86,8 +92,8 @@ class ArticleCitation:
         return tuple(meta.citation_tags(self.record))
 
 
-def citation(article: Article, site: SiteView) -> ArticleCitation:
-    return ArticleCitation(article, site)
+def citation(article: Article, site: SiteView, texts: CitationTexts | None = None) -> ArticleCitation:
+    return ArticleCitation(article, site, texts)
 
 
 def apa_citation(article: Article, site: SiteView) -> str:
@@ -127,15 +133,19 @@ def _wrapped(title: str, opening: str, closing: str) -> bool:
     return True
 
 
-@jinja2.pass_context
-def _citation_in(context: jinja2.runtime.Context, article: Article) -> ArticleCitation:
-    """citation(), made once for an article page that shows it in its head and its body
-    (every style is a citeproc run: the largest part of rendering an article)."""
-    site = context["site"]
-    memo = context.environment.globals.get("cached")
-    if hasattr(memo, "recent"):
-        return memo.recent((article, site), lambda: citation(article, site))
-    return citation(article, site)
+def _citation_of(texts: CitationTexts | None) -> Callable[..., ArticleCitation]:
+    """The templates' citation(), reading the texts the build formatted (`texts`)."""
+
+    @jinja2.pass_context
+    def citation_in(context: jinja2.runtime.Context, article: Article) -> ArticleCitation:
+        """citation(), made once for an article page that shows it in its head and its body
+        (every style is a citeproc run: the largest part of rendering an article)."""
+        site = context["site"]
+        memo = context.environment.globals.get("cached")
+        if hasattr(memo, "recent"):
+            return memo.recent((article, site), lambda: citation(article, site, texts))
+        return citation(article, site, texts)
+    return citation_in
 
 
 @jinja2.pass_context
@@ -148,6 +158,8 @@ def _bibtex_in(context: jinja2.runtime.Context, article: Article) -> str:
     return bibtex(article, context["site"])
 
 
-# Registered by templates.make_environment.
-TEMPLATE_GLOBALS = {"citation": _citation_in, "apa_citation": _apa_citation_in,
-                    "bibtex": _bibtex_in, "quote_title": quote_title}
+def template_globals(texts: CitationTexts | None = None) -> dict[str, Any]:
+    """The citation functions templates call, registered by templates.make_environment;
+    `texts`: the build's formatted citations (cite/texts.py), filled before pages render."""
+    return {"citation": _citation_of(texts), "apa_citation": _apa_citation_in,
+            "bibtex": _bibtex_in, "quote_title": quote_title}

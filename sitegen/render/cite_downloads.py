@@ -9,8 +9,6 @@ incremental fingerprints and its manifest of outputs know them like any feed.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -20,6 +18,7 @@ from sitegen.cancelling import cancel_point, with_cancel_points
 from sitegen.cite.exports import bibtex, csl_json, ris
 from sitegen.cite.locations import article_file_base, site_path
 from sitegen.cite.record import csl_record
+from sitegen.cite.texts import record_digest, text_digest
 from sitegen.config.settings import Config
 from sitegen.content.urls import output_file
 from sitegen.render.templates import DerivedFile
@@ -67,7 +66,7 @@ class CitationRecords:
         # at 40,000). Digests, not the JSON itself: the plan keeps `extra` for the whole build,
         # and serve for the whole session; the terms' joined JSON was 7 KB per article.
         for path in with_cancel_points(records if wanted is None else wanted & records.keys()):
-            shown[path] = _digest(json.dumps(records[path], sort_keys=True, ensure_ascii=False))
+            shown[path] = record_digest(records[path])
         return cls(records, shown)
 
 
@@ -117,14 +116,10 @@ def _article_files(article: Article, site: SiteView, outputs: Mapping[str, str] 
 def _term_files(plural: str, term: Term, site: SiteView, cited: CitationRecords) -> list[DerivedFile]:
     """A term's citations.bib and citations.ris, with every article of the term."""
     chosen = [cited.records[a.source_path] for a in term.articles]
-    shown = _digest(" ".join(cited.shown[a.source_path] for a in term.articles))
+    shown = text_digest(" ".join(cited.shown[a.source_path] for a in term.articles))
     base = f"{site.lang_prefix}/{plural}/{term.slug}/citations".lstrip("/")
     return [DerivedFile(f"{base}.{ext}", partial(_joined, chosen, many), extra=shown)
             for ext, many in (("bib", bibtex), ("ris", ris))]
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _one_json(record: dict[str, Any]) -> str:

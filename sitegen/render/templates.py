@@ -23,6 +23,7 @@ import jinja2
 import jinja2.meta
 from markupsafe import Markup
 
+from sitegen.cite.texts import CitationTexts
 from sitegen.config.locales import language_name, og_locale, text_direction
 from sitegen.config.settings import Config
 from sitegen.content.links import checked_file
@@ -30,7 +31,7 @@ from sitegen.content.urls import absolute, href
 from sitegen.errors import Diagnostic, TemplateError, did_you_mean
 from sitegen.markup.fences import highlight_code
 from sitegen.markup.urlsafety import safe_url
-from sitegen.render.citation import TEMPLATE_GLOBALS as CITATION_GLOBALS
+from sitegen.render.citation import template_globals as citation_globals
 from sitegen.render.contexts import PageContext
 from sitegen.render.gofuncs import go
 from sitegen.render.parallel import align
@@ -239,7 +240,7 @@ def make_loader(config: Config) -> jinja2.BaseLoader:
 
 
 def make_environment(config: Config, site: Any = None, translator: Translator | None = None,
-                     lang_prefix: str = "") -> jinja2.Environment:
+                     lang_prefix: str = "", citations: CitationTexts | None = None) -> jinja2.Environment:
     """The one environment for page and shortcode templates of this site (of one of its
     languages: `translator` gives `T`, the dates and numbers; without one, the site
     language's, from the theme's and the project's i18n files).
@@ -251,8 +252,8 @@ def make_environment(config: Config, site: Any = None, translator: Translator | 
     `site`, the assembled site a build renders, is a global as well as a page variable:
     partials are imported without context, so Jinja compiles each once per build instead
     of once per page, and the macros in them can still read `site`. Every global is set
-    here, before any template loads (see _Environment). `lang_prefix`: where the
-    language's pages are ("/ja"), for `lang_url`.
+    here, before any template loads (see _Environment). `lang_prefix`: where the language's
+    pages are ("/ja"), for `lang_url`. `citations`: what `citation()` reads (cite/texts.py).
     """
     env = _Environment(
         loader=make_loader(config),
@@ -272,7 +273,7 @@ def make_environment(config: Config, site: Any = None, translator: Translator | 
         absolute_url=lambda path: absolute(config, path),
         asset=lambda path: href(config, "/" + str(path).lstrip("/")),
     )
-    env.globals.update(STRUCTURED_GLOBALS, **CITATION_GLOBALS)
+    env.globals.update(STRUCTURED_GLOBALS, **citation_globals(citations))
     env.globals["go"] = go  # Hugo's functions, for shortcodes translated by `migrate`
     env.globals.update(cached=RenderMemo(), highlight=highlight_code, **_language_globals(translator))
     if site is not None:

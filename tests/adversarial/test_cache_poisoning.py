@@ -92,7 +92,7 @@ def _db(root: Path) -> sqlite3.Connection:
     return sqlite3.connect(root / ".cache" / DB_NAME, isolation_level=None)
 
 
-MODE = {"meta": "as left", "stamps": "kept", "pages": "kept", "sources": "all", "bodies": "all"}
+MODE = {"meta": "as left", "stamps": "kept", "pages": "kept", "sources": "all", "bodies": "all", "citations": "all"}
 
 
 @pytest.mark.parametrize(("table", "column"), COLUMNS)
@@ -154,7 +154,7 @@ def _intact_rows(root: Path) -> dict[str, int]:
         cache.close()
     db = _db(root)
     db.text_factory = lambda raw: raw.decode("utf-8", "surrogateescape")
-    for table in ("meta", "sources", "bodies"):
+    for table in ("meta", "sources", "bodies", "citations"):
         rows = db.execute(f"SELECT * FROM {table}").fetchall()
         counts[table] = sum(1 for row in rows if _sound(row))
     return counts

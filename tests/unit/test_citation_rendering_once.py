@@ -1,6 +1,7 @@
-"""Each article's citation is formatted once for its page, and only its APA entry once
-more for the term pages that list it, not once per call: every style is a citeproc run,
-the largest part of rendering an article (docs/performance.md, Citations)."""
+"""Each article's citation is formatted once a build, whatever pages show it: its page's three
+entries and note, and the APA entry its term pages list, are made before the pages render
+(build/citing.py), not once per call or per page: every style is a citeproc run, the
+largest part of rendering an article (docs/performance.md, Citations)."""
 
 from __future__ import annotations
 
@@ -25,19 +26,26 @@ def _site() -> dict[str, str | bytes]:
     return files
 
 
-def test_a_citation_is_formatted_once_for_its_page_and_only_in_apa_for_its_lists(
+def test_a_citation_is_formatted_once_a_build_for_its_page_and_its_lists(
         make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
     calls: Counter[str] = Counter()
-    format_entry = styles.bibliography_entry
+    format_entry, format_note = styles.bibliography_entry, styles.note
 
     def counted(record: dict[str, Any], csl: str) -> str:
         calls[str(record.get("title"))] += 1
         return format_entry(record, csl)
 
+    def counted_note(record: dict[str, Any], csl: str) -> str:
+        calls[f"note: {record.get('title')}"] += 1
+        return format_note(record, csl)
+
     monkeypatch.setattr(styles, "bibliography_entry", counted)
+    monkeypatch.setattr(styles, "note", counted_note)
     root = make_site(_site())
     assert build_site(root, "--quiet", "--jobs", "1", "--no-cache").code == 0
     pages = (root / "public" / "tags" / "sofa" / "index.html").read_text(encoding="utf-8")
     assert pages.count('class="Z3988"') == ARTICLES  # the term page lists every citation
-    # every style for the article's page; APA alone for the term pages, which show only it
-    assert calls == Counter({f"Article {n}": len(styles.STYLES) + 1 for n in range(ARTICLES)})
+    # every style and the note once, for the article's page and the term pages alike
+    expected = Counter({f"Article {n}": len(styles.STYLES) for n in range(ARTICLES)})
+    expected.update({f"note: Article {n}": 1 for n in range(ARTICLES)})
+    assert calls == expected
