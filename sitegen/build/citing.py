@@ -25,7 +25,7 @@ from sitegen.build.forks import fork_map
 from sitegen.build.loading import engine_fingerprint
 from sitegen.build.workers import worker_count
 from sitegen.cancelling import cancel_point
-from sitegen.cite.texts import CitationTexts, Texts, format_texts
+from sitegen.cite.texts import TEXTS, CitationTexts, Texts, format_texts
 from sitegen.incremental.cache import BuildCache, digest
 from sitegen.render.cite_downloads import CitationRecords
 from sitegen.render.templates import OutputPlan
@@ -49,7 +49,7 @@ def prepare_citations(plans: Sequence[OutputPlan], cited: Mapping[str, CitationR
     now, and store the ones made. `default`: the language of plans that name none."""
     wanted = wanted_records(plans, cited, default)
     keys = {source: digest(one.shown, _salt()) for source, one in wanted.items()}
-    found = cache.get_citations(keys)
+    found = {source: texts for source, texts in cache.get_citations(keys).items() if len(texts) == TEXTS}
     missing = [source for source in wanted if source not in found]
     made = dict(zip(missing, format_records([wanted[source].record for source in missing], jobs), strict=True))
     everything = len(wanted) == sum(len(records.records) for records in cited.values())

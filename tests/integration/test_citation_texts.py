@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import msgpack
 import pytest
 from lxml import html as lxml_html
 
@@ -19,7 +20,7 @@ from sitegen import build, load_config
 from sitegen.build import citing
 from sitegen.build.session import BuildSession
 from sitegen.cite import styles
-from sitegen.incremental.cache import DB_NAME
+from sitegen.incremental.cache import DB_NAME, sealed
 from sitegen.theme import THEME
 from tests.support.sites import DEFAULT_CONFIG, article, build_site, read_tree
 
@@ -167,3 +168,25 @@ def test_serve_keeps_no_texts_between_builds(make_site: Callable[..., Path], for
     assert formatted == Counter({"Article 1": len(styles.STYLES) + 1})
     page = (root / "public" / "2024" / "article-1" / "index.html").read_text(encoding="utf-8")
     assert "Text one." in page and "Sato, H. (2024, January 2). Article 1." in page
+
+
+@pytest.mark.parametrize("texts", [["only one"], ["<script>alert(1)</script>"] * 4])
+def test_a_row_with_a_valid_key_and_checksum_shows_only_as_text(
+        texts: list[str], make_site: Callable[..., Path], tmp_path: Path) -> None:
+    """A cache from anywhere (a fork's CI cache) may hold rows whose key and checksum hold:
+    too few texts are not used (the page would lose a style), and markup stays text."""
+    root = make_site(_site(2))
+    _build(root)
+    with sqlite3.connect(root / ".cache" / DB_NAME) as db:
+        for source, key in db.execute("SELECT source, key FROM citations").fetchall():
+            db.execute("INSERT OR REPLACE INTO citations VALUES (?, ?, ?, ?)",
+                       sealed(source, key, msgpack.packb(texts, use_bin_type=True)))
+    _edit_template(root, "edited")
+    _build(root)
+    tree = lxml_html.fromstring((root / "public" / "2024" / "article-1" / "index.html").read_bytes())
+    assert not tree.xpath("//script[contains(., 'alert')]")
+    shown = [p.text_content() for p in tree.cssselect("p.cite-text")]
+    if len(texts) < len(styles.STYLES) + 1:
+        assert read_tree(root / "public") == _clean_build(root, tmp_path)
+    else:
+        assert shown and all(text == "<script>alert(1)</script>" for text in shown)
