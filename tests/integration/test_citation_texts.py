@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import msgpack
 import pytest
@@ -22,19 +21,11 @@ from sitegen.build.session import BuildSession
 from sitegen.cite import styles
 from sitegen.incremental.cache import DB_NAME, sealed
 from sitegen.theme import THEME
+from tests.integration.test_languages import LANGUAGES
+from tests.support.citeproc_calls import count_citeproc_runs
 from tests.support.sites import DEFAULT_CONFIG, article, build_site, read_tree
 
 CONFIG = DEFAULT_CONFIG + "search:\n  enabled: false\n"
-LANGUAGES = """\
-languages:
-  en:
-    name: English
-    weight: 1
-  ja:
-    name: 日本語
-    weight: 2
-    title: テストアーカイブ
-"""
 
 
 def _site(count: int, config: str = CONFIG) -> dict[str, str | bytes]:
@@ -46,22 +37,9 @@ def _site(count: int, config: str = CONFIG) -> dict[str, str | bytes]:
 
 
 @pytest.fixture
-def formatted(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
+def formatted(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     """How many times citeproc formatted each article's entries and notes, by title."""
-    calls: Counter[str] = Counter()
-    entry, note = styles.bibliography_entry, styles.note
-
-    def counted_entry(record: dict[str, Any], csl: str) -> str:
-        calls[str(record.get("title"))] += 1
-        return entry(record, csl)
-
-    def counted_note(record: dict[str, Any], csl: str) -> str:
-        calls[str(record.get("title"))] += 1
-        return note(record, csl)
-
-    monkeypatch.setattr(styles, "bibliography_entry", counted_entry)
-    monkeypatch.setattr(styles, "note", counted_note)
-    yield calls
+    return count_citeproc_runs(monkeypatch)
 
 
 def _edit_template(root: Path, marker: str) -> None:

@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from sitegen.cite import styles
+from tests.support.citeproc_calls import count_citeproc_runs
 from tests.support.sites import article, build_site
 
 ARTICLES = 6
@@ -28,19 +28,7 @@ def _site() -> dict[str, str | bytes]:
 
 def test_a_citation_is_formatted_once_a_build_for_its_page_and_its_lists(
         make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: Counter[str] = Counter()
-    format_entry, format_note = styles.bibliography_entry, styles.note
-
-    def counted(record: dict[str, Any], csl: str) -> str:
-        calls[str(record.get("title"))] += 1
-        return format_entry(record, csl)
-
-    def counted_note(record: dict[str, Any], csl: str) -> str:
-        calls[f"note: {record.get('title')}"] += 1
-        return format_note(record, csl)
-
-    monkeypatch.setattr(styles, "bibliography_entry", counted)
-    monkeypatch.setattr(styles, "note", counted_note)
+    calls = count_citeproc_runs(monkeypatch, notes_apart=True)
     root = make_site(_site())
     assert build_site(root, "--quiet", "--jobs", "1", "--no-cache").code == 0
     pages = (root / "public" / "tags" / "sofa" / "index.html").read_text(encoding="utf-8")
