@@ -51,11 +51,12 @@ def prepare_citations(plans: Sequence[OutputPlan], cited: Mapping[str, CitationR
     keys = {source: digest(one.shown, _salt()) for source, one in wanted.items()}
     found = {source: texts for source, texts in cache.get_citations(keys).items() if len(texts) == TEXTS}
     missing = [source for source in wanted if source not in found]
-    made = dict(zip(missing, format_records([wanted[source].record for source in missing], jobs), strict=True))
+    formatted = zip(missing, format_records([wanted[source].record for source in missing], jobs), strict=True)
+    made = {source: result for source, result in formatted if result is not None}
     everything = len(wanted) == sum(len(records.records) for records in cited.values())
-    cache.put_citations({source: (keys[source], made[source]) for source in missing},
+    cache.put_citations({source: (keys[source], made[source]) for source in made},
                         keep=wanted.keys() if everything else None)
-    texts.add({one.shown: found[source] if source in found else made[source] for source, one in wanted.items()})
+    texts.add({wanted[source].shown: text for source, text in (*found.items(), *made.items())})
 
 
 def wanted_records(plans: Sequence[OutputPlan], cited: Mapping[str, CitationRecords],
@@ -82,15 +83,24 @@ def _each(*groups: Iterable[Article]) -> Iterable[Article]:
         yield from group
 
 
-def format_records(records: Sequence[dict[str, Any]], jobs: int | None = None) -> list[Texts]:
+def format_records(records: Sequence[dict[str, Any]], jobs: int | None = None) -> list[Texts | None]:
     """Each record's texts, in order: here for a few, else on every core (forked workers
-    inherit the records; only the texts come back)."""
+    inherit the records; only the texts come back). None for a record citeproc fails on."""
     workers = worker_count(jobs) if len(records) >= PARALLEL else 1
-    made: list[Texts] = []
-    for texts in fork_map(lambda: format_texts, records, workers, CHUNK):
+    made: list[Texts | None] = []
+    for texts in fork_map(lambda: _format_or_none, records, workers, CHUNK):
         cancel_point()  # serve's build stops here when a newer edit arrives
         made.append(texts)
     return made
+
+
+def _format_or_none(record: dict[str, Any]) -> Texts | None:
+    """The record's texts; None if citeproc fails on it: its page then formats it as it
+    renders, and the failure is reported there as a template's, naming the page."""
+    try:
+        return format_texts(record)
+    except Exception:  # noqa: BLE001 - reported by the page that shows the record
+        return None
 
 
 @lru_cache(maxsize=1)

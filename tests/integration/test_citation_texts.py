@@ -10,7 +10,9 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+import citeproc
 import msgpack
 import pytest
 from lxml import html as lxml_html
@@ -168,3 +170,26 @@ def test_a_row_with_a_valid_key_and_checksum_shows_only_as_text(
         assert read_tree(root / "public") == _clean_build(root, tmp_path)
     else:
         assert shown and all(text == "<script>alert(1)</script>" for text in shown)
+
+
+def test_a_record_citeproc_fails_on_is_reported_by_the_pages_that_show_it(
+        make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Formatting ahead must not change how a citeproc failure reads: the record is left
+    to its pages, which report it as a template error naming the template and the page."""
+    shown = citeproc.CitationStylesBibliography.bibliography
+
+    def failing(self: citeproc.CitationStylesBibliography) -> Any:
+        if any("Cannot Cite" in str(self.source[key].get("title")) for key in self.keys):
+            raise ValueError("citeproc cannot format this record")
+        return shown(self)
+
+    monkeypatch.setattr(citeproc.CitationStylesBibliography, "bibliography", failing)
+    files = _site(3)
+    files["content/2024/bad.md"] = article("Cannot Cite", "2024-02-01", "Text.", tags="[sofa]")
+    root = make_site(files)
+    run = build_site(root, "--jobs", "1")
+    assert run.code == 1
+    assert "Traceback" not in run.err and "internal error" not in run.err
+    assert "templates/article.html:72: error: template error: ValueError: citeproc cannot format this record" in run.err
+    assert "hint: while rendering 2024/cannot-cite/index.html" in run.err
+    assert "hint: while rendering tags/sofa/index.html" in run.err
