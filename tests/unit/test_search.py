@@ -868,7 +868,9 @@ def _logged_pagefind(pagefind: Path, folder: Path) -> tuple[Path, Path]:
     its nice value into `nice.log` (its version query passes straight through), each run
     held 0.3 s so that two started together overlap for sure."""
     log = folder / "runs.log"
-    nice = "import os; print(os.getpriority(os.PRIO_PROCESS, 0))"
+    # one write of the whole line: runs at once append to the log together, and print() can
+    # write the value and its newline apart (unbuffered output), interleaving "0", "0", "\n"
+    nice = "import os; os.write(1, (str(os.getpriority(os.PRIO_PROCESS, 0)) + chr(10)).encode())"
     wrapper = _pagefind_wrapper(folder / "pagefind-logged", _passing_version(
         pagefind, f'"{sys.executable}" -c "{nice}" >> "{folder / "nice.log"}"\n'
                   f'echo start >> "{log}"\nsleep 0.3\n"{pagefind}" "$@"\nstatus=$?\n'
