@@ -183,17 +183,34 @@ def test_dump_then_parse_keeps_typed_values(examples: int) -> None:
 
 
 def check_yaml_round_trip(mapping: dict[str, Any]) -> None:
-    """The front matter loader reads what safe_dump writes as the same typed values."""
-    from sitegen.content.frontmatter import _FrontMatterLoader  # the loader's own contract
+    """The front matter loader reads what safe_dump writes as the same typed values; a
+    mapping, at any depth, with two keys equal but for case is refused as a duplicate key
+    (keys are case-insensitive, as in Hugo), never read as one of them."""
+    from sitegen.content.frontmatter import _DuplicateKey, _FrontMatterLoader  # the loader's own contract
     block = yaml.safe_dump(mapping, allow_unicode=True)
+    if _has_case_twins(mapping):
+        with pytest.raises(_DuplicateKey):
+            yaml.load(block, Loader=_FrontMatterLoader)
+        return
     assert yaml.load(block, Loader=_FrontMatterLoader) == mapping
+
+
+def _has_case_twins(value: Any) -> bool:
+    """Whether a mapping in `value` has two string keys equal but for case ("Ċ", "ċ")."""
+    if isinstance(value, list):
+        return any(_has_case_twins(item) for item in value)
+    if not isinstance(value, dict):
+        return False
+    folded = [key.lower() if isinstance(key, str) else key for key in value]
+    return len(set(folded)) < len(folded) or any(_has_case_twins(item) for item in value.values())
 
 
 @BUDGETS
 def test_loader_reads_safe_dump_back(examples: int) -> None:
     from tests.property.strategies import json_like, param_keys
     run_property(examples, st.dictionaries(param_keys, json_like, max_size=5), check_yaml_round_trip,
-                 {"a": "yes", "b": "NO", "c": "1.10", "d": "null", "e": "~", "f": "2019-07-07"})
+                 {"a": "yes", "b": "NO", "c": "1.10", "d": "null", "e": "~", "f": "2019-07-07"},
+                 {"a": {"Ċ": None, "ċ": ""}})
 
 
 # --- slugs ------------------------------------------------------------------------------
